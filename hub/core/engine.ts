@@ -1,0 +1,103 @@
+/**
+ * The engine seam: everything `hub/core` needs from the layer that sequences, stores and fans out
+ * across hubs. `memory` keeps it in process; `redis` shares it between hubs. Core never knows which.
+ */
+import type {
+  Json,
+  PresenceMember,
+  ResumeFailure,
+  RoomMessage,
+  Sender,
+  StreamPosition,
+} from '../protocol/index.js';
+
+export interface PublishInput {
+  room: string;
+  event: string;
+  data: Json;
+  from: Sender;
+  time: number;
+}
+
+export interface HistoryResult {
+  /** The room's current position (seq 0 when nothing was ever published in this epoch). */
+  position: StreamPosition;
+  /** Messages after `since`, oldest first; empty when not recovered. */
+  messages: RoomMessage[];
+  /** false when `since` cannot be honoured; then `reason` says why. Absent when no `since`. */
+  recovered?: boolean;
+  reason?: ResumeFailure;
+}
+
+export interface PresenceDiff {
+  joined: PresenceMember[];
+  left: PresenceMember[];
+  updated: PresenceMember[];
+}
+
+/** A cross-node command: kick, ban and revoke reach every hub. */
+export type ControlCommand =
+  | { kind: 'kick'; clientId?: string; sub?: string; reason: string }
+  | { kind: 'ban'; sub: string; until: number; reason: string }
+  | { kind: 'unban'; sub: string }
+  | { kind: 'revoke'; jti: string }
+  | { kind: 'stats'; node: string; stats: Json };
+
+export type EngineState = 'up' | 'down';
+
+/** What an engine reports to the core. Handlers are synchronous and must not throw. */
+export interface EngineEvents {
+  /** A sequenced message for a room this node is subscribed to (own publishes included). */
+  message(msg: RoomMessage): void;
+  /** Presence changed in a room this node is subscribed to (own changes included). */
+  presence(room: string, diff: PresenceDiff): void;
+  /** A control command from any node (own included). */
+  control(cmd: ControlCommand): void;
+  /** Engine reachability changed. After `up` following `down`, the core resumes its rooms. */
+  state(state: EngineState, detail?: string): void;
+}
+
+/** Small durable records shared by all nodes: bans, revoked invites, invite use counts. */
+export interface RecordStore {
+  get(kind: string, key: string): Promise<Json | undefined>;
+  put(kind: string, key: string, value: Json, ttlMs?: number): Promise<void>;
+  delete(kind: string, key: string): Promise<void>;
+  list(kind: string): Promise<Array<{ key: string; value: Json }>>;
+  /** Atomically add `by` to a counter and return the new value. */
+  increment(kind: string, key: string, by: number, ttlMs?: number): Promise<number>;
+}
+
+export interface HistoryPolicy {
+  maxMessages: number;
+  maxAgeMs: number;
+}
+
+export interface Engine {
+  readonly name: 'memory' | 'redis';
+  /** This hub's id, unique among the nodes sharing the engine. */
+  readonly nodeId: string;
+  readonly state: EngineState;
+  readonly records: RecordStore;
+
+  start(events: EngineEvents): Promise<void>;
+  close(): Promise<void>;
+
+  /** Assign the room's next seq and store the message; resolves once it is in history. */
+  publish(input: PublishInput): Promise<RoomMessage>;
+  /** The room's position and, with `since`, the messages after it (or why not). */
+  history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
+  /** Receive this room's messages and presence on this node. Idempotent per room. */
+  subscribe(room: string): Promise<void>;
+  unsubscribe(room: string): Promise<void>;
+
+  presenceSet(room: string, member: PresenceMember): Promise<void>;
+  presenceRemove(room: string, clientId: string): Promise<void>;
+  presenceList(room: string): Promise<PresenceMember[]>;
+
+  /** Send a control command to every node, this one included. */
+  control(cmd: ControlCommand): Promise<void>;
+  /** Number of stored messages across rooms (for metrics). */
+  historySize(): number;
+}
+
+export type HistoryPolicyFor = (room: string) => HistoryPolicy;

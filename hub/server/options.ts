@@ -1,0 +1,138 @@
+/** Hub options: every setting, its default, and how it is resolved. */
+import type { Engine } from '../core/engine.js';
+import type { Logger } from './logger.js';
+
+export interface LimitOptions {
+  /** Largest text frame accepted (bytes); larger closes with 1009. */
+  maxFrameBytes: number;
+  /** Token bucket per connection: sustained messages per second and burst. */
+  messagesPerSecond: number;
+  burst: number;
+  /** Rate-limited messages tolerated before closing with 4029. */
+  rateLimitStrikes: number;
+  /** Bad messages tolerated within `errorWindowMs` before closing with 1008. */
+  errorBudget: number;
+  errorWindowMs: number;
+  maxRoomsPerConnection: number;
+  maxPresenceBytes: number;
+  /** Queued outgoing bytes past which a slow consumer is closed with 4008. */
+  maxQueuedBytes: number;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerIp: number;
+  maxConnections: number;
+  /** Largest REST request body (bytes). */
+  maxHttpBodyBytes: number;
+}
+
+export interface HistoryOptions {
+  maxMessages: number;
+  maxAgeMs: number;
+  /** Overrides by room pattern (`dashboard:*`), first match wins. */
+  rooms: Array<{ pattern: string; maxMessages?: number; maxAgeMs?: number }>;
+}
+
+export interface AuthOptions {
+  /** HS256 shared secret. */
+  secret?: string;
+  /** File holding the HS256 secret; generated (mode 0600) in the data directory when nothing is given. */
+  secretFile?: string;
+  /** PEM public key (RS256, ES256 or EdDSA). */
+  publicKey?: string;
+  /** JWKS URL for RS256/ES256/EdDSA keys. */
+  jwksUrl?: string;
+  /** Expected `iss`, checked when set. */
+  issuer?: string;
+  clockToleranceSec: number;
+}
+
+export interface HubOptions {
+  port: number;
+  host: string;
+  /** PEM certificate and key: serve https/wss. */
+  tls?: { cert: string; key: string };
+  /** Folder for the generated secret, bans, audit log. */
+  dataDir: string;
+  auth: AuthOptions;
+  /** Exact origins allowed to open a WebSocket from a browser; default: the hub's own. */
+  allowedOrigins: string[];
+  /** Host header values allowed; default: the hub's own host names and addresses. */
+  allowedHosts: string[];
+  /** Public base URL of the hub's web client, used in invite links. */
+  publicUrl?: string;
+  heartbeatMs: number;
+  drainTimeoutMs: number;
+  /** How long clients are told to wait before reconnecting after a shutdown notice. */
+  reconnectAfterMs: number;
+  /** Presence diffs are coalesced over this window. */
+  presenceCoalesceMs: number;
+  /** Warn this long before a token's `exp` with `notice token_expiring`. */
+  tokenExpiryNoticeMs: number;
+  limits: LimitOptions;
+  history: HistoryOptions;
+  /** Redis URL: selects the Redis engine. */
+  redis?: string;
+  /** An engine instance (tests, embedding); overrides `redis`. */
+  engine?: Engine;
+  /** Folder with the built web client; default: the package's `renderer-dist/`. */
+  webRoot?: string;
+  logger?: Logger;
+  logLevel: string;
+  /** Audit log file size at which it is rotated. */
+  auditMaxBytes: number;
+}
+
+export type HubOptionsInput = Partial<Omit<HubOptions, 'auth' | 'limits' | 'history'>> & {
+  auth?: Partial<AuthOptions>;
+  limits?: Partial<LimitOptions>;
+  history?: Partial<HistoryOptions>;
+};
+
+export const DEFAULT_PORT = 7420;
+
+export const DEFAULT_LIMITS: LimitOptions = {
+  maxFrameBytes: 64 * 1024,
+  messagesPerSecond: 100,
+  burst: 200,
+  rateLimitStrikes: 20,
+  errorBudget: 10,
+  errorWindowMs: 10_000,
+  maxRoomsPerConnection: 128,
+  maxPresenceBytes: 1024,
+  maxQueuedBytes: 1024 * 1024,
+  maxConnectionsPerUser: 50,
+  maxConnectionsPerIp: 1000,
+  maxConnections: 50_000,
+  maxHttpBodyBytes: 256 * 1024,
+};
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.INSIGHT_HUB_DATA_DIR) return env.INSIGHT_HUB_DATA_DIR;
+  const home = env.HOME || env.USERPROFILE || '.';
+  return `${home}/.insight-hub`;
+}
+
+export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
+  return {
+    port: input.port ?? DEFAULT_PORT,
+    host: input.host ?? '127.0.0.1',
+    tls: input.tls,
+    dataDir: input.dataDir ?? defaultDataDir(),
+    auth: { clockToleranceSec: 30, ...input.auth },
+    allowedOrigins: input.allowedOrigins ?? [],
+    allowedHosts: input.allowedHosts ?? [],
+    publicUrl: input.publicUrl,
+    heartbeatMs: input.heartbeatMs ?? 25_000,
+    drainTimeoutMs: input.drainTimeoutMs ?? 10_000,
+    reconnectAfterMs: input.reconnectAfterMs ?? 2_000,
+    presenceCoalesceMs: input.presenceCoalesceMs ?? 50,
+    tokenExpiryNoticeMs: input.tokenExpiryNoticeMs ?? 60_000,
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, rooms: [], ...input.history },
+    redis: input.redis,
+    engine: input.engine,
+    webRoot: input.webRoot,
+    logger: input.logger,
+    logLevel: input.logLevel ?? 'info',
+    auditMaxBytes: input.auditMaxBytes ?? 10 * 1024 * 1024,
+  };
+}
