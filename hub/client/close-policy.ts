@@ -1,0 +1,75 @@
+/**
+ * What to do after a connection ends. The code-to-policy table is the protocol's (closePolicy);
+ * this adds what only the client knows: a shutdown notice seen, a kick reason, an HTTP refusal.
+ */
+import { closePolicy, CloseCode, type ClosePolicy } from '../protocol/index.js';
+import type { CloseInfo } from './types.js';
+
+/** How a connection ended, as the client observed it. */
+export interface Ending extends CloseInfo {
+  /** Status of a refused upgrade (visible in Node only; a browser sees 1006). */
+  httpStatus?: number;
+  /** `notice shutdown`'s reconnectAfterMs, when one arrived on this connection. */
+  shutdownAfterMs?: number;
+  /** Reason of a `notice kicked` / `notice banned` on this connection. */
+  noticeReason?: string;
+}
+
+export type Decision =
+  | { kind: 'stop'; code: number; reason: string }
+  | { kind: 'backoff'; report: boolean }
+  | { kind: 'now' }
+  | { kind: 'after'; ms: number }
+  | { kind: 'new-token' };
+
+/** Close codes the protocol says to report to the app (its fault or ours), then retry. */
+const REPORTED = new Set<number>([
+  CloseCode.unsupportedData,
+  CloseCode.invalidPayload,
+  CloseCode.policy,
+  CloseCode.tooBig,
+]);
+
+const STOP_REASONS: Record<number, string> = {
+  [CloseCode.normal]: 'closed by the hub',
+  [CloseCode.forbidden]: 'forbidden',
+  [CloseCode.kicked]: 'kicked by an admin',
+  [CloseCode.banned]: 'banned',
+};
+
+export function decideAfterClose(ending: Ending): Decision {
+  if (ending.httpStatus !== undefined) return decideAfterRefusal(ending);
+  const policy: ClosePolicy = closePolicy(ending.code);
+  switch (policy) {
+    case 'stop':
+      return {
+        kind: 'stop',
+        code: ending.code,
+        reason: ending.reason || ending.noticeReason || STOP_REASONS[ending.code] || 'closed',
+      };
+    case 'resume-now':
+      return { kind: 'now' };
+    case 'resume-after-notice':
+      // 1001 without a notice (e.g. a proxy going away) is an ordinary drop.
+      return ending.shutdownAfterMs !== undefined
+        ? { kind: 'after', ms: ending.shutdownAfterMs }
+        : { kind: 'backoff', report: false };
+    case 'new-token':
+      return { kind: 'new-token' };
+    case 'reconnect':
+      return { kind: 'backoff', report: REPORTED.has(ending.code) };
+  }
+}
+
+/** An upgrade refused before 101: the HTTP status says as much as a close code would. */
+function decideAfterRefusal(ending: Ending): Decision {
+  switch (ending.httpStatus) {
+    case 401:
+      return { kind: 'new-token' };
+    case 403:
+      return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden' };
+    default:
+      // 429 (connection limits), 503 (draining) and the rest: try again later.
+      return { kind: 'backoff', report: true };
+  }
+}

@@ -1,0 +1,31 @@
+/** Insight Hub client SDK: browsers (native WebSocket) and Node (`ws`). Imports only hub/protocol. */
+export { connect } from './client.js';
+export { Backoff, DEFAULT_BACKOFF } from './backoff.js';
+export { decideAfterClose, type Decision, type Ending } from './close-policy.js';
+export { ClientError, type ClientErrorCode, type LocalErrorCode } from './errors.js';
+export type {
+  BackoffOptions,
+  CloseInfo,
+  ConnectOptions,
+  ConnectionState,
+  InsightClient,
+  MessageListener,
+  PresenceChange,
+  PresenceListener,
+  PublishAck,
+  ResetListener,
+  RoomHandle,
+  Session,
+  Unsubscribe,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './types.js';
+export type {
+  Json,
+  JsonObject,
+  NoticeMessage,
+  PresenceMember,
+  ResumeFailure,
+  RoomMessage,
+  StreamPosition,
+} from '../protocol/index.js';

@@ -1,0 +1,165 @@
+/**
+ * One WebSocket connection attempt, the same in browsers and Node. Carries the token the way each
+ * side can (subprotocol in browsers, Authorization header with `ws`), and reports how the
+ * connection ended exactly once.
+ */
+import { BEARER_PREFIX, SUBPROTOCOL } from '../protocol/index.js';
+import type { WebSocketConstructor, WebSocketLike } from './types.js';
+
+export interface LinkEnding {
+  code: number;
+  reason: string;
+  /** Status of a refused upgrade, when the WebSocket implementation exposes it. */
+  httpStatus?: number;
+}
+
+export interface LinkEvents {
+  open(): void;
+  frame(data: unknown): void;
+  end(ending: LinkEnding): void;
+}
+
+const OPEN = 1;
+
+/** Finds a WebSocket class: the one given, the global one, or `ws` loaded on demand in Node. */
+export async function resolveWebSocket(given?: WebSocketConstructor): Promise<WebSocketConstructor> {
+  if (given) return given;
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global) return global;
+  // A computed specifier keeps bundlers from pulling a Node-only package into browser builds.
+  const name = 'ws';
+  const mod = (await import(/* @vite-ignore */ name)) as { WebSocket?: unknown; default?: unknown };
+  return (mod.WebSocket ?? mod.default) as WebSocketConstructor;
+}
+
+/** The `ws` package's client can send headers; the browser's cannot (it has no `terminate`). */
+function acceptsHeaders(ctor: WebSocketConstructor): boolean {
+  return typeof (ctor.prototype as { terminate?: unknown } | undefined)?.terminate === 'function';
+}
+
+export class Link {
+  private readonly socket: WebSocketLike;
+  private ended = false;
+  private refusal: { status: number; reason: string } | undefined;
+  private lastError = '';
+  private readonly listeners: Array<[string, (event: any) => void]>;
+
+  constructor(ctor: WebSocketConstructor, url: string, token: string, private readonly events: LinkEvents, handshakeTimeoutMs: number) {
+    if (acceptsHeaders(ctor)) {
+      this.socket = new ctor(url, SUBPROTOCOL, {
+        headers: { Authorization: `Bearer ${token}` },
+        handshakeTimeout: Number.isFinite(handshakeTimeoutMs) ? handshakeTimeoutMs : undefined,
+        perMessageDeflate: false,
+      });
+      this.watchRefusal();
+    } else {
+      this.socket = new ctor(url, [SUBPROTOCOL, BEARER_PREFIX + token]);
+    }
+    this.listeners = [
+      ['open', () => this.events.open()],
+      ['message', (event: { data: unknown }) => this.events.frame(event.data)],
+      ['error', (event: { message?: string }) => (this.lastError = event?.message ?? '')],
+      ['close', (event: { code: number; reason: string }) => this.finish(event.code, event.reason)],
+    ];
+    for (const [type, fn] of this.listeners) this.socket.addEventListener(type, fn);
+  }
+
+  get isOpen(): boolean {
+    return !this.ended && this.socket.readyState === OPEN;
+  }
+
+  /** The underlying socket (tests cut it to simulate network failures). */
+  get raw(): WebSocketLike {
+    return this.socket;
+  }
+
+  send(text: string): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /**
+   * Ends the connection now and reports `ending` without waiting for the closing handshake: a
+   * dead peer would never answer it.
+   */
+  end(code: number, reason: string): void {
+    if (this.ended) return;
+    this.detach();
+    const terminate = (this.socket as { terminate?: () => void }).terminate;
+    try {
+      if (terminate) terminate.call(this.socket);
+      else this.socket.close(code >= 3000 ? code : 1000, reason);
+    } catch {
+      // Already closing or closed: nothing left to release.
+    }
+    this.finish(code, reason, true);
+  }
+
+  /** Starts a normal closing handshake; `end` is reported when it completes (or fails). */
+  close(code: number, reason: string): void {
+    if (this.ended) return;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.end(code, reason);
+    }
+  }
+
+  private finish(code: number, reason: string, detached = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (!detached) this.detach();
+    if (this.refusal) {
+      this.events.end({ code, reason: this.refusal.reason, httpStatus: this.refusal.status });
+    } else {
+      this.events.end({ code, reason: reason || this.lastError });
+    }
+  }
+
+  private detach(): void {
+    for (const [type, fn] of this.listeners) this.socket.removeEventListener(type, fn);
+  }
+
+  /** With `ws`, a refused upgrade's status and JSON body say why (browsers only see 1006). */
+  private watchRefusal(): void {
+    const socket = this.socket as unknown as {
+      on(event: 'unexpected-response', fn: (req: unknown, res: ResponseLike) => void): void;
+      terminate(): void;
+    };
+    socket.on('unexpected-response', (_req, res) => {
+      const chunks: string[] = [];
+      let size = 0;
+      const done = (): void => {
+        if (this.refusal) return;
+        this.refusal = { status: res.statusCode ?? 0, reason: refusalReason(res.statusCode, chunks.join('')) };
+        socket.terminate();
+      };
+      res.setEncoding?.('utf8');
+      res.on('data', (chunk: string) => {
+        if (size < 4096) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', done);
+      res.on('error', done);
+      res.on('close', done);
+    });
+  }
+}
+
+interface ResponseLike {
+  statusCode?: number;
+  setEncoding?(encoding: string): void;
+  on(event: string, fn: (arg: any) => void): void;
+}
+
+function refusalReason(status: number | undefined, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    if (typeof parsed.message === 'string') return `${status}: ${parsed.message}`;
+    if (typeof parsed.error === 'string') return `${status}: ${parsed.error}`;
+  } catch {
+    // Not JSON (a proxy's page, say): the status alone will do.
+  }
+  return `HTTP ${status}`;
+}
