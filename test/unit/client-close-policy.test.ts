@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { decideAfterClose } from '../../hub/client/close-policy.js';
+
+describe('decideAfterClose (protocol.md close-code table)', () => {
+  it('stops after 1000, 4003, 4004 and 4005', () => {
+    for (const code of [1000, 4003, 4004, 4005]) {
+      expect(decideAfterClose({ code, reason: '' }).kind, String(code)).toBe('stop');
+    }
+  });
+
+  it('tells the app why it stopped: the close reason first, then a kick notice, then a default', () => {
+    expect(decideAfterClose({ code: 4004, reason: 'spamming' })).toEqual({ kind: 'stop', code: 4004, reason: 'spamming' });
+    expect(decideAfterClose({ code: 4004, reason: '', noticeReason: 'ask the admin' })).toEqual({
+      kind: 'stop',
+      code: 4004,
+      reason: 'ask the admin',
+    });
+    expect(decideAfterClose({ code: 4005, reason: '' })).toEqual({ kind: 'stop', code: 4005, reason: 'banned' });
+    expect(decideAfterClose({ code: 4003, reason: '' })).toEqual({ kind: 'stop', code: 4003, reason: 'forbidden' });
+  });
+
+  it('resumes at once after 4008 (slow consumer)', () => {
+    expect(decideAfterClose({ code: 4008, reason: 'send queue overflowed' })).toEqual({ kind: 'now' });
+  });
+
+  it("waits the shutdown notice's delay after 1001", () => {
+    expect(decideAfterClose({ code: 1001, reason: '', shutdownAfterMs: 2000 })).toEqual({ kind: 'after', ms: 2000 });
+  });
+
+  it('treats 1001 without a notice as an ordinary drop', () => {
+    expect(decideAfterClose({ code: 1001, reason: '' })).toEqual({ kind: 'backoff', report: false });
+  });
+
+  it('asks for a new token after 4001', () => {
+    expect(decideAfterClose({ code: 4001, reason: 'token expired' })).toEqual({ kind: 'new-token' });
+  });
+
+  it('reports 1003, 1007, 1008 and 1009, then backs off', () => {
+    for (const code of [1003, 1007, 1008, 1009]) {
+      expect(decideAfterClose({ code, reason: '' }), String(code)).toEqual({ kind: 'backoff', report: true });
+    }
+  });
+
+  it('backs off quietly after 1006, 1011, 1013 and 4029', () => {
+    for (const code of [1006, 1011, 1013, 4029]) {
+      expect(decideAfterClose({ code, reason: '' }), String(code)).toEqual({ kind: 'backoff', report: false });
+    }
+  });
+
+  it('maps refused upgrades by HTTP status: 401 new token, 403 stop, others back off', () => {
+    expect(decideAfterClose({ code: 1006, reason: '401: token expired', httpStatus: 401 })).toEqual({ kind: 'new-token' });
+    expect(decideAfterClose({ code: 1006, reason: '403: origin not allowed', httpStatus: 403 })).toEqual({
+      kind: 'stop',
+      code: 4003,
+      reason: '403: origin not allowed',
+    });
+    for (const status of [429, 503, 500, 404]) {
+      expect(decideAfterClose({ code: 1006, reason: '', httpStatus: status }), String(status)).toEqual({
+        kind: 'backoff',
+        report: true,
+      });
+    }
+  });
+});

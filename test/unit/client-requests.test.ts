@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ClientError } from '../../hub/client/errors.js';
+import { Heartbeat } from '../../hub/client/heartbeat.js';
+import { OfflineQueue } from '../../hub/client/offline-queue.js';
+import { RequestTracker, type Answer } from '../../hub/client/requests.js';
+
+function recorder() {
+  const answers: Answer[] = [];
+  const failures: ClientError[] = [];
+  return { answers, failures, handlers: { onAnswer: (a: Answer) => answers.push(a), onFailure: (e: ClientError) => failures.push(e) } };
+}
+
+describe('RequestTracker', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('settles an ack by id, once', () => {
+    const t = new RequestTracker(1000);
+    const r = recorder();
+    const id = t.track(r.handlers, 'publish');
+    expect(t.settle({ type: 'ack', id, seq: 1 })).toBe(true);
+    expect(t.settle({ type: 'ack', id, seq: 1 })).toBe(false);
+    expect(r.answers).toEqual([{ type: 'ack', id, seq: 1 }]);
+    expect(t.size).toBe(0);
+  });
+
+  it("turns an error into a ClientError with the hub's code", () => {
+    const t = new RequestTracker(1000);
+    const r = recorder();
+    const id = t.track(r.handlers, 'publish');
+    t.settle({ type: 'error', id, code: 'forbidden', message: 'not your room' });
+    expect(r.failures[0]).toBeInstanceOf(ClientError);
+    expect(r.failures[0]!.code).toBe('forbidden');
+    expect(r.failures[0]!.message).toBe('not your room');
+  });
+
+  it('ignores answers without an id or with an unknown one', () => {
+    const t = new RequestTracker(1000);
+    expect(t.settle({ type: 'ack' })).toBe(false);
+    expect(t.settle({ type: 'error', id: 'nope', code: 'internal', message: '' })).toBe(false);
+  });
+
+  it('fails with timeout when no answer comes in time, and a late answer is not delivered', () => {
+    const t = new RequestTracker(1000);
+    const r = recorder();
+    const id = t.track(r.handlers, 'publish');
+    vi.advanceTimersByTime(999);
+    expect(r.failures).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(r.failures.map((e) => e.code)).toEqual(['timeout']);
+    expect(t.settle({ type: 'ack', id })).toBe(false);
+    expect(r.answers).toEqual([]);
+  });
+
+  it('fails everything in flight on failAll and clears the timers', () => {
+    const t = new RequestTracker(1000);
+    const r = recorder();
+    t.track(r.handlers, 'a');
+    t.track(r.handlers, 'b');
+    t.failAll(() => new ClientError('connection_lost', 'gone'));
+    vi.advanceTimersByTime(5000);
+    expect(r.failures.map((e) => e.code)).toEqual(['connection_lost', 'connection_lost']);
+  });
+
+  it('hands out distinct ids of at most 64 characters', () => {
+    const t = new RequestTracker(Infinity);
+    const ids = new Set(Array.from({ length: 1000 }, () => t.track(recorder().handlers, 'x')));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('OfflineQueue', () => {
+  it('keeps requests in order up to the limit and refuses more with offline_queue_full', () => {
+    const q = new OfflineQueue(2);
+    const r = recorder();
+    q.push({ message: { type: 'ping' }, handlers: r.handlers });
+    q.push({ message: { type: 'auth', token: 't' }, handlers: r.handlers });
+    q.push({ message: { type: 'ping', id: 'third' }, handlers: r.handlers });
+    expect(r.failures.map((e) => e.code)).toEqual(['offline_queue_full']);
+    expect(q.drain().map((i) => i.message.type)).toEqual(['ping', 'auth']);
+    expect(q.size).toBe(0);
+  });
+
+  it('fails what it holds on failAll', () => {
+    const q = new OfflineQueue(10);
+    const r = recorder();
+    q.push({ message: { type: 'ping' }, handlers: r.handlers });
+    q.failAll(() => new ClientError('closed', 'bye'));
+    expect(r.failures.map((e) => e.code)).toEqual(['closed']);
+  });
+});
+
+describe('Heartbeat', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('pings every period while the hub keeps answering', () => {
+    let pings = 0;
+    let dead = 0;
+    const hb = new Heartbeat(100, () => pings++, () => dead++);
+    hb.start();
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(100);
+      hb.alive();
+    }
+    expect(pings).toBe(10);
+    expect(dead).toBe(0);
+    hb.stop();
+  });
+
+  it('declares the connection dead when a whole period passes in silence after a ping', () => {
+    let pings = 0;
+    let dead = 0;
+    const hb = new Heartbeat(100, () => pings++, () => dead++);
+    hb.start();
+    vi.advanceTimersByTime(100);
+    expect(pings).toBe(1);
+    vi.advanceTimersByTime(100);
+    expect(dead).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(dead).toBe(1);
+    expect(pings).toBe(1);
+  });
+
+  it('does nothing after stop', () => {
+    let calls = 0;
+    const hb = new Heartbeat(100, () => calls++, () => calls++);
+    hb.start();
+    hb.stop();
+    vi.advanceTimersByTime(1000);
+    expect(calls).toBe(0);
+  });
+});
