@@ -17,7 +17,12 @@ export interface PublishInput {
   data: Json;
   from: Sender;
   time: number;
+  /** Deliver to the publishing connection too (protocol `echo`). Carried with the message. */
+  echo?: boolean;
 }
+
+/** A stored message as the engine hands it to the core: the wire message plus the echo flag. */
+export type EngineMessage = RoomMessage & { echo?: boolean };
 
 export interface HistoryResult {
   /** The room's current position (seq 0 when nothing was ever published in this epoch). */
@@ -48,7 +53,7 @@ export type EngineState = 'up' | 'down';
 /** What an engine reports to the core. Handlers are synchronous and must not throw. */
 export interface EngineEvents {
   /** A sequenced message for a room this node is subscribed to (own publishes included). */
-  message(msg: RoomMessage): void;
+  message(msg: EngineMessage): void;
   /** Presence changed in a room this node is subscribed to (own changes included). */
   presence(room: string, diff: PresenceDiff): void;
   /** A control command from any node (own included). */
@@ -83,7 +88,7 @@ export interface Engine {
   close(): Promise<void>;
 
   /** Assign the room's next seq and store the message; resolves once it is in history. */
-  publish(input: PublishInput): Promise<RoomMessage>;
+  publish(input: PublishInput): Promise<EngineMessage>;
   /** The room's position and, with `since`, the messages after it (or why not). */
   history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
   /** Receive this room's messages and presence on this node. Idempotent per room. */

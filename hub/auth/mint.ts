@@ -1,0 +1,41 @@
+/** Minting HS256 tokens with the hub's own secret (CLI `token`, invites, the console's admin token). */
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { TOKEN_AUDIENCE, checkRoomsClaim, isRole, type Role } from '../protocol/index.js';
+
+export interface MintRequest {
+  sub: string;
+  name?: string;
+  role: Role;
+  rooms: string[];
+  ttlSec: number;
+  jti?: string;
+  issuer?: string;
+  /** Extra claims (e.g. `invite: true`). */
+  extra?: Record<string, string | number | boolean>;
+}
+
+export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now()): Promise<string> {
+  if (!req.sub) throw new Error('sub is required');
+  if (!isRole(req.role)) throw new Error(`role must be viewer, editor, admin or service`);
+  if (!(req.ttlSec > 0)) throw new Error('ttl must be positive');
+  checkRoomsClaim(req.rooms);
+  const iat = Math.floor(now / 1000);
+  const jwt = new SignJWT({ ...req.extra, name: req.name ?? req.sub, role: req.role, rooms: req.rooms })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(req.sub)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Math.ceil(req.ttlSec))
+    .setJti(req.jti ?? randomUUID());
+  if (req.issuer) jwt.setIssuer(req.issuer);
+  return jwt.sign(key);
+}
+
+/** Parse a lifetime like `90s`, `15m`, `8h`, `7d` (or plain seconds) into seconds. */
+export function parseTtl(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new Error(`invalid ttl "${text}" (use 90s, 15m, 8h or 7d)`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
+}

@@ -1,0 +1,58 @@
+/** Options the core reads and the observer hooks through which admin and metrics watch it. */
+import type { AdminMessage, Json, RoomMessage } from '../protocol/index.js';
+import type { ControlCommand, EngineState } from './engine.js';
+import type { Session } from './session.js';
+
+export interface CoreLimits {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  burst: number;
+  rateLimitStrikes: number;
+  errorBudget: number;
+  errorWindowMs: number;
+  maxRoomsPerConnection: number;
+  maxPresenceBytes: number;
+  maxQueuedBytes: number;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerIp: number;
+  maxConnections: number;
+}
+
+export interface CoreLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface CoreOptions {
+  version: string;
+  heartbeatMs: number;
+  reconnectAfterMs: number;
+  presenceCoalesceMs: number;
+  tokenExpiryNoticeMs: number;
+  clockToleranceMs: number;
+  slowConsumerGraceMs: number;
+  limits: CoreLimits;
+  logger?: CoreLogger;
+}
+
+/** Watches the core; every hook is optional and must be cheap (it runs on the hot path). */
+export interface CoreObserver {
+  connected?(session: Session): void;
+  disconnected?(session: Session, code: number, reason: string): void;
+  roomCreated?(room: string): void;
+  roomEmptied?(room: string): void;
+  delivered?(msg: RoomMessage, recipients: number, frameBytes: number): void;
+  received?(session: Session, type: string, bytes: number): void;
+  refused?(session: Session, code: string, type: string): void;
+  slowConsumer?(session: Session): void;
+  control?(cmd: ControlCommand): void;
+  engineState?(state: EngineState, detail?: string): void;
+}
+
+/** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */
+export interface AdminGateway {
+  subscribe(session: Session, fields: Record<string, Json | undefined>): Promise<Record<string, Json>>;
+  unsubscribe(session: Session): void;
+  handle(session: Session, msg: AdminMessage): Promise<Record<string, Json>>;
+}

@@ -1,0 +1,143 @@
+/** Incoming frames: limits first, then one validator, then one handler per message type. */
+import {
+  ADMIN_ROOM,
+  CloseCode,
+  HubError,
+  parseClientMessage,
+  requestIdOf,
+  type ClientMessage,
+  type ErrorCode,
+  type Json,
+} from '../protocol/index.js';
+import type { HubCore } from './hub-core.js';
+import type { Session } from './session.js';
+import { subscribe, unsubscribe } from './subscribe.js';
+
+/** Errors that spend the connection's error budget (repeated ones close it with 1008). */
+const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
+
+export function handleFrame(core: HubCore, session: Session, data: Buffer, isBinary: boolean): void {
+  if (!session.isOpen) return;
+  if (isBinary) {
+    core.emit('refused', session, 'binary', 'binary');
+    session.close(CloseCode.unsupportedData, 'binary frames are not supported');
+    return;
+  }
+  session.messagesIn++;
+  session.bytesIn += data.length;
+  if (!session.rate.take()) {
+    rateLimited(core, session, data);
+    return;
+  }
+  let msg: ClientMessage;
+  try {
+    msg = parseClientMessage(data.toString('utf8'));
+  } catch (err) {
+    reject(core, session, err, requestIdOf(err), 'invalid');
+    return;
+  }
+  const room = msg.type === 'admin' || !('room' in msg) ? undefined : msg.room;
+  core.traffic.recordIn(room, data.length);
+  core.emit('received', session, msg.type, data.length);
+  handlers[msg.type](core, session, msg as never).then(
+    (answer) => {
+      if (answer) session.send({ type: 'ack', id: msg.id, ...answer });
+    },
+    (err) => reject(core, session, err, msg.id as string | undefined, msg.type),
+  );
+}
+
+function rateLimited(core: HubCore, session: Session, data: Buffer): void {
+  session.rateStrikes++;
+  core.emit('refused', session, 'rate_limited', 'any');
+  if (session.rateStrikes > core.options.limits.rateLimitStrikes) {
+    session.close(CloseCode.rateLimited, 'rate limit exceeded');
+    return;
+  }
+  session.send({ type: 'error', id: peekId(data), code: 'rate_limited', message: 'rate limit exceeded: message dropped, slow down' });
+}
+
+/** Best-effort id of a message we will not process, so the client can match the refusal. */
+function peekId(data: Buffer): string | undefined {
+  const m = /"id"\s*:\s*"([^"\\]{1,64})"/.exec(data.toString('utf8', 0, Math.min(data.length, 4096)));
+  return m?.[1];
+}
+
+export function reject(core: HubCore, session: Session, err: unknown, id: string | undefined, type: string): void {
+  if (!session.isOpen) return;
+  let code: ErrorCode = 'internal';
+  let message = 'internal error';
+  if (err instanceof HubError) {
+    code = err.code;
+    message = err.message;
+  } else {
+    core.options.logger?.error({ err: (err as Error)?.stack ?? String(err), type }, 'handler failed');
+  }
+  core.emit('refused', session, code, type);
+  session.send({ type: 'error', id, code, message });
+  if (BUDGETED.has(code) && !session.errors.spend()) {
+    session.close(CloseCode.policy, 'too many protocol errors');
+  }
+}
+
+type Answer = Record<string, Json | undefined> | void;
+type Handler<M> = (core: HubCore, session: Session, msg: M) => Promise<Answer>;
+type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
+
+const handlers: Handlers = {
+  subscribe,
+  unsubscribe,
+
+  async publish(core, session, msg) {
+    const { role, sub, name } = session.user;
+    if (role === 'viewer') throw new HubError('forbidden', 'viewers cannot publish');
+    if (!session.identity.access.allows(msg.room)) throw new HubError('forbidden', `not allowed to publish to ${msg.room}`);
+    const from = role === 'service' ? { sub, name, clientId: session.id, service: true } : { sub, name, clientId: session.id };
+    const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo);
+    return { room: msg.room, epoch: stored.epoch, seq: stored.seq };
+  },
+
+  async presence(core, session, msg) {
+    if (session.user.role === 'service') throw new HubError('forbidden', 'service connections have no presence');
+    if (!session.rooms.has(msg.room) || msg.room === ADMIN_ROOM) {
+      throw new HubError('bad_request', `subscribe to ${msg.room} before setting presence`);
+    }
+    if (Buffer.byteLength(JSON.stringify(msg.state)) > core.options.limits.maxPresenceBytes) {
+      throw new HubError('too_large', `presence state is larger than ${core.options.limits.maxPresenceBytes} bytes`);
+    }
+    const { sub, name } = session.user;
+    await core.engine.presenceSet(msg.room, { clientId: session.id, sub, name, state: msg.state });
+    // Presence has no ack unless the client asked for one by id.
+    return msg.id ? { room: msg.room } : undefined;
+  },
+
+  async ping(_core, session, msg) {
+    session.send({ type: 'pong', id: msg.id, time: Date.now() });
+  },
+
+  async auth(core, session, msg) {
+    let identity;
+    try {
+      identity = await core.verifyToken(msg.token);
+    } catch (err) {
+      throw err instanceof HubError ? err : new HubError('unauthorized', 'token invalid');
+    }
+    if (identity.user.sub !== session.user.sub) throw new HubError('unauthorized', 'a refreshed token must have the same sub');
+    session.identity = identity;
+    session.expiryNoticeSent = false;
+    for (const room of [...session.rooms]) {
+      if (room !== ADMIN_ROOM && !identity.access.allows(room)) core.leaveRoom(session, room);
+    }
+    if (identity.user.role !== 'admin' && session.rooms.has(ADMIN_ROOM)) {
+      core.admin?.unsubscribe(session);
+      core.leaveRoom(session, ADMIN_ROOM);
+    }
+    return { expiresAt: identity.expiresAt };
+  },
+
+  async admin(core, session, msg) {
+    if (session.user.role !== 'admin') throw new HubError('forbidden', 'admin role required');
+    if (!core.admin) throw new HubError('not_found', 'admin service not available');
+    return core.admin.handle(session, msg);
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * One hub-wide timer: WebSocket pings every `heartbeatMs` (a peer that misses two is terminated),
+ * and token expiry (`notice token_expiring` ahead of `exp`, close 4001 once it passes).
+ */
+import { CloseCode } from '../protocol/index.js';
+import type { CoreOptions } from './core-types.js';
+import type { Session } from './session.js';
+
+interface HeartbeatHost {
+  sessions: Map<string, Session>;
+}
+
+const EXPIRY_CHECK_MS = 1000;
+
+export class Heartbeat {
+  private pingTimer: NodeJS.Timeout | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly host: HeartbeatHost,
+    private readonly options: CoreOptions,
+  ) {}
+
+  start(): void {
+    this.pingTimer = setInterval(() => this.pingAll(), this.options.heartbeatMs);
+    this.expiryTimer = setInterval(() => this.checkExpiry(Date.now()), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
+    this.pingTimer.unref();
+    this.expiryTimer.unref();
+  }
+
+  stop(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+  }
+
+  private pingAll(): void {
+    const now = Date.now();
+    for (const s of this.host.sessions.values()) {
+      if (!s.isOpen) continue;
+      if (s.awaitingPong && ++s.missedPongs >= 2) {
+        s.terminate();
+        continue;
+      }
+      s.awaitingPong = true;
+      s.pingSentAt = now;
+      s.ws.ping();
+    }
+  }
+
+  onPong(s: Session): void {
+    if (s.awaitingPong) s.rttMs = Date.now() - s.pingSentAt;
+    s.awaitingPong = false;
+    s.missedPongs = 0;
+  }
+
+  checkExpiry(now: number): void {
+    for (const s of this.host.sessions.values()) {
+      if (!s.isOpen) continue;
+      const expiresAt = s.identity.expiresAt;
+      if (now >= expiresAt) {
+        s.close(CloseCode.tokenInvalid, 'token expired');
+      } else if (!s.expiryNoticeSent && now >= expiresAt - this.options.tokenExpiryNoticeMs) {
+        s.expiryNoticeSent = true;
+        s.send({ type: 'notice', event: 'token_expiring', expiresAt });
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/** Bearer-token identity for REST calls: the same verifier, bans and revocations as the upgrade. */
+import type { IncomingMessage } from 'node:http';
+import { HubError, type Role } from '../protocol/index.js';
+import type { SessionIdentity } from '../core/session.js';
+import type { BanList } from '../auth/bans.js';
+import { bearerToken } from './http-util.js';
+
+export interface RestAuth {
+  identify(req: IncomingMessage): Promise<SessionIdentity>;
+  requireRole(req: IncomingMessage, roles: readonly Role[]): Promise<SessionIdentity>;
+}
+
+export function createRestAuth(
+  verify: (token: string) => Promise<SessionIdentity>,
+  bans: BanList,
+  admit: Array<(identity: SessionIdentity) => Promise<void>>,
+): RestAuth {
+  const identify = async (req: IncomingMessage): Promise<SessionIdentity> => {
+    const token = bearerToken(req);
+    if (!token) throw new HubError('unauthorized', 'Authorization: Bearer token required');
+    const identity = await verify(token);
+    const ban = await bans.find(identity.user.sub);
+    if (ban) throw new HubError('forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`);
+    for (const check of admit) await check(identity);
+    return identity;
+  };
+  return {
+    identify,
+    async requireRole(req, roles) {
+      const identity = await identify(req);
+      if (!roles.includes(identity.user.role)) throw new HubError('forbidden', `role ${roles.join(' or ')} required`);
+      return identity;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** REST for InsightEngine's backend: publish to a room, read a room's history. */
+import { HubError, isPlainObject, isValidRoomName, parseClientMessage, parseSince, type PublishMessage } from '../protocol/index.js';
+import type { HubCore } from '../core/hub-core.js';
+import type { Router } from './router.js';
+import type { RestAuth } from './rest-auth.js';
+import { readJsonBody, sendJson } from './http-util.js';
+
+export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, maxBodyBytes: number): void {
+  router.add('POST', '/api/rooms/{room}/messages', async (req, res, { room }) => {
+    const identity = await auth.requireRole(req, ['service', 'editor', 'admin']);
+    if (!isValidRoomName(room) || room.startsWith('$')) throw new HubError('bad_request', 'invalid room name');
+    if (!identity.access.allows(room)) throw new HubError('forbidden', `not allowed to publish to ${room}`);
+    const body = await readJsonBody(req, maxBodyBytes);
+    if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {event, data}');
+    // The same validator as a WebSocket publish: one set of rules for both doors.
+    const msg = parseClientMessage(JSON.stringify({ type: 'publish', room, event: body.event, data: body.data })) as PublishMessage;
+    const { sub, name, role } = identity.user;
+    const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name });
+    sendJson(res, 201, { room, epoch: stored.epoch, seq: stored.seq });
+  });
+
+  router.add('GET', '/api/rooms/{room}/history', async (req, res, { room }, url) => {
+    const identity = await auth.identify(req);
+    if (!isValidRoomName(room) || room.startsWith('$')) throw new HubError('bad_request', 'invalid room name');
+    if (identity.user.role !== 'admin' && !identity.access.allows(room)) throw new HubError('forbidden', `not a member of ${room}`);
+    const sinceText = url.searchParams.get('since');
+    let since;
+    if (sinceText !== null) {
+      // `since=<epoch>:<seq>`; anything else fails closed like a malformed WebSocket `since`.
+      const m = /^([^:]{1,64}):(\d{1,15})$/.exec(sinceText);
+      since = parseSince(m ? { epoch: m[1], seq: Number(m[2]) } : {}) ?? null;
+    }
+    const h = await core.engine.history(room, since);
+    sendJson(res, 200, { room, ...h.position, recovered: h.recovered, reason: h.reason, messages: h.messages });
+  });
+}

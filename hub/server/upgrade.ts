@@ -1,0 +1,112 @@
+/**
+ * The upgrade handshake, in the protocol's order: path → Host → Origin → hub state → subprotocol →
+ * token → bans → connection limits. Every refusal is an HTTP status with a JSON body; nothing is
+ * upgraded and the token is never echoed or logged.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HubError, SUBPROTOCOL, type ErrorCode } from '../protocol/index.js';
+import type { HubCore } from '../core/hub-core.js';
+import type { SessionIdentity } from '../core/session.js';
+import type { BanList } from '../auth/bans.js';
+import type { OriginPolicy } from './origin-policy.js';
+import { clientIp, refuseUpgrade } from './http-util.js';
+import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
+
+export interface Refusal {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  ip: string;
+  sub?: string;
+  origin?: string;
+}
+
+export interface UpgradeContext {
+  core: HubCore;
+  policy: OriginPolicy;
+  bans: BanList;
+  maxFrameBytes: number;
+  /** Extra admission checks (revoked or used-up invites); throw a HubError to refuse. */
+  admit: Array<(identity: SessionIdentity) => Promise<void>>;
+  onRefused(refusal: Refusal): void;
+}
+
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly sub?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: ctx.maxFrameBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+    // Answer `insight.v1` and nothing else: the bearer entry is never echoed.
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  return (req, socket, head) => {
+    socket.on('error', () => {
+      // A peer that resets mid-handshake is not our error.
+    });
+    const ip = clientIp(req);
+    admitUpgrade(ctx, req)
+      .then((identity) => {
+        if (socket.destroyed) return;
+        if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ctx.core.attach(ws, socket, identity, { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256) });
+        });
+      })
+      .catch((err: unknown) => {
+        const r =
+          err instanceof Refused
+            ? err
+            : err instanceof HubError
+              ? new Refused(err.status, err.code, err.message)
+              : new Refused(500, 'internal', 'internal error');
+        ctx.onRefused({ status: r.status, code: r.code, message: r.message, ip, sub: r.sub, origin: req.headers.origin });
+        refuseUpgrade(socket, r.status, r.code, r.message);
+      });
+  };
+}
+
+async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage): Promise<SessionIdentity> {
+  const url = new URL(req.url ?? '/', 'http://hub.invalid');
+  if (url.pathname !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
+  if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed');
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed');
+  if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
+  if (hasQueryToken(url)) {
+    throw new Refused(400, 'bad_request', 'tokens in the query string are refused; use the bearer subprotocol or the Authorization header');
+  }
+  const subprotocols = offeredSubprotocols(req);
+  if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
+  const token = upgradeToken(req, subprotocols);
+  if (!token) throw new Refused(401, 'unauthorized', 'token missing');
+  const identity = await ctx.core.verifyToken(token);
+  const sub = identity.user.sub;
+  const ban = await ctx.bans.find(sub);
+  if (ban) throw new Refused(403, 'forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, sub);
+  for (const check of ctx.admit) {
+    try {
+      await check(identity);
+    } catch (err) {
+      if (err instanceof HubError) throw new Refused(err.status, err.code, err.message, sub);
+      throw err;
+    }
+  }
+  const limit = ctx.core.connections.refusal(sub, clientIp(req));
+  if (limit) throw new Refused(limit.status, limit.status === 429 ? 'rate_limited' : 'unavailable', limit.message, sub);
+  return identity;
+}
