@@ -1,0 +1,386 @@
+/**
+ * The Redis engine: several hubs share sequencing, history, fan-out, presence and control through one
+ * Redis. Publishing is one Lua step (seq, stream, notify); each hub listens only to the rooms it has
+ * members in and delivers every seq once, in order, even across a lost subscriber connection.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PresenceMember, RoomMessage, StreamPosition } from '../../protocol/index.js';
+import type {
+  ControlCommand,
+  Engine,
+  EngineEvents,
+  EngineState,
+  HistoryPolicy,
+  HistoryResult,
+  PublishInput,
+} from '../../core/engine.js';
+import {
+  createConnection,
+  EngineUnavailableError,
+  MAX_QUEUED_COMMANDS,
+  unavailable,
+  withTimeout,
+  type RedisConnection,
+} from './connection.js';
+import { RoomFeed } from './feed.js';
+import { decodeEntries, decodeMessage, encodeBody, isPosition, resumeResult, type FeedMessage, type RawEntry } from './history.js';
+import { RedisKeys } from './keys.js';
+import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
+import { parsePresenceFrame, RedisPresence } from './presence.js';
+import { RedisRecordStore } from './records.js';
+import { PUBLISH, READ, runScript, type SendCommand } from './scripts.js';
+
+const RECOVER_RETRY_MS = 500;
+
+interface ControlEnvelope {
+  from: string;
+  cmd: ControlCommand;
+}
+
+export class RedisEngine implements Engine {
+  readonly name = 'redis' as const;
+  readonly nodeId: string;
+  readonly records: RedisRecordStore;
+  private readonly options: ResolvedRedisOptions;
+  private readonly keys: RedisKeys;
+  private readonly presence: RedisPresence;
+  private readonly feeds = new Map<string, RoomFeed>();
+  /** Channels whose unsubscribe failed while Redis was away; dropped once it is back. */
+  private readonly strayChannels = new Set<string>();
+  private commands: RedisConnection | undefined;
+  private subscriber: RedisConnection | undefined;
+  private events: EngineEvents | undefined;
+  private currentState: EngineState = 'down';
+  /** Both connections are ready and every feed has caught up since the last loss. */
+  private healthy = false;
+  private recovering = false;
+  private closing = false;
+  private started = false;
+  private inflight = 0;
+  private storedMessages = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private recoverTimer: NodeJS.Timeout | undefined;
+  private readonly send: SendCommand = (args) => {
+    const client = this.commands;
+    if (!client) return Promise.reject(new EngineUnavailableError('redis engine not started'));
+    return client.sendCommand(args);
+  };
+
+  constructor(input: RedisEngineOptions) {
+    this.options = resolveRedisOptions(input);
+    this.nodeId = this.options.nodeId;
+    this.keys = new RedisKeys(this.options.keyPrefix, this.nodeId);
+    this.presence = new RedisPresence(this.send, this.keys);
+    this.records = new RedisRecordStore(this.send, this.keys);
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  async start(events: EngineEvents): Promise<void> {
+    this.events = events;
+    const commands = createConnection(this.options, 'commands');
+    const subscriber = createConnection(this.options, 'subscriber');
+    this.commands = commands;
+    this.subscriber = subscriber;
+    for (const [client, role] of [
+      [commands, 'commands'],
+      [subscriber, 'subscriber'],
+    ] as const) {
+      // Without an 'error' listener node-redis would crash the process on the first lost connection.
+      client.on('error', (err: Error) => this.lost(role, err.message));
+      client.on('reconnecting', () => this.lost(role, 'reconnecting'));
+      client.on('ready', () => void this.recover());
+    }
+    try {
+      await withTimeout(Promise.all([commands.connect(), subscriber.connect()]), this.options.connectTimeoutMs, 'connect');
+      await subscriber.subscribe(this.keys.control, (message) => this.onControl(message));
+      // A previous process with this nodeId may have left members behind.
+      await this.presence.clearOwn();
+      await this.presence.heartbeat(this.options.nodeTtlMs, true);
+    } catch (err) {
+      commands.destroy();
+      subscriber.destroy();
+      this.commands = this.subscriber = undefined;
+      throw unavailable(err, 'start');
+    }
+    this.started = true;
+    this.healthy = true;
+    this.currentState = 'up';
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.recoverTimer);
+    for (const feed of this.feeds.values()) feed.close();
+    this.feeds.clear();
+    const { commands, subscriber } = this;
+    if (commands?.isReady) {
+      // Leave cleanly so the other hubs drop this hub's members now rather than after the TTL.
+      await withTimeout(this.presence.leave(), this.options.commandTimeoutMs, 'leave').catch((err: Error) =>
+        this.options.logger?.warn({ err: err.message }, 'redis engine could not remove its members on close'),
+      );
+    }
+    for (const client of [subscriber, commands]) {
+      if (!client) continue;
+      if (client.isReady) await client.close().catch(() => client.destroy());
+      else if (client.isOpen) client.destroy();
+    }
+    this.commands = this.subscriber = undefined;
+    this.setState(false, 'closed');
+  }
+
+  async publish(input: PublishInput): Promise<RoomMessage> {
+    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused');
+    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused');
+    const policy = this.policy(input.room);
+    this.inflight++;
+    try {
+      const reply = (await withTimeout(
+        runScript(
+          this.send,
+          PUBLISH,
+          [this.keys.roomMeta(input.room), this.keys.roomLog(input.room)],
+          [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy)],
+        ),
+        this.options.commandTimeoutMs,
+        'publish',
+      )) as [string, number];
+      const [epoch, seq] = reply;
+      return { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
+    } catch (err) {
+      throw unavailable(err, 'publish');
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
+    const feed = this.feeds.get(room);
+    if (feed) await feed.ready.catch(() => undefined);
+    const policy = this.policy(room);
+    const from = isPosition(since) ? `${since.seq + 1}-0` : '';
+    const read = await this.read(room, from, '+', policy);
+    const position = read.position;
+    let messages = read.messages;
+    if (feed && this.feeds.get(room) === feed) {
+      // Answer as of what this hub has delivered live, so history and live delivery neither
+      // overlap nor leave a gap for the session that asked.
+      const delivered = feed.epoch === position.epoch ? feed.lastSeq : 0;
+      if (delivered < position.seq) {
+        position.seq = delivered;
+        messages = messages.filter((m) => m.seq <= delivered);
+      }
+    }
+    return resumeResult(position, since, messages, policy, Date.now());
+  }
+
+  async subscribe(room: string): Promise<void> {
+    const existing = this.feeds.get(room);
+    if (existing) return existing.ready;
+    const feed = new RoomFeed(room, (msg) => this.deliver(msg), (r, after) => this.readAfter(r, after), this.options.logger);
+    this.feeds.set(room, feed);
+    const channel = this.keys.roomFeed(room);
+    this.strayChannels.delete(channel);
+    feed.ready = (async () => {
+      const subscriber = this.subscriber;
+      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused');
+      await subscriber.subscribe(channel, this.onFeedFrame);
+      // Messages up to this position are history; the feed delivers everything after it.
+      const { position } = await this.readAfter(room, undefined);
+      feed.begin(position);
+    })();
+    try {
+      await feed.ready;
+    } catch (err) {
+      if (this.feeds.get(room) === feed) {
+        this.feeds.delete(room);
+        feed.close();
+        this.strayChannels.add(channel);
+      }
+      throw unavailable(err, 'subscribe');
+    }
+  }
+
+  async unsubscribe(room: string): Promise<void> {
+    const feed = this.feeds.get(room);
+    if (!feed) return;
+    this.feeds.delete(room);
+    feed.close();
+    await feed.ready.catch(() => undefined);
+    if (this.feeds.has(room)) return; // subscribed again meanwhile
+    const channel = this.keys.roomFeed(room);
+    try {
+      await this.subscriber?.unsubscribe(channel, this.onFeedFrame);
+    } catch {
+      // Offline: node-redis would re-subscribe it on reconnect; recover() drops it then.
+      this.strayChannels.add(channel);
+    }
+  }
+
+  presenceSet(room: string, member: PresenceMember): Promise<void> {
+    return this.presence.set(room, member);
+  }
+
+  presenceRemove(room: string, clientId: string): Promise<void> {
+    return this.presence.remove(room, clientId);
+  }
+
+  presenceList(room: string): Promise<PresenceMember[]> {
+    return this.presence.list(room);
+  }
+
+  async control(cmd: ControlCommand): Promise<void> {
+    const envelope: ControlEnvelope = { from: this.nodeId, cmd };
+    await this.send(['PUBLISH', this.keys.control, JSON.stringify(envelope)]);
+    // Delivered here directly: this hub acts even while its subscriber connection is away.
+    this.emitSafely(() => this.events?.control(cmd));
+  }
+
+  /** Messages stored for the rooms this hub listens to, as of the last heartbeat. */
+  historySize(): number {
+    return this.storedMessages;
+  }
+
+  // ---- internals ----
+
+  private policy(room: string): HistoryPolicy {
+    return this.options.historyPolicy(room);
+  }
+
+  /** The stream ages out with its newest message; entries are also filtered by age on read. */
+  private logTtl(policy: HistoryPolicy): number {
+    return Number.isFinite(policy.maxAgeMs) && policy.maxAgeMs > 0 ? Math.ceil(policy.maxAgeMs) : this.options.roomRetentionMs;
+  }
+
+  private metaTtl(policy: HistoryPolicy): number {
+    return Math.max(this.options.roomRetentionMs, this.logTtl(policy));
+  }
+
+  private async read(room: string, from: string, to: string, policy: HistoryPolicy): Promise<{ position: StreamPosition; messages: FeedMessage[] }> {
+    const reply = (await runScript(
+      this.send,
+      READ,
+      [this.keys.roomMeta(room), this.keys.roomLog(room)],
+      [newEpoch(), this.metaTtl(policy), from, to, Math.max(1, policy.maxMessages)],
+    )) as [string, number, RawEntry[]];
+    const [epoch, seq, entries] = reply;
+    return { position: { epoch, seq: Number(seq) }, messages: decodeEntries(room, epoch, [...entries].reverse()) };
+  }
+
+  /** For feeds: the position, and the stored messages after `after` (all of them if the epoch changed). */
+  private async readAfter(room: string, after: StreamPosition | undefined): Promise<{ position: StreamPosition; messages: FeedMessage[] }> {
+    const policy = this.policy(room);
+    if (!after) return this.read(room, '', '+', policy);
+    const result = await this.read(room, `${after.seq + 1}-0`, '+', policy);
+    if (result.position.epoch === after.epoch) return result;
+    return this.read(room, '-', '+', policy);
+  }
+
+  private readonly onFeedFrame = (frame: string, channel: string): void => {
+    const room = this.keys.roomOfFeed(channel);
+    const feed = this.feeds.get(room);
+    if (!feed) return;
+    try {
+      if (frame[0] === 'm') {
+        const a = frame.indexOf(' ');
+        const b = frame.indexOf(' ', a + 1);
+        feed.onLive(decodeMessage(room, frame.slice(a + 1, b), Number(frame.slice(1, a)), frame.slice(b + 1)));
+      } else if (frame[0] === 'p') {
+        const diff = parsePresenceFrame(frame);
+        if (diff) this.emitSafely(() => this.events?.presence(room, diff));
+      }
+    } catch (err) {
+      this.options.logger?.error({ room, err: (err as Error).message }, 'unreadable frame on a room feed');
+    }
+  };
+
+  private onControl(message: string): void {
+    try {
+      const envelope = JSON.parse(message) as ControlEnvelope;
+      if (envelope.from === this.nodeId) return;
+      this.emitSafely(() => this.events?.control(envelope.cmd));
+    } catch (err) {
+      this.options.logger?.error({ err: (err as Error).message }, 'unreadable control message');
+    }
+  }
+
+  private deliver(msg: FeedMessage): void {
+    this.emitSafely(() => this.events?.message(msg));
+  }
+
+  private emitSafely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      // Handlers must not throw; if one does, the feed must still go on to the next message.
+      this.options.logger?.error({ err: (err as Error).message }, 'engine event handler threw');
+    }
+  }
+
+  private lost(role: string, detail: string): void {
+    if (!this.started || this.closing) return;
+    this.setState(false, `redis ${role} connection: ${detail}`);
+  }
+
+  /** After a connection came back: restore presence, drop stray channels, catch every feed up. */
+  private async recover(): Promise<void> {
+    if (!this.started || this.closing || this.recovering || this.healthy) return;
+    if (!this.commands?.isReady || !this.subscriber?.isReady) return;
+    this.recovering = true;
+    try {
+      await this.presence.heartbeat(this.options.nodeTtlMs, false);
+      for (const channel of [...this.strayChannels]) {
+        const room = this.keys.roomOfFeed(channel);
+        if (!this.feeds.has(room)) await this.subscriber.unsubscribe(channel);
+        this.strayChannels.delete(channel);
+      }
+      const results = await Promise.all([...this.feeds.values()].map((feed) => feed.resync()));
+      if (results.includes(false)) throw new Error('a feed could not catch up');
+      if (!this.commands?.isReady || !this.subscriber?.isReady) throw new Error('connection lost again');
+      this.setState(true, 'redis reachable; feeds caught up');
+    } catch (err) {
+      this.options.logger?.warn({ err: (err as Error).message }, 'redis engine recovery incomplete; retrying');
+      clearTimeout(this.recoverTimer);
+      this.recoverTimer = setTimeout(() => void this.recover(), RECOVER_RETRY_MS);
+      this.recoverTimer.unref();
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private setState(healthy: boolean, detail: string): void {
+    this.healthy = healthy;
+    const next: EngineState = healthy ? 'up' : 'down';
+    if (next === this.currentState) return;
+    this.currentState = next;
+    if (next === 'down') this.options.logger?.warn({ detail }, 'redis engine down');
+    else this.options.logger?.info({ detail }, 'redis engine up');
+    if (!this.closing || next === 'up') this.emitSafely(() => this.events?.state(next, detail));
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.commands?.isReady) return;
+    try {
+      const swept = await this.presence.heartbeat(this.options.nodeTtlMs, false);
+      if (swept.length > 0) this.options.logger?.info({ nodes: swept }, 'removed the members of hubs that stopped');
+      const rooms = [...this.feeds.keys()];
+      const lengths = await Promise.all(rooms.map((room) => this.send(['XLEN', this.keys.roomLog(room)])));
+      this.storedMessages = lengths.reduce<number>((sum, n) => sum + Number(n), 0);
+    } catch (err) {
+      this.options.logger?.warn({ err: (err as Error).message }, 'redis engine heartbeat failed');
+    }
+  }
+}
+
+function newEpoch(): string {
+  return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+export function createRedisEngine(options: RedisEngineOptions): Engine {
+  return new RedisEngine(options);
+}
