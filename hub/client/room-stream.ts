@@ -1,24 +1,38 @@
 /**
  * A room's position in its numbered stream, and the rule that turns at-most-once live delivery
  * plus replay-on-resume into exactly-once, in-order delivery to the app.
+ *
+ * Seqs must follow one another. The one legitimate hole in live delivery is this client's own
+ * publish without echo (the hub does not send it back); its ack names the seq, and messages that
+ * arrive after the hole but before that ack are held until it does.
  */
 import type { ResumeFailure, RoomMessage, StreamPosition, SubscribeAck } from '../protocol/index.js';
 
-/** What to do with one incoming message. */
-export type Verdict =
-  /** The next seq: hand it to the app. */
-  | 'deliver'
-  /** Already delivered (a replay overlapping live delivery): drop it. */
-  | 'duplicate'
-  /** Not yet subscribed on this connection, or waiting for a resync: drop it. */
-  | 'ignore'
-  /** Something is missing before it (or the epoch moved under us): resubscribe from our position. */
-  | 'gap';
+export interface Outcome {
+  /** Messages for the app, in order (often one, none for duplicates, several after a hole closes). */
+  deliver: RoomMessage[];
+  /** Something is missing that no own publish explains: subscribe again from our position. */
+  resync: boolean;
+}
+
+const NOTHING: Outcome = { deliver: [], resync: false };
 
 export class RoomStream {
   private pos: StreamPosition | null = null;
   /** True between a subscribe's ack and the end of the connection (or the next resync). */
   private live = false;
+  /** Messages past a hole, by seq, waiting for an own publish's ack to explain the hole. */
+  private held = new Map<number, RoomMessage>();
+  /** Seqs of own publishes without echo, acked but not yet reached. */
+  private skips = new Set<number>();
+  /** Own publishes without echo that have no ack yet: each may be a hole in the stream. */
+  private unacked = 0;
+
+  /**
+   * @param sequenced false for hub rooms (`$admin`): their events carry no seq and are not
+   *   replayed, so each is delivered as it comes.
+   */
+  constructor(private readonly sequenced = true) {}
 
   get position(): StreamPosition | null {
     return this.pos ? { ...this.pos } : null;
@@ -37,6 +51,8 @@ export class RoomStream {
   /** The connection ended, or a resync is under way: drop messages until the next ack. */
   pause(): void {
     this.live = false;
+    // Held messages will be replayed; skips stay: a replay must step over own publishes too.
+    this.held.clear();
   }
 
   /**
@@ -45,31 +61,86 @@ export class RoomStream {
    */
   acknowledge(ack: SubscribeAck, sentSince: StreamPosition | undefined): ResumeFailure | undefined {
     this.live = true;
+    if (!this.sequenced) return undefined;
     const hubPos = { epoch: ack.epoch, seq: ack.seq };
     if (!sentSince) {
       // First join: the stream starts after what the room already holds.
-      this.pos = hubPos;
+      this.restart(hubPos);
       return undefined;
     }
     if (ack.recovered === false) {
-      this.pos = hubPos;
+      this.restart(hubPos);
       return ack.reason ?? 'evicted';
     }
     if (ack.epoch !== sentSince.epoch) {
       // A hub that claims recovery across epochs would be a silent gap: treat it as a reset.
-      this.pos = hubPos;
+      this.restart(hubPos);
       return 'epoch_changed';
     }
     // Recovered: the missed messages follow this ack; keep our position so each is delivered once.
     return undefined;
   }
 
-  judge(msg: RoomMessage): Verdict {
-    if (!this.live || !this.pos) return 'ignore';
-    if (msg.epoch !== this.pos.epoch) return 'gap';
-    if (msg.seq <= this.pos.seq) return 'duplicate';
-    if (msg.seq !== this.pos.seq + 1) return 'gap';
-    this.pos = { epoch: msg.epoch, seq: msg.seq };
-    return 'deliver';
+  receive(msg: RoomMessage): Outcome {
+    if (!this.live) return NOTHING;
+    if (!this.sequenced) return { deliver: [msg], resync: false };
+    if (!this.pos) return NOTHING;
+    if (msg.epoch !== this.pos.epoch) return this.gap();
+    if (msg.seq <= this.pos.seq) return NOTHING;
+    this.held.set(msg.seq, msg);
+    return this.advance();
+  }
+
+  /** An own publish without echo was sent: until its ack, a hole may be ours. */
+  publishing(): void {
+    this.unacked++;
+  }
+
+  /** Its ack: the seq will never come back live, so the stream steps over it. */
+  published(at: StreamPosition): Outcome {
+    this.unacked = Math.max(0, this.unacked - 1);
+    if (this.pos && at.epoch === this.pos.epoch && at.seq > this.pos.seq) this.skips.add(at.seq);
+    return this.live ? this.advance() : NOTHING;
+  }
+
+  /** It failed: it made no hole (or, if the connection dropped, the resume replays it). */
+  publishFailed(): Outcome {
+    this.unacked = Math.max(0, this.unacked - 1);
+    return this.live ? this.advance() : NOTHING;
+  }
+
+  private advance(): Outcome {
+    const pos = this.pos!;
+    const deliver: RoomMessage[] = [];
+    for (;;) {
+      const next = pos.seq + 1;
+      const msg = this.held.get(next);
+      if (this.skips.has(next)) {
+        // Own publish without echo (arriving only in a replay, if at all): not for the app.
+        this.skips.delete(next);
+        this.held.delete(next);
+      } else if (msg) {
+        this.held.delete(next);
+        deliver.push(msg);
+      } else {
+        break;
+      }
+      pos.seq = next;
+    }
+    // A hole no pending publish can explain is a real gap.
+    const resync = this.held.size > 0 && this.unacked === 0;
+    if (resync) this.pause();
+    return { deliver, resync };
+  }
+
+  private restart(at: StreamPosition): void {
+    this.pos = at;
+    this.held.clear();
+    this.skips.clear();
+  }
+
+  private gap(): Outcome {
+    this.pause();
+    return { deliver: [], resync: true };
   }
 }

@@ -1,21 +1,22 @@
 /** A room as the app sees it: messages once and in order, presence, resets, publishing. */
-import type {
-  AckMessage,
-  ClientMessage,
-  Json,
-  JsonObject,
-  PresenceMember,
-  PresenceMessage,
-  ResumeFailure,
-  RoomMessage,
-  StreamPosition,
-  SubscribeAck,
+import {
+  isHubRoom,
+  type AckMessage,
+  type ClientMessage,
+  type Json,
+  type JsonObject,
+  type PresenceMember,
+  type PresenceMessage,
+  type ResumeFailure,
+  type RoomMessage,
+  type StreamPosition,
+  type SubscribeAck,
 } from '../protocol/index.js';
 import { ClientError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { isEmptyChange, PresenceView } from './presence.js';
 import type { Answer, Pending } from './requests.js';
-import { RoomStream } from './room-stream.js';
+import { RoomStream, type Outcome } from './room-stream.js';
 import type {
   MessageListener,
   PresenceChange,
@@ -39,7 +40,7 @@ export interface RoomHost {
 }
 
 export class Room implements RoomHandle {
-  private readonly stream = new RoomStream();
+  private readonly stream: RoomStream;
   private readonly presence = new PresenceView();
   private readonly messageListeners = new Map<string, Listeners<[Json, RoomMessage]>>();
   private readonly presenceListeners = new Listeners<[PresenceMember[], PresenceChange]>();
@@ -50,7 +51,9 @@ export class Room implements RoomHandle {
   constructor(
     readonly name: string,
     private readonly host: RoomHost,
-  ) {}
+  ) {
+    this.stream = new RoomStream(!isHubRoom(name));
+  }
 
   get members(): PresenceMember[] {
     return this.presence.members;
@@ -79,12 +82,20 @@ export class Room implements RoomHandle {
       if (this.left) return reject(this.leftError());
       const message: ClientMessage = { type: 'publish', room: this.name, event, data };
       if (options.echo !== undefined) message.echo = options.echo;
+      // Without echo the hub never sends this message back: the stream must know the hole is ours.
+      const ownHole = options.echo !== true;
+      if (ownHole) this.stream.publishing();
       this.host.submit(message, {
         onAnswer: (answer) => {
           const ack = answer as AckMessage;
-          resolve({ room: this.name, epoch: String(ack.epoch), seq: Number(ack.seq) });
+          const at = { room: this.name, epoch: String(ack.epoch), seq: Number(ack.seq) };
+          if (ownHole) this.apply(this.stream.published(at));
+          resolve(at);
         },
-        onFailure: (err) => reject(withRoom(err, this.name)),
+        onFailure: (err) => {
+          if (ownHole) this.apply(this.stream.publishFailed());
+          reject(withRoom(err, this.name));
+        },
       });
     });
   }
@@ -142,19 +153,16 @@ export class Room implements RoomHandle {
   }
 
   receive(msg: RoomMessage): void {
-    switch (this.stream.judge(msg)) {
-      case 'deliver':
-        this.messageListeners.get(msg.event)?.emit(msg.data, msg);
-        this.messageListeners.get('*')?.emit(msg.data, msg);
-        return;
-      case 'gap':
-        // The hub skipped something on this connection: ask again from what we have.
-        void this.subscribe();
-        return;
-      case 'duplicate':
-      case 'ignore':
-        return;
+    this.apply(this.stream.receive(msg));
+  }
+
+  private apply(outcome: Outcome): void {
+    for (const msg of outcome.deliver) {
+      this.messageListeners.get(msg.event)?.emit(msg.data, msg);
+      this.messageListeners.get('*')?.emit(msg.data, msg);
     }
+    // The hub skipped something on this connection: ask again from what we have.
+    if (outcome.resync && !this.left) void this.subscribe();
   }
 
   applyPresence(msg: PresenceMessage): void {

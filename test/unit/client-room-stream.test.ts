@@ -21,36 +21,44 @@ const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): Sub
   ...extra,
 });
 
+/** Seqs the app would get from feeding these messages. */
+function feed(s: RoomStream, ...msgs: RoomMessage[]): { delivered: number[]; resync: boolean } {
+  const delivered: number[] = [];
+  let resync = false;
+  for (const m of msgs) {
+    const out = s.receive(m);
+    delivered.push(...out.deliver.map((d) => d.seq));
+    resync ||= out.resync;
+  }
+  return { delivered, resync };
+}
+const range = (from: number, to: number): RoomMessage[] => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
+
 describe('RoomStream', () => {
   it('ignores messages before the first ack', () => {
     const s = new RoomStream();
-    expect(s.judge(msg(1))).toBe('ignore');
+    expect(feed(s, msg(1))).toEqual({ delivered: [], resync: false });
     expect(s.position).toBeNull();
   });
 
   it('starts after the room position on a first join and delivers the next seqs in order', () => {
     const s = new RoomStream();
     expect(s.acknowledge(ack('e1', 5), undefined)).toBeUndefined();
-    expect(s.judge(msg(5))).toBe('duplicate');
-    expect(s.judge(msg(6))).toBe('deliver');
-    expect(s.judge(msg(7))).toBe('deliver');
+    expect(feed(s, msg(5), msg(6), msg(7))).toEqual({ delivered: [6, 7], resync: false });
     expect(s.position).toEqual({ epoch: 'e1', seq: 7 });
   });
 
   it('keeps its position on a recovered resume so the replay is delivered, and drops overlap', () => {
     const s = new RoomStream();
     s.acknowledge(ack('e1', 0), undefined);
-    for (let i = 1; i <= 3; i++) expect(s.judge(msg(i))).toBe('deliver');
+    expect(feed(s, ...range(1, 3)).delivered).toEqual([1, 2, 3]);
     s.pause();
-    expect(s.judge(msg(4))).toBe('ignore');
+    expect(feed(s, msg(4)).delivered).toEqual([]);
     const since = s.since;
     expect(since).toEqual({ epoch: 'e1', seq: 3 });
     // The hub is at 9 now: 4..9 are replayed after this ack.
     expect(s.acknowledge(ack('e1', 9, { recovered: true }), since)).toBeUndefined();
-    expect(s.judge(msg(2))).toBe('duplicate');
-    expect(s.judge(msg(3))).toBe('duplicate');
-    for (let i = 4; i <= 9; i++) expect(s.judge(msg(i))).toBe('deliver');
-    expect(s.judge(msg(9))).toBe('duplicate');
+    expect(feed(s, msg(2), msg(3), ...range(4, 9), msg(9))).toEqual({ delivered: [4, 5, 6, 7, 8, 9], resync: false });
     expect(s.position).toEqual({ epoch: 'e1', seq: 9 });
   });
 
@@ -60,11 +68,11 @@ describe('RoomStream', () => {
     s.pause();
     expect(s.acknowledge(ack('e2', 3, { recovered: false, reason: 'epoch_changed' }), s.since)).toBe('epoch_changed');
     expect(s.position).toEqual({ epoch: 'e2', seq: 3 });
-    expect(s.judge(msg(4, 'e2'))).toBe('deliver');
+    expect(feed(s, msg(4, 'e2')).delivered).toEqual([4]);
 
     s.pause();
     expect(s.acknowledge(ack('e2', 900, { recovered: false, reason: 'evicted' }), s.since)).toBe('evicted');
-    expect(s.judge(msg(901, 'e2'))).toBe('deliver');
+    expect(feed(s, msg(901, 'e2')).delivered).toEqual([901]);
   });
 
   it('treats an epoch change that claims recovery as a reset (never a silent gap)', () => {
@@ -74,13 +82,54 @@ describe('RoomStream', () => {
     expect(s.position).toEqual({ epoch: 'e9', seq: 1 });
   });
 
-  it('flags a skipped seq or a foreign epoch as a gap without moving', () => {
+  it('asks for a resync on a skipped seq or a foreign epoch, and drops messages until the next ack', () => {
     const s = new RoomStream();
     s.acknowledge(ack('e1', 1), undefined);
-    expect(s.judge(msg(3))).toBe('gap');
-    expect(s.judge(msg(2, 'other'))).toBe('gap');
+    expect(feed(s, msg(3))).toEqual({ delivered: [], resync: true });
+    expect(s.isLive).toBe(false);
+    expect(feed(s, msg(2))).toEqual({ delivered: [], resync: false });
     expect(s.position).toEqual({ epoch: 'e1', seq: 1 });
-    expect(s.judge(msg(2))).toBe('deliver');
+    s.acknowledge(ack('e1', 3, { recovered: true }), s.since);
+    expect(feed(s, msg(2), msg(3))).toEqual({ delivered: [2, 3], resync: false });
+    expect(feed(s, msg(4, 'other'))).toEqual({ delivered: [], resync: true });
+  });
+
+  it("steps over its own publish without echo, even when the ack comes after later messages", () => {
+    const s = new RoomStream();
+    s.acknowledge(ack('e1', 0), undefined);
+    s.publishing();
+    // Seq 1 is ours and never comes back; 2 and 3 wait for the ack instead of causing a resync.
+    expect(feed(s, msg(2), msg(3))).toEqual({ delivered: [], resync: false });
+    const out = s.published({ epoch: 'e1', seq: 1 });
+    expect(out.deliver.map((m) => m.seq)).toEqual([2, 3]);
+    expect(out.resync).toBe(false);
+    // Ack first, then the rest.
+    s.publishing();
+    expect(s.published({ epoch: 'e1', seq: 4 }).deliver).toEqual([]);
+    expect(feed(s, msg(5))).toEqual({ delivered: [5], resync: false });
+    expect(s.position).toEqual({ epoch: 'e1', seq: 5 });
+  });
+
+  it('resyncs when the own publish that held messages back fails (its hole is not explained)', () => {
+    const s = new RoomStream();
+    s.acknowledge(ack('e1', 0), undefined);
+    s.publishing();
+    expect(feed(s, msg(2)).resync).toBe(false);
+    expect(s.publishFailed()).toEqual({ deliver: [], resync: true });
+  });
+
+  it('does not hand an own publish to the app when a replay contains it', () => {
+    const s = new RoomStream();
+    s.acknowledge(ack('e1', 0), undefined);
+    s.publishing();
+    expect(feed(s, msg(2))).toEqual({ delivered: [], resync: false });
+    s.published({ epoch: 'e1', seq: 1 });
+    s.publishing();
+    s.published({ epoch: 'e1', seq: 4 });
+    // The connection drops before seq 3 arrives; the resume replays 3, 4 (ours) and 5.
+    s.pause();
+    s.acknowledge(ack('e1', 5, { recovered: true }), s.since);
+    expect(feed(s, msg(3), msg(4), msg(5))).toEqual({ delivered: [3, 5], resync: false });
   });
 });
 
@@ -102,5 +151,19 @@ describe('PresenceView', () => {
     expect(change.left).toEqual([member('a')]);
     expect(change.updated).toEqual([member('c', { typing: false })]);
     expect(v.members.map((m) => m.clientId).sort()).toEqual(['b', 'c', 'd']);
+  });
+});
+
+describe('RoomStream for hub rooms ($admin)', () => {
+  it('delivers every event while subscribed, with no position and no replay', () => {
+    const s = new RoomStream(false);
+    expect(feed(s, msg(1)).delivered).toEqual([]);
+    expect(s.acknowledge(ack('', 0), undefined)).toBeUndefined();
+    const stats = { ...msg(0), seq: undefined as unknown as number, epoch: undefined as unknown as string };
+    expect(s.receive(stats).deliver).toEqual([stats]);
+    expect(s.receive(stats).deliver).toEqual([stats]);
+    expect(s.since).toBeUndefined();
+    s.pause();
+    expect(s.receive(stats).deliver).toEqual([]);
   });
 });
