@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
 import { startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
 import { EngineUnavailableError } from '../../hub/engines/redis/connection.js';
+import type { RedisEngineOptions } from '../../hub/engines/redis/options.js';
 import type { RoomMessage, Sender } from '../../hub/protocol/index.js';
 
 const servers: RedisServerHandle[] = [];
@@ -19,7 +20,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function setup(n: number, overrides: Parameters<typeof startEngine>[1] | Record<string, never> = {}) {
+async function setup(n: number, overrides: Partial<RedisEngineOptions> = {}) {
   const redis = await startRedisServer();
   servers.push(redis);
   const prefix = testPrefix();

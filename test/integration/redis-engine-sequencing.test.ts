@@ -122,6 +122,8 @@ describe('redis engine: history and resume', () => {
 
     expect(await a.engine.history(room, { epoch: 'another', seq: 3 })).toMatchObject({ recovered: false, reason: 'epoch_changed', messages: [] });
     expect(await a.engine.history(room, null)).toMatchObject({ recovered: false, messages: [], position: { epoch, seq: 12 } });
+    // A position the room never reached fails closed too.
+    expect(await a.engine.history(room, { epoch, seq: 13 })).toMatchObject({ recovered: false, reason: 'epoch_changed' });
     // The last 5 are 8..12: resuming after 7 works, after 6 does not.
     const inside = await a.engine.history(room, { epoch, seq: 7 });
     expect(inside.recovered).toBe(true);

@@ -4,11 +4,12 @@
  * members in and delivers every seq once, in order, even across a lost subscriber connection.
  */
 import { randomBytes } from 'node:crypto';
-import type { PresenceMember, RoomMessage, StreamPosition } from '../../protocol/index.js';
+import type { PresenceMember, StreamPosition } from '../../protocol/index.js';
 import type {
   ControlCommand,
   Engine,
   EngineEvents,
+  EngineMessage,
   EngineState,
   HistoryPolicy,
   HistoryResult,
@@ -134,7 +135,7 @@ export class RedisEngine implements Engine {
     this.setState(false, 'closed');
   }
 
-  async publish(input: PublishInput): Promise<RoomMessage> {
+  async publish(input: PublishInput): Promise<EngineMessage> {
     if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused');
     if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused');
     const policy = this.policy(input.room);
@@ -151,7 +152,9 @@ export class RedisEngine implements Engine {
         'publish',
       )) as [string, number];
       const [epoch, seq] = reply;
-      return { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
+      const stored: EngineMessage = { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
+      if (input.echo) stored.echo = true;
+      return stored;
     } catch (err) {
       throw unavailable(err, 'publish');
     } finally {
@@ -165,7 +168,7 @@ export class RedisEngine implements Engine {
     const policy = this.policy(room);
     const from = isPosition(since) ? `${since.seq + 1}-0` : '';
     const read = await this.read(room, from, '+', policy);
-    const position = read.position;
+    const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
       // Answer as of what this hub has delivered live, so history and live delivery neither
@@ -176,7 +179,7 @@ export class RedisEngine implements Engine {
         messages = messages.filter((m) => m.seq <= delivered);
       }
     }
-    return resumeResult(position, since, messages, policy, Date.now());
+    return resumeResult(position, read.position, since, messages, policy, Date.now());
   }
 
   async subscribe(room: string): Promise<void> {

@@ -3,7 +3,7 @@
  * history window (count and age) that decides whether a resume position can still be honoured.
  */
 import type { Json, RoomMessage, Sender, StreamPosition } from '../../protocol/index.js';
-import type { HistoryPolicy, HistoryResult, PublishInput } from '../../core/engine.js';
+import type { EngineMessage, HistoryPolicy, HistoryResult, PublishInput } from '../../core/engine.js';
 
 /** What is stored per entry and sent on the feed; epoch and seq travel beside it. */
 interface StoredBody {
@@ -15,12 +15,12 @@ interface StoredBody {
   echo?: true;
 }
 
-/** A delivered message may carry the sender's echo wish, as the core expects. */
-export type FeedMessage = RoomMessage & { echo?: boolean };
+/** A delivered message carries the sender's echo wish, as the core expects. */
+export type FeedMessage = EngineMessage;
 
 export function encodeBody(input: PublishInput): string {
   const body: StoredBody = { event: input.event, data: input.data, from: input.from, time: input.time };
-  if ((input as PublishInput & { echo?: boolean }).echo) body.echo = true;
+  if (input.echo) body.echo = true;
   return JSON.stringify(body);
 }
 
@@ -63,25 +63,27 @@ export function isPosition(since: unknown): since is StreamPosition {
 }
 
 /**
- * Decide a resume from `since` against the room's position and the entries read after `since`.
- * `entries` starts at since.seq + 1 if that entry is still stored.
+ * Decide a resume from `since`. `stored` is the room's position in Redis; `position` is what this hub
+ * answers with (no further than it has delivered live, so possibly behind `stored`). `entries` starts
+ * at since.seq + 1 if that entry is still stored.
  */
 export function resumeResult(
   position: StreamPosition,
+  stored: StreamPosition,
   since: StreamPosition | null | undefined,
   entries: FeedMessage[],
   policy: HistoryPolicy,
   now: number,
 ): HistoryResult {
   if (since === undefined) return { position, messages: [] };
-  // A position the core could not parse cannot be resumed from: the client must reload.
-  if (!isPosition(since) || since.epoch !== position.epoch) {
+  // Malformed, another epoch, or a position the room never reached: fail closed, the client reloads.
+  if (!isPosition(since) || since.epoch !== stored.epoch || since.seq > stored.seq) {
     return { position, messages: [], recovered: false, reason: 'epoch_changed' };
   }
-  // A client ahead of this hub's view (it came from a hub that delivered a little sooner) has
-  // nothing to recover; the live feed brings the rest and the client drops what it has.
+  // A client that came from a hub which delivered a little sooner is ahead of this hub's answer:
+  // nothing to recover; the live feed brings the rest and the client drops what it already has.
   if (since.seq >= position.seq) return { position, messages: [], recovered: true };
-  const oldestKept = position.seq - policy.maxMessages + 1;
+  const oldestKept = stored.seq - policy.maxMessages + 1;
   const first = entries[0];
   const evicted =
     since.seq + 1 < oldestKept || !first || first.seq !== since.seq + 1 || first.time < now - policy.maxAgeMs;
