@@ -2,8 +2,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { request as httpRequestRaw } from 'node:http';
+import { connect as netConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { createHub, type HubExtension } from '../../hub/server/create-hub.js';
+import { SignJWT, type JWTPayload } from 'jose';
+import { createHub, type HubContext, type HubExtension } from '../../hub/server/create-hub.js';
+import { createLogger, type Logger } from '../../hub/server/logger.js';
 import { hubExtensions } from '../../hub/server/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub, MintClaims } from '../../hub/server/types.js';
@@ -151,4 +156,208 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+// ---- helpers added for the hub feature tests (existing helpers above are unchanged) ----
+
+/** Start a hub and hand back its core too, captured through the public extension seam. */
+export async function startHubWithCore(
+  options: HubOptionsInput = {},
+  extensions: HubExtension[] = hubExtensions(),
+): Promise<{ hub: Hub; core: HubContext['core']; ctx: HubContext }> {
+  let ctx: HubContext | undefined;
+  const hub = await startHub(options, [...extensions, (c) => void (ctx = c)]);
+  return { hub, core: ctx!.core, ctx: ctx! };
+}
+
+/** Sign arbitrary JWT claims (defaults: HS256 with the test secret, aud insight-hub, exp in 1 h). */
+export async function signJwt(
+  claims: Record<string, unknown>,
+  opts: { alg?: string; key?: CryptoKey | KeyObject | Uint8Array; header?: Record<string, unknown>; omit?: string[] } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = { aud: 'insight-hub', exp: now + 3600, iat: now, role: 'editor', rooms: ['*'], ...claims };
+  for (const k of opts.omit ?? []) delete payload[k];
+  const alg = opts.alg ?? 'HS256';
+  const key = opts.key ?? new TextEncoder().encode(TEST_SECRET);
+  return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg, ...opts.header }).sign(key);
+}
+
+/** An unsigned `alg: none` token with the given claims (which a hub must refuse). */
+export function unsignedJwt(claims: Record<string, unknown>): string {
+  const now = Math.floor(Date.now() / 1000);
+  const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ aud: 'insight-hub', exp: now + 3600, role: 'editor', rooms: ['*'], ...claims })}.`;
+}
+
+/** The TCP socket under a `ws` client (to pause its reading, or to write raw bytes). */
+export function underlyingSocket(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
+}
+
+/** A masked client frame, built byte by byte (opcode 0x1 text, 0x2 binary, 0x8 close …). */
+export function clientFrame(opcode: number, payload: Buffer, fin = true): Buffer {
+  const mask = randomBytes(4);
+  const len = payload.length;
+  const header = len < 126 ? Buffer.alloc(2) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  header[0] = (fin ? 0x80 : 0) | opcode;
+  if (len < 126) header[1] = 0x80 | len;
+  else if (len < 65536) {
+    header[1] = 0x80 | 126;
+    header.writeUInt16BE(len, 2);
+  } else {
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(BigInt(len), 2);
+  }
+  const masked = Buffer.alloc(len);
+  for (let i = 0; i < len; i++) masked[i] = payload[i]! ^ mask[i % 4]!;
+  return Buffer.concat([header, mask, masked]);
+}
+
+/** One frame the hub sent, parsed from raw bytes (server frames are never masked). */
+export interface RawFrame {
+  fin: boolean;
+  opcode: number;
+  payload: Buffer;
+}
+
+/** A raw TCP WebSocket peer: exact bytes out, frames in, no automatic pong or close reply. */
+export class RawPeer {
+  readonly frames: RawFrame[] = [];
+  /** After a refusal (no 101): the HTTP body bytes. */
+  body = Buffer.alloc(0);
+  ended = false;
+  private buffer = Buffer.alloc(0);
+
+  constructor(
+    readonly socket: Socket,
+    readonly response: string,
+    rest: Buffer,
+  ) {
+    const upgraded = this.status === 101;
+    const take = (chunk: Buffer): void => (upgraded ? this.onData(chunk) : void (this.body = Buffer.concat([this.body, chunk])));
+    socket.on('data', take);
+    socket.on('close', () => (this.ended = true));
+    socket.on('error', () => {});
+    if (rest.length > 0) take(rest);
+  }
+
+  get status(): number {
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(this.response)?.[1] ?? 0);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const b = this.buffer;
+      if (b.length < 2) return;
+      let len = b[1]! & 0x7f;
+      let offset = 2;
+      if (len === 126) {
+        if (b.length < 4) return;
+        len = b.readUInt16BE(2);
+        offset = 4;
+      } else if (len === 127) {
+        if (b.length < 10) return;
+        len = Number(b.readBigUInt64BE(2));
+        offset = 10;
+      }
+      if (b.length < offset + len) return;
+      this.frames.push({ fin: (b[0]! & 0x80) !== 0, opcode: b[0]! & 0x0f, payload: b.subarray(offset, offset + len) });
+      this.buffer = b.subarray(offset + len);
+    }
+  }
+
+  /** JSON messages from the hub's text frames. */
+  messages(): ServerMessage[] {
+    return this.frames.filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.payload.toString('utf8')) as ServerMessage);
+  }
+
+  /** The close code the hub sent, if it sent a close frame. */
+  get closeCode(): number | undefined {
+    const close = this.frames.find((f) => f.opcode === 0x8);
+    return close && close.payload.length >= 2 ? close.payload.readUInt16BE(0) : undefined;
+  }
+
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  sendText(text: string | Buffer): void {
+    this.write(clientFrame(0x1, Buffer.isBuffer(text) ? text : Buffer.from(text)));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Upgrade over a raw TCP socket with exactly the headers given (plus the WebSocket key/version).
+ * Resolves once the hub answered, whether 101 or a refusal.
+ */
+export function rawUpgrade(
+  hub: Hub,
+  headers: Record<string, string>,
+  path = '/ws',
+): Promise<RawPeer> {
+  const key = randomBytes(16).toString('base64');
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    `Host: 127.0.0.1:${hub.port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${key}`,
+    'Sec-WebSocket-Version: 13',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(hub.port, '127.0.0.1');
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      resolve(new RawPeer(socket, head.subarray(0, end + 4).toString('latin1'), head.subarray(end + 4)));
+    };
+    socket.on('data', onData);
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(lines.join('\r\n') + '\r\n\r\n'));
+  });
+}
+
+/** A logger injected into the hub that keeps every line it writes (to check what is logged). */
+export function captureLogs(level = 'debug'): { logger: Logger; lines: string[]; text(): string } {
+  const lines: string[] = [];
+  const destination = { write: (line: string) => void lines.push(line) };
+  return { logger: createLogger(level, destination), lines, text: () => lines.join('') };
+}
+
+/** Plain HTTP against the hub: status, headers and parsed JSON (or text) body. */
+export async function httpRequest(
+  hub: Hub,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequestRaw({ host: '127.0.0.1', port: hub.port, method, path, headers: opts.headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }
