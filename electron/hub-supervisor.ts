@@ -29,8 +29,9 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
   /** A hub that ran this long before dying starts the backoff over. */
   stableAfterMs?: number;
-  /** Time the hub gets to drain before it is killed. */
+  /** Time the hub gets to drain, and the extra wait for it to exit before it is killed. */
   drainTimeoutMs?: number;
+  killGraceMs?: number;
   /** How long a token request may wait for the hub. */
   requestTimeoutMs?: number;
   now?: () => number;
@@ -79,6 +80,7 @@ export class HubSupervisor {
       maxBackoffMs: 30_000,
       stableAfterMs: 60_000,
       drainTimeoutMs: 10_000,
+      killGraceMs: 2_000,
       requestTimeoutMs: 10_000,
       now: Date.now,
       ...options,
@@ -112,7 +114,7 @@ export class HubSupervisor {
     const exited = this.#childExited;
     child.postMessage({ type: 'drain', timeoutMs: this.#o.drainTimeoutMs });
     // The hub enforces the drain timeout itself; this is the backstop for a hung process.
-    const killTimer = setTimeout(() => child.kill(), this.#o.drainTimeoutMs + 2_000);
+    const killTimer = setTimeout(() => child.kill(), this.#o.drainTimeoutMs + this.#o.killGraceMs);
     await exited;
     clearTimeout(killTimer);
   }

@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { HubCore } from '../../hub/core/hub-core.js';
+import type { HubContext } from '../../hub/server/create-hub.js';
 import { hubExtensions } from '../../hub/server/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub } from '../../hub/server/types.js';
@@ -15,13 +16,14 @@ import { startHub, token, until } from '../support/hub.js';
 export interface ObservedHub {
   hub: Hub;
   core: HubCore;
+  ctx: HubContext;
 }
 
 /** A real hub plus its core, captured through the public extension seam. */
 export async function startObservedHub(options: HubOptionsInput = {}): Promise<ObservedHub> {
-  let core: HubCore | undefined;
-  const hub = await startHub(options, [...hubExtensions(), (ctx) => void (core = ctx.core)]);
-  return { hub, core: core! };
+  let ctx: HubContext | undefined;
+  const hub = await startHub(options, [...hubExtensions(), (c) => void (ctx = c)]);
+  return { hub, core: ctx!.core, ctx: ctx! };
 }
 
 /** The hub-side session of an SDK client (by the clientId of its current welcome). */
