@@ -49,7 +49,7 @@ const showMainWindow = (): void => {
 function appFiles(root: string) {
   return {
     preload: join(root, 'electron-dist', 'preload.cjs'),
-    hubEntry: join(root, 'dist', 'hub-process.cjs'),
+    hubEntry: join(root, 'dist', 'hub', 'hub-process.cjs'),
     rendererRoot: join(root, 'renderer-dist'),
     trayIcon: join(root, 'electron-dist', 'tray-icon.png'),
     windowIcon: join(root, 'electron-dist', 'icon.png'),
