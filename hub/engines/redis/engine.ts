@@ -29,7 +29,7 @@ import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence } from './presence.js';
 import { RedisRecordStore } from './records.js';
-import { PUBLISH, READ, runScript, type SendCommand } from './scripts.js';
+import { PUBLISH, READ, ScriptRunner, type SendCommand } from './scripts.js';
 
 const RECOVER_RETRY_MS = 500;
 
@@ -44,6 +44,7 @@ export class RedisEngine implements Engine {
   readonly records: RedisRecordStore;
   private readonly options: ResolvedRedisOptions;
   private readonly keys: RedisKeys;
+  private readonly scripts: ScriptRunner;
   private readonly presence: RedisPresence;
   private readonly feeds = new Map<string, RoomFeed>();
   /** Channels whose unsubscribe failed while Redis was away; dropped once it is back. */
@@ -71,8 +72,9 @@ export class RedisEngine implements Engine {
     this.options = resolveRedisOptions(input);
     this.nodeId = this.options.nodeId;
     this.keys = new RedisKeys(this.options.keyPrefix, this.nodeId);
-    this.presence = new RedisPresence(this.send, this.keys);
-    this.records = new RedisRecordStore(this.send, this.keys);
+    this.scripts = new ScriptRunner(this.send);
+    this.presence = new RedisPresence(this.send, this.scripts, this.keys);
+    this.records = new RedisRecordStore(this.send, this.scripts, this.keys);
   }
 
   get state(): EngineState {
@@ -92,7 +94,10 @@ export class RedisEngine implements Engine {
       // Without an 'error' listener node-redis would crash the process on the first lost connection.
       client.on('error', (err: Error) => this.lost(role, err.message));
       client.on('reconnecting', () => this.lost(role, 'reconnecting'));
-      client.on('ready', () => void this.recover());
+      client.on('ready', () => {
+        if (role === 'commands') this.scripts.forget();
+        void this.recover();
+      });
     }
     try {
       await withTimeout(Promise.all([commands.connect(), subscriber.connect()]), this.options.connectTimeoutMs, 'connect');
@@ -142,8 +147,7 @@ export class RedisEngine implements Engine {
     this.inflight++;
     try {
       const reply = (await withTimeout(
-        runScript(
-          this.send,
+        this.scripts.run(
           PUBLISH,
           [this.keys.roomMeta(input.room), this.keys.roomLog(input.room)],
           [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy)],
@@ -265,8 +269,7 @@ export class RedisEngine implements Engine {
   }
 
   private async read(room: string, from: string, to: string, policy: HistoryPolicy): Promise<{ position: StreamPosition; messages: FeedMessage[] }> {
-    const reply = (await runScript(
-      this.send,
+    const reply = (await this.scripts.run(
       READ,
       [this.keys.roomMeta(room), this.keys.roomLog(room)],
       [newEpoch(), this.metaTtl(policy), from, to, Math.max(1, policy.maxMessages)],

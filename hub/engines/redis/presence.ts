@@ -12,8 +12,8 @@ import {
   PRESENCE_REMOVE,
   PRESENCE_SET,
   RESTORE_MEMBERS,
-  runScript,
   SWEEP_DEAD_NODES,
+  type ScriptRunner,
   type SendCommand,
 } from './scripts.js';
 
@@ -27,6 +27,7 @@ export class RedisPresence {
 
   constructor(
     private readonly send: SendCommand,
+    private readonly scripts: ScriptRunner,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -39,8 +40,7 @@ export class RedisPresence {
     }
     members.set(member.clientId, json);
     await this.guard(
-      runScript(
-        this.send,
+      this.scripts.run(
         PRESENCE_SET,
         [this.keys.roomMembers(room), this.keys.nodeMembers()],
         [member.clientId, this.keys.nodeId, json, this.keys.roomFeed(room), room],
@@ -55,7 +55,7 @@ export class RedisPresence {
       if (members.size === 0) this.own.delete(room);
     }
     await this.guard(
-      runScript(this.send, PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]),
+      this.scripts.run(PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]),
     );
   }
 
@@ -70,15 +70,15 @@ export class RedisPresence {
    * key had vanished, or a write failed earlier, Redis is brought back in line with `own`.
    */
   async heartbeat(ttlMs: number, first: boolean): Promise<string[]> {
-    const existed = await runScript(this.send, HEARTBEAT, [this.keys.nodeAlive(), this.keys.nodes], [ttlMs, this.keys.nodeId, Date.now()]);
+    const existed = await this.scripts.run(HEARTBEAT, [this.keys.nodeAlive(), this.keys.nodes], [ttlMs, this.keys.nodeId, Date.now()]);
     if ((Number(existed) === 0 && !first) || this.dirty) await this.reconcile();
-    const swept = (await runScript(this.send, SWEEP_DEAD_NODES, [this.keys.nodes], [this.keys.prefix, this.keys.nodeId])) as string[];
+    const swept = (await this.scripts.run(SWEEP_DEAD_NODES, [this.keys.nodes], [this.keys.prefix, this.keys.nodeId])) as string[];
     return swept;
   }
 
   /** Remove what a previous process with this nodeId left behind, or everything on shutdown. */
   async clearOwn(): Promise<void> {
-    await runScript(this.send, CLEAR_OWN_NODE, [], [this.keys.prefix, this.keys.nodeId]);
+    await this.scripts.run(CLEAR_OWN_NODE, [], [this.keys.prefix, this.keys.nodeId]);
   }
 
   /** Stop announcing this node: its key goes, and its members leave everywhere. */
@@ -99,13 +99,13 @@ export class RedisPresence {
         const room = entry.slice(0, sp);
         const clientId = entry.slice(sp + 1);
         if (!this.own.get(room)?.has(clientId)) {
-          await runScript(this.send, PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]);
+          await this.scripts.run(PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]);
         }
       }
       let batch: string[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        await runScript(this.send, RESTORE_MEMBERS, [this.keys.nodeMembers()], [this.keys.prefix, this.keys.nodeId, ...batch]);
+        await this.scripts.run(RESTORE_MEMBERS, [this.keys.nodeMembers()], [this.keys.prefix, this.keys.nodeId, ...batch]);
         batch = [];
       };
       for (const [room, members] of this.own) {

@@ -5,11 +5,12 @@
 import type { Json } from '../../protocol/index.js';
 import type { RecordStore } from '../../core/engine.js';
 import type { RedisKeys } from './keys.js';
-import { RECORD_DELETE, RECORD_INCREMENT, RECORD_PUT, runScript, type SendCommand } from './scripts.js';
+import { RECORD_DELETE, RECORD_INCREMENT, RECORD_PUT, type ScriptRunner, type SendCommand } from './scripts.js';
 
 export class RedisRecordStore implements RecordStore {
   constructor(
     private readonly send: SendCommand,
+    private readonly scripts: ScriptRunner,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -23,11 +24,11 @@ export class RedisRecordStore implements RecordStore {
     const json = JSON.stringify(value);
     const ttl = positiveTtl(ttlMs) ?? 0;
     const score = ttl ? String(Date.now() + ttl) : '+inf';
-    await runScript(this.send, RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]);
+    await this.scripts.run(RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]);
   }
 
   async delete(kind: string, key: string): Promise<void> {
-    await runScript(this.send, RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]);
+    await this.scripts.run(RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]);
   }
 
   async list(kind: string): Promise<Array<{ key: string; value: Json }>> {
@@ -47,8 +48,7 @@ export class RedisRecordStore implements RecordStore {
 
   async increment(kind: string, key: string, by: number, ttlMs?: number): Promise<number> {
     if (!Number.isInteger(by)) throw new TypeError('increment must be an integer');
-    const reply = await runScript(
-      this.send,
+    const reply = await this.scripts.run(
       RECORD_INCREMENT,
       [this.keys.record(kind, key), this.keys.recordIndex(kind)],
       [by, positiveTtl(ttlMs) ?? 0, Date.now(), key],

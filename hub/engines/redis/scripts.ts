@@ -17,14 +17,38 @@ export class LuaScript {
 /** Sends a command and answers with its reply (the engine's command connection). */
 export type SendCommand = (args: string[]) => Promise<unknown>;
 
-export async function runScript(send: SendCommand, script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
-  const tail = [String(keys.length), ...keys, ...args.map(String)];
-  try {
-    return await send(['EVALSHA', script.sha, ...tail]);
-  } catch (err) {
-    // A restarted Redis has an empty script cache: send the source once, which caches it again.
-    if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return send(['EVAL', script.source, ...tail]);
-    throw err;
+/**
+ * Runs scripts by sha. A script is loaded once per connection before its first use, and every call
+ * waits on that same load, so calls leave in the order they were made: a client's pipelined
+ * publishes keep their order even on a fresh or restarted Redis.
+ */
+export class ScriptRunner {
+  private readonly loads = new Map<string, Promise<void>>();
+
+  constructor(private readonly send: SendCommand) {}
+
+  /** Redis may have lost its script cache (a new connection may mean a restarted server). */
+  forget(): void {
+    this.loads.clear();
+  }
+
+  async run(script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    let load = this.loads.get(script.sha);
+    if (!load) {
+      load = this.send(['SCRIPT', 'LOAD', script.source]).then(() => undefined);
+      this.loads.set(script.sha, load);
+      load.catch(() => this.loads.get(script.sha) === load && this.loads.delete(script.sha));
+    }
+    await load;
+    const tail = [String(keys.length), ...keys, ...args.map(String)];
+    try {
+      return await this.send(['EVALSHA', script.sha, ...tail]);
+    } catch (err) {
+      // Flushed behind our back (SCRIPT FLUSH, or a restart between load and call): send the source.
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+      this.loads.delete(script.sha);
+      return this.send(['EVAL', script.source, ...tail]);
+    }
   }
 }
 
