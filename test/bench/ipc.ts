@@ -1,0 +1,42 @@
+/**
+ * Request/reply over the Node IPC channel between the runner and its child processes
+ * (load generator, servers). Children serve named commands; the runner awaits each reply.
+ */
+export interface IpcRequest {
+  id: number;
+  cmd: string;
+  args: unknown;
+}
+
+export interface IpcReply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export type CommandHandlers = Record<string, (args: never) => unknown>;
+
+/** Serve commands in a child; exit when the runner goes away so no process outlives a run. */
+export function serveCommands(handlers: CommandHandlers): void {
+  if (!process.send) throw new Error('must run as a child process with an IPC channel');
+  process.on('message', async (raw: unknown) => {
+    const req = raw as IpcRequest;
+    if (typeof req?.id !== 'number') return;
+    const handler = handlers[req.cmd] as ((args: unknown) => unknown) | undefined;
+    let reply: IpcReply;
+    try {
+      if (!handler) throw new Error(`unknown command ${req.cmd}`);
+      reply = { id: req.id, ok: true, result: await handler(req.args) };
+    } catch (err) {
+      reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
+    }
+    process.send?.(reply);
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Announce readiness (with e.g. the bound port) to the runner. */
+export function announce(ready: Record<string, unknown>): void {
+  process.send?.({ id: 0, ok: true, result: ready } satisfies IpcReply);
+}

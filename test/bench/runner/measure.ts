@@ -1,0 +1,101 @@
+/**
+ * One fan-out step measured from both ends: the generator's deliveries and latencies, the server's
+ * own CPU time, and how much of the machine other work used meanwhile.
+ */
+import { cpus } from 'node:os';
+import type { StepArgs, StepReply } from '../load/commands.js';
+import type { LatencySummary } from '../histogram.js';
+import type { ChildHandle } from './processes.js';
+import { machineBusyMs } from './machine.js';
+import type { ServerUnderTest } from './servers.js';
+
+/** Capacity criteria: p99 at most this, nothing lost, nobody disconnected. */
+export const P99_LIMIT_US = 100_000;
+/** Above this the generator's own core is the bottleneck and a figure is only a lower bound. */
+export const GENERATOR_BUSY_PERCENT = 85;
+
+export interface StepRecord {
+  server: string;
+  rate: number;
+  publishedPerSec: number;
+  expected: number;
+  received: number;
+  lost: number;
+  late: number;
+  deliveredPerSec: number;
+  latency: LatencySummary;
+  publishErrors: number;
+  closes: Record<string, number>;
+  serverCpuPercent: number;
+  serverUsPerDelivery: number;
+  generatorCpuPercent: number;
+  /** Share of both cores used by other processes during the step. */
+  backgroundPercent: number | null;
+  passed: boolean;
+}
+
+export function passes(r: Omit<StepRecord, 'passed'>): boolean {
+  return (
+    r.lost === 0 &&
+    r.latency.p99 <= P99_LIMIT_US &&
+    Object.keys(r.closes).length === 0 &&
+    r.publishErrors === 0 &&
+    r.publishedPerSec >= 0.9 * r.rate
+  );
+}
+
+export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, args: StepArgs): Promise<StepRecord> {
+  const busy0 = machineBusyMs();
+  const own0 = process.cpuUsage();
+  const server0 = await sut.cpuUs();
+  const reply = await generator.call<StepReply>('step', args, 2 * args.durationMs + args.drainMs + 30_000);
+  const server1 = await sut.cpuUs();
+  const busy1 = machineBusyMs();
+  const own = process.cpuUsage(own0);
+  const wallMs = reply.load.wallMs;
+  const serverMs = (server1 - server0) / 1000;
+  const ours = serverMs + reply.load.cpuMs + (own.user + own.system) / 1000;
+  const record: Omit<StepRecord, 'passed'> = {
+    server: sut.label,
+    rate: args.rate,
+    publishedPerSec: reply.publishedPerSec,
+    expected: reply.expected,
+    received: reply.received,
+    lost: reply.lost,
+    late: reply.late,
+    deliveredPerSec: reply.deliveredPerSec,
+    latency: reply.latency,
+    publishErrors: reply.publishErrors,
+    closes: reply.closes,
+    serverCpuPercent: (100 * serverMs) / wallMs,
+    serverUsPerDelivery: reply.received > 0 ? (1000 * serverMs) / reply.received : 0,
+    generatorCpuPercent: reply.load.percent,
+    backgroundPercent:
+      busy0 === null || busy1 === null
+        ? null
+        : Math.max(0, (100 * (busy1 - busy0 - ours)) / (wallMs * cpus().length)),
+  };
+  return { ...record, passed: passes(record) };
+}
+
+/** Wait until the server is idle again (a server that fell behind keeps writing for a while). */
+export async function settle(sut: ServerUnderTest, maxMs = 5_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const a = await sut.cpuUs();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const b = await sut.cpuUs();
+    if (b - a < 20_000) return; // under 10% of a core
+  }
+}
+
+export function formatStep(r: StepRecord): string {
+  const ms = (us: number) => (us / 1000).toFixed(1);
+  return (
+    `${r.server.padEnd(18)} ${r.rate.toFixed(0).padStart(6)} msg/s → ${r.deliveredPerSec.toFixed(0).padStart(7)} deliveries/s ` +
+    `p50 ${ms(r.latency.p50)} p99 ${ms(r.latency.p99)} max ${ms(r.latency.max)} ms, lost ${r.lost}, ` +
+    `server ${r.serverCpuPercent.toFixed(0)}% ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
+    `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
+    (r.passed ? 'ok' : 'FAIL')
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * What every server under test answers to the runner: its CPU time and memory. The runner asks
+ * before and after each measurement, so the numbers are the server process's own.
+ */
+import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
+
+export interface ServerCpu {
+  /** user + system CPU time since start, µs. */
+  cpuUs: number;
+}
+
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function memory(collect: boolean): ServerMemory {
+  if (collect && gc) {
+    gc();
+    gc();
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/** Serve the standard commands plus `extra`, then tell the runner where we listen. */
+export function runServer(port: number, extra: CommandHandlers, close: () => Promise<void>): void {
+  serveCommands({
+    cpu: (): ServerCpu => {
+      const u = process.cpuUsage();
+      return { cpuUs: u.user + u.system };
+    },
+    /** After a full GC (the process runs with --expose-gc). */
+    memory: (): ServerMemory => memory(true),
+    /** Without GC, cheap enough to sample during a run. */
+    sample: (): ServerMemory => memory(false),
+    exit: async () => {
+      // Exit on the next turn so this reply still goes out; a --cpu-prof profile is written on exit.
+      setTimeout(() => close().finally(() => process.exit(0)), 10);
+      return { exiting: true };
+    },
+    ...extra,
+  });
+  announce({ port, pid: process.pid, gc: Boolean(gc) });
+}
+
+/** The server's settings, passed by the runner as one JSON argument. */
+export function serverSettings<T>(): T {
+  return JSON.parse(process.argv[2] ?? '{}') as T;
+}
