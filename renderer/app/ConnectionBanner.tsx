@@ -1,0 +1,53 @@
+/**
+ * A clear line about the connection whenever it is not simply fine: offline, reconnecting (with a
+ * countdown), or resynced after the hub could not replay what was missed.
+ */
+import { useConnection } from '../connection/connection-store.js';
+import { secondsUntil } from '../shared/format.js';
+import { useNow } from '../shared/use-now.js';
+
+export interface BannerModel {
+  tone: 'warning' | 'error' | 'info';
+  text: string;
+}
+
+export function bannerFor(
+  c: { status: string; online: boolean; retryAt: number | null; attempt: number; everOpen: boolean; lastClose: { code: number; reason: string } | null },
+  now: number,
+): BannerModel | null {
+  if (!c.online) return { tone: 'error', text: 'You are offline. The dashboard will reconnect when the network is back.' };
+  if (c.status === 'reconnecting' && c.retryAt !== null) {
+    const s = secondsUntil(c.retryAt, now);
+    const why = c.lastClose && c.lastClose.reason ? ` (${c.lastClose.reason})` : '';
+    const lead = c.everOpen ? `Connection lost${why}.` : `Cannot reach the hub${why}.`;
+    const hint = !c.everOpen && c.attempt >= 3 ? ' If this keeps happening, your link may have expired: ask for a new one.' : '';
+    return { tone: 'warning', text: `${lead} Reconnecting in ${s} s (attempt ${c.attempt}).${hint}` };
+  }
+  if (c.status === 'connecting' && c.everOpen) return { tone: 'warning', text: 'Reconnecting…' };
+  return null;
+}
+
+export function ConnectionBanner({ resync, onDismissResync }: { resync?: { reason: string } | null; onDismissResync?: () => void }) {
+  const c = useConnection();
+  const now = useNow(500, c.status === 'reconnecting');
+  const banner = bannerFor(c, now);
+  return (
+    <>
+      {banner ? (
+        <div className={`banner ${banner.tone}`} role="status" data-testid="connection-banner">
+          {banner.text}
+        </div>
+      ) : null}
+      {resync ? (
+        <div className="banner info" role="status" data-testid="resync-banner">
+          Resynced: the hub could not replay everything you missed ({resync.reason === 'epoch_changed' ? 'the hub restarted' : 'too much happened while you were away'}), so this dashboard was reloaded from the room's history.
+          {onDismissResync ? (
+            <button type="button" className="small" onClick={onDismissResync}>
+              OK
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * The one connection to the hub and what the app shows about it: status (with when the next
+ * attempt is due), the session the hub welcomed us with, and why it ended when it did.
+ */
+import { create } from 'zustand';
+import { CloseCode } from '../../hub/protocol/index.js';
+import type { CloseInfo, ConnectionState, InsightClient, NoticeMessage, Session } from '../../hub/client/index.js';
+import type { Credentials } from './credentials.js';
+import { readTokenClaims, type TokenView } from './token-claims.js';
+
+export type Ending =
+  | { kind: 'kicked'; reason: string }
+  | { kind: 'banned'; reason: string; until?: number }
+  | { kind: 'forbidden'; reason: string }
+  | { kind: 'expired'; reason: string }
+  | { kind: 'signed-out' }
+  | { kind: 'closed'; code: number; reason: string };
+
+export type LinkStatus = ConnectionState['status'] | 'idle';
+
+export interface ConnectionView {
+  credentials: Credentials | null;
+  claims: TokenView | null;
+  client: InsightClient | null;
+  status: LinkStatus;
+  /** When the next attempt starts (epoch ms), while reconnecting. */
+  retryAt: number | null;
+  attempt: number;
+  lastClose: CloseInfo | null;
+  session: Session | null;
+  /** Set once the client has stopped for good. */
+  ending: Ending | null;
+  /** Whether the connection was ever open: a first attempt that fails looks different. */
+  everOpen: boolean;
+  online: boolean;
+  /** The latest error the SDK reported, for the status bar's tooltip. */
+  lastError: string | null;
+  /** A kick or ban notice arrives just before its close; its reason and `until` are the full ones. */
+  stopNotice: NoticeMessage | null;
+}
+
+const initial: ConnectionView = {
+  credentials: null,
+  claims: null,
+  client: null,
+  status: 'idle',
+  retryAt: null,
+  attempt: 0,
+  lastClose: null,
+  session: null,
+  ending: null,
+  everOpen: false,
+  online: true,
+  lastError: null,
+  stopNotice: null,
+};
+
+export const useConnection = create<ConnectionView>(() => ({ ...initial }));
+
+/** Forget everything (tests, signing out). */
+export function resetConnection(): void {
+  useConnection.setState({ ...initial }, true);
+}
+
+export function adoptClient(client: InsightClient, credentials: Credentials): void {
+  useConnection.setState({
+    ...initial,
+    online: useConnection.getState().online,
+    client,
+    credentials,
+    claims: readTokenClaims(credentials.token),
+    status: client.state.status,
+  });
+}
+
+/** The client's state as the store keeps it. */
+export function applyState(state: ConnectionState, session: Session | null, now = Date.now()): void {
+  const patch: Partial<ConnectionView> = { status: state.status, session };
+  if (state.status === 'reconnecting') {
+    patch.retryAt = now + state.inMs;
+    patch.attempt = state.attempt;
+    patch.lastClose = state.lastClose ?? null;
+  } else {
+    patch.retryAt = null;
+  }
+  if (state.status === 'open') {
+    patch.everOpen = true;
+    patch.attempt = 0;
+  }
+  if (state.status === 'closed') {
+    patch.ending = endingOf(state.code, state.reason, useConnection.getState().stopNotice);
+    patch.lastClose = { code: state.code, reason: state.reason };
+  }
+  useConnection.setState(patch);
+}
+
+export function applyNotice(notice: NoticeMessage): void {
+  if (notice.event === 'kicked' || notice.event === 'banned') useConnection.setState({ stopNotice: notice });
+}
+
+export function applyOnline(online: boolean): void {
+  useConnection.setState({ online });
+}
+
+export function applyError(message: string): void {
+  useConnection.setState({ lastError: message });
+}
+
+export function markSignedOut(): void {
+  useConnection.setState({ ending: { kind: 'signed-out' }, status: 'closed' });
+}
+
+export function endingOf(code: number, reason: string, notice: NoticeMessage | null = null): Ending {
+  switch (code) {
+    case CloseCode.kicked:
+      return { kind: 'kicked', reason: notice?.event === 'kicked' ? notice.reason : reason };
+    case CloseCode.banned:
+      return notice?.event === 'banned'
+        ? { kind: 'banned', reason: notice.reason, until: notice.until }
+        : { kind: 'banned', reason };
+    case CloseCode.forbidden:
+      return { kind: 'forbidden', reason };
+    case CloseCode.tokenInvalid:
+      return { kind: 'expired', reason };
+    default:
+      return { kind: 'closed', code, reason };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Every connected client, one server-side page at a time: search and room filter run on the hub,
+ * and the page refreshes itself as clients come and go (at most every couple of seconds).
+ */
+import { useEffect, useState } from 'react';
+import { formatBytes, formatCount, formatDuration, formatMs } from '../shared/format.js';
+import { useNow } from '../shared/use-now.js';
+import { useConnection } from '../connection/connection-store.js';
+import type { ClientRow } from './admin-feed.js';
+import { useAdmin } from './admin-store.js';
+import { BanDialog, KickDialog } from './ClientActions.js';
+import { fetchClients, nextPage, PAGE_SIZE, previousPage, setClientFilter, useClients } from './clients-store.js';
+
+/** Typing in the search box fetches once the user pauses. */
+const SEARCH_DEBOUNCE_MS = 300;
+/** Fresh RTT and queue figures even when nobody comes or goes. */
+const REFRESH_MS = 5000;
+/** Clients coming and going refresh the page at most this often. */
+const CHANGE_THROTTLE_MS = 2000;
+
+export function ClientsPage({ room }: { room?: string }) {
+  const view = useClients();
+  const clientsVersion = useAdmin((s) => s.clientsVersion);
+  const selfId = useConnection((s) => s.session?.clientId);
+  const [text, setText] = useState(view.query.text);
+  const [acting, setActing] = useState<{ kind: 'kick' | 'ban'; client: ClientRow } | null>(null);
+  const now = useNow(5000);
+
+  useEffect(() => {
+    if (room !== undefined) setClientFilter({ room });
+  }, [room]);
+
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if (text !== useClients.getState().query.text) setClientFilter({ text });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  const { cursors } = view.query;
+  const queryKey = `${view.query.text}\n${view.query.room}\n${cursors.join(',')}`;
+  useEffect(() => {
+    void fetchClients();
+    const timer = setInterval(() => void fetchClients(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [queryKey]);
+
+  useEffect(() => {
+    const since = Date.now() - (useClients.getState().fetchedAt ?? 0);
+    const t = setTimeout(() => void fetchClients(), Math.max(0, CHANGE_THROTTLE_MS - since));
+    return () => clearTimeout(t);
+  }, [clientsVersion]);
+
+  const first = cursors.length * PAGE_SIZE;
+  return (
+    <div className="page clients">
+      <div className="toolbar">
+        <label htmlFor="client-search" className="sr-only">
+          Search clients
+        </label>
+        <input id="client-search" type="search" placeholder="Search user, name, IP, client id…" value={text} onChange={(e) => setText(e.target.value)} />
+        {room === undefined ? (
+          <>
+            <label htmlFor="client-room" className="sr-only">
+              Room
+            </label>
+            <input id="client-room" placeholder="In room…" value={view.query.room} onChange={(e) => setClientFilter({ room: e.target.value })} />
+          </>
+        ) : null}
+        <span className="spacer" />
+        <span className="muted" data-testid="clients-range">
+          {view.total === null ? '…' : view.total === 0 ? 'No clients' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
+        </span>
+        <button type="button" className="small" onClick={previousPage} disabled={cursors.length === 0}>
+          Previous
+        </button>
+        <button type="button" className="small" onClick={nextPage} disabled={view.next === null}>
+          Next
+        </button>
+      </div>
+      {view.error ? <div className="banner error">Could not list clients: {view.error}</div> : null}
+      <div className="table-scroll">
+        <table className="data clients-table" aria-busy={view.loading}>
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Role</th>
+              <th>IP</th>
+              <th>Rooms</th>
+              <th className="num">RTT</th>
+              <th className="num">Queue</th>
+              <th className="num">Msgs in / out</th>
+              <th className="num">Connected</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.map((c) => (
+              <tr key={c.clientId} data-testid="client-row" data-sub={c.sub} data-client={c.clientId}>
+                <td>
+                  <strong>{c.name || c.sub}</strong>
+                  <span className="muted block">{c.sub}</span>
+                </td>
+                <td>{c.role}</td>
+                <td className="mono">{c.ip}</td>
+                <td className="rooms-cell" title={c.rooms.join(', ')}>
+                  {c.rooms.filter((r) => !r.startsWith('$')).join(', ') || <span className="muted">—</span>}
+                </td>
+                <td className="num">{formatMs(c.rttMs)}</td>
+                <td className="num">{formatBytes(c.queueBytes)}</td>
+                <td className="num">
+                  {formatCount(c.messagesIn)} / {formatCount(c.messagesOut)}
+                </td>
+                <td className="num">{c.connectedAt ? formatDuration(now - c.connectedAt) : '—'}</td>
+                <td className="actions">
+                  {c.clientId === selfId ? (
+                    <span className="muted">this console</span>
+                  ) : (
+                    <>
+                      <button type="button" className="small" onClick={() => setActing({ kind: 'kick', client: c })}>
+                        Kick
+                      </button>
+                      <button type="button" className="small danger-outline" onClick={() => setActing({ kind: 'ban', client: c })}>
+                        Ban
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {acting?.kind === 'kick' ? <KickDialog client={acting.client} onClose={() => setActing(null)} /> : null}
+      {acting?.kind === 'ban' ? <BanDialog client={acting.client} onClose={() => setActing(null)} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+/** One room: its members and what each is doing, its rates, and its traffic while inspected. */
+import { formatBytes, formatCount, formatRate } from '../shared/format.js';
+import { Avatar, activityOf } from '../dashboard/PresenceBar.js';
+import { useAdmin } from './admin-store.js';
+import { navigate } from './console-route.js';
+import { useRoomMembers } from './room-members.js';
+import { TrafficInspector } from './TrafficInspector.js';
+
+export function RoomDetail({ room }: { room: string }) {
+  const row = useAdmin((s) => s.rooms[room]);
+  const { members, error } = useRoomMembers(room);
+  return (
+    <div className="page room-detail">
+      <div className="toolbar">
+        <button type="button" className="small ghost" onClick={() => navigate({ page: 'rooms' })}>
+          ← Rooms
+        </button>
+        <h1 className="page-title" data-testid="room-title">
+          {room}
+        </h1>
+      </div>
+      <div className="tiles">
+        <div className="tile">
+          <span className="tile-label">Members</span>
+          <span className="tile-value">{formatCount(row?.clients ?? members.length)}</span>
+        </div>
+        <div className="tile">
+          <span className="tile-label">Messages in / out</span>
+          <span className="tile-value">
+            {formatRate(row?.messagesInPerSec)} · {formatRate(row?.messagesOutPerSec)}
+          </span>
+        </div>
+        <div className="tile">
+          <span className="tile-label">Bytes in / out</span>
+          <span className="tile-value">
+            {formatBytes(row?.bytesInPerSec)}/s · {formatBytes(row?.bytesOutPerSec)}/s
+          </span>
+        </div>
+      </div>
+      <section className="panel">
+        <h2 className="section-title">Members</h2>
+        {error ? <p className="error-text">{error}</p> : null}
+        {members.length === 0 && !error ? <p className="muted">Nobody is in this room.</p> : null}
+        <ul className="presence-list wide">
+          {members.map((m) => (
+            <li key={m.clientId} className="presence-member" data-testid="room-member" data-sub={m.sub}>
+              <Avatar sub={m.sub} name={m.name || m.sub} />
+              <span className="presence-text">
+                <span className="presence-name">
+                  {m.name || m.sub} <span className="muted">{m.sub}</span>
+                </span>
+                <span className="presence-activity">{m.state ? activityOf({ ...m, state: m.state }) : 'connected'}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <TrafficInspector room={room} />
+    </div>
+  );
+}

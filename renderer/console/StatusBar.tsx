@@ -1,0 +1,65 @@
+/** The console's top line: which hub, for how long, its engine, and the console's own connection. */
+import { useConnection } from '../connection/connection-store.js';
+import { formatDuration, secondsUntil } from '../shared/format.js';
+import { useNow } from '../shared/use-now.js';
+import { useAdmin } from './admin-store.js';
+
+export function connectionLabel(c: { status: string; retryAt: number | null; attempt: number }, now: number): { text: string; tone: 'ok' | 'warn' | 'bad' } {
+  switch (c.status) {
+    case 'open':
+      return { text: 'Connected', tone: 'ok' };
+    case 'connecting':
+      return { text: 'Connecting…', tone: 'warn' };
+    case 'reconnecting':
+      return { text: `Reconnecting in ${c.retryAt === null ? 0 : secondsUntil(c.retryAt, now)} s (attempt ${c.attempt})`, tone: 'warn' };
+    case 'closed':
+      return { text: 'Disconnected', tone: 'bad' };
+    default:
+      return { text: 'Not connected', tone: 'bad' };
+  }
+}
+
+export function StatusBar({ onSignOut }: { onSignOut(): void }) {
+  const c = useConnection();
+  const hub = useAdmin((s) => s.hub);
+  const hubSeenAt = useAdmin((s) => s.hubSeenAt);
+  const now = useNow(1000);
+  const conn = connectionLabel(c, now);
+  const addresses = hub.urls.length > 0 ? hub.urls : c.credentials ? [c.credentials.address.httpUrl] : [];
+  const uptime = hub.uptimeMs !== undefined ? hub.uptimeMs + (now - hubSeenAt) : hub.startedAt ? now - hub.startedAt : null;
+  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : 'bad';
+  return (
+    <header className="statusbar" data-testid="statusbar">
+      <span className="brand">Insight Hub</span>
+      <span className="status-item" title="Hub address">
+        <span className="label">Hub</span>
+        <span data-testid="hub-address">{addresses.join(' · ') || '—'}</span>
+      </span>
+      {hub.version ? (
+        <span className="status-item">
+          <span className="label">Version</span> {hub.version}
+        </span>
+      ) : null}
+      <span className="status-item">
+        <span className="label">Uptime</span> <span data-testid="uptime">{formatDuration(uptime)}</span>
+      </span>
+      <span className="status-item" data-testid="engine-state" data-state={hub.engineState ?? 'unknown'}>
+        <span className={`dot ${engineTone}`} aria-hidden="true" />
+        <span className="label">Engine</span> {hub.engine ?? '—'} {hub.engineState ?? ''}
+      </span>
+      <span className="spacer" />
+      <span className="status-item" data-testid="console-connection" data-status={c.status} title={c.lastError ?? undefined}>
+        <span className={`dot ${conn.tone}`} aria-hidden="true" />
+        {conn.text}
+      </span>
+      {c.session ? (
+        <span className="status-item whoami">
+          {c.session.user.name || c.session.user.sub} · {c.session.user.role}
+        </span>
+      ) : null}
+      <button type="button" className="small ghost" onClick={onSignOut}>
+        Sign out
+      </button>
+    </header>
+  );
+}

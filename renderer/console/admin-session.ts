@@ -1,0 +1,71 @@
+/**
+ * The console's side of the admin protocol: the `$admin` feed into the admin store (batched per
+ * quarter second), and the admin actions, each one request over the console's own connection.
+ */
+import { ADMIN_ROOM, type AckMessage, type AdminAction, type Json } from '../../hub/protocol/index.js';
+import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import { useConnection } from '../connection/connection-store.js';
+import { applyFeed, setFeed, type FeedEvent } from './admin-store.js';
+
+export const FEED_BATCH_MS = 250;
+
+let feed: { handle: RoomHandle; offs: Unsubscribe[]; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
+let pending: FeedEvent[] = [];
+
+function client(): InsightClient {
+  const c = useConnection.getState().client;
+  if (!c) throw new Error('not connected to a hub');
+  return c;
+}
+
+function flush(): void {
+  if (feed) feed.timer = undefined;
+  const batch = pending;
+  pending = [];
+  applyFeed(batch);
+}
+
+export function startAdminFeed(): void {
+  if (feed) return;
+  const handle = client().room(ADMIN_ROOM);
+  setFeed('subscribing');
+  const state = { handle, offs: [] as Unsubscribe[], timer: undefined as ReturnType<typeof setTimeout> | undefined };
+  state.offs.push(
+    handle.on('*', (data, msg) => {
+      pending.push({ event: msg.event, data, time: typeof msg.time === 'number' ? msg.time : Date.now() });
+      if (msg.event === 'snapshot') setFeed('live');
+      if (state.timer === undefined) state.timer = setTimeout(flush, FEED_BATCH_MS);
+    }),
+  );
+  feed = state;
+}
+
+export function stopAdminFeed(): void {
+  if (!feed) return;
+  clearTimeout(feed.timer);
+  for (const off of feed.offs) off();
+  void feed.handle.leave().catch(() => undefined);
+  feed = null;
+  pending = [];
+}
+
+/** One admin action; rejects with the hub's error message. */
+export function adminAction(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckMessage> {
+  return client().admin(action, fields);
+}
+
+export function kickClient(target: { clientId: string } | { sub: string }, reason: string): Promise<AckMessage> {
+  return adminAction('kick', { ...target, reason });
+}
+
+export function banUser(sub: string, minutes: number, reason: string): Promise<AckMessage> {
+  return adminAction('ban', { sub, minutes, reason });
+}
+
+export function unbanUser(sub: string): Promise<AckMessage> {
+  return adminAction('unban', { sub });
+}
+
+export function setInspect(room: string | null, on: boolean): Promise<AckMessage> {
+  return adminAction('inspect', room ? { room, on } : { on });
+}

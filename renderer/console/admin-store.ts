@@ -1,0 +1,219 @@
+/**
+ * What the console knows from the `$admin` feed: the hub, its per-second stats, rooms, the
+ * audit log and sampled traffic. Feed events are folded in batches, so thousands of clients
+ * connecting at once cost a few renders, not thousands.
+ */
+import { create } from 'zustand';
+import type { Json } from '../../hub/protocol/index.js';
+import {
+  asObject,
+  readAudit,
+  readClient,
+  readHubInfo,
+  readRooms,
+  readStats,
+  readTraffic,
+  num,
+  str,
+  type AuditEntry,
+  type ClientRow,
+  type HubInfo,
+  type RoomRow,
+  type TrafficEntry,
+} from './admin-feed.js';
+import { appendPoint, emptySeries, type StatsSeries } from './stats-series.js';
+
+export interface ConnectionEvent {
+  key: string;
+  time: number;
+  kind: 'connected' | 'disconnected';
+  client: Pick<ClientRow, 'clientId' | 'sub' | 'name' | 'role' | 'ip'>;
+  code?: number;
+  reason?: string;
+}
+
+export type FeedStatus = 'idle' | 'subscribing' | 'live' | 'failed';
+
+export interface AdminView {
+  feed: FeedStatus;
+  feedError: string | null;
+  hub: HubInfo;
+  /** When `hub.uptimeMs` was read, to keep the uptime ticking between stats. */
+  hubSeenAt: number;
+  series: StatsSeries;
+  cpuPercent: number | null;
+  rooms: Record<string, RoomRow>;
+  clientCount: number | null;
+  /** Bumped when clients come or go, so an open clients page knows to fetch its page again. */
+  clientsVersion: number;
+  connections: ConnectionEvent[];
+  audit: AuditEntry[];
+  traffic: TrafficEntry[];
+  trafficPaused: boolean;
+  /** Traffic sampled while paused, dropped rather than kept (the inspector is a live view). */
+  trafficDropped: number;
+}
+
+export const MAX_CONNECTION_EVENTS = 200;
+export const MAX_AUDIT = 1000;
+export const MAX_TRAFFIC = 500;
+
+const initial = (): AdminView => ({
+  feed: 'idle',
+  feedError: null,
+  hub: { urls: [] },
+  hubSeenAt: 0,
+  series: emptySeries(),
+  cpuPercent: null,
+  rooms: {},
+  clientCount: null,
+  clientsVersion: 0,
+  connections: [],
+  audit: [],
+  traffic: [],
+  trafficPaused: false,
+  trafficDropped: 0,
+});
+
+export const useAdmin = create<AdminView>(initial);
+
+export function resetAdmin(): void {
+  useAdmin.setState(initial(), true);
+}
+
+export function setFeed(feed: FeedStatus, feedError: string | null = null): void {
+  useAdmin.setState({ feed, feedError });
+}
+
+export interface FeedEvent {
+  event: string;
+  data: Json;
+  time: number;
+}
+
+/** Folds a batch of feed events into one new state. */
+export function applyFeed(events: readonly FeedEvent[]): void {
+  if (events.length === 0) return;
+  const s = useAdmin.getState();
+  const patch: Partial<AdminView> = {};
+  let hub = s.hub;
+  let hubSeenAt = s.hubSeenAt;
+  let rooms = s.rooms;
+  let series = s.series;
+  let clientCount = s.clientCount;
+  let clientsChanged = false;
+  const connections: ConnectionEvent[] = [];
+  const audit: AuditEntry[] = [];
+  const traffic: TrafficEntry[] = [];
+  let dropped = 0;
+
+  const mergeHub = (o: ReturnType<typeof asObject>, at: number): void => {
+    const info = readHubInfo(o);
+    if (Object.keys(info).length === 0) return;
+    hub = { ...hub, ...info, urls: info.urls ?? hub.urls };
+    if (info.uptimeMs !== undefined) hubSeenAt = at;
+  };
+
+  for (const { event, data, time } of events) {
+    const o = asObject(data);
+    switch (event) {
+      case 'snapshot': {
+        mergeHub(o, time);
+        const r = readRooms(o?.rooms ?? undefined);
+        if (r) rooms = Object.fromEntries(r.map((row) => [row.name, row]));
+        const totals = asObject(o?.totals ?? o?.total ?? null);
+        clientCount = num(totals, 'clients', 'connections') ?? num(o, 'clientCount', 'clients.total') ?? clientCount;
+        clientsChanged = true;
+        break;
+      }
+      case 'stats': {
+        const st = readStats(data, time);
+        if (!st) break;
+        series = appendPoint(series, st.point);
+        if (st.point.clients !== null) clientCount = st.point.clients;
+        if (st.rooms) rooms = mergeRoomRates(rooms, st.rooms);
+        if (Object.keys(st.hub).length > 0) mergeHub(o, time);
+        patch.cpuPercent = st.cpuPercent;
+        break;
+      }
+      case 'client.connected':
+      case 'client.disconnected': {
+        const c = readClient(asObject(o?.client ?? null) ?? data);
+        if (!c) break;
+        const kind = event === 'client.connected' ? 'connected' : 'disconnected';
+        connections.push({
+          key: `${kind}-${c.clientId}`,
+          time,
+          kind,
+          client: { clientId: c.clientId, sub: c.sub, name: c.name, role: c.role, ip: c.ip },
+          code: num(o, 'code') ?? undefined,
+          reason: str(o, 'reason'),
+        });
+        clientsChanged = true;
+        break;
+      }
+      case 'room.created':
+      case 'room.emptied': {
+        const name = str(o, 'room', 'name') ?? (typeof data === 'string' ? data : undefined);
+        if (!name || name.startsWith('$')) break;
+        if (event === 'room.created' && !rooms[name]) {
+          rooms = { ...rooms, [name]: { name, clients: 0, messagesInPerSec: null, messagesOutPerSec: null, bytesInPerSec: null, bytesOutPerSec: null, historySize: null } };
+        } else if (event === 'room.emptied' && rooms[name]) {
+          rooms = { ...rooms };
+          delete rooms[name];
+        }
+        break;
+      }
+      case 'audit': {
+        const a = readAudit(asObject(o?.entry ?? null) ?? data);
+        if (a) audit.push(a);
+        break;
+      }
+      case 'traffic': {
+        const items = Array.isArray(o?.messages) ? (o!.messages as Json[]) : Array.isArray(data) ? data : [data];
+        for (const item of items) {
+          const t = readTraffic(item);
+          if (!t) continue;
+          if (s.trafficPaused) dropped++;
+          else traffic.push(t);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  if (hub !== s.hub) Object.assign(patch, { hub, hubSeenAt });
+  if (rooms !== s.rooms) patch.rooms = rooms;
+  if (series !== s.series) patch.series = series;
+  if (clientCount !== s.clientCount) patch.clientCount = clientCount;
+  if (clientsChanged) patch.clientsVersion = s.clientsVersion + 1;
+  if (connections.length > 0) patch.connections = [...connections.reverse(), ...s.connections].slice(0, MAX_CONNECTION_EVENTS);
+  if (audit.length > 0) patch.audit = [...audit.reverse(), ...s.audit].slice(0, MAX_AUDIT);
+  if (traffic.length > 0) patch.traffic = [...traffic.reverse(), ...s.traffic].slice(0, MAX_TRAFFIC);
+  if (dropped > 0) patch.trafficDropped = s.trafficDropped + dropped;
+  useAdmin.setState(patch);
+}
+
+/** Per-room rates from stats, over the room list the snapshot and room events keep. */
+function mergeRoomRates(rooms: Record<string, RoomRow>, rates: RoomRow[]): Record<string, RoomRow> {
+  const next = { ...rooms };
+  for (const r of rates) next[r.name] = { ...next[r.name], ...r, historySize: r.historySize ?? next[r.name]?.historySize ?? null };
+  return next;
+}
+
+export function setAuditPage(entries: AuditEntry[]): void {
+  // The file's entries merged with what the feed brought, newest first, each once.
+  const byKey = new Map<string, AuditEntry>();
+  for (const e of [...useAdmin.getState().audit, ...entries]) byKey.set(e.key, e);
+  useAdmin.setState({ audit: [...byKey.values()].sort((a, b) => b.time - a.time).slice(0, MAX_AUDIT) });
+}
+
+export function setTrafficPaused(paused: boolean): void {
+  useAdmin.setState({ trafficPaused: paused, trafficDropped: paused ? useAdmin.getState().trafficDropped : 0 });
+}
+
+export function clearTraffic(): void {
+  useAdmin.setState({ traffic: [], trafficDropped: 0 });
+}

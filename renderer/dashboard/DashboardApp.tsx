@@ -1,0 +1,89 @@
+/** The dashboard client every user gets: one dashboard room, who is here, alerts, refreshes, live queries, notes. */
+import { useEffect, useMemo } from 'react';
+import { useConnection } from '../connection/connection-store.js';
+import { ConnectionBanner } from '../app/ConnectionBanner.js';
+import { AlertToasts } from './AlertToasts.js';
+import { AnnotationsPanel } from './AnnotationsPanel.js';
+import { DashboardPicker } from './DashboardPicker.js';
+import { dashboardChoices, firstDashboard } from './dashboard-rooms.js';
+import { joinDashboard, listenForPersonalAlerts, publishAnnotation, updatePresence } from './dashboard-session.js';
+import { dismissResync, useDashboard } from './dashboard-store.js';
+import { PresenceBar } from './PresenceBar.js';
+import { QueryPanel } from './QueryPanel.js';
+import { WidgetGrid } from './WidgetGrid.js';
+
+export function DashboardApp({ showHeader = true }: { showHeader?: boolean }) {
+  const session = useConnection((s) => s.session);
+  const claims = useConnection((s) => s.claims);
+  const linkRoom = useConnection((s) => s.credentials?.room);
+  const dash = useDashboard();
+  const choices = useMemo(() => dashboardChoices(claims?.rooms ?? []), [claims]);
+  const sub = session?.user.sub;
+
+  useEffect(() => {
+    if (!sub) return;
+    listenForPersonalAlerts(sub);
+    if (!useDashboard.getState().room) {
+      const first = firstDashboard(choices, linkRoom);
+      if (first) joinDashboard(first);
+    }
+  }, [sub, choices, linkRoom]);
+
+  const role = session?.user.role;
+  const canEdit = role === 'editor' || role === 'admin';
+  const widgets = useMemo(() => Object.values(dash.model.widgets), [dash.model.widgets]);
+  const streams = useMemo(() => Object.values(dash.model.queries).sort((a, b) => b.updatedAt - a.updatedAt), [dash.model.queries]);
+
+  return (
+    <div className="dashboard" data-testid="dashboard" data-room={dash.room ?? ''}>
+      {showHeader ? (
+        <header className="topbar">
+          <span className="brand">Insight Hub</span>
+          <span className="topbar-room" data-testid="dashboard-room">
+            {dash.room ?? 'No dashboard open'}
+          </span>
+          <span className="spacer" />
+          {session ? (
+            <span className="whoami">
+              {session.user.name || session.user.sub} · {session.user.role}
+            </span>
+          ) : null}
+        </header>
+      ) : null}
+      <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} />
+      <DashboardPicker choices={choices} current={dash.room} onOpen={joinDashboard} />
+      {dash.status === 'failed' ? <div className="banner error">Could not open {dash.room}: {dash.error}</div> : null}
+      {!dash.room ? (
+        <main className="dashboard-body">
+          <p className="muted">{choices.patterns.length > 0 ? 'Name a dashboard room above to open it.' : 'This link does not name a dashboard room.'}</p>
+        </main>
+      ) : (
+        <main className="dashboard-body">
+          <div className="dashboard-main">
+            <WidgetGrid
+              widgets={widgets}
+              members={dash.members}
+              selfId={session?.clientId}
+              editing={dash.own.editing}
+              canEdit={canEdit}
+              annotations={dash.model.annotations}
+              onEdit={(w) => updatePresence({ editing: w })}
+            />
+            <QueryPanel streams={streams} />
+          </div>
+          <aside className="dashboard-side">
+            <PresenceBar members={dash.members} selfId={session?.clientId} />
+            <AnnotationsPanel
+              annotations={dash.model.annotations}
+              canPublish={canEdit}
+              editing={dash.own.editing}
+              onTyping={(typing) => updatePresence({ typing })}
+              onPublish={publishAnnotation}
+            />
+          </aside>
+        </main>
+      )}
+      <AlertToasts />
+    </div>
+  );
+}

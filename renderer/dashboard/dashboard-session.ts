@@ -1,0 +1,127 @@
+/**
+ * Binds the open dashboard to the SDK: joins its room, feeds messages and presence into the
+ * dashboard store, publishes this user's presence and annotations, and listens to the user's
+ * personal room for alerts.
+ */
+import { personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
+import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import { useConnection } from '../connection/connection-store.js';
+import { pushAlert } from './alerts-store.js';
+import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
+import { fetchRoomHistory } from './room-history.js';
+import {
+  markFailed,
+  markJoined,
+  rebuildFrom,
+  receiveMembers,
+  receiveMessage,
+  resetDashboard,
+  seedFrom,
+  setOwn,
+  useDashboard,
+  type OwnPresence,
+} from './dashboard-store.js';
+
+interface Joined {
+  handle: RoomHandle;
+  offs: Unsubscribe[];
+}
+
+let current: Joined | null = null;
+let personal: Joined | null = null;
+
+function client(): InsightClient {
+  const c = useConnection.getState().client;
+  if (!c) throw new Error('not connected to a hub');
+  return c;
+}
+
+async function history(room: string) {
+  const { credentials } = useConnection.getState();
+  if (!credentials) throw new Error('no credentials');
+  return fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
+}
+
+export function joinDashboard(room: string): void {
+  if (useDashboard.getState().room === room && current) return;
+  leaveDashboard();
+  resetDashboard(room);
+  const handle = client().room(room);
+  const offs = [
+    handle.on('*', (_data, msg) => receiveMessage(msg, true)),
+    handle.onPresence((members) => {
+      receiveMembers(room, members);
+      markJoined(room);
+    }),
+    handle.onReset((reason) => {
+      history(room).then(
+        (h) => rebuildFrom(room, h.epoch, h.messages.map((m) => ({ ...m, room })), reason),
+        () => rebuildFrom(room, handle.position?.epoch ?? '', [], reason),
+      );
+    }),
+  ];
+  current = { handle, offs };
+  handle.setState(presenceState(room, useDashboard.getState().own));
+  // What happened before we came: annotations, refreshes, a query already streaming.
+  history(room).then(
+    (h) => {
+      seedFrom(room, h.messages);
+      markJoined(room);
+    },
+    (err: Error) => {
+      // Not fatal: live messages still arrive; a viewer without history access sees only those.
+      if (handle.position) markJoined(room);
+      else markFailed(room, err.message);
+    },
+  );
+}
+
+export function leaveDashboard(): void {
+  if (!current) return;
+  for (const off of current.offs) off();
+  void current.handle.leave().catch(() => undefined);
+  current = null;
+  resetDashboard(null);
+}
+
+/** Alerts addressed to this user, whichever dashboard is open. */
+export function listenForPersonalAlerts(sub: string): void {
+  const room = personalRoom(sub);
+  if (personal?.handle.name === room) return;
+  stopPersonalAlerts();
+  const handle = client().room(room);
+  const onAlert = (data: Json, msg: RoomMessage): void => {
+    const alert = readAlert(data, `${msg.epoch}:${msg.seq}`);
+    if (alert) pushAlert({ ...alert, room, from: msg.from.name || msg.from.sub, time: msg.time });
+  };
+  personal = { handle, offs: [handle.on('alert', onAlert)] };
+}
+
+export function stopPersonalAlerts(): void {
+  if (!personal) return;
+  for (const off of personal.offs) off();
+  void personal.handle.leave().catch(() => undefined);
+  personal = null;
+}
+
+export function updatePresence(patch: Partial<OwnPresence>): void {
+  const before = useDashboard.getState().own;
+  const own = setOwn(patch);
+  if (!current || (before.editing === own.editing && before.typing === own.typing)) return;
+  current.handle.setState(presenceState(current.handle.name, own));
+}
+
+export async function publishAnnotation(text: string, widget?: string): Promise<void> {
+  if (!current) throw new Error('no dashboard open');
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const data: Record<string, Json> = { id, text };
+  if (widget) data.widget = widget;
+  // Echoed back so the author's own note arrives through the same ordered stream as everyone's.
+  await current.handle.publish(ANNOTATION_EVENT, data, { echo: true });
+}
+
+function presenceState(room: string, own: OwnPresence): Record<string, Json> {
+  const state: Record<string, Json> = { view: room, typing: own.typing };
+  if (own.editing) state.editing = own.editing;
+  return state;
+}

@@ -1,0 +1,94 @@
+/** The dashboard the user has open: its room model, who is here, and this user's own presence. */
+import { create } from 'zustand';
+import type { PresenceMember, ResumeFailure, RoomMessage } from '../../hub/protocol/index.js';
+import { applyMessage, emptyRoom, knownWidget, type RoomModel } from './room-model.js';
+import { pushAlert } from './alerts-store.js';
+
+export type JoinStatus = 'idle' | 'joining' | 'live' | 'failed';
+
+/** What this user tells the others through presence (protocol.md presence `state` keys). */
+export interface OwnPresence {
+  editing: string | null;
+  typing: boolean;
+}
+
+export interface DashboardView {
+  room: string | null;
+  status: JoinStatus;
+  error: string | null;
+  model: RoomModel;
+  members: PresenceMember[];
+  own: OwnPresence;
+  /** Set when the hub could not replay what we missed and the state was rebuilt. */
+  resync: { reason: ResumeFailure | 'history'; at: number } | null;
+}
+
+const initial: DashboardView = {
+  room: null,
+  status: 'idle',
+  error: null,
+  model: emptyRoom(),
+  members: [],
+  own: { editing: null, typing: false },
+  resync: null,
+};
+
+export const useDashboard = create<DashboardView>(() => ({ ...initial, model: emptyRoom() }));
+
+export function resetDashboard(room: string | null = null): void {
+  useDashboard.setState({ ...initial, model: emptyRoom(), room, status: room ? 'joining' : 'idle' }, true);
+}
+
+export function receiveMessage(msg: RoomMessage, live: boolean): void {
+  const state = useDashboard.getState();
+  if (msg.room !== state.room) return;
+  const { model, alert } = applyMessage(state.model, msg, live);
+  if (model !== state.model) useDashboard.setState({ model });
+  if (alert) pushAlert({ ...alert, room: msg.room, from: msg.from.name || msg.from.sub, time: msg.time });
+}
+
+export function receiveMembers(room: string, members: PresenceMember[]): void {
+  const state = useDashboard.getState();
+  if (room !== state.room) return;
+  // Widgets someone is editing exist even before the engine has said anything about them.
+  let model = state.model;
+  for (const m of members) {
+    const editing = m.state.editing;
+    if (typeof editing === 'string' && editing.length > 0 && editing.length <= 128) model = knownWidget(model, editing);
+  }
+  useDashboard.setState({ members, model });
+}
+
+export function markJoined(room: string): void {
+  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'live', error: null });
+}
+
+export function markFailed(room: string, error: string): void {
+  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'failed', error });
+}
+
+/** After `recovered: false`: start over from the room's history. */
+export function rebuildFrom(room: string, epoch: string, messages: RoomMessage[], reason: ResumeFailure | null): void {
+  const state = useDashboard.getState();
+  if (room !== state.room) return;
+  let model: RoomModel = { ...emptyRoom(), epoch };
+  // Widgets seen before the reset stay on the page; they just wait for their next refresh.
+  for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
+  for (const m of messages) model = applyMessage(model, m, false).model;
+  useDashboard.setState({ model, resync: reason ? { reason, at: Date.now() } : state.resync });
+}
+
+/** History read on joining: folded in without repeating what already arrived live. */
+export function seedFrom(room: string, messages: RoomMessage[]): void {
+  for (const m of messages) receiveMessage({ ...m, room }, false);
+}
+
+export function setOwn(patch: Partial<OwnPresence>): OwnPresence {
+  const own = { ...useDashboard.getState().own, ...patch };
+  useDashboard.setState({ own });
+  return own;
+}
+
+export function dismissResync(): void {
+  useDashboard.setState({ resync: null });
+}

@@ -1,0 +1,189 @@
+/**
+ * A dashboard room's state as built from its messages: widgets and when they were refreshed,
+ * live query streams, and annotations. Pure, so the same code rebuilds it from history after a
+ * reset and folds in live messages, each seq once.
+ */
+import type { RoomMessage } from '../../hub/protocol/index.js';
+import {
+  ANNOTATION_EVENT,
+  COMMENT_EVENT,
+  readAlert,
+  readAnnotation,
+  readQueryDone,
+  readQueryError,
+  readQueryRows,
+  readRefresh,
+  type AlertEvent,
+  type Cell,
+} from './insight-events.js';
+
+export interface WidgetState {
+  id: string;
+  refreshes: number;
+  refreshedAt?: number;
+  reason?: string;
+}
+
+export interface QueryChunk {
+  chunk: number;
+  rows: Cell[][];
+}
+
+export interface QueryStream {
+  queryId: string;
+  columns: string[];
+  /** Sorted by chunk number: history and live delivery may interleave after a reset. */
+  chunks: QueryChunk[];
+  rowsReceived: number;
+  status: 'streaming' | 'done' | 'error';
+  /** From `query.done`. */
+  rowCount?: number;
+  error?: string;
+  updatedAt: number;
+}
+
+export interface Annotation {
+  id: string;
+  seq: number;
+  text: string;
+  widget?: string;
+  author: { sub: string; name: string; service?: boolean };
+  time: number;
+}
+
+export interface RoomModel {
+  epoch: string | null;
+  /** Seqs already folded in (this epoch). */
+  applied: ReadonlySet<number>;
+  widgets: Readonly<Record<string, WidgetState>>;
+  /** Last refresh of the whole dashboard. */
+  refreshedAt?: number;
+  queries: Readonly<Record<string, QueryStream>>;
+  /** Oldest first, at most MAX_ANNOTATIONS. */
+  annotations: readonly Annotation[];
+}
+
+export const MAX_ANNOTATIONS = 200;
+/** Rows kept per query stream; the table says how many more arrived. */
+export const MAX_QUERY_ROWS = 10_000;
+
+export function emptyRoom(): RoomModel {
+  return { epoch: null, applied: new Set(), widgets: {}, queries: {}, annotations: [] };
+}
+
+export interface Applied {
+  model: RoomModel;
+  /** An alert to show; only for live messages (an alert read from history is old news). */
+  alert?: AlertEvent;
+}
+
+export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean): Applied {
+  let next = model;
+  // A new epoch numbers from 1 again; what was built so far is still what the users saw.
+  if (next.epoch !== msg.epoch) next = { ...next, epoch: msg.epoch, applied: new Set() };
+  if (next.applied.has(msg.seq)) return { model: next };
+  const applied = new Set(next.applied);
+  applied.add(msg.seq);
+  next = { ...next, applied };
+  switch (msg.event) {
+    case 'alert': {
+      const alert = readAlert(msg.data, `${msg.epoch}:${msg.seq}`);
+      return { model: next, alert: live && alert ? alert : undefined };
+    }
+    case 'refresh':
+      return { model: applyRefresh(next, msg) };
+    case 'query.rows':
+      return { model: applyRows(next, msg) };
+    case 'query.done':
+      return { model: applyDone(next, msg) };
+    case 'query.error':
+      return { model: applyQueryError(next, msg) };
+    case ANNOTATION_EVENT:
+    case COMMENT_EVENT:
+      return { model: applyAnnotation(next, msg) };
+    default:
+      return { model: next };
+  }
+}
+
+/** Widgets known so far, in the order they were first seen, plus any named by presence. */
+export function knownWidget(model: RoomModel, id: string): RoomModel {
+  if (model.widgets[id]) return model;
+  return { ...model, widgets: { ...model.widgets, [id]: { id, refreshes: 0 } } };
+}
+
+function applyRefresh(model: RoomModel, msg: RoomMessage): RoomModel {
+  const { widgets, reason } = readRefresh(msg.data);
+  const ids = widgets ?? Object.keys(model.widgets);
+  const next: Record<string, WidgetState> = { ...model.widgets };
+  for (const id of ids) {
+    const before = next[id] ?? { id, refreshes: 0 };
+    next[id] = { id, refreshes: before.refreshes + 1, refreshedAt: msg.time, reason };
+  }
+  return { ...model, widgets: next, refreshedAt: widgets ? model.refreshedAt : msg.time };
+}
+
+function applyRows(model: RoomModel, msg: RoomMessage): RoomModel {
+  const ev = readQueryRows(msg.data);
+  if (!ev) return model;
+  let stream = model.queries[ev.queryId];
+  // A first chunk for a finished query is a new run of it.
+  if (!stream || (stream.status !== 'streaming' && ev.chunk === 0)) {
+    stream = { queryId: ev.queryId, columns: [], chunks: [], rowsReceived: 0, status: 'streaming', updatedAt: msg.time };
+  }
+  const kept = stream.chunks.reduce((n, c) => n + c.rows.length, 0);
+  const rows = ev.rows.slice(0, Math.max(0, MAX_QUERY_ROWS - kept));
+  const chunks = insertChunk(stream.chunks, { chunk: ev.chunk, rows });
+  const columns = ev.columns && ev.columns.length > 0 ? ev.columns : stream.columns;
+  const updated: QueryStream = { ...stream, columns, chunks, rowsReceived: stream.rowsReceived + ev.rows.length, updatedAt: msg.time };
+  return { ...model, queries: { ...model.queries, [ev.queryId]: updated } };
+}
+
+function insertChunk(chunks: QueryChunk[], chunk: QueryChunk): QueryChunk[] {
+  if (chunks.some((c) => c.chunk === chunk.chunk)) return chunks;
+  const next = [...chunks, chunk];
+  if (chunks.length > 0 && chunks[chunks.length - 1]!.chunk > chunk.chunk) next.sort((a, b) => a.chunk - b.chunk);
+  return next;
+}
+
+function applyDone(model: RoomModel, msg: RoomMessage): RoomModel {
+  const ev = readQueryDone(msg.data);
+  if (!ev) return model;
+  const stream = model.queries[ev.queryId] ?? emptyStream(ev.queryId, msg.time);
+  const rowCount = ev.rowCount >= 0 ? ev.rowCount : stream.rowsReceived;
+  return { ...model, queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'done', rowCount, updatedAt: msg.time } } };
+}
+
+function applyQueryError(model: RoomModel, msg: RoomMessage): RoomModel {
+  const ev = readQueryError(msg.data);
+  if (!ev) return model;
+  const stream = model.queries[ev.queryId] ?? emptyStream(ev.queryId, msg.time);
+  return { ...model, queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'error', error: ev.message, updatedAt: msg.time } } };
+}
+
+function emptyStream(queryId: string, time: number): QueryStream {
+  return { queryId, columns: [], chunks: [], rowsReceived: 0, status: 'streaming', updatedAt: time };
+}
+
+function applyAnnotation(model: RoomModel, msg: RoomMessage): RoomModel {
+  const ev = readAnnotation(msg.data, `${msg.epoch}:${msg.seq}`);
+  if (!ev) return model;
+  const annotation: Annotation = {
+    id: ev.id,
+    seq: msg.seq,
+    text: ev.text,
+    widget: ev.widget,
+    author: { sub: msg.from.sub, name: msg.from.name || msg.from.sub, service: msg.from.service },
+    time: msg.time,
+  };
+  const annotations = [...model.annotations, annotation].sort((a, b) => a.seq - b.seq).slice(-MAX_ANNOTATIONS);
+  const withWidget = ev.widget ? knownWidget(model, ev.widget) : model;
+  return { ...withWidget, annotations };
+}
+
+/** Every row of a stream in chunk order. */
+export function streamRows(stream: QueryStream): Cell[][] {
+  const rows: Cell[][] = [];
+  for (const c of stream.chunks) for (const r of c.rows) rows.push(r);
+  return rows;
+}
