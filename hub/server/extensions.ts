@@ -1,6 +1,22 @@
-/** The extensions every full hub installs (admin service, metrics), in order. */
+/** The extensions every full hub installs, in order: the admin service, then metrics. */
+import { installAdmin, type AdminInstallation, type AdminOptions } from '../admin/index.js';
+import { installMetrics, type MetricsOptions } from '../metrics/index.js';
 import type { HubExtension } from './create-hub.js';
 
-export function hubExtensions(): HubExtension[] {
-  return [];
+export interface ExtensionOptions {
+  admin?: AdminOptions;
+  metrics?: Omit<MetricsOptions, 'denied'>;
+}
+
+export function hubExtensions(options: ExtensionOptions = {}): HubExtension[] {
+  let admin: AdminInstallation | undefined;
+  return [
+    (ctx) => {
+      admin = installAdmin(ctx, options.admin);
+    },
+    (ctx) => {
+      // Refused /metrics requests go to the admin service's audit log like any admin refusal.
+      installMetrics(ctx, { ...options.metrics, denied: (d) => admin?.denied({ ...d, via: 'rest' }, 'metrics', d.message) });
+    },
+  ];
 }

@@ -1,0 +1,217 @@
+/**
+ * The admin actions, one implementation behind both doors (WebSocket `admin` messages and REST).
+ * Every action that changes something is written to the audit log first and takes effect after;
+ * if the entry cannot be written the action is not taken. Kick, ban and revoke go through the
+ * engine's control channel, so they reach every hub sharing the engine.
+ */
+import { ADMIN_ROOM, HubError, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role } from '../protocol/index.js';
+import type { HubCore } from '../core/hub-core.js';
+import type { BanList } from '../auth/bans.js';
+import type { AuditLog, AuditRecord } from './audit-log.js';
+import type { AuditThrottle } from './audit-throttle.js';
+import type { ClientDirectory } from './client-directory.js';
+import type { Invites } from './invites.js';
+import type { TrafficInspector } from './traffic-inspector.js';
+import {
+  optionalString,
+  parseAuditQuery,
+  parseBan,
+  parseClientCursor,
+  parseInspect,
+  parseInvite,
+  parseJti,
+  parseKick,
+  parsePage,
+  parseSub,
+  requiredString,
+} from './admin-params.js';
+
+type Params = Record<string, unknown>;
+
+/** Who asks: an admin's session or REST caller. */
+export interface Actor {
+  sub: string;
+  name: string;
+  role: Role;
+  ip: string;
+  via: 'ws' | 'rest';
+  clientId?: string;
+}
+
+/** Someone who tried an admin thing without being an admin (sub unknown without a valid token). */
+export interface Intruder {
+  ip: string;
+  via: 'ws' | 'rest';
+  sub?: string;
+  name?: string;
+  clientId?: string;
+}
+
+export interface AdminServiceParts {
+  core: HubCore;
+  bans: BanList;
+  audit: AuditLog;
+  throttle: AuditThrottle;
+  directory: ClientDirectory;
+  invites: Invites;
+  inspector: TrafficInspector;
+}
+
+const SNAPSHOT_PAGE = 50;
+const ROOM_MEMBERS_SHOWN = 200;
+
+export class AdminService {
+  constructor(private readonly parts: AdminServiceParts) {}
+
+  perform(action: AdminAction, params: Params, actor: Actor): Promise<JsonObject> {
+    switch (action) {
+      case 'kick':
+        return this.kick(params, actor);
+      case 'ban':
+        return this.ban(params, actor);
+      case 'unban':
+        return this.unban(params, actor);
+      case 'invite':
+        return this.invite(params, actor);
+      case 'revoke':
+        return this.revoke(params, actor);
+      case 'inspect':
+        return this.inspect(params, actor);
+      case 'list':
+        return this.list(params);
+    }
+  }
+
+  /** A non-admin tried `attempt`: refused by the caller, written here (throttled). */
+  denied(who: Intruder, attempt: string, message: string): void {
+    this.parts.throttle.record({ kind: 'denied', action: attempt, ...who, details: { message } });
+  }
+
+  /** What an admin sees first on `$admin`: totals and the first page of rooms and clients. */
+  snapshot(): Json {
+    const { core, directory, inspector } = this.parts;
+    return {
+      node: core.engine.nodeId,
+      engine: { name: core.engine.name, state: core.engineState },
+      totals: directory.totals(),
+      rooms: directory.rooms({}, SNAPSHOT_PAGE) as unknown as Json,
+      clients: directory.clients({}, SNAPSHOT_PAGE) as unknown as Json,
+      inspect: inspector.active,
+    };
+  }
+
+  private async kick(params: Params, actor: Actor): Promise<JsonObject> {
+    const { clientId, sub, reason } = parseKick(params);
+    const { core } = this.parts;
+    const local = [...core.sessions.values()].filter((s) => (clientId !== undefined ? s.id === clientId : s.user.sub === sub));
+    // With a shared engine the client may be on another hub; alone, an unknown one is an error.
+    if (local.length === 0 && core.engine.name === 'memory') {
+      throw new HubError('not_found', clientId !== undefined ? `no client ${clientId}` : `no connection of ${sub}`);
+    }
+    const target: JsonObject = clientId !== undefined ? { clientId, sub: local[0]?.user.sub ?? null } : { sub: sub! };
+    this.record(actor, 'kick', { target, reason });
+    await core.engine.control({ kind: 'kick', clientId, sub, reason });
+    return { ...target, reason, kicked: local.length };
+  }
+
+  private async ban(params: Params, actor: Actor): Promise<JsonObject> {
+    const { sub, minutes, reason } = parseBan(params);
+    if (sub === actor.sub) throw new HubError('conflict', 'an admin cannot ban their own sub');
+    const at = Date.now();
+    const until = at + Math.round(minutes * 60_000);
+    this.record(actor, 'ban', { target: { sub }, minutes, until, reason });
+    await this.parts.bans.ban({ sub, until, reason, by: actor.sub, at });
+    await this.parts.core.engine.control({ kind: 'ban', sub, until, reason });
+    return { sub, until, reason };
+  }
+
+  private async unban(params: Params, actor: Actor): Promise<JsonObject> {
+    const { sub } = parseSub(params);
+    if (!(await this.parts.bans.find(sub))) throw new HubError('not_found', `${sub} is not banned`);
+    this.record(actor, 'unban', { target: { sub } });
+    await this.parts.bans.unban(sub);
+    await this.parts.core.engine.control({ kind: 'unban', sub });
+    return { sub, unbanned: true };
+  }
+
+  private async invite(params: Params, actor: Actor): Promise<JsonObject> {
+    const p = parseInvite(params);
+    const invite = this.parts.invites.plan(p, actor.sub);
+    const { jti, sub, rooms, role, maxUses, expiresAt, name } = invite;
+    this.record(actor, 'invite', { target: { jti, sub }, rooms, role, name, maxUses, expiresAt });
+    const { token, url } = await this.parts.invites.create(invite);
+    return { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+  }
+
+  private async revoke(params: Params, actor: Actor): Promise<JsonObject> {
+    const { jti } = parseJti(params);
+    const invite = await this.parts.invites.find(jti);
+    if (!invite) throw new HubError('not_found', `no invite ${jti}`);
+    this.record(actor, 'revoke', { target: { jti, sub: invite.sub } });
+    await this.parts.invites.revoke(invite);
+    await this.parts.core.engine.control({ kind: 'revoke', jti });
+    return { jti, revoked: true };
+  }
+
+  private async inspect(params: Params, actor: Actor): Promise<JsonObject> {
+    const { room, on } = parseInspect(params);
+    this.record(actor, 'inspect', { target: { room: room ?? '*' }, on });
+    this.parts.inspector.set(room, on);
+    return { inspect: this.parts.inspector.active };
+  }
+
+  private async list(params: Params): Promise<JsonObject> {
+    const what = requiredString(params, 'what', 16);
+    const { directory, bans, invites, audit } = this.parts;
+    switch (what) {
+      case 'clients': {
+        const { limit, cursor } = parsePage(params);
+        const room = optionalString(params, 'room', 128);
+        if (room !== undefined && !isValidRoomName(room)) throw new HubError('bad_request', '"room" must be a room name');
+        const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
+        return directory.clients(filter, limit, parseClientCursor(cursor)) as unknown as JsonObject;
+      }
+      case 'rooms': {
+        const { limit, cursor } = parsePage(params);
+        const filter = { user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
+        return directory.rooms(filter, limit, cursor) as unknown as JsonObject;
+      }
+      case 'room':
+        return this.room(requiredString(params, 'room', 128));
+      case 'bans':
+        return { items: (await bans.list()) as unknown as Json };
+      case 'invites':
+        return { items: (await invites.list()) as unknown as Json };
+      case 'audit':
+        return audit.page(parseAuditQuery(params)) as unknown as JsonObject;
+      default:
+        throw new HubError('bad_request', '"what" must be clients, rooms, room, bans, invites or audit');
+    }
+  }
+
+  private async room(room: string): Promise<JsonObject> {
+    if (!isValidRoomName(room) || room === ADMIN_ROOM) throw new HubError('bad_request', '"room" must be a room name');
+    const { core, directory } = this.parts;
+    const summary = directory.summarizeRoom(room);
+    const history = await core.engine.history(room);
+    if (summary.clients === 0 && history.position.seq === 0) throw new HubError('not_found', `no room ${room}`);
+    const members = await core.engine.presenceList(room);
+    return {
+      ...summary,
+      position: history.position as unknown as Json,
+      memberCount: members.length,
+      members: members.slice(0, ROOM_MEMBERS_SHOWN) as unknown as Json,
+    };
+  }
+
+  /** Write the action's audit entry, durably, before it takes effect. */
+  private record(actor: Actor, action: AdminAction, details: JsonObject): void {
+    const entry: AuditRecord = { kind: 'action', action, via: actor.via, ip: actor.ip, sub: actor.sub, name: actor.name, clientId: actor.clientId, details };
+    try {
+      this.parts.audit.append(entry, true);
+    } catch (err) {
+      this.parts.core.options.logger?.error({ err: (err as Error).message, action }, 'audit log write failed');
+      throw new HubError('internal', 'audit log unavailable: action not taken');
+    }
+  }
+}

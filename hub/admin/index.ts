@@ -1,0 +1,117 @@
+/**
+ * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
+ * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
+ */
+import { join } from 'node:path';
+import { CloseCode, isHubRoom, type Json } from '../protocol/index.js';
+import type { HubContext, HubExtension } from '../server/create-hub.js';
+import { AdminFeed } from './admin-feed.js';
+import { createAdminGateway } from './admin-gateway.js';
+import { addAdminRoutes } from './admin-routes.js';
+import { AdminService, type Intruder } from './admin-service.js';
+import { AuditLog } from './audit-log.js';
+import { AuditThrottle } from './audit-throttle.js';
+import { ClientDirectory, summarizeClient } from './client-directory.js';
+import { Invites } from './invites.js';
+import { StatsSampler } from './stats-sampler.js';
+import { TrafficInspector } from './traffic-inspector.js';
+
+export { AdminService, type Actor, type Intruder } from './admin-service.js';
+export { AuditLog, type AuditEntry, type AuditKind, type AuditPage, type AuditRecord } from './audit-log.js';
+export { ADMIN_EPOCH, HUB_SENDER, type AdminEvent } from './admin-feed.js';
+export type { ClientSummary, Page, RoomSummary } from './client-directory.js';
+export type { RoomRates } from './stats-sampler.js';
+
+export interface AdminOptions {
+  /** How often `stats` is published (default 1000 ms). */
+  statsIntervalMs?: number;
+  /** Rooms listed in each `stats` event, busiest first (default 100). */
+  statsRooms?: number;
+  /** `traffic` events per second while inspecting (default 20). */
+  inspectPerSecond?: number;
+  /** Refused upgrades and denials written per second before they are summarized (default 100). */
+  auditRefusalsPerSecond?: number;
+  /** Rotated audit files kept (default 5). */
+  auditKeep?: number;
+}
+
+export interface AdminInstallation {
+  service: AdminService;
+  audit: AuditLog;
+  /** Record a refused request made to another extension's admin-only route (e.g. /metrics). */
+  denied(who: Intruder, attempt: string, message: string): void;
+}
+
+export function adminExtension(options: AdminOptions = {}): HubExtension {
+  return (ctx) => void installAdmin(ctx, options);
+}
+
+export function installAdmin(ctx: HubContext, options: AdminOptions = {}): AdminInstallation {
+  const { core } = ctx;
+  const logger = ctx.options.logger;
+  const audit = new AuditLog({ dir: ctx.options.dataDir, maxBytes: ctx.options.auditMaxBytes, keep: options.auditKeep });
+  const throttle = new AuditThrottle(audit, options.auditRefusalsPerSecond ?? 100, (err) =>
+    logger?.error({ err: (err as Error).message }, 'audit log write failed'),
+  );
+  const feed = new AdminFeed(core);
+  const directory = new ClientDirectory(core);
+  const inspector = new TrafficInspector(feed, options.inspectPerSecond ?? 20);
+  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url);
+  const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector });
+
+  audit.onEntry((entry) => feed.publish('audit', entry as unknown as Json));
+  core.admin = createAdminGateway(service, feed, inspector);
+  ctx.admit.push(invites.admit);
+  ctx.refusals.push((r) => {
+    const details = { status: r.status, code: r.code, reason: r.message, ...(r.origin ? { origin: r.origin.slice(0, 200) } : {}) };
+    throttle.record({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: r.ip, sub: r.sub, details });
+  });
+
+  core.observe({
+    connected(session) {
+      directory.connected(session);
+      feed.publish('client.connected', () => summarizeClient(session) as unknown as Json);
+    },
+    disconnected(session, code, reason) {
+      directory.disconnected(session);
+      const { sub, name } = session.user;
+      feed.publish('client.disconnected', { clientId: session.id, sub, name, code, reason });
+      // Nobody left to see sampled traffic: stop building it.
+      if (!feed.watched) inspector.clear();
+    },
+    roomCreated(room) {
+      if (isHubRoom(room)) return;
+      directory.roomCreated(room);
+      feed.publish('room.created', { room });
+    },
+    roomEmptied(room) {
+      if (isHubRoom(room)) return;
+      directory.roomEmptied(room);
+      feed.publish('room.emptied', { room });
+    },
+    delivered(msg, recipients) {
+      inspector.delivered(msg, recipients);
+    },
+    control(cmd) {
+      // Kick and ban are carried out by the core; a revoked invite's live connections end here.
+      if (cmd.kind !== 'revoke') return;
+      for (const s of core.sessions.values()) if (s.identity.claims.jti === cmd.jti) s.close(CloseCode.tokenInvalid, 'token revoked');
+    },
+  });
+
+  const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
+  const timer = setInterval(() => {
+    const stats = sampler.sample();
+    if (feed.watched) feed.publish('stats', stats);
+  }, options.statsIntervalMs ?? 1000);
+  timer.unref();
+
+  addAdminRoutes(ctx.router, ctx.auth, service, ctx.options.limits.maxHttpBodyBytes);
+  ctx.onClose.push(() => {
+    clearInterval(timer);
+    sampler.stop();
+    throttle.flush();
+  });
+
+  return { service, audit, denied: (who, attempt, message) => service.denied(who, attempt, message) };
+}
