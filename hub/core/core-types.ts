@@ -55,4 +55,6 @@ export interface AdminGateway {
   subscribe(session: Session, fields: Record<string, Json | undefined>): Promise<Record<string, Json>>;
   unsubscribe(session: Session): void;
   handle(session: Session, msg: AdminMessage): Promise<Record<string, Json>>;
+  /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
+  denied?(session: Session, attempt: string): void;
 }

@@ -136,7 +136,10 @@ const handlers: Handlers = {
   },
 
   async admin(core, session, msg) {
-    if (session.user.role !== 'admin') throw new HubError('forbidden', 'admin role required');
+    if (session.user.role !== 'admin') {
+      core.admin?.denied?.(session, msg.action);
+      throw new HubError('forbidden', 'admin role required');
+    }
     if (!core.admin) throw new HubError('not_found', 'admin service not available');
     return core.admin.handle(session, msg);
   },

@@ -60,7 +60,10 @@ function releaseHeld(session: Session, room: string, epoch: string, lastSeq: num
 }
 
 async function subscribeAdmin(core: HubCore, session: Session, msg: SubscribeMessage): Promise<Record<string, Json | undefined>> {
-  if (session.user.role !== 'admin') throw new HubError('forbidden', `not allowed to join ${ADMIN_ROOM}`);
+  if (session.user.role !== 'admin') {
+    core.admin?.denied?.(session, 'subscribe');
+    throw new HubError('forbidden', `not allowed to join ${ADMIN_ROOM}`);
+  }
   if (!core.admin) throw new HubError('not_found', 'admin service not available');
   await core.joinRoom(session, ADMIN_ROOM);
   const answer = await core.admin.subscribe(session, msg as unknown as Record<string, Json>);

@@ -12,6 +12,8 @@ export interface MintClaims {
   /** Lifetime in seconds. */
   ttlSec: number;
   jti?: string;
+  /** Extra claims (an invite's `invite` and `maxUses`). */
+  extra?: Record<string, string | number | boolean>;
 }
 
 export interface Hub {
