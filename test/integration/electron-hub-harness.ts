@@ -46,7 +46,7 @@ export interface SupervisedHub {
 
 export function superviseHub(
   dataDir: string,
-  options: Partial<SupervisorOptions> & { entry?: string; execArgv?: string[] } = {},
+  options: Partial<SupervisorOptions> & { entry?: string; execArgv?: string[]; webRoot?: string } = {},
 ): SupervisedHub {
   const statuses: HubStatus[] = [];
   const children: ChildProcess[] = [];
@@ -57,7 +57,8 @@ export function superviseHub(
     drainTimeoutMs: 5_000,
     ...options,
     fork: () => {
-      const child = fork(entry, ['--user-data', dataDir, '--log-level', 'warn'], {
+      const webRoot = options.webRoot ? ['--web-root', options.webRoot] : [];
+      const child = fork(entry, ['--user-data', dataDir, '--log-level', 'warn', ...webRoot], {
         execArgv: options.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
