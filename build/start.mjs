@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `npm start`: build when the bundles are missing or older than the sources, fetch the Electron
+// runtime on first use with Electron's own install script (which honours ELECTRON_MIRROR), and
+// launch the desktop app. When the runtime cannot be had (or there is no display to show it on),
+// say so once and run the headless hub instead, printing the console link with an admin token.
+//
+//   npm start [-- --no-build] [-- <serve options for the headless fallback, e.g. --port 7421>]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const noBuild = args.includes('--no-build');
+const passThrough = args.filter((a) => a !== '--no-build');
+
+const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'renderer-dist/index.html'];
+const SOURCES = ['electron', 'hub', 'renderer', 'build/build.mjs', 'build/vite.renderer.config.ts', 'package.json'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded() {
+  const outputs = OUTPUTS.map((p) => join(root, p));
+  const missing = outputs.some((p) => !existsSync(p));
+  const oldestOutput = missing ? 0 : Math.min(...outputs.map((p) => statSync(p).mtimeMs));
+  const newestSource = Math.max(...SOURCES.map((p) => newestMtime(join(root, p))));
+  if (!missing && newestSource <= oldestOutput) return;
+  console.error(missing ? 'Building the app (first run)…' : 'Sources changed since the last build; rebuilding…');
+  const build = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+/** Path of the Electron binary when it is installed, else undefined. */
+function electronBinary() {
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require(join(root, 'node_modules/electron/index.js'));
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run Electron's own installer once; returns why it failed, if it did. */
+function fetchElectron() {
+  const installer = join(root, 'node_modules/electron/install.js');
+  if (!existsSync(installer)) return 'the electron package is not installed (run npm install)';
+  const mirror = process.env.ELECTRON_MIRROR ? ` from ${process.env.ELECTRON_MIRROR}` : '';
+  console.error(`Fetching the Electron runtime${mirror} (first run only)…`);
+  const result = spawnSync(process.execPath, [installer], { encoding: 'utf8', env: process.env });
+  if (result.status === 0 && electronBinary()) return undefined;
+  const detail = `${result.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line))?.trim();
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set';
+  return detail ? `the download failed: ${detail}` : 'the download failed';
+}
+
+function noDisplay() {
+  return process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+}
+
+/** Forward Ctrl-C and termination to the child and leave with its exit code. */
+function follow(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function runHeadless(reason) {
+  console.error(
+    `\nInsight Hub cannot open its desktop window here: ${reason}. ` +
+      'It is running the same hub without a window instead; open the console link printed below in a ' +
+      'browser on this computer (the link carries an admin token, so do not share it). To get the desktop ' +
+      'app, allow downloads from the Electron release server or set ELECTRON_MIRROR to a reachable mirror, ' +
+      'make sure a display is available, and run `npm start` again.\n',
+  );
+  follow(spawn(process.execPath, [join(root, 'bin/insight-hub.js'), 'serve', '--admin-link', ...passThrough], { stdio: 'inherit' }));
+}
+
+if (!noBuild) buildIfNeeded();
+let electron = electronBinary();
+const fetchFailure = electron ? undefined : fetchElectron();
+electron = electronBinary();
+
+if (!electron) runHeadless(`the Electron runtime is not installed and could not be fetched (${fetchFailure})`);
+else if (noDisplay()) runHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
+else follow(spawn(electron, [root], { stdio: 'inherit' }));
