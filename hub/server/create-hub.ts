@@ -59,8 +59,7 @@ async function createEngine(options: HubOptions): Promise<Engine> {
   if (options.engine) return options.engine;
   const historyPolicy = historyPolicyFor(options);
   if (options.redis) {
-    const redisModule = '../engines/redis/index.js';
-    const { createRedisEngine } = (await import(redisModule)) as { createRedisEngine: (o: object) => Engine };
+    const { createRedisEngine } = await import('../engines/redis/index.js');
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
   return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json') });
