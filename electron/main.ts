@@ -160,6 +160,10 @@ async function boot(): Promise<void> {
   onHubStatus(supervisor.status);
 }
 
+// Tests and portable installs pick the user-data folder; the single-instance lock is per folder,
+// so this must come before the lock is taken.
+if (process.env.INSIGHT_HUB_USER_DATA) app.setPath('userData', process.env.INSIGHT_HUB_USER_DATA);
+
 // Before `ready`: the console's scheme behaves like https (origin, fetch, secure context).
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },

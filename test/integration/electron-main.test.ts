@@ -36,6 +36,7 @@ const electron = vi.hoisted(() => {
     whenReady = () => this.readyPromise;
     getPath = (name: string) => (name === 'userData' ? this.userData : '/nowhere');
     getAppPath = () => this.appPath;
+    setPath = (name: string, path: string) => void (name === 'userData' && (this.userData = path));
     exit = (code: number) => void (this.exited = code);
     quit = () => {
       const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
