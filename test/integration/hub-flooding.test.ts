@@ -1,0 +1,103 @@
+/**
+ * Flooding: messages above the per-connection rate get `rate_limited` (and are dropped), then the
+ * connection is closed with 4029 — while other clients' delivery carries on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../hub/protocol/index.js';
+import type { Hub } from '../../hub/server/types.js';
+import { TestClient, connect, sleep, startHub, token } from '../support/hub.js';
+
+const RATE = 10;
+const BURST = 10;
+const STRIKES = 3;
+const ROOM = 'flood:1';
+
+type Err = Extract<ServerMessage, { type: 'error' }>;
+
+let hub: Hub;
+beforeAll(async () => {
+  hub = await startHub({ limits: { messagesPerSecond: RATE, burst: BURST, rateLimitStrikes: STRIKES } });
+});
+afterAll(() => hub.close());
+
+async function client(sub: string): Promise<TestClient> {
+  return connect(hub, await token(hub, { sub, rooms: ['flood:*'] }));
+}
+
+async function barrier(c: TestClient): Promise<void> {
+  const id = `b${Math.random().toString(36).slice(2)}`;
+  const pong = c.waitFor((m) => m.type === 'pong' && m.id === id);
+  c.send({ type: 'ping', id });
+  await pong;
+}
+
+describe('flooding', () => {
+  it('answers rate_limited, drops those messages, then closes with 4029; others carry on', async () => {
+    const watcher = await client('watcher');
+    await watcher.request({ type: 'subscribe', room: ROOM });
+    const steady = await client('steady');
+    const flooder = await client('flooder');
+
+    // A steady publisher before, during and after the flood.
+    let steadyN = 0;
+    const publishSteady = async (): Promise<void> => {
+      const ack = await steady.request({ type: 'publish', room: ROOM, event: 'steady', data: { n: ++steadyN } });
+      expect(ack.type).toBe('ack');
+    };
+    await publishSteady();
+
+    const FLOOD = 100;
+    for (let i = 0; i < FLOOD; i++) flooder.send({ type: 'publish', id: `f${i}`, room: ROOM, event: 'flood', data: { i } });
+    await publishSteady();
+    const closed = await flooder.waitForClose();
+    expect(closed.code).toBe(4029);
+    for (let i = 0; i < 3; i++) await publishSteady();
+
+    const acked = new Set(flooder.received.filter((m) => m.type === 'ack').map((m) => (m as { id: string }).id));
+    const limited = flooder.received.filter((m): m is Err => m.type === 'error' && m.code === 'rate_limited');
+    // Past the burst: rate_limited answers by id, as many as the strikes allow, then 4029.
+    expect(limited).toHaveLength(STRIKES);
+    for (const e of limited) expect(e.id).toMatch(/^f\d+$/);
+    expect(flooder.received.filter((m) => m.type === 'error' && m.code !== 'rate_limited')).toHaveLength(0);
+
+    // Delivery to the watcher: every steady message in order; of the flood only the burst that
+    // was let through (refused messages are dropped, never delivered).
+    await barrier(watcher);
+    const got = watcher.messages(ROOM);
+    expect(got.filter((m) => m.event === 'steady').map((m) => (m.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+    const flooded = got.filter((m) => m.event === 'flood').map((m) => `f${(m.data as { i: number }).i}`);
+    expect(flooded.length).toBeGreaterThanOrEqual(BURST);
+    expect(flooded.length).toBeLessThan(BURST + STRIKES);
+    expect(flooded).toEqual(flooded.slice().sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+    for (const e of limited) expect(flooded).not.toContain(e.id);
+    for (const id of acked) expect(flooded).toContain(id);
+    expect(watcher.closed).toBeUndefined();
+    watcher.close();
+    steady.close();
+  });
+
+  it('a client that slows down after a few rate_limited answers keeps its connection', async () => {
+    const c = await client('bursty');
+    for (let i = 0; i < BURST + 2; i++) c.send({ type: 'ping', id: `p${i}` });
+    await c.waitFor((m) => m.type === 'error' && m.code === 'rate_limited');
+    await barrierAfterRefill(c);
+    const ack = await c.request({ type: 'subscribe', room: ROOM });
+    expect(ack.type).toBe('ack');
+    expect(c.closed).toBeUndefined();
+    c.close();
+  });
+
+  it('counts every kind of message against the rate, not only publishes', async () => {
+    const c = await client('pinger');
+    for (let i = 0; i < 60; i++) c.send({ type: 'ping', id: `q${i}` });
+    const closed = await c.waitForClose();
+    expect(closed.code).toBe(4029);
+    expect(c.received.filter((m) => m.type === 'error' && m.code === 'rate_limited')).toHaveLength(STRIKES);
+  });
+});
+
+/** Wait for the bucket to refill (the hub's rate is RATE per second), then check the link. */
+async function barrierAfterRefill(c: TestClient): Promise<void> {
+  await sleep((1000 / RATE) * 3);
+  await barrier(c);
+}
