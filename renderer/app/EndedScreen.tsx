@@ -15,7 +15,11 @@ export function describeEnding(ending: Ending): { title: string; detail: string;
     case 'forbidden':
       return { title: 'Access refused', detail: 'This link does not give access to what was asked for.', reason: ending.reason };
     case 'expired':
-      return { title: 'Your link has expired', detail: 'Ask whoever shared the dashboard for a new join link.', reason: ending.reason };
+      return {
+        title: /revoked/i.test(ending.reason) ? 'Your link was revoked' : 'Your link has expired',
+        detail: 'Ask whoever shared the dashboard for a new join link.',
+        reason: ending.reason,
+      };
     case 'signed-out':
       return { title: 'Signed out', detail: 'This tab no longer holds a token.' };
     case 'closed':

@@ -32,6 +32,8 @@ export interface ConnectionView {
   ending: Ending | null;
   /** Whether the connection was ever open: a first attempt that fails looks different. */
   everOpen: boolean;
+  /** When the current connection opened (epoch ms). */
+  openedAt: number | null;
   online: boolean;
   /** The latest error the SDK reported, for the status bar's tooltip. */
   lastError: string | null;
@@ -50,6 +52,7 @@ const initial: ConnectionView = {
   session: null,
   ending: null,
   everOpen: false,
+  openedAt: null,
   online: true,
   lastError: null,
   stopNotice: null,
@@ -86,6 +89,9 @@ export function applyState(state: ConnectionState, session: Session | null, now 
   if (state.status === 'open') {
     patch.everOpen = true;
     patch.attempt = 0;
+    if (useConnection.getState().status !== 'open') patch.openedAt = now;
+  } else {
+    patch.openedAt = null;
   }
   if (state.status === 'closed') {
     patch.ending = endingOf(state.code, state.reason, useConnection.getState().stopNotice);
@@ -121,7 +127,8 @@ export function endingOf(code: number, reason: string, notice: NoticeMessage | n
     case CloseCode.forbidden:
       return { kind: 'forbidden', reason };
     case CloseCode.tokenInvalid:
-      return { kind: 'expired', reason };
+      // The SDK wraps the hub's reason ("token rejected (token revoked) and …"); show the hub's.
+      return { kind: 'expired', reason: /^token rejected \((.+)\) and /.exec(reason)?.[1] ?? reason };
     default:
       return { kind: 'closed', code, reason };
   }

@@ -1,56 +1,34 @@
 /**
  * Every connected client, one server-side page at a time: search and room filter run on the hub,
- * and the page refreshes itself as clients come and go (at most every couple of seconds).
+ * and the page refreshes itself as clients come and go.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { formatBytes, formatCount, formatDuration, formatMs } from '../shared/format.js';
 import { useNow } from '../shared/use-now.js';
 import { useConnection } from '../connection/connection-store.js';
 import type { ClientRow } from './admin-feed.js';
 import { useAdmin } from './admin-store.js';
 import { BanDialog, KickDialog } from './ClientActions.js';
-import { fetchClients, nextPage, PAGE_SIZE, previousPage, setClientFilter, useClients } from './clients-store.js';
+import { BansPanel } from './BansPanel.js';
+import { clientList } from './listings.js';
+import { PAGE_SIZE } from './paged-list.js';
+import { useDebounced } from './use-debounced.js';
+import { usePagedRefresh } from './use-paged-refresh.js';
 
-/** Typing in the search box fetches once the user pauses. */
-const SEARCH_DEBOUNCE_MS = 300;
-/** Fresh RTT and queue figures even when nobody comes or goes. */
-const REFRESH_MS = 5000;
-/** Clients coming and going refresh the page at most this often. */
-const CHANGE_THROTTLE_MS = 2000;
-
-export function ClientsPage({ room }: { room?: string }) {
-  const view = useClients();
+export function ClientsPage() {
+  const view = clientList.use();
   const clientsVersion = useAdmin((s) => s.clientsVersion);
   const selfId = useConnection((s) => s.session?.clientId);
-  const [text, setText] = useState(view.query.text);
+  const [text, setText] = useState(view.filters.text ?? '');
+  const [room, setRoom] = useState(view.filters.room ?? '');
   const [acting, setActing] = useState<{ kind: 'kick' | 'ban'; client: ClientRow } | null>(null);
   const now = useNow(5000);
 
-  useEffect(() => {
-    if (room !== undefined) setClientFilter({ room });
-  }, [room]);
+  useDebounced(text, (t) => clientList.setFilter({ text: t }));
+  useDebounced(room, (r) => clientList.setFilter({ room: r }));
+  usePagedRefresh(clientList, clientsVersion);
 
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if (text !== useClients.getState().query.text) setClientFilter({ text });
-    }, SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(t);
-  }, [text]);
-
-  const { cursors } = view.query;
-  const queryKey = `${view.query.text}\n${view.query.room}\n${cursors.join(',')}`;
-  useEffect(() => {
-    void fetchClients();
-    const timer = setInterval(() => void fetchClients(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [queryKey]);
-
-  useEffect(() => {
-    const since = Date.now() - (useClients.getState().fetchedAt ?? 0);
-    const t = setTimeout(() => void fetchClients(), Math.max(0, CHANGE_THROTTLE_MS - since));
-    return () => clearTimeout(t);
-  }, [clientsVersion]);
-
+  const { cursors } = view;
   const first = cursors.length * PAGE_SIZE;
   return (
     <div className="page clients">
@@ -59,22 +37,18 @@ export function ClientsPage({ room }: { room?: string }) {
           Search clients
         </label>
         <input id="client-search" type="search" placeholder="Search user, name, IP, client id…" value={text} onChange={(e) => setText(e.target.value)} />
-        {room === undefined ? (
-          <>
-            <label htmlFor="client-room" className="sr-only">
-              Room
-            </label>
-            <input id="client-room" placeholder="In room…" value={view.query.room} onChange={(e) => setClientFilter({ room: e.target.value })} />
-          </>
-        ) : null}
+        <label htmlFor="client-room" className="sr-only">
+          Room
+        </label>
+        <input id="client-room" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
         <span className="spacer" />
         <span className="muted" data-testid="clients-range">
           {view.total === null ? '…' : view.total === 0 ? 'No clients' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
         </span>
-        <button type="button" className="small" onClick={previousPage} disabled={cursors.length === 0}>
+        <button type="button" className="small" onClick={clientList.previousPage} disabled={cursors.length === 0}>
           Previous
         </button>
-        <button type="button" className="small" onClick={nextPage} disabled={view.next === null}>
+        <button type="button" className="small" onClick={clientList.nextPage} disabled={view.next === null}>
           Next
         </button>
       </div>
@@ -131,6 +105,7 @@ export function ClientsPage({ room }: { room?: string }) {
           </tbody>
         </table>
       </div>
+      <BansPanel changeVersion={clientsVersion} />
       {acting?.kind === 'kick' ? <KickDialog client={acting.client} onClose={() => setActing(null)} /> : null}
       {acting?.kind === 'ban' ? <BanDialog client={acting.client} onClose={() => setActing(null)} /> : null}
     </div>

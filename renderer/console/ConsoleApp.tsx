@@ -7,7 +7,7 @@ import { startAdminFeed, stopAdminFeed } from './admin-session.js';
 import { resetAdmin, useAdmin } from './admin-store.js';
 import { AuditPage } from './AuditPage.js';
 import { ClientsPage } from './ClientsPage.js';
-import { resetClients } from './clients-store.js';
+import { clientList, roomList } from './listings.js';
 import { followHistory, navigate, useRoute, type Page } from './console-route.js';
 import { InvitePage } from './InvitePage.js';
 import { OverviewPage } from './OverviewPage.js';
@@ -29,12 +29,13 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
   const route = useRoute();
   const hasClient = useConnection((s) => s.client !== null);
   const clientCount = useAdmin((s) => s.clientCount);
-  const roomCount = useAdmin((s) => Object.keys(s.rooms).length);
+  const roomCount = useAdmin((s) => s.roomCount);
 
   useEffect(() => {
     if (!hasClient) return;
     resetAdmin();
-    resetClients();
+    clientList.reset();
+    roomList.reset();
     startAdminFeed();
     const unfollow = followHistory();
     return () => {
@@ -62,7 +63,7 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
             >
               {n.label}
               {n.page === 'clients' && clientCount !== null ? <span className="count">{formatCount(clientCount)}</span> : null}
-              {n.page === 'rooms' ? <span className="count">{formatCount(roomCount)}</span> : null}
+              {n.page === 'rooms' && roomCount !== null ? <span className="count">{formatCount(roomCount)}</span> : null}
             </a>
           ))}
         </nav>

@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import { readTokenClaims } from '../connection/token-claims.js';
 import { formatDateTime } from '../shared/format.js';
 import { adminAction } from './admin-session.js';
+import { ActiveInvites } from './ActiveInvites.js';
 import { INVITE_LIFETIMES, inviteProblems, inviteRequest, type InviteDraft } from './invite-form.js';
 
 interface Created {
@@ -20,6 +21,7 @@ export function InvitePage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created[]>([]);
+  const [invitesVersion, setInvitesVersion] = useState(0);
   const problems = inviteProblems(draft);
 
   const submit = async (e: FormEvent): Promise<void> => {
@@ -33,7 +35,18 @@ export function InvitePage() {
       const token = typeof ack.token === 'string' ? ack.token : null;
       if (!url || !token) throw new Error('the hub answered without a link');
       const claims = readTokenClaims(token);
-      setCreated((list) => [{ url, rooms: claims?.rooms ?? [], role: claims?.role ?? draft.role, expiresAt: claims?.expiresAt, jti: claims?.jti }, ...list]);
+      const rooms = Array.isArray(ack.rooms) ? ack.rooms.filter((r): r is string => typeof r === 'string') : (claims?.rooms ?? []);
+      setCreated((list) => [
+        {
+          url,
+          rooms,
+          role: typeof ack.role === 'string' ? ack.role : (claims?.role ?? draft.role),
+          expiresAt: typeof ack.expiresAt === 'number' ? ack.expiresAt : claims?.expiresAt,
+          jti: typeof ack.jti === 'string' ? ack.jti : claims?.jti,
+        },
+        ...list,
+      ]);
+      setInvitesVersion((v) => v + 1);
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -45,6 +58,7 @@ export function InvitePage() {
     try {
       await adminAction('revoke', { jti });
       setCreated((list) => list.map((c) => (c.jti === jti ? { ...c, revoked: true } : c)));
+      setInvitesVersion((v) => v + 1);
     } catch (err) {
       setError((err as Error).message);
     }
@@ -95,6 +109,7 @@ export function InvitePage() {
       {created.map((c) => (
         <InviteCard key={c.url} invite={c} onRevoke={c.jti && !c.revoked ? () => void revoke(c.jti!) : undefined} />
       ))}
+      <ActiveInvites version={invitesVersion} onRevoke={(jti) => void revoke(jti)} />
     </div>
   );
 }

@@ -23,7 +23,7 @@ const MEMORY: ChartLine[] = [
 export function OverviewPage() {
   const series = useAdmin((s) => s.series);
   const clientCount = useAdmin((s) => s.clientCount);
-  const roomCount = useAdmin((s) => Object.keys(s.rooms).length);
+  const roomCount = useAdmin((s) => s.roomCount);
   const cpu = useAdmin((s) => s.cpuPercent);
   const connections = useAdmin((s) => s.connections);
   const feed = useAdmin((s) => s.feed);

@@ -7,7 +7,7 @@ import { useRoomMembers } from './room-members.js';
 import { TrafficInspector } from './TrafficInspector.js';
 
 export function RoomDetail({ room }: { room: string }) {
-  const row = useAdmin((s) => s.rooms[room]);
+  const row = useAdmin((s) => s.roomRates[room]);
   const { members, error } = useRoomMembers(room);
   return (
     <div className="page room-detail">

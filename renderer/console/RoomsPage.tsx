@@ -1,29 +1,42 @@
-/** Rooms with members on this hub, busiest first, with their live rates. */
-import { useMemo, useState } from 'react';
+/** Rooms with members, paged and searched by the hub, with each room's live rates from the stats. */
+import { useState } from 'react';
 import { formatBytes, formatCount, formatRate } from '../shared/format.js';
 import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
+import { roomList } from './listings.js';
+import { PAGE_SIZE } from './paged-list.js';
+import { useDebounced } from './use-debounced.js';
+import { usePagedRefresh } from './use-paged-refresh.js';
 
 export function RoomsPage() {
-  const rooms = useAdmin((s) => s.rooms);
-  const [filter, setFilter] = useState('');
-  const rows = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return Object.values(rooms)
-      .filter((r) => !f || r.name.toLowerCase().includes(f))
-      .sort((a, b) => (b.messagesInPerSec ?? 0) + (b.messagesOutPerSec ?? 0) - ((a.messagesInPerSec ?? 0) + (a.messagesOutPerSec ?? 0)) || b.clients - a.clients || a.name.localeCompare(b.name));
-  }, [rooms, filter]);
+  const view = roomList.use();
+  const rates = useAdmin((s) => s.roomRates);
+  const roomsVersion = useAdmin((s) => s.roomsVersion);
+  const [text, setText] = useState(view.filters.text ?? '');
+  useDebounced(text, (t) => roomList.setFilter({ text: t }));
+  usePagedRefresh(roomList, roomsVersion);
+  const first = view.cursors.length * PAGE_SIZE;
+
   return (
     <div className="page rooms">
       <div className="toolbar">
         <label htmlFor="room-filter" className="sr-only">
-          Filter rooms
+          Search rooms
         </label>
-        <input id="room-filter" type="search" placeholder="Filter rooms…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input id="room-filter" type="search" placeholder="Search rooms…" value={text} onChange={(e) => setText(e.target.value)} />
         <span className="spacer" />
-        <span className="muted">{formatCount(rows.length)} rooms</span>
+        <span className="muted">
+          {view.total === null ? '…' : view.total === 0 ? 'No rooms' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
+        </span>
+        <button type="button" className="small" onClick={roomList.previousPage} disabled={view.cursors.length === 0}>
+          Previous
+        </button>
+        <button type="button" className="small" onClick={roomList.nextPage} disabled={view.next === null}>
+          Next
+        </button>
       </div>
-      {rows.length === 0 ? <p className="muted">No rooms have members right now.</p> : null}
+      {view.error ? <div className="banner error">Could not list rooms: {view.error}</div> : null}
+      {view.total === 0 ? <p className="muted">No rooms have members right now.</p> : null}
       <div className="table-scroll">
         <table className="data">
           <thead>
@@ -37,26 +50,29 @@ export function RoomsPage() {
             </tr>
           </thead>
           <tbody>
-            {rows.slice(0, 500).map((r) => (
-              <tr key={r.name} data-testid="room-row" data-room={r.name}>
-                <td>
-                  <a
-                    href={`#/rooms/${encodeURIComponent(r.name)}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      navigate({ page: 'rooms', room: r.name });
-                    }}
-                  >
-                    {r.name}
-                  </a>
-                </td>
-                <td className="num">{formatCount(r.clients)}</td>
-                <td className="num">{formatRate(r.messagesInPerSec, '')}</td>
-                <td className="num">{formatRate(r.messagesOutPerSec, '')}</td>
-                <td className="num">{formatBytes(r.bytesInPerSec)}</td>
-                <td className="num">{formatBytes(r.bytesOutPerSec)}</td>
-              </tr>
-            ))}
+            {view.rows.map((row) => {
+              const r = rates[row.name];
+              return (
+                <tr key={row.name} data-testid="room-row" data-room={row.name}>
+                  <td>
+                    <a
+                      href={`#/rooms/${encodeURIComponent(row.name)}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate({ page: 'rooms', room: row.name });
+                      }}
+                    >
+                      {row.name}
+                    </a>
+                  </td>
+                  <td className="num">{formatCount(r?.clients ?? row.clients)}</td>
+                  <td className="num">{formatRate(r?.messagesInPerSec ?? 0, '')}</td>
+                  <td className="num">{formatRate(r?.messagesOutPerSec ?? 0, '')}</td>
+                  <td className="num">{formatBytes(r?.bytesInPerSec ?? 0)}</td>
+                  <td className="num">{formatBytes(r?.bytesOutPerSec ?? 0)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -26,7 +26,9 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   const now = useNow(1000);
   const conn = connectionLabel(c, now);
   const addresses = hub.urls.length > 0 ? hub.urls : c.credentials ? [c.credentials.address.httpUrl] : [];
+  // The hub's own uptime when it reports one; otherwise how long this console has been connected.
   const uptime = hub.uptimeMs !== undefined ? hub.uptimeMs + (now - hubSeenAt) : hub.startedAt ? now - hub.startedAt : null;
+  const version = hub.version ?? c.session?.server.version;
   const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : 'bad';
   return (
     <header className="statusbar" data-testid="statusbar">
@@ -35,14 +37,20 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
         <span className="label">Hub</span>
         <span data-testid="hub-address">{addresses.join(' · ') || '—'}</span>
       </span>
-      {hub.version ? (
+      {version ? (
         <span className="status-item">
-          <span className="label">Version</span> {hub.version}
+          <span className="label">Version</span> {version}
         </span>
       ) : null}
-      <span className="status-item">
-        <span className="label">Uptime</span> <span data-testid="uptime">{formatDuration(uptime)}</span>
-      </span>
+      {uptime !== null ? (
+        <span className="status-item">
+          <span className="label">Uptime</span> <span data-testid="uptime">{formatDuration(uptime)}</span>
+        </span>
+      ) : (
+        <span className="status-item" title="How long this console has been connected to the hub">
+          <span className="label">Connected</span> <span data-testid="uptime">{c.openedAt ? formatDuration(now - c.openedAt) : '—'}</span>
+        </span>
+      )}
       <span className="status-item" data-testid="engine-state" data-state={hub.engineState ?? 'unknown'}>
         <span className={`dot ${engineTone}`} aria-hidden="true" />
         <span className="label">Engine</span> {hub.engine ?? '—'} {hub.engineState ?? ''}

@@ -146,27 +146,29 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
   return info;
 }
 
+/** A room's rates from `stats` (per second), or a room summary from a listing (running totals). */
 export function readRoom(v: Json, nameHint?: string): RoomRow | null {
   const o = asObject(v);
-  const name = str(o, 'name', 'room') ?? nameHint;
+  const name = str(o, 'room', 'name') ?? nameHint;
   if (!name) return null;
   return {
     name,
-    clients: num(o, 'clients', 'members', 'memberCount', 'size') ?? 0,
-    messagesInPerSec: num(o, 'messagesInPerSec', 'in.messagesPerSec', 'rates.messagesIn', 'msgInPerSec', 'messagesIn'),
-    messagesOutPerSec: num(o, 'messagesOutPerSec', 'out.messagesPerSec', 'rates.messagesOut', 'msgOutPerSec', 'messagesOut'),
-    bytesInPerSec: num(o, 'bytesInPerSec', 'in.bytesPerSec', 'rates.bytesIn', 'bytesIn'),
-    bytesOutPerSec: num(o, 'bytesOutPerSec', 'out.bytesPerSec', 'rates.bytesOut', 'bytesOut'),
+    clients: num(o, 'clients', 'memberCount', 'members') ?? 0,
+    messagesInPerSec: num(o, 'messagesInPerSec'),
+    messagesOutPerSec: num(o, 'messagesOutPerSec'),
+    bytesInPerSec: num(o, 'bytesInPerSec'),
+    bytesOutPerSec: num(o, 'bytesOutPerSec'),
     historySize: num(o, 'history', 'historySize', 'historyMessages'),
   };
 }
 
-/** Rooms as a list of rows or a map keyed by room name; the hub's own `$` rooms left out. */
+/** Rooms as a list, a page (`{items, total, next}`) or a map by name; the hub's `$` rooms left out. */
 export function readRooms(v: Json | undefined): RoomRow[] | null {
+  const page = asObject(v ?? null);
+  if (page && Array.isArray(page.items)) return readRooms(page.items);
   if (Array.isArray(v)) return v.map((r) => readRoom(r)).filter((r): r is RoomRow => !!r && !r.name.startsWith('$'));
-  const o = asObject(v);
-  if (!o) return null;
-  return Object.entries(o)
+  if (!page) return null;
+  return Object.entries(page)
     .filter(([name]) => !name.startsWith('$'))
     .map(([name, r]) => readRoom(r, name))
     .filter((r): r is RoomRow => !!r);

@@ -10,7 +10,6 @@ import {
   readAudit,
   readClient,
   readHubInfo,
-  readRooms,
   readStats,
   readTraffic,
   num,
@@ -42,10 +41,15 @@ export interface AdminView {
   hubSeenAt: number;
   series: StatsSeries;
   cpuPercent: number | null;
-  rooms: Record<string, RoomRow>;
+  /** Per-second rates of the busiest rooms, from the latest stats. */
+  roomRates: Record<string, RoomRow>;
   clientCount: number | null;
+  /** All rooms with members, as the hub counts them (the room map holds only the busiest). */
+  roomCount: number | null;
   /** Bumped when clients come or go, so an open clients page knows to fetch its page again. */
   clientsVersion: number;
+  /** Bumped when rooms appear or empty, for the rooms page. */
+  roomsVersion: number;
   connections: ConnectionEvent[];
   audit: AuditEntry[];
   traffic: TrafficEntry[];
@@ -65,9 +69,11 @@ const initial = (): AdminView => ({
   hubSeenAt: 0,
   series: emptySeries(),
   cpuPercent: null,
-  rooms: {},
+  roomRates: {},
   clientCount: null,
+  roomCount: null,
   clientsVersion: 0,
+  roomsVersion: 0,
   connections: [],
   audit: [],
   traffic: [],
@@ -98,9 +104,11 @@ export function applyFeed(events: readonly FeedEvent[]): void {
   const patch: Partial<AdminView> = {};
   let hub = s.hub;
   let hubSeenAt = s.hubSeenAt;
-  let rooms = s.rooms;
+  let roomRates = s.roomRates;
+  let roomsChanged = false;
   let series = s.series;
   let clientCount = s.clientCount;
+  let roomCount = s.roomCount;
   let clientsChanged = false;
   const connections: ConnectionEvent[] = [];
   const audit: AuditEntry[] = [];
@@ -119,10 +127,10 @@ export function applyFeed(events: readonly FeedEvent[]): void {
     switch (event) {
       case 'snapshot': {
         mergeHub(o, time);
-        const r = readRooms(o?.rooms ?? undefined);
-        if (r) rooms = Object.fromEntries(r.map((row) => [row.name, row]));
+        roomsChanged = true;
         const totals = asObject(o?.totals ?? o?.total ?? null);
-        clientCount = num(totals, 'clients', 'connections') ?? num(o, 'clientCount', 'clients.total') ?? clientCount;
+        clientCount = num(totals, 'clients', 'connections') ?? num(o, 'clients.total') ?? clientCount;
+        roomCount = num(totals, 'rooms') ?? roomCount;
         clientsChanged = true;
         break;
       }
@@ -131,7 +139,8 @@ export function applyFeed(events: readonly FeedEvent[]): void {
         if (!st) break;
         series = appendPoint(series, st.point);
         if (st.point.clients !== null) clientCount = st.point.clients;
-        if (st.rooms) rooms = mergeRoomRates(rooms, st.rooms);
+        if (st.point.rooms !== null) roomCount = st.point.rooms;
+        if (st.rooms) roomRates = Object.fromEntries(st.rooms.map((r) => [r.name, r]));
         if (Object.keys(st.hub).length > 0) mergeHub(o, time);
         patch.cpuPercent = st.cpuPercent;
         break;
@@ -153,17 +162,9 @@ export function applyFeed(events: readonly FeedEvent[]): void {
         break;
       }
       case 'room.created':
-      case 'room.emptied': {
-        const name = str(o, 'room', 'name') ?? (typeof data === 'string' ? data : undefined);
-        if (!name || name.startsWith('$')) break;
-        if (event === 'room.created' && !rooms[name]) {
-          rooms = { ...rooms, [name]: { name, clients: 0, messagesInPerSec: null, messagesOutPerSec: null, bytesInPerSec: null, bytesOutPerSec: null, historySize: null } };
-        } else if (event === 'room.emptied' && rooms[name]) {
-          rooms = { ...rooms };
-          delete rooms[name];
-        }
+      case 'room.emptied':
+        roomsChanged = true;
         break;
-      }
       case 'audit': {
         const a = readAudit(asObject(o?.entry ?? null) ?? data);
         if (a) audit.push(a);
@@ -185,22 +186,17 @@ export function applyFeed(events: readonly FeedEvent[]): void {
   }
 
   if (hub !== s.hub) Object.assign(patch, { hub, hubSeenAt });
-  if (rooms !== s.rooms) patch.rooms = rooms;
+  if (roomRates !== s.roomRates) patch.roomRates = roomRates;
+  if (roomsChanged) patch.roomsVersion = s.roomsVersion + 1;
   if (series !== s.series) patch.series = series;
   if (clientCount !== s.clientCount) patch.clientCount = clientCount;
+  if (roomCount !== s.roomCount) patch.roomCount = roomCount;
   if (clientsChanged) patch.clientsVersion = s.clientsVersion + 1;
   if (connections.length > 0) patch.connections = [...connections.reverse(), ...s.connections].slice(0, MAX_CONNECTION_EVENTS);
   if (audit.length > 0) patch.audit = [...audit.reverse(), ...s.audit].slice(0, MAX_AUDIT);
   if (traffic.length > 0) patch.traffic = [...traffic.reverse(), ...s.traffic].slice(0, MAX_TRAFFIC);
   if (dropped > 0) patch.trafficDropped = s.trafficDropped + dropped;
   useAdmin.setState(patch);
-}
-
-/** Per-room rates from stats, over the room list the snapshot and room events keep. */
-function mergeRoomRates(rooms: Record<string, RoomRow>, rates: RoomRow[]): Record<string, RoomRow> {
-  const next = { ...rooms };
-  for (const r of rates) next[r.name] = { ...next[r.name], ...r, historySize: r.historySize ?? next[r.name]?.historySize ?? null };
-  return next;
 }
 
 export function setAuditPage(entries: AuditEntry[]): void {

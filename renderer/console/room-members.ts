@@ -1,12 +1,11 @@
 /**
- * A room's members for the room page: presence (who is viewing, editing, typing) from the hub's
- * room endpoint, or, where that says nothing of presence, the room's connections from the client
- * list. Polled while the page is open, since the console does not join rooms it watches.
+ * A room's members for the room page, with their presence (who is viewing, editing, typing).
+ * Polled while the page is open: the console does not join the rooms it watches, so it never
+ * shows up in anyone's presence.
  */
 import { useEffect, useState } from 'react';
 import type { Json, PresenceMember } from '../../hub/protocol/index.js';
-import { useConnection } from '../connection/connection-store.js';
-import { asObject, readClients, str } from './admin-feed.js';
+import { asObject, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
 export interface RoomMember {
@@ -33,25 +32,15 @@ export function readMembers(body: Json): RoomMember[] | null {
   return members;
 }
 
+/** The room's presence list from the hub; an empty room is simply nobody. */
 async function fetchMembers(room: string): Promise<RoomMember[]> {
-  const { credentials } = useConnection.getState();
-  if (credentials) {
-    try {
-      const res = await fetch(`${credentials.address.httpUrl}/api/rooms/${encodeURIComponent(room)}`, {
-        headers: { authorization: `Bearer ${await credentials.getToken()}` },
-        cache: 'no-store',
-      });
-      if (res.ok) {
-        const members = readMembers((await res.json()) as Json);
-        if (members) return members;
-      }
-    } catch {
-      // Fall through to the client list, which every admin service answers.
-    }
+  try {
+    const ack = await adminAction('list', { what: 'room', room });
+    return readMembers(ack as unknown as Json) ?? [];
+  } catch (err) {
+    if ((err as { code?: string }).code === 'not_found') return [];
+    throw err;
   }
-  const ack = await adminAction('list', { what: 'clients', room, limit: 500 });
-  const body = ack as unknown as Record<string, Json>;
-  return readClients(body.items ?? body.clients).map((c) => ({ clientId: c.clientId, sub: c.sub, name: c.name, state: null }));
 }
 
 export function useRoomMembers(room: string): { members: RoomMember[]; error: string | null } {

@@ -18,8 +18,8 @@ export interface Person {
   sockets: string[];
 }
 
-export async function openAs(browser: Browser, token: string, fragment = ''): Promise<Person> {
-  const context = await browser.newContext();
+export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[] } = {}): Promise<Person> {
+  const context = await browser.newContext({ permissions: options.permissions });
   const page = await context.newPage();
   const person: Person = { context, page, problems: [], sockets: [] };
   page.on('pageerror', (err) => person.problems.push(`page error: ${err.message}`));
@@ -31,7 +31,7 @@ export async function openAs(browser: Browser, token: string, fragment = ''): Pr
     void dialog.dismiss();
   });
   page.on('websocket', (ws) => person.sockets.push(ws.url()));
-  await page.goto(`${hubUrl()}/#token=${token}${fragment}`);
+  await page.goto(token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`);
   return person;
 }
 

@@ -1,0 +1,84 @@
+/**
+ * A server-side paged listing (`admin list {what, …filters, limit, cursor}`): one page of rows
+ * at a time, so 10,000 clients are never sent to, or drawn in, the console. Each listing (clients,
+ * rooms) is one store made by `pagedList`.
+ */
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { Json } from '../../hub/protocol/index.js';
+import { asObject, num, str } from './admin-feed.js';
+import { adminAction } from './admin-session.js';
+
+export const PAGE_SIZE = 100;
+
+export interface PagedView<Row> {
+  /** Filters sent as they are (empty ones left out). */
+  filters: Record<string, string>;
+  /** Cursors of the pages before this one; the last is this page's. */
+  cursors: string[];
+  rows: Row[];
+  total: number | null;
+  next: string | null;
+  loading: boolean;
+  error: string | null;
+  fetchedAt: number | null;
+}
+
+export interface PagedList<Row> {
+  use: UseBoundStore<StoreApi<PagedView<Row>>>;
+  fetch(): Promise<void>;
+  /** A new filter starts from the first page. */
+  setFilter(patch: Record<string, string>): void;
+  nextPage(): void;
+  previousPage(): void;
+  reset(): void;
+  request(): Record<string, Json>;
+}
+
+export function pagedList<Row>(what: string, readRows: (items: Json | undefined) => Row[], pageSize = PAGE_SIZE): PagedList<Row> {
+  const initial = (): PagedView<Row> => ({ filters: {}, cursors: [], rows: [], total: null, next: null, loading: false, error: null, fetchedAt: null });
+  const use = create<PagedView<Row>>(initial);
+  let ticket = 0;
+
+  const request = (): Record<string, Json> => {
+    const { filters, cursors } = use.getState();
+    const req: Record<string, Json> = { what, limit: pageSize };
+    const cursor = cursors[cursors.length - 1];
+    if (cursor !== undefined) req.cursor = cursor;
+    for (const [k, v] of Object.entries(filters)) if (v.trim()) req[k] = v.trim();
+    return req;
+  };
+
+  return {
+    use,
+    request,
+    // A newer fetch wins over an older one that returns late.
+    async fetch() {
+      const mine = ++ticket;
+      use.setState({ loading: true });
+      try {
+        const ack = await adminAction('list', request());
+        if (mine !== ticket) return;
+        const page = asObject(ack as unknown as Json) ?? {};
+        use.setState({ rows: readRows(page.items), total: num(page, 'total'), next: str(page, 'next') ?? null, loading: false, error: null, fetchedAt: Date.now() });
+      } catch (err) {
+        if (mine !== ticket) return;
+        use.setState({ loading: false, error: (err as Error).message });
+      }
+    },
+    setFilter(patch) {
+      use.setState({ filters: { ...use.getState().filters, ...patch }, cursors: [] });
+    },
+    nextPage() {
+      const { cursors, next } = use.getState();
+      if (next !== null) use.setState({ cursors: [...cursors, next] });
+    },
+    previousPage() {
+      const { cursors } = use.getState();
+      if (cursors.length > 0) use.setState({ cursors: cursors.slice(0, -1) });
+    },
+    reset() {
+      ticket++;
+      use.setState(initial(), true);
+    },
+  };
+}
