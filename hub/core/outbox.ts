@@ -56,6 +56,26 @@ export class Outbox {
     socket.uncork();
   }
 
+  /**
+   * Write what is queued, then wait while the socket holds more than `bytes` and still owes a
+   * 'drain' (a replay paces itself by this, so history never counts as a slow consumer).
+   */
+  async drainBelow(bytes: number): Promise<void> {
+    this.flush();
+    const socket = this.socket;
+    while (this.pendingBytes > bytes && socket.writableNeedDrain && !socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
+    }
+  }
+
   /** Drop anything queued (the connection is going away). */
   discard(): void {
     this.frames = [];

@@ -39,8 +39,14 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
       reason: history.reason,
     });
     let last = history.position.seq;
+    // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
+    // it (live frames for the room are held meanwhile), so a resume never ends in 4008.
+    const budget = core.options.limits.maxQueuedBytes / 2;
     for (const m of history.messages) {
-      session.sendFrame(encodeMessage(m));
+      const frame = encodeMessage(m);
+      if (session.outbox.pendingBytes + frame.length > budget) await session.outbox.drainBelow(budget / 2);
+      if (!session.isOpen || !session.joining.has(room)) return;
+      session.sendFrame(frame);
       last = m.seq;
     }
     releaseHeld(session, room, history.position.epoch, last);

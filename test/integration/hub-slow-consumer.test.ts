@@ -1,0 +1,115 @@
+/**
+ * Slow consumers: a client that stops reading is closed with 4008 once its queued bytes pass the
+ * cap; the room's other members get everything without waiting for it; and after reconnecting
+ * with `since` the slow client has every message, once, in order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../hub/server/types.js';
+import { TestClient, connect, startHubWithCore, token, underlyingSocket, until } from '../support/hub.js';
+
+const ROOM = 'slow:1';
+const CAP = 256 * 1024;
+const PAYLOAD = 'x'.repeat(16 * 1024);
+/** Far more than any loopback socket buffers, so the cap is always reached first. */
+const MAX_MESSAGES = 6000;
+
+let hub: Hub;
+const slowConsumers: string[] = [];
+
+beforeAll(async () => {
+  const started = await startHubWithCore({
+    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000 },
+    history: { maxMessages: MAX_MESSAGES + 100 },
+  });
+  hub = started.hub;
+  started.core.observe({ slowConsumer: (s) => void slowConsumers.push(s.id) });
+});
+afterAll(() => hub.close());
+
+async function client(sub: string): Promise<TestClient> {
+  return connect(hub, await token(hub, { sub, rooms: ['slow:*'] }));
+}
+
+describe('slow consumer', () => {
+  it('is closed with 4008 past the cap, others get everything, and it resumes with since', async () => {
+    const publisher = await client('publisher');
+    const fast = await client('fast');
+    const slow = await client('slow');
+    await fast.request({ type: 'subscribe', room: ROOM });
+    const ack = (await slow.request({ type: 'subscribe', room: ROOM })) as unknown as { epoch: string; seq: number };
+    expect(ack.seq).toBe(0);
+
+    // The slow client stops reading: its socket buffers fill, then the hub's queue for it.
+    underlyingSocket(slow.ws).pause();
+
+    let published = 0;
+    const publish = async (): Promise<void> => {
+      const a = await publisher.request({ type: 'publish', room: ROOM, event: 'tick', data: { n: published + 1, pad: PAYLOAD } });
+      expect(a).toMatchObject({ type: 'ack', seq: published + 1 });
+      published++;
+    };
+    while (!slowConsumers.includes(slow.welcome.clientId)) {
+      if (published >= MAX_MESSAGES) throw new Error(`no slow-consumer close after ${published} messages`);
+      await publish();
+    }
+    // Nobody else waits: more messages after the overflow still reach the fast member.
+    for (let i = 0; i < 20; i++) await publish();
+    await until(() => fast.messages(ROOM).length === published, 10_000, 'fast member has every message');
+    expect(fast.messages(ROOM).map((m) => m.seq)).toEqual(Array.from({ length: published }, (_, i) => i + 1));
+    expect(fast.closed).toBeUndefined();
+    expect(publisher.closed).toBeUndefined();
+
+    // The slow client reads again: what its socket held, then the close frame with 4008.
+    underlyingSocket(slow.ws).resume();
+    const closed = await slow.waitForClose(10_000);
+    expect(closed.code).toBe(4008);
+    const before = slow.messages(ROOM).map((m) => m.seq);
+    expect(before.length).toBeLessThan(published);
+    expect(before).toEqual(Array.from({ length: before.length }, (_, i) => i + 1));
+
+    // Reconnect and resume after the last message it saw.
+    const again = await client('slow');
+    const last = before.length > 0 ? before[before.length - 1]! : 0;
+    const resumed = await again.request({ type: 'subscribe', room: ROOM, since: { epoch: ack.epoch, seq: last } });
+    expect(resumed).toMatchObject({ type: 'ack', recovered: true, epoch: ack.epoch, seq: published });
+    await until(() => again.messages(ROOM).length === published - last, 10_000, 'replay');
+    const all = [...before, ...again.messages(ROOM).map((m) => m.seq)];
+    expect(all).toEqual(Array.from({ length: published }, (_, i) => i + 1));
+
+    for (const c of [publisher, fast, again]) c.close();
+  });
+
+  it('replays a history larger than the cap to a reader that keeps up, without a 4008', async () => {
+    const count = slowConsumers.length;
+    const publisher = await client('p3');
+    let epoch = '';
+    const N = 100; // 100 × 16 KiB is several times the 256 KiB cap
+    for (let i = 1; i <= N; i++) {
+      const a = (await publisher.request({ type: 'publish', room: 'slow:3', event: 'tick', data: { n: i, pad: PAYLOAD } })) as unknown as { epoch: string };
+      epoch = a.epoch;
+    }
+    const reader = await client('r4');
+    const ack = await reader.request({ type: 'subscribe', room: 'slow:3', since: { epoch, seq: 0 } });
+    expect(ack).toMatchObject({ type: 'ack', recovered: true, seq: N });
+    await until(() => reader.messages('slow:3').length === N, 10_000, 'replay');
+    expect(reader.messages('slow:3').map((m) => m.seq)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // Live messages after the replay follow it, with no gap.
+    await publisher.request({ type: 'publish', room: 'slow:3', event: 'tick', data: { n: N + 1 } });
+    await until(() => reader.messages('slow:3').length === N + 1, 10_000, 'live after replay');
+    expect(reader.closed).toBeUndefined();
+    expect(slowConsumers.length).toBe(count);
+    publisher.close();
+    reader.close();
+  });
+
+  it('reports nobody as a slow consumer while everyone reads', async () => {
+    const count = slowConsumers.length;
+    const publisher = await client('p2');
+    const readers = await Promise.all([client('r1'), client('r2'), client('r3')]);
+    for (const r of readers) await r.request({ type: 'subscribe', room: 'slow:2' });
+    for (let i = 1; i <= 200; i++) await publisher.request({ type: 'publish', room: 'slow:2', event: 'tick', data: { n: i, pad: PAYLOAD } });
+    for (const r of readers) await until(() => r.messages('slow:2').length === 200, 10_000, 'all messages');
+    expect(slowConsumers.length).toBe(count);
+    for (const c of [publisher, ...readers]) c.close();
+  });
+});
