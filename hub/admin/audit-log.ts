@@ -61,6 +61,8 @@ export class AuditLog {
   private readonly now: () => number;
   private seq = 0;
   private size = 0;
+  /** The file ends in a line cut short (a crash mid-write): start the next entry on a new line. */
+  private brokenTail = false;
   private readonly listeners: Array<(entry: AuditEntry) => void> = [];
 
   constructor(private readonly options: AuditLogOptions) {
@@ -83,9 +85,10 @@ export class AuditLog {
    */
   append(record: AuditRecord, durable: boolean): AuditEntry {
     const entry: AuditEntry = { seq: this.seq + 1, time: this.now(), ...record };
-    const line = JSON.stringify(entry) + '\n';
+    let line = JSON.stringify(entry) + '\n';
+    if (this.size > 0 && this.size + Buffer.byteLength(line) > this.options.maxBytes) this.rotate();
+    if (this.brokenTail) line = '\n' + line;
     const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.options.maxBytes) this.rotate();
     const fd = openSync(this.file, 'a', 0o600);
     try {
       writeSync(fd, line);
@@ -95,6 +98,7 @@ export class AuditLog {
     }
     this.seq = entry.seq;
     this.size += bytes;
+    this.brokenTail = false;
     for (const fn of this.listeners) {
       try {
         fn(entry);
@@ -134,6 +138,7 @@ export class AuditLog {
     }
     renameSync(this.file, `${this.file}.1`);
     this.size = 0;
+    this.brokenTail = false;
   }
 
   /** Continue numbering after the last entry written by an earlier run. */
@@ -141,6 +146,7 @@ export class AuditLog {
     try {
       const stat = statSync(this.file);
       this.size = stat.isFile() ? stat.size : 0;
+      this.brokenTail = this.size > 0 && !endsWithNewline(this.file, this.size);
     } catch {
       this.size = 0;
     }
@@ -178,6 +184,17 @@ function parseEntry(line: string): AuditEntry | undefined {
     return typeof value === 'object' && value !== null && Number.isSafeInteger(value.seq) ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function endsWithNewline(file: string, size: number): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }
 
