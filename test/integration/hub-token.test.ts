@@ -1,0 +1,125 @@
+/**
+ * Tokens over a connection's life: in-band `auth` refresh (same sub only), `notice token_expiring`
+ * ahead of `exp`, and close 4001 at `exp` when the token was not refreshed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../hub/protocol/index.js';
+import type { Hub } from '../../hub/server/types.js';
+import { TestClient, connect, signJwt, startHub, token, until } from '../support/hub.js';
+
+const NOTICE_MS = 1500;
+let hub: Hub;
+
+beforeAll(async () => {
+  hub = await startHub({ tokenExpiryNoticeMs: NOTICE_MS, heartbeatMs: 200 });
+});
+afterAll(() => hub.close());
+
+type Notice = Extract<ServerMessage, { type: 'notice' }>;
+
+async function ping(c: TestClient): Promise<void> {
+  const id = `p${Math.random().toString(36).slice(2)}`;
+  const pong = c.waitFor((m) => m.type === 'pong' && m.id === id);
+  c.send({ type: 'ping', id });
+  await pong;
+}
+
+function expOf(jwt: string): number {
+  return (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+}
+
+describe('in-band auth refresh', () => {
+  it('acks a token with the same sub with its expiresAt, and the old exp no longer closes the connection', async () => {
+    const short = await token(hub, { sub: 'alice', ttlSec: 3 });
+    const c = await connect(hub, short);
+    expect(c.welcome.expiresAt).toBe(expOf(short));
+    const long = await token(hub, { sub: 'alice', ttlSec: 3600 });
+    const ack = await c.request({ type: 'auth', token: long });
+    expect(ack).toMatchObject({ type: 'ack', expiresAt: expOf(long) });
+    // Well past the first token's exp (and several expiry checks), the connection is still open.
+    await until(() => Date.now() > expOf(short) + 1000, 10_000, 'the old exp to pass');
+    await ping(c);
+    expect(c.closed).toBeUndefined();
+    expect(c.received.some((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(long))).toBe(false);
+    c.close();
+  });
+
+  it('refuses a token for another sub with unauthorized and keeps the old identity', async () => {
+    const c = await connect(hub, await token(hub, { sub: 'alice', role: 'viewer' }));
+    const answer = await c.request({ type: 'auth', token: await token(hub, { sub: 'mallory', role: 'admin' }) });
+    expect(answer).toMatchObject({ type: 'error', code: 'unauthorized' });
+    // Still alice the viewer: publishing stays forbidden.
+    expect(await c.request({ type: 'publish', room: 'r:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    await ping(c);
+    c.close();
+  });
+
+  it.each([
+    ['garbage', async () => 'not.a.jwt'],
+    ['an expired token', async () => signJwt({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 3600 })],
+    ['a token signed with another key', async () => signJwt({ sub: 'alice' }, { key: new TextEncoder().encode('k'.repeat(48)) })],
+    ['a token for another audience', async () => signJwt({ sub: 'alice', aud: 'elsewhere' })],
+  ])('refuses %s with unauthorized', async (_what, make) => {
+    const c = await connect(hub, await token(hub, { sub: 'alice' }));
+    const answer = await c.request({ type: 'auth', token: await make() });
+    expect(answer).toMatchObject({ type: 'error', code: 'unauthorized' });
+    await ping(c);
+    c.close();
+  });
+
+  it('applies the new claims: a wider role can publish, rooms no longer allowed are left', async () => {
+    const publisher = await connect(hub, await token(hub, { sub: 'pub' }));
+    const c = await connect(hub, await token(hub, { sub: 'bob', role: 'viewer', rooms: ['a:*', 'b:*'] }));
+    await c.request({ type: 'subscribe', room: 'a:1' });
+    await c.request({ type: 'subscribe', room: 'b:1' });
+    const ack = await c.request({ type: 'auth', token: await token(hub, { sub: 'bob', role: 'editor', rooms: ['a:*'] }) });
+    expect(ack.type).toBe('ack');
+    expect((await c.request({ type: 'publish', room: 'a:1', event: 'x', data: 1 })).type).toBe('ack');
+    expect(await c.request({ type: 'publish', room: 'b:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    await publisher.request({ type: 'publish', room: 'b:1', event: 'gone', data: 1 });
+    await publisher.request({ type: 'publish', room: 'a:1', event: 'kept', data: 1 });
+    await c.waitFor((m) => m.type === 'message' && m.event === 'kept');
+    await ping(c);
+    expect(c.messages('b:1')).toHaveLength(0);
+    publisher.close();
+    c.close();
+  });
+});
+
+describe('expiry', () => {
+  it('sends notice token_expiring before exp, then closes with 4001 at exp', async () => {
+    const t = await token(hub, { sub: 'expiring', ttlSec: 3 });
+    const exp = expOf(t);
+    const c = await connect(hub, t);
+    const notice = (await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring', 10_000)) as Notice;
+    expect(notice).toEqual({ type: 'notice', event: 'token_expiring', expiresAt: exp });
+    expect(c.closed).toBeUndefined();
+    const closed = await c.waitForClose(10_000);
+    expect(closed.code).toBe(4001);
+    // Not before exp, and the notice came first (once).
+    expect(Date.now()).toBeGreaterThanOrEqual(exp);
+    expect(c.received.filter((m) => m.type === 'notice')).toHaveLength(1);
+  });
+
+  it('a refresh after the notice resets it: a later short token gets its own notice and close', async () => {
+    const first = await token(hub, { sub: 'renewer', ttlSec: 3 });
+    const c = await connect(hub, first);
+    await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring', 10_000);
+    const second = await token(hub, { sub: 'renewer', ttlSec: 5 });
+    expect(expOf(second)).toBeGreaterThan(expOf(first));
+    expect(await c.request({ type: 'auth', token: second })).toMatchObject({ type: 'ack', expiresAt: expOf(second) });
+    const notice = (await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(second), 10_000)) as Notice;
+    expect(notice.event).toBe('token_expiring');
+    const closed = await c.waitForClose(10_000);
+    expect(closed.code).toBe(4001);
+    expect(Date.now()).toBeGreaterThanOrEqual(expOf(second));
+  });
+
+  it('a long-lived token gets no notice', async () => {
+    const c = await connect(hub, await token(hub, { sub: 'calm', ttlSec: 3600 }));
+    await until(() => Date.now() > c.welcome.expiresAt - 3600_000 + 1000, 5000, 'a few expiry checks');
+    await ping(c);
+    expect(c.received.filter((m) => m.type === 'notice')).toHaveLength(0);
+    c.close();
+  });
+});
