@@ -11,7 +11,7 @@ import type { AuditLog, AuditRecord } from './audit-log.js';
 import type { AuditThrottle } from './audit-throttle.js';
 import type { ClientDirectory } from './client-directory.js';
 import type { Invites } from './invites.js';
-import type { TrafficInspector } from './traffic-inspector.js';
+import { envelopePreview, type TrafficInspector } from './traffic-inspector.js';
 import {
   optionalString,
   parseAuditQuery,
@@ -59,6 +59,7 @@ export interface AdminServiceParts {
 
 const SNAPSHOT_PAGE = 50;
 const ROOM_MEMBERS_SHOWN = 200;
+const RECENT_ENVELOPES = 10;
 
 export class AdminService {
   constructor(private readonly parts: AdminServiceParts) {}
@@ -157,7 +158,17 @@ export class AdminService {
     const { room, on } = parseInspect(params);
     this.record(actor, 'inspect', { target: { room: room ?? '*' }, on });
     this.parts.inspector.set(room, on);
-    return { inspect: this.parts.inspector.active };
+    const recent = on && room !== undefined ? await this.recent(room) : [];
+    return { inspect: this.parts.inspector.active, recent };
+  }
+
+  /** The room's last few envelopes from history, previewed like `traffic` events. */
+  private async recent(room: string): Promise<JsonObject[]> {
+    const { engine } = this.parts.core;
+    const { position } = await engine.history(room);
+    if (position.seq === 0) return [];
+    const since = { epoch: position.epoch, seq: Math.max(0, position.seq - RECENT_ENVELOPES) };
+    return (await engine.history(room, since)).messages.map(envelopePreview);
   }
 
   private async list(params: Params): Promise<JsonObject> {

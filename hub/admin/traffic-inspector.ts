@@ -1,9 +1,10 @@
 /**
  * `inspect`: sampled traffic for admins. While on for a room (or every room), delivered envelopes
  * are sampled at most `perSecond` times a second and published as `traffic` events with the
- * payload cut to a few hundred characters. Nothing is built while inspection is off.
+ * payload cut to a few hundred characters. Nothing is built while inspection is off. Turning it on
+ * for a room also answers with the room's most recent envelopes from history.
  */
-import type { Json, RoomMessage } from '../protocol/index.js';
+import type { Json, JsonObject, RoomMessage } from '../protocol/index.js';
 import type { AdminFeed } from './admin-feed.js';
 
 export const ALL_ROOMS = '*';
@@ -38,7 +39,7 @@ export class TrafficInspector {
   }
 
   delivered(msg: RoomMessage, recipients: number): void {
-    if (this.rooms.size === 0 || !(this.rooms.has(ALL_ROOMS) || this.rooms.has(msg.room))) return;
+    if (this.rooms.size === 0 || !(this.rooms.has(ALL_ROOMS) || this.rooms.has(msg.room)) || !this.feed.watched) return;
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
@@ -49,21 +50,25 @@ export class TrafficInspector {
       return;
     }
     this.sampled++;
-    const text = JSON.stringify(msg.data) ?? 'null';
-    const data: Json = {
-      room: msg.room,
-      epoch: msg.epoch,
-      seq: msg.seq,
-      event: msg.event,
-      from: msg.from as unknown as Json,
-      time: msg.time,
-      recipients,
-      bytes: Buffer.byteLength(text),
-      preview: text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) : text,
-      truncated: text.length > PREVIEW_CHARS,
-      skipped: this.skipped,
-    };
+    const data = { ...envelopePreview(msg), recipients, skipped: this.skipped };
     this.skipped = 0;
     this.feed.publish('traffic', data);
   }
+}
+
+/** An envelope with its payload cut to a few hundred characters (for `traffic` and `inspect`). */
+export function envelopePreview(msg: RoomMessage): JsonObject {
+  const text = JSON.stringify(msg.data) ?? 'null';
+  const truncated = text.length > PREVIEW_CHARS;
+  return {
+    room: msg.room,
+    epoch: msg.epoch,
+    seq: msg.seq,
+    event: msg.event,
+    from: msg.from as unknown as Json,
+    time: msg.time,
+    bytes: Buffer.byteLength(text),
+    preview: truncated ? text.slice(0, PREVIEW_CHARS) : text,
+    truncated,
+  };
 }

@@ -114,12 +114,18 @@ describe('$admin', () => {
     const reader = await connect(hub, await token(hub, { sub: 'reader' }));
     await reader.request({ type: 'subscribe', room: 'r1' });
     await reader.request({ type: 'subscribe', room: 'r2' });
-    expect(await admin.request({ type: 'admin', action: 'inspect', room: 'r1', on: true })).toMatchObject({ type: 'ack', inspect: ['r1'] });
+    for (let i = 1; i <= 12; i++) await pub.request({ type: 'publish', room: 'r1', event: 'earlier', data: { i } });
+    const on = await admin.request({ type: 'admin', action: 'inspect', room: 'r1', on: true });
+    expect(on).toMatchObject({ type: 'ack', inspect: ['r1'] });
+    // The most recent envelopes from history come with the ack.
+    expect((on.recent as Array<{ seq: number; preview: string }>).map((e) => [e.seq, e.preview])).toEqual(
+      Array.from({ length: 10 }, (_, k) => [k + 3, JSON.stringify({ i: k + 3 })]),
+    );
 
     await pub.request({ type: 'publish', room: 'r2', event: 'other', data: 'not inspected' });
     await pub.request({ type: 'publish', room: 'r1', event: 'big', data: { text: 'x'.repeat(2000) } });
     const traffic = await adminEvent('traffic');
-    expect(traffic.data).toMatchObject({ room: 'r1', seq: 1, event: 'big', from: { sub: 'pub' }, recipients: 1, truncated: true, bytes: 2011 });
+    expect(traffic.data).toMatchObject({ room: 'r1', seq: 13, event: 'big', from: { sub: 'pub' }, recipients: 1, truncated: true, bytes: 2011 });
     expect(traffic.data.preview).toBe(JSON.stringify({ text: 'x'.repeat(2000) }).slice(0, 300));
     expect(admin.messages('$admin').filter((m) => m.event === 'traffic')).toHaveLength(1);
 
