@@ -55,7 +55,7 @@ class HubClient implements InsightClient, RoomHost {
   /** Rooms are resubscribed and the offline queue flushed: requests go straight out. */
   private ready = false;
   private stopped = false;
-  /** Consecutive attempts that did not reach `welcome`. */
+  /** Consecutive attempts that did not get as far as resubscribing every room. */
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -239,12 +239,14 @@ class HubClient implements InsightClient, RoomHost {
     clearTimeout(this.welcomeTimer);
     this.sessionValue = welcome;
     this.welcomed = true;
-    this.attempt = 0;
     this.cell.set({ status: 'open' });
     this.heartbeat.start();
     await Promise.all([...this.rooms.values()].map((room) => room.subscribe()));
     if (this.link !== link || !this.welcomed) return;
     this.ready = true;
+    // Only a connection that got this far counts as healthy: one closed during its own resume
+    // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
+    this.attempt = 0;
     // Offline requests go out after resubscribing, in the order they were made.
     for (const item of this.queue.drain()) this.submit(item.message, item.handlers);
   }
@@ -342,7 +344,7 @@ class HubClient implements InsightClient, RoomHost {
     this.attempt += 1;
     let delay: number | null;
     if (this.attempt > this.backoff.maxAttempts) delay = null;
-    else if (decision.kind === 'now') delay = 0;
+    else if (decision.kind === 'now') delay = this.attempt === 1 ? 0 : this.backoff.delay(this.attempt);
     // Spread a restarted hub's returning clients over one base period.
     else if (decision.kind === 'after') delay = decision.ms + Math.floor(Math.random() * this.backoff.baseMs);
     else delay = this.backoff.delay(this.attempt);

@@ -59,8 +59,8 @@ describe('4001: a new token, or stop', () => {
   it('reconnects with the new token getToken gives after the hub closes an expired connection', async () => {
     const h = await hub({ tokenExpiryNoticeMs: 0 });
     let calls = 0;
-    // The first token lives one second; later ones an hour.
-    const c = client(h, () => token(h.hub, { sub: 'alice', ttlSec: calls++ === 0 ? 1 : 3600 }));
+    // The first token lives one to two seconds (exp is in whole seconds); later ones an hour.
+    const c = client(h, () => token(h.hub, { sub: 'alice', ttlSec: calls++ === 0 ? 2 : 3600 }));
     await untilOpen(c.client);
     const firstId = c.client.session!.clientId;
     await until(() => c.client.state.status === 'open' && c.client.session!.clientId !== firstId, 10_000, 'the second connection');
@@ -73,7 +73,8 @@ describe('4001: a new token, or stop', () => {
 
   it('stops when getToken gives back the same rejected token', async () => {
     const h = await hub({ tokenExpiryNoticeMs: 0 });
-    const fixed = await token(h.hub, { sub: 'alice', ttlSec: 1 });
+    // exp is in whole seconds: 2 s leaves at least one second to connect before it passes.
+    const fixed = await token(h.hub, { sub: 'alice', ttlSec: 2 });
     const c = client(h, () => fixed);
     await untilOpen(c.client);
     const closed = await untilClosed(c.client);

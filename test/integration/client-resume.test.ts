@@ -1,0 +1,180 @@
+/** Resume through the SDK against a real hub: replay at the seam, offline queue, 4008, eviction. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ResumeFailure } from '../../hub/protocol/index.js';
+import type { ClientError, ConnectionState } from '../../hub/client/index.js';
+import { sleep, token, until } from '../support/hub.js';
+import { sdkClient, sessionOf, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+
+let h: ObservedHub;
+const clients: SdkClient[] = [];
+
+const PRESENCE_COALESCE_MS = 50;
+
+async function hub(options: Parameters<typeof startObservedHub>[0] = {}): Promise<ObservedHub> {
+  h = await startObservedHub({ presenceCoalesceMs: PRESENCE_COALESCE_MS, limits: { messagesPerSecond: 100_000, burst: 100_000 }, ...options });
+  return h;
+}
+
+function client(sub: string, options: Parameters<typeof sdkClient>[2] = {}): SdkClient {
+  const c = sdkClient(h.hub, sub, { backoff: { baseMs: 20, capMs: 100 }, ...options });
+  clients.push(c);
+  return c;
+}
+
+/** A subscriber whose app callback records seqs and flags any that is not the next one. */
+function recordSeqs(c: SdkClient, room = 'dash:1') {
+  const handle = c.client.room(room);
+  const seqs: number[] = [];
+  const resets: ResumeFailure[] = [];
+  handle.on('*', (_d, m) => seqs.push(m.seq));
+  handle.onReset((r) => resets.push(r));
+  return { handle, seqs, resets };
+}
+
+const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.client.close();
+  await h.hub.close();
+});
+
+describe('resume', () => {
+  it('replays what was missed across hub-side kills while publishing goes on: each seq once, in order', async () => {
+    await hub();
+    const sub = client('alice');
+    const rec = recordSeqs(sub);
+    const pub = client('bob');
+    const room = pub.client.room('dash:1');
+    await until(() => rec.handle.position !== null, 5000, 'subscribed');
+    const total = 600;
+    const publishing = (async () => {
+      for (let i = 0; i < total; i += 20) {
+        await Promise.all(Array.from({ length: 20 }, (_, k) => room.publish('tick', i + k)));
+      }
+    })();
+    // Kill the subscriber's connection on the hub side three times while messages flow.
+    for (let kill = 1; kill <= 3; kill++) {
+      await until(() => rec.seqs.length >= (kill * total) / 5, 10_000, `progress ${kill}`);
+      const killed = sessionOf(h.core, sub.client);
+      killed.terminate();
+      await until(() => sub.client.state.status === 'open' && sub.client.session!.clientId !== killed.id, 10_000, `reconnect ${kill}`);
+    }
+    await publishing;
+    await until(() => rec.seqs.length >= total, 10_000, 'every message');
+    expect(rec.seqs).toEqual(oneTo(total));
+    expect(rec.resets).toEqual([]);
+    expect(sub.sockets.length).toBe(4);
+  });
+
+  it('sends publishes made while reconnecting after resubscribing, in order', async () => {
+    await hub();
+    const watcher = client('carol');
+    const rec = recordSeqs(watcher);
+    const pub = client('bob');
+    const room = pub.client.room('dash:1');
+    await until(() => rec.handle.position !== null && room.position !== null, 5000, 'subscribed');
+    const queued: Array<Promise<{ seq: number }>> = [];
+    pub.client.onState((s) => {
+      // Called as the connection is lost: these must wait for the next one.
+      if (s.status === 'reconnecting' && queued.length === 0) for (let i = 0; i < 5; i++) queued.push(room.publish('x', i));
+    });
+    sessionOf(h.core, pub.client).terminate();
+    await until(() => queued.length === 5, 5000, 'the queued publishes');
+    const acks = await Promise.all(queued);
+    expect(acks.map((a) => a.seq)).toEqual(oneTo(5));
+    await until(() => rec.seqs.length === 5, 5000, 'delivery');
+    expect(rec.seqs).toEqual(oneTo(5));
+  });
+
+  it('fails an unanswered publish with connection_lost when the link drops, and the resume shows it landed', async () => {
+    await hub();
+    const pub = client('bob', { pingIntervalMs: 100 });
+    const rec = recordSeqs(pub);
+    await until(() => rec.handle.position !== null, 5000, 'subscribed');
+    // The link goes silent: the hub stores the publish, but its ack is never read, and the
+    // client's pings find the link dead.
+    pub.current().pause();
+    const publishing = rec.handle.publish('x', 'maybe');
+    const err = (await publishing.catch((e: unknown) => e)) as ClientError;
+    expect(err.code).toBe('connection_lost');
+    await until(() => rec.seqs.length === 1, 5000, 'the replay');
+    expect(rec.seqs).toEqual([1]);
+  });
+
+  it('resumes at once after 4008 from a paused reader and misses nothing', async () => {
+    await hub({ limits: { messagesPerSecond: 100_000, burst: 100_000, maxQueuedBytes: 64 * 1024 } });
+    const slow = client('alice');
+    const rec = recordSeqs(slow);
+    const pub = client('bob');
+    const room = pub.client.room('dash:1');
+    await until(() => rec.handle.position !== null, 5000, 'subscribed');
+    slow.current().pause();
+    const session = sessionOf(h.core, slow.client);
+    // Small bursts: the hub's queue must overflow because the reader stopped, not because one
+    // event-loop turn carried more than the cap.
+    const pad = 'x'.repeat(4096);
+    let sent = 0;
+    while (session.isOpen) {
+      await Promise.all(Array.from({ length: 4 }, () => room.publish('row', { pad, n: ++sent })));
+      expect(sent).toBeLessThan(50_000);
+    }
+    slow.current().resume();
+    await until(() => rec.seqs.length === sent, 10_000, 'everything after the overflow');
+    expect(rec.seqs).toEqual(oneTo(sent));
+    const retry = slow.states.find((s) => s.status === 'reconnecting') as Extract<ConnectionState, { status: 'reconnecting' }>;
+    expect(retry.lastClose?.code).toBe(4008);
+    expect(retry.inMs).toBe(0);
+  });
+
+  it('reports recovered:false as onReset("evicted") when the history window moved on, then goes on', async () => {
+    await hub({ history: { maxMessages: 10 } });
+    // The subscriber stays offline until the test lets getToken answer.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    let gated = false;
+    const sub = client('alice', {
+      getToken: async () => {
+        if (gated) await released;
+        return token(h.hub, { sub: 'alice' });
+      },
+    });
+    const rec = recordSeqs(sub);
+    const pub = client('bob');
+    const room = pub.client.room('dash:1');
+    await until(() => rec.handle.position !== null, 5000, 'subscribed');
+    await room.publish('x', 1);
+    await until(() => rec.seqs.length === 1, 5000, 'the first message');
+    gated = true;
+    sessionOf(h.core, sub.client).terminate();
+    for (let i = 0; i < 30; i++) await room.publish('x', i);
+    release();
+    await until(() => rec.resets.length === 1, 10_000, 'the reset');
+    expect(rec.resets).toEqual(['evicted']);
+    expect(rec.handle.position).toEqual({ epoch: expect.any(String), seq: 31 });
+    await room.publish('x', 'next');
+    await until(() => rec.seqs.length === 2, 5000, 'the next message');
+    expect(rec.seqs).toEqual([1, 32]);
+  });
+
+  it('keeps presence state across a reconnect: it is sent again and others see it', async () => {
+    await hub();
+    const a = client('alice');
+    const b = client('bob');
+    const ra = a.client.room('dash:1');
+    const rb = b.client.room('dash:1');
+    ra.setState({ view: 'w1' });
+    await until(() => rb.members.some((m) => m.sub === 'alice' && m.state.view === 'w1'), 5000, 'alice seen');
+    // Let the hub's presence coalescing window pass: a join and a leave inside one window are
+    // cancelled out by the hub, and bob may know alice from his ack's member list already.
+    await sleep(3 * PRESENCE_COALESCE_MS);
+    const oldId = a.client.session!.clientId;
+    sessionOf(h.core, a.client).terminate();
+    await until(
+      () => rb.members.some((m) => m.sub === 'alice' && m.clientId !== oldId && m.state.view === 'w1'),
+      5000,
+      'alice seen again with her state',
+    );
+    await until(() => !rb.members.some((m) => m.clientId === oldId), 5000, 'the old connection gone');
+    expect(ra.members.map((m) => m.sub).sort()).toEqual(['alice', 'bob']);
+  });
+});
