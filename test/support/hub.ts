@@ -2,13 +2,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, type KeyObject } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { request as httpRequestRaw } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { SignJWT, type JWTPayload } from 'jose';
 import { createHub, type HubContext, type HubExtension } from '../../hub/server/create-hub.js';
 import { createLogger, type Logger } from '../../hub/server/logger.js';
+import { importHmacSecret } from '../../hub/auth/keys.js';
+import { mintToken } from '../../hub/auth/mint.js';
 import { hubExtensions } from '../../hub/server/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub, MintClaims } from '../../hub/server/types.js';
@@ -360,4 +364,59 @@ export async function httpRequest(
     req.on('error', reject);
     req.end(opts.body);
   });
+}
+
+/** `node bin/insight-hub.js …` as a child process, with its output kept. */
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<number | string>;
+}
+
+export const CLI_PATH = fileURLToPath(new URL('../../bin/insight-hub.js', import.meta.url));
+
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    env: { ...process.env, INSIGHT_HUB_SECRET: undefined, INSIGHT_HUB_CONFIG: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** A hub served by the CLI in a child process, usable with `connect`, `token` and friends. */
+export interface ServedHub extends CliRun {
+  hub: Hub;
+}
+
+/**
+ * Start `insight-hub serve` on a free port with the test secret (unless `env` says otherwise) and
+ * wait until it listens. `hub` is a handle for the helpers: urls, port, and tokens minted with the
+ * same secret.
+ */
+export async function serveHub(args: string[] = [], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<ServedHub> {
+  const secret = env.INSIGHT_HUB_SECRET ?? TEST_SECRET;
+  const run = runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir(), ...args], {
+    INSIGHT_HUB_SECRET: secret,
+    INSIGHT_HUB_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  await until(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(run.stderr()) || run.child.exitCode !== null, timeoutMs, 'the served hub to listen');
+  const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(run.stderr());
+  if (!m) throw new Error(`insight-hub serve did not start: ${run.stderr()}`);
+  const port = Number(m[2]);
+  const key = await importHmacSecret(secret);
+  const handle = {
+    port,
+    url: m[1]!,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    mintToken: (claims: MintClaims) => mintToken(key, claims),
+  };
+  return { ...run, hub: handle as unknown as Hub };
 }
