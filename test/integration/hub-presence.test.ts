@@ -174,7 +174,7 @@ describe('presence rules', () => {
     const human = await client('human');
     await human.request({ type: 'subscribe', room });
     const service = await client('engine', 'service');
-    const ack = (await service.request({ type: 'subscribe', room })) as unknown as { members: PresenceMember[] };
+    const ack = (await service.request({ type: 'subscribe', room })) as unknown as { type: string; members: PresenceMember[] };
     expect(ack.type).toBe('ack');
     expect(ack.members.map((m) => m.sub)).toEqual(['human']);
     expect(await service.request({ type: 'presence', room, state: { view: 'x' } })).toMatchObject({ type: 'error', code: 'forbidden' });
