@@ -1,8 +1,9 @@
 /**
  * One hub in a process of its own on the Redis engine, for multi-hub tests that kill hubs outright.
  * It prints one JSON line `{"port":…,"nodeId":…}` once listening, and drains on SIGTERM.
- * Usage: node --import tsx redis-hub-node.ts <redisUrl> <keyPrefix> <nodeId>
- * The engine is built here (not from `--redis`) to shorten the heartbeat so dead hubs are swept fast.
+ * Usage: node --import tsx redis-hub-node.ts <redisUrl | memory> <keyPrefix> <nodeId>
+ * The engine is built here (not from `--redis`) to shorten the heartbeat so dead hubs are swept fast;
+ * `memory` runs the default in-memory engine instead (a single-hub baseline for measurements).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,15 +26,18 @@ const input: HubOptionsInput = {
   limits: { messagesPerSecond: 100_000, burst: 100_000 },
   drainTimeoutMs: 2_000,
 };
-const engine = createRedisEngine({
-  url: redisUrl,
-  keyPrefix,
-  nodeId,
-  historyPolicy: historyPolicyFor(resolveOptions(input)),
-  heartbeatMs: 200,
-  nodeTtlMs: 1_000,
-  reconnectMaxDelayMs: 200,
-});
+const engine =
+  redisUrl === 'memory'
+    ? undefined
+    : createRedisEngine({
+        url: redisUrl,
+        keyPrefix,
+        nodeId,
+        historyPolicy: historyPolicyFor(resolveOptions(input)),
+        heartbeatMs: 200,
+        nodeTtlMs: 1_000,
+        reconnectMaxDelayMs: 200,
+      });
 const hub = await createHub({ ...input, engine }, hubExtensions());
 process.stdout.write(`${JSON.stringify({ port: hub.port, nodeId })}\n`);
 process.on('SIGTERM', () => {

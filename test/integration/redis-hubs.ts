@@ -24,6 +24,8 @@ export async function startHubProcess(redisUrl: string, keyPrefix: string, nodeI
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
+      // With HUB_LOG_LEVEL set the hub logs to stdout too: pass those lines on for debugging.
+      if (process.env.HUB_LOG_LEVEL) process.stderr.write(chunk);
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve((JSON.parse(line) as { port: number }).port);
