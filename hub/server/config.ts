@@ -106,19 +106,24 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
       jwksUrl: flags.jwksUrl ?? env.INSIGHT_HUB_JWKS_URL ?? file.auth?.jwksUrl,
       issuer: flags.issuer ?? env.INSIGHT_HUB_ISSUER ?? file.auth?.issuer,
     }),
-    limits: drop({
+    // Flags override the file's values one by one; a flag not given leaves the file's value.
+    limits: {
       ...file.limits,
-      maxFrameBytes: int('--max-frame-bytes', flags.maxFrameBytes),
-      messagesPerSecond: int('--rate', flags.rate),
-      burst: int('--burst', flags.burst),
-      maxConnections: int('--max-connections', flags.maxConnections),
-      maxQueuedBytes: int('--max-queued-bytes', flags.maxQueuedBytes),
-    }),
-    history: drop({
+      ...drop({
+        maxFrameBytes: int('--max-frame-bytes', flags.maxFrameBytes),
+        messagesPerSecond: int('--rate', flags.rate),
+        burst: int('--burst', flags.burst),
+        maxConnections: int('--max-connections', flags.maxConnections),
+        maxQueuedBytes: int('--max-queued-bytes', flags.maxQueuedBytes),
+      }),
+    },
+    history: {
       ...file.history,
-      maxMessages: int('--history-messages', flags.historyMessages),
-      maxAgeMs: historyMinutes === undefined ? undefined : historyMinutes * 60_000,
-    }),
+      ...drop({
+        maxMessages: int('--history-messages', flags.historyMessages),
+        maxAgeMs: historyMinutes === undefined ? undefined : historyMinutes * 60_000,
+      }),
+    },
   };
 }
 

@@ -24,7 +24,7 @@ function expectNoticeThenGoingAway(c: TestClient, closed: { code: number }): voi
   expect(c.received.filter((m) => m.type === 'notice')).toHaveLength(1);
 }
 
-describe('SIGTERM to insight-hub serve', () => {
+describe('SIGTERM to insight-hub serve', { timeout: 90_000 }, () => {
   it('refuses new upgrades and readiness with 503, sends notice shutdown then 1001, and exits', async () => {
     const served = await serveHub(['--drain-timeout-ms', String(DRAIN_MS), '--heartbeat-ms', '60000']);
     const { hub } = served;
