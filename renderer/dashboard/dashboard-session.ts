@@ -47,11 +47,30 @@ export function joinDashboard(room: string): void {
   leaveDashboard();
   resetDashboard(room);
   const handle = client().room(room);
+  // History is read once the subscribe is acknowledged: everything up to the ack's position is
+  // in it, and everything after arrives live, so nothing falls between the two.
+  let seeded = false;
+  const seed = (): void => {
+    if (seeded) return;
+    seeded = true;
+    history(room).then(
+      (h) => {
+        seedFrom(room, h.messages);
+        markJoined(room);
+      },
+      // Not fatal: live messages still arrive.
+      () => markJoined(room),
+    );
+  };
   const offs = [
+    // A refused subscribe (no access to the room) is reported on the client, naming the room.
+    client().onError((err) => {
+      if (err.room === room) markFailed(room, err.message);
+    }),
     handle.on('*', (_data, msg) => receiveMessage(msg, true)),
     handle.onPresence((members) => {
       receiveMembers(room, members);
-      markJoined(room);
+      seed();
     }),
     handle.onReset((reason) => {
       history(room).then(
@@ -62,18 +81,7 @@ export function joinDashboard(room: string): void {
   ];
   current = { handle, offs };
   handle.setState(presenceState(room, useDashboard.getState().own));
-  // What happened before we came: annotations, refreshes, a query already streaming.
-  history(room).then(
-    (h) => {
-      seedFrom(room, h.messages);
-      markJoined(room);
-    },
-    (err: Error) => {
-      // Not fatal: live messages still arrive; a viewer without history access sees only those.
-      if (handle.position) markJoined(room);
-      else markFailed(room, err.message);
-    },
-  );
+  if (handle.position) seed();
 }
 
 export function leaveDashboard(): void {
