@@ -56,7 +56,8 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const feed = new AdminFeed(core);
   const directory = new ClientDirectory(core);
   const inspector = new TrafficInspector(feed, options.inspectPerSecond ?? 20);
-  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url);
+  const { publicKey, jwksUrl } = ctx.options.auth;
+  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl);
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector });
 
   audit.onEntry((entry) => feed.publish('audit', entry as unknown as Json));

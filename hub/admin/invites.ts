@@ -39,10 +39,13 @@ export class Invites {
     private readonly mint: MintInvite,
     /** The hub web client's base URL; the token goes in the fragment, which never reaches a server. */
     private readonly baseUrl: string,
+    /** False when the hub verifies with a public key or JWKS: it holds no key to sign with. */
+    private readonly canMint: boolean,
   ) {}
 
   /** What an invite will be, before anything is minted (so it can be audited first). */
   plan(params: InviteParams, by: string, now = Date.now()): InviteRecord {
+    if (!this.canMint) throw new HubError('conflict', 'this hub verifies tokens with a public key or JWKS and cannot mint invites');
     const jti = randomUUID();
     return {
       jti,

@@ -1,4 +1,6 @@
 /** Invites end to end: a room-scoped token that joins only its rooms, runs out, and can be revoked. */
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT, importPKCS8 } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, expectRefused, startHub, token, type TestClient } from '../support/hub.js';
@@ -114,5 +116,31 @@ describe('invites', () => {
     expect(await api('DELETE', '/api/invites/whatever', viewer)).toMatchObject({ status: 403 });
     const clients: TestClient[] = [await connect(hub, viewer)];
     expect(await clients[0]!.request({ type: 'subscribe', room: 'standup' })).toMatchObject({ type: 'ack' });
+  });
+
+  it('answer 409 on a hub that verifies with a public key (it cannot sign), before anything is audited', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const keyed = await startHub({ auth: { publicKey: pem } });
+    try {
+      const signer = await importPKCS8(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'ES256');
+      const tok = await new SignJWT({ role: 'admin', rooms: ['*'] })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject('root')
+        .setAudience('insight-hub')
+        .setExpirationTime('10m')
+        .sign(signer);
+      const res = await fetch(`${keyed.url}/api/invites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ rooms: ['standup'], role: 'viewer', ttlMinutes: 10 }),
+      });
+      expect(res.status).toBe(409);
+      expect((await res.json()).error).toBe('conflict');
+      const audit = await (await fetch(`${keyed.url}/api/audit`, { headers: { authorization: `Bearer ${tok}` } })).json();
+      expect(audit.entries).toEqual([]);
+    } finally {
+      await keyed.close();
+    }
   });
 });
