@@ -1,0 +1,101 @@
+/** Room names, room patterns and RoomAccess (the compiled `rooms` claim), plus close-code policy. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ADMIN_ROOM,
+  CloseCode,
+  HTTP_STATUS,
+  HubError,
+  RoomAccess,
+  closePolicy,
+  isHubRoom,
+  isValidRoomName,
+  isValidRoomPattern,
+  personalRoom,
+} from '../../hub/protocol/index.js';
+
+describe('room names', () => {
+  it('accepts 1–128 of A-Z a-z 0-9 _ . : @ - and $admin', () => {
+    for (const ok of ['a', 'dashboard:42', 'user:alice@example.com', 'A_b.c-d', 'x'.repeat(128), ADMIN_ROOM]) expect(isValidRoomName(ok)).toBe(true);
+  });
+
+  it('refuses everything else', () => {
+    for (const bad of ['', 'x'.repeat(129), 'a b', 'a/b', 'ä', 'a*', '$other', '$', 'room\n', 5, null, undefined]) {
+      expect(isValidRoomName(bad)).toBe(false);
+    }
+  });
+
+  it('knows hub rooms and personal rooms', () => {
+    expect(isHubRoom('$admin')).toBe(true);
+    expect(isHubRoom('admin')).toBe(false);
+    expect(personalRoom('alice')).toBe('user:alice');
+  });
+});
+
+describe('room patterns', () => {
+  it('accepts exact names, prefix* and *', () => {
+    for (const ok of ['*', 'dashboard:*', 'dashboard:42', 'a*']) expect(isValidRoomPattern(ok)).toBe(true);
+  });
+  it('refuses empty, wildcards elsewhere, bad characters and $ rooms', () => {
+    for (const bad of ['', '**', '*a', 'a*b*', 'a b*', '$admin', '$*', 'x'.repeat(130), 1]) expect(isValidRoomPattern(bad)).toBe(false);
+  });
+});
+
+describe('RoomAccess', () => {
+  it('allows exact names, prefixes and everything for *', () => {
+    const access = new RoomAccess(['dashboard:42', 'team:*']);
+    expect(access.allows('dashboard:42')).toBe(true);
+    expect(access.allows('dashboard:420')).toBe(false);
+    expect(access.allows('team:')).toBe(true);
+    expect(access.allows('team:a:b')).toBe(true);
+    expect(access.allows('team')).toBe(false);
+    expect(new RoomAccess(['*']).allows('anything:at-all')).toBe(true);
+    expect(new RoomAccess([]).allows('dashboard:42')).toBe(false);
+  });
+
+  it('always allows the personal room it was given, and nobody else’s', () => {
+    const access = new RoomAccess([], personalRoom('alice'));
+    expect(access.allows('user:alice')).toBe(true);
+    expect(access.allows('user:bob')).toBe(false);
+    expect(access.allows('user:alice2')).toBe(false);
+  });
+
+  it('never allows a $ room, not even with *', () => {
+    expect(new RoomAccess(['*']).allows(ADMIN_ROOM)).toBe(false);
+    expect(new RoomAccess(['$admin']).allows(ADMIN_ROOM)).toBe(false);
+  });
+
+  it('agrees with a straightforward reading of the patterns (property)', () => {
+    const name = fc.stringMatching(/^[a-c:]{1,6}$/);
+    const pattern = fc.oneof(name, name.map((n) => `${n}*`), fc.constant('*'));
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 5 }), name, (patterns, room) => {
+        const expected = patterns.some((p) => p === '*' || p === room || (p.endsWith('*') && room.startsWith(p.slice(0, -1))));
+        expect(new RoomAccess(patterns).allows(room)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('codes', () => {
+  it('maps every error code to an HTTP status', () => {
+    expect(HTTP_STATUS).toMatchObject({ bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503 });
+    const err = new HubError('too_large', 'big');
+    expect(err.status).toBe(413);
+    expect(new HubError('forbidden', 'x', 418).status).toBe(418);
+  });
+
+  it('gives the client SDK a policy for every close code of the protocol', () => {
+    expect(closePolicy(CloseCode.normal)).toBe('stop');
+    expect(closePolicy(CloseCode.goingAway)).toBe('resume-after-notice');
+    for (const c of [CloseCode.unsupportedData, CloseCode.invalidPayload, CloseCode.tooBig, CloseCode.policy, CloseCode.internal, CloseCode.overloaded, CloseCode.rateLimited, 1006]) {
+      expect(closePolicy(c)).toBe('reconnect');
+    }
+    expect(closePolicy(CloseCode.tokenInvalid)).toBe('new-token');
+    expect(closePolicy(CloseCode.forbidden)).toBe('stop');
+    expect(closePolicy(CloseCode.kicked)).toBe('stop');
+    expect(closePolicy(CloseCode.banned)).toBe('stop');
+    expect(closePolicy(CloseCode.slowConsumer)).toBe('resume-now');
+  });
+});
