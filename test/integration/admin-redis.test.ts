@@ -1,0 +1,70 @@
+/** Admin actions across two hubs sharing one Redis: kick, ban, invite uses and revoke reach both. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../hub/server/types.js';
+import { connect, expectRefused, startHub, token } from '../support/hub.js';
+import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+
+let redis: RedisServerHandle;
+let a: Hub;
+let b: Hub;
+let adminTok: string;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  a = await startHub({ redis: redis.url });
+  b = await startHub({ redis: redis.url });
+  adminTok = await token(a, { sub: 'root', role: 'admin' });
+}, 30_000);
+
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await redis?.stop();
+});
+
+async function post(h: Hub, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(h.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminTok}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('admin across hubs (Redis engine)', () => {
+  it('kicks a client connected to the other hub, by clientId and by sub', async () => {
+    const admin = await connect(a, adminTok);
+    const onB = await connect(b, await token(b, { sub: 'remote' }));
+    const ack = await admin.request({ type: 'admin', action: 'kick', clientId: onB.welcome.clientId, reason: 'from hub a' });
+    expect(ack).toMatchObject({ type: 'ack', kicked: 0 });
+    expect(await onB.waitForClose()).toEqual({ code: 4004, reason: 'from hub a' });
+
+    const twice = [await connect(a, await token(a, { sub: 'both' })), await connect(b, await token(b, { sub: 'both' }))];
+    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'both', reason: 'everywhere' })).toMatchObject({ kicked: 1 });
+    for (const c of twice) expect(await c.waitForClose()).toEqual({ code: 4004, reason: 'everywhere' });
+  });
+
+  it('bans on one hub: live connections on the other close 4005 and its upgrades get 403', async () => {
+    const tok = await token(b, { sub: 'banned-everywhere' });
+    const onB = await connect(b, tok);
+    expect((await post(a, '/api/bans', { sub: 'banned-everywhere', minutes: 10, reason: 'shared ban' })).status).toBe(201);
+    expect(await onB.waitForClose()).toEqual({ code: 4005, reason: 'shared ban' });
+    expect((await expectRefused(b, tok)).status).toBe(403);
+    const bans = await (await fetch(`${b.url}/api/bans`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    expect(bans.items.map((x: { sub: string }) => x.sub)).toContain('banned-everywhere');
+  });
+
+  it('counts invite uses across hubs and revokes everywhere', async () => {
+    const limited = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 })).body;
+    await connect(a, limited.token);
+    await connect(b, limited.token);
+    expect(await expectRefused(b, limited.token)).toMatchObject({ status: 403, body: { message: 'invite used up' } });
+
+    const open = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10 })).body;
+    const guestOnB = await connect(b, open.token);
+    const res = await fetch(`${a.url}/api/invites/${open.jti}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminTok}` } });
+    expect(res.status).toBe(200);
+    expect(await guestOnB.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
+    expect((await expectRefused(b, open.token)).status).toBe(401);
+  });
+});
