@@ -93,7 +93,7 @@ beforeAll(async () => {
     opened.push(...(await Promise.all(batch)));
   }
   admin = await connect(hub, adminTok);
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   for (const o of opened) o.ws.terminate();
