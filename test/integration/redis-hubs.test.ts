@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
 import { until, type TestClient } from '../support/hub.js';
-import { clientOn, range, seqsOf, startHubProcess, type HubProcess } from './redis-hubs.js';
+import { clientOn, range, seqsOf, startHubProcess, steadyPublisher, type HubProcess } from './redis-hubs.js';
 import { testPrefix } from './redis-helpers.js';
 import type { PresenceMessage, ServerMessage } from '../../hub/protocol/index.js';
 
@@ -31,25 +31,6 @@ async function join(hub: HubProcess, sub: string, room: string, since?: { epoch:
   const ack = await client.request({ type: 'subscribe', room, ...(since ? { since } : {}) });
   expect(ack.type).toBe('ack');
   return { client, ack: ack as ServerMessage & { epoch: string; seq: number; recovered?: boolean; reason?: string; members: unknown[] } };
-}
-
-/** Publishes one message at a time until stopped; keeps every ack. */
-function steadyPublisher(client: TestClient, room: string) {
-  const acked: number[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let n = 0; running; n++) {
-      const answer = await client.request({ type: 'publish', room, event: 'tick', data: { n } });
-      if (answer.type === 'ack') acked.push(answer.seq as number);
-    }
-  })();
-  return {
-    acked,
-    async stop() {
-      running = false;
-      await done;
-    },
-  };
 }
 
 describe('several hubs on one Redis', () => {
@@ -100,7 +81,7 @@ describe('several hubs on one Redis', () => {
     expect(second.ack.recovered).toBe(true);
     await until(() => second.client.messages(room).length >= 50, 10_000, 'messages on the second hub');
     await feed.stop();
-    const lastAcked = Math.max(...feed.acked);
+    const lastAcked = Math.max(...feed.seqs());
     await until(() => seqsOf(second.client, room).at(-1) === lastAcked, 10_000, 'the last message on the second hub');
 
     expect([...got, ...seqsOf(second.client, room)]).toEqual(range(first.ack.seq + 1, lastAcked));
@@ -126,7 +107,7 @@ describe('several hubs on one Redis', () => {
     for (const r of resumed) expect(r.ack.recovered).toBe(true);
     for (const r of resumed) await until(() => r.client.messages(room).length >= 30, 10_000, 'messages after resuming');
     await feed.stop();
-    const lastAcked = Math.max(...feed.acked);
+    const lastAcked = Math.max(...feed.seqs());
     for (const [i, v] of victims.entries()) {
       await until(() => seqsOf(resumed[i].client, room).at(-1) === lastAcked, 10_000, 'the last message after resuming');
       expect([...seqsOf(v.client, room), ...seqsOf(resumed[i].client, room)]).toEqual(range(v.ack.seq + 1, lastAcked));

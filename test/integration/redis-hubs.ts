@@ -64,3 +64,32 @@ export function seqsOf(client: TestClient, room: string): number[] {
 export function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+/** Publishes one message at a time until stopped; keeps every ack's seq and every refusal. */
+export function steadyPublisher(client: TestClient, room: string) {
+  const acked: Array<{ epoch: string; seq: number }> = [];
+  const refused: Array<{ code: string; message: string }> = [];
+  let running = true;
+  const done = (async () => {
+    for (let n = 0; running; n++) {
+      const answer = await client.request({ type: 'publish', room, event: 'tick', data: { n } });
+      if (answer.type === 'ack') acked.push({ epoch: answer.epoch as string, seq: answer.seq as number });
+      else {
+        refused.push({ code: answer.code as string, message: answer.message as string });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  })();
+  return {
+    acked,
+    refused,
+    /** Seqs acknowledged in one epoch (all of them when none is given). */
+    seqs(epoch?: string): number[] {
+      return acked.filter((a) => epoch === undefined || a.epoch === epoch).map((a) => a.seq);
+    },
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}
