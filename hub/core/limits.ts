@@ -18,8 +18,9 @@ export class TokenBucket {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    // Refills add up in floating point (10 × 0.1 is 0.999…): a token that is due must not be refused.
+    if (this.tokens < 1 - 1e-9) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
     return true;
   }
 }

@@ -1,0 +1,117 @@
+/** TokenBucket, ErrorBudget and ConnectionCounter, on an injected clock. */
+import { describe, expect, it } from 'vitest';
+import { ConnectionCounter, ErrorBudget, TokenBucket } from '../../hub/core/limits.js';
+
+function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+describe('TokenBucket', () => {
+  it('lets a full burst through at once, then refuses', () => {
+    const c = clock();
+    const bucket = new TokenBucket(10, 5, c.now);
+    for (let i = 0; i < 5; i++) expect(bucket.take()).toBe(true);
+    expect(bucket.take()).toBe(false);
+    expect(bucket.take()).toBe(false);
+  });
+
+  it('refills at the sustained rate and never above the burst', () => {
+    const c = clock();
+    const bucket = new TokenBucket(10, 5, c.now);
+    for (let i = 0; i < 5; i++) bucket.take();
+    c.advance(99);
+    expect(bucket.take()).toBe(false); // 0.99 of a token
+    c.advance(2);
+    expect(bucket.take()).toBe(true);
+    expect(bucket.take()).toBe(false);
+    c.advance(60_000);
+    let n = 0;
+    while (bucket.take()) n++;
+    expect(n).toBe(5);
+  });
+
+  it('sustains exactly the rate over a long run', () => {
+    const c = clock();
+    const bucket = new TokenBucket(100, 1, c.now);
+    bucket.take();
+    let accepted = 0;
+    for (let ms = 0; ms < 10_000; ms++) {
+      c.advance(1);
+      if (bucket.take()) accepted++;
+    }
+    expect(accepted).toBeGreaterThanOrEqual(999);
+    expect(accepted).toBeLessThanOrEqual(1000);
+  });
+
+  it('does not count refused attempts as spent', () => {
+    const c = clock();
+    const bucket = new TokenBucket(1, 1, c.now);
+    bucket.take();
+    for (let i = 0; i < 100; i++) bucket.take();
+    c.advance(1000);
+    expect(bucket.take()).toBe(true);
+  });
+});
+
+describe('ErrorBudget', () => {
+  it('allows the budget within the window and refuses the next', () => {
+    const c = clock();
+    const budget = new ErrorBudget(3, 1000, c.now);
+    expect([budget.spend(), budget.spend(), budget.spend()]).toEqual([true, true, true]);
+    expect(budget.spend()).toBe(false);
+  });
+
+  it('forgets errors older than the window', () => {
+    const c = clock();
+    const budget = new ErrorBudget(2, 1000, c.now);
+    budget.spend();
+    c.advance(600);
+    budget.spend();
+    c.advance(500); // the first error is now 1100 ms old
+    expect(budget.spend()).toBe(true);
+    expect(budget.spend()).toBe(false);
+    c.advance(1000);
+    expect(budget.spend()).toBe(true);
+  });
+
+  it('a steady trickle below the budget never runs out', () => {
+    const c = clock();
+    const budget = new ErrorBudget(2, 1000, c.now);
+    for (let i = 0; i < 100; i++) {
+      expect(budget.spend()).toBe(true);
+      c.advance(501);
+    }
+  });
+});
+
+describe('ConnectionCounter', () => {
+  const limits = { maxConnectionsPerUser: 2, maxConnectionsPerIp: 3, maxConnections: 4 };
+
+  it('refuses per user with 429, per IP with 429 and in total with 503', () => {
+    const c = new ConnectionCounter(limits);
+    expect(c.refusal('a', '1.1.1.1')).toBeNull();
+    c.add('a', '1.1.1.1');
+    c.add('a', '1.1.1.1');
+    expect(c.refusal('a', '2.2.2.2')).toEqual({ status: 429, message: 'too many connections for this user' });
+    c.add('b', '1.1.1.1');
+    expect(c.refusal('c', '1.1.1.1')).toEqual({ status: 429, message: 'too many connections from this address' });
+    expect(c.refusal('c', '2.2.2.2')).toBeNull();
+    c.add('c', '2.2.2.2');
+    expect(c.total).toBe(4);
+    expect(c.refusal('d', '3.3.3.3')).toEqual({ status: 503, message: 'hub connection limit reached' });
+  });
+
+  it('frees slots on remove and forgets empty keys', () => {
+    const c = new ConnectionCounter(limits);
+    c.add('a', '1.1.1.1');
+    c.add('a', '1.1.1.1');
+    c.remove('a', '1.1.1.1');
+    expect(c.refusal('a', '1.1.1.1')).toBeNull();
+    c.remove('a', '1.1.1.1');
+    expect(c.total).toBe(0);
+    c.add('a', '1.1.1.1');
+    c.add('a', '1.1.1.1');
+    expect(c.refusal('a', '9.9.9.9')?.status).toBe(429);
+  });
+});

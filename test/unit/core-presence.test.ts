@@ -1,0 +1,101 @@
+/** PresenceCoalescer: diffs merged per room over a window; the last state wins; join+leave cancel. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PresenceCoalescer } from '../../hub/core/presence.js';
+import type { PresenceMember, PresenceMessage } from '../../hub/protocol/index.js';
+
+const member = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId, sub: `u-${clientId}`, name: clientId, state });
+const none = { joined: [], left: [], updated: [] };
+
+function setup(windowMs = 50): { co: PresenceCoalescer; sent: PresenceMessage[] } {
+  const sent: PresenceMessage[] = [];
+  return { co: new PresenceCoalescer(windowMs, (m) => sent.push(m)), sent };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('PresenceCoalescer', () => {
+  it('sends nothing until the window ends, then one frame per room', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup(50);
+    co.add('r1', { ...none, joined: [member('a')] });
+    co.add('r2', { ...none, joined: [member('b')] });
+    vi.advanceTimersByTime(49);
+    expect(sent).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([
+      { type: 'presence', room: 'r1', joined: [member('a')], left: [], updated: [] },
+      { type: 'presence', room: 'r2', joined: [member('b')], left: [], updated: [] },
+    ]);
+  });
+
+  it('turns 50 updates of one member into one entry with the last state', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup();
+    for (let i = 1; i <= 50; i++) co.add('r', { ...none, updated: [member('a', { typing: true, n: i })] });
+    vi.runAllTimers();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.updated).toEqual([member('a', { typing: true, n: 50 })]);
+  });
+
+  it('keeps a join a join when updates follow it in the same window', () => {
+    const { co, sent } = setup();
+    co.add('r', { ...none, joined: [member('a')] });
+    co.add('r', { ...none, updated: [member('a', { view: 'w' })] });
+    co.flush();
+    expect(sent[0]).toMatchObject({ joined: [member('a', { view: 'w' })], updated: [], left: [] });
+  });
+
+  it('cancels a join followed by a leave in the same window', () => {
+    const { co, sent } = setup();
+    co.add('r', { ...none, joined: [member('a')] });
+    co.add('r', { ...none, updated: [member('a', { x: 1 })] });
+    co.add('r', { ...none, left: [member('a')] });
+    co.flush();
+    expect(sent).toHaveLength(0);
+  });
+
+  it('reports an update followed by a leave as a leave', () => {
+    const { co, sent } = setup();
+    co.add('r', { ...none, updated: [member('a', { x: 1 })] });
+    co.add('r', { ...none, left: [member('a', { x: 1 })] });
+    co.flush();
+    expect(sent[0]).toMatchObject({ joined: [], updated: [], left: [member('a', { x: 1 })] });
+  });
+
+  it('reports a leave followed by a join (a quick reconnect) as an update', () => {
+    const { co, sent } = setup();
+    co.add('r', { ...none, left: [member('a')] });
+    co.add('r', { ...none, joined: [member('a', { back: true })] });
+    co.flush();
+    expect(sent[0]).toMatchObject({ joined: [], left: [], updated: [member('a', { back: true })] });
+  });
+
+  it('keeps members and rooms apart', () => {
+    const { co, sent } = setup();
+    co.add('r', { joined: [member('a')], left: [member('b')], updated: [member('c', { k: 1 })] });
+    co.add('s', { ...none, updated: [member('a', { other: true })] });
+    co.flush();
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ room: 'r', joined: [member('a')], left: [member('b')], updated: [member('c', { k: 1 })] });
+    expect(sent[1]).toMatchObject({ room: 's', updated: [member('a', { other: true })] });
+  });
+
+  it('starts a new window after a flush, and stop() drops what is pending', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup(50);
+    co.add('r', { ...none, joined: [member('a')] });
+    vi.advanceTimersByTime(50);
+    co.add('r', { ...none, updated: [member('a', { n: 2 })] });
+    vi.advanceTimersByTime(50);
+    expect(sent.map((m) => [m.joined.length, m.updated.length])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    co.add('r', { ...none, updated: [member('a', { n: 3 })] });
+    co.stop();
+    vi.advanceTimersByTime(1000);
+    expect(sent).toHaveLength(2);
+  });
+});
