@@ -112,6 +112,48 @@ describe('kick', () => {
   });
 });
 
+describe('bad fields', () => {
+  it('every action answers bad fields with bad_request, and the admin and others carry on', async () => {
+    const h = await hub();
+    const tok = await adminToken(h);
+    let admin = await connect(h, tok);
+    const bad: Array<Record<string, unknown>> = [
+      { action: 'ban', sub: 'x' },
+      { action: 'ban', sub: 'x', minutes: 0 },
+      { action: 'ban', sub: 'x', minutes: 10 * 367 * 24 * 60 },
+      { action: 'ban', sub: ['x'], minutes: 5 },
+      { action: 'unban' },
+      { action: 'unban', sub: 5 },
+      { action: 'revoke' },
+      { action: 'revoke', jti: 'j'.repeat(129) },
+      { action: 'invite', rooms: ['a'], role: 'viewer' },
+      { action: 'inspect' },
+      { action: 'inspect', on: 1 },
+      { action: 'inspect', room: 'bad room', on: true },
+      { action: 'list' },
+      { action: 'list', what: 'secrets' },
+      { action: 'list', what: 'clients', limit: -1 },
+      { action: 'list', what: 'clients', cursor: 'x' },
+      { action: 'list', what: 'room' },
+      { action: 'list', what: 'audit', before: 'yesterday' },
+      { action: 'list', what: 'audit', kind: 'everything' },
+      { action: 'nothing' },
+      { action: 7 },
+    ];
+    for (const [i, fields] of bad.entries()) {
+      // Bad messages spend the connection's error budget (then 1008): keep the test about answers.
+      if (i % 8 === 7) {
+        admin.close();
+        admin = await connect(h, tok);
+      }
+      expect(await admin.request({ type: 'admin', ...fields }), JSON.stringify(fields)).toMatchObject({ type: 'error', code: 'bad_request' });
+    }
+    expect(await admin.request({ type: 'admin', action: 'revoke', jti: 'no-such-invite' })).toMatchObject({ type: 'error', code: 'not_found' });
+    expect(await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'never-used' })).toMatchObject({ type: 'error', code: 'not_found' });
+    await stillServes(h);
+  });
+});
+
 describe('ban', () => {
   it('closes live connections with 4005, refuses new upgrades with 403, survives a restart, and unban lifts it', async () => {
     const dataDir = tempDir();
