@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { until, type TestClient } from '../support/hub.js';
-import { clientOn, range, seqsOf, startHubProcess, steadyPublisher, type HubProcess } from './redis-hubs.js';
+import { expectRefused, until, type TestClient } from '../support/hub.js';
+import { clientOn, range, seqsOf, startHubProcess, steadyPublisher, tokenFor, type HubProcess } from './redis-hubs.js';
 import { testPrefix } from './redis-helpers.js';
 import type { PresenceMessage, ServerMessage } from '../../hub/protocol/index.js';
 
@@ -133,5 +133,25 @@ describe('several hubs on one Redis', () => {
     const late = await join(hubs[2], 'late', room);
     const members = (late.ack.members as Array<{ clientId: string }>).map((m) => m.clientId).sort();
     expect(members).toEqual([watcher.client.welcome.clientId, late.client.welcome.clientId].sort());
+  });
+
+  it("closes a user's connections on the other hubs when an admin on one hub kicks or bans them", async () => {
+    const admin = await clientOn(hubs[0], 'root', 'admin');
+    clients.push(admin);
+    const kicked = [await clientOn(hubs[1], 'kicked'), await clientOn(hubs[2], 'kicked')];
+    const banned = [await clientOn(hubs[1], 'banned'), await clientOn(hubs[2], 'banned')];
+    const bystander = await clientOn(hubs[2], 'bystander');
+    clients.push(...kicked, ...banned, bystander);
+
+    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'kicked', reason: 'kicked from hub a' })).toMatchObject({ type: 'ack' });
+    for (const c of kicked) expect(await c.waitForClose()).toEqual({ code: 4004, reason: 'kicked from hub a' });
+
+    expect(await admin.request({ type: 'admin', action: 'ban', sub: 'banned', minutes: 10, reason: 'banned from hub a' })).toMatchObject({ type: 'ack' });
+    for (const c of banned) expect(await c.waitForClose()).toEqual({ code: 4005, reason: 'banned from hub a' });
+    // The ban lives in Redis: every hub refuses the user's next upgrade.
+    for (const hub of hubs) expect((await expectRefused(hub.hub, await tokenFor('banned'))).status).toBe(403);
+
+    expect(bystander.closed).toBeUndefined();
+    expect((await bystander.request({ type: 'subscribe', room: 'dashboard:after' })).type).toBe('ack');
   });
 });
