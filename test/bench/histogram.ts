@@ -1,9 +1,10 @@
 /**
- * Latency histogram in whole microseconds: log-linear buckets (128 per power of two, under 1%
+ * Latency histogram in whole microseconds: log-linear buckets (128 per power of two, under 0.8%
  * relative error), fixed memory, mergeable across processes. Percentiles report the highest value
- * of the bucket they fall in, clipped to the largest value seen, so they never understate.
+ * of the bucket they fall in, clipped to the largest value seen, so they never understate (values
+ * beyond ~71 minutes count as ~71 minutes).
  */
-const SUB_BITS = 7;
+const SUB_BITS = 8;
 const SUB_COUNT = 1 << SUB_BITS; // exact buckets below this value
 const HALF = SUB_COUNT >> 1; // buckets per power of two above it
 const MAX_VALUE = 0xffff_ffff; // ~71 minutes in µs; larger values are clipped

@@ -1,7 +1,8 @@
 /**
  * Capacity search: every server climbs the same ladder of open-loop publish rates, interleaved
  * step by step (so background load on a shared machine hits all of them alike), until a step
- * misses the criteria. Capacity is the highest rate that passed.
+ * misses the criteria (after an optional retry and one refining step). Capacity is the highest
+ * rate that passed.
  */
 import type { ChildHandle } from './processes.js';
 import { formatStep, GENERATOR_BUSY_PERCENT, measureStep, settle, type StepRecord } from './measure.js';
@@ -18,7 +19,12 @@ export interface Contender {
 
 export interface LadderOptions {
   factor: number;
+  /** Steps per server at most, retries and refinement included. */
   maxSteps: number;
+  /** Repeat a missed step once before concluding. */
+  retry: boolean;
+  /** After the miss, try once halfway (geometrically) between the last pass and the miss. */
+  refine: boolean;
   stepMs: number;
   drainMs: number;
   warmupMs: number;
@@ -45,29 +51,35 @@ export async function findCapacities(
   log: (line: string) => void,
 ): Promise<CapacityResult[]> {
   const results = new Map<Contender, CapacityResult>();
-  const rates = new Map<Contender, number>();
+  const climbs = new Map<Contender, Climb>();
   for (const c of contenders) {
     results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [] });
-    rates.set(c, c.start);
+    climbs.set(c, { rate: c.start, lastPass: null, phase: 'climb' });
     if (options.warmupMs > 0) {
       await measureStep(generator, c.sut, stepArgs(c, c.start / 2, options.warmupMs, options));
       await settle(c.sut);
     }
   }
   let active = [...contenders];
-  for (let step = 0; step < options.maxSteps && active.length > 0; step++) {
+  for (let step = 0; active.length > 0; step++) {
     const order = active.map((_, i) => active[(i + step) % active.length]);
     for (const c of order) {
       const result = results.get(c)!;
-      const record = await measureStep(generator, c.sut, stepArgs(c, rates.get(c)!, options.stepMs, options));
-      log(formatStep(record));
+      const climb = climbs.get(c)!;
+      const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, options.stepMs, options));
+      log(formatStep(record) + (climb.phase === 'climb' ? '' : ` (${climb.phase})`));
       result.steps.push(record);
-      if (record.passed) {
+      if (record.passed && (result.capacity === null || record.rate > result.capacity)) {
         result.capacity = record.rate;
         result.atCapacity = record;
         result.generatorBound = record.generatorCpuPercent > GENERATOR_BUSY_PERCENT;
-        rates.set(c, record.rate * options.factor);
-      } else {
+      }
+      advance(climb, record.passed, options);
+      if (climb.phase !== 'done' && result.steps.length >= options.maxSteps) {
+        result.ceilingReached = climb.phase === 'climb';
+        climb.phase = 'done';
+      }
+      if (climb.phase === 'done') {
         active = active.filter((a) => a !== c);
         // A server that fell behind still has queues to write: drop its clients and let it go idle
         // before anyone else is measured on the shared core.
@@ -76,8 +88,35 @@ export async function findCapacities(
       await settle(c.sut);
     }
   }
-  for (const c of active) results.get(c)!.ceilingReached = true;
   return contenders.map((c) => results.get(c)!);
+}
+
+interface Climb {
+  rate: number;
+  lastPass: number | null;
+  /** climb: stepping up; retry: the same rate once more after a miss (a disturbed step on a
+   * shared machine); refine: one rate between the last pass and the miss. */
+  phase: 'climb' | 'retry' | 'refine' | 'done';
+}
+
+function advance(climb: Climb, passed: boolean, options: LadderOptions): void {
+  if (passed) {
+    climb.lastPass = climb.rate;
+    if (climb.phase === 'refine') climb.phase = 'done';
+    else {
+      climb.phase = 'climb';
+      climb.rate *= options.factor;
+    }
+    return;
+  }
+  if (climb.phase === 'climb' && options.retry) {
+    climb.phase = 'retry';
+  } else if ((climb.phase === 'climb' || climb.phase === 'retry') && options.refine && climb.lastPass !== null) {
+    climb.phase = 'refine';
+    climb.rate = Math.sqrt(climb.lastPass * climb.rate);
+  } else {
+    climb.phase = 'done';
+  }
 }
 
 function stepArgs(c: Contender, rate: number, durationMs: number, options: LadderOptions) {

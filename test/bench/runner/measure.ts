@@ -27,6 +27,8 @@ export interface StepRecord {
   publishErrors: number;
   closes: Record<string, number>;
   serverCpuPercent: number;
+  /** Kernel share of the server's CPU time. */
+  serverSystemShare: number;
   serverUsPerDelivery: number;
   generatorCpuPercent: number;
   /** Share of both cores used by other processes during the step. */
@@ -47,13 +49,14 @@ export function passes(r: Omit<StepRecord, 'passed'>): boolean {
 export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, args: StepArgs): Promise<StepRecord> {
   const busy0 = machineBusyMs();
   const own0 = process.cpuUsage();
-  const server0 = await sut.cpuUs();
+  const server0 = await sut.cpu();
   const reply = await generator.call<StepReply>('step', args, 2 * args.durationMs + args.drainMs + 30_000);
-  const server1 = await sut.cpuUs();
+  const server1 = await sut.cpu();
   const busy1 = machineBusyMs();
   const own = process.cpuUsage(own0);
   const wallMs = reply.load.wallMs;
-  const serverMs = (server1 - server0) / 1000;
+  const serverMs = (server1.cpuUs - server0.cpuUs) / 1000;
+  const serverSystemMs = (server1.systemUs - server0.systemUs) / 1000;
   const ours = serverMs + reply.load.cpuMs + (own.user + own.system) / 1000;
   const record: Omit<StepRecord, 'passed'> = {
     server: sut.label,
@@ -68,6 +71,7 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     publishErrors: reply.publishErrors,
     closes: reply.closes,
     serverCpuPercent: (100 * serverMs) / wallMs,
+    serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
     serverUsPerDelivery: reply.received > 0 ? (1000 * serverMs) / reply.received : 0,
     generatorCpuPercent: reply.load.percent,
     backgroundPercent:
@@ -82,9 +86,9 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
 export async function settle(sut: ServerUnderTest, maxMs = 5_000): Promise<void> {
   const until = Date.now() + maxMs;
   while (Date.now() < until) {
-    const a = await sut.cpuUs();
+    const a = (await sut.cpu()).cpuUs;
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const b = await sut.cpuUs();
+    const b = (await sut.cpu()).cpuUs;
     if (b - a < 20_000) return; // under 10% of a core
   }
 }
@@ -94,7 +98,7 @@ export function formatStep(r: StepRecord): string {
   return (
     `${r.server.padEnd(18)} ${r.rate.toFixed(0).padStart(6)} msg/s → ${r.deliveredPerSec.toFixed(0).padStart(7)} deliveries/s ` +
     `p50 ${ms(r.latency.p50)} p99 ${ms(r.latency.p99)} max ${ms(r.latency.max)} ms, lost ${r.lost}, ` +
-    `server ${r.serverCpuPercent.toFixed(0)}% ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
+    `server ${r.serverCpuPercent.toFixed(0)}% (${(100 * r.serverSystemShare).toFixed(0)}% kernel) ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
     (r.passed ? 'ok' : 'FAIL')
   );

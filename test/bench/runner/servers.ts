@@ -23,7 +23,7 @@ export interface ServerUnderTest {
   target: Target;
   /** What the load generator signs tokens with (hub only). */
   authority?: TokenAuthority;
-  cpuUs(): Promise<number>;
+  cpu(): Promise<ServerCpu>;
   memory(collect: boolean): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function startServer(
     handle,
     target: { kind, host: '127.0.0.1', port: await handle.port() },
     authority,
-    cpuUs: async () => (await handle.call<ServerCpu>('cpu')).cpuUs,
+    cpu: () => handle.call<ServerCpu>('cpu'),
     memory: (collect) => handle.call<ServerMemory>(collect ? 'memory' : 'sample'),
     stop: () => handle.stop(),
   };

@@ -7,6 +7,8 @@ import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
 export interface ServerCpu {
   /** user + system CPU time since start, µs. */
   cpuUs: number;
+  /** The kernel's part of it: on loopback most socket work is system time. */
+  systemUs: number;
 }
 
 export interface ServerMemory {
@@ -33,7 +35,7 @@ export function runServer(port: number, extra: CommandHandlers, close: () => Pro
   serveCommands({
     cpu: (): ServerCpu => {
       const u = process.cpuUsage();
-      return { cpuUs: u.user + u.system };
+      return { cpuUs: u.user + u.system, systemUs: u.system };
     },
     /** After a full GC (the process runs with --expose-gc). */
     memory: (): ServerMemory => memory(true),

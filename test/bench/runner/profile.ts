@@ -1,0 +1,64 @@
+/** The two run profiles: `--quick` (under two minutes) and the full one. */
+export interface Profile {
+  name: 'quick' | 'full';
+  /** Scenario 1: connection counts measured in turn on one server process. */
+  memoryLevels: number[];
+  /** Scenario 2: subscribers in the one room. */
+  fanoutSubscribers: number[];
+  /** First publish rate (msg/s) at 1k subscribers; scaled down for larger rooms. */
+  ladderStart: number;
+  ladderFactor: number;
+  maxSteps: number;
+  retry: boolean;
+  refine: boolean;
+  stepMs: number;
+  drainMs: number;
+  warmupMs: number;
+  payloadBytes: number;
+  /** Scenario 3. */
+  rooms: { count: number; subscribers: number; maxSteps: number };
+  /** Scenario 4. */
+  handshakes: { durationMs: number; maxCount: number; concurrency: number };
+  /** Scenario 5. */
+  slow: { subscribers: number; fraction: number; durationMs: number; payloadBytes: number };
+  /** Scenario 6. */
+  storm: { clients: number; before: number; during: number; rate: number; timeoutMs: number };
+}
+
+export const QUICK: Profile = {
+  name: 'quick',
+  memoryLevels: [1000, 3000],
+  fanoutSubscribers: [1000],
+  ladderStart: 8,
+  ladderFactor: 2,
+  maxSteps: 8,
+  retry: false,
+  refine: true,
+  stepMs: 1000,
+  drainMs: 1000,
+  warmupMs: 300,
+  payloadBytes: 128,
+  rooms: { count: 100, subscribers: 10, maxSteps: 4 },
+  handshakes: { durationMs: 2000, maxCount: 20_000, concurrency: 64 },
+  slow: { subscribers: 200, fraction: 0.05, durationMs: 4000, payloadBytes: 16_384 },
+  storm: { clients: 1000, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
+};
+
+export const FULL: Profile = {
+  name: 'full',
+  memoryLevels: [1000, 5000, 10000],
+  fanoutSubscribers: [1000, 5000],
+  ladderStart: 8,
+  ladderFactor: 2 ** 0.25,
+  maxSteps: 24,
+  retry: true,
+  refine: true,
+  stepMs: 5000,
+  drainMs: 2000,
+  warmupMs: 2000,
+  payloadBytes: 128,
+  rooms: { count: 100, subscribers: 50, maxSteps: 8 },
+  handshakes: { durationMs: 6000, maxCount: 60_000, concurrency: 64 },
+  slow: { subscribers: 1000, fraction: 0.05, durationMs: 15_000, payloadBytes: 16_384 },
+  storm: { clients: 1000, before: 200, during: 500, rate: 1000, timeoutMs: 60_000 },
+};

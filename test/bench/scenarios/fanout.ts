@@ -1,0 +1,100 @@
+/**
+ * Scenario 2 — fan-out in one room: 1k (and 5k) subscribers, one publisher, stepped open-loop rates.
+ * All servers are up at once and climb the ladder interleaved; capacity = highest passing rate.
+ */
+import type { ServerKind } from '../load/dialect.js';
+import type { Metric, ScenarioResult } from '../report/model.js';
+import { findCapacities, type CapacityResult, type Contender } from '../runner/capacity.js';
+import { openClients, shared, type ScenarioContext } from './context.js';
+
+export interface FanoutDetail {
+  subscribers: number;
+  results: CapacityResult[];
+}
+
+export async function fanoutScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
+  const started = Date.now();
+  const details: FanoutDetail[] = [];
+  const metrics: Metric[] = [];
+  for (const subscribers of ctx.profile.fanoutSubscribers) {
+    try {
+      const contenders: Contender[] = [];
+      for (const kind of ctx.kinds) {
+        const sut = await shared(ctx, kind);
+        const room = 'dashboard:fanout';
+        await openClients(ctx, sut, { group: `${kind}:subs`, count: subscribers, rooms: [room] });
+        await openClients(ctx, sut, { group: `${kind}:pub`, count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
+        contenders.push({
+          sut,
+          publishers: `${kind}:pub`,
+          subscribers: [`${kind}:subs`],
+          rooms: [room],
+          start: (ctx.profile.ladderStart * 1000) / subscribers,
+        });
+      }
+      ctx.log(`fan-out, one room, ${subscribers} subscribers:`);
+      const results = await findCapacities(ctx.generator, contenders, ladderOptions(ctx), ctx.log);
+      details.push({ subscribers, results });
+      metrics.push(...capacityMetrics(ctx.kinds, results, `@${subscribers / 1000}k`, subscribers === 1000));
+      if (subscribers === 1000) {
+        ctx.kinds.forEach((kind, i) => {
+          if (results[i].capacity !== null) ctx.capacity1k[kind] = results[i].capacity!;
+        });
+      }
+    } finally {
+      await ctx.generator.call('closeAll');
+    }
+  }
+  return { id: 2, title: 'Fan-out in one room', metrics, detail: details, elapsedMs: Date.now() - started };
+}
+
+export function ladderOptions(ctx: ScenarioContext) {
+  const p = ctx.profile;
+  return {
+    factor: p.ladderFactor,
+    maxSteps: p.maxSteps,
+    retry: p.retry,
+    refine: p.refine,
+    stepMs: p.stepMs,
+    drainMs: p.drainMs,
+    warmupMs: p.warmupMs,
+    payloadBytes: p.payloadBytes,
+  };
+}
+
+/** Capacity, deliveries, latency and CPU cost at capacity, one metric each. */
+export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], tag: string, withTargets: boolean): Metric[] {
+  const pick = (f: (r: CapacityResult) => number | null) => {
+    const values: Partial<Record<ServerKind, number | null>> = {};
+    kinds.forEach((kind, i) => (values[kind] = f(results[i])));
+    return values;
+  };
+  const notes: string[] = [];
+  for (const [i, r] of results.entries()) {
+    if (r.ceilingReached) notes.push(`${kinds[i]}: ladder ended still passing (at least)`);
+    if (r.generatorBound) notes.push(`${kinds[i]}: generator core saturated (lower bound)`);
+  }
+  return [
+    {
+      label: `capacity ${tag} (publish rate)`,
+      unit: 'msg/s',
+      better: 'higher',
+      values: pick((r) => r.capacity),
+      ...(withTargets
+        ? {
+            targets: [
+              { peer: 'ws' as const, op: '>=' as const, ratio: 3 },
+              { peer: 'socketio' as const, op: '>=' as const, ratio: 5 },
+            ],
+          }
+        : {}),
+      note: notes.join('; ') || undefined,
+    },
+    { label: `deliveries/s at capacity ${tag}`, unit: '/s', better: 'higher', values: pick((r) => r.atCapacity?.deliveredPerSec ?? null) },
+    { label: `p50 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p50 / 1000 : null)) },
+    { label: `p99 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p99 / 1000 : null)) },
+    { label: `p99.9 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p999 / 1000 : null)) },
+    { label: `max latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.max / 1000 : null)) },
+    { label: `server CPU per delivery at capacity ${tag}`, unit: 'µs', better: 'lower', values: pick((r) => r.atCapacity?.serverUsPerDelivery ?? null) },
+  ];
+}
