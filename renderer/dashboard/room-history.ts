@@ -4,7 +4,7 @@
  *
  * The history route answers "everything after `since`" or, when part of that is gone, nothing
  * (`recovered: false`). So we ask from a position a window back from the room's latest, and
- * narrow the window until the hub still holds all of it.
+ * narrow the window until the hub still holds all of it (at worst, half of what it holds).
  */
 import type { RoomMessage, StreamPosition } from '../../hub/protocol/index.js';
 
@@ -14,8 +14,11 @@ export interface RoomHistory extends StreamPosition {
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** How far back to look, tried in turn; the hub keeps 1000 messages by default. */
-export const HISTORY_WINDOWS = [1000, 250, 50, 10];
+/**
+ * How far back to look, tried in turn: the hub keeps 1000 messages by default, fewer when
+ * configured or when they age out, so the window halves until the hub holds all of it.
+ */
+export const HISTORY_WINDOWS = [1000, 500, 250, 125, 64, 32, 16, 8, 4, 2, 1];
 
 interface HistoryAnswer extends StreamPosition {
   recovered: boolean;

@@ -1,0 +1,56 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/react';
+import { CloseCode } from '../../hub/protocol/index.js';
+import { bannerFor, ConnectionBanner } from '../../renderer/app/ConnectionBanner.js';
+import { describeEnding } from '../../renderer/app/EndedScreen.js';
+import { applyOnline, applyState, endingOf, resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
+import { endHubSession } from '../../renderer/connection/hub-session.js';
+
+afterEach(() => {
+  cleanup();
+  endHubSession();
+  resetConnection();
+});
+
+describe('connection store', () => {
+  it('keeps when the next attempt is due while reconnecting', () => {
+    applyState({ status: 'reconnecting', inMs: 3000, attempt: 2, lastClose: { code: 1006, reason: '' } }, null, 10_000);
+    expect(useConnection.getState()).toMatchObject({ status: 'reconnecting', retryAt: 13_000, attempt: 2 });
+    applyState({ status: 'open' }, null, 20_000);
+    expect(useConnection.getState()).toMatchObject({ status: 'open', retryAt: null, everOpen: true, openedAt: 20_000 });
+  });
+
+  it('says why the session ended, with the notice reason and ban end', () => {
+    expect(endingOf(CloseCode.kicked, 'x', { type: 'notice', event: 'kicked', reason: 'full reason' })).toEqual({ kind: 'kicked', reason: 'full reason' });
+    expect(endingOf(CloseCode.banned, 'x', { type: 'notice', event: 'banned', reason: 'spam', until: 5 })).toEqual({ kind: 'banned', reason: 'spam', until: 5 });
+    expect(endingOf(CloseCode.tokenInvalid, 'token rejected (token revoked) and getToken gave the same one')).toEqual({ kind: 'expired', reason: 'token revoked' });
+    expect(describeEnding({ kind: 'expired', reason: 'token revoked' }).title).toBe('Your link was revoked');
+    expect(endingOf(1006, 'gave up')).toEqual({ kind: 'closed', code: 1006, reason: 'gave up' });
+  });
+});
+
+describe('connection banner', () => {
+  const base = { status: 'open', online: true, retryAt: null, attempt: 0, everOpen: true, lastClose: null };
+
+  it('is silent while all is well', () => {
+    expect(bannerFor(base, 0)).toBeNull();
+  });
+
+  it('counts down to the next attempt, and says offline when the browser is', () => {
+    expect(bannerFor({ ...base, status: 'reconnecting', retryAt: 4_200, attempt: 3, lastClose: { code: 1006, reason: 'no answer to ping' } }, 1_000)?.text).toBe(
+      'Connection lost (no answer to ping). Reconnecting in 4 s (attempt 3).',
+    );
+    expect(bannerFor({ ...base, online: false }, 0)?.tone).toBe('error');
+    expect(bannerFor({ ...base, status: 'reconnecting', retryAt: 0, attempt: 3, everOpen: false }, 0)?.text).toMatch(/Cannot reach the hub.*link may have expired/);
+  });
+
+  it('renders from the store, and shows a resync', () => {
+    applyState({ status: 'reconnecting', inMs: 9000, attempt: 1 }, null);
+    applyOnline(true);
+    render(<ConnectionBanner resync={{ reason: 'epoch_changed' }} />);
+    expect(screen.getByTestId('connection-banner').textContent).toMatch(/Reconnecting in (9|8) s \(attempt 1\)/);
+    expect(screen.getByTestId('resync-banner').textContent).toContain('the hub restarted');
+  });
+});
+
