@@ -233,12 +233,13 @@ let auditCounter = 0;
 
 /**
  * An audit line: who (`sub`, `name`, `ip`) did or tried what (`action`, `kind`: action, denied,
- * refused), with the action's own fields under `details`.
+ * refused), with the action's own fields, its `target` among them, under `details`.
  */
 export function readAudit(v: Json): AuditEntry | null {
   const o = asObject(v);
   if (!o) return null;
   const details = asObject(o.details ?? null) ?? {};
+  const target = asObject(details.target ?? null) ?? details;
   const t = time(o.time ?? o.at ?? null) ?? Date.now();
   const seq = num(o, 'seq');
   const rooms = Array.isArray(details.rooms) ? details.rooms.filter((r) => typeof r === 'string').join(', ') : undefined;
@@ -247,7 +248,7 @@ export function readAudit(v: Json): AuditEntry | null {
     time: t,
     action: str(o, 'action') ?? 'event',
     actor: [str(o, 'name') ?? str(o, 'sub'), str(o, 'ip')].filter(Boolean).join(' · '),
-    target: str(details, 'sub', 'clientId', 'room', 'jti') ?? rooms ?? '',
+    target: str(target, 'sub', 'clientId', 'room', 'jti') ?? rooms ?? '',
     reason: str(details, 'reason', 'message', 'error') ?? '',
     outcome: str(o, 'kind', 'outcome') ?? '',
     detail: o,

@@ -1,0 +1,117 @@
+// @vitest-environment node
+// The console's readers against the envelopes a real hub's admin service sends.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Json, RoomMessage } from '../../hub/protocol/index.js';
+import type { Hub } from '../../hub/server/types.js';
+import { readAudit, readClients, readStats, readTraffic } from '../../renderer/console/admin-feed.js';
+import { applyFeed, MAX_CONNECTION_EVENTS, resetAdmin, setTrafficPaused, useAdmin, type FeedEvent } from '../../renderer/console/admin-store.js';
+import { connect, startHub, token, type TestClient } from '../support/hub.js';
+
+let hub: Hub;
+let admin: TestClient;
+
+beforeAll(async () => {
+  hub = await startHub();
+  admin = await connect(hub, await token(hub, { sub: 'root', name: 'Root', role: 'admin' }));
+  await admin.request({ type: 'subscribe', room: '$admin' });
+});
+afterAll(async () => {
+  admin.close();
+  await hub.close();
+});
+beforeEach(() => resetAdmin());
+
+function adminEvent(event: string): Promise<RoomMessage> {
+  return admin.waitFor((m) => m.type === 'message' && m.room === '$admin' && m.event === event, 5000) as Promise<RoomMessage>;
+}
+
+const feed = (m: RoomMessage): FeedEvent => ({ event: m.event, data: m.data, time: m.time });
+
+describe('the $admin feed as the console reads it', () => {
+  it('takes totals and the engine from the snapshot, and rates, memory and lag from stats', async () => {
+    const alice = await connect(hub, await token(hub, { sub: 'alice', role: 'editor', rooms: ['dashboard:1'] }));
+    await alice.request({ type: 'subscribe', room: 'dashboard:1' });
+    admin.received.length = 0;
+    const stats = await adminEvent('stats');
+    const read = readStats(stats.data)!;
+    expect(read.point.clients).toBe(2);
+    expect(read.point.rooms).toBeGreaterThanOrEqual(1);
+    expect(read.point.rssBytes).toBeGreaterThan(0);
+    expect(read.point.heapUsedBytes).toBeGreaterThan(0);
+    expect(read.point.eventLoopLagMs).not.toBeNull();
+    expect(read.point.messagesInPerSec).not.toBeNull();
+    expect(read.hub).toMatchObject({ engine: 'memory', engineState: 'up' });
+    expect(read.rooms?.find((r) => r.name === 'dashboard:1')?.clients).toBe(1);
+
+    applyFeed([feed(stats)]);
+    const s = useAdmin.getState();
+    expect(s.clientCount).toBe(2);
+    expect(s.series.times).toHaveLength(1);
+    expect(s.hub.engineState).toBe('up');
+    expect(s.roomRates['dashboard:1']?.clients).toBe(1);
+    alice.close();
+  });
+
+  it('lists clients with the fields the clients table shows', async () => {
+    const answer = await admin.request({ type: 'admin', action: 'list', what: 'clients', limit: 10 });
+    const rows = readClients(answer.items as Json);
+    const root = rows.find((r) => r.sub === 'root')!;
+    expect(root).toMatchObject({ name: 'Root', role: 'admin', ip: '127.0.0.1', rooms: ['$admin'] });
+    expect(root.connectedAt).toBeGreaterThan(0);
+    expect(root.queueBytes).toBe(0);
+    expect(root.messagesIn).toBeGreaterThan(0);
+  });
+
+  it('reads an audit entry and a traffic sample', async () => {
+    admin.received.length = 0;
+    await admin.request({ type: 'admin', action: 'inspect', room: 'dashboard:2', on: true });
+    const audit = readAudit((await adminEvent('audit')).data)!;
+    expect(audit).toMatchObject({ action: 'inspect', actor: 'Root · 127.0.0.1', target: 'dashboard:2', outcome: 'action' });
+
+    const bob = await connect(hub, await token(hub, { sub: 'bob', role: 'editor', rooms: ['dashboard:2'] }));
+    await bob.request({ type: 'subscribe', room: 'dashboard:2' });
+    await bob.request({ type: 'publish', room: 'dashboard:2', event: 'annotation', data: { text: 'x'.repeat(1000) }, echo: true });
+    const sample = readTraffic((await adminEvent('traffic')).data)!;
+    expect(sample).toMatchObject({ room: 'dashboard:2', event: 'annotation', from: 'bob', seq: 1, recipients: 1, truncated: true });
+    expect(sample.payload.startsWith('{"text":"xxx')).toBe(true);
+    bob.close();
+  });
+});
+
+describe('folding feed events', () => {
+  it('folds a burst of connections into one update and keeps only the latest', () => {
+    let renders = 0;
+    const off = useAdmin.subscribe(() => renders++);
+    const burst: FeedEvent[] = Array.from({ length: 2000 }, (_, i) => ({
+      event: 'client.connected',
+      data: { clientId: `c${i}`, sub: `u${i}`, name: `U ${i}`, role: 'viewer', ip: '10.0.0.1' },
+      time: i,
+    }));
+    applyFeed(burst);
+    off();
+    expect(renders).toBe(1);
+    const { connections, clientsVersion } = useAdmin.getState();
+    expect(connections).toHaveLength(MAX_CONNECTION_EVENTS);
+    expect(connections[0]!.client.sub).toBe('u1999');
+    expect(clientsVersion).toBe(1);
+  });
+
+  it('skips sampled traffic while paused, counting what it skipped', () => {
+    const sample = { event: 'traffic', data: { room: 'r', event: 'e', seq: 1, time: 1, preview: '{}' }, time: 1 };
+    setTrafficPaused(true);
+    applyFeed([sample, sample]);
+    expect(useAdmin.getState()).toMatchObject({ traffic: [], trafficDropped: 2 });
+    setTrafficPaused(false);
+    applyFeed([sample]);
+    expect(useAdmin.getState().traffic).toHaveLength(1);
+    expect(useAdmin.getState().trafficDropped).toBe(0);
+  });
+
+  it('bumps the room listing when rooms come and go', () => {
+    applyFeed([
+      { event: 'room.created', data: { room: 'a' }, time: 1 },
+      { event: 'room.emptied', data: { room: 'a' }, time: 2 },
+    ]);
+    expect(useAdmin.getState().roomsVersion).toBe(1);
+  });
+});

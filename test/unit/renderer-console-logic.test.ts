@@ -1,0 +1,102 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AckMessage } from '../../hub/protocol/index.js';
+import type { InsightClient } from '../../hub/client/index.js';
+import { resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
+import { parseRoute, routeHash } from '../../renderer/console/console-route.js';
+import { inviteProblems, inviteRequest, parseRooms } from '../../renderer/console/invite-form.js';
+import { pagedList } from '../../renderer/console/paged-list.js';
+import { appendPoint, emptySeries, latest, type StatsPoint } from '../../renderer/console/stats-series.js';
+import { allowedBy, dashboardChoices, firstDashboard } from '../../renderer/dashboard/dashboard-rooms.js';
+
+function point(time: number, clients: number): StatsPoint {
+  return { time, clients, rooms: 1, messagesInPerSec: 0, messagesOutPerSec: 0, bytesInPerSec: 0, bytesOutPerSec: 0, eventLoopLagMs: 1, rssBytes: 1, heapUsedBytes: 1 };
+}
+
+/** A client whose admin answers the test decides, one pending promise per request. */
+function fakeAdminClient() {
+  const pending: Array<{ fields: Record<string, unknown>; resolve: (a: AckMessage) => void }> = [];
+  const client = {
+    admin: vi.fn((_action: string, fields: Record<string, unknown>) => new Promise<AckMessage>((resolve) => pending.push({ fields, resolve }))),
+  } as unknown as InsightClient;
+  return { client, pending };
+}
+
+beforeEach(() => resetConnection());
+
+describe('stats series', () => {
+  it('keeps the newest points up to its capacity and ignores repeats', () => {
+    let s = emptySeries();
+    for (let i = 1; i <= 5; i++) s = appendPoint(s, point(i * 1000, i), 3);
+    expect(s.times).toEqual([3, 4, 5]);
+    expect(s.values.clients).toEqual([3, 4, 5]);
+    const same = appendPoint(s, point(5000, 99), 3);
+    expect(same).toBe(s);
+    expect(latest(s, 'clients')).toBe(5);
+    expect(latest(emptySeries(), 'clients')).toBeNull();
+  });
+});
+
+describe('paged listing', () => {
+  it('sends filters and cursors, pages forward and back, and a new filter starts over', async () => {
+    const { client, pending } = fakeAdminClient();
+    useConnection.setState({ client });
+    const list = pagedList<string>('clients', (items) => (Array.isArray(items) ? items.map(String) : []), 2);
+    void list.fetch();
+    expect(pending[0]!.fields).toEqual({ what: 'clients', limit: 2 });
+    pending[0]!.resolve({ type: 'ack', items: ['a', 'b'], total: 5, next: '2' });
+    await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['a', 'b']));
+    list.nextPage();
+    expect(list.request()).toEqual({ what: 'clients', limit: 2, cursor: '2' });
+    list.setFilter({ text: ' bob ', room: '' });
+    expect(list.request()).toEqual({ what: 'clients', limit: 2, text: 'bob' });
+    list.previousPage();
+    expect(list.use.getState().cursors).toEqual([]);
+  });
+
+  it('lets the newest answer win when an older one comes back late', async () => {
+    const { client, pending } = fakeAdminClient();
+    useConnection.setState({ client });
+    const list = pagedList<string>('clients', (items) => (Array.isArray(items) ? items.map(String) : []));
+    void list.fetch();
+    void list.fetch();
+    pending[1]!.resolve({ type: 'ack', items: ['new'], total: 1, next: null });
+    await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['new']));
+    pending[0]!.resolve({ type: 'ack', items: ['old'], total: 1, next: null });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(list.use.getState().rows).toEqual(['new']);
+  });
+});
+
+describe('invite form', () => {
+  it('accepts rooms and patterns, refuses hub rooms and bad names', () => {
+    expect(parseRooms('dashboard:1, dashboard:*\ndashboard:1')).toEqual(['dashboard:1', 'dashboard:*']);
+    expect(inviteProblems({ rooms: 'dashboard:1', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toEqual([]);
+    expect(inviteProblems({ rooms: '', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toHaveLength(1);
+    expect(inviteProblems({ rooms: '$admin bad/room', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '0' })).toEqual([
+      'Not a room name or pattern: $admin, bad/room',
+      'Uses must be a whole number from 1',
+    ]);
+    expect(inviteRequest({ rooms: 'a b', role: 'editor', ttlMinutes: 480, name: ' Guest ', maxUses: '3' })).toEqual({ rooms: ['a', 'b'], role: 'editor', ttlMinutes: 480, name: 'Guest', maxUses: 3 });
+  });
+});
+
+describe('console routes', () => {
+  it('reads pages and room pages from the fragment, and anything else is the overview', () => {
+    expect(parseRoute('#/clients')).toEqual({ page: 'clients' });
+    expect(parseRoute(routeHash({ page: 'rooms', room: 'dashboard:a/b' }))).toEqual({ page: 'rooms', room: 'dashboard:a/b' });
+    expect(parseRoute('#token=abc')).toEqual({ page: 'overview' });
+    expect(parseRoute('#/rooms/%E0%A4%A')).toEqual({ page: 'rooms' });
+  });
+});
+
+describe('dashboard rooms from token claims', () => {
+  it('opens the link room when the token allows it, else the first exact room', () => {
+    const choices = dashboardChoices(['dashboard:1', 'dashboard:2', 'team:*', 'user:me']);
+    expect(choices).toEqual({ rooms: ['dashboard:1', 'dashboard:2'], patterns: ['team:*'] });
+    expect(firstDashboard(choices, 'team:x')).toBe('team:x');
+    expect(firstDashboard(choices, 'other:x')).toBe('dashboard:1');
+    expect(firstDashboard(dashboardChoices(['*']), undefined)).toBeNull();
+    expect(allowedBy(['*'], 'anything')).toBe(true);
+  });
+});
