@@ -25,6 +25,7 @@ export function OverviewPage() {
   const clientCount = useAdmin((s) => s.clientCount);
   const roomCount = useAdmin((s) => s.roomCount);
   const cpu = useAdmin((s) => s.cpuPercent);
+  const history = useAdmin((s) => s.historyMessages);
   const connections = useAdmin((s) => s.connections);
   const feed = useAdmin((s) => s.feed);
   const feedError = useAdmin((s) => s.feedError);
@@ -53,6 +54,7 @@ export function OverviewPage() {
         <Tile label="Event-loop lag" value={formatMs(latest(series, 'eventLoopLagMs'))} />
         <Tile label="Memory (RSS)" value={formatBytes(latest(series, 'rssBytes'))} />
         <Tile label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
+        <Tile label="Messages in history" value={formatCount(history)} />
       </div>
       <div className="charts">
         <LiveChart title="Connections" series={series} lines={CONNECTIONS} unit="" />

@@ -1,14 +1,14 @@
 /** One room: its members and what each is doing, its rates, and its traffic while inspected. */
-import { formatBytes, formatCount, formatRate } from '../shared/format.js';
+import { formatBytes, formatCount, formatDateTime, formatRate } from '../shared/format.js';
 import { Avatar, activityOf } from '../dashboard/PresenceBar.js';
 import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
-import { useRoomMembers } from './room-members.js';
+import { useRoomFacts } from './room-members.js';
 import { TrafficInspector } from './TrafficInspector.js';
 
 export function RoomDetail({ room }: { room: string }) {
   const row = useAdmin((s) => s.roomRates[room]);
-  const { members, error } = useRoomMembers(room);
+  const { members, memberCount, lastSeq, since, error } = useRoomFacts(room);
   return (
     <div className="page room-detail">
       <div className="toolbar">
@@ -22,7 +22,15 @@ export function RoomDetail({ room }: { room: string }) {
       <div className="tiles">
         <div className="tile">
           <span className="tile-label">Members</span>
-          <span className="tile-value">{formatCount(row?.clients ?? members.length)}</span>
+          <span className="tile-value">{formatCount(memberCount ?? row?.clients ?? members.length)}</span>
+        </div>
+        <div className="tile">
+          <span className="tile-label">Messages numbered</span>
+          <span className="tile-value">{formatCount(lastSeq)}</span>
+        </div>
+        <div className="tile">
+          <span className="tile-label">Active since</span>
+          <span className="tile-value small-value">{formatDateTime(since)}</span>
         </div>
         <div className="tile">
           <span className="tile-label">Messages in / out</span>

@@ -72,6 +72,8 @@ export interface TrafficEntry {
 
 export interface Stats {
   point: StatsPoint;
+  /** Messages the engine holds in room history, all rooms together. */
+  historyMessages: number | null;
   rooms: RoomRow[] | null;
   hub: Partial<HubInfo>;
   cpuPercent: number | null;
@@ -223,6 +225,7 @@ export function readStats(data: Json, now = Date.now()): Stats | null {
   };
   return {
     point,
+    historyMessages: num(o, 'historyMessages'),
     rooms: readRooms(o.rooms),
     hub: readHubInfo(o),
     cpuPercent: num(proc, 'cpuPercent', 'cpu'),

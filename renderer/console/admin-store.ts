@@ -41,6 +41,7 @@ export interface AdminView {
   hubSeenAt: number;
   series: StatsSeries;
   cpuPercent: number | null;
+  historyMessages: number | null;
   /** Per-second rates of the busiest rooms, from the latest stats. */
   roomRates: Record<string, RoomRow>;
   clientCount: number | null;
@@ -69,6 +70,7 @@ const initial = (): AdminView => ({
   hubSeenAt: 0,
   series: emptySeries(),
   cpuPercent: null,
+  historyMessages: null,
   roomRates: {},
   clientCount: null,
   roomCount: null,
@@ -143,6 +145,7 @@ export function applyFeed(events: readonly FeedEvent[]): void {
         if (st.rooms) roomRates = Object.fromEntries(st.rooms.map((r) => [r.name, r]));
         if (Object.keys(st.hub).length > 0) mergeHub(o, time);
         patch.cpuPercent = st.cpuPercent;
+        patch.historyMessages = st.historyMessages;
         break;
       }
       case 'client.connected':

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Json, PresenceMember } from '../../hub/protocol/index.js';
-import { asObject, str } from './admin-feed.js';
+import { asObject, num, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
 export interface RoomMember {
@@ -32,25 +32,47 @@ export function readMembers(body: Json): RoomMember[] | null {
   return members;
 }
 
-/** The room's presence list from the hub; an empty room is simply nobody. */
-async function fetchMembers(room: string): Promise<RoomMember[]> {
+export interface RoomFacts {
+  members: RoomMember[];
+  /** Members in all (the list may be cut). */
+  memberCount: number | null;
+  /** The room's latest seq in its current epoch: how many messages it has numbered. */
+  lastSeq: number | null;
+  /** When the room got its first member on this hub. */
+  since: number | null;
+}
+
+const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null };
+
+export function readRoomFacts(body: Json): RoomFacts {
+  const o = asObject(body);
+  const members = readMembers(body) ?? [];
+  return {
+    members,
+    memberCount: num(o, 'memberCount') ?? members.length,
+    lastSeq: num(o, 'position.seq'),
+    since: num(o, 'since'),
+  };
+}
+
+/** The room as the hub sees it; an empty room is simply nobody. */
+async function fetchRoom(room: string): Promise<RoomFacts> {
   try {
-    const ack = await adminAction('list', { what: 'room', room });
-    return readMembers(ack as unknown as Json) ?? [];
+    return readRoomFacts((await adminAction('list', { what: 'room', room })) as unknown as Json);
   } catch (err) {
-    if ((err as { code?: string }).code === 'not_found') return [];
+    if ((err as { code?: string }).code === 'not_found') return NOBODY;
     throw err;
   }
 }
 
-export function useRoomMembers(room: string): { members: RoomMember[]; error: string | null } {
-  const [members, setMembers] = useState<RoomMember[]>([]);
+export function useRoomFacts(room: string): RoomFacts & { error: string | null } {
+  const [facts, setFacts] = useState<RoomFacts>(NOBODY);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     const load = (): void => {
-      fetchMembers(room).then(
-        (m) => live && (setMembers(m), setError(null)),
+      fetchRoom(room).then(
+        (f) => live && (setFacts(f), setError(null)),
         (err: Error) => live && setError(err.message),
       );
     };
@@ -61,5 +83,5 @@ export function useRoomMembers(room: string): { members: RoomMember[]; error: st
       clearInterval(timer);
     };
   }, [room]);
-  return { members, error };
+  return { ...facts, error };
 }

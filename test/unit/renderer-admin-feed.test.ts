@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
 import { readAudit, readClients, readStats, readTraffic } from '../../renderer/console/admin-feed.js';
+import { readRoomFacts } from '../../renderer/console/room-members.js';
 import { applyFeed, MAX_CONNECTION_EVENTS, resetAdmin, setTrafficPaused, useAdmin, type FeedEvent } from '../../renderer/console/admin-store.js';
 import { connect, startHub, token, type TestClient } from '../support/hub.js';
 
@@ -60,6 +61,19 @@ describe('the $admin feed as the console reads it', () => {
     expect(root.connectedAt).toBeGreaterThan(0);
     expect(root.queueBytes).toBe(0);
     expect(root.messagesIn).toBeGreaterThan(0);
+  });
+
+  it("reads a room's members with their presence, and how far it has numbered", async () => {
+    const gil = await connect(hub, await token(hub, { sub: 'gil', name: 'Gil', role: 'editor', rooms: ['dashboard:3'] }));
+    await gil.request({ type: 'subscribe', room: 'dashboard:3' });
+    await gil.request({ type: 'presence', room: 'dashboard:3', state: { editing: 'margin', typing: true } });
+    await gil.request({ type: 'publish', room: 'dashboard:3', event: 'annotation', data: 'hi' });
+    const facts = readRoomFacts((await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'dashboard:3' })) as Json);
+    expect(facts.memberCount).toBe(1);
+    expect(facts.lastSeq).toBe(1);
+    expect(facts.since).toBeGreaterThan(0);
+    expect(facts.members).toEqual([{ clientId: gil.welcome.clientId, sub: 'gil', name: 'Gil', state: { editing: 'margin', typing: true } }]);
+    gil.close();
   });
 
   it('reads an audit entry and a traffic sample', async () => {
