@@ -1,8 +1,8 @@
 /** The SDK against a real hub: connect, rooms, publish, presence, requests, errors, close. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
-import { ClientError } from '../../hub/client/index.js';
-import { until } from '../support/hub.js';
+import { ClientError, connect } from '../../hub/client/index.js';
+import { token, until } from '../support/hub.js';
 import { sdkClient, sessionOf, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
 
 let h: ObservedHub;
@@ -45,6 +45,18 @@ describe('connect', () => {
     expect(a.client.session?.expiresAt).toBeGreaterThan(Date.now());
     expect(sessionOf(h.core, a.client).user.sub).toBe('alice');
     expect(a.current().protocol).toBe('insight.v1');
+  });
+
+  it('loads ws on demand when no WebSocket class is given (Node 20 has no global one)', async () => {
+    expect((globalThis as { WebSocket?: unknown }).WebSocket).toBeUndefined();
+    const tok = await token(h.hub, { sub: 'dora' });
+    const c = connect({ url: h.hub.wsUrl, getToken: () => tok });
+    try {
+      await untilOpen(c);
+      expect(c.session?.user.sub).toBe('dora');
+    } finally {
+      c.close();
+    }
   });
 
   it('answers ping requests with the pong', async () => {
