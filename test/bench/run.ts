@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_KINDS, type ServerKind } from './load/dialect.js';
-import { describeMachine } from './runner/machine.js';
+import { backgroundMeter, describeMachine } from './runner/machine.js';
 import { generateRunKeys } from './runner/keys.js';
 import { HAS_TASKSET } from './runner/processes.js';
 import { FULL, QUICK } from './runner/profile.js';
@@ -100,8 +100,12 @@ async function main(): Promise<void> {
     for (const [id, name, run] of SCENARIOS) {
       if (!opts.only.includes(id)) continue;
       log(`— scenario ${id}: ${name}`);
+      const background = backgroundMeter(() => [generator.child.pid ?? 0, ...[...ctx.shared.values()].map((s) => s.handle.child.pid ?? 0)]);
       try {
-        scenarios.push(await run(ctx));
+        const result = await run(ctx);
+        result.backgroundPercent = background.stop();
+        scenarios.push(result);
+        log(`scenario ${id} took ${(result.elapsedMs / 1000).toFixed(0)} s; other processes used ${result.backgroundPercent?.toFixed(0) ?? '?'}% of the machine`);
       } catch (err) {
         log(`scenario ${id} failed: ${(err as Error).message}`);
         scenarios.push({ id, title: `${name} (failed: ${(err as Error).message.split('\n')[0]})`, metrics: [], detail: null, elapsedMs: 0 });

@@ -30,6 +30,8 @@ export interface ScenarioResult {
   /** Raw measurements (steps, samples) for the JSON file. */
   detail: unknown;
   elapsedMs: number;
+  /** Share of the machine other processes used while the scenario ran (%), when known. */
+  backgroundPercent?: number | null;
 }
 
 export interface RunResult {

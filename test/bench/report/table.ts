@@ -33,12 +33,16 @@ function cells(m: Metric): string[] {
   ];
 }
 
+function backgroundNote(percent: number | null | undefined): string {
+  return percent === null || percent === undefined ? '' : ` — other processes used ${Math.round(percent)}% of the machine meanwhile`;
+}
+
 const HEADER = ['metric', 'hub', 'ws', 'socket.io', 'hub÷ws', 'hub÷sio', 'target', ''];
 
 export function terminalTable(run: RunResult): string {
   const rows: Array<string[] | string> = [];
   for (const s of run.scenarios) {
-    rows.push(`${s.id}. ${s.title}`);
+    rows.push(`${s.id}. ${s.title}${backgroundNote(s.backgroundPercent)}`);
     for (const m of s.metrics) {
       rows.push(cells(m));
       if (m.note) rows.push(`     note: ${m.note}`);
@@ -54,7 +58,7 @@ export function terminalTable(run: RunResult): string {
 export function markdownTable(run: RunResult): string {
   const out = [`| ${HEADER.join(' | ')} |`, `| ${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
   for (const s of run.scenarios) {
-    out.push(`| **${s.id}. ${s.title}** |${' |'.repeat(HEADER.length - 1)}`);
+    out.push(`| **${s.id}. ${s.title}**${backgroundNote(s.backgroundPercent)} |${' |'.repeat(HEADER.length - 1)}`);
     for (const m of s.metrics) {
       const c = cells(m);
       if (m.note) c[0] += ` — ${m.note}`;

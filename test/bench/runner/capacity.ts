@@ -1,8 +1,8 @@
 /**
  * Capacity search: every server climbs the same ladder of open-loop publish rates, interleaved
  * step by step (so background load on a shared machine hits all of them alike), until a step
- * misses the criteria (after an optional retry and one refining step). Capacity is the highest
- * rate that passed.
+ * misses the criteria (after an optional retry and one refining step). When even the first rate
+ * misses, the ladder steps down instead. Capacity is the highest rate that passed.
  */
 import type { ChildHandle } from './processes.js';
 import { formatStep, GENERATOR_BUSY_PERCENT, measureStep, settle, type StepRecord } from './measure.js';
@@ -54,7 +54,7 @@ export async function findCapacities(
   const climbs = new Map<Contender, Climb>();
   for (const c of contenders) {
     results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [] });
-    climbs.set(c, { rate: c.start, lastPass: null, phase: 'climb' });
+    climbs.set(c, newClimb(c.start));
     if (options.warmupMs > 0) {
       await measureStep(generator, c.sut, stepArgs(c, c.start / 2, options.warmupMs, options));
       await settle(c.sut);
@@ -94,29 +94,48 @@ export async function findCapacities(
 interface Climb {
   rate: number;
   lastPass: number | null;
+  lastMiss: number | null;
   /** climb: stepping up; retry: the same rate once more after a miss (a disturbed step on a
-   * shared machine); refine: one rate between the last pass and the miss. */
-  phase: 'climb' | 'retry' | 'refine' | 'done';
+   * shared machine); descend: stepping down while nothing has passed yet; refine: one rate
+   * between the last pass and the miss. */
+  phase: 'climb' | 'retry' | 'descend' | 'refine' | 'done';
 }
 
-function advance(climb: Climb, passed: boolean, options: LadderOptions): void {
+/** Below this a server is not worth measuring further. */
+const MIN_RATE = 0.5;
+
+export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptions, 'factor' | 'retry' | 'refine'>): void {
   if (passed) {
     climb.lastPass = climb.rate;
-    if (climb.phase === 'refine') climb.phase = 'done';
-    else {
+    if (climb.phase === 'refine') {
+      climb.phase = 'done';
+    } else if (climb.phase === 'descend') {
+      if (options.refine && climb.lastMiss !== null) {
+        climb.phase = 'refine';
+        climb.rate = Math.sqrt(climb.lastPass * climb.lastMiss);
+      } else climb.phase = 'done';
+    } else {
       climb.phase = 'climb';
       climb.rate *= options.factor;
     }
     return;
   }
+  climb.lastMiss = climb.rate;
   if (climb.phase === 'climb' && options.retry) {
     climb.phase = 'retry';
-  } else if ((climb.phase === 'climb' || climb.phase === 'retry') && options.refine && climb.lastPass !== null) {
+  } else if (climb.lastPass === null && climb.phase !== 'refine') {
+    climb.phase = climb.rate / options.factor >= MIN_RATE ? 'descend' : 'done';
+    climb.rate /= options.factor;
+  } else if ((climb.phase === 'climb' || climb.phase === 'retry') && options.refine) {
     climb.phase = 'refine';
-    climb.rate = Math.sqrt(climb.lastPass * climb.rate);
+    climb.rate = Math.sqrt(climb.lastPass! * climb.rate);
   } else {
     climb.phase = 'done';
   }
+}
+
+export function newClimb(start: number): Climb {
+  return { rate: start, lastPass: null, lastMiss: null, phase: 'climb' };
 }
 
 function stepArgs(c: Contender, rate: number, durationMs: number, options: LadderOptions) {

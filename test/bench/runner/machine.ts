@@ -47,3 +47,46 @@ export function machineBusyMs(): number | null {
     return null;
   }
 }
+
+function statTicks(path: string, fields: number[]): number {
+  const text = readFileSync(path, 'utf8');
+  // Fields after the command name, which may itself contain spaces and parentheses.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return fields.reduce((sum, f) => sum + Number(rest[f - 3]), 0);
+}
+
+/** CPU time of this process tree in ms: ourselves, children already reaped, and live `pids`. */
+function treeCpuMs(pids: number[]): number {
+  let ticks = statTicks('/proc/self/stat', [14, 15, 16, 17]);
+  for (const pid of pids) {
+    try {
+      ticks += statTicks(`/proc/${pid}/stat`, [14, 15]);
+    } catch {
+      // exited since: its time is in our children's total once reaped
+    }
+  }
+  return ticks * 10;
+}
+
+/**
+ * Share of the whole machine (all cores) used by other processes over a window: machine busy time
+ * minus the time of this run's own processes.
+ */
+export function backgroundMeter(pids: () => number[]): { stop(): number | null } {
+  try {
+    const busy0 = machineBusyMs();
+    const ours0 = treeCpuMs(pids());
+    const wall0 = performance.now();
+    return {
+      stop() {
+        const busy1 = machineBusyMs();
+        if (busy0 === null || busy1 === null) return null;
+        const ours = treeCpuMs(pids()) - ours0;
+        const wall = performance.now() - wall0;
+        return Math.max(0, (100 * (busy1 - busy0 - ours)) / (wall * cpus().length));
+      },
+    };
+  } catch {
+    return { stop: () => null };
+  }
+}

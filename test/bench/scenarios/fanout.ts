@@ -5,6 +5,7 @@
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import { findCapacities, type CapacityResult, type Contender } from '../runner/capacity.js';
+import type { StepRecord } from '../runner/measure.js';
 import { openClients, shared, type ScenarioContext } from './context.js';
 
 export interface FanoutDetail {
@@ -74,6 +75,17 @@ export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], 
     if (r.ceilingReached) notes.push(`${kinds[i]}: ladder ended still passing (at least)`);
     if (r.generatorBound) notes.push(`${kinds[i]}: generator core saturated (lower bound)`);
   }
+  // The first step is at the same rate for every server when they share a start: a like-for-like
+  // comparison that does not depend on where each one's knee is.
+  const firstRates = results.map((r) => r.steps[0]?.rate);
+  const sameStart = firstRates.length > 0 && firstRates.every((r) => r !== undefined && Math.abs(r - firstRates[0]!) < 1e-9);
+  const first = (f: (s: StepRecord) => number) => pick((r) => (r.steps[0] ? f(r.steps[0]) : null));
+  const sameRate = sameStart
+    ? [
+        { label: `p99 latency at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`, unit: 'ms', better: 'lower' as const, values: first((s) => s.latency.p99 / 1000) },
+        { label: `server CPU per delivery at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`, unit: 'µs', better: 'lower' as const, values: first((s) => s.serverUsPerDelivery) },
+      ]
+    : [];
   return [
     {
       label: `capacity ${tag} (publish rate)`,
@@ -96,5 +108,6 @@ export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], 
     { label: `p99.9 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p999 / 1000 : null)) },
     { label: `max latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.max / 1000 : null)) },
     { label: `server CPU per delivery at capacity ${tag}`, unit: 'µs', better: 'lower', values: pick((r) => r.atCapacity?.serverUsPerDelivery ?? null) },
+    ...sameRate,
   ];
 }

@@ -4,6 +4,7 @@
  * watches the server's memory (the hub's send queues are capped; the peers' are not).
  */
 import type { PauseArgs, SlowReport } from '../load/commands.js';
+import type { ServerMemory } from '../servers/control.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import { formatStep, measureStep, settle, type StepRecord } from '../runner/measure.js';
@@ -19,9 +20,12 @@ interface SlowRecord {
   outcomes: SlowReport['outcomes'];
   rssBefore: number;
   rssPeak: number;
-  /** Peak RSS growth during the slow run, bytes. */
-  rssGrowth: number;
+  /** Peak growth of JS heap plus Buffer memory during the slow run (send queues live there), bytes. */
+  heldGrowth: number;
 }
+
+/** Memory the process holds for its queues: JS heap plus Buffers (external). */
+const held = (m: ServerMemory) => m.heapUsed + m.external;
 
 export async function slowConsumerScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = Date.now();
@@ -39,26 +43,43 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
       const baseline = await measureStep(ctx.generator, sut, step);
       ctx.log(`${formatStep(baseline)} (all reading)`);
       await settle(sut);
-      const rssBefore = (await sut.memory(true)).rss;
+      const before = await sut.memory(true);
+      const rssBefore = before.rss;
+      let heldPeak = held(before);
       const { paused } = await ctx.generator.call<{ paused: number }>('pause', { group: 'subs', fraction } satisfies PauseArgs);
       let rssPeak = rssBefore;
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          rssPeak = Math.max(rssPeak, (await sut.memory(false)).rss);
-          await sleep(250);
+          const m = await sut.memory(false);
+          rssPeak = Math.max(rssPeak, m.rss);
+          heldPeak = Math.max(heldPeak, held(m));
+          await sleep(200);
         }
       })();
       const withSlow = await measureStep(ctx.generator, sut, step);
       sampling = false;
       await sampler;
-      rssPeak = Math.max(rssPeak, (await sut.memory(false)).rss);
+      const after = await sut.memory(false);
+      rssPeak = Math.max(rssPeak, after.rss);
+      heldPeak = Math.max(heldPeak, held(after));
       const slow = await ctx.generator.call<SlowReport>('resumeSlow', { group: 'subs', settleMs: 500 });
       ctx.log(
-        `${formatStep(withSlow)} (${paused} not reading; server RSS +${((rssPeak - rssBefore) / 2 ** 20).toFixed(1)} MiB; ` +
+        `${formatStep(withSlow)} (${paused} not reading; server heap+buffers +${((heldPeak - held(before)) / 1e6).toFixed(1)} MB, ` +
+          `RSS +${((rssPeak - rssBefore) / 1e6).toFixed(1)} MB; ` +
           `slow connections after: ${JSON.stringify(slow.outcomes)})`,
       );
-      records.push({ server: sut.label, rate, baseline, withSlow, paused, outcomes: slow.outcomes, rssBefore, rssPeak, rssGrowth: rssPeak - rssBefore });
+      records.push({
+        server: sut.label,
+        rate,
+        baseline,
+        withSlow,
+        paused,
+        outcomes: slow.outcomes,
+        rssBefore,
+        rssPeak,
+        heldGrowth: heldPeak - held(before),
+      });
     } finally {
       await ctx.generator.call('closeAll');
     }
@@ -85,10 +106,10 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
     },
     { label: 'healthy messages lost with slow consumers', unit: '', better: 'lower', values: row((r) => r.withSlow.lost) },
     {
-      label: 'server RSS growth with slow consumers',
+      label: 'server heap+buffer growth with slow consumers',
       unit: 'MB',
       better: 'lower',
-      values: row((r) => r.rssGrowth / 1e6),
+      values: row((r) => r.heldGrowth / 1e6),
       limit: { op: '<=', value: Math.round(capMB) },
       note: `bound: ${paused} slow × ${DEFAULT_LIMITS.maxQueuedBytes / 2 ** 20} MiB queue cap`,
     },

@@ -2,6 +2,7 @@
  * What every server under test answers to the runner: its CPU time and memory. The runner asks
  * before and after each measurement, so the numbers are the server process's own.
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
 
 export interface ServerCpu {
@@ -41,6 +42,11 @@ export function runServer(port: number, extra: CommandHandlers, close: () => Pro
     memory: (): ServerMemory => memory(true),
     /** Without GC, cheap enough to sample during a run. */
     sample: (): ServerMemory => memory(false),
+    /** For finding what a connection costs: compare snapshots taken at two connection counts. */
+    heapSnapshot: (args: { path: string }) => {
+      gc?.();
+      return { path: writeHeapSnapshot(args.path) };
+    },
     exit: async () => {
       // Exit on the next turn so this reply still goes out; a --cpu-prof profile is written on exit.
       setTimeout(() => close().finally(() => process.exit(0)), 10);
