@@ -10,7 +10,6 @@ import {
   type ClientMessage,
   type Json,
   type NoticeMessage,
-  type ServerMessage,
 } from '../protocol/index.js';
 import { Backoff } from './backoff.js';
 import { decideAfterClose, type Decision } from './close-policy.js';
@@ -21,6 +20,7 @@ import { Listeners } from './listeners.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RequestTracker, type Pending } from './requests.js';
 import { Room, type RoomHost } from './room.js';
+import { messageOf, parseServerMessage } from './server-frames.js';
 import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
 import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, Session, Unsubscribe } from './types.js';
 
@@ -377,21 +377,4 @@ class HubClient implements InsightClient, RoomHost {
     const why = state.status === 'closed' ? `${state.reason} (${state.code})` : 'closed';
     return new ClientError('closed', `client is closed: ${why}`, state.status === 'closed' ? { closeCode: state.code } : {});
   }
-}
-
-function parseServerMessage(data: unknown): ServerMessage | undefined {
-  if (typeof data !== 'string') return undefined;
-  try {
-    const value = JSON.parse(data) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {
-      return value as ServerMessage;
-    }
-  } catch {
-    // Reported by the caller as a bad frame.
-  }
-  return undefined;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
