@@ -15,7 +15,7 @@ const TOTAL = 10_000;
 const SUBSCRIBERS = 4;
 /** Big enough that a paused reader overflows the hub's queue within the run (TCP buffers hold MBs). */
 const PAYLOAD = 'x'.repeat(2048);
-/** Publishes in flight at once; the pause after each batch keeps replays within the hub's queue cap. */
+/** Publishes in flight at once, with a pause after each batch: paced so a paused reader overflows while others keep up. */
 const WINDOW = 20;
 const BATCH_PAUSE_MS = 10;
 const ROOM = 'dashboard:chaos';
