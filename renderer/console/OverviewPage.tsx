@@ -1,5 +1,5 @@
 /** Live charts and totals of the whole hub, and who just came and went. */
-import { formatBytes, formatCount, formatMs, formatRate, formatTime } from '../shared/format.js';
+import { formatByteRate, formatBytes, formatCount, formatMs, formatRate, formatTime } from '../shared/format.js';
 import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
 import { LiveChart, type ChartLine } from './LiveChart.js';
@@ -50,9 +50,9 @@ export function OverviewPage() {
         <Tile label="Rooms" value={formatCount(roomCount)} testId="total-rooms" />
         <Tile label="Messages in" value={formatRate(latest(series, 'messagesInPerSec'))} />
         <Tile label="Messages out" value={formatRate(latest(series, 'messagesOutPerSec'))} />
-        <Tile label="Bytes in / out" value={`${formatBytes(bytesIn)}/s · ${formatBytes(bytesOut)}/s`} />
+        <Tile label="Bytes in / out" value={`${formatByteRate(bytesIn)} · ${formatByteRate(bytesOut)}`} />
         <Tile label="Event-loop lag" value={formatMs(latest(series, 'eventLoopLagMs'))} />
-        <Tile label="Memory (RSS)" value={formatBytes(latest(series, 'rssBytes'))} />
+        <Tile label="Memory (RSS)" value={formatBytes(latest(series, 'rssBytes'))} testId="memory" />
         <Tile label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
         <Tile label="Messages in history" value={formatCount(history)} />
       </div>

@@ -1,5 +1,5 @@
 /** One room: its members and what each is doing, its rates, and its traffic while inspected. */
-import { formatBytes, formatCount, formatDateTime, formatRate } from '../shared/format.js';
+import { formatByteRate, formatCount, formatDateTime, formatRate } from '../shared/format.js';
 import { Avatar, activityOf } from '../dashboard/PresenceBar.js';
 import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
@@ -41,7 +41,7 @@ export function RoomDetail({ room }: { room: string }) {
         <div className="tile">
           <span className="tile-label">Bytes in / out</span>
           <span className="tile-value">
-            {formatBytes(row?.bytesInPerSec)}/s · {formatBytes(row?.bytesOutPerSec)}/s
+            {formatByteRate(row?.bytesInPerSec)} · {formatByteRate(row?.bytesOutPerSec)}
           </span>
         </div>
       </div>

@@ -12,6 +12,10 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
+export function formatByteRate(bytesPerSecond: number | null | undefined): string {
+  return bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond) ? '—' : `${formatBytes(bytesPerSecond)}/s`;
+}
+
 export function formatRate(perSecond: number | null | undefined, unit = '/s'): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return '—';
   return `${formatCount(perSecond)}${unit}`;

@@ -34,6 +34,8 @@ test('without a token the page asks for a join link, and a pasted link opens the
   await expect(status.getByTestId('console-connection')).toHaveText('Connected');
   await expect(status.getByTestId('engine-state')).toHaveAttribute('data-state', 'up');
   await expect(status).toContainText('Ana Analyst · admin');
+  await expect(visitor.page.getByTestId('memory')).not.toHaveText('—');
+  await screenshot(visitor.page, 'console-first-open');
 
   // A reload keeps the tab signed in (sessionStorage), and the token never shows in the URL.
   await visitor.page.reload();
@@ -112,6 +114,16 @@ test("a room's page shows its members and what each is doing", async ({ browser 
   await expect(member).toContainText('editing margin');
   // The console watches without joining: it is nobody's presence.
   await expect(dora.page.locator('[data-testid=member]')).toHaveCount(1);
+
+  // Recent traffic of this room while inspecting it.
+  await admin.page.getByTestId('inspect-toggle').click();
+  await expect(admin.page.getByTestId('inspect-toggle')).toHaveText('Stop inspecting');
+  await dora.page.getByLabel('New annotation').fill('margin looks off in March');
+  await dora.page.getByRole('button', { name: 'Post' }).click();
+  const row = admin.page.getByTestId('traffic-row').filter({ hasText: 'annotation' });
+  await expect(row).toContainText('Dora Diaz');
+  await row.click();
+  await expect(admin.page.getByTestId('payload')).toContainText('margin looks off in March');
   await screenshot(admin.page, 'console-room');
 });
 
