@@ -170,6 +170,7 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
         }
       }
       const worst = (xs: number[]): number => (xs.length ? Math.max(...xs) : 0);
+      const median = (xs: number[]): number => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : 0);
       const summary = {
         seed,
         published,
@@ -179,6 +180,7 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
         connections: subscribers.map((s) => s.sdk.sockets.length),
         closesByCode: closes,
         resumes: subscribers.reduce((n, s) => n + s.resumeMs.length, 0),
+        medianResumeMs: median(subscribers.flatMap((s) => s.resumeMs)),
         worstResumeMs: worst(subscribers.flatMap((s) => s.resumeMs)),
         worstCatchUpMs: worst(subscribers.flatMap((s) => s.catchUpMs)),
         slowestOutage: subscribers.map((s) => s.slowest).sort((a, b) => b.ms - a.ms)[0],
