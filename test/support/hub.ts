@@ -371,7 +371,7 @@ export interface CliRun {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  /** Resolves with the exit code (or the signal name) once the process has exited and its output ended. */
   exited: Promise<number | string>;
 }
 
@@ -386,7 +386,8 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close' comes after the output streams have ended, so stdout()/stderr() are complete by then.
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
