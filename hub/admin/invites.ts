@@ -31,6 +31,8 @@ type InviteClaims = TokenClaims & { invite?: unknown; maxUses?: unknown };
 
 const KIND = 'invite';
 const USES = 'uses';
+/** Client addresses that already hold a use of an invite. */
+const SEATS = 'invite-seat';
 
 export class Invites {
   constructor(
@@ -86,14 +88,17 @@ export class Invites {
   }
 
   /**
-   * Admission check (upgrades and REST calls): each admission of a limited invite token uses it
-   * once; past `maxUses` it is refused. Reconnects count as uses too.
+   * Admission check (upgrades and REST calls): a limited invite is used once per client address,
+   * so a colleague's reconnects do not use it up; a new address past `maxUses` is refused.
    */
-  readonly admit = async (identity: SessionIdentity): Promise<void> => {
+  readonly admit = async (identity: SessionIdentity, ip: string): Promise<void> => {
     const claims = identity.claims as InviteClaims;
     if (claims.invite !== true || typeof claims.maxUses !== 'number' || !claims.jti) return;
+    const seat = `${claims.jti}|${ip}`;
+    if ((await this.records.get(SEATS, seat)) !== undefined) return;
     if (!(await this.revocations.use(claims.jti, claims.maxUses, identity.expiresAt))) {
       throw new HubError('forbidden', 'invite used up');
     }
+    await this.records.put(SEATS, seat, true, Math.max(1, identity.expiresAt - Date.now()));
   };
 }

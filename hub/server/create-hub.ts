@@ -34,7 +34,8 @@ export interface HubContext {
   bans: BanList;
   revocations: Revocations;
   /** Admission checks run at upgrade and on REST calls. */
-  admit: Array<(identity: SessionIdentity) => Promise<void>>;
+  /** Admission checks (identity, client IP) run at upgrade and on REST calls. */
+  admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
   refusals: Array<(refusal: Refusal) => void>;
   mint(claims: MintClaims): Promise<string>;
   readonly url: string;

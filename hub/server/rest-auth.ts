@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { HubError, type Role } from '../protocol/index.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
-import { bearerToken } from './http-util.js';
+import { bearerToken, clientIp } from './http-util.js';
 
 export interface RestAuth {
   identify(req: IncomingMessage): Promise<SessionIdentity>;
@@ -13,7 +13,7 @@ export interface RestAuth {
 export function createRestAuth(
   verify: (token: string) => Promise<SessionIdentity>,
   bans: BanList,
-  admit: Array<(identity: SessionIdentity) => Promise<void>>,
+  admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>,
 ): RestAuth {
   const identify = async (req: IncomingMessage): Promise<SessionIdentity> => {
     const token = bearerToken(req);
@@ -21,7 +21,7 @@ export function createRestAuth(
     const identity = await verify(token);
     const ban = await bans.find(identity.user.sub);
     if (ban) throw new HubError('forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`);
-    for (const check of admit) await check(identity);
+    for (const check of admit) await check(identity, clientIp(req));
     return identity;
   };
   return {

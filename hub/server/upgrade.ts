@@ -29,7 +29,7 @@ export interface UpgradeContext {
   bans: BanList;
   maxFrameBytes: number;
   /** Extra admission checks (revoked or used-up invites); throw a HubError to refuse. */
-  admit: Array<(identity: SessionIdentity) => Promise<void>>;
+  admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
   onRefused(refusal: Refusal): void;
 }
 
@@ -100,7 +100,7 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage): Promise<
   if (ban) throw new Refused(403, 'forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, sub);
   for (const check of ctx.admit) {
     try {
-      await check(identity);
+      await check(identity, clientIp(req));
     } catch (err) {
       if (err instanceof HubError) throw new Refused(err.status, err.code, err.message, sub);
       throw err;

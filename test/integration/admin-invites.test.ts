@@ -53,19 +53,24 @@ describe('invites', () => {
     await guest.waitFor((m) => m.type === 'message' && m.event === 'note');
   });
 
-  it('stop working once their uses are spent: the next upgrade is refused with 403 and audited', async () => {
+  it('stop working once their uses are spent: a new address is refused with 403 and audited; reconnects keep their use', async () => {
     const inv = await invite({ rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 });
-    const first = await connect(hub, inv.token);
-    const second = await connect(hub, inv.token);
-    const refused = await expectRefused(hub, inv.token);
+    const first = await connect(hub, inv.token, { localAddress: '127.0.0.1' });
+    const firstAgain = await connect(hub, inv.token, { localAddress: '127.0.0.1' });
+    const second = await connect(hub, inv.token, { localAddress: '127.0.0.2' });
+    const refused = await expectRefused(hub, inv.token, { localAddress: '127.0.0.3' });
     expect(refused).toMatchObject({ status: 403, body: { error: 'forbidden', message: 'invite used up' } });
     expect(first.closed).toBeUndefined();
+    expect(firstAgain.closed).toBeUndefined();
     expect(second.closed).toBeUndefined();
+    // The first address still holds its use after the invite is spent.
+    const firstLater = await connect(hub, inv.token, { localAddress: '127.0.0.1' });
+    expect(firstLater.closed).toBeUndefined();
 
     const listed = await api('GET', '/api/invites', adminTok);
     expect(listed.body.items).toEqual([expect.objectContaining({ jti: inv.jti, maxUses: 2, uses: 3, rooms: ['standup'], by: 'root' })]);
     const audit = await api('GET', '/api/audit?kind=refused', adminTok);
-    expect(audit.body.entries[0]).toMatchObject({ kind: 'refused', action: 'upgrade', sub: inv.sub, ip: '127.0.0.1', details: { status: 403, reason: 'invite used up' } });
+    expect(audit.body.entries[0]).toMatchObject({ kind: 'refused', action: 'upgrade', sub: inv.sub, ip: '127.0.0.3', details: { status: 403, reason: 'invite used up' } });
   });
 
   it('stop working when revoked: live guests are closed with 4001, new upgrades get 401', async () => {

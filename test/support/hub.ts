@@ -113,6 +113,8 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   origin?: string;
   path?: string;
+  /** Source address (127.0.0.2 …) to appear as another machine. */
+  localAddress?: string;
 }
 
 /** Open a connection and wait for `welcome`. */
@@ -128,7 +130,7 @@ export function openSocket(hub: Hub, tok: string | undefined, opts: ConnectOptio
   const protocols = opts.protocols ?? (via === 'subprotocol' && tok ? ['insight.v1', `bearer.${tok}`] : ['insight.v1']);
   const headers: Record<string, string> = { ...opts.headers };
   if (via === 'header' && tok) headers.authorization = `Bearer ${tok}`;
-  return new WebSocket(hub.wsUrl.replace('/ws', opts.path ?? '/ws'), protocols, { headers, origin: opts.origin });
+  return new WebSocket(hub.wsUrl.replace('/ws', opts.path ?? '/ws'), protocols, { headers, origin: opts.origin, localAddress: opts.localAddress });
 }
 
 export interface Refused {
