@@ -2,9 +2,8 @@
  * Every connected client, one server-side page at a time: search and room filter run on the hub,
  * and the page refreshes itself as clients come and go.
  */
-import { useState } from 'react';
-import { formatBytes, formatCount, formatDuration, formatMs } from '../shared/format.js';
-import { useNow } from '../shared/use-now.js';
+import { memo, useState } from 'react';
+import { formatBytes, formatCount, formatMs, formatTime } from '../shared/format.js';
 import { useConnection } from '../connection/connection-store.js';
 import type { ClientRow } from './admin-feed.js';
 import { useAdmin } from './admin-store.js';
@@ -22,7 +21,6 @@ export function ClientsPage() {
   const [text, setText] = useState(view.filters.text ?? '');
   const [room, setRoom] = useState(view.filters.room ?? '');
   const [acting, setActing] = useState<{ kind: 'kick' | 'ban'; client: ClientRow } | null>(null);
-  const now = useNow(5000);
 
   useDebounced(text, (t) => clientList.setFilter({ text: t }));
   useDebounced(room, (r) => clientList.setFilter({ room: r }));
@@ -64,43 +62,13 @@ export function ClientsPage() {
               <th className="num">RTT</th>
               <th className="num">Queue</th>
               <th className="num">Msgs in / out</th>
-              <th className="num">Connected</th>
+              <th className="num">Connected at</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {view.rows.map((c) => (
-              <tr key={c.clientId} data-testid="client-row" data-sub={c.sub} data-client={c.clientId}>
-                <td>
-                  <strong>{c.name || c.sub}</strong>
-                  <span className="muted block">{c.sub}</span>
-                </td>
-                <td>{c.role}</td>
-                <td className="mono">{c.ip}</td>
-                <td className="rooms-cell" title={c.rooms.join(', ')}>
-                  {c.rooms.filter((r) => !r.startsWith('$')).join(', ') || <span className="muted">—</span>}
-                </td>
-                <td className="num">{formatMs(c.rttMs)}</td>
-                <td className="num">{formatBytes(c.queueBytes)}</td>
-                <td className="num">
-                  {formatCount(c.messagesIn)} / {formatCount(c.messagesOut)}
-                </td>
-                <td className="num">{c.connectedAt ? formatDuration(now - c.connectedAt) : '—'}</td>
-                <td className="actions">
-                  {c.clientId === selfId ? (
-                    <span className="muted">this console</span>
-                  ) : (
-                    <>
-                      <button type="button" className="small" onClick={() => setActing({ kind: 'kick', client: c })}>
-                        Kick
-                      </button>
-                      <button type="button" className="small danger-outline" onClick={() => setActing({ kind: 'ban', client: c })}>
-                        Ban
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
+              <ClientLine key={c.clientId} client={c} self={c.clientId === selfId} onAct={setActing} />
             ))}
           </tbody>
         </table>
@@ -111,3 +79,56 @@ export function ClientsPage() {
     </div>
   );
 }
+
+/** Same figures, same row: a page refresh redraws only the clients whose numbers moved. */
+function sameClient(a: ClientRow, b: ClientRow): boolean {
+  return (
+    a.clientId === b.clientId &&
+    a.name === b.name &&
+    a.role === b.role &&
+    a.rttMs === b.rttMs &&
+    a.queueBytes === b.queueBytes &&
+    a.messagesIn === b.messagesIn &&
+    a.messagesOut === b.messagesOut &&
+    a.rooms.join() === b.rooms.join()
+  );
+}
+
+const ClientLine = memo(
+  function ClientLine({ client: c, self, onAct }: { client: ClientRow; self: boolean; onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void }) {
+    return (
+      <tr data-testid="client-row" data-sub={c.sub} data-client={c.clientId}>
+        <td>
+          <strong>{c.name || c.sub}</strong>
+          <span className="muted block">{c.sub}</span>
+        </td>
+        <td>{c.role}</td>
+        <td className="mono">{c.ip}</td>
+        <td className="rooms-cell" title={c.rooms.join(', ')}>
+          {c.rooms.filter((r) => !r.startsWith('$')).join(', ') || <span className="muted">—</span>}
+        </td>
+        <td className="num">{formatMs(c.rttMs)}</td>
+        <td className="num">{formatBytes(c.queueBytes)}</td>
+        <td className="num">
+          {formatCount(c.messagesIn)} / {formatCount(c.messagesOut)}
+        </td>
+        <td className="num">{formatTime(c.connectedAt)}</td>
+        <td className="actions">
+          {self ? (
+            <span className="muted">this console</span>
+          ) : (
+            <>
+              <button type="button" className="small" onClick={() => onAct({ kind: 'kick', client: c })}>
+                Kick
+              </button>
+              <button type="button" className="small danger-outline" onClick={() => onAct({ kind: 'ban', client: c })}>
+                Ban
+              </button>
+            </>
+          )}
+        </td>
+      </tr>
+    );
+  },
+  (a, b) => a.self === b.self && a.onAct === b.onAct && sameClient(a.client, b.client),
+);

@@ -23,11 +23,11 @@ test('the console stays responsive with 2,000 clients connected', async ({ brows
   test.setTimeout(240_000);
   admin = await openAs(browser, await adminToken());
   await expect(admin.page.getByTestId('console-connection')).toHaveAttribute('data-status', 'open');
-  // Long tasks on the console's main thread while the crowd arrives, reported, not asserted.
+  // Long tasks on the console's main thread from here on (the crowd arriving), reported, not asserted.
   await admin.page.evaluate(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
   });
 
   crowd = await connectCrowd(CROWD, { users: 50, rooms: 40, prefix: PREFIX });
