@@ -1,9 +1,16 @@
 /**
  * Per-recipient send queue on the hot path. Frames are queued and each recipient's queue is written
  * once per event-loop turn (cork/uncork → one writev), not one syscall per message. A recipient
- * whose pending bytes pass the cap is reported as a slow consumer; nobody else waits for it.
+ * whose socket still holds more than the cap after a write — bytes the peer has not taken — is
+ * reported as a slow consumer; nobody else waits for it.
  */
 import type { Duplex } from 'node:stream';
+
+/**
+ * Frames queued within one turn are shared buffers (the same frame for every recipient), so a
+ * burst costs little memory; this bound only stops a runaway turn.
+ */
+const TURN_BURST_FACTOR = 8;
 
 export class Outbox {
   private frames: Buffer[] = [];
@@ -26,11 +33,9 @@ export class Outbox {
 
   push(frame: Buffer): void {
     if (this.overflowed) return;
-    if (this.bytes + this.socket.writableLength + frame.length > this.capBytes) {
-      this.overflowed = true;
-      this.frames = [];
-      this.bytes = 0;
-      this.onOverflow();
+    // A socket already over the cap is not read; a turn's queue past the burst bound is runaway.
+    if (this.socket.writableLength > this.capBytes || this.bytes + frame.length > this.capBytes * TURN_BURST_FACTOR) {
+      this.overflow();
       return;
     }
     if (this.frames.length === 0) this.scheduler.schedule(this);
@@ -49,11 +54,21 @@ export class Outbox {
     if (socket.destroyed || !socket.writable) return;
     if (frames.length === 1) {
       socket.write(frames[0]!);
-      return;
+    } else {
+      socket.cork();
+      for (const frame of frames) socket.write(frame);
+      socket.uncork();
     }
-    socket.cork();
-    for (const frame of frames) socket.write(frame);
-    socket.uncork();
+    // What the kernel did not take is what the peer has not read: past the cap, it is slow.
+    if (socket.writableLength > this.capBytes) this.overflow();
+  }
+
+  private overflow(): void {
+    if (this.overflowed) return;
+    this.overflowed = true;
+    this.frames = [];
+    this.bytes = 0;
+    this.onOverflow();
   }
 
   /**

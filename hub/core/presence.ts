@@ -1,6 +1,6 @@
 /**
  * Presence diffs coalesced per room over a short window, so a burst of typing updates becomes one
- * frame per room: the last state per member wins, and a join followed by a leave cancels out.
+ * frame per room: the last state per member wins, and a leave always goes out.
  */
 import type { PresenceMember, PresenceMessage } from '../protocol/index.js';
 import type { PresenceDiff } from './engine.js';
@@ -54,9 +54,9 @@ function merge(changes: Map<string, { change: Change; member: PresenceMember }>,
     return;
   }
   if (change === 'left') {
-    // Joined and left within one window: nobody needs to hear about it.
-    if (prior.change === 'joined') changes.delete(member.clientId);
-    else changes.set(member.clientId, { change: 'left', member });
+    // Even a member who joined within this window is reported as left: someone who subscribed
+    // meanwhile already has it from the ack's `members`.
+    changes.set(member.clientId, { change: 'left', member });
     return;
   }
   if (change === 'joined' && prior.change === 'left') {

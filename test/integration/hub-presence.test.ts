@@ -92,6 +92,18 @@ describe('presence diffs', () => {
     watcher.close();
   });
 
+  it('reports a member who joins and leaves within one window as left to someone who saw it in the ack', async () => {
+    const early = await client('early');
+    await early.request({ type: 'subscribe', room: 'pr:ghost' });
+    const late = await client('late');
+    const ack = (await late.request({ type: 'subscribe', room: 'pr:ghost' })) as unknown as { members: PresenceMember[] };
+    // `late` knows `early` from its ack; `early` leaves inside the coalescing window of late's join.
+    expect(ack.members.map((m) => m.clientId)).toContain(early.welcome.clientId);
+    early.ws.terminate();
+    await until(() => presenceFrames(late, 'pr:ghost').some((f) => f.left.some((m) => m.clientId === early.welcome.clientId)), 5000, 'left');
+    late.close();
+  });
+
   it('tells two connections of the same user apart', async () => {
     const watcher = await client('w2');
     await watcher.request({ type: 'subscribe', room: 'pr:twice' });

@@ -113,3 +113,23 @@ describe('slow consumer', () => {
     for (const c of [publisher, ...readers]) c.close();
   });
 });
+
+describe('a burst within one turn', () => {
+  it('does not close a subscriber that keeps reading, even when the burst is larger than the cap', async () => {
+    const burstHub = await startHubWithCore({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 1_000_000, burst: 1_000_000 } });
+    try {
+      const tok = (sub: string): Promise<string> => token(burstHub.hub, { sub, rooms: ['burst:*'] });
+      const publisher = await connect(burstHub.hub, await tok('publisher'));
+      const reader = await connect(burstHub.hub, await tok('reader'));
+      await reader.request({ type: 'subscribe', room: 'burst:1' });
+      // 200 × 1 KiB published back to back: ~200 KiB queued for the reader within a few turns.
+      const data = 'y'.repeat(1024);
+      for (let i = 0; i < 200; i++) publisher.send({ type: 'publish', room: 'burst:1', event: 'e', data });
+      await until(() => reader.messages('burst:1').length === 200 || reader.closed !== undefined, 10_000, 'the burst');
+      expect(reader.closed).toBeUndefined();
+      expect(reader.messages('burst:1').map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    } finally {
+      await burstHub.hub.close();
+    }
+  });
+});
