@@ -82,7 +82,8 @@ export async function runStep(
   const load = meter.stop();
   const closes: Record<string, number> = {};
   for (const c of watched) if (c.closed) closes[c.closed.code] = (closes[c.closed.code] ?? 0) + 1;
-  const elapsedUs = Math.max(1, counter.lastUs - t0);
+  // Over at least the publishing window: a short burst delivered fast is not a sustained rate.
+  const elapsedUs = Math.max(counter.lastUs - t0, args.durationMs * 1000, 1);
   return {
     rate: args.rate,
     published: sent,

@@ -5,7 +5,7 @@
  * misses, the ladder steps down instead. Capacity is the highest rate that passed.
  */
 import type { ChildHandle } from './processes.js';
-import { formatStep, GENERATOR_BUSY_PERCENT, measureStep, settle, type StepRecord } from './measure.js';
+import { awaitQuiet, formatStep, GENERATOR_BUSY_PERCENT, measureStep, settle, type StepRecord } from './measure.js';
 import type { ServerUnderTest } from './servers.js';
 
 export interface Contender {
@@ -29,7 +29,14 @@ export interface LadderOptions {
   drainMs: number;
   warmupMs: number;
   payloadBytes: number;
+  /** Before each step, wait up to this long for the machine's other load to drop below `quietBelow` %. */
+  quietWaitMs: number;
+  quietBelow: number;
 }
+
+/** A step publishes at least this many messages, however low the rate (ladders can descend). */
+const MIN_MESSAGES_PER_STEP = 10;
+const MAX_STEP_MS = 20_000;
 
 export interface CapacityResult {
   server: string;
@@ -66,7 +73,9 @@ export async function findCapacities(
     for (const c of order) {
       const result = results.get(c)!;
       const climb = climbs.get(c)!;
-      const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, options.stepMs, options));
+      if (options.quietWaitMs > 0) await awaitQuiet(pidsOf(generator, contenders), options.quietWaitMs, options.quietBelow);
+      const durationMs = Math.min(MAX_STEP_MS, Math.max(options.stepMs, (1000 * MIN_MESSAGES_PER_STEP) / climb.rate));
+      const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, durationMs, options));
       log(formatStep(record) + (climb.phase === 'climb' ? '' : ` (${climb.phase})`));
       result.steps.push(record);
       if (record.passed && (result.capacity === null || record.rate > result.capacity)) {
@@ -136,6 +145,10 @@ export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptio
 
 export function newClimb(start: number): Climb {
   return { rate: start, lastPass: null, lastMiss: null, phase: 'climb' };
+}
+
+function pidsOf(generator: ChildHandle, contenders: Contender[]): number[] {
+  return [generator.child.pid ?? 0, ...contenders.map((c) => c.sut.handle.child.pid ?? 0)];
 }
 
 function stepArgs(c: Contender, rate: number, durationMs: number, options: LadderOptions) {

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import type { StepArgs, StepReply } from '../load/commands.js';
 import type { LatencySummary } from '../histogram.js';
 import type { ChildHandle } from './processes.js';
-import { machineBusyMs } from './machine.js';
+import { backgroundMeter, machineBusyMs } from './machine.js';
 import type { ServerUnderTest } from './servers.js';
 
 /** Capacity criteria: p99 at most this, nothing lost, nobody disconnected. */
@@ -102,4 +102,18 @@ export function formatStep(r: StepRecord): string {
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
     (r.passed ? 'ok' : 'FAIL')
   );
+}
+
+/**
+ * On a shared machine, wait (bounded) until other processes leave the cores mostly idle, so a step
+ * measures the server rather than the neighbours. Returns the background share last seen.
+ */
+export async function awaitQuiet(pids: number[], maxWaitMs: number, belowPercent: number): Promise<number | null> {
+  const until = Date.now() + maxWaitMs;
+  for (;;) {
+    const meter = backgroundMeter(() => pids);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const background = meter.stop();
+    if (background === null || background < belowPercent || Date.now() >= until) return background;
+  }
 }

@@ -15,6 +15,10 @@ export interface Profile {
   drainMs: number;
   warmupMs: number;
   payloadBytes: number;
+  /** Wait up to this long before a measured step for other processes to quieten (0: never wait). */
+  quietWaitMs: number;
+  /** "Quiet": other processes use less than this share of the machine (%). */
+  quietBelow: number;
   /** Scenario 3. */
   rooms: { count: number; subscribers: number; maxSteps: number };
   /** Scenario 4. */
@@ -27,7 +31,7 @@ export interface Profile {
 
 export const QUICK: Profile = {
   name: 'quick',
-  memoryLevels: [1000, 3000],
+  memoryLevels: [1000, 2000],
   fanoutSubscribers: [1000],
   ladderStart: 8,
   ladderFactor: 2,
@@ -38,10 +42,12 @@ export const QUICK: Profile = {
   drainMs: 1000,
   warmupMs: 300,
   payloadBytes: 128,
+  quietWaitMs: 0,
+  quietBelow: 25,
   rooms: { count: 100, subscribers: 10, maxSteps: 4 },
   handshakes: { durationMs: 2000, maxCount: 20_000, concurrency: 64 },
   slow: { subscribers: 200, fraction: 0.05, durationMs: 5000, payloadBytes: 32_768 },
-  storm: { clients: 1000, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
+  storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
 
 export const FULL: Profile = {
@@ -57,6 +63,8 @@ export const FULL: Profile = {
   drainMs: 2000,
   warmupMs: 2000,
   payloadBytes: 128,
+  quietWaitMs: 30_000,
+  quietBelow: 25,
   rooms: { count: 100, subscribers: 50, maxSteps: 8 },
   handshakes: { durationMs: 6000, maxCount: 60_000, concurrency: 64 },
   slow: { subscribers: 1000, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },

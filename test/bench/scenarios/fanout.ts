@@ -60,6 +60,8 @@ export function ladderOptions(ctx: ScenarioContext) {
     drainMs: p.drainMs,
     warmupMs: p.warmupMs,
     payloadBytes: p.payloadBytes,
+    quietWaitMs: p.quietWaitMs,
+    quietBelow: p.quietBelow,
   };
 }
 

@@ -7,7 +7,7 @@ import type { PauseArgs, SlowReport } from '../load/commands.js';
 import type { ServerMemory } from '../servers/control.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
-import { formatStep, measureStep, settle, type StepRecord } from '../runner/measure.js';
+import { awaitQuiet, formatStep, measureStep, settle, type StepRecord } from '../runner/measure.js';
 import { DEFAULT_LIMITS } from '../../../hub/server/options.js';
 import { commonRate, openClients, shared, sleep, type ScenarioContext } from './context.js';
 
@@ -40,12 +40,16 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
       await openClients(ctx, sut, { group: 'subs', count: subscribers, rooms: [room] });
       await openClients(ctx, sut, { group: 'pub', count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
       const step = { publishers: 'pub', subscribers: ['subs'], rooms: [room], rate, durationMs, drainMs: ctx.profile.drainMs, payloadBytes };
+      const pids = [ctx.generator.child.pid ?? 0, sut.handle.child.pid ?? 0];
+      const quiet = () => awaitQuiet(pids, ctx.profile.quietWaitMs, ctx.profile.quietBelow);
+      if (ctx.profile.quietWaitMs > 0) await quiet();
       const baseline = await measureStep(ctx.generator, sut, step);
       ctx.log(`${formatStep(baseline)} (all reading)`);
       await settle(sut);
       const before = await sut.memory(true);
       const rssBefore = before.rss;
       let heldPeak = held(before);
+      if (ctx.profile.quietWaitMs > 0) await quiet();
       const { paused } = await ctx.generator.call<{ paused: number }>('pause', { group: 'subs', fraction } satisfies PauseArgs);
       let rssPeak = rssBefore;
       let sampling = true;
