@@ -29,6 +29,8 @@ export interface StepRecord {
   serverCpuPercent: number;
   /** Kernel share of the server's CPU time. */
   serverSystemShare: number;
+  /** Share of the step the server was ready to run but waited for its core (other processes). */
+  serverWaitPercent: number | null;
   serverUsPerDelivery: number;
   generatorCpuPercent: number;
   /** Share of both cores used by other processes during the step. */
@@ -72,6 +74,8 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     closes: reply.closes,
     serverCpuPercent: (100 * serverMs) / wallMs,
     serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
+    serverWaitPercent:
+      server0.waitUs === null || server1.waitUs === null ? null : (100 * (server1.waitUs - server0.waitUs)) / 1000 / wallMs,
     serverUsPerDelivery: reply.received > 0 ? (1000 * serverMs) / reply.received : 0,
     generatorCpuPercent: reply.load.percent,
     backgroundPercent:
@@ -99,6 +103,7 @@ export function formatStep(r: StepRecord): string {
     `${r.server.padEnd(18)} ${r.rate.toFixed(0).padStart(6)} msg/s → ${r.deliveredPerSec.toFixed(0).padStart(7)} deliveries/s ` +
     `p50 ${ms(r.latency.p50)} p99 ${ms(r.latency.p99)} max ${ms(r.latency.max)} ms, lost ${r.lost}, ` +
     `server ${r.serverCpuPercent.toFixed(0)}% (${(100 * r.serverSystemShare).toFixed(0)}% kernel) ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
+    `waited for its core ${r.serverWaitPercent?.toFixed(0) ?? '?'}%, ` +
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
     (r.passed ? 'ok' : 'FAIL')
   );

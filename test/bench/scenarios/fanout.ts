@@ -10,6 +10,8 @@ import { openClients, shared, type ScenarioContext } from './context.js';
 
 export interface FanoutDetail {
   subscribers: number;
+  /** Time for all subscribers to connect and have their subscribe acked, per server. */
+  joinMs: Record<string, number>;
   results: CapacityResult[];
 }
 
@@ -18,12 +20,15 @@ export async function fanoutScenario(ctx: ScenarioContext): Promise<ScenarioResu
   const details: FanoutDetail[] = [];
   const metrics: Metric[] = [];
   for (const subscribers of ctx.profile.fanoutSubscribers) {
+    const joinMs: Record<string, number> = {};
     try {
       const contenders: Contender[] = [];
       for (const kind of ctx.kinds) {
         const sut = await shared(ctx, kind);
         const room = 'dashboard:fanout';
-        await openClients(ctx, sut, { group: `${kind}:subs`, count: subscribers, rooms: [room] });
+        const joined = await openClients(ctx, sut, { group: `${kind}:subs`, count: subscribers, rooms: [room] });
+        joinMs[kind] = joined.elapsedMs;
+        ctx.log(`${sut.label.padEnd(18)} ${subscribers} subscribers connected and joined in ${(joined.elapsedMs / 1000).toFixed(1)} s`);
         await openClients(ctx, sut, { group: `${kind}:pub`, count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
         contenders.push({
           sut,
@@ -35,13 +40,25 @@ export async function fanoutScenario(ctx: ScenarioContext): Promise<ScenarioResu
       }
       ctx.log(`fan-out, one room, ${subscribers} subscribers:`);
       const results = await findCapacities(ctx.generator, contenders, ladderOptions(ctx), ctx.log);
-      details.push({ subscribers, results });
+      details.push({ subscribers, joinMs, results });
       metrics.push(...capacityMetrics(ctx.kinds, results, `@${subscribers / 1000}k`, subscribers === 1000));
+      metrics.push({
+        label: `${subscribers / 1000}k subscribers connect and join one room`,
+        unit: 's',
+        better: 'lower',
+        values: Object.fromEntries(ctx.kinds.map((k) => [k, joinMs[k] !== undefined ? joinMs[k] / 1000 : null])),
+      });
       if (subscribers === 1000) {
         ctx.kinds.forEach((kind, i) => {
           if (results[i].capacity !== null) ctx.capacity1k[kind] = results[i].capacity!;
         });
       }
+    } catch (err) {
+      // One room size failing (e.g. a server that cannot take this many joins in time) should not
+      // hide the others' results.
+      const message = (err as Error).message.split('\n')[0].slice(0, 200);
+      ctx.log(`fan-out with ${subscribers} subscribers failed: ${message}`);
+      metrics.push({ label: `fan-out @${subscribers / 1000}k`, unit: '', better: 'higher', values: {}, note: `failed: ${message}` });
     } finally {
       await ctx.generator.call('closeAll');
     }

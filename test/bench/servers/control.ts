@@ -2,6 +2,7 @@
  * What every server under test answers to the runner: its CPU time and memory. The runner asks
  * before and after each measurement, so the numbers are the server process's own.
  */
+import { readFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
 
@@ -10,6 +11,19 @@ export interface ServerCpu {
   cpuUs: number;
   /** The kernel's part of it: on loopback most socket work is system time. */
   systemUs: number;
+  /**
+   * Time the main thread was ready to run but waited for a core (Linux schedstat), µs; null
+   * elsewhere. High values mean other processes took the core: latency figures are not the server's.
+   */
+  waitUs: number | null;
+}
+
+function runQueueWaitUs(): number | null {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1000;
+  } catch {
+    return null;
+  }
 }
 
 export interface ServerMemory {
@@ -36,7 +50,7 @@ export function runServer(port: number, extra: CommandHandlers, close: () => Pro
   serveCommands({
     cpu: (): ServerCpu => {
       const u = process.cpuUsage();
-      return { cpuUs: u.user + u.system, systemUs: u.system };
+      return { cpuUs: u.user + u.system, systemUs: u.system, waitUs: runQueueWaitUs() };
     },
     /** After a full GC (the process runs with --expose-gc). */
     memory: (): ServerMemory => memory(true),
