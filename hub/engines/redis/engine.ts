@@ -3,7 +3,6 @@
  * Redis. Publishing is one Lua step (seq, stream, notify); each hub listens only to the rooms it has
  * members in and delivers every seq once, in order, even across a lost subscriber connection.
  */
-import { randomBytes } from 'node:crypto';
 import type { PresenceMember, StreamPosition } from '../../protocol/index.js';
 import type {
   ControlCommand,
@@ -11,7 +10,6 @@ import type {
   EngineEvents,
   EngineMessage,
   EngineState,
-  HistoryPolicy,
   HistoryResult,
   PublishInput,
 } from '../../core/engine.js';
@@ -24,12 +22,13 @@ import {
   type RedisConnection,
 } from './connection.js';
 import { RoomFeed } from './feed.js';
-import { decodeEntries, decodeMessage, encodeBody, isPosition, resumeResult, type FeedMessage, type RawEntry } from './history.js';
+import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './history.js';
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
-import { parsePresenceFrame, RedisPresence } from './presence.js';
+import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
 import { RedisRecordStore } from './records.js';
-import { PUBLISH, READ, ScriptRunner, type SendCommand } from './scripts.js';
+import { ScriptRunner, type SendCommand } from './scripts.js';
+import { RoomStreams } from './room-streams.js';
 
 const RECOVER_RETRY_MS = 500;
 
@@ -45,8 +44,10 @@ export class RedisEngine implements Engine {
   private readonly options: ResolvedRedisOptions;
   private readonly keys: RedisKeys;
   private readonly scripts: ScriptRunner;
+  private readonly streams: RoomStreams;
   private readonly presence: RedisPresence;
   private readonly feeds = new Map<string, RoomFeed>();
+  private readonly roster = new RosterView();
   /** Channels whose unsubscribe failed while Redis was away; dropped once it is back. */
   private readonly strayChannels = new Set<string>();
   private commands: RedisConnection | undefined;
@@ -73,6 +74,7 @@ export class RedisEngine implements Engine {
     this.nodeId = this.options.nodeId;
     this.keys = new RedisKeys(this.options.keyPrefix, this.nodeId);
     this.scripts = new ScriptRunner(this.send);
+    this.streams = new RoomStreams(this.scripts, this.keys, this.options.historyPolicy, this.options.roomRetentionMs);
     this.presence = new RedisPresence(this.send, this.scripts, this.keys);
     this.records = new RedisRecordStore(this.send, this.scripts, this.keys);
   }
@@ -143,22 +145,9 @@ export class RedisEngine implements Engine {
   async publish(input: PublishInput): Promise<EngineMessage> {
     if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused');
     if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused');
-    const policy = this.policy(input.room);
     this.inflight++;
     try {
-      const reply = (await withTimeout(
-        this.scripts.run(
-          PUBLISH,
-          [this.keys.roomMeta(input.room), this.keys.roomLog(input.room)],
-          [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy)],
-        ),
-        this.options.commandTimeoutMs,
-        'publish',
-      )) as [string, number];
-      const [epoch, seq] = reply;
-      const stored: EngineMessage = { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
-      if (input.echo) stored.echo = true;
-      return stored;
+      return await withTimeout(this.streams.append(input), this.options.commandTimeoutMs, 'publish');
     } catch (err) {
       throw unavailable(err, 'publish');
     } finally {
@@ -169,9 +158,8 @@ export class RedisEngine implements Engine {
   async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
     const feed = this.feeds.get(room);
     if (feed) await feed.ready.catch(() => undefined);
-    const policy = this.policy(room);
-    const from = isPosition(since) ? `${since.seq + 1}-0` : '';
-    const read = await this.read(room, from, '+', policy);
+    const policy = this.streams.policy(room);
+    const read = isPosition(since) ? await this.streams.readSince(room, since) : await this.streams.read(room, '');
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -189,7 +177,7 @@ export class RedisEngine implements Engine {
   async subscribe(room: string): Promise<void> {
     const existing = this.feeds.get(room);
     if (existing) return existing.ready;
-    const feed = new RoomFeed(room, (msg) => this.deliver(msg), (r, after) => this.readAfter(r, after), this.options.logger);
+    const feed = new RoomFeed(room, (msg) => this.deliver(msg), (r, after) => this.streams.readAfter(r, after), this.options.logger);
     this.feeds.set(room, feed);
     const channel = this.keys.roomFeed(room);
     this.strayChannels.delete(channel);
@@ -198,8 +186,9 @@ export class RedisEngine implements Engine {
       if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused');
       await subscriber.subscribe(channel, this.onFeedFrame);
       // Messages up to this position are history; the feed delivers everything after it.
-      const { position } = await this.readAfter(room, undefined);
+      const { position } = await this.streams.read(room, '');
       feed.begin(position);
+      this.roster.track(room, await this.presence.list(room));
     })();
     try {
       await feed.ready;
@@ -207,7 +196,7 @@ export class RedisEngine implements Engine {
       if (this.feeds.get(room) === feed) {
         this.feeds.delete(room);
         feed.close();
-        this.strayChannels.add(channel);
+        await this.dropChannel(channel);
       }
       throw unavailable(err, 'subscribe');
     }
@@ -217,10 +206,14 @@ export class RedisEngine implements Engine {
     const feed = this.feeds.get(room);
     if (!feed) return;
     this.feeds.delete(room);
+    this.roster.forget(room);
     feed.close();
     await feed.ready.catch(() => undefined);
     if (this.feeds.has(room)) return; // subscribed again meanwhile
-    const channel = this.keys.roomFeed(room);
+    await this.dropChannel(this.keys.roomFeed(room));
+  }
+
+  private async dropChannel(channel: string): Promise<void> {
     try {
       await this.subscriber?.unsubscribe(channel, this.onFeedFrame);
     } catch {
@@ -255,38 +248,6 @@ export class RedisEngine implements Engine {
 
   // ---- internals ----
 
-  private policy(room: string): HistoryPolicy {
-    return this.options.historyPolicy(room);
-  }
-
-  /** The stream ages out with its newest message; entries are also filtered by age on read. */
-  private logTtl(policy: HistoryPolicy): number {
-    return Number.isFinite(policy.maxAgeMs) && policy.maxAgeMs > 0 ? Math.ceil(policy.maxAgeMs) : this.options.roomRetentionMs;
-  }
-
-  private metaTtl(policy: HistoryPolicy): number {
-    return Math.max(this.options.roomRetentionMs, this.logTtl(policy));
-  }
-
-  private async read(room: string, from: string, to: string, policy: HistoryPolicy): Promise<{ position: StreamPosition; messages: FeedMessage[] }> {
-    const reply = (await this.scripts.run(
-      READ,
-      [this.keys.roomMeta(room), this.keys.roomLog(room)],
-      [newEpoch(), this.metaTtl(policy), from, to, Math.max(1, policy.maxMessages)],
-    )) as [string, number, RawEntry[]];
-    const [epoch, seq, entries] = reply;
-    return { position: { epoch, seq: Number(seq) }, messages: decodeEntries(room, epoch, [...entries].reverse()) };
-  }
-
-  /** For feeds: the position, and the stored messages after `after` (all of them if the epoch changed). */
-  private async readAfter(room: string, after: StreamPosition | undefined): Promise<{ position: StreamPosition; messages: FeedMessage[] }> {
-    const policy = this.policy(room);
-    if (!after) return this.read(room, '', '+', policy);
-    const result = await this.read(room, `${after.seq + 1}-0`, '+', policy);
-    if (result.position.epoch === after.epoch) return result;
-    return this.read(room, '-', '+', policy);
-  }
-
   private readonly onFeedFrame = (frame: string, channel: string): void => {
     const room = this.keys.roomOfFeed(channel);
     const feed = this.feeds.get(room);
@@ -298,7 +259,9 @@ export class RedisEngine implements Engine {
         feed.onLive(decodeMessage(room, frame.slice(a + 1, b), Number(frame.slice(1, a)), frame.slice(b + 1)));
       } else if (frame[0] === 'p') {
         const diff = parsePresenceFrame(frame);
-        if (diff) this.emitSafely(() => this.events?.presence(room, diff));
+        if (!diff) return;
+        this.roster.apply(room, diff);
+        this.emitSafely(() => this.events?.presence(room, diff));
       }
     } catch (err) {
       this.options.logger?.error({ room, err: (err as Error).message }, 'unreadable frame on a room feed');
@@ -331,6 +294,11 @@ export class RedisEngine implements Engine {
   private lost(role: string, detail: string): void {
     if (!this.started || this.closing) return;
     this.setState(false, `redis ${role} connection: ${detail}`);
+    // Usually a reconnection follows and its 'ready' recovers; an error that left the connection
+    // standing (a bad reply, a failed ping) has no 'ready' to wait for, so check again shortly.
+    clearTimeout(this.recoverTimer);
+    this.recoverTimer = setTimeout(() => void this.recover(), RECOVER_RETRY_MS);
+    this.recoverTimer.unref();
   }
 
   /** After a connection came back: restore presence, drop stray channels, catch every feed up. */
@@ -347,6 +315,7 @@ export class RedisEngine implements Engine {
       }
       const results = await Promise.all([...this.feeds.values()].map((feed) => feed.resync()));
       if (results.includes(false)) throw new Error('a feed could not catch up');
+      await this.reconcilePresence();
       if (!this.commands?.isReady || !this.subscriber?.isReady) throw new Error('connection lost again');
       this.setState(true, 'redis reachable; feeds caught up');
     } catch (err) {
@@ -356,6 +325,16 @@ export class RedisEngine implements Engine {
       this.recoverTimer.unref();
     } finally {
       this.recovering = false;
+    }
+  }
+
+  /** Report the presence changes whose diffs were sent while this hub was not listening. */
+  private async reconcilePresence(): Promise<void> {
+    for (const room of [...this.feeds.keys()]) {
+      const members = await this.presence.list(room);
+      if (!this.feeds.has(room)) continue;
+      const diff = this.roster.reconcile(room, members);
+      if (diff) this.emitSafely(() => this.events?.presence(room, diff));
     }
   }
 
@@ -381,10 +360,6 @@ export class RedisEngine implements Engine {
       this.options.logger?.warn({ err: (err as Error).message }, 'redis engine heartbeat failed');
     }
   }
-}
-
-function newEpoch(): string {
-  return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
 export function createRedisEngine(options: RedisEngineOptions): Engine {

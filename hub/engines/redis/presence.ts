@@ -145,3 +145,49 @@ export function parsePresenceFrame(frame: string): PresenceDiff | undefined {
       return undefined;
   }
 }
+
+/**
+ * What this hub last reported about each room's members. Pub/sub drops diffs sent while the
+ * subscriber connection is away, so after a reconnection the stored members are compared with this
+ * view and the difference is reported as one diff: presence converges, as state should.
+ */
+export class RosterView {
+  private readonly rooms = new Map<string, Map<string, string>>();
+
+  track(room: string, members: PresenceMember[]): void {
+    this.rooms.set(room, new Map(members.map((m) => [m.clientId, canonical(m)])));
+  }
+
+  forget(room: string): void {
+    this.rooms.delete(room);
+  }
+
+  apply(room: string, diff: PresenceDiff): void {
+    const view = this.rooms.get(room);
+    if (!view) return;
+    for (const m of [...diff.joined, ...diff.updated]) view.set(m.clientId, canonical(m));
+    for (const m of diff.left) view.delete(m.clientId);
+  }
+
+  /** The diff from the last reported view to `members` (undefined when nothing changed). */
+  reconcile(room: string, members: PresenceMember[]): PresenceDiff | undefined {
+    const view = this.rooms.get(room);
+    if (!view) return undefined;
+    const diff: PresenceDiff = { joined: [], left: [], updated: [] };
+    const now = new Map(members.map((m) => [m.clientId, m]));
+    for (const [clientId, json] of view) {
+      if (!now.has(clientId)) diff.left.push(JSON.parse(json) as PresenceMember);
+    }
+    for (const [clientId, m] of now) {
+      const before = view.get(clientId);
+      if (before === undefined) diff.joined.push(m);
+      else if (before !== canonical(m)) diff.updated.push(m);
+    }
+    this.track(room, members);
+    return diff.joined.length + diff.left.length + diff.updated.length > 0 ? diff : undefined;
+  }
+}
+
+function canonical(m: PresenceMember): string {
+  return JSON.stringify({ clientId: m.clientId, sub: m.sub, name: m.name, state: m.state });
+}
