@@ -75,22 +75,42 @@ describe('Outbox', () => {
     }
   });
 
-  it('reports a recipient past the cap once, drops its queue, and ignores it afterwards', async () => {
+  it('reports a recipient whose socket holds more than the cap once, and ignores it afterwards', async () => {
     const socket = new FakeSocket();
     socket.hold = true;
     let overflows = 0;
     const outbox = new Outbox(socket, 5000, new FlushScheduler(), () => overflows++);
-    for (let i = 0; i < 4; i++) outbox.push(frame(1000));
-    await turn(); // 4000 bytes now sit in the socket unacknowledged
-    expect(outbox.pendingBytes).toBe(4000);
-    outbox.push(frame(1000)); // 5000: exactly the cap is still fine
+    for (let i = 0; i < 5; i++) outbox.push(frame(1000));
+    await turn(); // 5000 bytes now sit in the socket unread: exactly the cap is still fine
+    expect(outbox.pendingBytes).toBe(5000);
     expect(overflows).toBe(0);
-    outbox.push(frame(1)); // one byte over
+    outbox.push(frame(1)); // one byte over once written
+    await turn();
     expect(overflows).toBe(1);
+    outbox.push(frame(1));
     outbox.push(frame(1));
     await turn();
     expect(overflows).toBe(1);
-    expect(socket.batches.flat().length).toBe(4);
+    // Nothing pushed after the overflow reached the socket.
+    expect(outbox.pendingBytes).toBe(5001);
+  });
+
+  it('lets a burst larger than the cap through to a reader that keeps up', async () => {
+    const socket = new FakeSocket();
+    let overflows = 0;
+    const outbox = new Outbox(socket, 5000, new FlushScheduler(), () => overflows++);
+    for (let i = 0; i < 20; i++) outbox.push(frame(1000));
+    await turn();
+    expect(overflows).toBe(0);
+    expect(socket.batches.flat()).toHaveLength(20);
+  });
+
+  it('treats a runaway turn (far past the cap before any write) as a slow consumer', () => {
+    const socket = new FakeSocket();
+    let overflows = 0;
+    const outbox = new Outbox(socket, 1000, new FlushScheduler(), () => overflows++);
+    for (let i = 0; i < 100 && overflows === 0; i++) outbox.push(frame(1000));
+    expect(overflows).toBe(1);
   });
 
   it('does not let a fast recipient be affected by a slow one', async () => {
