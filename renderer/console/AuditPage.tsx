@@ -4,22 +4,36 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { Json } from '../../hub/protocol/index.js';
-import { useConnection } from '../connection/connection-store.js';
 import { formatDateTime } from '../shared/format.js';
 import { asObject, readAudit, type AuditEntry } from './admin-feed.js';
+import { useConnection } from '../connection/connection-store.js';
+import { adminAction } from './admin-session.js';
 import { setAuditPage, useAdmin } from './admin-store.js';
 
+function readEntries(body: Json): AuditEntry[] {
+  const o = asObject(body);
+  const entries = o?.entries ?? o?.items;
+  return Array.isArray(entries) ? entries.map(readAudit).filter((e): e is AuditEntry => !!e) : [];
+}
+
+/**
+ * Over REST from the hub that served the page; where that is cross-origin (the desktop window)
+ * or refused, over the console's own connection instead.
+ */
 async function loadRecentAudit(): Promise<AuditEntry[]> {
   const { credentials } = useConnection.getState();
-  if (!credentials) return [];
-  const res = await fetch(`${credentials.address.httpUrl}/api/audit?limit=200`, {
-    headers: { authorization: `Bearer ${await credentials.getToken()}` },
-    cache: 'no-store',
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const body = asObject((await res.json()) as Json);
-  const entries = body?.entries ?? body?.items;
-  return Array.isArray(entries) ? entries.map(readAudit).filter((e): e is AuditEntry => !!e) : [];
+  if (credentials) {
+    try {
+      const res = await fetch(`${credentials.address.httpUrl}/api/audit?limit=200`, {
+        headers: { authorization: `Bearer ${await credentials.getToken()}` },
+        cache: 'no-store',
+      });
+      if (res.ok) return readEntries((await res.json()) as Json);
+    } catch {
+      // Cross-origin or offline: ask over the WebSocket below.
+    }
+  }
+  return readEntries((await adminAction('list', { what: 'audit', limit: 200 })) as unknown as Json);
 }
 
 export function AuditPage() {

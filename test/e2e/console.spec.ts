@@ -97,6 +97,14 @@ test('the traffic inspector samples a room, pauses, filters and shows payloads; 
   await admin.page.getByRole('link', { name: 'Audit log' }).click();
   await expect(admin.page.locator('[data-testid=audit-row][data-action=inspect]').first()).toContainText('Ana Analyst');
   expect(admin.problems).toEqual([]);
+
+  // A console opened later reads the same entry from the hub's audit log.
+  const later = await openAs(browser, await adminToken());
+  people.push(later);
+  await later.page.getByRole('link', { name: 'Audit log' }).click();
+  // Inspection on, then off when the traffic page closed: both written before this console came.
+  await expect.poll(() => later.page.locator('[data-testid=audit-row][data-action=inspect]').count()).toBeGreaterThanOrEqual(2);
+  await expect(later.page.locator('[data-testid=audit-row][data-action=inspect]').first()).toContainText('Ana Analyst');
 });
 
 test("a room's page shows its members and what each is doing", async ({ browser }) => {
