@@ -7,7 +7,7 @@ import type { ServerMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
 import { TestClient, connect, signJwt, startHub, token, until } from '../support/hub.js';
 
-const NOTICE_MS = 1500;
+const NOTICE_MS = 2500;
 let hub: Hub;
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ function expOf(jwt: string): number {
 
 describe('in-band auth refresh', () => {
   it('acks a token with the same sub with its expiresAt, and the old exp no longer closes the connection', async () => {
-    const short = await token(hub, { sub: 'alice', ttlSec: 3 });
+    const short = await token(hub, { sub: 'alice', ttlSec: 5 });
     const c = await connect(hub, short);
     expect(c.welcome.expiresAt).toBe(expOf(short));
     const long = await token(hub, { sub: 'alice', ttlSec: 3600 });
@@ -88,7 +88,7 @@ describe('in-band auth refresh', () => {
 
 describe('expiry', () => {
   it('sends notice token_expiring before exp, then closes with 4001 at exp', async () => {
-    const t = await token(hub, { sub: 'expiring', ttlSec: 3 });
+    const t = await token(hub, { sub: 'expiring', ttlSec: 4 });
     const exp = expOf(t);
     const c = await connect(hub, t);
     const notice = (await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring', 10_000)) as Notice;
@@ -102,10 +102,10 @@ describe('expiry', () => {
   });
 
   it('a refresh after the notice resets it: a later short token gets its own notice and close', async () => {
-    const first = await token(hub, { sub: 'renewer', ttlSec: 3 });
+    const first = await token(hub, { sub: 'renewer', ttlSec: 4 });
     const c = await connect(hub, first);
     await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring', 10_000);
-    const second = await token(hub, { sub: 'renewer', ttlSec: 5 });
+    const second = await token(hub, { sub: 'renewer', ttlSec: 6 });
     expect(expOf(second)).toBeGreaterThan(expOf(first));
     expect(await c.request({ type: 'auth', token: second })).toMatchObject({ type: 'ack', expiresAt: expOf(second) });
     const notice = (await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(second), 10_000)) as Notice;
