@@ -27,10 +27,17 @@ export function bannerFor(
   return null;
 }
 
-export function ConnectionBanner({ resync, onDismissResync }: { resync?: { reason: string } | null; onDismissResync?: () => void }) {
+interface Props {
+  resync?: { reason: string } | null;
+  onDismissResync?: () => void;
+  /** False where a status line elsewhere already says how the connection is. */
+  showConnection?: boolean;
+}
+
+export function ConnectionBanner({ resync, onDismissResync, showConnection = true }: Props) {
   const c = useConnection();
   const now = useNow(500, c.status === 'reconnecting');
-  const banner = bannerFor(c, now);
+  const banner = showConnection ? bannerFor(c, now) : null;
   return (
     <>
       {banner ? (

@@ -9,6 +9,7 @@ import { AuditPage } from './AuditPage.js';
 import { ClientsPage } from './ClientsPage.js';
 import { clientList, roomList } from './listings.js';
 import { followHistory, navigate, useRoute, type Page } from './console-route.js';
+import { ConsoleDashboard } from './ConsoleDashboard.js';
 import { InvitePage } from './InvitePage.js';
 import { OverviewPage } from './OverviewPage.js';
 import { RoomDetail } from './RoomDetail.js';
@@ -23,6 +24,7 @@ const NAV: Array<{ page: Page; label: string }> = [
   { page: 'invite', label: 'Invite' },
   { page: 'audit', label: 'Audit log' },
   { page: 'traffic', label: 'Traffic' },
+  { page: 'dashboard', label: 'Open a dashboard' },
 ];
 
 export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
@@ -73,6 +75,7 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
           {route.page === 'clients' ? <ClientsPage /> : null}
           {route.page === 'invite' ? <InvitePage /> : null}
           {route.page === 'audit' ? <AuditPage /> : null}
+          {route.page === 'dashboard' ? <ConsoleDashboard /> : null}
           {route.page === 'traffic' ? (
             <div className="page">
               <TrafficInspector />

@@ -1,7 +1,7 @@
 /** Which console page is open, kept in the URL fragment so reloads and the back button work. */
 import { create } from 'zustand';
 
-export const PAGES = ['overview', 'rooms', 'clients', 'invite', 'audit', 'traffic'] as const;
+export const PAGES = ['overview', 'rooms', 'clients', 'invite', 'audit', 'traffic', 'dashboard'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Route {

@@ -12,7 +12,8 @@ import { PresenceBar } from './PresenceBar.js';
 import { QueryPanel } from './QueryPanel.js';
 import { WidgetGrid } from './WidgetGrid.js';
 
-export function DashboardApp({ showHeader = true }: { showHeader?: boolean }) {
+/** `embedded`: inside the console, which has its own header and connection line. */
+export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
   const session = useConnection((s) => s.session);
   const claims = useConnection((s) => s.claims);
   const linkRoom = useConnection((s) => s.credentials?.room);
@@ -36,7 +37,7 @@ export function DashboardApp({ showHeader = true }: { showHeader?: boolean }) {
 
   return (
     <div className="dashboard" data-testid="dashboard" data-room={dash.room ?? ''}>
-      {showHeader ? (
+      {!embedded ? (
         <header className="topbar">
           <span className="brand">Insight Hub</span>
           <span className="topbar-room" data-testid="dashboard-room">
@@ -50,7 +51,7 @@ export function DashboardApp({ showHeader = true }: { showHeader?: boolean }) {
           ) : null}
         </header>
       ) : null}
-      <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} />
+      <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} showConnection={!embedded} />
       <DashboardPicker choices={choices} current={dash.room} onOpen={joinDashboard} />
       {dash.status === 'failed' ? <div className="banner error">Could not open {dash.room}: {dash.error}</div> : null}
       {!dash.room ? (

@@ -50,13 +50,13 @@ test('without a token the page asks for a join link, and a pasted link opens the
 test('every console page renders under the CSP', async ({ browser }) => {
   const admin = await openAs(browser, await adminToken());
   people.push(admin);
-  for (const name of ['Overview', 'Rooms', 'Clients', 'Invite', 'Audit log', 'Traffic']) {
+  for (const name of ['Overview', 'Rooms', 'Clients', 'Invite', 'Audit log', 'Traffic', 'Open a dashboard']) {
     await admin.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
     await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText(name);
-    expect(admin.page.url()).toContain(`#/${name === 'Audit log' ? 'audit' : name.toLowerCase()}`);
+    expect(admin.page.url()).toContain(`#/${{ 'Audit log': 'audit', 'Open a dashboard': 'dashboard' }[name] ?? name.toLowerCase()}`);
   }
   await admin.page.goBack();
-  await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText('Audit log');
+  await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText('Traffic');
   await expect(admin.page.getByTestId('chart')).toHaveCount(0);
   await admin.page.getByRole('link', { name: 'Overview' }).click();
   await expect(admin.page.getByTestId('chart')).toHaveCount(5);
@@ -133,6 +133,15 @@ test("a room's page shows its members and what each is doing", async ({ browser 
   await row.click();
   await expect(admin.page.getByTestId('payload')).toContainText('margin looks off in March');
   await screenshot(admin.page, 'console-room');
+
+  // The admin opens the same dashboard from the console, and leaves it with the page.
+  await admin.page.getByRole('link', { name: 'Open a dashboard' }).click();
+  await admin.page.getByLabel('Dashboard room').fill(ROOM);
+  await admin.page.getByRole('button', { name: 'Open' }).click();
+  await expect(admin.page.locator('[data-testid=member][data-sub=dora]')).toContainText('editing margin');
+  await expect(dora.page.locator('[data-testid=member][data-sub=analyst]')).toBeVisible();
+  await admin.page.getByRole('link', { name: 'Overview' }).click();
+  await expect(dora.page.locator('[data-testid=member][data-sub=analyst]')).toHaveCount(0);
 });
 
 test('a ban closes the colleague with the reason until the admin lifts it', async ({ browser }) => {
