@@ -117,6 +117,7 @@ test('screenshots of the dashboard and the console', async () => {
 });
 
 test('the admin kicks a colleague, who sees the reason and does not reconnect', async () => {
+  const socketsBefore = bob.sockets.length;
   await admin.page.getByRole('link', { name: /Clients/ }).click();
   await admin.page.getByLabel('Search clients').fill('bob');
   const row = admin.page.locator('[data-testid=client-row][data-sub=bob]');
@@ -132,9 +133,9 @@ test('the admin kicks a colleague, who sees the reason and does not reconnect', 
   await expect(admin.page.locator('[data-testid=client-row][data-sub=bob]')).toHaveCount(0);
   await screenshot(bob.page, 'dashboard-kicked');
 
-  // Long past the first reconnect delay: still the one socket it opened, and the hub has no bob.
+  // Long past the first reconnect delay: no new socket, and the hub has no bob.
   await bob.page.waitForTimeout(4000);
-  expect(bob.sockets).toHaveLength(1);
+  expect(bob.sockets).toHaveLength(socketsBefore);
   await admin.page.getByLabel('Search clients').fill('alice');
   await expect(admin.page.locator('[data-testid=client-row][data-sub=alice]')).toHaveCount(1);
   await admin.page.getByLabel('Search clients').fill('bob');
