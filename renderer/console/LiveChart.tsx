@@ -57,7 +57,6 @@ export function LiveChart({ title, series, lines, unit, height = 160 }: Props) {
       plot.current = null;
     };
     // The chart is rebuilt only when its shape changes; data flows in through the effect below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lines.map((l) => l.key).join(','), unit, height]);
 
   useEffect(() => {
