@@ -46,7 +46,7 @@ export const QUICK: Profile = {
   quietBelow: 25,
   rooms: { count: 100, subscribers: 10, maxSteps: 4 },
   handshakes: { durationMs: 2000, maxCount: 20_000, concurrency: 64 },
-  slow: { subscribers: 200, fraction: 0.05, durationMs: 5000, payloadBytes: 32_768 },
+  slow: { subscribers: 100, fraction: 0.05, durationMs: 5000, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
 
@@ -67,6 +67,6 @@ export const FULL: Profile = {
   quietBelow: 25,
   rooms: { count: 100, subscribers: 50, maxSteps: 8 },
   handshakes: { durationMs: 6000, maxCount: 60_000, concurrency: 64 },
-  slow: { subscribers: 1000, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
+  slow: { subscribers: 200, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
   storm: { clients: 1000, before: 200, during: 500, rate: 1000, timeoutMs: 60_000 },
 };

@@ -1,7 +1,8 @@
 /**
  * Scenario 5 — slow consumers: the same open-loop run twice on one server, first with every
- * subscriber reading, then with 5% that stop reading. Compares the healthy subscribers' p99 and
- * watches the server's memory (the hub's send queues are capped; the peers' are not).
+ * subscriber reading, then (fresh connections) with 5% that stop reading. Compares the healthy
+ * subscribers' p99 and what the server holds for the stalled ones (the hub caps each send queue;
+ * the peers do not).
  */
 import type { PauseArgs, SlowReport } from '../load/commands.js';
 import type { ServerMemory } from '../servers/control.js';
@@ -20,9 +21,11 @@ interface SlowRecord {
   outcomes: SlowReport['outcomes'];
   rssBefore: number;
   rssPeak: number;
-  /** Peak growth of JS heap plus Buffer memory during the slow run (send queues live there), bytes. */
+  /** JS heap plus Buffer memory (send queues live there) held for the stalled readers, after GC. */
   heldGrowth: number;
 }
+
+const OWED_BYTES = 12e6;
 
 /** Memory the process holds for its queues: JS heap plus Buffers (external). */
 const held = (m: ServerMemory) => m.heapUsed + m.external;
@@ -30,60 +33,63 @@ const held = (m: ServerMemory) => m.heapUsed + m.external;
 export async function slowConsumerScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = Date.now();
   const { subscribers, fraction, durationMs, payloadBytes } = ctx.profile.slow;
-  // The same rate for every server: well under the slowest one's one-room capacity.
-  const rate = commonRate(ctx, 0.4, subscribers, 20);
+  // The same rate for every server: well under the slowest one's one-room capacity, but enough for
+  // a stalled reader to be owed far more than the kernel holds for it (about 4 MB on loopback) plus
+  // the hub's queue cap, or no server would ever have to hold anything.
+  const owedEnough = Math.ceil(OWED_BYTES / ((payloadBytes * durationMs) / 1000));
+  const rate = Math.max(commonRate(ctx, 0.4, subscribers, owedEnough), owedEnough);
   const records: SlowRecord[] = [];
   for (const kind of ctx.kinds) {
     const sut = await shared(ctx, kind);
     try {
       const room = 'dashboard:slow';
-      await openClients(ctx, sut, { group: 'subs', count: subscribers, rooms: [room] });
       await openClients(ctx, sut, { group: 'pub', count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
-      const step = { publishers: 'pub', subscribers: ['subs'], rooms: [room], rate, durationMs, drainMs: ctx.profile.drainMs, payloadBytes };
+      const step = (group: string) => ({ publishers: 'pub', subscribers: [group], rooms: [room], rate, durationMs, drainMs: ctx.profile.drainMs, payloadBytes });
       const pids = [ctx.generator.child.pid ?? 0, sut.handle.child.pid ?? 0];
-      const quiet = () => awaitQuiet(pids, ctx.profile.quietWaitMs, ctx.profile.quietBelow);
-      if (ctx.profile.quietWaitMs > 0) await quiet();
-      const baseline = await measureStep(ctx.generator, sut, step);
+      const quiet = async () => {
+        if (ctx.profile.quietWaitMs > 0) await awaitQuiet(pids, ctx.profile.quietWaitMs, ctx.profile.quietBelow);
+      };
+
+      // Run 1: every subscriber reads.
+      await openClients(ctx, sut, { group: 'reading', count: subscribers, rooms: [room] });
+      await quiet();
+      const baseline = await measureStep(ctx.generator, sut, step('reading'));
       ctx.log(`${formatStep(baseline)} (all reading)`);
+      await ctx.generator.call('closeGroup', { group: 'reading' });
       await settle(sut);
+
+      // Run 2: fresh connections, and 5% stop reading as soon as they have joined, before their
+      // kernel buffers have grown, so what they are owed piles up in the server.
+      await openClients(ctx, sut, { group: 'mixed', count: subscribers, rooms: [room] });
+      const { paused } = await ctx.generator.call<{ paused: number }>('pause', { group: 'mixed', fraction } satisfies PauseArgs);
       const before = await sut.memory(true);
-      const rssBefore = before.rss;
-      let heldPeak = held(before);
-      if (ctx.profile.quietWaitMs > 0) await quiet();
-      const { paused } = await ctx.generator.call<{ paused: number }>('pause', { group: 'subs', fraction } satisfies PauseArgs);
-      let rssPeak = rssBefore;
+      let rssPeak = before.rss;
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const m = await sut.memory(false);
-          rssPeak = Math.max(rssPeak, m.rss);
-          heldPeak = Math.max(heldPeak, held(m));
+          rssPeak = Math.max(rssPeak, (await sut.memory(false)).rss);
           await sleep(200);
         }
       })();
-      const withSlow = await measureStep(ctx.generator, sut, step);
+      await quiet();
+      const withSlow = await measureStep(ctx.generator, sut, step('mixed'));
       sampling = false;
       await sampler;
-      const after = await sut.memory(false);
-      rssPeak = Math.max(rssPeak, after.rss);
-      heldPeak = Math.max(heldPeak, held(after));
-      const slow = await ctx.generator.call<SlowReport>('resumeSlow', { group: 'subs', settleMs: 500 });
+      // What the server holds for the stalled readers: memory (after a full GC) while they are
+      // stalled, minus memory once they have read up or been cut and everyone has left. History and
+      // other state are the same at both moments, so they cancel out.
+      const stalled = await sut.memory(true);
+      rssPeak = Math.max(rssPeak, stalled.rss);
+      const slow = await ctx.generator.call<SlowReport>('resumeSlow', { group: 'mixed', settleMs: 1000 });
+      await ctx.generator.call('closeGroup', { group: 'mixed' });
+      await sleep(300);
+      const released = await sut.memory(true);
+      const heldGrowth = Math.max(0, held(stalled) - held(released));
       ctx.log(
-        `${formatStep(withSlow)} (${paused} not reading; server heap+buffers +${((heldPeak - held(before)) / 1e6).toFixed(1)} MB, ` +
-          `RSS +${((rssPeak - rssBefore) / 1e6).toFixed(1)} MB; ` +
-          `slow connections after: ${JSON.stringify(slow.outcomes)})`,
+        `${formatStep(withSlow)} (${paused} not reading; server held ${(heldGrowth / 1e6).toFixed(1)} MB for them, ` +
+          `RSS peak +${((rssPeak - before.rss) / 1e6).toFixed(1)} MB; slow connections afterwards: ${JSON.stringify(slow.outcomes)})`,
       );
-      records.push({
-        server: sut.label,
-        rate,
-        baseline,
-        withSlow,
-        paused,
-        outcomes: slow.outcomes,
-        rssBefore,
-        rssPeak,
-        heldGrowth: heldPeak - held(before),
-      });
+      records.push({ server: sut.label, rate, baseline, withSlow, paused, outcomes: slow.outcomes, rssBefore: before.rss, rssPeak, heldGrowth });
     } finally {
       await ctx.generator.call('closeAll');
     }
@@ -110,7 +116,7 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
     },
     { label: 'healthy messages lost with slow consumers', unit: '', better: 'lower', values: row((r) => r.withSlow.lost) },
     {
-      label: 'server heap+buffer growth with slow consumers',
+      label: 'server memory held for the stalled readers',
       unit: 'MB',
       better: 'lower',
       values: row((r) => r.heldGrowth / 1e6),
