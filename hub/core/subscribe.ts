@@ -16,6 +16,7 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
     throw new HubError('conflict', `room limit reached (${limit} rooms per connection)`);
   }
   session.joining.set(room, []);
+  const held = session.joining.get(room);
   try {
     await core.joinRoom(session, room);
     if (session.user.role !== 'service' && !core.presenceMembers(room).some((m) => m.clientId === session.id)) {
@@ -45,7 +46,8 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
     for (const m of history.messages) {
       const frame = encodeMessage(m);
       if (session.outbox.pendingBytes + frame.length > budget) await session.outbox.drainBelow(budget / 2);
-      if (!session.isOpen || !session.joining.has(room)) return;
+      // Left meanwhile, or a newer subscribe to the room took over the replay.
+      if (!session.isOpen || session.joining.get(room) !== held) return;
       session.sendFrame(frame);
       last = m.seq;
     }

@@ -102,6 +102,30 @@ describe('slow consumer', () => {
     reader.close();
   });
 
+  it('a second subscribe during a long replay takes it over: after its ack, every message once, in order', async () => {
+    const publisher = await client('p5');
+    let epoch = '';
+    const N = 100;
+    for (let i = 1; i <= N; i++) {
+      const a = (await publisher.request({ type: 'publish', room: 'slow:5', event: 'tick', data: { n: i, pad: PAYLOAD } })) as unknown as { epoch: string };
+      epoch = a.epoch;
+    }
+    const reader = await client('r5');
+    reader.send({ type: 'subscribe', room: 'slow:5', id: 'first', since: { epoch, seq: 0 } });
+    reader.send({ type: 'subscribe', room: 'slow:5', id: 'second', since: { epoch, seq: 0 } });
+    await reader.waitFor((m) => m.type === 'ack' && m.id === 'second', 10_000);
+    await publisher.request({ type: 'publish', room: 'slow:5', event: 'tick', data: { n: N + 1 } });
+    const afterSecond = (): number[] => {
+      const i = reader.received.findIndex((m) => m.type === 'ack' && m.id === 'second');
+      return reader.received.slice(i + 1).flatMap((m) => (m.type === 'message' ? [m.seq] : []));
+    };
+    await until(() => afterSecond().length >= N + 1, 10_000, 'replay and live message');
+    expect(afterSecond()).toEqual(Array.from({ length: N + 1 }, (_, i) => i + 1));
+    expect(reader.closed).toBeUndefined();
+    publisher.close();
+    reader.close();
+  });
+
   it('reports nobody as a slow consumer while everyone reads', async () => {
     const count = slowConsumers.length;
     const publisher = await client('p2');
