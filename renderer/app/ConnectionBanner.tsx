@@ -3,7 +3,7 @@
  * countdown), or resynced after the hub could not replay what was missed.
  */
 import { useConnection } from '../connection/connection-store.js';
-import { secondsUntil } from '../shared/format.js';
+import { formatTime, secondsUntil } from '../shared/format.js';
 import { useNow } from '../shared/use-now.js';
 
 export interface BannerModel {
@@ -11,10 +11,20 @@ export interface BannerModel {
   text: string;
 }
 
-export function bannerFor(
-  c: { status: string; online: boolean; retryAt: number | null; attempt: number; everOpen: boolean; lastClose: { code: number; reason: string } | null },
-  now: number,
-): BannerModel | null {
+export interface BannerInput {
+  status: string;
+  online: boolean;
+  retryAt: number | null;
+  attempt: number;
+  everOpen: boolean;
+  lastClose: { code: number; reason: string } | null;
+  /** Set by the hub's `token_expiring` notice. */
+  tokenExpiresAt?: number | null;
+  /** Whether a new token can be had without the user (the desktop app mints them). */
+  renewsItself?: boolean;
+}
+
+export function bannerFor(c: BannerInput, now: number): BannerModel | null {
   if (!c.online) return { tone: 'error', text: 'You are offline. The dashboard will reconnect when the network is back.' };
   if (c.status === 'reconnecting' && c.retryAt !== null) {
     const s = secondsUntil(c.retryAt, now);
@@ -24,6 +34,9 @@ export function bannerFor(
     return { tone: 'warning', text: `${lead} Reconnecting in ${s} s (attempt ${c.attempt}).${hint}` };
   }
   if (c.status === 'connecting' && c.everOpen) return { tone: 'warning', text: 'Reconnecting…' };
+  if (c.tokenExpiresAt && !c.renewsItself && c.tokenExpiresAt > now) {
+    return { tone: 'warning', text: `Your access ends at ${formatTime(c.tokenExpiresAt)}. Ask for a new join link to stay connected.` };
+  }
   return null;
 }
 
@@ -36,8 +49,8 @@ interface Props {
 
 export function ConnectionBanner({ resync, onDismissResync, showConnection = true }: Props) {
   const c = useConnection();
-  const now = useNow(500, c.status === 'reconnecting');
-  const banner = showConnection ? bannerFor(c, now) : null;
+  const now = useNow(500, c.status === 'reconnecting' || c.tokenExpiresAt !== null);
+  const banner = showConnection ? bannerFor({ ...c, renewsItself: c.credentials?.origin === 'desktop' }, now) : null;
   return (
     <>
       {banner ? (

@@ -39,6 +39,8 @@ export interface ConnectionView {
   lastError: string | null;
   /** A kick or ban notice arrives just before its close; its reason and `until` are the full ones. */
   stopNotice: NoticeMessage | null;
+  /** The hub warned that the token expires at this time (epoch ms). */
+  tokenExpiresAt: number | null;
 }
 
 const initial: ConnectionView = {
@@ -56,6 +58,7 @@ const initial: ConnectionView = {
   online: true,
   lastError: null,
   stopNotice: null,
+  tokenExpiresAt: null,
 };
 
 export const useConnection = create<ConnectionView>(() => ({ ...initial }));
@@ -102,6 +105,7 @@ export function applyState(state: ConnectionState, session: Session | null, now 
 
 export function applyNotice(notice: NoticeMessage): void {
   if (notice.event === 'kicked' || notice.event === 'banned') useConnection.setState({ stopNotice: notice });
+  if (notice.event === 'token_expiring') useConnection.setState({ tokenExpiresAt: notice.expiresAt });
 }
 
 export function applyOnline(online: boolean): void {

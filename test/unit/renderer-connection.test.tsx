@@ -45,6 +45,13 @@ describe('connection banner', () => {
     expect(bannerFor({ ...base, status: 'reconnecting', retryAt: 0, attempt: 3, everOpen: false }, 0)?.text).toMatch(/Cannot reach the hub.*link may have expired/);
   });
 
+  it('warns before a join link stops working, unless the app renews its own tokens', () => {
+    const at = new Date(2026, 0, 1, 14, 5, 0).getTime();
+    expect(bannerFor({ ...base, tokenExpiresAt: at }, at - 60_000)?.text).toBe('Your access ends at 14:05:00. Ask for a new join link to stay connected.');
+    expect(bannerFor({ ...base, tokenExpiresAt: at, renewsItself: true }, at - 60_000)).toBeNull();
+    expect(bannerFor({ ...base, tokenExpiresAt: at }, at + 1)).toBeNull();
+  });
+
   it('renders from the store, and shows a resync', () => {
     applyState({ status: 'reconnecting', inMs: 9000, attempt: 1 }, null);
     applyOnline(true);

@@ -56,6 +56,22 @@ describe('a hub session', () => {
   });
 });
 
+describe('a join link running out', () => {
+  it('is announced by the hub, then ends the session as expired', async () => {
+    const short = await startHub({ tokenExpiryNoticeMs: 2500 });
+    try {
+      const tok = await token(short, { sub: 'kim', role: 'viewer', rooms: ['dashboard:1'], ttlSec: 3 });
+      startHubSession({ address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok }, { WebSocket: WebSocket as never });
+      await until(() => useConnection.getState().tokenExpiresAt !== null, 5000, 'token_expiring');
+      expect(useConnection.getState().tokenExpiresAt).toBe(useConnection.getState().session?.expiresAt);
+      await until(() => useConnection.getState().ending !== null, 8000, 'expired');
+      expect(useConnection.getState().ending?.kind).toBe('expired');
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('a dashboard fed by the SDK', () => {
   let small: Hub;
   const sockets: WebSocket[] = [];
