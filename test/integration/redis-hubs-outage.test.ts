@@ -18,13 +18,13 @@ beforeEach(async () => {
   redis = await startRedisServer();
   const prefix = testPrefix();
   hubs = await Promise.all(['hub-a', 'hub-b'].map((id) => startHubProcess(redis.url, prefix, id)));
-});
+}, 60_000);
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.ws.terminate();
   await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
   await redis.stop();
-});
+}, 60_000);
 
 async function client(hub: HubProcess, sub: string): Promise<TestClient> {
   const c = await clientOn(hub, sub);
@@ -38,7 +38,8 @@ async function readyz(hub: HubProcess): Promise<number> {
   return (await httpRequest(hub.hub, 'GET', '/readyz')).status;
 }
 
-describe('hubs through a Redis outage', () => {
+// Several processes on a shared machine: generous budgets; nothing here measures time.
+describe('hubs through a Redis outage', { timeout: 120_000 }, () => {
   it('refuses publishes while Redis is stopped, loses nothing acknowledged, and resumes delivery when it returns', async () => {
     const room = 'dashboard:outage';
     const watcher = await client(hubs[1], 'watcher');
