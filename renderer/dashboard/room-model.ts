@@ -35,6 +35,8 @@ export interface QueryStream {
   /** Sorted by chunk number: history and live delivery may interleave after a reset. */
   chunks: QueryChunk[];
   rowsReceived: number;
+  /** Rows held in `chunks` (at most MAX_QUERY_ROWS). */
+  rowsKept: number;
   status: 'streaming' | 'done' | 'error';
   /** From `query.done`. */
   rowCount?: number;
@@ -53,8 +55,12 @@ export interface Annotation {
 
 export interface RoomModel {
   epoch: string | null;
-  /** Seqs already folded in (this epoch). */
-  applied: ReadonlySet<number>;
+  /**
+   * Seqs already folded in (this epoch). Shared by the successive models of one room and only
+   * ever added to, so it is not copied per message (a long query stream would make that
+   * quadratic); old seqs are pruned, since only history overlapping live delivery repeats them.
+   */
+  applied: Set<number>;
   widgets: Readonly<Record<string, WidgetState>>;
   /** Last refresh of the whole dashboard. */
   refreshedAt?: number;
@@ -64,6 +70,8 @@ export interface RoomModel {
 }
 
 export const MAX_ANNOTATIONS = 200;
+/** Seqs remembered for de-duplication: far more than a history read can overlap live delivery. */
+export const APPLIED_WINDOW = 4096;
 /** Rows kept per query stream; the table says how many more arrived. */
 export const MAX_QUERY_ROWS = 10_000;
 
@@ -82,9 +90,8 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
   // A new epoch numbers from 1 again; what was built so far is still what the users saw.
   if (next.epoch !== msg.epoch) next = { ...next, epoch: msg.epoch, applied: new Set() };
   if (next.applied.has(msg.seq)) return { model: next };
-  const applied = new Set(next.applied);
-  applied.add(msg.seq);
-  next = { ...next, applied };
+  remember(next.applied, msg.seq);
+  next = { ...next };
   switch (msg.event) {
     case 'alert': {
       const alert = readAlert(msg.data, `${msg.epoch}:${msg.seq}`);
@@ -104,6 +111,13 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
     default:
       return { model: next };
   }
+}
+
+function remember(applied: Set<number>, seq: number): void {
+  applied.add(seq);
+  if (applied.size <= APPLIED_WINDOW * 2) return;
+  const floor = seq - APPLIED_WINDOW;
+  for (const s of applied) if (s < floor) applied.delete(s);
 }
 
 /** Widgets known so far, in the order they were first seen, plus any named by presence. */
@@ -129,13 +143,19 @@ function applyRows(model: RoomModel, msg: RoomMessage): RoomModel {
   let stream = model.queries[ev.queryId];
   // A first chunk for a finished query is a new run of it.
   if (!stream || (stream.status !== 'streaming' && ev.chunk === 0)) {
-    stream = { queryId: ev.queryId, columns: [], chunks: [], rowsReceived: 0, status: 'streaming', updatedAt: msg.time };
+    stream = emptyStream(ev.queryId, msg.time);
   }
-  const kept = stream.chunks.reduce((n, c) => n + c.rows.length, 0);
-  const rows = ev.rows.slice(0, Math.max(0, MAX_QUERY_ROWS - kept));
+  const rows = ev.rows.slice(0, Math.max(0, MAX_QUERY_ROWS - stream.rowsKept));
   const chunks = insertChunk(stream.chunks, { chunk: ev.chunk, rows });
   const columns = ev.columns && ev.columns.length > 0 ? ev.columns : stream.columns;
-  const updated: QueryStream = { ...stream, columns, chunks, rowsReceived: stream.rowsReceived + ev.rows.length, updatedAt: msg.time };
+  const updated: QueryStream = {
+    ...stream,
+    columns,
+    chunks,
+    rowsReceived: stream.rowsReceived + ev.rows.length,
+    rowsKept: stream.rowsKept + rows.length,
+    updatedAt: msg.time,
+  };
   return { ...model, queries: { ...model.queries, [ev.queryId]: updated } };
 }
 
@@ -162,7 +182,7 @@ function applyQueryError(model: RoomModel, msg: RoomMessage): RoomModel {
 }
 
 function emptyStream(queryId: string, time: number): QueryStream {
-  return { queryId, columns: [], chunks: [], rowsReceived: 0, status: 'streaming', updatedAt: time };
+  return { queryId, columns: [], chunks: [], rowsReceived: 0, rowsKept: 0, status: 'streaming', updatedAt: time };
 }
 
 function applyAnnotation(model: RoomModel, msg: RoomMessage): RoomModel {

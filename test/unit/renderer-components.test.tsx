@@ -71,7 +71,7 @@ describe('annotations composer', () => {
 });
 
 describe('query table', () => {
-  const stream = (over: Partial<QueryStream>): QueryStream => ({ queryId: 'q', columns: ['a'], chunks: [{ chunk: 0, rows: [['<b>x</b>'], [{ n: 1 }]] }], rowsReceived: 2, status: 'streaming', updatedAt: 1, ...over });
+  const stream = (over: Partial<QueryStream>): QueryStream => ({ queryId: 'q', columns: ['a'], chunks: [{ chunk: 0, rows: [['<b>x</b>'], [{ n: 1 }]] }], rowsReceived: 2, rowsKept: 2, status: 'streaming', updatedAt: 1, ...over });
 
   it('reports progress while streaming, when done and when failed', () => {
     expect(progressOf(stream({}))).toEqual({ label: 'Streaming · 2 rows in 1 chunk', fraction: null });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
-import { applyMessage, emptyRoom, MAX_ANNOTATIONS, streamRows, type RoomModel } from '../../renderer/dashboard/room-model.js';
+import { APPLIED_WINDOW, applyMessage, emptyRoom, MAX_ANNOTATIONS, MAX_QUERY_ROWS, streamRows, type RoomModel } from '../../renderer/dashboard/room-model.js';
 
 let time = 1_700_000_000_000;
 function msg(seq: number, event: string, data: Json, epoch = 'e1'): RoomMessage {
@@ -83,6 +83,17 @@ describe('room model', () => {
     m = fold([msg(1, 'refresh', { widgets: ['w'] }, 'e2')], true, m);
     expect(m.epoch).toBe('e2');
     expect(m.widgets.w!.refreshes).toBe(3);
+  });
+
+  it('remembers a bounded window of seqs through a long stream, still dropping recent repeats', () => {
+    let m = emptyRoom();
+    const total = APPLIED_WINDOW * 5;
+    for (let seq = 1; seq <= total; seq++) m = applyMessage(m, msg(seq, 'query.rows', { queryId: 'long', chunk: seq - 1, rows: [[seq]] }), true).model;
+    expect(m.applied.size).toBeLessThanOrEqual(APPLIED_WINDOW * 2);
+    expect(m.queries.long!.rowsReceived).toBe(total);
+    expect(streamRows(m.queries.long!)).toHaveLength(Math.min(total, MAX_QUERY_ROWS));
+    const again = applyMessage(m, msg(total - 10, 'query.rows', { queryId: 'long', chunk: total - 11, rows: [[0]] }), true).model;
+    expect(again.queries.long!.rowsReceived).toBe(total);
   });
 
   it('ignores events with the wrong shape', () => {
