@@ -14,6 +14,8 @@ export type RangeReader = (
 ) => Promise<{ position: StreamPosition; messages: FeedMessage[] }>;
 
 const RETRY_MS = 500;
+/** Live messages held while catching up; past this they are dropped and read from the stream. */
+const MAX_PENDING = 10_000;
 
 export class RoomFeed {
   /** The last position delivered through `deliver` (or, before any, the position at subscribe). */
@@ -48,6 +50,8 @@ export class RoomFeed {
   /** A message from the room's channel. */
   onLive(msg: FeedMessage): void {
     if (this.closed) return;
+    // Everything held is also in the stream: when too much piles up, the catch-up reads it there.
+    if (this.pending.length >= MAX_PENDING) this.pending = [];
     this.pending.push(msg);
     if (this.started) this.drain();
   }
