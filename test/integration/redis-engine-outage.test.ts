@@ -5,8 +5,9 @@
  * Each test has its own redis-server, since each takes it away.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { EngineRecorder, startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { RedisEngine } from '../../hub/engines/redis/engine.js';
 import { EngineUnavailableError } from '../../hub/engines/redis/connection.js';
 import type { RedisEngineOptions } from '../../hub/engines/redis/options.js';
 import type { PresenceMember, RoomMessage, Sender } from '../../hub/protocol/index.js';
@@ -169,6 +170,20 @@ describe('redis engine: outages', () => {
       return view.size === 2 && view.has('new') && (view.get('stays')?.state as { typing?: boolean }).typing === true;
     }, "b's view to match Redis");
     expect((await b.engine.presenceList(room)).map((m) => m.clientId).sort()).toEqual(['new', 'stays']);
+  });
+
+  it('fails to start, saying why, when Redis cannot be reached', async () => {
+    const nothingThere = await freePort();
+    const engine = new RedisEngine({
+      url: `redis://127.0.0.1:${nothingThere}`,
+      historyPolicy: () => ({ maxMessages: 10, maxAgeMs: 60_000 }),
+      connectTimeoutMs: 500,
+      reconnectMaxDelayMs: 50,
+    });
+    await expect(engine.start(new EngineRecorder())).rejects.toBeInstanceOf(EngineUnavailableError);
+    expect(engine.state).toBe('down');
+    await expect(engine.publish(input('nowhere', 1))).rejects.toBeInstanceOf(EngineUnavailableError);
+    await engine.close();
   });
 
   it('refuses a publish that a frozen Redis does not answer, instead of waiting for ever', async () => {

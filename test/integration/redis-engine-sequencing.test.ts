@@ -79,6 +79,26 @@ describe('redis engine: sequencing and fan-out', () => {
     expect(a.events.messagesOf('room:a').map((m) => m.seq)).toEqual([1]);
   });
 
+  it('delivers once after a quick unsubscribe and subscribe again, and counts what it stores', async () => {
+    const [a, b] = await engines(2);
+    const room = 'flip:1';
+    await b.engine.subscribe(room);
+    const leaving = b.engine.unsubscribe(room);
+    const back = b.engine.subscribe(room);
+    await Promise.all([leaving, back]);
+    await b.engine.subscribe(room); // idempotent
+    for (let n = 0; n < 20; n++) await a.engine.publish(publishInput(room, n));
+    await b.events.until(() => b.events.messagesOf(room).length >= 20, 'delivery');
+    await a.engine.publish(publishInput('flip:marker', 0));
+    await b.engine.subscribe('flip:marker');
+    await b.engine.publish(publishInput('flip:marker', 1));
+    await b.events.until(() => b.events.messagesOf('flip:marker').length === 1, 'marker');
+    expect(b.events.messagesOf(room).map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // historySize counts the stored messages of the rooms b listens to, refreshed each heartbeat.
+    for (let i = 0; i < 400 && b.engine.historySize() !== 22; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(b.engine.historySize()).toBe(22);
+  });
+
   it('carries the sender and the echo wish to every hub', async () => {
     const [a, b] = await engines(2);
     await b.engine.subscribe('echo:room');
