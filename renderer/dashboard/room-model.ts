@@ -32,7 +32,11 @@ export interface QueryChunk {
 export interface QueryStream {
   queryId: string;
   columns: string[];
-  /** Sorted by chunk number: history and live delivery may interleave after a reset. */
+  /**
+   * Sorted by chunk number: history and live delivery may interleave after a reset. Like
+   * `applied`, shared by a stream's successive versions and appended to in place, so a long
+   * stream costs one push per chunk rather than a copy of all before it.
+   */
   chunks: QueryChunk[];
   rowsReceived: number;
   /** Rows held in `chunks` (at most MAX_QUERY_ROWS). */
@@ -146,7 +150,8 @@ function applyRows(model: RoomModel, msg: RoomMessage): RoomModel {
     stream = emptyStream(ev.queryId, msg.time);
   }
   const rows = ev.rows.slice(0, Math.max(0, MAX_QUERY_ROWS - stream.rowsKept));
-  const chunks = insertChunk(stream.chunks, { chunk: ev.chunk, rows });
+  // Past the cap, chunks are only counted.
+  const chunks = rows.length > 0 ? insertChunk(stream.chunks, { chunk: ev.chunk, rows }) : stream.chunks;
   const columns = ev.columns && ev.columns.length > 0 ? ev.columns : stream.columns;
   const updated: QueryStream = {
     ...stream,
@@ -160,10 +165,14 @@ function applyRows(model: RoomModel, msg: RoomMessage): RoomModel {
 }
 
 function insertChunk(chunks: QueryChunk[], chunk: QueryChunk): QueryChunk[] {
+  const last = chunks[chunks.length - 1];
+  // In order, as live delivery is: append. Otherwise (history after live) find its place.
+  if (!last || last.chunk < chunk.chunk) {
+    chunks.push(chunk);
+    return chunks;
+  }
   if (chunks.some((c) => c.chunk === chunk.chunk)) return chunks;
-  const next = [...chunks, chunk];
-  if (chunks.length > 0 && chunks[chunks.length - 1]!.chunk > chunk.chunk) next.sort((a, b) => a.chunk - b.chunk);
-  return next;
+  return [...chunks, chunk].sort((a, b) => a.chunk - b.chunk);
 }
 
 function applyDone(model: RoomModel, msg: RoomMessage): RoomModel {
