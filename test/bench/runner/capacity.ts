@@ -32,7 +32,15 @@ export interface LadderOptions {
   /** Before each step, wait up to this long for the machine's other load to drop below `quietBelow` %. */
   quietWaitMs: number;
   quietBelow: number;
+  /** How often a missed step may be repeated because other processes kept the server off its core. */
+  disturbedRepeats: number;
 }
+
+/**
+ * A missed step during which the server spent more than this share of the time ready to run but
+ * waiting for its core measured the neighbours, not the server: it is repeated, not counted.
+ */
+export const DISTURBED_WAIT_PERCENT = 10;
 
 /** A step publishes at least this many messages, however low the rate (ladders can descend). */
 const MIN_MESSAGES_PER_STEP = 10;
@@ -49,6 +57,8 @@ export interface CapacityResult {
   /** The generator's core was the bottleneck at capacity: a lower bound. */
   generatorBound: boolean;
   steps: StepRecord[];
+  /** Missed steps set aside because the server was kept off its core (repeated instead). */
+  disturbed: StepRecord[];
 }
 
 export async function findCapacities(
@@ -60,13 +70,14 @@ export async function findCapacities(
   const results = new Map<Contender, CapacityResult>();
   const climbs = new Map<Contender, Climb>();
   for (const c of contenders) {
-    results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [] });
+    results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [], disturbed: [] });
     climbs.set(c, newClimb(c.start));
     if (options.warmupMs > 0) {
       await measureStep(generator, c.sut, stepArgs(c, c.start / 2, options.warmupMs, options));
       await settle(c.sut);
     }
   }
+  const repeats = new Map<Contender, number>();
   let active = [...contenders];
   for (let step = 0; active.length > 0; step++) {
     const order = active.map((_, i) => active[(i + step) % active.length]);
@@ -76,6 +87,14 @@ export async function findCapacities(
       if (options.quietWaitMs > 0) await awaitQuiet(pidsOf(generator, contenders), options.quietWaitMs, options.quietBelow);
       const durationMs = Math.min(MAX_STEP_MS, Math.max(options.stepMs, (1000 * MIN_MESSAGES_PER_STEP) / climb.rate));
       const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, durationMs, options));
+      const disturbed = !record.passed && (record.serverWaitPercent ?? 0) > DISTURBED_WAIT_PERCENT;
+      if (disturbed && (repeats.get(c) ?? 0) < options.disturbedRepeats) {
+        repeats.set(c, (repeats.get(c) ?? 0) + 1);
+        log(formatStep(record) + ' — disturbed, repeating');
+        result.disturbed.push(record);
+        await settle(c.sut);
+        continue;
+      }
       log(formatStep(record) + (climb.phase === 'climb' ? '' : ` (${climb.phase})`));
       result.steps.push(record);
       if (record.passed && (result.capacity === null || record.rate > result.capacity)) {

@@ -19,6 +19,8 @@ export interface Profile {
   quietWaitMs: number;
   /** "Quiet": other processes use less than this share of the machine (%). */
   quietBelow: number;
+  /** A missed ladder step is repeated up to this often when the server was kept off its core. */
+  disturbedRepeats: number;
   /** Scenario 3. */
   rooms: { count: number; subscribers: number; maxSteps: number };
   /** Scenario 4. */
@@ -46,6 +48,7 @@ export const QUICK: Profile = {
   payloadBytes: 128,
   quietWaitMs: 0,
   quietBelow: 25,
+  disturbedRepeats: 2,
   rooms: { count: 100, subscribers: 10, maxSteps: 4 },
   handshakes: { durationMs: 2000, maxCount: 20_000, concurrency: 64 },
   slow: { subscribers: 40, fraction: 0.05, durationMs: 3000, payloadBytes: 32_768 },
@@ -67,6 +70,7 @@ export const FULL: Profile = {
   payloadBytes: 128,
   quietWaitMs: 10_000,
   quietBelow: 25,
+  disturbedRepeats: 6,
   rooms: { count: 100, subscribers: 50, maxSteps: 8 },
   handshakes: { durationMs: 6000, maxCount: 60_000, concurrency: 64 },
   slow: { subscribers: 200, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
