@@ -107,8 +107,16 @@ function closeAll(): { closed: number } {
 }
 
 function status() {
-  const out: Record<string, { clients: number; open: number }> = {};
-  for (const [name, clients] of groups) out[name] = { clients: clients.length, open: clients.filter((c) => c.open).length };
+  const out: Record<string, { clients: number; open: number; closes: Record<string, number> }> = {};
+  for (const [name, clients] of groups) {
+    const closes: Record<string, number> = {};
+    for (const c of clients) {
+      if (!c.closed) continue;
+      const key = `${c.closed.code}${c.closed.reason ? ' ' + c.closed.reason : ''}${c.closed.error ? ' ' + c.closed.error : ''}`;
+      closes[key] = (closes[key] ?? 0) + 1;
+    }
+    out[name] = { clients: clients.length, open: clients.filter((c) => c.open).length, closes };
+  }
   return out;
 }
 

@@ -59,6 +59,8 @@ export interface CapacityResult {
   steps: StepRecord[];
   /** Missed steps set aside because the server was kept off its core (repeated instead). */
   disturbed: StepRecord[];
+  /** Why the ladder ended early, e.g. the server cut the publisher. */
+  stoppedBy: string | null;
 }
 
 export async function findCapacities(
@@ -70,7 +72,7 @@ export async function findCapacities(
   const results = new Map<Contender, CapacityResult>();
   const climbs = new Map<Contender, Climb>();
   for (const c of contenders) {
-    results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [], disturbed: [] });
+    results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [], disturbed: [], stoppedBy: null });
     climbs.set(c, newClimb(c.start));
     if (options.warmupMs > 0) {
       await measureStep(generator, c.sut, stepArgs(c, c.start / 2, options.warmupMs, options));
@@ -103,6 +105,11 @@ export async function findCapacities(
         result.generatorBound = record.generatorCpuPercent > GENERATOR_BUSY_PERCENT;
       }
       advance(climb, record.passed, options);
+      if (record.publisherClosed) {
+        // Nothing published after the cut arrives: further steps would measure nothing.
+        result.stoppedBy = `server closed the publisher (${record.publisherClosed}) at ${record.rate.toFixed(0)} msg/s`;
+        climb.phase = 'done';
+      }
       if (climb.phase !== 'done' && result.steps.length >= options.maxSteps) {
         result.ceilingReached = climb.phase === 'climb';
         climb.phase = 'done';

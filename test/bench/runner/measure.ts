@@ -26,6 +26,7 @@ export interface StepRecord {
   latency: LatencySummary;
   publishErrors: number;
   closes: Record<string, number>;
+  publisherClosed: string | null;
   serverCpuPercent: number;
   /** Kernel share of the server's CPU time. */
   serverSystemShare: number;
@@ -44,6 +45,7 @@ export function passes(r: Omit<StepRecord, 'passed'>): boolean {
     r.latency.p99 <= P99_LIMIT_US &&
     Object.keys(r.closes).length === 0 &&
     r.publishErrors === 0 &&
+    r.publisherClosed === null &&
     r.publishedPerSec >= 0.9 * r.rate
   );
 }
@@ -72,6 +74,7 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     latency: reply.latency,
     publishErrors: reply.publishErrors,
     closes: reply.closes,
+    publisherClosed: reply.publisherClosed,
     serverCpuPercent: (100 * serverMs) / wallMs,
     serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
     serverWaitPercent:
@@ -105,7 +108,8 @@ export function formatStep(r: StepRecord): string {
     `server ${r.serverCpuPercent.toFixed(0)}% (${(100 * r.serverSystemShare).toFixed(0)}% kernel) ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
     `waited for its core ${r.serverWaitPercent?.toFixed(0) ?? '?'}%, ` +
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
-    (r.passed ? 'ok' : 'FAIL')
+    (r.passed ? 'ok' : 'FAIL') +
+    (r.publisherClosed ? ` (publisher cut: ${r.publisherClosed})` : '')
   );
 }
 

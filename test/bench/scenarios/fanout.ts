@@ -94,6 +94,7 @@ export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], 
   for (const [i, r] of results.entries()) {
     if (r.ceilingReached) notes.push(`${kinds[i]}: ladder ended still passing (at least)`);
     if (r.generatorBound) notes.push(`${kinds[i]}: generator core saturated (lower bound)`);
+    if (r.stoppedBy) notes.push(`${kinds[i]}: ${r.stoppedBy}`);
     if (r.disturbed.length) notes.push(`${kinds[i]}: ${r.disturbed.length} step(s) repeated, server kept off its core`);
   }
   // The first step is at the same rate for every server when they share a start: a like-for-like
