@@ -38,9 +38,12 @@ export interface LadderOptions {
 
 /**
  * A missed step during which the server spent more than this share of the time ready to run but
- * waiting for its core measured the neighbours, not the server: it is repeated, not counted.
+ * waiting for its core, while other processes were busy, measured the neighbours rather than the
+ * server: it is repeated, not counted. (Waiting with the machine otherwise idle is the server's own
+ * doing, e.g. its GC threads sharing its core, and counts.)
  */
 export const DISTURBED_WAIT_PERCENT = 10;
+export const DISTURBED_BACKGROUND_PERCENT = 10;
 
 /** A step publishes at least this many messages, however low the rate (ladders can descend). */
 const MIN_MESSAGES_PER_STEP = 10;
@@ -89,7 +92,10 @@ export async function findCapacities(
       if (options.quietWaitMs > 0) await awaitQuiet(pidsOf(generator, contenders), options.quietWaitMs, options.quietBelow);
       const durationMs = Math.min(MAX_STEP_MS, Math.max(options.stepMs, (1000 * MIN_MESSAGES_PER_STEP) / climb.rate));
       const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, durationMs, options));
-      const disturbed = !record.passed && (record.serverWaitPercent ?? 0) > DISTURBED_WAIT_PERCENT;
+      const disturbed =
+        !record.passed &&
+        (record.serverWaitPercent ?? 0) > DISTURBED_WAIT_PERCENT &&
+        (record.backgroundPercent ?? 0) > DISTURBED_BACKGROUND_PERCENT;
       if (disturbed && (repeats.get(c) ?? 0) < options.disturbedRepeats) {
         repeats.set(c, (repeats.get(c) ?? 0) + 1);
         log(formatStep(record) + ' — disturbed, repeating');

@@ -21,8 +21,8 @@ export interface Profile {
   quietBelow: number;
   /** A missed ladder step is repeated up to this often when the server was kept off its core. */
   disturbedRepeats: number;
-  /** Scenario 3. */
-  rooms: { count: number; subscribers: number; maxSteps: number };
+  /** Scenario 3: the first rate is `startFactor` × scenario 2's first step, in deliveries. */
+  rooms: { count: number; subscribers: number; maxSteps: number; startFactor: number };
   /** Scenario 4. */
   handshakes: { durationMs: number; maxCount: number; concurrency: number };
   /** Scenario 5. */
@@ -49,9 +49,9 @@ export const QUICK: Profile = {
   quietWaitMs: 0,
   quietBelow: 25,
   disturbedRepeats: 2,
-  rooms: { count: 100, subscribers: 10, maxSteps: 7 },
-  handshakes: { durationMs: 2000, maxCount: 20_000, concurrency: 64 },
-  slow: { subscribers: 40, fraction: 0.05, durationMs: 3000, payloadBytes: 32_768 },
+  rooms: { count: 100, subscribers: 10, maxSteps: 6, startFactor: 2 },
+  handshakes: { durationMs: 1500, maxCount: 20_000, concurrency: 64 },
+  slow: { subscribers: 40, fraction: 0.05, durationMs: 2000, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
 
@@ -71,7 +71,7 @@ export const FULL: Profile = {
   quietWaitMs: 10_000,
   quietBelow: 25,
   disturbedRepeats: 6,
-  rooms: { count: 100, subscribers: 50, maxSteps: 20 },
+  rooms: { count: 100, subscribers: 50, maxSteps: 20, startFactor: 1 },
   handshakes: { durationMs: 6000, maxCount: 60_000, concurrency: 64 },
   slow: { subscribers: 200, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
   storm: { clients: 1000, before: 200, during: 500, rate: 1000, timeoutMs: 60_000 },

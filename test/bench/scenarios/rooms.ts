@@ -9,7 +9,7 @@ import { capacityMetrics, ladderOptions } from './fanout.js';
 
 export async function roomsScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = Date.now();
-  const { count, subscribers, maxSteps } = ctx.profile.rooms;
+  const { count, subscribers, maxSteps, startFactor } = ctx.profile.rooms;
   const rooms = Array.from({ length: count }, (_, i) => `dashboard:${i}`);
   let metrics: Metric[] = [];
   let detail: unknown;
@@ -19,8 +19,9 @@ export async function roomsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       const sut = await shared(ctx, kind);
       await openClients(ctx, sut, { group: `${kind}:subs`, count: count * subscribers, rooms, tokenRooms: ['dashboard:*'] });
       await openClients(ctx, sut, { group: `${kind}:pub`, count: 1, rooms: [], role: 'editor', tokenRooms: ['dashboard:*'] });
-      // The same first rate for everyone, in deliveries equal to scenario 2's first step.
-      contenders.push({ sut, publishers: `${kind}:pub`, subscribers: [`${kind}:subs`], rooms, start: (ctx.profile.ladderStart * 1000) / subscribers });
+      // The same first rate for everyone, in deliveries a multiple of scenario 2's first step.
+      const start = (startFactor * ctx.profile.ladderStart * 1000) / subscribers;
+      contenders.push({ sut, publishers: `${kind}:pub`, subscribers: [`${kind}:subs`], rooms, start });
     }
     ctx.log(`many rooms: ${count} rooms × ${subscribers} subscribers:`);
     const results = await findCapacities(ctx.generator, contenders, { ...ladderOptions(ctx), maxSteps }, ctx.log);
