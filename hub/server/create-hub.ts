@@ -153,7 +153,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     return mintToken(key.signingKey, { ...claims, issuer: options.auth.issuer });
   };
   const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, url: options.publicUrl ?? url, onClose: [] };
-  addRoomRoutes(router, core, auth, options.limits.maxHttpBodyBytes);
+  addRoomRoutes(router, core, auth, options.limits);
   for (const extension of extensions) await extension(ctx);
 
   const onUpgrade = createUpgradeHandler({

@@ -22,6 +22,12 @@ export interface LimitOptions {
   maxConnections: number;
   /** Largest REST request body (bytes). */
   maxHttpBodyBytes: number;
+  /** Token bucket for REST publishes per token `sub`: sustained per second and burst; past it 429. */
+  restMessagesPerSecond: number;
+  restBurst: number;
+  /** The same per client address, so many tokens from one machine do not multiply the budget. */
+  restMessagesPerSecondPerIp: number;
+  restBurstPerIp: number;
 }
 
 export interface HistoryOptions {
@@ -103,6 +109,10 @@ export const DEFAULT_LIMITS: LimitOptions = {
   maxConnectionsPerIp: 1000,
   maxConnections: 50_000,
   maxHttpBodyBytes: 256 * 1024,
+  restMessagesPerSecond: 200,
+  restBurst: 400,
+  restMessagesPerSecondPerIp: 1000,
+  restBurstPerIp: 2000,
 };
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

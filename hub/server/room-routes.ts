@@ -1,16 +1,31 @@
 /** REST for InsightEngine's backend: publish to a room, read a room's history. */
+import type { ServerResponse } from 'node:http';
 import { HubError, isPlainObject, isValidRoomName, parseClientMessage, parseSince, type PublishMessage } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Router } from './router.js';
 import type { RestAuth } from './rest-auth.js';
-import { readJsonBody, sendJson } from './http-util.js';
+import type { LimitOptions } from './options.js';
+import { clientIp, readJsonBody, sendJson } from './http-util.js';
+import { KeyedRateLimit } from './rest-rate-limit.js';
 
-export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, maxBodyBytes: number): void {
+type RoomRouteLimits = Pick<LimitOptions, 'maxHttpBodyBytes' | 'restMessagesPerSecond' | 'restBurst' | 'restMessagesPerSecondPerIp' | 'restBurstPerIp'>;
+
+export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, limits: RoomRouteLimits): void {
+  // Every publish is stored in history: without a bound one token could fill memory at wire speed.
+  const perSub = new KeyedRateLimit(limits.restMessagesPerSecond, limits.restBurst);
+  const perIp = new KeyedRateLimit(limits.restMessagesPerSecondPerIp, limits.restBurstPerIp);
+  const rateLimited = (res: ServerResponse, what: string): HubError => {
+    res.setHeader('retry-after', '1');
+    return new HubError('rate_limited', `too many messages from this ${what}`);
+  };
+
   router.add('POST', '/api/rooms/{room}/messages', async (req, res, { room }) => {
+    if (!perIp.take(clientIp(req))) throw rateLimited(res, 'address');
     const identity = await auth.requireRole(req, ['service', 'editor', 'admin']);
+    if (!perSub.take(identity.user.sub)) throw rateLimited(res, 'user');
     if (!isValidRoomName(room) || room.startsWith('$')) throw new HubError('bad_request', 'invalid room name');
     if (!identity.access.allows(room)) throw new HubError('forbidden', `not allowed to publish to ${room}`);
-    const body = await readJsonBody(req, maxBodyBytes);
+    const body = await readJsonBody(req, limits.maxHttpBodyBytes);
     if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {event, data}');
     // The same validator as a WebSocket publish: one set of rules for both doors.
     const msg = parseClientMessage(JSON.stringify({ type: 'publish', room, event: body.event, data: body.data })) as PublishMessage;
