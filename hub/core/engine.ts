@@ -75,6 +75,8 @@ export interface RecordStore {
 export interface HistoryPolicy {
   maxMessages: number;
   maxAgeMs: number;
+  /** Bound on the room's kept messages by their estimated size (bytes of `data` as JSON); none when absent. */
+  maxBytes?: number;
 }
 
 export interface Engine {

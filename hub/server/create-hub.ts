@@ -52,7 +52,11 @@ export function historyPolicyFor(options: HubOptions): HistoryPolicyFor {
   }));
   return (room) => {
     const o = overrides.find((r) => r.test(room));
-    return { maxMessages: o?.maxMessages ?? options.history.maxMessages, maxAgeMs: o?.maxAgeMs ?? options.history.maxAgeMs };
+    return {
+      maxMessages: o?.maxMessages ?? options.history.maxMessages,
+      maxAgeMs: o?.maxAgeMs ?? options.history.maxAgeMs,
+      maxBytes: o?.maxBytes ?? options.history.maxBytes,
+    };
   };
 }
 

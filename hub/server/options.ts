@@ -33,8 +33,10 @@ export interface LimitOptions {
 export interface HistoryOptions {
   maxMessages: number;
   maxAgeMs: number;
+  /** Per room: the kept messages' `data` (as JSON) stays under this many bytes; oldest dropped first. */
+  maxBytes: number;
   /** Overrides by room pattern (`dashboard:*`), first match wins. */
-  rooms: Array<{ pattern: string; maxMessages?: number; maxAgeMs?: number }>;
+  rooms: Array<{ pattern: string; maxMessages?: number; maxAgeMs?: number; maxBytes?: number }>;
 }
 
 export interface AuthOptions {
@@ -137,7 +139,7 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     presenceCoalesceMs: input.presenceCoalesceMs ?? 50,
     tokenExpiryNoticeMs: input.tokenExpiryNoticeMs ?? 60_000,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
-    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, rooms: [], ...input.history },
+    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, rooms: [], ...input.history },
     redis: input.redis,
     engine: input.engine,
     webRoot: input.webRoot,

@@ -85,6 +85,29 @@ describe('HistoryWindow', () => {
     expect(replayed).not.toHaveProperty('echo');
   });
 
+  it('keeps the estimated size under maxBytes, dropping the oldest but never the newest', () => {
+    const w = new HistoryWindow({ maxMessages: 1000, maxAgeMs: 60_000, maxBytes: 10_000 });
+    const big = 'x'.repeat(3000);
+    for (let i = 1; i <= 10; i++) w.append({ room: 'r', event: 'e', data: big, from, time: 1000 }, 1000);
+    expect(w.size).toBe(3);
+    expect(w.bytes).toBeLessThanOrEqual(10_000);
+    expect(seqs(w.since({ epoch: w.epoch, seq: 7 }, 1000))).toEqual([8, 9, 10]);
+    expect(w.since({ epoch: w.epoch, seq: 6 }, 1000)).toMatchObject({ recovered: false, reason: 'evicted' });
+    w.append({ room: 'r', event: 'e', data: 'y'.repeat(50_000), from, time: 1000 }, 1000);
+    expect(seqs(w.since({ epoch: w.epoch, seq: 10 }, 1000))).toEqual([11]);
+  });
+
+  it('counts down the size as messages leave by count or age, across compaction', () => {
+    const w = new HistoryWindow({ maxMessages: 100, maxAgeMs: 1000, maxBytes: 1e9 });
+    fill(w, 3000);
+    const perMessage = w.bytes / w.size;
+    expect(w.size).toBe(100);
+    expect(w.bytes).toBe(perMessage * 100);
+    w.trim(5000);
+    expect(w.size).toBe(0);
+    expect(w.bytes).toBe(0);
+  });
+
   it('stays correct across compaction of a long-running room', () => {
     const w = new HistoryWindow({ maxMessages: 100, maxAgeMs: 60_000 });
     fill(w, 5000);
