@@ -128,6 +128,14 @@ export function parseClientMessage(text: string): ClientMessage {
   } catch {
     throw bad('frame is not valid JSON');
   }
+  return validateClientMessage(value);
+}
+
+/**
+ * Validate an already parsed message (a REST body's fields): no re-serialization, which would
+ * overflow the stack on deeply nested input before the depth check could refuse it.
+ */
+export function validateClientMessage(value: unknown): ClientMessage {
   if (!isPlainObject(value)) throw bad('frame must be a JSON object');
   const id = value.id;
   if (id !== undefined && (typeof id !== 'string' || id.length > MAX_ID_LENGTH)) {

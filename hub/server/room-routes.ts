@@ -1,6 +1,6 @@
 /** REST for InsightEngine's backend: publish to a room, read a room's history. */
 import type { ServerResponse } from 'node:http';
-import { HubError, isPlainObject, isValidRoomName, parseClientMessage, parseSince, type PublishMessage } from '../protocol/index.js';
+import { HubError, isPlainObject, isValidRoomName, parseSince, validateClientMessage, type PublishMessage } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Router } from './router.js';
 import type { RestAuth } from './rest-auth.js';
@@ -28,7 +28,7 @@ export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, lim
     const body = await readJsonBody(req, limits.maxHttpBodyBytes);
     if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {event, data}');
     // The same validator as a WebSocket publish: one set of rules for both doors.
-    const msg = parseClientMessage(JSON.stringify({ type: 'publish', room, event: body.event, data: body.data })) as PublishMessage;
+    const msg = validateClientMessage({ type: 'publish', room, event: body.event, data: body.data }) as PublishMessage;
     const { sub, name, role } = identity.user;
     const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name });
     sendJson(res, 201, { room, epoch: stored.epoch, seq: stored.seq });
