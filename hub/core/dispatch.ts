@@ -106,6 +106,7 @@ const handlers: Handlers = {
       throw new HubError('too_large', `presence state is larger than ${core.options.limits.maxPresenceBytes} bytes`);
     }
     const { sub, name } = session.user;
+    session.presenceRooms.add(msg.room);
     await core.engine.presenceSet(msg.room, { clientId: session.id, sub, name, state: msg.state });
     // Presence has no ack unless the client asked for one by id.
     return msg.id ? { room: msg.room } : undefined;

@@ -57,7 +57,8 @@ export class Heartbeat {
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
       const expiresAt = s.identity.expiresAt;
-      if (now >= expiresAt) {
+      // A token admitted inside the clock tolerance lives until the tolerance passes too.
+      if (now >= expiresAt + this.options.clockToleranceMs) {
         s.close(CloseCode.tokenInvalid, 'token expired');
       } else if (!s.expiryNoticeSent && now >= expiresAt - this.options.tokenExpiryNoticeMs) {
         s.expiryNoticeSent = true;

@@ -135,8 +135,10 @@ export class HubCore {
 
   leaveRoom(session: Session, room: string): void {
     if (!session.rooms.has(room)) return;
+    const held = session.joining.get(room);
+    if (held) session.takeHeld(room, held);
     const empty = this.registry.leave(room, session);
-    if (session.user.role !== 'service' && !room.startsWith('$')) {
+    if (session.presenceRooms.delete(room)) {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
     if (empty) {
@@ -200,9 +202,15 @@ export class HubCore {
     this.presence.add(room, diff);
   }
 
-  /** Seed a room's roster from the engine's list (on the first local join). */
+  /** Seed a room's roster from the engine's list; local sessions no longer in the room are left out. */
   setRoster(room: string, members: PresenceMember[]): void {
-    const roster = new Map(members.map((m) => [m.clientId, m]));
+    if (!this.registry.has(room)) return;
+    const roster = new Map<string, PresenceMember>();
+    for (const m of members) {
+      const local = this.sessions.get(m.clientId);
+      if (local && !local.presenceRooms.has(room)) continue;
+      roster.set(m.clientId, m);
+    }
     const existing = this.roster.get(room);
     if (existing) for (const [id, m] of existing) roster.set(id, m);
     this.roster.set(room, roster);

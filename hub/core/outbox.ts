@@ -63,6 +63,11 @@ export class Outbox {
     if (socket.writableLength > this.capBytes) this.overflow();
   }
 
+  /** Report this recipient as a slow consumer now (held replay frames passed the cap). */
+  overflowNow(): void {
+    this.overflow();
+  }
+
   private overflow(): void {
     if (this.overflowed) return;
     this.overflowed = true;

@@ -20,7 +20,7 @@ export interface SessionInfo {
 }
 
 /** A frame held back while a subscribe with `since` replays history (seq absent for presence). */
-interface HeldFrame {
+export interface HeldFrame {
   seq?: number;
   epoch?: string;
   frame: Buffer;
@@ -34,6 +34,10 @@ export class Session {
   readonly rooms = new Set<string>();
   /** Rooms whose subscribe is still replaying: live frames are held until it ends. */
   readonly joining = new Map<string, HeldFrame[]>();
+  /** Bytes held across rooms' replays; they count toward the queue cap like queued bytes. */
+  heldBytes = 0;
+  /** Rooms in which this session has a presence entry (removed on leave, whatever its role now). */
+  readonly presenceRooms = new Set<string>();
   readonly connectedAt = Date.now();
   readonly outbox: Outbox;
   readonly rate: TokenBucket;
@@ -47,6 +51,7 @@ export class Session {
   missedPongs = 0;
   rttMs: number | null = null;
   expiryNoticeSent = false;
+  private readonly maxQueuedBytes: number;
 
   constructor(
     readonly id: string,
@@ -58,6 +63,7 @@ export class Session {
     scheduler: FlushScheduler,
     onOverflow: (session: Session) => void,
   ) {
+    this.maxQueuedBytes = limits.maxQueuedBytes;
     this.outbox = new Outbox(socket, limits.maxQueuedBytes, scheduler, () => onOverflow(this));
     this.rate = new TokenBucket(limits.messagesPerSecond, limits.burst);
     this.errors = new ErrorBudget(limits.errorBudget, limits.errorWindowMs);
@@ -82,8 +88,22 @@ export class Session {
   /** Deliver a room frame, or hold it while that room's replay is in progress. */
   deliver(room: string, frame: Buffer, seq?: number, epoch?: string): void {
     const held = this.joining.get(room);
-    if (held) held.push({ seq, epoch, frame });
-    else this.sendFrame(frame);
+    if (!held) {
+      this.sendFrame(frame);
+      return;
+    }
+    if (!this.isOpen) return;
+    held.push({ seq, epoch, frame });
+    this.heldBytes += frame.length;
+    // A client that resumes and stops reading must not hold live traffic without bound.
+    if (this.heldBytes + this.outbox.pendingBytes > this.maxQueuedBytes) this.outbox.overflowNow();
+  }
+
+  /** Stop holding a room's frames; returns them for release (or drops them). */
+  takeHeld(room: string, held: HeldFrame[]): HeldFrame[] {
+    if (this.joining.get(room) === held) this.joining.delete(room);
+    for (const h of held) this.heldBytes -= h.frame.length;
+    return held;
   }
 
   /** Write queued frames now and close with a code (after any final messages). */

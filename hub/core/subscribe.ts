@@ -5,7 +5,7 @@
 import { ADMIN_ROOM, HubError, type SubscribeMessage, type UnsubscribeMessage, type Json } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import type { HubCore } from './hub-core.js';
-import type { Session } from './session.js';
+import type { HeldFrame, Session } from './session.js';
 
 export async function subscribe(core: HubCore, session: Session, msg: SubscribeMessage): Promise<Record<string, Json | undefined> | void> {
   const { room } = msg;
@@ -15,19 +15,26 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
   if (!session.rooms.has(room) && session.rooms.size >= limit) {
     throw new HubError('conflict', `room limit reached (${limit} rooms per connection)`);
   }
-  session.joining.set(room, []);
-  const held = session.joining.get(room);
+  // Each subscribe holds its own list: a later subscribe to the same room takes over, and this one
+  // then answers `conflict` instead of going silent.
+  const held: HeldFrame[] = [];
+  session.joining.set(room, held);
+  const superseded = (): boolean => !session.isOpen || session.joining.get(room) !== held || !session.rooms.has(room);
   try {
     await core.joinRoom(session, room);
-    if (session.user.role !== 'service' && !core.presenceMembers(room).some((m) => m.clientId === session.id)) {
+    if (superseded()) throw cancelled(room);
+    if (session.user.role !== 'service' && !session.presenceRooms.has(room)) {
       const { sub, name } = session.user;
+      // Marked before the engine call, so a leave meanwhile removes what this sets.
+      session.presenceRooms.add(room);
       await core.engine.presenceSet(room, { clientId: session.id, sub, name, state: {} });
+      if (superseded()) throw cancelled(room);
     }
     // A malformed `since` arrives as null: no replay, recovered:false.
     const history = await core.engine.history(room, msg.since);
     const members = await core.engine.presenceList(room);
+    if (superseded()) throw cancelled(room);
     core.setRoster(room, members);
-    if (!session.isOpen || !session.joining.has(room)) return;
 
     session.send({
       type: 'ack',
@@ -41,30 +48,33 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
     });
     let last = history.position.seq;
     // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
-    // it (live frames for the room are held meanwhile), so a resume never ends in 4008.
+    // it (live frames for the room are held meanwhile and count toward the cap).
     const budget = core.options.limits.maxQueuedBytes / 2;
     for (const m of history.messages) {
       const frame = encodeMessage(m);
       if (session.outbox.pendingBytes + frame.length > budget) await session.outbox.drainBelow(budget / 2);
-      // Left meanwhile, or a newer subscribe to the room took over the replay.
-      if (!session.isOpen || session.joining.get(room) !== held) return;
+      // Left meanwhile, or a newer subscribe to the room took over the replay (it answers).
+      if (superseded()) {
+        session.takeHeld(room, held);
+        return;
+      }
       session.sendFrame(frame);
       last = m.seq;
     }
-    releaseHeld(session, room, history.position.epoch, last);
+    // Send what arrived during the replay: anything newer than what was replayed, in order.
+    for (const h of session.takeHeld(room, held)) {
+      if (h.seq === undefined || h.epoch !== history.position.epoch || h.seq > last) session.sendFrame(h.frame);
+    }
   } catch (err) {
-    if (session.joining.has(room)) core.leaveRoom(session, room);
+    session.takeHeld(room, held);
+    // Only the subscribe that still owns the room's join undoes it.
+    if (session.joining.get(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
     throw err;
   }
 }
 
-/** Send what arrived during the replay: anything newer than what was replayed, in order. */
-function releaseHeld(session: Session, room: string, epoch: string, lastSeq: number): void {
-  const held = session.joining.get(room) ?? [];
-  session.joining.delete(room);
-  for (const h of held) {
-    if (h.seq === undefined || h.epoch !== epoch || h.seq > lastSeq) session.sendFrame(h.frame);
-  }
+function cancelled(room: string): HubError {
+  return new HubError('conflict', `subscribe to ${room} was cancelled by a later unsubscribe or subscribe`);
 }
 
 async function subscribeAdmin(core: HubCore, session: Session, msg: SubscribeMessage): Promise<Record<string, Json | undefined>> {

@@ -11,7 +11,8 @@ const NOTICE_MS = 2500;
 let hub: Hub;
 
 beforeAll(async () => {
-  hub = await startHub({ tokenExpiryNoticeMs: NOTICE_MS, heartbeatMs: 200 });
+  // A 1 s clock tolerance: connections close once exp plus the tolerance has passed.
+  hub = await startHub({ tokenExpiryNoticeMs: NOTICE_MS, heartbeatMs: 200, auth: { clockToleranceSec: 1 } });
 });
 afterAll(() => hub.close());
 
@@ -87,7 +88,7 @@ describe('in-band auth refresh', () => {
 });
 
 describe('expiry', () => {
-  it('sends notice token_expiring before exp, then closes with 4001 at exp', async () => {
+  it('sends notice token_expiring before exp, then closes with 4001 once exp (plus the clock tolerance) passes', async () => {
     const t = await token(hub, { sub: 'expiring', ttlSec: 4 });
     const exp = expOf(t);
     const c = await connect(hub, t);
@@ -121,5 +122,25 @@ describe('expiry', () => {
     await ping(c);
     expect(c.received.filter((m) => m.type === 'notice')).toHaveLength(0);
     c.close();
+  });
+});
+
+describe('clock tolerance', () => {
+  it('keeps a token admitted inside the tolerance usable until the tolerance has passed', async () => {
+    const tolerant = await startHub({ heartbeatMs: 200, auth: { clockToleranceSec: 30 } });
+    try {
+      // Expired 5 s ago: admitted within the 30 s tolerance, so it must not be closed at once.
+      const t = await signJwt({ sub: 'late', role: 'editor', rooms: ['*'], aud: 'insight-hub', exp: Math.floor(Date.now() / 1000) - 5 });
+      const c = await connect(tolerant, t);
+      await c.request({ type: 'subscribe', room: 'tol:1' });
+      // The expiry check runs every 200 ms here; several rounds later the connection is still open.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(c.closed).toBeUndefined();
+      c.send({ type: 'ping', id: 'p' });
+      expect(await c.waitFor((m) => m.type === 'pong')).toMatchObject({ type: 'pong', id: 'p' });
+      c.close();
+    } finally {
+      await tolerant.close();
+    }
   });
 });
