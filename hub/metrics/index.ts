@@ -44,7 +44,9 @@ export function installMetrics(ctx: HubContext, options: MetricsOptions = {}): H
 
   const authorize = async (req: IncomingMessage): Promise<void> => {
     const ip = clientIp(req);
-    if (options.trustLoopback !== false && isLoopback(ip)) return;
+    // A page on another name that resolves to this machine (DNS rebinding) also calls from loopback:
+    // the shortcut holds only for the hub's own Host names, the same allowlist as the upgrade.
+    if (options.trustLoopback !== false && isLoopback(ip) && ctx.hostAllowed(req.headers.host)) return;
     let identity;
     try {
       identity = await ctx.auth.identify(req);

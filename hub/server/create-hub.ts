@@ -38,6 +38,8 @@ export interface HubContext {
   admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
   refusals: Array<(refusal: Refusal) => void>;
   mint(claims: MintClaims): Promise<string>;
+  /** The upgrade's `Host` allowlist, for routes that trust where a request comes from. */
+  hostAllowed(host: string | undefined): boolean;
   readonly url: string;
   onClose: Array<() => Promise<void> | void>;
 }
@@ -156,7 +158,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (!key.signingKey) throw new Error('this hub verifies tokens with a public key and cannot mint them');
     return mintToken(key.signingKey, { ...claims, issuer: options.auth.issuer });
   };
-  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, url: options.publicUrl ?? url, onClose: [] };
+  const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
+  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
   addRoomRoutes(router, core, auth, options.limits);
   for (const extension of extensions) await extension(ctx);
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition, type MetricFamily } from '../../hub/metrics/index.js';
 import { hubExtensions } from '../../hub/server/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
-import { connect, expectRefused, startHub, token, until } from '../support/hub.js';
+import { connect, expectRefused, httpRequest, startHub, token, until } from '../support/hub.js';
 
 const hubs: Hub[] = [];
 
@@ -135,6 +135,19 @@ describe('/metrics', () => {
 
     const open = await hub();
     expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
+  });
+
+  it('trusts loopback only under the hub own Host names (a rebound name needs a token)', async () => {
+    const h = await hub();
+    const get = (host: string, tok?: string) =>
+      httpRequest(h, 'GET', '/metrics', { headers: { host, ...(tok ? { authorization: `Bearer ${tok}` } : {}) } });
+    const rebound = await get(`attacker.example:${h.port}`);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body.error).toBe('forbidden');
+    expect(rebound.text).not.toContain('insight_hub_');
+    expect((await get(`localhost:${h.port}`)).status).toBe(200);
+    expect((await get(`127.0.0.1:${h.port}`)).status).toBe(200);
+    expect((await get(`attacker.example:${h.port}`, await token(h, { sub: 'root', role: 'admin' }))).status).toBe(200);
   });
 });
 
