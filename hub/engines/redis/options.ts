@@ -3,12 +3,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { HistoryPolicyFor } from '../../core/engine.js';
 
-/** The few logger methods the engine uses (a pino logger fits). */
-export interface EngineLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { CoreLogger } from '../../core/core-types.js';
+
+/** The few logger methods the engine uses: the core's (a pino logger fits). */
+export type EngineLogger = CoreLogger;
 
 export interface RedisEngineOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` */
