@@ -16,8 +16,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code]): void {
-  sendJson(res, status, { error: code, message });
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: code, message }, headers);
+}
+
+/**
+ * 405 for a method a path does not take. The contract's codes have none for it: `bad_request`
+ * (the request is wrong as sent) with the precise status and `Allow`; `not_found` would deny a
+ * resource that exists.
+ */
+export function sendMethodNotAllowed(res: ServerResponse, method: string | undefined, allowed: readonly string[]): void {
+  sendError(res, 'bad_request', `method ${method ?? '?'} not allowed here (allowed: ${allowed.join(', ')})`, 405, { allow: allowed.join(', ') });
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {

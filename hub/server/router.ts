@@ -1,7 +1,7 @@
 /** A tiny method + path router; handlers throw HubError and the router answers `{error, message}`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HubError } from '../protocol/index.js';
-import { sendHubError, sendError } from './http-util.js';
+import { sendError, sendHubError, sendMethodNotAllowed } from './http-util.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL) => Promise<void> | void;
 
@@ -28,12 +28,14 @@ export class Router {
 
   /** Returns false when no route matches the path (so static files may answer). */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    let pathMatched = false;
+    const allowed: string[] = [];
     for (const route of this.routes) {
       const m = route.pattern.exec(url.pathname);
       if (!m) continue;
-      pathMatched = true;
-      if (route.method !== req.method) continue;
+      if (route.method !== req.method) {
+        allowed.push(route.method);
+        continue;
+      }
       const params: Record<string, string> = {};
       try {
         route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
@@ -49,8 +51,8 @@ export class Router {
       }
       return true;
     }
-    if (pathMatched) {
-      sendError(res, 'bad_request', `method ${req.method} not allowed here`, 405);
+    if (allowed.length > 0) {
+      sendMethodNotAllowed(res, req.method, [...new Set(allowed)]);
       return true;
     }
     return false;

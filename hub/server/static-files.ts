@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendMethodNotAllowed } from './http-util.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,20 +47,21 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Insight Hub</titl
 export function createStaticHandler(webRoot: string): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
   const root = resolve(webRoot);
   return (req, res, url) => {
+    // Errors here are JSON `{error, message}` like every other hub answer.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      sendMethodNotAllowed(res, req.method, ['GET', 'HEAD']);
       return;
     }
     let path: string;
     try {
       path = normalize(decodeURIComponent(url.pathname));
     } catch {
-      res.writeHead(400).end();
+      sendError(res, 'bad_request', 'malformed path');
       return;
     }
     let file = join(root, path);
     if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(404).end();
+      sendError(res, 'not_found', 'no such file');
       return;
     }
     // Client-side routes fall back to the app shell.
