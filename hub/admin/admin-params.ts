@@ -156,6 +156,10 @@ export function parseClientCursor(cursor: string | undefined): string | undefine
 
 const AUDIT_KINDS: readonly AuditKind[] = ['action', 'denied', 'refused'];
 
+/**
+ * The audit filter on the entry's action is `filterAction`: over WebSocket `action` is always the
+ * admin action itself (`list`), so reading it filtered every page down to nothing.
+ */
 export function parseAuditQuery(p: Params): { limit: number; before?: number; kind?: AuditKind; sub?: string; action?: string } {
   const kind = optionalString(p, 'kind', 16);
   if (kind !== undefined && !(AUDIT_KINDS as readonly string[]).includes(kind)) throw bad(`"kind" must be one of ${AUDIT_KINDS.join(', ')}`);
@@ -164,6 +168,6 @@ export function parseAuditQuery(p: Params): { limit: number; before?: number; ki
     before: optionalInteger(p, 'before', 1, Number.MAX_SAFE_INTEGER),
     kind: kind as AuditKind | undefined,
     sub: optionalString(p, 'sub', 128),
-    action: optionalString(p, 'action', 32),
+    action: optionalString(p, 'filterAction', 32),
   };
 }

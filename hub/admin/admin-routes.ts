@@ -55,7 +55,13 @@ export function addAdminRoutes(router: Router, auth: RestAuth, service: AdminSer
   router.add('GET', '/api/rooms/{room}', list('room'));
   router.add('GET', '/api/bans', list('bans'));
   router.add('GET', '/api/invites', list('invites'));
-  router.add('GET', '/api/audit', list('audit'));
+  router.add('GET', '/api/audit', async (req, res, params, url) => {
+    const actor = await admin(req, 'list');
+    // `?action=` stays the REST name of the filter; the service reads it as `filterAction`.
+    const { action, ...filters } = query(url);
+    const fields: Params = { filterAction: action, ...filters, ...params, what: 'audit' };
+    sendJson(res, 200, await service.perform('list', fields, actor));
+  });
 
   router.add('DELETE', '/api/clients/{clientId}', async (req, res, { clientId }, url) => {
     const actor = await admin(req, 'kick');

@@ -118,6 +118,25 @@ describe('audit log', () => {
     expect((await api(h, 'GET', '/api/audit?before=x', adminTok)).status).toBe(400);
   });
 
+  it('lists the audit log over WebSocket too, filtered by the entry action with filterAction', async () => {
+    const h = await hub();
+    const adminTok = await token(h, { sub: 'root', role: 'admin' });
+    const admin = await connect(h, adminTok);
+    await admin.request({ type: 'admin', action: 'ban', sub: 'mallory', minutes: 10, reason: 'r' });
+    await admin.request({ type: 'admin', action: 'unban', sub: 'mallory' });
+    await admin.request({ type: 'admin', action: 'inspect', room: 'standup', on: true });
+
+    const all = await admin.request({ type: 'admin', action: 'list', what: 'audit' });
+    expect(all).toMatchObject({ type: 'ack' });
+    expect((all.entries as AuditEntry[]).map((e) => e.action)).toEqual(['inspect', 'unban', 'ban']);
+    const bans = await admin.request({ type: 'admin', action: 'list', what: 'audit', filterAction: 'ban' });
+    expect((bans.entries as AuditEntry[]).map((e) => e.action)).toEqual(['ban']);
+    // REST keeps `?action=` as the filter's name, and answers the same.
+    expect((await api(h, 'GET', '/api/audit?action=ban', adminTok)).body.entries).toEqual(bans.entries);
+    expect((await api(h, 'GET', '/api/audit?filterAction=unban', adminTok)).body.entries.map((e: AuditEntry) => e.action)).toEqual(['unban']);
+    admin.close();
+  });
+
   it('holds the entry before the action takes effect: the kicked client closes after it is on disk', async () => {
     const dataDir = tempDir();
     const h = await hub({ dataDir });
