@@ -56,9 +56,12 @@ describe('admin across hubs (Redis engine)', () => {
 
   it('counts invite uses across hubs and revokes everywhere', async () => {
     const limited = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 })).body;
-    await connect(a, limited.token);
-    await connect(b, limited.token);
-    expect(await expectRefused(b, limited.token)).toMatchObject({ status: 403, body: { message: 'invite used up' } });
+    // A use is one client address (its reconnects keep it): each guest comes from its own address.
+    await connect(a, limited.token, { localAddress: '127.0.0.2' });
+    await connect(b, limited.token, { localAddress: '127.0.0.3' });
+    expect(await expectRefused(b, limited.token, { localAddress: '127.0.0.4' })).toMatchObject({ status: 403, body: { message: 'invite used up' } });
+    // The use taken on hub a is known to hub b: that guest moving over is not a new use.
+    await connect(b, limited.token, { localAddress: '127.0.0.2' });
 
     const open = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10 })).body;
     const guestOnB = await connect(b, open.token);
