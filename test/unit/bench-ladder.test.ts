@@ -38,9 +38,14 @@ describe('bench capacity ladder', () => {
     expect(capacity).toBeCloseTo(2.83, 2);
   });
 
-  it('gives up below half a message per second', () => {
+  it('gives up after three steps down', () => {
     const { tried, capacity } = climb(0.1, { factor: 2, retry: false, refine: true });
-    expect(tried).toEqual([8, 4, 2, 1, 0.5]);
+    expect(tried).toEqual([8, 4, 2, 1]);
     expect(capacity).toBeNull();
+  });
+
+  it('never goes below half a message per second', () => {
+    const { tried } = climb(0.1, { factor: 2, retry: false, refine: true }, 1.5);
+    expect(tried).toEqual([1.5, 0.75]);
   });
 });

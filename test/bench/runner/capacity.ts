@@ -136,6 +136,7 @@ interface Climb {
   rate: number;
   lastPass: number | null;
   lastMiss: number | null;
+  descents: number;
   /** climb: stepping up; retry: the same rate once more after a miss (a disturbed step on a
    * shared machine); descend: stepping down while nothing has passed yet; refine: one rate
    * between the last pass and the miss. */
@@ -144,6 +145,8 @@ interface Climb {
 
 /** Below this a server is not worth measuring further. */
 const MIN_RATE = 0.5;
+/** Steps down from the first rate before concluding that nothing passes at this room size. */
+const MAX_DESCENTS = 3;
 
 export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptions, 'factor' | 'retry' | 'refine'>): void {
   if (passed) {
@@ -165,8 +168,9 @@ export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptio
   if (climb.phase === 'climb' && options.retry) {
     climb.phase = 'retry';
   } else if (climb.lastPass === null && climb.phase !== 'refine') {
-    climb.phase = climb.rate / options.factor >= MIN_RATE ? 'descend' : 'done';
+    climb.phase = climb.rate / options.factor >= MIN_RATE && climb.descents < MAX_DESCENTS ? 'descend' : 'done';
     climb.rate /= options.factor;
+    climb.descents++;
   } else if ((climb.phase === 'climb' || climb.phase === 'retry') && options.refine) {
     climb.phase = 'refine';
     climb.rate = Math.sqrt(climb.lastPass! * climb.rate);
@@ -176,7 +180,7 @@ export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptio
 }
 
 export function newClimb(start: number): Climb {
-  return { rate: start, lastPass: null, lastMiss: null, phase: 'climb' };
+  return { rate: start, lastPass: null, lastMiss: null, descents: 0, phase: 'climb' };
 }
 
 function pidsOf(generator: ChildHandle, contenders: Contender[]): number[] {
