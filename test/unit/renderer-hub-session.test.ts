@@ -58,7 +58,7 @@ describe('a hub session', () => {
 
 describe('a join link running out', () => {
   it('is announced by the hub, then ends the session as expired', async () => {
-    const short = await startHub({ tokenExpiryNoticeMs: 2500 });
+    const short = await startHub({ tokenExpiryNoticeMs: 2500, auth: { clockToleranceSec: 1 } });
     try {
       const tok = await token(short, { sub: 'kim', role: 'viewer', rooms: ['dashboard:1'], ttlSec: 3 });
       startHubSession({ address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok }, { WebSocket: WebSocket as never });
