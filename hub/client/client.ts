@@ -25,6 +25,10 @@ import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
 import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, Session, Unsubscribe } from './types.js';
 
 const DEFAULTS = { pingIntervalMs: 20_000, ackTimeoutMs: 10_000, offlineQueueLimit: 1000 };
+/** After a ban's end, wait this much more: the hub's clock may be a little behind ours. */
+const BAN_END_MARGIN_MS = 1000;
+/** setTimeout's longest delay; a ban may last longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Opens a connection to the hub and keeps it open until `close()` or a stop code. */
 export function connect(options: ConnectOptions): InsightClient {
@@ -35,6 +39,7 @@ export function connect(options: ConnectOptions): InsightClient {
 interface ConnectionNotes {
   shutdownAfterMs?: number;
   noticeReason?: string;
+  banUntil?: number;
 }
 
 class HubClient implements InsightClient, RoomHost {
@@ -58,6 +63,8 @@ class HubClient implements InsightClient, RoomHost {
   /** Consecutive attempts that did not get as far as resubscribing every room. */
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while stopped by a ban: the attempt due when it ends. */
+  private banTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The token the current (or last) connection was opened with. */
   private token: string | undefined;
@@ -125,6 +132,13 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   close(): void {
+    if (this.banTimer !== undefined) {
+      // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
+      clearTimeout(this.banTimer);
+      this.banTimer = undefined;
+      this.cell.set({ status: 'closed', code: CloseCode.normal, reason: 'closed by the application' });
+      return;
+    }
     if (this.stopped) return;
     const link = this.link;
     this.stop(CloseCode.normal, 'closed by the application', false);
@@ -260,8 +274,11 @@ class HubClient implements InsightClient, RoomHost {
         void this.refreshToken();
         break;
       case 'kicked':
+        this.notes.noticeReason = notice.reason;
+        break;
       case 'banned':
         this.notes.noticeReason = notice.reason;
+        if (typeof notice.until === 'number' && Number.isFinite(notice.until)) this.notes.banUntil = notice.until;
         break;
     }
     this.noticeListeners.emit(notice);
@@ -314,7 +331,7 @@ class HubClient implements InsightClient, RoomHost {
       const code = ending.httpStatus !== undefined ? 'handshake_refused' : 'connection_closed';
       this.reportError(new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code }));
     }
-    if (decision.kind === 'stop') return this.stop(decision.code, decision.reason);
+    if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
     if (decision.kind === 'new-token') {
       void this.renewAfterRejection(close);
       return;
@@ -355,8 +372,11 @@ class HubClient implements InsightClient, RoomHost {
     this.retryTimer = setTimeout(() => void this.open(), delay);
   }
 
-  /** Final: no more reconnects; everything waiting is failed. */
-  private stop(code: number, reason: string, report = true): void {
+  /**
+   * No more reconnects; everything waiting is failed. With `until` (a ban's end) the client
+   * connects again then, unless the app calls close() first.
+   */
+  private stop(code: number, reason: string, report = true, until?: number): void {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retryTimer);
@@ -366,10 +386,31 @@ class HubClient implements InsightClient, RoomHost {
     this.welcomed = false;
     this.ready = false;
     for (const room of this.rooms.values()) room.connectionLost();
-    this.cell.set({ status: 'closed', code, reason });
+    this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
     this.queue.failAll(() => this.closedError());
     this.tracker.failAll(() => this.closedError());
     if (report) this.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
+    if (until !== undefined) this.reopenAfterBan(until);
+  }
+
+  /**
+   * Connect again once the ban is over, spread over a jitter that grows with each refusal in a
+   * row (a ban extended meanwhile, or clocks that disagree, must not make clients hammer the hub).
+   */
+  private reopenAfterBan(until: number): void {
+    this.attempt += 1;
+    const jitter = Math.floor(Math.random() * this.backoff.ceiling(this.attempt));
+    const at = Math.max(until, Date.now()) + BAN_END_MARGIN_MS + jitter;
+    const wait = (): void => {
+      const left = at - Date.now();
+      this.banTimer = setTimeout(() => {
+        if (left > MAX_TIMER_MS) return wait();
+        this.banTimer = undefined;
+        this.stopped = false;
+        void this.open();
+      }, Math.min(Math.max(0, left), MAX_TIMER_MS));
+    };
+    wait();
   }
 
   private closedError(): ClientError {

@@ -13,10 +13,13 @@ export interface Ending extends CloseInfo {
   shutdownAfterMs?: number;
   /** Reason of a `notice kicked` / `notice banned` on this connection. */
   noticeReason?: string;
+  /** `notice banned`'s `until` (epoch ms), when one arrived on this connection. */
+  banUntil?: number;
 }
 
 export type Decision =
-  | { kind: 'stop'; code: number; reason: string }
+  /** `until`: a ban's end, after which the client connects again (the contract's "stop until the ban ends"). */
+  | { kind: 'stop'; code: number; reason: string; until?: number }
   | { kind: 'backoff'; report: boolean }
   | { kind: 'now' }
   | { kind: 'after'; ms: number }
@@ -41,12 +44,12 @@ export function decideAfterClose(ending: Ending): Decision {
   if (ending.httpStatus !== undefined) return decideAfterRefusal(ending);
   const policy: ClosePolicy = closePolicy(ending.code);
   switch (policy) {
-    case 'stop':
-      return {
-        kind: 'stop',
-        code: ending.code,
-        reason: ending.reason || ending.noticeReason || STOP_REASONS[ending.code] || 'closed',
-      };
+    case 'stop': {
+      const reason = ending.reason || ending.noticeReason || STOP_REASONS[ending.code] || 'closed';
+      // Without the notice's `until` the ban's end is unknown: then it is a stop for good.
+      if (ending.code === CloseCode.banned && ending.banUntil !== undefined) return { kind: 'stop', code: ending.code, reason, until: ending.banUntil };
+      return { kind: 'stop', code: ending.code, reason };
+    }
     case 'resume-now':
       return { kind: 'now' };
     case 'resume-after-notice':
@@ -66,10 +69,22 @@ function decideAfterRefusal(ending: Ending): Decision {
   switch (ending.httpStatus) {
     case 401:
       return { kind: 'new-token' };
-    case 403:
+    case 403: {
+      // Still banned when trying again (the ban was extended, or our clock is ahead of the hub's):
+      // wait for the end the hub states. A browser cannot see this and backs off instead.
+      const until = banEnd(ending.reason);
+      if (until !== undefined) return { kind: 'stop', code: CloseCode.banned, reason: ending.reason, until };
       return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden' };
+    }
     default:
       // 429 (connection limits), 503 (draining) and the rest: try again later.
       return { kind: 'backoff', report: true };
   }
+}
+
+/** The end of a ban from the hub's refusal text (`403: banned until <ISO time>: reason`). */
+function banEnd(reason: string): number | undefined {
+  const m = /\bbanned until (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/.exec(reason);
+  const until = m ? Date.parse(m[1]!) : NaN;
+  return Number.isFinite(until) ? until : undefined;
 }

@@ -19,7 +19,11 @@ export type ConnectionState =
   | { status: 'connecting' }
   | { status: 'open' }
   | { status: 'reconnecting'; inMs: number; attempt: number; lastClose?: CloseInfo }
-  | { status: 'closed'; code: number; reason: string };
+  /**
+   * `until` (epoch ms) after a ban (4005 with `notice banned`, or an upgrade refused as banned):
+   * the client connects again then, unless `close()` is called first.
+   */
+  | { status: 'closed'; code: number; reason: string; until?: number };
 
 export interface CloseInfo {
   code: number;

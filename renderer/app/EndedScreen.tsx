@@ -9,7 +9,7 @@ export function describeEnding(ending: Ending): { title: string; detail: string;
     case 'banned':
       return {
         title: 'You are banned from this hub',
-        detail: ending.until ? `The ban ends ${formatDateTime(ending.until)}.` : 'An administrator banned this account.',
+        detail: ending.until ? `The ban ends ${formatDateTime(ending.until)}; this page reconnects then.` : 'An administrator banned this account.',
         reason: ending.reason,
       };
     case 'forbidden':

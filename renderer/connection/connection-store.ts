@@ -28,7 +28,7 @@ export interface ConnectionView {
   attempt: number;
   lastClose: CloseInfo | null;
   session: Session | null;
-  /** Set once the client has stopped for good. */
+  /** Set once the client has stopped (for good, or until a ban ends). */
   ending: Ending | null;
   /** Whether the connection was ever open: a first attempt that fails looks different. */
   everOpen: boolean;
@@ -90,6 +90,9 @@ export function applyState(state: ConnectionState, session: Session | null, now 
     patch.retryAt = null;
   }
   if (state.status === 'open') {
+    // Open again after an ending: the SDK reconnects by itself once a ban is over.
+    patch.ending = null;
+    patch.stopNotice = null;
     patch.everOpen = true;
     patch.attempt = 0;
     if (useConnection.getState().status !== 'open') patch.openedAt = now;

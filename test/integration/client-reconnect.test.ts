@@ -37,7 +37,7 @@ async function expectNoReconnect(c: SdkClient, h: ObservedHub, sub: string): Pro
   expect(c.states.some((s) => s.status === 'reconnecting')).toBe(false);
 }
 
-describe('no reconnect after 4003, 4004, 4005; the app is told why', () => {
+describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the app is told why', () => {
   it('4004 kicked: stops with the kick reason, and the notice reaches onNotice', async () => {
     const h = await hub();
     const c = client(h, 'alice');
@@ -53,15 +53,40 @@ describe('no reconnect after 4003, 4004, 4005; the app is told why', () => {
     await expectNoReconnect(c, h, 'alice');
   });
 
-  it('4005 banned: stops with the ban reason', async () => {
+  it('4005 banned: stops with the ban reason and until when', async () => {
     const h = await hub();
     const c = client(h, 'mallory');
     await untilOpen(c.client);
     const until = Date.now() + 60_000;
     await h.ctx.bans.ban({ sub: 'mallory', until, reason: 'spam', by: 'admin', at: Date.now() });
     await h.core.engine.control({ kind: 'ban', sub: 'mallory', until, reason: 'spam' });
-    expect(await untilClosed(c.client)).toEqual({ status: 'closed', code: 4005, reason: 'spam' });
+    expect(await untilClosed(c.client)).toEqual({ status: 'closed', code: 4005, reason: 'spam', until });
     await expectNoReconnect(c, h, 'mallory');
+  });
+
+  it('4005 banned: connects again once a short ban is over and resumes its room', async () => {
+    const h = await hub();
+    const c = client(h, 'mallory');
+    const seen: unknown[] = [];
+    c.client.room('dash:1').on('*', (data) => seen.push(data));
+    await untilOpen(c.client);
+    await until(() => c.client.room('dash:1').position !== null, 5000, 'subscribed');
+    const adminTok = await h.hub.mintToken({ sub: 'root', role: 'admin', rooms: ['*'], ttlSec: 600 });
+    // The shortest ban the hub takes (0.02 min = 1.2 s): long enough to see, short enough to wait out.
+    const res = await fetch(`${h.hub.url}/api/bans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminTok}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'mallory', minutes: 0.02, reason: 'cool down' }),
+    });
+    const ban = (await res.json()) as { until: number };
+    expect(res.status).toBe(201);
+    expect(await untilClosed(c.client)).toEqual({ status: 'closed', code: 4005, reason: 'cool down', until: ban.until });
+    const publisher = client(h, 'bob');
+    await untilOpen(publisher.client);
+    await publisher.client.room('dash:1').publish('while-banned', 1);
+    await until(() => c.client.state.status === 'open' && c.sockets.length === 2, 15_000, 'the reconnect after the ban');
+    await until(() => seen.length === 1, 5000, 'the message published during the ban');
+    expect(seen).toEqual([1]);
   });
 
   it('4003 forbidden: stops', async () => {
@@ -73,13 +98,15 @@ describe('no reconnect after 4003, 4004, 4005; the app is told why', () => {
     await expectNoReconnect(c, h, 'alice');
   });
 
-  it('a banned user refused at upgrade (HTTP 403) stops instead of retrying', async () => {
+  it('a banned user refused at upgrade (HTTP 403) waits for the end the hub states instead of retrying', async () => {
     const h = await hub();
-    await h.ctx.bans.ban({ sub: 'mallory', until: Date.now() + 60_000, reason: 'spam', by: 'admin', at: Date.now() });
+    const until = Date.now() + 60_000;
+    await h.ctx.bans.ban({ sub: 'mallory', until, reason: 'spam', by: 'admin', at: Date.now() });
     const c = client(h, 'mallory');
     const closed = await untilClosed(c.client);
-    expect(closed.code).toBe(4003);
+    expect(closed.code).toBe(4005);
     expect(closed.reason).toMatch(/^403: banned until .*: spam$/);
+    expect(closed.until).toBe(until);
     await sleep(QUIET_PERIOD_MS);
     expect(c.sockets.length).toBe(1);
   });

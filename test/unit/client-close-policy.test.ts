@@ -19,6 +19,12 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
     expect(decideAfterClose({ code: 4003, reason: '' })).toEqual({ kind: 'stop', code: 4003, reason: 'forbidden' });
   });
 
+  it("stops after 4005 until the ban ends when a notice said when (the contract's stop until the ban ends)", () => {
+    expect(decideAfterClose({ code: 4005, reason: 'spam', noticeReason: 'spam', banUntil: 5000 })).toEqual({ kind: 'stop', code: 4005, reason: 'spam', until: 5000 });
+    // A notice's until means nothing on other codes.
+    expect(decideAfterClose({ code: 4004, reason: 'bye', banUntil: 5000 })).toEqual({ kind: 'stop', code: 4004, reason: 'bye' });
+  });
+
   it('resumes at once after 4008 (slow consumer)', () => {
     expect(decideAfterClose({ code: 4008, reason: 'send queue overflowed' })).toEqual({ kind: 'now' });
   });
@@ -53,6 +59,14 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4003,
       reason: '403: origin not allowed',
+    });
+    // Refused as banned: wait for the end the hub states, then try again.
+    const until = Date.parse('2031-05-04T10:20:30.400Z');
+    expect(decideAfterClose({ code: 1006, reason: '403: banned until 2031-05-04T10:20:30.400Z: spam', httpStatus: 403 })).toEqual({
+      kind: 'stop',
+      code: 4005,
+      reason: '403: banned until 2031-05-04T10:20:30.400Z: spam',
+      until,
     });
     for (const status of [429, 503, 500, 404]) {
       expect(decideAfterClose({ code: 1006, reason: '', httpStatus: status }), String(status)).toEqual({

@@ -28,6 +28,16 @@ describe('connection store', () => {
     expect(describeEnding({ kind: 'expired', reason: 'token revoked' }).title).toBe('Your link was revoked');
     expect(endingOf(1006, 'gave up')).toEqual({ kind: 'closed', code: 1006, reason: 'gave up' });
   });
+
+  it('leaves the ended screen when the SDK is open again after a ban', () => {
+    applyState({ status: 'closed', code: CloseCode.banned, reason: 'spam', until: 5 }, null);
+    expect(useConnection.getState().ending).toEqual({ kind: 'banned', reason: 'spam' });
+    expect(describeEnding({ kind: 'banned', reason: 'spam', until: 5 }).detail).toMatch(/reconnects then/);
+    applyState({ status: 'connecting' }, null);
+    expect(useConnection.getState().ending?.kind).toBe('banned');
+    applyState({ status: 'open' }, null);
+    expect(useConnection.getState().ending).toBeNull();
+  });
 });
 
 describe('connection banner', () => {
