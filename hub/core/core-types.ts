@@ -4,14 +4,19 @@ import type { ControlCommand, EngineState } from './engine.js';
 import type { Session } from './session.js';
 
 export interface CoreLimits {
+  /** Largest text frame accepted (bytes); larger closes with 1009. */
   maxFrameBytes: number;
+  /** Token bucket per connection: sustained messages per second and burst. */
   messagesPerSecond: number;
   burst: number;
+  /** Rate-limited messages tolerated before closing with 4029. */
   rateLimitStrikes: number;
+  /** Bad messages tolerated within `errorWindowMs` before closing with 1008. */
   errorBudget: number;
   errorWindowMs: number;
   maxRoomsPerConnection: number;
   maxPresenceBytes: number;
+  /** Outgoing bytes the peer has not taken past which a slow consumer is closed with 4008. */
   maxQueuedBytes: number;
   maxConnectionsPerUser: number;
   maxConnectionsPerIp: number;

@@ -1,25 +1,10 @@
 /** Hub options: every setting, its default, and how it is resolved. */
 import type { Engine } from '../core/engine.js';
+import type { CoreLimits } from '../core/core-types.js';
 import type { Logger } from './logger.js';
 
-export interface LimitOptions {
-  /** Largest text frame accepted (bytes); larger closes with 1009. */
-  maxFrameBytes: number;
-  /** Token bucket per connection: sustained messages per second and burst. */
-  messagesPerSecond: number;
-  burst: number;
-  /** Rate-limited messages tolerated before closing with 4029. */
-  rateLimitStrikes: number;
-  /** Bad messages tolerated within `errorWindowMs` before closing with 1008. */
-  errorBudget: number;
-  errorWindowMs: number;
-  maxRoomsPerConnection: number;
-  maxPresenceBytes: number;
-  /** Queued outgoing bytes past which a slow consumer is closed with 4008. */
-  maxQueuedBytes: number;
-  maxConnectionsPerUser: number;
-  maxConnectionsPerIp: number;
-  maxConnections: number;
+/** The core's per-connection and per-hub limits (documented there), plus the HTTP ones. */
+export interface LimitOptions extends CoreLimits {
   /** Largest REST request body (bytes). */
   maxHttpBodyBytes: number;
   /** Token bucket for REST publishes per token `sub`: sustained per second and burst; past it 429. */

@@ -1,20 +1,11 @@
 /** The public handle of a running hub (returned by `createHub`). */
-import type { Role } from '../protocol/index.js';
+import type { MintRequest } from '../auth/mint.js';
 import type { HubOptions } from './options.js';
 
 export type HubState = 'starting' | 'running' | 'draining' | 'closed';
 
-export interface MintClaims {
-  sub: string;
-  name?: string;
-  role: Role;
-  rooms: string[];
-  /** Lifetime in seconds. */
-  ttlSec: number;
-  jti?: string;
-  /** Extra claims (an invite's `invite` and `maxUses`). */
-  extra?: Record<string, string | number | boolean>;
-}
+/** What the hub signs: a mint request without `issuer` (the hub's own is used). */
+export type MintClaims = Omit<MintRequest, 'issuer'>;
 
 export interface Hub {
   readonly options: HubOptions;
