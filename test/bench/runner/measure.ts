@@ -32,6 +32,8 @@ export interface StepRecord {
   serverSystemShare: number;
   /** Share of the step the server was ready to run but waited for its core (other processes). */
   serverWaitPercent: number | null;
+  /** Longest the server's event loop was blocked during the step, ms. */
+  serverLoopDelayMaxMs: number;
   serverUsPerDelivery: number;
   generatorCpuPercent: number;
   /** Share of both cores used by other processes during the step. */
@@ -53,9 +55,11 @@ export function passes(r: Omit<StepRecord, 'passed'>): boolean {
 export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, args: StepArgs): Promise<StepRecord> {
   const busy0 = machineBusyMs();
   const own0 = process.cpuUsage();
+  await sut.loopDelay();
   const server0 = await sut.cpu();
   const reply = await generator.call<StepReply>('step', args, 2 * args.durationMs + args.drainMs + 30_000);
   const server1 = await sut.cpu();
+  const loop = await sut.loopDelay();
   const busy1 = machineBusyMs();
   const own = process.cpuUsage(own0);
   const wallMs = reply.load.wallMs;
@@ -77,6 +81,7 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     publisherClosed: reply.publisherClosed,
     serverCpuPercent: (100 * serverMs) / wallMs,
     serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
+    serverLoopDelayMaxMs: loop.max,
     serverWaitPercent:
       server0.waitUs === null || server1.waitUs === null ? null : (100 * (server1.waitUs - server0.waitUs)) / 1000 / wallMs,
     serverUsPerDelivery: reply.received > 0 ? (1000 * serverMs) / reply.received : 0,
@@ -106,7 +111,7 @@ export function formatStep(r: StepRecord): string {
     `${r.server.padEnd(18)} ${r.rate.toFixed(0).padStart(6)} msg/s → ${r.deliveredPerSec.toFixed(0).padStart(7)} deliveries/s ` +
     `p50 ${ms(r.latency.p50)} p99 ${ms(r.latency.p99)} max ${ms(r.latency.max)} ms, lost ${r.lost}, ` +
     `server ${r.serverCpuPercent.toFixed(0)}% (${(100 * r.serverSystemShare).toFixed(0)}% kernel) ${r.serverUsPerDelivery.toFixed(1)} µs/delivery, ` +
-    `waited for its core ${r.serverWaitPercent?.toFixed(0) ?? '?'}%, ` +
+    `loop blocked ≤${r.serverLoopDelayMaxMs.toFixed(0)} ms, waited for its core ${r.serverWaitPercent?.toFixed(0) ?? '?'}%, ` +
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
     (r.passed ? 'ok' : 'FAIL') +
     (r.publisherClosed ? ` (publisher cut: ${r.publisherClosed})` : '')

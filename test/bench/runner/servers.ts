@@ -2,7 +2,7 @@
 import type { Target } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { TokenAuthority } from '../load/tokens.js';
-import type { ServerCpu, ServerMemory } from '../servers/control.js';
+import type { LoopDelay, ServerCpu, ServerMemory } from '../servers/control.js';
 import type { RunKeys } from './keys.js';
 import { ChildHandle } from './processes.js';
 
@@ -24,6 +24,7 @@ export interface ServerUnderTest {
   /** What the load generator signs tokens with (hub only). */
   authority?: TokenAuthority;
   cpu(): Promise<ServerCpu>;
+  loopDelay(): Promise<LoopDelay>;
   memory(collect: boolean): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
@@ -59,6 +60,7 @@ export async function startServer(
     target: { kind, host: '127.0.0.1', port: await handle.port() },
     authority,
     cpu: () => handle.call<ServerCpu>('cpu'),
+    loopDelay: () => handle.call<LoopDelay>('loopDelay'),
     memory: (collect) => handle.call<ServerMemory>(collect ? 'memory' : 'sample'),
     stop: () => handle.stop(),
   };

@@ -3,6 +3,7 @@
  * before and after each measurement, so the numbers are the server process's own.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
 
@@ -45,12 +46,28 @@ function memory(collect: boolean): ServerMemory {
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
+export interface LoopDelay {
+  /** Event-loop delay since the last reading, ms (10 ms resolution). */
+  p99: number;
+  max: number;
+}
+
+// How long the server's event loop was blocked: a long task delays every delivery behind it.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 /** Serve the standard commands plus `extra`, then tell the runner where we listen. */
 export function runServer(port: number, extra: CommandHandlers, close: () => Promise<void>): void {
   serveCommands({
     cpu: (): ServerCpu => {
       const u = process.cpuUsage();
       return { cpuUs: u.user + u.system, systemUs: u.system, waitUs: runQueueWaitUs() };
+    },
+    /** Event-loop delay since the previous call. */
+    loopDelay: (): LoopDelay => {
+      const reading = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return reading;
     },
     /** After a full GC (the process runs with --expose-gc). */
     memory: (): ServerMemory => memory(true),
