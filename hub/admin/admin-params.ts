@@ -150,7 +150,7 @@ export function parsePage(p: Params): PageParams {
 }
 
 export function parseClientCursor(cursor: string | undefined): string | undefined {
-  if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) throw bad('"cursor" is not a cursor from a previous page');
+  if (cursor !== undefined && !/^(\d{1,15}|r\d{1,9})$/.test(cursor)) throw bad('"cursor" is not a cursor from a previous page');
   return cursor;
 }
 

@@ -10,6 +10,7 @@ import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
 import type { AuditThrottle } from './audit-throttle.js';
 import type { ClientDirectory } from './client-directory.js';
+import type { ClusterView } from './cluster.js';
 import type { Invites } from './invites.js';
 import { envelopePreview, type TrafficInspector } from './traffic-inspector.js';
 import {
@@ -55,6 +56,7 @@ export interface AdminServiceParts {
   directory: ClientDirectory;
   invites: Invites;
   inspector: TrafficInspector;
+  cluster: ClusterView;
 }
 
 const SNAPSHOT_PAGE = 50;
@@ -93,6 +95,8 @@ export class AdminService {
     const { core, directory, inspector } = this.parts;
     return {
       node: core.engine.nodeId,
+      startedAt: this.parts.cluster.startedAt,
+      version: this.parts.cluster.version,
       engine: { name: core.engine.name, state: core.engineState },
       totals: directory.totals(),
       rooms: directory.rooms({}, SNAPSHOT_PAGE) as unknown as Json,
@@ -180,7 +184,9 @@ export class AdminService {
         const room = optionalString(params, 'room', 128);
         if (room !== undefined && !isValidRoomName(room)) throw new HubError('bad_request', '"room" must be a room name');
         const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
-        return directory.clients(filter, limit, parseClientCursor(cursor)) as unknown as JsonObject;
+        // Other hubs' clients (shared engine) follow this hub's, with the same filters and paging.
+        const remote = await this.parts.cluster.remoteClients();
+        return directory.clients(filter, limit, parseClientCursor(cursor), remote) as unknown as JsonObject;
       }
       case 'rooms': {
         const { limit, cursor } = parsePage(params);

@@ -5,6 +5,7 @@
 import { ADMIN_ROOM, isHubRoom, type Json } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
+import type { RemoteClient } from './cluster.js';
 
 export interface ClientSummary {
   clientId: string;
@@ -23,6 +24,8 @@ export interface ClientSummary {
   queuedBytes: number;
   /** Round-trip time of the last heartbeat, null before the first pong. */
   rttMs: number | null;
+  /** The hub (engine node id) the client is connected to. */
+  node: string;
 }
 
 export interface RoomSummary {
@@ -85,11 +88,20 @@ export class ClientDirectory {
     this.roomSince.delete(room);
   }
 
-  clients(filter: ClientFilter, limit: number, cursor?: string): Page<ClientSummary> {
-    const after = cursor === undefined ? 0 : Number(cursor);
+  /**
+   * This hub's clients in connection order, then `remote` (other hubs' clients) in their order.
+   * A cursor is an ordinal on this hub, or `r<offset>` into the other hubs' matches.
+   */
+  clients(filter: ClientFilter, limit: number, cursor?: string, remote: readonly RemoteClient[] = []): Page<ClientSummary | RemoteClient> {
     const text = filter.text?.toLowerCase();
     const test = (s: Session): boolean =>
       (filter.user === undefined || s.user.sub === filter.user) && (text === undefined || clientText(s).includes(text));
+    const others = remote.filter(
+      (c) =>
+        (filter.room === undefined || c.rooms.includes(filter.room)) &&
+        (filter.user === undefined || c.sub === filter.user) &&
+        (text === undefined || `${c.clientId}\n${c.sub}\n${c.name}\n${c.ip}`.toLowerCase().includes(text)),
+    );
     const matched: Array<[number, Session]> = [];
     if (filter.room !== undefined) {
       for (const s of this.core.registry.membersOf(filter.room) ?? []) {
@@ -103,14 +115,20 @@ export class ClientDirectory {
         if (s && test(s)) matched.push([ordinal, s]);
       }
     }
+    const total = matched.length + others.length;
+    if (cursor?.startsWith('r')) {
+      const offset = Number(cursor.slice(1));
+      const items = others.slice(offset, offset + limit);
+      return { items, total, next: offset + limit < others.length ? `r${offset + limit}` : null };
+    }
+    const after = cursor === undefined ? 0 : Number(cursor);
     const start = after > 0 ? firstIndexAfter(matched, after) : 0;
     const slice = matched.slice(start, start + limit);
-    const more = start + limit < matched.length;
-    return {
-      items: slice.map(([, s]) => summarizeClient(s)),
-      total: matched.length,
-      next: more ? String(slice[slice.length - 1]![0]) : null,
-    };
+    const items: Array<ClientSummary | RemoteClient> = slice.map(([, s]) => summarizeClient(s, this.core.engine.nodeId));
+    if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1]![0]) };
+    const room = limit - slice.length;
+    items.push(...others.slice(0, room));
+    return { items, total, next: room < others.length ? `r${room}` : null };
   }
 
   rooms(filter: RoomFilter, limit: number, cursor?: string): Page<RoomSummary> {
@@ -154,7 +172,7 @@ export class ClientDirectory {
   }
 }
 
-export function summarizeClient(s: Session): ClientSummary {
+export function summarizeClient(s: Session, node: string): ClientSummary {
   return {
     clientId: s.id,
     sub: s.user.sub,
@@ -170,6 +188,7 @@ export function summarizeClient(s: Session): ClientSummary {
     bytesOut: s.outbox.bytesSent,
     queuedBytes: s.outbox.pendingBytes,
     rttMs: s.rttMs,
+    node,
   };
 }
 

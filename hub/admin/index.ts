@@ -3,7 +3,7 @@
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
 import { join } from 'node:path';
-import { CloseCode, isHubRoom, type Json } from '../protocol/index.js';
+import { CloseCode, isHubRoom, type Json, type JsonObject } from '../protocol/index.js';
 import type { HubContext, HubExtension } from '../server/create-hub.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
@@ -13,6 +13,7 @@ import { AuditLog } from './audit-log.js';
 import { AuditThrottle } from './audit-throttle.js';
 import { ClientDirectory, summarizeClient } from './client-directory.js';
 import { Invites } from './invites.js';
+import { ClusterView } from './cluster.js';
 import { StatsSampler } from './stats-sampler.js';
 import { TrafficInspector } from './traffic-inspector.js';
 
@@ -55,10 +56,11 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   );
   const feed = new AdminFeed(core);
   const directory = new ClientDirectory(core);
+  const cluster = new ClusterView(core, Date.now(), core.options.version);
   const inspector = new TrafficInspector(feed, options.inspectPerSecond ?? 20);
   const { publicKey, jwksUrl } = ctx.options.auth;
   const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl);
-  const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector });
+  const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 
   audit.onEntry((entry) => feed.publish('audit', entry as unknown as Json));
   core.admin = createAdminGateway(service, feed, inspector);
@@ -71,7 +73,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   core.observe({
     connected(session) {
       directory.connected(session);
-      feed.publish('client.connected', () => summarizeClient(session) as unknown as Json);
+      feed.publish('client.connected', () => summarizeClient(session, core.engine.nodeId) as unknown as Json);
     },
     disconnected(session, code, reason) {
       directory.disconnected(session);
@@ -94,6 +96,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
       inspector.delivered(msg, recipients);
     },
     control(cmd) {
+      cluster.onControl(cmd);
       // Kick and ban are carried out by the core; a revoked invite's live connections end here.
       if (cmd.kind !== 'revoke') return;
       for (const s of core.sessions.values()) if (s.identity.claims.jti === cmd.jti) s.close(CloseCode.tokenInvalid, 'token revoked');
@@ -102,14 +105,18 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
   const timer = setInterval(() => {
-    const stats = sampler.sample();
-    if (feed.watched) feed.publish('stats', stats);
+    const stats = sampler.sample() as JsonObject;
+    const own = cluster.ownLine(stats);
+    cluster.broadcast(own);
+    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) } as unknown as Json);
   }, options.statsIntervalMs ?? 1000);
   timer.unref();
+  cluster.start();
 
   addAdminRoutes(ctx.router, ctx.auth, service, ctx.options.limits.maxHttpBodyBytes);
   ctx.onClose.push(() => {
     clearInterval(timer);
+    cluster.stop();
     sampler.stop();
     throttle.flush();
   });

@@ -70,4 +70,47 @@ describe('admin across hubs (Redis engine)', () => {
     expect(await guestOnB.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
     expect((await expectRefused(b, open.token)).status).toBe(401);
   });
+
+  it('lists every hub in the $admin stats and the other hub\'s clients, marked with their node', async () => {
+    const nodeOf = async (h: Hub): Promise<{ node: string; startedAt: number }> => {
+      const watcher = await connect(h, adminTok);
+      await watcher.request({ type: 'subscribe', room: '$admin' });
+      const snap = (await watcher.waitFor((m) => m.type === 'message' && m.event === 'snapshot')) as { data?: unknown };
+      watcher.close();
+      return snap.data as { node: string; startedAt: number };
+    };
+    const [snapA, snapB] = [await nodeOf(a), await nodeOf(b)];
+    expect(snapA.startedAt).toEqual(expect.any(Number));
+    expect(snapB.node).not.toBe(snapA.node);
+
+    const onB = await connect(b, await token(b, { sub: 'far-away', name: 'Far Away' }));
+    const admin = await connect(a, adminTok);
+    await admin.request({ type: 'subscribe', room: '$admin' });
+    type Line = { node: string; clients: number; self: boolean; startedAt: number };
+    const stats = (await admin.waitFor(
+      (m) =>
+        m.type === 'message' &&
+        m.event === 'stats' &&
+        ((m.data as { hubs?: Line[] }).hubs ?? []).some((h) => h.node === snapB.node && h.clients >= 1),
+      10_000,
+    )) as { data?: unknown };
+    const data = stats.data as { startedAt: number; hubs: Line[]; cluster: { hubs: number; clients: number } };
+    expect(data.startedAt).toBe(snapA.startedAt);
+    expect(data.hubs[0]).toMatchObject({ node: snapA.node, self: true });
+    expect(data.hubs.find((h) => h.node === snapB.node)).toMatchObject({ self: false, startedAt: snapB.startedAt });
+    expect(data.cluster.hubs).toBeGreaterThanOrEqual(2);
+
+    // The client summaries are written every 2 s: ask until hub b's is there.
+    const find = async (): Promise<{ items: Array<Record<string, unknown>>; total: number }> =>
+      (await fetch(`${a.url}/api/clients?user=far-away`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    let page = await find();
+    for (let i = 0; i < 50 && page.items.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      page = await find();
+    }
+    expect(page.total).toBe(1);
+    expect(page.items[0]).toMatchObject({ clientId: onB.welcome.clientId, sub: 'far-away', name: 'Far Away', node: snapB.node });
+    const local = await (await fetch(`${a.url}/api/clients?user=root`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    expect(local.items[0]).toMatchObject({ sub: 'root', node: snapA.node });
+  });
 });
