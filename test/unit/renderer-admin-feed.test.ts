@@ -53,6 +53,19 @@ describe('the $admin feed as the console reads it', () => {
     alice.close();
   });
 
+  it("takes the hub's start time and version from the snapshot (the status bar's uptime)", async () => {
+    const watcher = await connect(hub, await token(hub, { sub: 'root2', name: 'Root', role: 'admin' }));
+    await watcher.request({ type: 'subscribe', room: '$admin' });
+    const snapshot = (await watcher.waitFor((m) => m.type === 'message' && m.event === 'snapshot', 5000)) as RoomMessage;
+    watcher.close();
+    const startedAt = (snapshot.data as { startedAt?: number }).startedAt;
+    expect(startedAt).toEqual(expect.any(Number));
+    applyFeed([feed(snapshot)]);
+    expect(useAdmin.getState().hub).toMatchObject({ startedAt, version: expect.any(String) });
+    const stats = await adminEvent('stats');
+    expect(stats.data).toMatchObject({ startedAt, hubs: [{ self: true, clients: expect.any(Number) }] });
+  });
+
   it('lists clients with the fields the clients table shows', async () => {
     const answer = await admin.request({ type: 'admin', action: 'list', what: 'clients', limit: 10 });
     const rows = readClients(answer.items as Json);
