@@ -113,4 +113,36 @@ describe('admin across hubs (Redis engine)', () => {
     const local = await (await fetch(`${a.url}/api/clients?user=root`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
     expect(local.items[0]).toMatchObject({ sub: 'root', node: snapA.node });
   });
+
+  it("pages through this hub's clients, then the other hub's, with one filter", async () => {
+    for (let i = 0; i < 2; i++) await connect(a, await token(a, { sub: 'pager' }));
+    const remote = [];
+    for (let i = 0; i < 3; i++) remote.push((await connect(b, await token(b, { sub: 'pager' }))).welcome.clientId);
+    const admin = await connect(a, adminTok);
+    const list = async (cursor?: string) =>
+      (await admin.request({ type: 'admin', action: 'list', what: 'clients', user: 'pager', limit: 2, ...(cursor ? { cursor } : {}) })) as unknown as {
+        items: Array<{ clientId: string; node: string }>;
+        total: number;
+        next: string | null;
+      };
+    let first = await list();
+    for (let i = 0; i < 50 && first.total < 5; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      first = await list();
+    }
+    expect(first.total).toBe(5);
+    const nodeA = first.items[0]!.node;
+    expect(first.items.map((c) => c.node)).toEqual([nodeA, nodeA]);
+    const seen = [...first.items];
+    for (let cursor = first.next; cursor !== null; ) {
+      const page = await list(cursor);
+      expect(page.total).toBe(5);
+      seen.push(...page.items);
+      cursor = page.next;
+    }
+    expect(seen).toHaveLength(5);
+    expect(seen.slice(2).map((c) => c.clientId).sort()).toEqual([...remote].sort());
+    expect(new Set(seen.slice(2).map((c) => c.node)).size).toBe(1);
+    expect(seen[2]!.node).not.toBe(nodeA);
+  });
 });
