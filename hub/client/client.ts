@@ -314,13 +314,18 @@ class HubClient implements InsightClient, RoomHost {
     );
   }
 
-  private onEnd(ending: LinkEnding): void {
+  /** Forget the current link: timers, heartbeat and readiness; rooms hear the connection is gone. */
+  private dropLink(): void {
     clearTimeout(this.welcomeTimer);
     this.heartbeat.stop();
     this.link = undefined;
     this.welcomed = false;
     this.ready = false;
     for (const room of this.rooms.values()) room.connectionLost();
+  }
+
+  private onEnd(ending: LinkEnding): void {
+    this.dropLink();
     this.tracker.failAll(
       () => new ClientError('connection_lost', `connection closed (${ending.code}) before the answer`, { closeCode: ending.code }),
     );
@@ -380,12 +385,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.welcomeTimer);
-    this.heartbeat.stop();
-    this.link = undefined;
-    this.welcomed = false;
-    this.ready = false;
-    for (const room of this.rooms.values()) room.connectionLost();
+    this.dropLink();
     this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
     this.queue.failAll(() => this.closedError());
     this.tracker.failAll(() => this.closedError());
