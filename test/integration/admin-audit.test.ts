@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../hub/admin/index.js';
 import { hubExtensions } from '../../hub/server/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
-import { connect, expectRefused, startHub, tempDir, token } from '../support/hub.js';
+import { connect, expectRefused, startHub, tempDir, token, apiCall } from '../support/hub.js';
 
 const hubs: Hub[] = [];
 
@@ -19,13 +19,7 @@ async function hub(options: Parameters<typeof startHub>[0] = {}): Promise<Hub> {
   return h;
 }
 
-async function api(h: Hub, method: string, path: string, tok?: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (tok) headers.authorization = `Bearer ${tok}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(h.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
+const api = apiCall;
 
 function fileEntries(dataDir: string, name = 'audit.log'): AuditEntry[] {
   return readFileSync(join(dataDir, name), 'utf8')

@@ -1,7 +1,7 @@
 /** Kick and ban, end to end over real sockets, through WebSocket `admin` messages and REST. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
-import { connect, expectRefused, startHub, tempDir, token, until, type TestClient } from '../support/hub.js';
+import { connect, expectRefused, startHub, tempDir, token, until, type TestClient, apiCall } from '../support/hub.js';
 import { sdkClient, untilClosed, untilOpen, type SdkClient } from './client-harness.js';
 
 const hubs: Hub[] = [];
@@ -18,13 +18,7 @@ async function hub(options: Parameters<typeof startHub>[0] = {}): Promise<Hub> {
   return h;
 }
 
-async function api(h: Hub, method: string, path: string, tok?: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (tok) headers.authorization = `Bearer ${tok}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(h.url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
+const api = apiCall;
 
 const adminToken = (h: Hub): Promise<string> => token(h, { sub: 'root', role: 'admin' });
 

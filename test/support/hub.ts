@@ -423,3 +423,12 @@ export async function serveHub(args: string[] = [], env: Record<string, string |
   };
   return { ...run, hub: handle as unknown as Hub };
 }
+
+/** A REST call with an optional bearer token and JSON body; answers the status and parsed JSON. */
+export async function apiCall(h: Hub, method: string, path: string, tok?: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (tok) headers.authorization = `Bearer ${tok}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(h.url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
