@@ -3,8 +3,8 @@
 export interface Series {
   name: string;
   color: string;
-  /** [x, y] with y > 0. */
-  points: Array<[number, number]>;
+  /** [x, y] with y > 0; a third element `true` draws the point hollow (e.g. a missed step). */
+  points: Array<[number, number] | [number, number, boolean]>;
 }
 
 export interface ChartSpec {
@@ -15,6 +15,8 @@ export interface ChartSpec {
   series: Series[];
   /** A dashed horizontal reference line (e.g. the 100 ms criterion). */
   reference?: { y: number; label: string };
+  /** A line of text under the legend. */
+  legendNote?: string;
 }
 
 const W = 760;
@@ -69,12 +71,18 @@ export function lineChartSvg(spec: ChartSpec): string {
     parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="#c00" stroke-dasharray="6 4"/>`);
     parts.push(`<text x="${M.left + pw - 4}" y="${y - 5}" text-anchor="end" fill="#c00">${esc(spec.reference.label)}</text>`);
   }
+  if (spec.legendNote) {
+    parts.push(`<text x="${W - M.right + 16}" y="${M.top + 10 + spec.series.length * 20 + 6}" fill="#555">${esc(spec.legendNote)}</text>`);
+  }
   spec.series.forEach((s, i) => {
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     if (pts.length > 1) {
       parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
     }
-    for (const [x, y] of pts) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
+    for (const [x, y, hollow] of pts) {
+      const fill = hollow ? `fill="#fff" stroke="${s.color}" stroke-width="1.5"` : `fill="${s.color}"`;
+      parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3.5" ${fill}/>`);
+    }
     const ly = M.top + 10 + i * 20;
     parts.push(`<line x1="${W - M.right + 16}" y1="${ly}" x2="${W - M.right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
     parts.push(`<text x="${W - M.right + 46}" y="${ly + 4}">${esc(s.name)}</text>`);

@@ -15,7 +15,9 @@ export function fanoutChart(run: RunResult): string | null {
   const series: Series[] = first.results.map((r) => ({
     name: r.server,
     color: COLORS[r.server.split(' ')[0]] ?? '#777',
-    points: r.steps.filter((s) => s.received > 0).map((s) => [s.deliveredPerSec, s.latency.p99 / 1000] as [number, number]),
+    points: r.steps
+      .filter((s) => s.received > 0)
+      .map((s) => [s.deliveredPerSec, s.latency.p99 / 1000, !s.passed] as [number, number, boolean]),
   }));
   return lineChartSvg({
     title: `p99 latency vs delivered rate — one room, ${first.subscribers} subscribers`,
@@ -24,6 +26,7 @@ export function fanoutChart(run: RunResult): string | null {
     yLabel: 'p99 latency (ms, log scale)',
     series,
     reference: { y: 100, label: 'capacity limit: p99 100 ms' },
+    legendNote: 'hollow: step missed',
   });
 }
 
