@@ -44,6 +44,12 @@ class Refused extends Error {
   }
 }
 
+/**
+ * A peer that resets mid-handshake is not our error. Module-level on purpose: a closure here would
+ * keep each connection's upgrade request (and its bearer header) alive for the socket's lifetime.
+ */
+function ignoreSocketError(): void {}
+
 export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const wss = new WebSocketServer({
     noServer: true,
@@ -55,9 +61,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
   });
 
   return (req, socket, head) => {
-    socket.on('error', () => {
-      // A peer that resets mid-handshake is not our error.
-    });
+    socket.on('error', ignoreSocketError);
     const ip = clientIp(req);
     admitUpgrade(ctx, req)
       .then((identity) => {
