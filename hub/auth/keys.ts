@@ -1,5 +1,5 @@
 /** Verification keys: an HS256 secret, a PEM public key, or a JWKS URL, each with pinned algorithms. */
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, importSPKI, type JWTVerifyGetKey } from 'jose';
@@ -10,6 +10,8 @@ export interface VerificationKey {
   algorithms: string[];
   /** Present for HS256: the hub can mint tokens with it. */
   signingKey?: CryptoKey;
+  /** Present for HS256: the same secret for in-line verification (see hs256.ts). */
+  hmacSecret?: KeyObject;
   /** Where the key came from, for the log (never the key itself). */
   source: string;
 }
@@ -74,5 +76,5 @@ export async function loadVerificationKey(s: KeySettings): Promise<VerificationK
     throw new Error(`the HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   const key = await importHmacSecret(secret);
-  return { key, algorithms: ['HS256'], signingKey: key, source };
+  return { key, algorithms: ['HS256'], signingKey: key, hmacSecret: createSecretKey(Buffer.from(secret)), source };
 }

@@ -1,8 +1,10 @@
 /**
- * Token verification with jose: algorithms pinned by key kind, `aud` insight-hub, `iss` when set,
- * `exp` required, a clock tolerance. Verified tokens are cached until `exp` so a reconnect storm
- * does not re-verify the same token thousands of times.
+ * Token verification: algorithms pinned by key kind, `aud` insight-hub, `iss` when set, `exp` and
+ * `sub` required, a clock tolerance. HS256 is checked in line on node:crypto (hs256.ts); public
+ * keys and JWKS go through jose, and those verified tokens are cached until `exp` so a reconnect
+ * storm does not re-verify the same signature thousands of times.
  */
+import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import {
   HubError,
@@ -14,6 +16,7 @@ import {
   type TokenClaims,
   type UserInfo,
 } from '../protocol/index.js';
+import { Hs256Error, verifyHs256, type Hs256Failure } from './hs256.js';
 import type { VerificationKey } from './keys.js';
 
 export interface VerifiedToken {
@@ -32,6 +35,7 @@ export interface VerifierOptions {
 }
 
 const CACHE_LIMIT = 20_000;
+const REQUIRED_CLAIMS = ['exp', 'sub'] as const;
 
 export class TokenVerifier {
   private readonly cache = new Map<string, VerifiedToken>();
@@ -45,6 +49,8 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    // HS256 is verified in line in a few µs: caching it would only hold every token in memory.
+    if (this.key.hmacSecret) return toVerified(this.verifyHmac(token, this.key.hmacSecret));
     const cached = this.cache.get(token);
     if (cached) {
       if (this.now() <= cached.expiresAt + this.opts.clockToleranceSec * 1000) return cached;
@@ -60,6 +66,21 @@ export class TokenVerifier {
     return verified;
   }
 
+  private verifyHmac(token: string, secret: KeyObject): JWTPayload {
+    try {
+      return verifyHs256(token, secret, {
+        audience: TOKEN_AUDIENCE,
+        issuer: this.opts.issuer,
+        clockTolerance: this.opts.clockToleranceSec,
+        requiredClaims: REQUIRED_CLAIMS,
+        now: this.now(),
+      });
+    } catch (err) {
+      if (err instanceof Hs256Error) throw new HubError('unauthorized', describeHs256Failure(err.failure));
+      throw err;
+    }
+  }
+
   private async verifySignature(token: string): Promise<JWTPayload> {
     try {
       const options = {
@@ -67,7 +88,7 @@ export class TokenVerifier {
         audience: TOKEN_AUDIENCE,
         issuer: this.opts.issuer,
         clockTolerance: this.opts.clockToleranceSec,
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: [...REQUIRED_CLAIMS],
         currentDate: new Date(this.now()),
       };
       const { payload } =
@@ -88,6 +109,11 @@ function describeJoseError(err: unknown): string {
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
   if (err instanceof errors.JWKSNoMatchingKey) return 'token key not found';
   return 'token malformed';
+}
+
+function describeHs256Failure(failure: Hs256Failure): string {
+  if (typeof failure === 'object') return `token claim "${failure.claim}" invalid`;
+  return { malformed: 'token malformed', algorithm: 'token algorithm not allowed', signature: 'token signature invalid', expired: 'token expired' }[failure];
 }
 
 function toVerified(payload: JWTPayload): VerifiedToken {

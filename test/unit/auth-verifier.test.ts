@@ -2,7 +2,7 @@
  * Token verification and keys: algorithms pinned by key kind, required claims, clock tolerance,
  * the verified-token cache, secret files; and minting with the hub's own secret.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -18,6 +18,13 @@ const SEC = 1000;
 async function hsVerifier(opts: { issuer?: string; now?: () => number; tolerance?: number; cacheSize?: number } = {}): Promise<TokenVerifier> {
   const key = await loadVerificationKey({ secret: TEST_SECRET, dataDir: tempDir() });
   return new TokenVerifier(key, { issuer: opts.issuer, clockToleranceSec: opts.tolerance ?? 30, now: opts.now, cacheSize: opts.cacheSize });
+}
+
+async function esVerifier(opts: { now?: () => number; tolerance?: number; cacheSize?: number } = {}): Promise<{ verifier: TokenVerifier; privateKey: KeyObject }> {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const key = await loadVerificationKey({ publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), dataDir: tempDir() });
+  const verifier = new TokenVerifier(key, { clockToleranceSec: opts.tolerance ?? 30, now: opts.now, cacheSize: opts.cacheSize });
+  return { verifier, privateKey };
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
@@ -87,11 +94,25 @@ describe('TokenVerifier', () => {
     await refusal(v.verify(await signJwt({ sub: 'a', exp: at + 600, nbf: at + 31, iat: at })));
   });
 
-  it('caches a verified token until exp (plus tolerance), then refuses it', async () => {
+  it('does not cache HS256 tokens: each is checked again, with the clock', async () => {
     let now = 2_000_000_000 * SEC;
     const v = await hsVerifier({ now: () => now, tolerance: 30 });
     const at = now / SEC;
     const t = await signJwt({ sub: 'a', exp: at + 60, iat: at });
+    const first = await v.verify(t);
+    const second = await v.verify(t);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    now += 90 * SEC + 1000;
+    expect(await refusal(v.verify(t))).toBe('token expired');
+  });
+
+  it('caches a token verified with a public key until exp (plus tolerance), then refuses it', async () => {
+    let now = 2_000_000_000 * SEC;
+    const es = await esVerifier({ now: () => now, tolerance: 30 });
+    const v = es.verifier;
+    const at = now / SEC;
+    const t = await signJwt({ sub: 'a', exp: at + 60, iat: at }, { alg: 'ES256', key: es.privateKey });
     const first = await v.verify(t);
     expect(await v.verify(t)).toBe(first); // the same verified object: no second verification
     now += 60 * SEC + 30 * SEC;
@@ -102,10 +123,12 @@ describe('TokenVerifier', () => {
   });
 
   it('keeps the cache bounded, dropping the oldest entries', async () => {
-    const v = await hsVerifier({ cacheSize: 2 });
-    const a = await signJwt({ sub: 'a' });
-    const b = await signJwt({ sub: 'b' });
-    const c = await signJwt({ sub: 'c' });
+    const es = await esVerifier({ cacheSize: 2 });
+    const v = es.verifier;
+    const sign = (sub: string) => signJwt({ sub }, { alg: 'ES256', key: es.privateKey });
+    const a = await sign('a');
+    const b = await sign('b');
+    const c = await sign('c');
     const va = await v.verify(a);
     await v.verify(b);
     await v.verify(c);

@@ -1,7 +1,8 @@
 /**
  * Scenario 4 — handshakes per second: the hub verifying a distinct JWT per connection (HS256,
  * then ES256) against bare ws without any auth and Socket.IO. A bounded number of handshakes is
- * in flight; each connection is closed as soon as it is ready.
+ * in flight; each connection is closed as soon as it is ready. Each server is warmed up first with
+ * the same number of handshakes, unmeasured: a cold V8 spends its first thousands compiling.
  */
 import type { HandshakeReply } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
@@ -24,11 +25,16 @@ export async function handshakeScenario(ctx: ScenarioContext): Promise<ScenarioR
     else runs.push({ kind, variant: {} });
   }
   const records: HandshakeRecord[] = [];
-  const { durationMs, maxCount, concurrency } = ctx.profile.handshakes;
+  const { warmup, durationMs, maxCount, concurrency } = ctx.profile.handshakes;
   for (const { kind, variant } of runs) {
     const separate = kind === 'hub' && variant.alg === 'ES256';
     const sut = separate ? await startVariant(ctx, kind, variant) : await shared(ctx, kind);
     try {
+      await ctx.generator.call<HandshakeReply>(
+        'handshakes',
+        { target: sut.target, authority: sut.authority, count: warmup, durationMs: 20_000, concurrency },
+        140_000,
+      );
       const cpu0 = await sut.cpu();
       const reply = await ctx.generator.call<HandshakeReply>(
         'handshakes',

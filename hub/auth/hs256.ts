@@ -1,0 +1,89 @@
+/**
+ * HS256 compact JWS verification on node:crypto, in line. jose verifies HMAC through WebCrypto,
+ * which hands every token to the thread pool and back; when each connection brings its own token
+ * that round trip is a large share of a handshake, while HMAC-SHA256 of a token takes ~2 µs here.
+ *
+ * The checks mirror jose's `jwtVerify` for the options the hub uses (a differential test holds
+ * them to it) and are stricter in two places: a header with `crit` or `b64` is refused, and the
+ * signature must be the canonical base64url of the MAC.
+ */
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { JWTPayload } from 'jose';
+
+export type Hs256Failure = 'malformed' | 'algorithm' | 'signature' | 'expired' | { claim: string };
+
+export class Hs256Error extends Error {
+  constructor(readonly failure: Hs256Failure) {
+    super(typeof failure === 'string' ? failure : `claim ${failure.claim}`);
+  }
+}
+
+export interface ClaimRules {
+  audience: string;
+  issuer?: string;
+  /** Seconds. */
+  clockTolerance: number;
+  /** Milliseconds since the epoch. */
+  now: number;
+  requiredClaims: readonly string[];
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
+const ASCII = /^[\x20-\x7e]*$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): JWTPayload {
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0 || !ASCII.test(token)) throw new Hs256Error('malformed');
+  const header = decodeJsonObject(token.slice(0, firstDot));
+  if (header.crit !== undefined || header.b64 !== undefined) throw new Hs256Error('malformed');
+  if (header.alg !== 'HS256') throw new Hs256Error(typeof header.alg === 'string' && header.alg ? 'algorithm' : 'malformed');
+  const encoded = token.slice(secondDot + 1);
+  // Not base64url at all is a malformed token (as jose says), not a wrong signature.
+  if (!BASE64URL_OR_EMPTY.test(encoded) || encoded.length % 4 === 1) throw new Hs256Error('malformed');
+  const signature = Buffer.from(encoded);
+  const expected = Buffer.from(createHmac('sha256', key).update(token.slice(0, secondDot)).digest('base64url'));
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new Hs256Error('signature');
+  return checkClaims(decodeJsonObject(token.slice(firstDot + 1, secondDot)), rules);
+}
+
+function decodeJsonObject(part: string): Record<string, unknown> {
+  if (!BASE64URL.test(part) || part.length % 4 === 1) throw new Hs256Error('malformed');
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(Buffer.from(part, 'base64url')));
+  } catch {
+    throw new Hs256Error('malformed');
+  }
+  if (!isPlainObject(value)) throw new Hs256Error('malformed');
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** jose's claim checks for `audience`, `issuer`, `requiredClaims`, `clockTolerance` and `currentDate`. */
+function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): JWTPayload {
+  const required = new Set([...rules.requiredClaims, 'aud', ...(rules.issuer === undefined ? [] : ['iss'])]);
+  for (const claim of required) if (!Object.hasOwn(claims, claim)) throw new Hs256Error({ claim });
+  if (rules.issuer !== undefined && claims.iss !== rules.issuer) throw new Hs256Error({ claim: 'iss' });
+  const aud = claims.aud;
+  if (!(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) throw new Hs256Error({ claim: 'aud' });
+  const now = Math.floor(rules.now / 1000);
+  numericDate(claims, 'iat');
+  const nbf = numericDate(claims, 'nbf');
+  if (nbf !== undefined && nbf > now + rules.clockTolerance) throw new Hs256Error({ claim: 'nbf' });
+  const exp = numericDate(claims, 'exp');
+  if (exp !== undefined && exp <= now - rules.clockTolerance) throw new Hs256Error('expired');
+  return claims as JWTPayload;
+}
+
+function numericDate(claims: Record<string, unknown>, claim: string): number | undefined {
+  const value = claims[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new Hs256Error({ claim });
+  return value;
+}

@@ -1,0 +1,163 @@
+/**
+ * The in-line HS256 check against jose's `jwtVerify` with the hub's options: for every crafted and
+ * every randomly mutated token both accept or both refuse, for the same reason. The two places
+ * where the hub is stricter (`crit`/`b64` headers, non-canonical signatures) are asserted as such.
+ */
+import { createHmac, createSecretKey } from 'node:crypto';
+import fc from 'fast-check';
+import { errors, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { Hs256Error, verifyHs256, type ClaimRules } from '../../hub/auth/hs256.js';
+
+const SECRET = 's'.repeat(40);
+const KEY = createSecretKey(Buffer.from(SECRET));
+const NOW = 2_000_000_000_000;
+const AT = NOW / 1000;
+const TOLERANCE = 30;
+
+const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const mac = (input: string, secret = SECRET): string => createHmac('sha256', secret).update(input).digest('base64url');
+function token(header: unknown, payload: unknown, secret = SECRET): string {
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${mac(input, secret)}`;
+}
+const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'alice', aud: 'insight-hub', exp: AT + 600, iat: AT, ...extra });
+
+type Verdict = 'ok' | 'malformed' | 'algorithm' | 'signature' | 'expired' | `claim:${string}`;
+
+function ours(t: string, issuer?: string): Verdict {
+  const rules: ClaimRules = { audience: 'insight-hub', issuer, clockTolerance: TOLERANCE, now: NOW, requiredClaims: ['exp', 'sub'] };
+  try {
+    verifyHs256(t, KEY, rules);
+    return 'ok';
+  } catch (err) {
+    if (!(err instanceof Hs256Error)) throw err;
+    return typeof err.failure === 'string' ? err.failure : `claim:${err.failure.claim}`;
+  }
+}
+
+async function theirs(t: string, issuer?: string): Promise<Verdict> {
+  try {
+    await jwtVerify(t, new TextEncoder().encode(SECRET), {
+      algorithms: ['HS256'],
+      audience: 'insight-hub',
+      issuer,
+      clockTolerance: TOLERANCE,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(NOW),
+    });
+    return 'ok';
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) return 'expired';
+    if (err instanceof errors.JWTClaimValidationFailed) return `claim:${err.claim}`;
+    if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
+    if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+    return 'malformed';
+  }
+}
+
+const HS = { alg: 'HS256', typ: 'JWT' };
+const CASES: Array<[string, string, string?]> = [
+  ['valid', token(HS, claims())],
+  ['valid without typ', token({ alg: 'HS256' }, claims())],
+  ['valid with aud list', token(HS, claims({ aud: ['other', 'insight-hub'] }))],
+  ['alg none', `${b64({ alg: 'none' })}.${b64(claims())}.`],
+  ['alg HS512', token({ alg: 'HS512' }, claims())],
+  ['alg RS256 signed with the secret', token({ alg: 'RS256' }, claims())],
+  ['alg missing', token({ typ: 'JWT' }, claims())],
+  ['alg empty', token({ alg: '' }, claims())],
+  ['alg a number', token({ alg: 256 }, claims())],
+  ['header an array', token(['HS256'], claims())],
+  ['header null', token(null, claims())],
+  ['header not JSON', token('{alg:HS256}', claims())],
+  ['header not base64url', `${b64(HS)}!.${b64(claims())}.${mac(`${b64(HS)}!.${b64(claims())}`)}`],
+  ['payload an array', token(HS, [claims()])],
+  ['payload a string', token(HS, 'alice')],
+  ['payload null', token(HS, null)],
+  ['payload not JSON', token(HS, 'not json')],
+  ['payload invalid UTF-8', (() => {
+    const input = `${b64(HS)}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}`;
+    return `${input}.${mac(input)}`;
+  })()],
+  ['two parts', `${b64(HS)}.${b64(claims())}`],
+  ['four parts', `${token(HS, claims())}.x`],
+  ['empty', ''],
+  ['other secret', token(HS, claims(), 'o'.repeat(40))],
+  ['signature truncated', token(HS, claims()).slice(0, -2)],
+  ['signature empty', `${b64(HS)}.${b64(claims())}.`],
+  ['payload tampered', (() => {
+    const [h, , s] = token(HS, claims()).split('.');
+    return `${h}.${b64(claims({ sub: 'mallory' }))}.${s}`;
+  })()],
+  ['exp missing', token(HS, claims({ exp: undefined }))],
+  ['exp a string', token(HS, claims({ exp: String(AT + 600) }))],
+  ['exp just inside tolerance', token(HS, claims({ exp: AT - TOLERANCE + 1 }))],
+  ['exp at the tolerance', token(HS, claims({ exp: AT - TOLERANCE }))],
+  ['exp long ago', token(HS, claims({ exp: AT - 3600 }))],
+  ['nbf inside tolerance', token(HS, claims({ nbf: AT + TOLERANCE }))],
+  ['nbf beyond tolerance', token(HS, claims({ nbf: AT + TOLERANCE + 1 }))],
+  ['nbf a string', token(HS, claims({ nbf: 'soon' }))],
+  ['iat a string', token(HS, claims({ iat: 'now' }))],
+  ['iat in the future', token(HS, claims({ iat: AT + 86_400 }))],
+  ['sub missing', token(HS, claims({ sub: undefined }))],
+  ['aud missing', token(HS, claims({ aud: undefined }))],
+  ['aud other', token(HS, claims({ aud: 'other' }))],
+  ['aud a number', token(HS, claims({ aud: 5 }))],
+  ['aud list without the hub', token(HS, claims({ aud: ['a', 'b'] }))],
+  ['iss expected and right', token(HS, claims({ iss: 'https://idp' })), 'https://idp'],
+  ['iss expected and wrong', token(HS, claims({ iss: 'https://evil' })), 'https://idp'],
+  ['iss expected and missing', token(HS, claims()), 'https://idp'],
+];
+
+/** The signature part decodes to the right MAC but is not its canonical base64url (padding, spare bits). */
+function nonCanonicalSignature(t: string): boolean {
+  const parts = t.split('.');
+  if (parts.length !== 3) return false;
+  const right = mac(`${parts[0]}.${parts[1]}`);
+  return parts[2] !== right && Buffer.from(parts[2]!.replace(/=+$/, ''), 'base64url').equals(Buffer.from(right, 'base64url'));
+}
+
+describe('in-line HS256 verification agrees with jose', () => {
+  it.each(CASES)('%s', async (_name, t, issuer) => {
+    expect(ours(t, issuer)).toBe(await theirs(t, issuer));
+  });
+
+  it('agrees on random mutations of a valid token', async () => {
+    const base = token(HS, claims({ name: 'Alice', role: 'editor', rooms: ['dashboard:*'] }));
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=!';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.constantFrom(...alphabet), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
+        async (edits) => {
+          let t = base;
+          for (const [at, ch, op] of edits) {
+            const i = at % Math.max(1, t.length);
+            t = op === 'set' ? t.slice(0, i) + ch + t.slice(i + 1) : op === 'insert' ? t.slice(0, i) + ch + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
+          }
+          const mine = ours(t);
+          const jose = await theirs(t);
+          if (jose === 'ok' && mine !== 'ok') expect(nonCanonicalSignature(t)).toBe(true);
+          else expect(mine).toBe(jose);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is stricter than jose in two places', async () => {
+    const crit = token({ alg: 'HS256', crit: ['b64'], b64: true }, claims());
+    expect(await theirs(crit)).toBe('ok');
+    expect(ours(crit)).toBe('malformed');
+    const good = token(HS, claims());
+    const sig = good.split('.')[2]!;
+    // 32 bytes → 43 characters; the last carries 4 spare bits that base64url decoders ignore.
+    const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const flipped = last[last.indexOf(sig.at(-1)!) ^ 1]!;
+    const nonCanonical = good.slice(0, -1) + flipped;
+    expect(await theirs(nonCanonical)).toBe('ok');
+    expect(ours(nonCanonical)).toBe('signature');
+    const padded = `${good}=`;
+    expect(await theirs(padded)).toBe('ok');
+    expect(ours(padded)).toBe('malformed');
+  });
+});
