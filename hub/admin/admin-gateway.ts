@@ -19,7 +19,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
   return {
     async subscribe(session) {
       setImmediate(() => {
-        if (session.isOpen && session.rooms.has(ADMIN_ROOM)) feed.sendTo(session, 'snapshot', service.snapshot());
+        if (session.isOpen && session.inRoom(ADMIN_ROOM)) feed.sendTo(session, 'snapshot', service.snapshot());
       });
       return { epoch: ADMIN_EPOCH, seq: 0, members: [] };
     },

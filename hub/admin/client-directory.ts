@@ -136,7 +136,7 @@ export class ClientDirectory {
     let names: string[];
     if (filter.user !== undefined) {
       const set = new Set<string>();
-      for (const s of this.core.sessions.values()) if (s.user.sub === filter.user) for (const r of s.rooms) set.add(r);
+      for (const s of this.core.sessions.values()) if (s.user.sub === filter.user) for (const r of s.roomList()) set.add(r);
       names = [...set];
     } else {
       names = [...this.core.registry.rooms()];
@@ -180,7 +180,7 @@ export function summarizeClient(s: Session, node: string): ClientSummary {
     role: s.user.role,
     ip: s.info.ip,
     userAgent: s.info.userAgent,
-    rooms: [...s.rooms],
+    rooms: s.roomList(),
     connectedAt: s.connectedAt,
     messagesIn: s.messagesIn,
     bytesIn: s.bytesIn,

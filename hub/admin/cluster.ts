@@ -172,7 +172,7 @@ export class ClusterView {
     for (const s of this.core.sessions.values()) {
       if (clients.length >= NODE_CLIENTS_CAP) break;
       const { sub, name, role } = s.user;
-      clients.push({ clientId: s.id, sub, name, role, ip: s.info.ip, rooms: [...s.rooms], connectedAt: s.connectedAt, node: this.node });
+      clients.push({ clientId: s.id, sub, name, role, ip: s.info.ip, rooms: s.roomList(), connectedAt: s.connectedAt, node: this.node });
     }
     const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: clients as unknown as Json };
     try {

@@ -116,6 +116,18 @@ function describeHs256Failure(failure: Hs256Failure): string {
   return { malformed: 'token malformed', algorithm: 'token algorithm not allowed', signature: 'token signature invalid', expired: 'token expired' }[failure];
 }
 
+/** Claims the hub only checks at the handshake: not kept for the life of the connection. */
+const CHECKED_ONLY = new Set(['aud', 'iss', 'iat', 'nbf']);
+
+/** The checked claims plus any others (an invite's `invite`, `maxUses`, …), in a compact object. */
+function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims {
+  const claims: Record<string, unknown> = checked as unknown as Record<string, unknown>;
+  for (const key of Object.keys(payload)) {
+    if (!(key in claims) && !CHECKED_ONLY.has(key)) claims[key] = payload[key];
+  }
+  return checked;
+}
+
 function toVerified(payload: JWTPayload): VerifiedToken {
   const sub = payload.sub!;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
@@ -126,7 +138,7 @@ function toVerified(payload: JWTPayload): VerifiedToken {
   const name = payload.name ?? sub;
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
   const rooms = checkRoomsClaim(payload.rooms);
-  const claims: TokenClaims = { ...(payload as unknown as TokenClaims), sub, name, role, rooms };
+  const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
   return {
     claims,
     user: { sub, name, role },

@@ -99,14 +99,14 @@ const handlers: Handlers = {
 
   async presence(core, session, msg) {
     if (session.user.role === 'service') throw new HubError('forbidden', 'service connections have no presence');
-    if (!session.rooms.has(msg.room) || msg.room === ADMIN_ROOM) {
+    if (!session.inRoom(msg.room) || msg.room === ADMIN_ROOM) {
       throw new HubError('bad_request', `subscribe to ${msg.room} before setting presence`);
     }
     if (Buffer.byteLength(JSON.stringify(msg.state)) > core.options.limits.maxPresenceBytes) {
       throw new HubError('too_large', `presence state is larger than ${core.options.limits.maxPresenceBytes} bytes`);
     }
     const { sub, name } = session.user;
-    session.presenceRooms.add(msg.room);
+    session.markPresence(msg.room);
     await core.engine.presenceSet(msg.room, { clientId: session.id, sub, name, state: msg.state });
     // Presence has no ack unless the client asked for one by id.
     return msg.id ? { room: msg.room } : undefined;
@@ -126,10 +126,10 @@ const handlers: Handlers = {
     if (identity.user.sub !== session.user.sub) throw new HubError('unauthorized', 'a refreshed token must have the same sub');
     session.identity = identity;
     session.expiryNoticeSent = false;
-    for (const room of [...session.rooms]) {
+    for (const room of session.roomList()) {
       if (room !== ADMIN_ROOM && !identity.access.allows(room)) core.leaveRoom(session, room);
     }
-    if (identity.user.role !== 'admin' && session.rooms.has(ADMIN_ROOM)) {
+    if (identity.user.role !== 'admin' && session.inRoom(ADMIN_ROOM)) {
       core.admin?.unsubscribe(session);
       core.leaveRoom(session, ADMIN_ROOM);
     }

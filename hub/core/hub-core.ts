@@ -27,6 +27,31 @@ import { Heartbeat } from './heartbeat.js';
 import type { AdminGateway, CoreObserver, CoreOptions } from './core-types.js';
 import { TrafficCounters } from './traffic.js';
 
+const SESSION = Symbol('session');
+type HubSocket = WebSocket & { [SESSION]: Session };
+
+function coreOf(session: Session): HubCore {
+  return session.host as HubCore;
+}
+
+function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  const session = (this as HubSocket)[SESSION];
+  handleFrame(coreOf(session), session, data as Buffer, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  const session = (this as HubSocket)[SESSION];
+  coreOf(session).heartbeat.onPong(session);
+}
+
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  const session = (this as HubSocket)[SESSION];
+  coreOf(session).detach(session, code, reason.toString());
+}
+
+/** ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up. */
+function onSocketError(): void {}
+
 export class HubCore {
   readonly sessions = new Map<string, Session>();
   readonly registry = new RoomRegistry();
@@ -34,7 +59,7 @@ export class HubCore {
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
   private readonly scheduler = new FlushScheduler();
-  private readonly heartbeat: Heartbeat;
+  readonly heartbeat: Heartbeat;
   private readonly observers: CoreObserver[] = [];
   /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
   private readonly roster = new Map<string, Map<string, PresenceMember>>();
@@ -84,15 +109,15 @@ export class HubCore {
   /** Accept an upgraded socket for a verified identity. */
   attach(ws: WebSocket, socket: Duplex, identity: SessionIdentity, info: SessionInfo): Session {
     const id = randomBytes(9).toString('base64url');
-    const session = new Session(id, ws, socket, identity, info, this.options.limits, this.scheduler, (s) => this.onSlowConsumer(s));
+    const session = new Session(id, ws, socket, identity, info, this.options.limits, this.scheduler, this);
     this.sessions.set(id, session);
     this.connections.add(identity.user.sub, info.ip);
-    ws.on('message', (data, isBinary) => handleFrame(this, session, data as Buffer, isBinary));
-    ws.on('pong', () => this.heartbeat.onPong(session));
-    ws.on('close', (code, reason) => this.detach(session, code, reason.toString()));
-    ws.on('error', () => {
-      // ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up.
-    });
+    // Shared listeners that find their session on the socket: no closures per connection.
+    (ws as HubSocket)[SESSION] = session;
+    ws.on('message', onSocketMessage);
+    ws.on('pong', onSocketPong);
+    ws.on('close', onSocketClose);
+    ws.on('error', onSocketError);
     const welcome: WelcomeMessage = {
       type: 'welcome',
       clientId: id,
@@ -114,13 +139,13 @@ export class HubCore {
     return session;
   }
 
-  private detach(session: Session, code: number, reason: string): void {
+  detach(session: Session, code: number, reason: string): void {
     if (session.state === SessionState.closed) return;
     session.state = SessionState.closed;
     session.outbox.discard();
     this.sessions.delete(session.id);
     this.connections.remove(session.user.sub, session.info.ip);
-    for (const room of [...session.rooms]) this.leaveRoom(session, room);
+    for (const room of session.roomList()) this.leaveRoom(session, room);
     this.emit('disconnected', session, code, reason);
   }
 
@@ -134,11 +159,11 @@ export class HubCore {
   }
 
   leaveRoom(session: Session, room: string): void {
-    if (!session.rooms.has(room)) return;
-    const held = session.joining.get(room);
+    if (!session.inRoom(room)) return;
+    const held = session.heldFor(room);
     if (held) session.takeHeld(room, held);
     const empty = this.registry.leave(room, session);
-    if (session.presenceRooms.delete(room)) {
+    if (session.unmarkPresence(room)) {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
     if (empty) {
@@ -208,7 +233,7 @@ export class HubCore {
     const roster = new Map<string, PresenceMember>();
     for (const m of members) {
       const local = this.sessions.get(m.clientId);
-      if (local && !local.presenceRooms.has(room)) continue;
+      if (local && !local.hasPresence(room)) continue;
       roster.set(m.clientId, m);
     }
     const existing = this.roster.get(room);
@@ -255,7 +280,7 @@ export class HubCore {
     }
   }
 
-  private onSlowConsumer(session: Session): void {
+  onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
     session.state = SessionState.closing;
     // The close frame queues behind what the socket already holds; a reader that never resumes

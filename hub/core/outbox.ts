@@ -12,6 +12,11 @@ import type { Duplex } from 'node:stream';
  */
 const TURN_BURST_FACTOR = 8;
 
+/** Told once when its outbox overflows (an object, not a callback: no closure per connection). */
+export interface OverflowListener {
+  onOverflow(): void;
+}
+
 export class Outbox {
   private frames: Buffer[] = [];
   private bytes = 0;
@@ -23,7 +28,7 @@ export class Outbox {
     private readonly socket: Duplex,
     private readonly capBytes: number,
     private readonly scheduler: FlushScheduler,
-    private readonly onOverflow: () => void,
+    private readonly owner: OverflowListener,
   ) {}
 
   /** Bytes waiting here plus bytes the socket has not handed to the kernel yet. */
@@ -73,7 +78,7 @@ export class Outbox {
     this.overflowed = true;
     this.frames = [];
     this.bytes = 0;
-    this.onOverflow();
+    this.owner.onOverflow();
   }
 
   /**

@@ -13,14 +13,13 @@ export class RoomRegistry {
       this.members.set(room, set);
     }
     set.add(session);
-    session.rooms.add(room);
+    session.addRoom(room);
     return first;
   }
 
   /** Removes a member; returns true when the room has no local members left. */
   leave(room: string, session: Session): boolean {
-    session.rooms.delete(room);
-    session.joining.delete(room);
+    session.removeRoom(room);
     const set = this.members.get(room);
     if (!set) return false;
     set.delete(session);

@@ -12,21 +12,21 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
   if (room === ADMIN_ROOM) return subscribeAdmin(core, session, msg);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to join ${room}`);
   const limit = core.options.limits.maxRoomsPerConnection;
-  if (!session.rooms.has(room) && session.rooms.size >= limit) {
+  if (!session.inRoom(room) && session.roomCount >= limit) {
     throw new HubError('conflict', `room limit reached (${limit} rooms per connection)`);
   }
   // Each subscribe holds its own list: a later subscribe to the same room takes over, and this one
   // then answers `conflict` instead of going silent.
   const held: HeldFrame[] = [];
-  session.joining.set(room, held);
-  const superseded = (): boolean => !session.isOpen || session.joining.get(room) !== held || !session.rooms.has(room);
+  session.holdFor(room, held);
+  const superseded = (): boolean => !session.isOpen || session.heldFor(room) !== held || !session.inRoom(room);
   try {
     await core.joinRoom(session, room);
     if (superseded()) throw cancelled(room);
-    if (session.user.role !== 'service' && !session.presenceRooms.has(room)) {
+    if (session.user.role !== 'service' && !session.hasPresence(room)) {
       const { sub, name } = session.user;
       // Marked before the engine call, so a leave meanwhile removes what this sets.
-      session.presenceRooms.add(room);
+      session.markPresence(room);
       await core.engine.presenceSet(room, { clientId: session.id, sub, name, state: {} });
       if (superseded()) throw cancelled(room);
     }
@@ -68,7 +68,7 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
   } catch (err) {
     session.takeHeld(room, held);
     // Only the subscribe that still owns the room's join undoes it.
-    if (session.joining.get(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
+    if (session.heldFor(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
     throw err;
   }
 }

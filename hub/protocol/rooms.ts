@@ -16,29 +16,56 @@ export function personalRoom(sub: string): string {
   return `user:${sub}`;
 }
 
-/**
- * A compiled set of room patterns: exact names, `prefix*` and `*`.
- * Built once per session so authorization on the hot path is a Set lookup or a few prefix tests.
- */
-export class RoomAccess {
-  private readonly exact = new Set<string>();
-  private readonly prefixes: string[] = [];
-  private all = false;
+/** Compiled room patterns: exact names, `prefix*` and `*`. Shared by every token with the same grant. */
+class RoomGrant {
+  readonly exact = new Set<string>();
+  readonly prefixes: string[] = [];
+  all = false;
 
-  constructor(patterns: readonly string[], personal?: string) {
+  constructor(patterns: readonly string[]) {
     for (const p of patterns) {
       if (p === '*') this.all = true;
       else if (p.endsWith('*')) this.prefixes.push(p.slice(0, -1));
       else this.exact.add(p);
     }
-    if (personal) this.exact.add(personal);
+  }
+}
+
+const GRANT_CACHE_LIMIT = 1000;
+/** Most users share a handful of grants: compiled once, not once per connection. */
+const grants = new Map<string, RoomGrant>();
+
+function grantFor(patterns: readonly string[]): RoomGrant {
+  const key = patterns.join(' ');
+  let grant = grants.get(key);
+  if (!grant) {
+    if (grants.size >= GRANT_CACHE_LIMIT) grants.clear();
+    grant = new RoomGrant(patterns);
+    grants.set(key, grant);
+  }
+  return grant;
+}
+
+/**
+ * What rooms a session may enter: the token's patterns plus its personal room. Built once per
+ * session so authorization on the hot path is a Set lookup or a few prefix tests.
+ */
+export class RoomAccess {
+  private readonly grant: RoomGrant;
+
+  constructor(
+    patterns: readonly string[],
+    private readonly personal?: string,
+  ) {
+    this.grant = grantFor(patterns);
   }
 
   /** Whether a client room (never a `$` room) is allowed. */
   allows(room: string): boolean {
     if (isHubRoom(room)) return false;
-    if (this.all || this.exact.has(room)) return true;
-    for (const prefix of this.prefixes) if (room.startsWith(prefix)) return true;
+    const grant = this.grant;
+    if (grant.all || room === this.personal || grant.exact.has(room)) return true;
+    for (const prefix of grant.prefixes) if (room.startsWith(prefix)) return true;
     return false;
   }
 }

@@ -68,6 +68,8 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         if (socket.destroyed) return;
         if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
         wss.handleUpgrade(req, socket, head, (ws) => {
+          // ws has its own error listener on the socket now; ours would cost an array per connection.
+          socket.off('error', ignoreSocketError);
           ctx.core.attach(ws, socket, identity, { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256) });
         });
       })

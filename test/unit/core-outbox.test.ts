@@ -45,7 +45,7 @@ const frame = (n: number, fill = 0x61): Buffer => Buffer.alloc(n, fill);
 describe('Outbox', () => {
   it('writes the frames of one turn together, in order, once', async () => {
     const socket = new FakeSocket();
-    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), () => {});
+    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
     outbox.push(frame(10, 0x31));
     outbox.push(frame(10, 0x32));
     outbox.push(frame(10, 0x33));
@@ -63,7 +63,7 @@ describe('Outbox', () => {
   it('flushes many recipients in the same turn from one scheduler', async () => {
     const scheduler = new FlushScheduler();
     const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
-    const outboxes = sockets.map((s) => new Outbox(s, 1 << 20, scheduler, () => {}));
+    const outboxes = sockets.map((s) => new Outbox(s, 1 << 20, scheduler, { onOverflow: () => {} }));
     const shared = frame(20);
     for (let i = 0; i < 4; i++) for (const o of outboxes) o.push(shared);
     await turn();
@@ -79,7 +79,7 @@ describe('Outbox', () => {
     const socket = new FakeSocket();
     socket.hold = true;
     let overflows = 0;
-    const outbox = new Outbox(socket, 5000, new FlushScheduler(), () => overflows++);
+    const outbox = new Outbox(socket, 5000, new FlushScheduler(), { onOverflow: () => overflows++ });
     for (let i = 0; i < 5; i++) outbox.push(frame(1000));
     await turn(); // 5000 bytes now sit in the socket unread: exactly the cap is still fine
     expect(outbox.pendingBytes).toBe(5000);
@@ -98,7 +98,7 @@ describe('Outbox', () => {
   it('lets a burst larger than the cap through to a reader that keeps up', async () => {
     const socket = new FakeSocket();
     let overflows = 0;
-    const outbox = new Outbox(socket, 5000, new FlushScheduler(), () => overflows++);
+    const outbox = new Outbox(socket, 5000, new FlushScheduler(), { onOverflow: () => overflows++ });
     for (let i = 0; i < 20; i++) outbox.push(frame(1000));
     await turn();
     expect(overflows).toBe(0);
@@ -108,7 +108,7 @@ describe('Outbox', () => {
   it('treats a runaway turn (far past the cap before any write) as a slow consumer', () => {
     const socket = new FakeSocket();
     let overflows = 0;
-    const outbox = new Outbox(socket, 1000, new FlushScheduler(), () => overflows++);
+    const outbox = new Outbox(socket, 1000, new FlushScheduler(), { onOverflow: () => overflows++ });
     for (let i = 0; i < 100 && overflows === 0; i++) outbox.push(frame(1000));
     expect(overflows).toBe(1);
   });
@@ -120,8 +120,8 @@ describe('Outbox', () => {
     const fast = new FakeSocket();
     let slowOverflow = 0;
     let fastOverflow = 0;
-    const slowBox = new Outbox(slow, 3000, scheduler, () => slowOverflow++);
-    const fastBox = new Outbox(fast, 3000, scheduler, () => fastOverflow++);
+    const slowBox = new Outbox(slow, 3000, scheduler, { onOverflow: () => slowOverflow++ });
+    const fastBox = new Outbox(fast, 3000, scheduler, { onOverflow: () => fastOverflow++ });
     for (let i = 0; i < 10; i++) {
       slowBox.push(frame(1000));
       fastBox.push(frame(1000));
@@ -134,7 +134,7 @@ describe('Outbox', () => {
 
   it('discard() drops what is queued; nothing is written to a destroyed socket', async () => {
     const socket = new FakeSocket();
-    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), () => {});
+    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
     outbox.push(frame(10));
     outbox.discard();
     await turn();
@@ -148,7 +148,7 @@ describe('Outbox', () => {
   it('drainBelow() writes what is queued and waits until the socket has drained', async () => {
     const socket = new FakeSocket();
     socket.hold = true;
-    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), () => {});
+    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
     for (let i = 0; i < 5; i++) outbox.push(frame(1000));
     let drained = false;
     const waiting = outbox.drainBelow(100).then(() => (drained = true));
@@ -162,12 +162,12 @@ describe('Outbox', () => {
 
   it('drainBelow() returns at once when little is pending, and when the socket closes', async () => {
     const socket = new FakeSocket();
-    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), () => {});
+    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
     outbox.push(frame(10));
     await outbox.drainBelow(100);
     const stuck = new FakeSocket();
     stuck.hold = true;
-    const box = new Outbox(stuck, 1 << 20, new FlushScheduler(), () => {});
+    const box = new Outbox(stuck, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
     box.push(frame(5000));
     const waiting = box.drainBelow(0);
     await turn();
