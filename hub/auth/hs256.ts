@@ -37,9 +37,8 @@ export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): J
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0 || !ASCII.test(token)) throw new Hs256Error('malformed');
-  const header = decodeJsonObject(token.slice(0, firstDot));
-  if (header.crit !== undefined || header.b64 !== undefined) throw new Hs256Error('malformed');
-  if (header.alg !== 'HS256') throw new Hs256Error(typeof header.alg === 'string' && header.alg ? 'algorithm' : 'malformed');
+  const headerFailure = checkHeader(token.slice(0, firstDot));
+  if (headerFailure) throw new Hs256Error(headerFailure);
   const encoded = token.slice(secondDot + 1);
   // Not base64url at all is a malformed token (as jose says), not a wrong signature.
   if (!BASE64URL_OR_EMPTY.test(encoded) || encoded.length % 4 === 1) throw new Hs256Error('malformed');
@@ -47,6 +46,32 @@ export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): J
   const expected = Buffer.from(createHmac('sha256', key).update(token.slice(0, secondDot)).digest('base64url'));
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new Hs256Error('signature');
   return checkClaims(decodeJsonObject(token.slice(firstDot + 1, secondDot)), rules);
+}
+
+/** An issuer sends the same header on every token: each distinct one is checked once. */
+const headerVerdicts = new Map<string, Hs256Failure | null>();
+const HEADER_CACHE_LIMIT = 64;
+
+function checkHeader(encoded: string): Hs256Failure | null {
+  let verdict = headerVerdicts.get(encoded);
+  if (verdict === undefined) {
+    verdict = headerFailure(encoded);
+    if (headerVerdicts.size >= HEADER_CACHE_LIMIT) headerVerdicts.clear();
+    headerVerdicts.set(encoded, verdict);
+  }
+  return verdict;
+}
+
+function headerFailure(encoded: string): Hs256Failure | null {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeJsonObject(encoded);
+  } catch {
+    return 'malformed';
+  }
+  if (header.crit !== undefined || header.b64 !== undefined) return 'malformed';
+  if (header.alg !== 'HS256') return typeof header.alg === 'string' && header.alg ? 'algorithm' : 'malformed';
+  return null;
 }
 
 function decodeJsonObject(part: string): Record<string, unknown> {

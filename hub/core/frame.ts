@@ -2,10 +2,11 @@
  * Server-to-client WebSocket text frames built once and shared by every recipient.
  * Server frames are never masked and compression is off, so a frame is a header plus the payload.
  */
-export function encodeTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+
+/** A frame with room for `length` payload bytes after its header; returns it and where the payload goes. */
+function allocFrame(length: number): { frame: Buffer; at: number } {
+  const at = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(at + length);
   frame[0] = 0x81; // FIN + text opcode
   if (length < 126) {
     frame[1] = length;
@@ -17,11 +18,19 @@ export function encodeTextFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  payload.copy(frame, headerLength);
+  return { frame, at };
+}
+
+export function encodeTextFrame(payload: Buffer): Buffer {
+  const { frame, at } = allocFrame(payload.length);
+  payload.copy(frame, at);
   return frame;
 }
 
-/** Serialize one server message into a ready-to-write frame. */
+/** Serialize one server message into a ready-to-write frame (the JSON is written in place). */
 export function encodeMessage(message: object): Buffer {
-  return encodeTextFrame(Buffer.from(JSON.stringify(message)));
+  const json = JSON.stringify(message);
+  const { frame, at } = allocFrame(Buffer.byteLength(json));
+  frame.write(json, at);
+  return frame;
 }

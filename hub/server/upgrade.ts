@@ -63,15 +63,18 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
   return (req, socket, head) => {
     socket.on('error', ignoreSocketError);
     const ip = clientIp(req);
-    admitUpgrade(ctx, req)
+    admitUpgrade(ctx, req, ip)
       .then((identity) => {
         if (socket.destroyed) return;
         if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
+        // Corked, the 101 and the welcome (written in attach) leave in one write.
+        socket.cork();
         wss.handleUpgrade(req, socket, head, (ws) => {
           // ws has its own error listener on the socket now; ours would cost an array per connection.
           socket.off('error', ignoreSocketError);
           ctx.core.attach(ws, socket, identity, { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256) });
         });
+        socket.uncork();
       })
       .catch((err: unknown) => {
         const r =
@@ -86,14 +89,16 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
   };
 }
 
-async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage): Promise<SessionIdentity> {
-  const url = new URL(req.url ?? '/', 'http://hub.invalid');
-  if (url.pathname !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
+async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: string): Promise<SessionIdentity> {
+  const target = req.url ?? '/';
+  // Parsed as a URL only when there is a query to look at.
+  const url = target.includes('?') ? new URL(target, 'http://hub.invalid') : undefined;
+  if ((url ? url.pathname : target) !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
   if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed');
   const origin = req.headers.origin;
   if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed');
   if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
-  if (hasQueryToken(url)) {
+  if (url && hasQueryToken(url)) {
     throw new Refused(400, 'bad_request', 'tokens in the query string are refused; use the bearer subprotocol or the Authorization header');
   }
   const subprotocols = offeredSubprotocols(req);
@@ -106,13 +111,13 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage): Promise<
   if (ban) throw new Refused(403, 'forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, sub);
   for (const check of ctx.admit) {
     try {
-      await check(identity, clientIp(req));
+      await check(identity, ip);
     } catch (err) {
       if (err instanceof HubError) throw new Refused(err.status, err.code, err.message, sub);
       throw err;
     }
   }
-  const limit = ctx.core.connections.refusal(sub, clientIp(req));
+  const limit = ctx.core.connections.refusal(sub, ip);
   if (limit) throw new Refused(limit.status, limit.status === 429 ? 'rate_limited' : 'unavailable', limit.message, sub);
   return identity;
 }

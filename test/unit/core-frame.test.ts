@@ -44,6 +44,15 @@ describe('encodeTextFrame header bytes', () => {
     expect(frame.equals(encodeTextFrame(json))).toBe(true);
     expect(frame[1]).toBe(json.length);
   });
+
+  it.each([100, 118, 119, 120, 121, 65_520, 65_530, 70_000])(
+    'encodeMessage sizes the header by UTF-8 bytes, not characters (%i × "ü")',
+    (count) => {
+      const message = { t: 'ü'.repeat(count) };
+      const json = Buffer.from(JSON.stringify(message), 'utf8');
+      expect(encodeMessage(message).equals(encodeTextFrame(json))).toBe(true);
+    },
+  );
 });
 
 /** A bare TCP server that completes the WebSocket handshake by hand, then writes what it is told. */

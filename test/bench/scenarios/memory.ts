@@ -16,6 +16,8 @@ interface Level {
   openMs: number;
 }
 
+const TARGET_LEVEL = 10_000;
+
 export async function memoryScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = Date.now();
   const rooms = Array.from({ length: 100 }, (_, i) => `dashboard:${i}`);
@@ -61,12 +63,15 @@ export async function memoryScenario(ctx: ScenarioContext): Promise<ScenarioResu
     return values;
   };
   const top = Math.max(...ctx.profile.memoryLevels);
+  // The target is stated at 10k connections; below that, one-time costs (compiled code, pools)
+  // still weigh on the per-connection figure, so smaller levels are shown but not judged.
   const metrics: Metric[] = ctx.profile.memoryLevels.map((n) => ({
     label: `idle RSS per connection @${n / 1000}k`,
     unit: 'KB',
     better: 'lower',
     values: perLevel('rssPerConnection', n),
-    ...(n === top ? { targets: [{ peer: 'ws' as const, op: '<=' as const, ratio: 1.5 }], limit: { op: '<=' as const, value: 8 } } : {}),
+    ...(n === TARGET_LEVEL ? { targets: [{ peer: 'ws' as const, op: '<=' as const, ratio: 1.5 }], limit: { op: '<=' as const, value: 8 } } : {}),
+    ...(n === top && n < TARGET_LEVEL ? { note: `the target (÷ws <= 1.5, <= 8 KB) is judged at ${TARGET_LEVEL / 1000}k connections, in the full profile` } : {}),
   }));
   metrics.push({ label: `idle heap per connection @${top / 1000}k`, unit: 'KB', better: 'lower', values: perLevel('heapPerConnection', top) });
   return { id: 1, title: 'Idle memory per connection', metrics, detail, elapsedMs: Date.now() - started };
