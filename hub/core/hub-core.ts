@@ -78,6 +78,8 @@ export class HubCore {
   private readonly observers: CoreObserver[] = [];
   /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
   private readonly roster = new Map<string, Map<string, PresenceMember>>();
+  /** Rooms whose roster was seeded from the engine's list; diffs keep it current after that. */
+  private readonly seededRosters = new Set<string>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
@@ -185,6 +187,7 @@ export class HubCore {
     }
     if (empty) {
       this.roster.delete(room);
+      this.seededRosters.delete(room);
       this.engine.unsubscribe(room).catch((err) => this.logEngineError(err, 'unsubscribe'));
       this.emit('roomEmptied', room);
     }
@@ -244,9 +247,12 @@ export class HubCore {
     this.presence.add(room, diff);
   }
 
-  /** Seed a room's roster from the engine's list; local sessions no longer in the room are left out. */
+  /**
+   * Seed a room's roster from the engine's list once (local sessions no longer in the room are left
+   * out); after that the room's diffs keep it current, so a join costs O(1) here, not O(members).
+   */
   setRoster(room: string, members: PresenceMember[]): void {
-    if (!this.registry.has(room)) return;
+    if (this.seededRosters.has(room) || !this.registry.has(room)) return;
     const roster = new Map<string, PresenceMember>();
     for (const m of members) {
       const local = this.sessions.get(m.clientId);
@@ -256,6 +262,7 @@ export class HubCore {
     const existing = this.roster.get(room);
     if (existing) for (const [id, m] of existing) roster.set(id, m);
     this.roster.set(room, roster);
+    this.seededRosters.add(room);
   }
 
   private sendPresence(message: PresenceMessage): void {
