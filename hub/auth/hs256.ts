@@ -92,7 +92,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** jose's claim checks for `audience`, `issuer`, `requiredClaims`, `clockTolerance` and `currentDate`. */
 function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): JWTPayload {
-  const required = new Set([...rules.requiredClaims, 'aud', ...(rules.issuer === undefined ? [] : ['iss'])]);
+  // In jose's order, so both name the same missing claim.
+  const required = [...rules.requiredClaims, 'aud', ...(rules.issuer === undefined ? [] : ['iss'])].reverse();
   for (const claim of required) if (!Object.hasOwn(claims, claim)) throw new Hs256Error({ claim });
   if (rules.issuer !== undefined && claims.iss !== rules.issuer) throw new Hs256Error({ claim: 'iss' });
   const aud = claims.aud;

@@ -91,14 +91,14 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
 
 async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: string): Promise<SessionIdentity> {
   const target = req.url ?? '/';
-  // Parsed as a URL only when there is a query to look at.
-  const url = target.includes('?') ? new URL(target, 'http://hub.invalid') : undefined;
-  if ((url ? url.pathname : target) !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
+  const queryAt = target.indexOf('?');
+  // The path as sent, never normalized: `/./ws` or an absolute-form target is not the endpoint.
+  if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
   if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed');
   const origin = req.headers.origin;
   if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed');
   if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
-  if (url && hasQueryToken(url)) {
+  if (queryAt >= 0 && hasQueryToken(new URL(target, 'http://hub.invalid'))) {
     throw new Refused(400, 'bad_request', 'tokens in the query string are refused; use the bearer subprotocol or the Authorization header');
   }
   const subprotocols = offeredSubprotocols(req);

@@ -100,6 +100,8 @@ const CASES: Array<[string, string, string?]> = [
   ['iat a string', token(HS, claims({ iat: 'now' }))],
   ['iat in the future', token(HS, claims({ iat: AT + 86_400 }))],
   ['sub missing', token(HS, claims({ sub: undefined }))],
+  ['only sub', token(HS, { sub: 'alice' })],
+  ['nothing but iss', token(HS, { iss: 'https://idp' }), 'https://idp'],
   ['aud missing', token(HS, claims({ aud: undefined }))],
   ['aud other', token(HS, claims({ aud: 'other' }))],
   ['aud a number', token(HS, claims({ aud: 5 }))],
