@@ -1,6 +1,11 @@
 /**
  * One hub-wide timer: WebSocket pings every `heartbeatMs` (a peer that misses two is terminated),
  * and token expiry (`notice token_expiring` ahead of `exp`, close 4001 once it passes).
+ *
+ * A connection whose reading the hub paused (its own answers backed up) cannot have its pong read
+ * until it resumes. It is not exempt: its socket draining counts as an answer (the session resets
+ * `missedPongs` then), so a peer that keeps taking what it is sent stays, and one that takes
+ * nothing misses pings and is terminated like any other.
  */
 import { CloseCode } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
@@ -37,6 +42,7 @@ export class Heartbeat {
     const now = Date.now();
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
+      s.resumeReadingIfBelowMark();
       if (s.awaitingPong && ++s.missedPongs >= 2) {
         s.terminate();
         continue;

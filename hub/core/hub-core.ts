@@ -52,6 +52,7 @@ function coreOf(session: Session): HubCore {
 function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
   const session = (this as HubSocket)[SESSION];
   handleFrame(coreOf(session), session, data as Buffer, isBinary);
+  session.pauseReadingIfBacklogged();
 }
 
 function onSocketPong(this: WebSocket): void {
@@ -162,6 +163,8 @@ export class HubCore {
     if (session.state === SessionState.closed) return;
     session.state = SessionState.closed;
     session.outbox.discard();
+    // A connection closed while its reading was paused leaves no 'drain' listener behind.
+    session.resumeReading();
     this.sessions.delete(session.id);
     this.connections.remove(session.user.sub, session.info.ip);
     for (const room of session.roomList()) this.leaveRoom(session, room);
@@ -307,6 +310,8 @@ export class HubCore {
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
     session.state = SessionState.closing;
+    // Paused or not, it is closed the same way; reading again lets its close frame be seen.
+    session.resumeReading();
     // The close frame queues behind what the socket already holds; a reader that never resumes
     // is destroyed after a grace period so its buffers are freed.
     session.ws.close(CloseCode.slowConsumer, 'slow consumer: send queue overflowed');

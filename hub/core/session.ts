@@ -30,6 +30,21 @@ export interface HeldFrame {
 export const SessionState = { open: 0, closing: 1, closed: 2 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
+/**
+ * The sessions whose reading is paused, by socket: the one 'drain' listener finds its session here.
+ * Only a paused connection has an entry, so an idle one carries nothing for this.
+ */
+const pausedReaders = new WeakMap<Duplex, Session>();
+
+/** A paused connection's socket drained: the peer has taken everything it was sent. */
+function onPausedSocketDrain(this: Duplex): void {
+  const session = pausedReaders.get(this);
+  if (!session) return;
+  // Its pong may be waiting unread behind the pause; a peer that takes all we sent is alive.
+  session.missedPongs = 0;
+  session.resumeReading();
+}
+
 /** What a session reports to: the hub core. */
 export interface SessionHost {
   onSlowConsumer(session: Session): void;
@@ -142,6 +157,53 @@ export class Session implements OverflowListener {
     this.host.onSlowConsumer(this);
   }
 
+  /**
+   * Reading from this peer stops past half the cap. Half, because what is already in hand when it
+   * stops — the rest of the chunk being parsed, answers to requests still being handled, fan-out
+   * from others — must still fit under the cap rather than close the connection with 4008.
+   */
+  private get readPauseBytes(): number {
+    return this.limits.maxQueuedBytes / 2;
+  }
+
+  /** Whether the hub has paused reading from this peer (its own answers backed up). */
+  get readingPaused(): boolean {
+    return pausedReaders.has(this.socket);
+  }
+
+  /**
+   * After each inbound frame: while this peer's answers back up (acks, errors, pongs it has not
+   * taken), stop reading its requests, so TCP slows a client that sends faster than it reads instead
+   * of its queue overflowing into a 4008. Reading resumes when its socket drains. The cap still
+   * applies while paused: fan-out that takes it past the cap closes it with 4008 as before.
+   */
+  pauseReadingIfBacklogged(): void {
+    if (this.outbox.pendingBytes <= this.readPauseBytes || !this.isOpen || this.readingPaused) return;
+    // Written now, so that the socket says whether the peer is behind: only then is a 'drain' owed.
+    this.outbox.flush();
+    const socket = this.socket;
+    if (!this.isOpen || !socket.writableNeedDrain) return;
+    pausedReaders.set(socket, this);
+    socket.on('drain', onPausedSocketDrain);
+    this.ws.pause();
+  }
+
+  /**
+   * Read again if the backlog fell under the mark without the socket emptying (fan-out can keep it
+   * from ever draining); the heartbeat looks once per beat.
+   */
+  resumeReadingIfBelowMark(): void {
+    if (this.readingPaused && this.outbox.pendingBytes <= this.readPauseBytes) this.resumeReading();
+  }
+
+  /** Read from this peer again (no-op unless paused); also what a closing connection does. */
+  resumeReading(): void {
+    const socket = this.socket;
+    if (!pausedReaders.delete(socket)) return;
+    socket.off('drain', onPausedSocketDrain);
+    this.ws.resume();
+  }
+
   get user(): UserInfo {
     return this.identity.user;
   }
@@ -187,6 +249,8 @@ export class Session implements OverflowListener {
     if (!this.isOpen) return;
     this.outbox.flush();
     this.state = SessionState.closing;
+    // Read again, so that the peer's close frame is seen (requests read meanwhile are ignored).
+    this.resumeReading();
     // Close reasons are limited to 123 bytes by the protocol.
     this.ws.close(code, truncateReason(reason));
   }

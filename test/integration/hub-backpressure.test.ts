@@ -1,0 +1,270 @@
+/**
+ * Backpressure: a client that publishes faster than it reads its acks is not closed as a slow
+ * consumer. While its own answers back up, the hub stops reading its requests (TCP slows it down)
+ * and reads again once they have drained. The cap is not suspended: a connection whose queue
+ * overflows with other clients' messages is still closed with 4008 (for a subscriber that never
+ * publishes, see hub-slow-consumer.test.ts, 'is closed with 4008 past the cap, …'), and the
+ * heartbeat still drops a paused peer that takes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../hub/protocol/index.js';
+import type { HubContext } from '../../hub/server/create-hub.js';
+import type { Hub } from '../../hub/server/types.js';
+import type { Session } from '../../hub/core/session.js';
+import { TestClient, connect, sleep, startHubWithCore, token, underlyingSocket, until } from '../support/hub.js';
+
+type Ack = Extract<ServerMessage, { type: 'ack' }> & { id: string; seq: number };
+
+/** The first flood, then more in batches until the socket's buffers are full (they take megabytes). */
+const FIRST_BATCH = 20_000;
+const BATCH = 10_000;
+const MAX_FLOOD = 200_000;
+/**
+ * The ack echoes the id: at the largest id allowed (64 characters) an ack weighs about as much as
+ * the message a subscriber gets, so the publisher's backlog reaches the pause mark well before a
+ * burst of fan-out to a subscriber read by this same process could pass the cap.
+ */
+const idOf = (i: number): string => `publish-${String(i).padStart(8, '0')}`.padEnd(64, '.');
+const PAD = 'x'.repeat(16 * 1024);
+
+interface Started {
+  hub: Hub;
+  core: HubContext['core'];
+  slowConsumers: string[];
+}
+
+async function start(options: Parameters<typeof startHubWithCore>[0]): Promise<Started> {
+  const { hub, core } = await startHubWithCore(options);
+  const slowConsumers: string[] = [];
+  core.observe({ slowConsumer: (s) => void slowConsumers.push(s.id) });
+  return { hub, core, slowConsumers };
+}
+
+async function client(h: Started, sub: string): Promise<TestClient> {
+  return connect(h.hub, await token(h.hub, { sub, rooms: ['bp:*'] }));
+}
+
+function sessionOf(h: Started, c: TestClient): Session {
+  const session = h.core.sessions.get(c.welcome.clientId);
+  if (!session) throw new Error('no session for client');
+  return session;
+}
+
+function publish(c: TestClient, room: string, i: number): void {
+  c.send({ type: 'publish', id: idOf(i), room, event: 'tick', data: i });
+}
+
+function acks(c: TestClient): Ack[] {
+  return c.received.filter((m): m is Ack => m.type === 'ack' && (m.id ?? '').startsWith('publish-'));
+}
+
+/** Resolves once the ack of publish `n - 1` has arrived (acks come in order); fails if closed first. */
+function lastAck(c: TestClient, n: number): Promise<void> {
+  const id = idOf(n - 1);
+  const isLast = (m: ServerMessage | undefined): boolean => m?.type === 'ack' && m.id === id;
+  if (c.received.some(isLast)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      c.ws.off('message', onMessage);
+      c.ws.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    // Registered after the client's own listener: the message is already in `received`.
+    const onMessage = (): void => {
+      if (isLast(c.received[c.received.length - 1])) done();
+    };
+    const onClose = (code: number): void => done(new Error(`closed with ${code} before the last ack`));
+    c.ws.on('message', onMessage);
+    c.ws.on('close', onClose);
+  });
+}
+
+const upTo = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
+
+/**
+ * Publish without reading until the hub holds this client's reading paused with publishes still
+ * unread. Returns how many were sent (or stops early if the connection is closed).
+ */
+async function floodUntilPaused(c: TestClient, s: Session, room: string): Promise<number> {
+  const before = s.messagesIn;
+  const read = (): number => s.messagesIn - before;
+  let sent = 0;
+  let batch = FIRST_BATCH;
+  while (sent < MAX_FLOOD) {
+    for (const end = sent + batch; sent < end; sent++) publish(c, room, sent);
+    batch = BATCH;
+    await until(() => read() === sent || s.readingPaused || !s.isOpen, 60_000, 'the hub to read the batch or pause');
+    if (!s.isOpen) return sent;
+    if (!s.readingPaused || read() === sent) continue;
+    // Held, not passing: with the client reading nothing, nothing more is read.
+    const readSoFar = read();
+    await sleep(200);
+    if (s.readingPaused && read() === readSoFar) return sent;
+  }
+  throw new Error(`the hub never held reading paused after ${sent} publishes`);
+}
+
+describe('backpressure', () => {
+  let h: Started;
+  beforeAll(async () => {
+    // The default cap (1 MiB); the rate limit out of the way.
+    h = await start({ limits: { messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+  });
+  afterAll(() => h.hub.close());
+
+  it('pauses a client that publishes faster than it reads instead of closing it 4008; every publish is acked in order and delivered', async () => {
+    const subscriber = await client(h, 'subscriber');
+    await subscriber.request({ type: 'subscribe', room: 'bp:1' });
+    const publisher = await client(h, 'publisher');
+    const session = sessionOf(h, publisher);
+    const drainListeners = session.socket.listenerCount('drain');
+
+    underlyingSocket(publisher.ws).pause();
+    const sent = await floodUntilPaused(publisher, session, 'bp:1');
+    expect(sent).toBeGreaterThanOrEqual(FIRST_BATCH);
+    // The hub stopped reading with publishes unread, and the publisher is within the cap.
+    expect(session.isOpen).toBe(true);
+    expect(session.readingPaused).toBe(true);
+    expect(session.messagesIn).toBeLessThan(sent);
+    expect(session.outbox.pendingBytes).toBeLessThanOrEqual(h.core.options.limits.maxQueuedBytes);
+    expect(session.socket.listenerCount('drain')).toBe(drainListeners + 1);
+
+    // The publisher reads again: the hub reads the rest, and every publish is acknowledged.
+    underlyingSocket(publisher.ws).resume();
+    await lastAck(publisher, sent);
+    expect(publisher.closed).toBeUndefined();
+    expect(h.slowConsumers).not.toContain(session.id);
+    const got = acks(publisher);
+    expect(got.map((a) => a.id)).toEqual(upTo(sent).map(idOf));
+    expect(got.map((a) => a.seq)).toEqual(upTo(sent, 1));
+
+    // The subscriber, which read all along, has every message once, in order.
+    await subscriber.waitFor((m) => m.type === 'message' && m.room === 'bp:1' && m.seq === sent, 120_000);
+    expect(subscriber.closed).toBeUndefined();
+    const messages = subscriber.messages('bp:1');
+    expect(messages.map((m) => m.seq)).toEqual(upTo(sent, 1));
+    expect(messages.map((m) => m.data)).toEqual(upTo(sent));
+
+    // Reading resumed and the drain listener is gone; the connection works as before.
+    expect(session.readingPaused).toBe(false);
+    expect(session.socket.listenerCount('drain')).toBe(drainListeners);
+    expect(await publisher.request({ type: 'publish', room: 'bp:1', event: 'after', data: null })).toMatchObject({ type: 'ack', seq: sent + 1 });
+    subscriber.close();
+    publisher.close();
+  }, 240_000);
+
+  it('still closes a paused publisher with 4008 when messages from others overflow its queue', async () => {
+    const publisher = await client(h, 'paused-subscriber');
+    await publisher.request({ type: 'subscribe', room: 'bp:busy' });
+    const session = sessionOf(h, publisher);
+    const drainListeners = session.socket.listenerCount('drain');
+    underlyingSocket(publisher.ws).pause();
+    await floodUntilPaused(publisher, session, 'bp:2');
+    expect(session.readingPaused).toBe(true);
+
+    // Another client publishes into a room the paused one is in: its queue passes the cap.
+    const other = await client(h, 'other');
+    let n = 0;
+    while (!h.slowConsumers.includes(session.id)) {
+      if (n >= 1000) throw new Error(`no slow-consumer close after ${n} messages`);
+      await other.request({ type: 'publish', room: 'bp:busy', event: 'big', data: { n: ++n, pad: PAD } });
+    }
+    expect(other.closed).toBeUndefined();
+
+    underlyingSocket(publisher.ws).resume();
+    const closed = await publisher.waitForClose(120_000);
+    expect(closed.code).toBe(4008);
+    await until(() => !h.core.sessions.has(session.id), 30_000, 'the session to go');
+    expect(session.readingPaused).toBe(false);
+    expect(session.socket.listenerCount('drain')).toBe(drainListeners);
+    other.close();
+  }, 240_000);
+});
+
+describe('backpressure and the heartbeat', () => {
+  const HEARTBEAT_MS = 1000;
+  /** How long the slow reader stops reading each time the hub pauses it (well under a beat). */
+  const IDLE_MS = 250;
+  /** Acks carry the room: a long name makes them weigh more, so fewer publishes fill the buffers. */
+  const LONG_ROOM = `bp:${'r'.repeat(125)}`;
+  const SLOW_N = 150_000;
+  let h: Started;
+  beforeAll(async () => {
+    h = await start({ heartbeatMs: HEARTBEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+  });
+  afterAll(() => h.hub.close());
+
+  it('does not drop a publisher that reads slowly while the hub keeps its reading paused across heartbeats', async () => {
+    const publisher = await client(h, 'slow-reader');
+    const session = sessionOf(h, publisher);
+    // The client reads in bursts: it stops reading for a while, then reads until the hub reads it
+    // again (its socket drained), and so on. The hub pauses it again and again and its socket
+    // drains after each burst, while the client's pongs wait behind its own publishes.
+    const beatsWithoutPong = new Set<number>();
+    let mostBeatsWithoutPong = 0;
+    let sawPaused = false;
+    let idleUntil = Date.now() + IDLE_MS;
+    publisher.ws.pause();
+    const reader = setInterval(() => {
+      sawPaused ||= session.readingPaused;
+      if (!session.awaitingPong) beatsWithoutPong.clear();
+      else mostBeatsWithoutPong = Math.max(mostBeatsWithoutPong, beatsWithoutPong.add(session.pingSentAt).size);
+      if (session.messagesIn === SLOW_N) {
+        publisher.ws.resume();
+      } else if (idleUntil > 0 && Date.now() >= idleUntil) {
+        idleUntil = 0;
+        publisher.ws.resume();
+      } else if (idleUntil === 0 && !session.readingPaused) {
+        idleUntil = Date.now() + IDLE_MS;
+        publisher.ws.pause();
+      }
+    }, 5);
+    try {
+      for (let i = 0; i < SLOW_N; i++) publish(publisher, LONG_ROOM, i);
+      await lastAck(publisher, SLOW_N);
+    } finally {
+      clearInterval(reader);
+      publisher.ws.resume();
+    }
+    expect(publisher.closed).toBeUndefined();
+    expect(h.core.sessions.has(session.id)).toBe(true);
+    expect(h.slowConsumers).not.toContain(session.id);
+    expect(acks(publisher).map((a) => a.seq)).toEqual(upTo(SLOW_N, 1));
+    // The hub paused it, and three beats or more went by without its pong being read: a peer that
+    // had taken nothing in that time would have been dropped.
+    expect(sawPaused).toBe(true);
+    expect(mostBeatsWithoutPong).toBeGreaterThanOrEqual(3);
+
+    // Reading normally again, it answers the next ping and stays.
+    const lastPing = session.pingSentAt;
+    await until(() => session.pingSentAt > lastPing && !session.awaitingPong, 10 * HEARTBEAT_MS, 'a ping answered');
+    expect(publisher.closed).toBeUndefined();
+    publisher.close();
+  }, 240_000);
+
+  it('still drops a paused publisher that reads nothing at all', async () => {
+    const publisher = await client(h, 'dead-reader');
+    const session = sessionOf(h, publisher);
+    const drainListeners = session.socket.listenerCount('drain');
+    underlyingSocket(publisher.ws).pause();
+    const N = 40_000;
+    for (let i = 0; i < N; i++) publish(publisher, 'bp:4', i);
+    let sawPaused = false;
+    await until(
+      () => {
+        sawPaused ||= session.readingPaused;
+        return !h.core.sessions.has(session.id);
+      },
+      120_000,
+      'the heartbeat to drop it',
+    );
+    expect(sawPaused).toBe(true);
+    expect(h.slowConsumers).not.toContain(session.id);
+    expect(session.readingPaused).toBe(false);
+    expect(session.socket.listenerCount('drain')).toBe(drainListeners);
+    // Terminated without a close frame: the peer sees an abnormal closure once it reads.
+    underlyingSocket(publisher.ws).resume();
+    expect((await publisher.waitForClose(60_000)).code).toBe(1006);
+  }, 240_000);
+});
