@@ -152,9 +152,8 @@ export class HubCore {
       expiresAt: identity.expiresAt,
       server: { version: this.options.version },
     };
-    session.send(welcome);
-    // Now, not next turn: the upgrade corked the socket so this joins the 101 in one write.
-    session.outbox.flush();
+    // Written now, not next turn: the upgrade corked the socket, so this joins the 101 in one write.
+    session.outbox.writeFirst(encodeMessage(welcome));
     this.emit('connected', session);
     return session;
   }

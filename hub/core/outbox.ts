@@ -68,6 +68,16 @@ export class Outbox {
     if (socket.writableLength > this.capBytes) this.overflow();
   }
 
+  /**
+   * A connection's first frame, written at once. No slow-consumer check: what the socket holds now
+   * is the handshake's own reply, which the peer has had no chance to read yet.
+   */
+  writeFirst(frame: Buffer): void {
+    this.bytesSent += frame.length;
+    this.framesSent++;
+    this.socket.write(frame);
+  }
+
   /** Report this recipient as a slow consumer now (held replay frames passed the cap). */
   overflowNow(): void {
     this.overflow();

@@ -234,14 +234,18 @@ export class Session implements OverflowListener {
     if (this.heldBytes + this.outbox.pendingBytes > this.limits.maxQueuedBytes) this.outbox.overflowNow();
   }
 
-  /** Stop holding a room's frames; returns them for release (or drops them). */
+  /**
+   * Stop holding a room's frames; returns them for release (or drops them). Whoever takes a list
+   * first gets its frames: a leave and then the overtaken subscribe must not both count them off.
+   */
   takeHeld(room: string, held: HeldFrame[]): HeldFrame[] {
     if (this.joining?.get(room) === held) {
       this.joining.delete(room);
       if (this.joining.size === 0) this.joining = undefined;
     }
-    for (const h of held) this.heldBytes -= h.frame.length;
-    return held;
+    const taken = held.splice(0);
+    for (const h of taken) this.heldBytes -= h.frame.length;
+    return taken;
   }
 
   /** Write queued frames now and close with a code (after any final messages). */
