@@ -53,7 +53,7 @@ export const QUICK: Profile = {
   quietBelow: 25,
   disturbedRepeats: 2,
   rooms: { count: 100, subscribers: 10, maxSteps: 6, startFactor: 2 },
-  handshakes: { warmup: 2000, durationMs: 1500, maxCount: 8000, concurrency: 64, rounds: 1 },
+  handshakes: { warmup: 1500, durationMs: 700, maxCount: 4000, concurrency: 64, rounds: 3 },
   slow: { subscribers: 40, fraction: 0.05, durationMs: 2000, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
