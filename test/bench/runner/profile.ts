@@ -40,7 +40,7 @@ export const QUICK: Profile = {
   fanoutSubscribers: [1000],
   ladderStart: 8,
   ladderFactor: 2,
-  maxSteps: 8,
+  maxSteps: 7,
   retry: false,
   refine: true,
   stepMs: 1000,
@@ -52,9 +52,9 @@ export const QUICK: Profile = {
   quietWaitMs: 0,
   quietBelow: 25,
   disturbedRepeats: 2,
-  rooms: { count: 100, subscribers: 10, maxSteps: 6, startFactor: 2 },
-  handshakes: { warmup: 1500, durationMs: 700, maxCount: 4000, concurrency: 64, rounds: 3 },
-  slow: { subscribers: 40, fraction: 0.05, durationMs: 2000, payloadBytes: 32_768 },
+  rooms: { count: 100, subscribers: 10, maxSteps: 5, startFactor: 2 },
+  handshakes: { warmup: 2000, durationMs: 1000, maxCount: 4000, concurrency: 64, rounds: 3 },
+  slow: { subscribers: 40, fraction: 0.05, durationMs: 1500, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
 
