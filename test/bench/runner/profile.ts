@@ -53,7 +53,7 @@ export const QUICK: Profile = {
   quietBelow: 25,
   disturbedRepeats: 2,
   rooms: { count: 100, subscribers: 10, maxSteps: 5, startFactor: 2 },
-  handshakes: { warmup: 2000, durationMs: 1000, maxCount: 4000, concurrency: 64, rounds: 3 },
+  handshakes: { warmup: 3000, durationMs: 1000, maxCount: 4000, concurrency: 64, rounds: 3 },
   slow: { subscribers: 40, fraction: 0.05, durationMs: 1500, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
 };
@@ -75,7 +75,7 @@ export const FULL: Profile = {
   quietBelow: 25,
   disturbedRepeats: 6,
   rooms: { count: 100, subscribers: 50, maxSteps: 20, startFactor: 1 },
-  handshakes: { warmup: 6000, durationMs: 3000, maxCount: 20_000, concurrency: 64, rounds: 3 },
+  handshakes: { warmup: 6000, durationMs: 3000, maxCount: 20_000, concurrency: 64, rounds: 5 },
   slow: { subscribers: 200, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
   storm: { clients: 1000, before: 200, during: 500, rate: 1000, timeoutMs: 60_000 },
 };
