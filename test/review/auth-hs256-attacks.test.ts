@@ -3,23 +3,17 @@
  * hub's verifier and through jose with the same options; where the hub accepts, jose must accept
  * too (the hub may only be stricter), and the kept claims must not touch any prototype.
  */
-import { createHmac, createSecretKey } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { errors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { Hs256Error, verifyHs256, type ClaimRules } from '../../hub/auth/hs256.js';
 import { TokenVerifier } from '../../hub/auth/verifier.js';
 import { importHmacSecret } from '../../hub/auth/keys.js';
 import { HubError } from '../../hub/protocol/index.js';
+import { AT, NOW, TOLERANCE, b64, hs256Verdicts, type Verdict } from '../support/hs256-verdicts.js';
 
 const SECRET = 'review-secret-that-is-long-enough-0123456789';
-const KEY = createSecretKey(Buffer.from(SECRET));
-const NOW = 2_000_000_000_000;
-const AT = NOW / 1000;
-const TOLERANCE = 30;
+const { key: KEY, mac, ours, theirs } = hs256Verdicts(SECRET);
 
-const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-const mac = (input: string, secret = SECRET): string => createHmac('sha256', secret).update(input).digest('base64url');
 /** Sign raw header/payload JSON text (so duplicate keys, `__proto__` and 1e400 survive). */
 function rawToken(headerJson: string, payloadJson: string, secret = SECRET): string {
   const input = `${b64(headerJson)}.${b64(payloadJson)}`;
@@ -27,39 +21,6 @@ function rawToken(headerJson: string, payloadJson: string, secret = SECRET): str
 }
 const HS = '{"alg":"HS256","typ":"JWT"}';
 const base = (extra = ''): string => `{"sub":"alice","aud":"insight-hub","exp":${AT + 600},"iat":${AT}${extra}}`;
-
-type Verdict = 'ok' | 'malformed' | 'algorithm' | 'signature' | 'expired' | `claim:${string}`;
-
-function ours(t: string, issuer?: string): Verdict {
-  const rules: ClaimRules = { audience: 'insight-hub', issuer, clockTolerance: TOLERANCE, now: NOW, requiredClaims: ['exp', 'sub'] };
-  try {
-    verifyHs256(t, KEY, rules);
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof Hs256Error)) throw err;
-    return typeof err.failure === 'string' ? err.failure : `claim:${err.failure.claim}`;
-  }
-}
-
-async function theirs(t: string, issuer?: string): Promise<Verdict> {
-  try {
-    await jwtVerify(t, new TextEncoder().encode(SECRET), {
-      algorithms: ['HS256'],
-      audience: 'insight-hub',
-      issuer,
-      clockTolerance: TOLERANCE,
-      requiredClaims: ['exp', 'sub'],
-      currentDate: new Date(NOW),
-    });
-    return 'ok';
-  } catch (err) {
-    if (err instanceof errors.JWTExpired) return 'expired';
-    if (err instanceof errors.JWTClaimValidationFailed) return `claim:${err.claim}`;
-    if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
-    if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature';
-    return 'malformed';
-  }
-}
 
 const REFUSED: Array<[string, string, string?]> = [
   ['alg none, empty signature', `${b64('{"alg":"none"}')}.${b64(base())}.`],

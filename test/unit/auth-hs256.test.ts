@@ -3,58 +3,16 @@
  * every randomly mutated token both accept or both refuse, for the same reason. The two places
  * where the hub is stricter (`crit`/`b64` headers, non-canonical signatures) are asserted as such.
  */
-import { createHmac, createSecretKey } from 'node:crypto';
 import fc from 'fast-check';
-import { errors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { Hs256Error, verifyHs256, type ClaimRules } from '../../hub/auth/hs256.js';
+import { AT, TOLERANCE, b64, hs256Verdicts } from '../support/hs256-verdicts.js';
 
-const SECRET = 's'.repeat(40);
-const KEY = createSecretKey(Buffer.from(SECRET));
-const NOW = 2_000_000_000_000;
-const AT = NOW / 1000;
-const TOLERANCE = 30;
-
-const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-const mac = (input: string, secret = SECRET): string => createHmac('sha256', secret).update(input).digest('base64url');
-function token(header: unknown, payload: unknown, secret = SECRET): string {
+const { mac, ours, theirs } = hs256Verdicts('s'.repeat(40));
+function token(header: unknown, payload: unknown, secret?: string): string {
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${mac(input, secret)}`;
 }
 const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'alice', aud: 'insight-hub', exp: AT + 600, iat: AT, ...extra });
-
-type Verdict = 'ok' | 'malformed' | 'algorithm' | 'signature' | 'expired' | `claim:${string}`;
-
-function ours(t: string, issuer?: string): Verdict {
-  const rules: ClaimRules = { audience: 'insight-hub', issuer, clockTolerance: TOLERANCE, now: NOW, requiredClaims: ['exp', 'sub'] };
-  try {
-    verifyHs256(t, KEY, rules);
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof Hs256Error)) throw err;
-    return typeof err.failure === 'string' ? err.failure : `claim:${err.failure.claim}`;
-  }
-}
-
-async function theirs(t: string, issuer?: string): Promise<Verdict> {
-  try {
-    await jwtVerify(t, new TextEncoder().encode(SECRET), {
-      algorithms: ['HS256'],
-      audience: 'insight-hub',
-      issuer,
-      clockTolerance: TOLERANCE,
-      requiredClaims: ['exp', 'sub'],
-      currentDate: new Date(NOW),
-    });
-    return 'ok';
-  } catch (err) {
-    if (err instanceof errors.JWTExpired) return 'expired';
-    if (err instanceof errors.JWTClaimValidationFailed) return `claim:${err.claim}`;
-    if (err instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
-    if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature';
-    return 'malformed';
-  }
-}
 
 const HS = { alg: 'HS256', typ: 'JWT' };
 const CASES: Array<[string, string, string?]> = [
