@@ -28,8 +28,7 @@ export interface ClaimRules {
   requiredClaims: readonly string[];
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ASCII = /^[\x20-\x7e]*$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -41,7 +40,7 @@ export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): J
   if (headerFailure) throw new Hs256Error(headerFailure);
   const encoded = token.slice(secondDot + 1);
   // Not base64url at all is a malformed token (as jose says), not a wrong signature.
-  if (!BASE64URL_OR_EMPTY.test(encoded) || encoded.length % 4 === 1) throw new Hs256Error('malformed');
+  if (!isBase64url(encoded)) throw new Hs256Error('malformed');
   const signature = Buffer.from(encoded);
   const expected = Buffer.from(createHmac('sha256', key).update(token.slice(0, secondDot)).digest('base64url'));
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new Hs256Error('signature');
@@ -74,8 +73,13 @@ function headerFailure(encoded: string): Hs256Failure | null {
   return null;
 }
 
+/** Unpadded base64url of some whole number of bytes (a length of 4n+1 cannot be). */
+function isBase64url(part: string): boolean {
+  return BASE64URL.test(part) && part.length % 4 !== 1;
+}
+
 function decodeJsonObject(part: string): Record<string, unknown> {
-  if (!BASE64URL.test(part) || part.length % 4 === 1) throw new Hs256Error('malformed');
+  if (!isBase64url(part)) throw new Hs256Error('malformed');
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(Buffer.from(part, 'base64url')));
