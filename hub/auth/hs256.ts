@@ -73,9 +73,17 @@ function headerFailure(encoded: string): Hs256Failure | null {
   return null;
 }
 
-/** Unpadded base64url of some whole number of bytes (a length of 4n+1 cannot be). */
+/**
+ * base64url of some whole number of bytes (a length of 4n+1 cannot be), padded or not as jose's
+ * decoder accepts it; a padded signature is then refused as wrong, never as canonical.
+ */
 function isBase64url(part: string): boolean {
-  return BASE64URL.test(part) && part.length % 4 !== 1;
+  let body = part;
+  if (part.endsWith('=')) {
+    if (part.length % 4 !== 0) return false;
+    body = part.slice(0, part.endsWith('==') ? -2 : -1);
+  }
+  return BASE64URL.test(body) && body.length % 4 !== 1;
 }
 
 function decodeJsonObject(part: string): Record<string, unknown> {
