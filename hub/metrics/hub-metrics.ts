@@ -9,6 +9,7 @@ import type { HubCore } from '../core/hub-core.js';
 import type { CoreObserver } from '../core/core-types.js';
 import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from './event-loop-lag.js';
+import { memoryUsage } from './process-usage.js';
 import { refusalReason, type RefusalLike } from './refusal-reason.js';
 
 const PREFIX = 'insight_hub_';
@@ -32,8 +33,9 @@ export class HubMetrics {
     gauge('rooms', 'Rooms with members on this hub.', () => core.registry.size - (core.registry.has(ADMIN_ROOM) ? 1 : 0));
     gauge('history_messages', 'Messages held in room history by the engine.', () => core.engine.historySize());
     gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () => (core.engineState === 'up' ? 1 : 0));
-    gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => process.memoryUsage.rss());
-    gauge('process_heap_used_bytes', 'V8 heap in use.', () => process.memoryUsage().heapUsed);
+    let rss = 0;
+    gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => (rss = memoryUsage(rss).rss));
+    gauge('process_heap_used_bytes', 'V8 heap in use.', () => memoryUsage().heapUsed);
 
     trafficCounter(registers, 'messages_total', 'Messages received from and delivered to clients.', core, (t) => [t.messagesIn, t.messagesOut]);
     trafficCounter(registers, 'bytes_total', 'Frame bytes received from and delivered to clients.', core, (t) => [t.bytesIn, t.bytesOut]);
