@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { TOKEN_AUDIENCE, checkRoomsClaim, isRole, type Role } from '../protocol/index.js';
+import { identityTextProblem } from './claim-values.js';
 
 export interface MintRequest {
   sub: string;
@@ -17,6 +18,11 @@ export interface MintRequest {
 
 export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now()): Promise<string> {
   if (!req.sub) throw new Error('sub is required');
+  // A token the hub would refuse is not minted: say why here, not at the upgrade.
+  for (const [kind, text] of [['sub', req.sub], ['name', req.name]] as const) {
+    const problem = text === undefined ? null : identityTextProblem(text, kind);
+    if (problem) throw new Error(`${kind} ${problem}`);
+  }
   if (!isRole(req.role)) throw new Error(`role must be viewer, editor, admin or service`);
   if (!(req.ttlSec > 0)) throw new Error('ttl must be positive');
   checkRoomsClaim(req.rooms);

@@ -2,7 +2,7 @@
  * Figures for the hostile-peer note (not a test): each attack against `insight-hub serve` in a child
  * process, with a neighbour pinging from 127.0.0.2. Loopback only, every attack bounded in time.
  *
- *   npx tsx test/review/hostile-measure.ts [idle|history|refusals|idlast] …   (default: all four)
+ *   npx tsx test/review/hostile-measure.ts [idle|history|history-budget|refusals|idlast] …   (default: all)
  *
  * Prints per attack: hub alive afterwards, neighbour ping p99 and lost pings during the attack,
  * peak RSS of the hub, the hub's stdout bytes, and what the attacker got back.
@@ -27,8 +27,8 @@ interface Child {
   stop(): void;
 }
 
-async function serve(ulimit: number, nodeFlags: string[]): Promise<Child> {
-  const cmd = `ulimit -n ${ulimit}; exec "${process.execPath}" ${nodeFlags.join(' ')} "${CLI}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}"`;
+async function serve(ulimit: number, nodeFlags: string[], args: string[]): Promise<Child> {
+  const cmd = `ulimit -n ${ulimit}; exec "${process.execPath}" ${nodeFlags.join(' ')} "${CLI}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}" ${args.join(' ')}`;
   const child = spawn('bash', ['-c', cmd], { env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = 0;
   let err = '';
@@ -189,16 +189,18 @@ const idlast: Attack = async (port) => {
   return `215 id-last publishes: ${acks} acks, ${withId} errors with id, ${withoutId} errors without id`;
 };
 
-const ATTACKS: Record<string, { run: Attack; ulimit: number; nodeFlags: string[] }> = {
+const ATTACKS: Record<string, { run: Attack; ulimit: number; nodeFlags: string[]; args?: string[] }> = {
   idle: { run: idle, ulimit: 1024, nodeFlags: [] },
   history: { run: history, ulimit: 1024, nodeFlags: ['--max-old-space-size=128'] },
+  // The same flood with the per-user byte rate lifted, so only the history budget stands in the way.
+  'history-budget': { run: history, ulimit: 1024, nodeFlags: ['--max-old-space-size=128'], args: ['--publish-bytes-per-second', '1000000000'] },
   refusals: { run: refusals, ulimit: 1024, nodeFlags: [] },
   idlast: { run: idlast, ulimit: 1024, nodeFlags: [] },
 };
 
 for (const name of process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(ATTACKS)) {
   const attack = ATTACKS[name]!;
-  const hub = await serve(attack.ulimit, attack.nodeFlags);
+  const hub = await serve(attack.ulimit, attack.nodeFlags, attack.args ?? []);
   const n = await neighbour(hub.port);
   let peak = rssOf(hub.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssOf(hub.pid))), 250);
