@@ -29,8 +29,8 @@ Limits (default) and the answer when one is hit:
                                          error rate_limited (with the request id); 20 more: close 4029
   bad messages (10 per 10 s)             error, then close 1008
   send queue (1 MiB)                     close 4008
-  rooms per connection (128), presence state (1024 bytes)
-                                         error bad_request / too_large
+  rooms per connection (128) / presence state (1024 bytes)
+                                         error conflict / too_large
   history per room (1000 messages, 10 min, 8 MiB), all rooms (heap limit / 4)
                                          oldest dropped; resuming past them: recovered false, reason evicted
   REST publish per sub (200/s, burst 400), per address (1000/s, burst 2000), body (256 KiB)

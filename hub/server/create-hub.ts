@@ -116,8 +116,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const refusals: HubContext['refusals'] = [
     (r) => refusalLog.record(() => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused')),
   ];
+  // Browsers open sockets they may never use: a header timeout is routine, a cap being hit is not.
   const sockets = new ConnectionGuard(options.limits, Boolean(options.tls), (r) =>
-    refusalLog.record(() => logger.warn({ reason: r.reason, ip: r.ip }, `connection refused: ${r.message}`)),
+    refusalLog.record(() => logger[r.reason === 'header_timeout' ? 'info' : 'warn']({ reason: r.reason, ip: r.ip }, `connection refused: ${r.message}`)),
   );
   const router = new Router();
   const auth = createRestAuth((t) => verifier.verify(t), bans, admit);
