@@ -19,14 +19,6 @@ async function start(...args: Parameters<typeof serveHub>): Promise<ServedHub> {
   return s;
 }
 
-let pings = 0;
-async function pong(client: TestClient): Promise<void> {
-  const id = `ping${++pings}`;
-  const answer = client.waitFor((m) => m.type === 'pong' && m.id === id, 20_000);
-  client.send({ type: 'ping', id });
-  await answer;
-}
-
 const neighbourOf = async (s: ServedHub): Promise<TestClient> => connect(s.hub, await token(s.hub, { sub: 'neighbour' }), { localAddress: '127.0.0.2' });
 
 const metric = async (s: ServedHub, name: string): Promise<number> => {
@@ -47,7 +39,7 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
       socket.on('error', () => {});
       return new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
     });
-    await pong(neighbour);
+    await neighbour.pong(20_000);
     const texts = await Promise.all(answers);
     const status = (t: string): string => /^HTTP\/1\.1 (\d{3})/.exec(t)?.[1] ?? 'none';
     const count = (code: string): number => texts.filter((t) => status(t) === code).length;
@@ -56,10 +48,10 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     expect(count('408')).toBeGreaterThan(0);
     expect(texts.find((t) => status(t) === '503')).toContain('"error":"unavailable","message":"too many connections to this hub; retry later"');
     // Still serving: the neighbour, and someone new.
-    await pong(neighbour);
+    await neighbour.pong(20_000);
     expect(neighbour.closed).toBeUndefined();
     const late = await connect(s.hub, await token(s.hub, { sub: 'late' }));
-    await pong(late);
+    await late.pong(20_000);
     expect(s.child.exitCode).toBeNull();
   });
 
@@ -82,13 +74,13 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
           if (n === 0) epochOfFirst = String(answer.epoch);
           seen.push(answer.type === 'ack' ? 'ack' : `error ${String(answer.code)}`);
           w.received.length = 0;
-          if (i % 50 === 0) await pong(neighbour);
+          if (i % 50 === 0) await neighbour.pong(20_000);
         }
         return seen;
       }),
     );
     expect(outcomes.flat().filter((o) => o !== 'ack')).toEqual([]);
-    await pong(neighbour);
+    await neighbour.pong(20_000);
     const used = await metric(s, 'history_bytes');
     const budget = await metric(s, 'history_budget_bytes');
     expect(budget).toBeGreaterThan(0);
@@ -106,7 +98,7 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     const total = 3000;
     for (let batch = 0; batch < total / 50; batch++) {
       await Promise.all(Array.from({ length: 50 }, () => expectRefused(s.hub, 'not-a-token')));
-      if (batch % 20 === 0) await pong(neighbour);
+      if (batch % 20 === 0) await neighbour.pong(20_000);
     }
     const lines = (): Array<{ msg: string; suppressed?: number }> =>
       s.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; suppressed?: number });
@@ -118,7 +110,7 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     expect(lines().some((l) => /^\d+ similar refusals suppressed$/.test(l.msg))).toBe(true);
     // One line per refusal was ~150 bytes each; the whole log is now a small fraction of that.
     expect(Buffer.byteLength(s.stdout())).toBeLessThan(total * 30);
-    await pong(neighbour);
+    await neighbour.pong(20_000);
     expect(s.child.exitCode).toBeNull();
   });
 });

@@ -25,23 +25,13 @@ async function hubWith(options: HubOptionsInput = {}): Promise<Hub> {
   return hub;
 }
 
-let pings = 0;
-
-/** Ping and wait for its pong (a request the hub answers after everything sent before it). */
-async function pong(client: TestClient): Promise<void> {
-  const id = `ping${++pings}`;
-  const answer = client.waitFor((m) => m.type === 'pong' && m.id === id, 10_000);
-  client.send({ type: 'ping', id });
-  await answer;
-}
-
 /** A healthy client on another address; `answers()` proves the hub still serves it. */
 async function neighbour(hub: Hub): Promise<{ client: TestClient; answers(): Promise<void> }> {
   const client = await connect(hub, await token(hub, { sub: 'neighbour' }), { localAddress: '127.0.0.2' });
   return {
     client,
     async answers() {
-      await pong(client);
+      await client.pong();
       expect(await client.request({ type: 'publish', room: 'dashboard:calm', event: 'e', data: 1 })).toMatchObject({ type: 'ack' });
     },
   };

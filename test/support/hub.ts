@@ -97,6 +97,14 @@ export class TestClient {
     });
   }
 
+  /** Send `ping` and wait for its `pong`: the hub answers it after everything sent before it. */
+  async pong(timeoutMs = 10_000): Promise<void> {
+    const id = `ping${++this.nextId}`;
+    const answer = this.waitFor((m) => m.type === 'pong' && m.id === id, timeoutMs);
+    this.send({ type: 'ping', id });
+    await answer;
+  }
+
   messages(room?: string): Array<Extract<ServerMessage, { type: 'message' }>> {
     return this.received.filter((m) => m.type === 'message' && (!room || m.room === room)) as Array<Extract<ServerMessage, { type: 'message' }>>;
   }
