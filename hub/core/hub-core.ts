@@ -17,7 +17,7 @@ import {
 } from '../protocol/index.js';
 import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine.js';
 import { encodeMessage } from './frame.js';
-import { ConnectionCounter, UserByteRates } from './limits.js';
+import { ConnectionCounter, KeyedRateLimit } from './limits.js';
 import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer } from './presence.js';
@@ -80,7 +80,7 @@ export class HubCore {
   /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
   readonly guard: CallbackGuard;
   /** Published bytes per user (all of a user's connections together). */
-  readonly publishBytes: UserByteRates;
+  readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
   /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
   private readonly roster = new Map<string, Map<string, PresenceMember>>();
@@ -98,7 +98,7 @@ export class HubCore {
   ) {
     this.connections = new ConnectionCounter(options.limits);
     this.guard = new CallbackGuard(options.logger);
-    this.publishBytes = new UserByteRates(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
+    this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
     this.presence = new PresenceCoalescer(options.presenceCoalesceMs, this.guard.wrap('presence', (m) => this.sendPresence(m)));
     this.heartbeat = new Heartbeat(this, options);
   }
@@ -173,7 +173,6 @@ export class HubCore {
     session.resumeReading();
     this.sessions.delete(session.id);
     this.connections.remove(session.user.sub, session.info.ip);
-    if (!this.connections.hasUser(session.user.sub)) this.publishBytes.forget(session.user.sub);
     for (const room of session.roomList()) this.leaveRoom(session, room);
     this.emit('disconnected', session, code, reason);
   }

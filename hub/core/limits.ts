@@ -27,30 +27,47 @@ export class TokenBucket {
 }
 
 /**
- * Published bytes per user, across all of the user's connections: the message rate alone lets
- * 64 KiB frames through at 6 MB/s per connection, 50 connections per user.
+ * Token buckets by key (a token's `sub`, a client address): REST calls, and published bytes per
+ * user across all of the user's connections (the message rate alone lets 64 KiB frames through
+ * at 6 MB/s per connection, 50 connections per user).
  */
-export class UserByteRates {
-  private readonly buckets = new Map<string, TokenBucket>();
+export class KeyedRateLimit {
+  private readonly buckets = new Map<string, { bucket: TokenBucket; used: number }>();
+  /** After this long unused a bucket is full again, the same as a new one: it can be forgotten. */
+  private readonly idleMs: number;
+  private lastSweep: number;
 
   constructor(
-    private readonly bytesPerSec: number,
-    private readonly burstBytes: number,
+    private readonly ratePerSec: number,
+    private readonly burst: number,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  take(sub: string, bytes: number): boolean {
-    let bucket = this.buckets.get(sub);
-    if (!bucket) {
-      bucket = new TokenBucket(this.bytesPerSec, this.burstBytes, this.now);
-      this.buckets.set(sub, bucket);
-    }
-    return bucket.take(bytes);
+  ) {
+    this.idleMs = ratePerSec > 0 ? (burst / ratePerSec) * 1000 : Infinity;
+    this.lastSweep = now();
   }
 
-  /** The user's last connection closed. */
-  forget(sub: string): void {
-    this.buckets.delete(sub);
+  /** Spend `n` tokens (one call, or its bytes) of `key`'s bucket; false when it has fewer. */
+  take(key: string, n = 1): boolean {
+    const t = this.now();
+    this.sweep(t);
+    let entry = this.buckets.get(key);
+    if (!entry) {
+      entry = { bucket: new TokenBucket(this.ratePerSec, this.burst, this.now), used: t };
+      this.buckets.set(key, entry);
+    }
+    entry.used = t;
+    return entry.bucket.take(n);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  // Keeps the map as small as the set of recent callers, however many keys pass through.
+  private sweep(t: number): void {
+    if (t - this.lastSweep < this.idleMs) return;
+    this.lastSweep = t;
+    for (const [key, entry] of this.buckets) if (t - entry.used >= this.idleMs) this.buckets.delete(key);
   }
 }
 
@@ -90,10 +107,6 @@ export class ConnectionCounter {
       return { status: 429, message: 'too many connections from this address' };
     }
     return null;
-  }
-
-  hasUser(sub: string): boolean {
-    return this.byUser.has(sub);
   }
 
   add(sub: string, ip: string): void {
