@@ -28,6 +28,12 @@ const bin = resolve(flags.bin);
 const hubEntry = resolve(flags['hub-entry']);
 const SECRET = 'measure-startup-secret-0123456789abcdef';
 
+/** CPU time (user + system) a live process has used, in ms, from /proc (Linux; 100 ticks/s). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Resident set size of a live process, in MiB, from /proc (Linux). */
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -65,7 +71,7 @@ async function cliServe() {
       child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
     });
     await firstHealthy(url, Date.now() + 30_000);
-    return { ms: performance.now() - started, rss: rssMiB(child.pid) };
+    return { ms: performance.now() - started, cpu: cpuMs(child.pid), rss: rssMiB(child.pid) };
   } finally {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -88,25 +94,30 @@ async function desktopHub() {
       child.on('exit', (code) => reject(new Error(`hub process exited with ${code}`)));
     });
     await firstHealthy(url, Date.now() + 30_000);
-    return { ms: performance.now() - started, rss: rssMiB(child.pid) };
+    return { ms: performance.now() - started, cpu: cpuMs(child.pid), rss: rssMiB(child.pid) };
   } finally {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+/** Wall ms and CPU ms (user + system, from GNU time) of one CLI run. */
 function timed(args, env = {}) {
   const started = performance.now();
-  execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  return performance.now() - started;
+  const times = join(tmpdir(), `measure-time-${process.pid}`);
+  execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', times, process.execPath, bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [user, sys] = readFileSync(times, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  rmSync(times, { force: true });
+  return { ms: performance.now() - started, cpu: (user + sys) * 1000 };
 }
 
 function mintTokens(count) {
   const dataDir = mkdtempSync(join(tmpdir(), 'measure-token-'));
   try {
     const started = performance.now();
-    for (let i = 0; i < count; i++) timed(['token', '--sub', `user-${i}`, '--role', 'viewer', '--room', 'dashboard:*', '--data-dir', dataDir], { INSIGHT_HUB_SECRET: SECRET });
-    return performance.now() - started;
+    let cpu = 0;
+    for (let i = 0; i < count; i++) cpu += timed(['token', '--sub', `user-${i}`, '--role', 'viewer', '--room', 'dashboard:*', '--data-dir', dataDir], { INSIGHT_HUB_SECRET: SECRET }).cpu;
+    return { ms: performance.now() - started, cpu };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -127,23 +138,20 @@ const help = await repeat(() => timed(['--help']));
 const token = await repeat(() => timed(['token', '--sub', 'a', '--role', 'viewer', '--room', 'x'], { INSIGHT_HUB_SECRET: SECRET }));
 const thirty = mintTokens(Number(flags.tokens));
 
-const report = {
-  bin,
-  hubEntry,
-  runs,
-  serve: { healthzMs: median(serve.map((r) => r.ms)), rssMiB: median(serve.map((r) => r.rss)) },
-  desktopHub: { healthzMs: median(desktop.map((r) => r.ms)), rssMiB: median(desktop.map((r) => r.rss)) },
-  helpMs: median(help),
-  tokenMs: median(token),
-  [`tokens${flags.tokens}Ms`]: thirty,
-};
+const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpu)), ...(rs[0].rss ? { rssMiB: median(rs.map((r) => r.rss)) } : {}) });
+const report = { bin, hubEntry, runs, serve: summary(serve), desktopHub: summary(desktop), help: summary(help), token: summary(token), [`tokens${flags.tokens}Ms`]: thirty };
 if (flags.json) {
   console.log(JSON.stringify(report));
 } else {
+  const line = (label, rs) => {
+    const s = summary(rs);
+    const rss = s.rssMiB ? `, RSS ${s.rssMiB.toFixed(1)} MiB` : '';
+    return `${label.padEnd(28)} ${s.ms.toFixed(0)} ms wall (${spread(rs.map((r) => r.ms))}), ${s.cpuMs.toFixed(0)} ms CPU${rss}`;
+  };
   console.log(`bin ${bin}; hub process ${hubEntry}; median of ${runs} (range)`);
-  console.log(`serve:       first /healthz ${report.serve.healthzMs.toFixed(0)} ms (${spread(serve.map((r) => r.ms))}), RSS ${report.serve.rssMiB.toFixed(1)} MiB`);
-  console.log(`desktop hub: first /healthz ${report.desktopHub.healthzMs.toFixed(0)} ms (${spread(desktop.map((r) => r.ms))}), RSS ${report.desktopHub.rssMiB.toFixed(1)} MiB`);
-  console.log(`--help:      ${report.helpMs.toFixed(0)} ms (${spread(help)})`);
-  console.log(`token:       ${report.tokenMs.toFixed(0)} ms (${spread(token)})`);
-  console.log(`${flags.tokens} tokens:   ${(thirty / 1000).toFixed(1)} s`);
+  console.log(line('serve, to first /healthz:', serve));
+  console.log(line('desktop hub, to /healthz:', desktop));
+  console.log(line('--help:', help));
+  console.log(line('token:', token));
+  console.log(`${flags.tokens} tokens, one after another: ${(thirty.ms / 1000).toFixed(1)} s wall, ${(thirty.cpu / 1000).toFixed(1)} s CPU`);
 }

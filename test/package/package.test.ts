@@ -149,36 +149,26 @@ describe('the CLI', () => {
 });
 
 describe('a strict TypeScript consumer (module nodenext, no skipLibCheck)', () => {
-  const tsconfig = (name: string, files: string[], types: string[]) =>
-    writeFileSync(
-      join(project, name),
-      JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], jsx: 'react-jsx', noEmit: true, skipLibCheck: false, types },
-        files,
-      }),
-    );
+  /** Writes `sources` and a tsconfig naming them (plus `files`), and type-checks that project. */
+  const check = (config: string, sources: Record<string, string>, files: string[], types: string[]) => {
+    for (const [name, text] of Object.entries(sources)) writeFileSync(join(project, name), text);
+    const compilerOptions = { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], jsx: 'react-jsx', noEmit: true, skipLibCheck: false, types };
+    writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files: [...Object.keys(sources), ...files] }));
+    return typecheck(project, config);
+  };
 
   it('type-checks the server, the SDK, the protocol types and the React example', async () => {
     example('react');
-    writeFileSync(join(project, 'typed.ts'), TYPED_CONSUMER);
-    tsconfig('tsconfig.json', ['typed.ts', 'react/hub-hooks.tsx', 'react/Dashboard.tsx', 'react/main.tsx'], ['node']);
-    const result = await typecheck(project, 'tsconfig.json');
-    expect(result.output).toBe('');
-    expect(result.code).toBe(0);
+    const result = await check('tsconfig.json', { 'typed.ts': TYPED_CONSUMER }, ['react/hub-hooks.tsx', 'react/Dashboard.tsx', 'react/main.tsx'], ['node']);
+    expect(result).toEqual({ code: 0, output: '' });
   }, 60_000);
 
   it('a browser-only consumer of insight-hub/client needs no Node types', async () => {
-    writeFileSync(join(project, 'browser-only.ts'), BROWSER_CONSUMER);
-    tsconfig('tsconfig.browser.json', ['browser-only.ts'], []);
-    const result = await typecheck(project, 'tsconfig.browser.json');
-    expect(result.output).toBe('');
-    expect(result.code).toBe(0);
+    expect(await check('tsconfig.browser.json', { 'browser-only.ts': BROWSER_CONSUMER }, [], [])).toEqual({ code: 0, output: '' });
   }, 60_000);
 
   it('refuses wrong calls, each on its own line', async () => {
-    writeFileSync(join(project, 'wrong.ts'), WRONG_CONSUMER);
-    tsconfig('tsconfig.wrong.json', ['wrong.ts'], ['node']);
-    const result = await typecheck(project, 'tsconfig.wrong.json');
+    const result = await check('tsconfig.wrong.json', { 'wrong.ts': WRONG_CONSUMER }, [], ['node']);
     expect(result.code).not.toBe(0);
     const lines = [...result.output.matchAll(/^wrong\.ts\((\d+),\d+\): error TS\d+/gm)].map((m) => Number(m[1]));
     const expected = WRONG_CONSUMER.split('\n').flatMap((text, i) => (text.includes('// wrong') ? [i + 1] : []));
