@@ -28,7 +28,9 @@ export interface Packed {
 
 /** Builds into `scratch` and packs it; answers npm's own account of the tarball. */
 export async function buildAndPack(scratch: string): Promise<Packed> {
-  await run(process.execPath, [join(repo, 'build/build.mjs'), '--out', scratch], { cwd: repo, maxBuffer: 16 << 20 });
+  // The test runner's NODE_ENV=test would give the web client React's development build.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  await run(process.execPath, [join(repo, 'build/build.mjs'), '--out', scratch], { cwd: repo, env, maxBuffer: 16 << 20 });
   // Everything `files` names that the build does not make comes from the repo as it is.
   const copied = ['package.json', 'README.md', 'LICENSE', ...pkg.files.filter((f) => !f.startsWith('!') && !/^(dist|renderer-dist)\//.test(f))];
   for (const entry of copied) {
