@@ -368,7 +368,7 @@ export async function httpRequest(
   });
 }
 
-/** `node bin/insight-hub.js …` as a child process, with its output kept. */
+/** `insight-hub …` run from its TypeScript source (the repo's tests run sources; test/package runs the build), with its output kept. */
 export interface CliRun {
   child: ChildProcess;
   stdout(): string;
@@ -377,10 +377,10 @@ export interface CliRun {
   exited: Promise<number | string>;
 }
 
-export const CLI_PATH = fileURLToPath(new URL('../../bin/insight-hub.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../hub/cli.ts', import.meta.url));
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, ...args], {
     env: { ...process.env, INSIGHT_HUB_SECRET: undefined, INSIGHT_HUB_CONFIG: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
