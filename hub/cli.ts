@@ -4,8 +4,6 @@ import { Command, Option } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHub } from './server/create-hub.js';
-import { hubExtensions } from './server/extensions.js';
 import { ENVIRONMENT, resolveServeOptions, type CliFlags } from './server/config.js';
 import { defaultDataDir } from './server/options.js';
 import { loadVerificationKey } from './auth/keys.js';
@@ -75,6 +73,8 @@ program
   .option('--admin-link', 'print a console link carrying a fresh admin token (local use)')
   .addHelpText('after', envHelp + limitsHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
+    // Loaded here, not at the top, so `--help` and `token` do not pay for the whole hub.
+    const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./server/extensions.js')]);
     const hub = await createHub(resolveServeOptions(flags), hubExtensions());
     if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
     console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);

@@ -17,6 +17,7 @@ import { CLI_PATH, TEST_SECRET, tempDir } from '../support/hub.js';
 
 /** HUB_CLI: another checkout's bin/insight-hub.js (figures before a change). */
 const CLI = process.env.HUB_CLI ?? CLI_PATH;
+const LOADER = CLI.endsWith('.ts') ? '--import tsx' : '';
 const ATTACK_MS = Number(process.env.ATTACK_MS ?? 15_000);
 
 interface Child {
@@ -28,7 +29,7 @@ interface Child {
 }
 
 async function serve(ulimit: number, nodeFlags: string[], args: string[]): Promise<Child> {
-  const cmd = `ulimit -n ${ulimit}; exec "${process.execPath}" ${nodeFlags.join(' ')} "${CLI}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}" ${args.join(' ')}`;
+  const cmd = `ulimit -n ${ulimit}; exec "${process.execPath}" ${nodeFlags.join(' ')} ${LOADER} "${CLI}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}" ${args.join(' ')}`;
   const child = spawn('bash', ['-c', cmd], { env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = 0;
   let err = '';

@@ -377,7 +377,7 @@ export async function httpRequest(
   });
 }
 
-/** `node bin/insight-hub.js …` as a child process, with its output kept. */
+/** `insight-hub …` run from its TypeScript source (the repo's tests run sources; test/package runs the build), with its output kept. */
 export interface CliRun {
   child: ChildProcess;
   stdout(): string;
@@ -386,7 +386,7 @@ export interface CliRun {
   exited: Promise<number | string>;
 }
 
-export const CLI_PATH = fileURLToPath(new URL('../../bin/insight-hub.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../hub/cli.ts', import.meta.url));
 
 /** How the CLI's process is started: a descriptor limit (`ulimit -n` in a shell first) and Node flags. */
 export interface CliLaunch {
@@ -395,7 +395,7 @@ export interface CliLaunch {
 }
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, launch: CliLaunch = {}): CliRun {
-  const node = [process.execPath, ...(launch.nodeFlags ?? []), CLI_PATH, ...args];
+  const node = [process.execPath, ...(launch.nodeFlags ?? []), '--import', 'tsx', CLI_PATH, ...args];
   // `exec` keeps one process: the pid, signals and exit code are the hub's own.
   const [command, argv] = launch.ulimit === undefined ? [node[0]!, node.slice(1)] : ['bash', ['-c', `ulimit -n ${launch.ulimit} && exec "$@"`, 'bash', ...node]];
   const child = spawn(command, argv, {
