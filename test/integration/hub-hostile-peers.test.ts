@@ -8,10 +8,12 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { generateCertificate } from '../../electron/tls-certificate.js';
 import { createLogger } from '../../hub/server/logger.js';
 import type { Hub } from '../../hub/server/types.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
-import { TEST_SECRET, connect, expectRefused, httpRequest, rawUpgrade, startHub, token, type TestClient } from '../support/hub.js';
+import { TEST_SECRET, TestClient, connect, expectRefused, httpRequest, rawUpgrade, startHub, token } from '../support/hub.js';
 
 const hubs: Hub[] = [];
 afterEach(async () => {
@@ -230,6 +232,19 @@ describe('TCP connections before HTTP', () => {
     // The neighbour's own connection sent its head long ago and is not touched.
     await n.answers();
     expect(n.client.closed).toBeUndefined();
+  });
+
+  it('over TLS: an idle socket is closed without an answer, while a wss client past the same timeout stays', async () => {
+    const { cert, key } = await generateCertificate(['127.0.0.1']);
+    const hub = await hubWith({ tls: { cert, key }, limits: { headerTimeoutMs: 300 } });
+    const ws = new WebSocket(hub.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${await token(hub, { sub: 'secure' })}` }, ca: cert });
+    const client = new TestClient(ws);
+    await client.waitFor((m) => m.type === 'welcome');
+    // Its timer started before the idle socket's: had the upgrade not cleared it, it would be gone first.
+    const idle = idleSocket(hub);
+    expect(await idle.answer).toBe('');
+    await client.pong();
+    expect(client.closed).toBeUndefined();
   });
 
   it('past the per-address cap a new socket gets 429 at once; other addresses still connect', async () => {
