@@ -74,11 +74,13 @@ export class ConnectionGuard {
     this.ceiling = socketCeiling(limits.maxTcpConnections, fdLimit);
   }
 
-  /** Listen before the server's own handlers act on a socket; call before `listen`. */
+  /**
+   * Count sockets from the first `connection`; call before `listen`. Upgrades are not listened to
+   * here (a listener alone makes Node hand upgrades over): the upgrade handler calls `headArrived`.
+   */
   install(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
     server.on('request', (req) => this.headArrived(req.socket));
-    server.on('upgrade', (req) => this.headArrived(req.socket));
   }
 
   /** The server's 'error' after listening: accept failed (EMFILE/ENFILE); nothing else is lost. */
@@ -110,7 +112,8 @@ export class ConnectionGuard {
     }, this.limits.headerTimeoutMs).unref();
   }
 
-  private headArrived(socket: Duplex): void {
+  /** A complete request head (or upgrade) came in on `socket`: its header timer stops. */
+  headArrived(socket: Duplex): void {
     // Behind TLS the request's socket wraps the TCP socket the timer is on.
     const raw = ((socket as GuardedSocket)._parent ?? socket) as GuardedSocket;
     if (raw[PENDING] === undefined) return;

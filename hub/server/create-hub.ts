@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HubError } from '../protocol/index.js';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
@@ -191,7 +192,10 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     admit,
     onRefused: (r) => refusals.forEach((fn) => fn(r)),
   });
-  server.on('upgrade', onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.headArrived(socket);
+    onUpgrade(req, socket, head);
+  });
   state = 'running';
   logger.info({ url, engine: engine.name, key: key.source }, 'hub listening');
 
