@@ -75,7 +75,7 @@ export class HubCore {
   readonly connections: ConnectionCounter;
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
-  private readonly scheduler = new FlushScheduler();
+  private readonly scheduler: FlushScheduler;
   readonly heartbeat: Heartbeat;
   /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
   readonly guard: CallbackGuard;
@@ -98,6 +98,7 @@ export class HubCore {
   ) {
     this.connections = new ConnectionCounter(options.limits);
     this.guard = new CallbackGuard(options.logger);
+    this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
     this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
     this.presence = new PresenceCoalescer(options.presenceCoalesceMs, this.guard.wrap('presence', (m) => this.sendPresence(m)));
     this.heartbeat = new Heartbeat(this, options);
