@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { TOKEN_AUDIENCE, checkRoomsClaim, isRole, type Role } from '../protocol/index.js';
+import { identityTextProblem } from './claim-values.js';
 
 /** Lifetime of a minted token when none is asked for: a working day, as `insight-hub token --ttl` defaults. */
 export const DEFAULT_TOKEN_TTL_SEC = 8 * 3600;
@@ -21,6 +22,11 @@ export interface MintRequest {
 
 export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now()): Promise<string> {
   if (!req.sub) throw new Error('sub is required');
+  // A token the hub would refuse is not minted: say why here, not at the upgrade.
+  for (const [kind, text] of [['sub', req.sub], ['name', req.name]] as const) {
+    const problem = text === undefined ? null : identityTextProblem(text, kind);
+    if (problem) throw new Error(`${kind} ${problem}`);
+  }
   if (!isRole(req.role)) throw new Error(`role must be viewer, editor, admin or service`);
   const ttlSec = req.ttlSec ?? DEFAULT_TOKEN_TTL_SEC;
   if (!(ttlSec > 0)) throw new Error('ttl must be positive');

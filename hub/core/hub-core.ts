@@ -17,7 +17,8 @@ import {
 } from '../protocol/index.js';
 import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine.js';
 import { encodeMessage } from './frame.js';
-import { ConnectionCounter } from './limits.js';
+import { ConnectionCounter, KeyedRateLimit } from './limits.js';
+import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
@@ -74,8 +75,12 @@ export class HubCore {
   readonly connections: ConnectionCounter;
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
-  private readonly scheduler = new FlushScheduler();
+  private readonly scheduler: FlushScheduler;
   readonly heartbeat: Heartbeat;
+  /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
+  readonly guard: CallbackGuard;
+  /** Published bytes per user (all of a user's connections together). */
+  readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
   /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
   private readonly roster = new Map<string, Map<string, PresenceMember>>();
@@ -92,7 +97,10 @@ export class HubCore {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
-    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, (m) => this.sendPresence(m));
+    this.guard = new CallbackGuard(options.logger);
+    this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
+    this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
+    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, this.guard.wrap('presence', (m) => this.sendPresence(m)));
     this.heartbeat = new Heartbeat(this, options);
   }
 
