@@ -83,7 +83,7 @@ export class StatsSampler {
       rooms: listed as unknown as Json,
       roomsOmitted: rooms.length - listed.length,
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
-      engine: { name: this.core.engine.name, state: this.core.engineState, node: this.core.engine.nodeId },
+      engine: { name: this.core.engine.name, state: this.core.engineHealth, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
     };
   }

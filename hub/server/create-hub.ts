@@ -116,7 +116,10 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
-      if (core.engineState !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
+      const health = core.engineHealth;
+      if (health === 'down') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
+      // Connected but not answering its probe: every publish now would end `outcome_unknown`.
+      if (health === 'stalled') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is not answering`, engine: 'stalled' });
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router

@@ -30,7 +30,8 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   // an uptime it reports; otherwise how long this console has been connected.
   const uptime = hub.startedAt ? Math.max(0, now - hub.startedAt) : hub.uptimeMs !== undefined ? hub.uptimeMs + (now - hubSeenAt) : null;
   const version = hub.version ?? c.session?.server.version;
-  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : 'bad';
+  // `stalled`: connected but not answering the hub's probe (publishes may end `outcome_unknown`).
+  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : hub.engineState === 'stalled' ? 'warn' : 'bad';
   return (
     <header className="statusbar" data-testid="statusbar">
       <span className="brand">Insight Hub</span>
