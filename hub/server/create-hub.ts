@@ -69,7 +69,9 @@ async function createEngine(options: HubOptions): Promise<Engine> {
     const { createRedisEngine } = await import('../engines/redis/index.js');
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
-  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json') });
+  // Loaded only when asked for: the memory-only hub never loads the native SQLite module.
+  const durable = options.history.store === 'sqlite' ? (await import('../engines/durable/durable-rooms.js')).DurableRooms.open(join(options.dataDir, 'history.sqlite')) : undefined;
+  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), durable });
 }
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
@@ -176,7 +178,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   });
   server.on('upgrade', onUpgrade);
   state = 'running';
-  logger.info({ url, engine: engine.name, key: key.source }, 'hub listening');
+  logger.info({ url, engine: engine.name, history: options.redis || options.engine ? undefined : options.history.store, key: key.source }, 'hub listening');
 
   const closeServer = async (): Promise<void> => {
     for (const fn of ctx.onClose) await fn();

@@ -25,8 +25,8 @@ function keepFrom(w: HistoryWindow): number {
 export class DurableRooms {
   private constructor(private readonly store: SqliteHistory) {}
 
-  static open(file: string): DurableRooms {
-    return new DurableRooms(new SqliteHistory(file));
+  static open(file: string, synchronous?: 'NORMAL' | 'FULL'): DurableRooms {
+    return new DurableRooms(new SqliteHistory(file, synchronous));
   }
 
   /** Rebuild every stored room; the windows' bounds (count, age, size) apply to what is read. */

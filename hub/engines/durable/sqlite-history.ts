@@ -52,14 +52,18 @@ export class SqliteHistory {
   private readonly removeRoom: Database.Statement;
   private readonly store: (msg: EngineMessage, key: string | null, keepFrom: number) => void;
 
-  constructor(readonly file: string) {
+  /** `synchronous` other than NORMAL is for measuring (FULL: an fsync per publish). */
+  constructor(
+    readonly file: string,
+    synchronous: 'NORMAL' | 'FULL' = 'NORMAL',
+  ) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     try {
       // One hub per data directory: a second process sharing the file would interleave epochs.
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`synchronous = ${synchronous}`);
       this.db.exec(SCHEMA);
     } catch (err) {
       this.db.close();
