@@ -85,6 +85,8 @@ export class StatsSampler {
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
       engine: { name: this.core.engine.name, state: this.core.engineHealth, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
+      // The last time the hub's process was away (computer asleep, process stopped), if it was.
+      sleep: (this.core.sleepWatch.last ?? null) as unknown as Json,
     };
   }
 }

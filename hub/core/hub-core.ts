@@ -18,6 +18,10 @@ import {
 import type { ControlCommand, Engine, EngineState, PresenceDiff, PublishResult } from './engine.js';
 import { EngineUnavailableError, isEngineFailure, type EngineFailure } from './engine-errors.js';
 import { EngineWatch } from './engine-watch.js';
+import { SleepWatch, type SleepRecord } from './sleep-watch.js';
+
+/** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
+const WAKE_PONG_GRACE_MS = 10_000;
 import { encodeMessage } from './frame.js';
 import { ConnectionCounter } from './limits.js';
 import { FlushScheduler } from './outbox.js';
@@ -88,6 +92,7 @@ export class HubCore {
   admin?: AdminGateway;
   engineState: EngineState = 'up';
   private readonly engineWatch: EngineWatch;
+  readonly sleepWatch = new SleepWatch((record) => this.onWake(record));
 
   constructor(
     readonly engine: Engine,
@@ -116,6 +121,7 @@ export class HubCore {
     this.engineState = this.engine.state;
     this.heartbeat.start();
     this.engineWatch.start();
+    this.sleepWatch.start();
   }
 
   observe(observer: CoreObserver): void {
@@ -337,6 +343,34 @@ export class HubCore {
     for (const s of this.sessions.values()) s.sendFrame(notice);
   }
 
+  /**
+   * The computer is going to sleep: every client is told (`notice shutdown` with `reason: 'sleep'`)
+   * and closed with 1001, so nobody publishes into a link that is about to go silent; they
+   * reconnect after `reconnectAfterMs` and keep trying until the hub is awake.
+   */
+  suspend(): void {
+    this.sleepWatch.suspended();
+    this.options.logger?.info({ clients: this.sessions.size }, 'going to sleep: clients told to reconnect later');
+    const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
+    for (const s of this.sessions.values()) {
+      s.sendFrame(notice);
+      s.close(CloseCode.goingAway, 'hub going to sleep');
+    }
+  }
+
+  /** The power monitor says the computer woke (a late timer finds it too, for headless hubs). */
+  resume(): void {
+    this.sleepWatch.resumed();
+  }
+
+  private onWake(record: SleepRecord): void {
+    this.options.logger?.info({ durationMs: record.durationMs, source: record.source }, `awake after ${Math.round(record.durationMs / 1000)} s away`);
+    this.heartbeat.checkNow(Math.min(this.options.heartbeatMs, WAKE_PONG_GRACE_MS));
+    // The engine may have gone quiet meanwhile too: probe it now rather than at the next tick.
+    this.engineWatch.probe();
+    this.emit('woke', record);
+  }
+
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
     session.state = SessionState.closing;
@@ -376,6 +410,7 @@ export class HubCore {
   async stop(): Promise<void> {
     this.heartbeat.stop();
     this.engineWatch.stop();
+    this.sleepWatch.stop();
     this.presence.stop();
     for (const s of this.sessions.values()) s.ws.terminate();
     await this.engine.close();

@@ -161,7 +161,7 @@ export interface PongMessage {
 }
 
 export type NoticeMessage =
-  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number }
+  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number; reason?: 'sleep' }
   | { type: 'notice'; event: 'token_expiring'; expiresAt: number }
   | { type: 'notice'; event: 'kicked'; reason: string }
   | { type: 'notice'; event: 'banned'; reason: string; until: number }
