@@ -3,31 +3,13 @@
  * so a retry, or two hubs retrying at once, stores the message once; a publish that a stalled Redis
  * (`DEBUG SLEEP`) does not answer ends "outcome unknown", and its retry by key says where it went.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { privateRedisEngines } from './redis-helpers.js';
 import { EngineOutcomeUnknownError } from '../../hub/engines/redis/connection.js';
-import type { RedisEngineOptions } from '../../hub/engines/redis/options.js';
 import type { PublishInput } from '../../hub/core/engine.js';
 import type { Sender } from '../../hub/protocol/index.js';
 
-const servers: RedisServerHandle[] = [];
-const running: RunningEngine[] = [];
-
-afterEach(async () => {
-  for (const s of servers) s.resume();
-  await Promise.all(running.splice(0).map((r) => r.engine.close()));
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function setup(n: number, overrides: Partial<RedisEngineOptions> = {}) {
-  const redis = await startRedisServer();
-  servers.push(redis);
-  const prefix = testPrefix();
-  const hubs = await Promise.all(Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, ...overrides })));
-  running.push(...hubs);
-  return { redis, hubs };
-}
+const setup = privateRedisEngines();
 
 const alice: Sender = { sub: 'alice', name: 'Alice' };
 const bob: Sender = { sub: 'bob', name: 'Bob' };

@@ -4,34 +4,15 @@
  * connection killed (the gap is filled from the stream), and a frozen server (publishes time out).
  * Each test has its own redis-server, since each takes it away.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { EngineRecorder, startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/redis-server.js';
+import { EngineRecorder, privateRedisEngines } from './redis-helpers.js';
 import { RedisEngine } from '../../hub/engines/redis/engine.js';
 import { EngineOutcomeUnknownError, EngineUnavailableError } from '../../hub/engines/redis/connection.js';
-import type { RedisEngineOptions } from '../../hub/engines/redis/options.js';
 import type { PresenceMember, RoomMessage, Sender } from '../../hub/protocol/index.js';
 import type { PresenceDiff } from '../../hub/core/engine.js';
 
-const servers: RedisServerHandle[] = [];
-const running: RunningEngine[] = [];
-
-afterEach(async () => {
-  for (const s of servers) s.resume();
-  await Promise.all(running.splice(0).map((r) => r.engine.close()));
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function setup(n: number, overrides: Partial<RedisEngineOptions> = {}) {
-  const redis = await startRedisServer();
-  servers.push(redis);
-  const prefix = testPrefix();
-  const hubs = await Promise.all(
-    Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, ...overrides })),
-  );
-  running.push(...hubs);
-  return { redis, hubs };
-}
+const setup = privateRedisEngines();
 
 const from: Sender = { sub: 'svc', name: 'Service', service: true };
 const input = (room: string, n: number) => ({ room, event: 'tick', data: { n }, from, time: Date.now() });
