@@ -26,6 +26,14 @@ export interface PublishInput {
   key?: string;
 }
 
+/**
+ * A publish key as engines store it: scoped by the sender, so one user's keys can neither shadow nor
+ * reveal another's; the length prefix keeps `sub` and `key` apart whatever characters they hold.
+ */
+export function publishKeyId(sub: string, key: string): string {
+  return `${sub.length}:${sub} ${key}`;
+}
+
 /** What a publish resolves to: the stored message, or the original one for a repeated key. */
 export type PublishResult = EngineMessage & { duplicate?: true };
 

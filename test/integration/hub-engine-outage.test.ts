@@ -61,10 +61,14 @@ describe('a hub through a stalled or stopped Redis', { timeout: 90_000 }, () => 
     const before = await publisher.request({ type: 'publish', room, event: 'n', data: 0, key: 'k0' });
     expect(before.type).toBe('ack');
 
-    const { awake } = await redis.stall(4);
+    const { awake } = await redis.stall(6);
     const during = await publisher.request({ type: 'publish', room, event: 'n', data: 1, key: 'k1' });
     expect(during).toMatchObject({ type: 'error', code: 'outcome_unknown' });
     expect(String(during.message)).toMatch(/may or may not/);
+    // A newcomer's ban check gets no answer either: 503, not a hung upgrade and not 500.
+    const late = await expectRefused(hub, await token(hub, { sub: 'newcomer' }));
+    expect(late.status).toBe(503);
+    expect(late.body).toMatchObject({ error: 'unavailable' });
     let stalled: unknown;
     await until(
       async () => {

@@ -55,6 +55,17 @@ describe('publish keys (memory engine)', () => {
     ]);
   });
 
+  it('keeps users apart whatever their sub and key hold (no "a b"+"c" = "a"+"b c")', async () => {
+    const hub = await hubWith();
+    const room = 'keys:apart';
+    const ab = await client(hub, 'a b');
+    const a = await client(hub, 'a');
+    expect(await ab.request({ type: 'publish', room, event: 'n', data: 1, key: 'c' })).toMatchObject({ seq: 1 });
+    const other = await a.request({ type: 'publish', room, event: 'n', data: 2, key: 'b c' });
+    expect(other).toMatchObject({ type: 'ack', seq: 2 });
+    expect(other.duplicate).toBeUndefined();
+  });
+
   it('answers a repeated REST publish 200 with duplicate, the first 201', async () => {
     const hub = await hubWith();
     const room = 'keys:rest';

@@ -2,10 +2,10 @@
  * The memory engine's rooms kept on disk: windows restored at start (same epoch and seq, so clients
  * resume with `recovered: true`), each publish stored before it is acknowledged, trims followed.
  */
-import type { HistoryPolicy, HistoryPolicyFor, PublishInput } from '../../core/engine.js';
+import { publishKeyId, type HistoryPolicy, type HistoryPolicyFor, type PublishInput } from '../../core/engine.js';
 import { EngineUnavailableError } from '../../core/engine-errors.js';
 import { HistoryWindow } from '../memory/history-window.js';
-import { PublishKeys, publishKeyId } from '../memory/publish-keys.js';
+import { PublishKeys } from '../memory/publish-keys.js';
 import { SqliteHistory } from './sqlite-history.js';
 
 /** A window that continues a stored epoch instead of starting a new one. */
@@ -50,7 +50,11 @@ export class DurableRooms {
 
   /** A window was created: its epoch is stored now, so a restart continues it even before a publish. */
   started(room: string, w: HistoryWindow): void {
-    this.store.startRoom(room, w.epoch, w.seq);
+    try {
+      this.store.startRoom(room, w.epoch, w.seq);
+    } catch (err) {
+      throw new EngineUnavailableError(`history store write failed: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   /** Store the message `w` is about to append as its next seq; throws (nothing stored) on failure. */

@@ -1,20 +1,21 @@
 /** The default engine: sequencing, history, presence and control inside one hub process. */
 import { randomBytes } from 'node:crypto';
 import type { PresenceMember, StreamPosition } from '../../protocol/index.js';
-import type {
-  ControlCommand,
-  Engine,
-  EngineEvents,
-  HistoryPolicyFor,
-  HistoryResult,
-  PublishInput,
-  PublishResult,
-  RecordStore,
+import {
+  publishKeyId,
+  type ControlCommand,
+  type Engine,
+  type EngineEvents,
+  type HistoryPolicyFor,
+  type HistoryResult,
+  type PublishInput,
+  type PublishResult,
+  type RecordStore,
 } from '../../core/engine.js';
 import type { DurableRooms } from '../durable/durable-rooms.js';
 import { HistoryWindow } from './history-window.js';
 import { FileRecordStore } from './record-store.js';
-import { PublishKeys, publishKeyId } from './publish-keys.js';
+import { PublishKeys } from './publish-keys.js';
 
 export interface MemoryEngineOptions {
   historyPolicy: HistoryPolicyFor;

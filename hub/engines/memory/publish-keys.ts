@@ -2,7 +2,7 @@
  * The publish keys of one room: `<sub> <key>` → where that publish was stored. A key is remembered
  * while its message can still be in history (the room's count and age bounds), oldest forgotten first.
  */
-import type { HistoryPolicy, PublishInput, PublishResult } from '../../core/engine.js';
+import { publishKeyId, type HistoryPolicy, type PublishInput, type PublishResult } from '../../core/engine.js';
 import type { StreamPosition } from '../../protocol/index.js';
 
 interface KeptKey extends StreamPosition {
@@ -39,9 +39,4 @@ export class PublishKeys {
   get size(): number {
     return this.byKey.size;
   }
-}
-
-/** Keys are scoped by the sender, so one user's keys can neither shadow nor reveal another's. */
-export function publishKeyId(sub: string, key: string): string {
-  return `${sub} ${key}`;
 }

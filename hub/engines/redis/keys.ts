@@ -19,7 +19,7 @@ export class RedisKeys {
     return `${this.prefix}{${room}}:log`;
   }
 
-  /** Sorted set of the room's publish keys (`<sub> <key>`, score: the seq it was stored at). */
+  /** Sorted set of the room's publish keys (`publishKeyId`, score: the seq it was stored at). */
   roomKeys(room: string): string {
     return `${this.prefix}{${room}}:keys`;
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StreamPosition } from '../../protocol/index.js';
-import type { HistoryPolicy, HistoryPolicyFor, PublishInput, PublishResult } from '../../core/engine.js';
+import { publishKeyId, type HistoryPolicy, type HistoryPolicyFor, type PublishInput, type PublishResult } from '../../core/engine.js';
 import { decodeEntries, encodeBody, type FeedMessage, type RawEntry } from './history.js';
 import type { RedisKeys } from './keys.js';
 import { PUBLISH, READ, type ScriptRunner } from './scripts.js';
@@ -25,7 +25,7 @@ export class RoomStreams {
 
   async append(input: PublishInput): Promise<PublishResult> {
     const policy = this.policy(input.room);
-    const key = input.key === undefined ? '' : `${input.from.sub} ${input.key}`;
+    const key = input.key === undefined ? '' : publishKeyId(input.from.sub, input.key);
     const reply = (await this.scripts.run(
       PUBLISH,
       [this.keys.roomMeta(input.room), this.keys.roomLog(input.room), this.keys.roomKeys(input.room)],

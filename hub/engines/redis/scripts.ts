@@ -55,7 +55,7 @@ export class ScriptRunner {
 /**
  * Sequence, store and announce one message, unless its key was already stored.
  * KEYS: meta, log, keys. ARGV: feed channel, epoch if the room starts now, body, max entries,
- * log ttl ms, meta ttl ms, publish key ('<sub> <key>', '' for none). Returns {epoch, seq, duplicate}.
+ * log ttl ms, meta ttl ms, publish key (publishKeyId, '' for none). Returns {epoch, seq, duplicate}.
  * A room whose epoch is new starts an empty log and key set, so stale entries never mix with it.
  * The key check and the store are one step: two hubs retrying the same key store it once.
  */
