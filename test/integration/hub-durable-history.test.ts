@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, serveHub, startHub, tempDir, token, until, type TestClient } from '../support/hub.js';
 import { resolveServeOptions } from '../../hub/server/config.js';
@@ -86,6 +87,7 @@ describe('durable history (serve, SQLite)', { timeout: 90_000 }, () => {
     let last: Ack | undefined;
     for (let n = 1; n <= 12; n++) last = (await c.request({ type: 'publish', room, event: 'n', data: n })) as unknown as Ack;
     await kill(first);
+    expect(statSync(join(dataDir, 'history.sqlite')).mode & 0o777).toBe(0o600);
     const db = new Database(join(dataDir, 'history.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq').all(room) as Array<{ seq: number }>;
     db.close();

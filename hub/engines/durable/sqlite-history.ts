@@ -7,7 +7,7 @@
  * fsynced per publish, so an OS crash or power cut may lose the last moments (the file stays
  * consistent). FULL would fsync on every publish, blocking the event loop for every client on each one.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EngineMessage } from '../../core/engine.js';
@@ -58,6 +58,9 @@ export class SqliteHistory {
     synchronous: 'NORMAL' | 'FULL' = 'NORMAL',
   ) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Room history is as private as the records beside it: owner only (SQLite gives its WAL the same mode).
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
     this.db = new Database(file);
     try {
       // One hub per data directory: a second process sharing the file would interleave epochs.
