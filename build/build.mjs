@@ -28,6 +28,9 @@ const src = (path) => join(root, path);
 
 // Optional native speed-ups that `ws` tries to load and does without.
 const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate'];
+// Native modules the hub process loads from the app's node_modules (electron-builder rebuilds them
+// for Electron and unpacks them from the archive): the disk history's SQLite.
+const APP_NATIVE = ['better-sqlite3'];
 
 // CommonJS bundles have no `import.meta.url`; give code that reads files beside itself
 // (package.json for the version) the bundle's own URL instead.
@@ -59,7 +62,7 @@ const jobs = {
       entryPoints: [src('electron/hub-process.ts')],
       outfile: join(dist, 'hub', 'hub-process.cjs'),
       format: 'cjs',
-      external: OPTIONAL_NATIVE,
+      external: [...OPTIONAL_NATIVE, ...APP_NATIVE],
     }),
 
   /** Electron main, one CommonJS file; `electron` is provided by the runtime. */

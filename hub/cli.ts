@@ -58,6 +58,7 @@ program
   .option('--drain-timeout-ms <ms>', 'graceful shutdown limit (default 10000)')
   .option('--history-messages <n>', 'messages kept per room (default 1000)')
   .option('--history-minutes <n>', 'minutes kept per room (default 10)')
+  .option('--history <store>', 'without Redis, where history is kept: sqlite (default; survives restarts, in the data directory) or memory')
   .option('--max-frame-bytes <n>', 'largest frame (default 65536)')
   .option('--rate <n>', 'messages per second per connection (default 100)')
   .option('--burst <n>', 'burst per connection (default 200)')

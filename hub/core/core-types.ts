@@ -1,4 +1,5 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
+import type { SleepRecord } from './sleep-watch.js';
 import type { AdminMessage, Json, RoomMessage } from '../protocol/index.js';
 import type { ControlCommand, EngineState } from './engine.js';
 import type { Session } from './session.js';
@@ -56,6 +57,8 @@ export interface CoreObserver {
   slowConsumer?(session: Session): void;
   control?(cmd: ControlCommand): void;
   engineState?(state: EngineState, detail?: string): void;
+  /** The hub's process was away (the computer slept, or it was stopped) and is back. */
+  woke?(record: SleepRecord): void;
 }
 
 /** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */

@@ -13,6 +13,7 @@ import {
 import type { HubCore } from './hub-core.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
+import { isEngineFailure } from './engine-errors.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
@@ -83,6 +84,7 @@ export function reject(core: HubCore, session: Session, err: unknown, id: string
   if (err instanceof HubError) {
     code = err.code;
     message = err.message;
+    if (isEngineFailure(err) && type !== 'publish') core.logEngineFailure(err, type);
   } else {
     core.options.logger?.error({ err: (err as Error)?.stack ?? String(err), type }, 'handler failed');
   }
@@ -106,8 +108,8 @@ const handlers: Handlers = {
     if (role === 'viewer') throw new HubError('forbidden', 'viewers cannot publish');
     if (!session.identity.access.allows(msg.room)) throw new HubError('forbidden', `not allowed to publish to ${msg.room}`);
     const from = role === 'service' ? { sub, name, clientId: session.id, service: true } : { sub, name, clientId: session.id };
-    const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo);
-    return { room: msg.room, epoch: stored.epoch, seq: stored.seq };
+    const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo, msg.key);
+    return { room: msg.room, epoch: stored.epoch, seq: stored.seq, duplicate: stored.duplicate };
   },
 
   async presence(core, session, msg) {

@@ -56,6 +56,26 @@ export class Heartbeat {
     }
   }
 
+  /**
+   * Right after the process was away (sleep, SIGSTOP): ping every connection now and drop those that
+   * do not answer within `graceMs`, instead of waiting two heartbeat periods. Peers that closed
+   * meanwhile mostly answer the ping with a reset and go at once.
+   */
+  checkNow(graceMs: number): void {
+    const now = Date.now();
+    const pinged: Session[] = [];
+    for (const s of this.host.sessions.values()) {
+      if (!s.isOpen) continue;
+      s.awaitingPong = true;
+      s.pingSentAt = now;
+      s.ws.ping();
+      pinged.push(s);
+    }
+    setTimeout(() => {
+      for (const s of pinged) if (s.isOpen && s.awaitingPong && s.pingSentAt === now) s.terminate();
+    }, graceMs).unref();
+  }
+
   onPong(s: Session): void {
     if (s.awaitingPong) s.rttMs = Date.now() - s.pingSentAt;
     s.awaitingPong = false;

@@ -9,6 +9,7 @@ import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
 import type { SessionIdentity } from '../core/session.js';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
+import type { DurableRooms } from '../engines/durable/durable-rooms.js';
 import { loadVerificationKey } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
@@ -74,7 +75,25 @@ async function createEngine(options: HubOptions): Promise<Engine> {
     const { createRedisEngine } = await import('../engines/redis/index.js');
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
-  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), historyBudgetBytes: options.history.budgetBytes });
+  const durable = options.history.store === 'sqlite' ? await openDurableHistory(options) : undefined;
+  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), durable, historyBudgetBytes: options.history.budgetBytes });
+}
+
+/**
+ * Loaded only when asked for: the memory-only hub never loads the native SQLite module. A module
+ * that cannot load (not rebuilt for this runtime) leaves the hub running on memory history, said
+ * loudly; any other failure (the file locked by another hub, unreadable) stops the start.
+ */
+async function openDurableHistory(options: HubOptions): Promise<DurableRooms | undefined> {
+  try {
+    const { DurableRooms } = await import('../engines/durable/durable-rooms.js');
+    return DurableRooms.open(join(options.dataDir, 'history.sqlite'));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    options.logger?.error({ err: (err as Error).message }, 'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only');
+    return undefined;
+  }
 }
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
@@ -131,7 +150,10 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
-      if (core.engineState !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
+      const health = core.engineHealth;
+      if (health === 'down') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
+      // Connected but not answering its probe: every publish now would end `outcome_unknown`.
+      if (health === 'stalled') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is not answering`, engine: 'stalled' });
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router
@@ -197,7 +219,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     onUpgrade(req, socket, head);
   });
   state = 'running';
-  logger.info({ url, engine: engine.name, key: key.source }, 'hub listening');
+  logger.info({ url, engine: engine.name, history: options.redis || options.engine ? undefined : options.history.store, key: key.source }, 'hub listening');
 
   const closeServer = async (): Promise<void> => {
     for (const fn of ctx.onClose) await fn();
@@ -225,6 +247,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       await core.drain(timeoutMs);
       await closeServer();
     },
+    suspend: () => core.suspend(),
+    resume: () => core.resume(),
     async close() {
       if (state === 'closed') return;
       state = 'draining';

@@ -30,8 +30,13 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string | undef
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HubError) sendError(res, err.code, err.message, err.status);
+  if (err instanceof HubError) sendError(res, err.code, err.message, err.status, retryAfter(err.code));
   else sendError(res, 'internal', 'internal error');
+}
+
+/** An outage passes: a short Retry-After keeps a refused client from backing off long after it. */
+export function retryAfter(code: ErrorCode): Record<string, string> {
+  return code === 'unavailable' || code === 'outcome_unknown' ? { 'retry-after': '1' } : {};
 }
 
 /**
@@ -46,9 +51,11 @@ export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, m
 /** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
 export function refusalText(status: number, code: ErrorCode, message: string): string {
   const body = JSON.stringify({ error: code, message });
+  const extra = Object.entries(retryAfter(code)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'Connection: close\r\n' +
+    extra +
     'Content-Type: application/json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     '\r\n' +

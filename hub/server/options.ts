@@ -31,7 +31,16 @@ export interface HistoryOptions {
   budgetBytes: number;
   /** Overrides by room pattern (`dashboard:*`), first match wins. */
   rooms: Array<{ pattern: string; maxMessages?: number; maxAgeMs?: number; maxBytes?: number }>;
+  /**
+   * Where the embedded engine keeps history: `memory` (lost on restart) or `sqlite` (the data
+   * directory's `history.sqlite`; epochs and kept messages survive restarts and kills). Default
+   * `memory` here; `serve` and the desktop default to `sqlite`. Not used with Redis.
+   */
+  store: HistoryStore;
 }
+
+export type HistoryStore = 'memory' | 'sqlite';
+export const HISTORY_STORES: readonly HistoryStore[] = ['memory', 'sqlite'];
 
 export interface AuthOptions {
   /** HS256 shared secret. */
@@ -140,7 +149,7 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     presenceCoalesceMs: input.presenceCoalesceMs ?? 50,
     tokenExpiryNoticeMs: input.tokenExpiryNoticeMs ?? 60_000,
     limits: resolveLimits(input.limits),
-    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, budgetBytes: defaultHistoryBudgetBytes(), rooms: [], ...input.history },
+    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, budgetBytes: defaultHistoryBudgetBytes(), rooms: [], store: 'memory', ...input.history },
     redis: input.redis,
     engine: input.engine,
     webRoot: input.webRoot,

@@ -24,4 +24,8 @@ export interface Hub {
   drain(timeoutMs?: number): Promise<void>;
   /** Immediate stop (tests). */
   close(): Promise<void>;
+  /** The computer is going to sleep: clients get `notice shutdown` (reason `sleep`) and 1001. */
+  suspend(): void;
+  /** It woke: check every socket now, and report the sleep (admin stats `sleep`). */
+  resume(): void;
 }

@@ -14,6 +14,8 @@ export interface HubInfo {
   engineState?: string;
   urls: string[];
   hubId?: string;
+  /** The hub's last sleep (computer asleep or process stopped), from stats `sleep`. */
+  sleep?: { wokeAt: number; durationMs: number };
 }
 
 export interface RoomRow {
@@ -146,6 +148,10 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
     hubId: str(hub, 'hubId', 'id', 'node'),
   };
   if (urls) info.urls = urls.filter((u): u is string => typeof u === 'string');
+  const sleep = asObject(hub?.sleep ?? null);
+  const wokeAt = time(pick(sleep, 'wokeAt'));
+  const durationMs = num(sleep, 'durationMs');
+  if (wokeAt !== null && durationMs !== null) info.sleep = { wokeAt, durationMs };
   for (const k of Object.keys(info) as Array<keyof HubInfo>) if (info[k] === undefined) delete info[k];
   return info;
 }
