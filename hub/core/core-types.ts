@@ -34,6 +34,10 @@ export interface CoreOptions {
   heartbeatMs: number;
   reconnectAfterMs: number;
   presenceCoalesceMs: number;
+  /** Rooms with at least this many members get coalesced presence (default 100)… */
+  presenceBigRoom?: number;
+  /** …flushed at most once per this interval (default 250 ms). */
+  presenceBigRoomMs?: number;
   tokenExpiryNoticeMs: number;
   clockToleranceMs: number;
   slowConsumerGraceMs: number;

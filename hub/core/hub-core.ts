@@ -9,7 +9,6 @@ import {
   CloseCode,
   HubError,
   type Json,
-  type PresenceMember,
   type PresenceMessage,
   type RoomMessage,
   type Sender,
@@ -77,10 +76,6 @@ export class HubCore {
   private readonly scheduler = new FlushScheduler();
   readonly heartbeat: Heartbeat;
   private readonly observers: CoreObserver[] = [];
-  /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
-  private readonly roster = new Map<string, Map<string, PresenceMember>>();
-  /** Rooms whose roster was seeded from the engine's list; diffs keep it current after that. */
-  private readonly seededRosters = new Set<string>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
@@ -92,7 +87,11 @@ export class HubCore {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
-    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, (m) => this.sendPresence(m));
+    this.presence = new PresenceCoalescer(
+      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 100, bigRoomMs: options.presenceBigRoomMs ?? 250 },
+      (room) => this.engine.presenceCount(room),
+      (m) => this.sendPresence(m),
+    );
     this.heartbeat = new Heartbeat(this, options);
   }
 
@@ -173,10 +172,9 @@ export class HubCore {
   /** Add a session to a room's local members, subscribing this node to the room's feed if needed. */
   async joinRoom(session: Session, room: string): Promise<void> {
     const first = this.registry.join(room, session);
-    if (first) {
-      this.emit('roomCreated', room);
-      await this.engine.subscribe(room);
-    }
+    if (first) this.emit('roomCreated', room);
+    // Every joiner waits for the node's subscription (idempotent): the room's roster is ready then.
+    await this.engine.subscribe(room);
   }
 
   leaveRoom(session: Session, room: string): void {
@@ -188,8 +186,6 @@ export class HubCore {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
     if (empty) {
-      this.roster.delete(room);
-      this.seededRosters.delete(room);
       this.engine.unsubscribe(room).catch((err) => this.logEngineError(err, 'unsubscribe'));
       this.emit('roomEmptied', room);
     }
@@ -232,39 +228,8 @@ export class HubCore {
     this.emit('delivered', msg, delivered, frame.length);
   }
 
-  presenceMembers(room: string): PresenceMember[] {
-    return [...(this.roster.get(room)?.values() ?? [])];
-  }
-
   private onPresence(room: string, diff: PresenceDiff): void {
-    if (!this.registry.has(room)) return;
-    let roster = this.roster.get(room);
-    if (!roster) {
-      roster = new Map();
-      this.roster.set(room, roster);
-    }
-    for (const m of diff.joined) roster.set(m.clientId, m);
-    for (const m of diff.updated) roster.set(m.clientId, m);
-    for (const m of diff.left) roster.delete(m.clientId);
-    this.presence.add(room, diff);
-  }
-
-  /**
-   * Seed a room's roster from the engine's list once (local sessions no longer in the room are left
-   * out); after that the room's diffs keep it current, so a join costs O(1) here, not O(members).
-   */
-  setRoster(room: string, members: PresenceMember[]): void {
-    if (this.seededRosters.has(room) || !this.registry.has(room)) return;
-    const roster = new Map<string, PresenceMember>();
-    for (const m of members) {
-      const local = this.sessions.get(m.clientId);
-      if (local && !local.hasPresence(room)) continue;
-      roster.set(m.clientId, m);
-    }
-    const existing = this.roster.get(room);
-    if (existing) for (const [id, m] of existing) roster.set(id, m);
-    this.roster.set(room, roster);
-    this.seededRosters.add(room);
+    if (this.registry.has(room)) this.presence.add(room, diff);
   }
 
   private sendPresence(message: PresenceMessage): void {

@@ -55,6 +55,14 @@ export interface PublishMessage {
   data: Json;
   echo?: boolean;
 }
+/** One page of a room's members after `cursor` (from `memberCount`/`membersNext` of the subscribe ack). */
+export interface MembersMessage {
+  type: 'members';
+  id?: string;
+  room: string;
+  /** The ack's `membersNext` or a previous answer's `next`; absent: the first page. */
+  cursor?: string;
+}
 export interface PresenceUpdateMessage {
   type: 'presence';
   id?: string;
@@ -82,6 +90,7 @@ export type ClientMessage =
   | UnsubscribeMessage
   | PublishMessage
   | PresenceUpdateMessage
+  | MembersMessage
   | PingMessage
   | AuthMessage
   | AdminMessage;
@@ -119,7 +128,12 @@ export interface AckMessage {
 
 export interface SubscribeAck extends StreamPosition {
   room: string;
+  /** The first page of members (at most 100). */
   members: PresenceMember[];
+  /** Members in the room. */
+  memberCount: number;
+  /** Cursor for the next page (`members` request); absent when `members` is everyone. */
+  membersNext?: string;
   recovered?: boolean;
   reason?: ResumeFailure;
 }
@@ -150,6 +164,15 @@ export interface PresenceMessage {
   joined: PresenceMember[];
   left: PresenceMember[];
   updated: PresenceMember[];
+  /** Members in the room once this diff is applied (always sent by the hub). */
+  count?: number;
+}
+
+/** The answer to `members`. */
+export interface MembersAck {
+  room: string;
+  members: PresenceMember[];
+  next?: string;
 }
 
 export interface PongMessage {

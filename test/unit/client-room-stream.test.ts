@@ -18,6 +18,7 @@ const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): Sub
   epoch,
   seq,
   members: [],
+  memberCount: 0,
   ...extra,
 });
 

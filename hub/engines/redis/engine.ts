@@ -26,6 +26,7 @@ import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './his
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
+import type { PresencePage } from '../../core/presence-roster.js';
 import { RedisRecordStore } from './records.js';
 import { ScriptRunner, type SendCommand } from './scripts.js';
 import { RoomStreams } from './room-streams.js';
@@ -232,6 +233,14 @@ export class RedisEngine implements Engine {
 
   presenceList(room: string): Promise<PresenceMember[]> {
     return this.presence.list(room);
+  }
+
+  presencePage(room: string, cursor?: string): PresencePage {
+    return this.roster.page(room, cursor);
+  }
+
+  presenceCount(room: string): number {
+    return this.roster.count(room);
   }
 
   async control(cmd: ControlCommand): Promise<void> {
