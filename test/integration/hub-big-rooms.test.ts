@@ -104,6 +104,22 @@ for (const engine of ['memory', 'redis'] as const) {
       expect(rest.members.find((m) => m.clientId === late.welcome.clientId)).toMatchObject({ sub: 'paged-late', state: {} });
     });
 
+    it("pages a big room's members for the console (admin list room with cursor)", async () => {
+      const room = 'big:console';
+      const members = await fill(room, 120, 'console');
+      const admin = await connect(hub, await token(hub, { sub: 'root', role: 'admin', rooms: ['*'] }));
+      open.push(admin);
+      const first = (await admin.request({ type: 'admin', action: 'list', what: 'room', room })) as Ack;
+      expect(first).toMatchObject({ type: 'ack', memberCount: 120 });
+      expect(first.members).toHaveLength(100);
+      const second = (await admin.request({ type: 'admin', action: 'list', what: 'room', room, cursor: first.membersNext })) as Ack;
+      expect(second.members).toHaveLength(20);
+      expect(second.membersNext).toBeUndefined();
+      expect([...first.members, ...second.members].map((m) => m.clientId).sort()).toEqual(members.map((c) => c.welcome.clientId).sort());
+      const bad = await admin.request({ type: 'admin', action: 'list', what: 'room', room, cursor: 'x.y' });
+      expect(bad).toMatchObject({ type: 'error', code: 'bad_request' });
+    });
+
     it('refuses a bad cursor (bad_request), a room outside the token (forbidden) and a room not joined (bad_request); the connection goes on', async () => {
       const c = await client('asker', ['big:*', 'other:*']);
       await subscribe(c, 'big:asker');
