@@ -1,8 +1,9 @@
 /**
  * A room's presence as this client sees it. The hub sends a bounded first page of members with the
  * count; the view holds the members it has learned (that page, pages fetched on request, and
- * everyone the diffs name) and the exact count. After `loadAll`-style paging to the end the members
- * are the whole roster and the diffs keep it so; without paging, `count` is still exact.
+ * everyone the diffs name) and the exact count. In a big room the diffs name plain viewers joining
+ * only once the client has asked for pages; after paging to the end the members are the whole
+ * roster and the diffs keep it so. Without paging, the count and the active people are exact.
  */
 import type { PresenceMember, PresenceMessage, SubscribeAck } from '../protocol/index.js';
 import type { PresenceChange } from './types.js';

@@ -47,6 +47,7 @@ export class Room implements RoomHandle {
   private readonly presenceListeners = new Listeners<[PresenceMember[], PresenceChange]>();
   private readonly resetListeners = new Listeners<[ResumeFailure]>();
   private presenceState: JsonObject | undefined;
+  private rosterWanted = false;
   private left = false;
 
   constructor(
@@ -69,6 +70,8 @@ export class Room implements RoomHandle {
   }
 
   async loadMembers(pages = Infinity): Promise<PresenceMember[]> {
+    // The hub sends every change only to who asked for the roster: after a resubscribe, ask again.
+    if (pages === Infinity) this.rosterWanted = true;
     for (let n = 0; n < pages && !this.presence.complete && !this.left; n++) {
       const cursor = this.presence.next!;
       const answer = await new Promise<Answer>((resolve, reject) => {
@@ -203,6 +206,7 @@ export class Room implements RoomHandle {
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });
     if (reset) this.resetListeners.emit(reset);
     if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    if (this.rosterWanted && !this.presence.complete) this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
   }
 
   private leftError(): ClientError {

@@ -18,7 +18,7 @@ import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine
 import { encodeMessage } from './frame.js';
 import { ConnectionCounter } from './limits.js';
 import { FlushScheduler } from './outbox.js';
-import { PresenceCoalescer } from './presence.js';
+import { PresenceCoalescer, summarize } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
 import { Session, SessionState, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
@@ -76,6 +76,8 @@ export class HubCore {
   private readonly scheduler = new FlushScheduler();
   readonly heartbeat: Heartbeat;
   private readonly observers: CoreObserver[] = [];
+  /** Sessions that asked for a room's roster (a `members` request): they get every change. */
+  readonly rosterReaders = new Map<string, Set<Session>>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
@@ -90,7 +92,7 @@ export class HubCore {
     this.presence = new PresenceCoalescer(
       { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 100, bigRoomMs: options.presenceBigRoomMs ?? 250 },
       (room) => this.engine.presenceCount(room),
-      (m) => this.sendPresence(m),
+      (m, big) => this.sendPresence(m, big),
     );
     this.heartbeat = new Heartbeat(this, options);
   }
@@ -182,6 +184,8 @@ export class HubCore {
     const held = session.heldFor(room);
     if (held) session.takeHeld(room, held);
     const empty = this.registry.leave(room, session);
+    const readers = this.rosterReaders.get(room);
+    if (readers?.delete(session) && readers.size === 0) this.rosterReaders.delete(room);
     if (session.unmarkPresence(room)) {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
@@ -232,11 +236,14 @@ export class HubCore {
     if (this.registry.has(room)) this.presence.add(room, diff);
   }
 
-  private sendPresence(message: PresenceMessage): void {
+  /** Each frame built once: the full diff, and in big rooms the summary for who did not page. */
+  private sendPresence(message: PresenceMessage, big: boolean): void {
     const members = this.registry.membersOf(message.room);
     if (!members) return;
-    const frame = encodeMessage(message);
-    for (const session of members) session.deliver(message.room, frame);
+    const readers = big ? this.rosterReaders.get(message.room) : undefined;
+    const full = !big || readers ? encodeMessage(message) : undefined;
+    const summary = big ? encodeMessage(summarize(message)) : full!;
+    for (const session of members) session.deliver(message.room, readers?.has(session) ? full! : summary);
   }
 
   private onControl(cmd: ControlCommand): void {

@@ -28,5 +28,9 @@ export async function members(core: HubCore, session: Session, msg: MembersMessa
   if (room === ADMIN_ROOM || !session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to list members of ${room}`);
   if (!session.inRoom(room)) throw new HubError('bad_request', `subscribe to ${room} before listing its members`);
   const page = servePage(core, session, room, msg.cursor);
+  // From now on every change reaches this session, so the roster it pages through stays exact.
+  let readers = core.rosterReaders.get(room);
+  if (!readers) core.rosterReaders.set(room, (readers = new Set()));
+  readers.add(session);
   session.sendFrame(pageAckFrame({ id: msg.id, room }, page, 'members'));
 }

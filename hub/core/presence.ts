@@ -4,6 +4,15 @@
  * most once per longer interval, so a join storm costs each member a bounded number of frames per
  * second whatever the number of joiners. Every frame carries the room's member count as of its flush.
  */
+
+/**
+ * What a big room's members get unless they asked for the roster: every leave and update, and the
+ * joins of members who already have a state (editing, typing); plain viewers joining are only the
+ * count. So a join storm costs each member a few small frames a second, not every joiner's entry.
+ */
+export function summarize(message: PresenceMessage): PresenceMessage {
+  return { ...message, joined: message.joined.filter((m) => Object.keys(m.state).length > 0) };
+}
 import type { PresenceMember, PresenceMessage } from '../protocol/index.js';
 import type { PresenceDiff } from './engine.js';
 
@@ -39,7 +48,7 @@ export class PresenceCoalescer {
     private readonly options: CoalescerOptions,
     /** The room's member count now (as the engine has reported it). */
     private readonly countOf: (room: string) => number,
-    private readonly flushRoom: (message: PresenceMessage) => void,
+    private readonly flushRoom: (message: PresenceMessage, big: boolean) => void,
   ) {}
 
   add(room: string, diff: PresenceDiff): void {
@@ -86,7 +95,7 @@ export class PresenceCoalescer {
       this.pending.delete(room);
       const message: PresenceMessage = { type: 'presence', room, joined: [], left: [], updated: [], count: this.countOf(room) };
       for (const { change, member } of pending.changes.values()) message[change].push(member);
-      if (message.joined.length + message.left.length + message.updated.length > 0) this.flushRoom(message);
+      if (message.joined.length + message.left.length + message.updated.length > 0) this.flushRoom(message, pending.big);
     }
   };
 

@@ -151,6 +151,10 @@ for (const engine of ['memory', 'redis'] as const) {
       const watcherAck = await subscribe(watcher, room);
       expect(watcherAck.memberCount).toBe(21);
       expect(watcherAck.membersNext).toBeUndefined();
+      // The watcher asks for the roster, so it gets every change; the bystander never does.
+      expect(await pageAll(watcher, room)).toHaveLength(21);
+      const bystander = await client('bystander');
+      await subscribe(bystander, room);
 
       const started = Date.now();
       const joiners = await Promise.all(
@@ -166,7 +170,7 @@ for (const engine of ['memory', 'redis'] as const) {
       const typists = joiners.filter((_, i) => i % 6 === 1);
       for (const c of typists) c.send({ type: 'presence', room, state: { typing: true } });
 
-      const stayed = [...before, watcher, ...joiners.filter((c) => !leavers.includes(c))];
+      const stayed = [...before, watcher, bystander, ...joiners.filter((c) => !leavers.includes(c))];
       const expected = new Map(stayed.map((c) => [c.welcome.clientId, c]));
       const lastCount = () => presenceFrames(watcher, room).at(-1)?.count;
       // The watcher's view: its ack, then every diff applied in order.
@@ -192,6 +196,12 @@ for (const engine of ['memory', 'redis'] as const) {
       const paged = await pageAll(watcher, room);
       expect(paged.map((m) => m.clientId).sort()).toEqual([...expected.keys()].sort());
       for (const c of typists) expect(paged.find((m) => m.clientId === c.welcome.clientId)?.state).toEqual({ typing: true });
+      // The bystander has the exact count and every typist, but no entry for each plain joiner.
+      await until(() => presenceFrames(bystander, room).at(-1)?.count === expected.size, 30_000, 'the bystander count');
+      const told = presenceFrames(bystander, room).flatMap((f) => [...f.joined, ...f.updated]);
+      for (const c of typists) expect(told.some((m) => m.clientId === c.welcome.clientId && m.state.typing === true)).toBe(true);
+      const plain = joiners.filter((c) => !typists.includes(c)).map((c) => c.welcome.clientId);
+      expect(presenceFrames(bystander, room).flatMap((f) => f.joined).filter((m) => plain.includes(m.clientId))).toEqual([]);
       // A newcomer's ack agrees.
       const newcomer = await client('newcomer');
       const ack = await subscribe(newcomer, room);
