@@ -90,7 +90,7 @@ export class HubCore {
   ) {
     this.connections = new ConnectionCounter(options.limits);
     this.presence = new PresenceCoalescer(
-      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 100, bigRoomMs: options.presenceBigRoomMs ?? 250 },
+      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 20, bigRoomMs: options.presenceBigRoomMs ?? 250 },
       (room) => this.engine.presenceCount(room),
       (m, big) => this.sendPresence(m, big),
     );

@@ -32,6 +32,15 @@ interface RoomPending {
   big: boolean;
 }
 
+/**
+ * A big room's diffs that only add plain viewers (no state) change nothing but the count for most
+ * members: they wait for the count cadence — at most one such frame a second, and in rooms past
+ * 5,000 members at most 5,000 frame writes a second for the whole room — so a storm's cost per
+ * join does not grow with the room.
+ */
+const COUNT_CADENCE_MS = 1000;
+const COUNT_WRITES_PER_SEC = 5000;
+
 export interface CoalescerOptions {
   /** Window for rooms below `bigRoom` members. */
   windowMs: number;
@@ -42,6 +51,8 @@ export interface CoalescerOptions {
 
 export class PresenceCoalescer {
   private readonly pending = new Map<string, RoomPending>();
+  /** When each big room last flushed (for the count cadence); pruned as rooms go quiet. */
+  private readonly lastFlush = new Map<string, number>();
   private readonly timers: { small: NodeJS.Timeout | null; big: NodeJS.Timeout | null } = { small: null, big: null };
 
   constructor(
@@ -90,13 +101,23 @@ export class PresenceCoalescer {
       if (timer) clearTimeout(timer);
       this.timers[k] = null;
     }
+    const now = Date.now();
+    let deferred = false;
     for (const [room, pending] of this.pending) {
       if (kind && pending.big !== (kind === 'big')) continue;
+      const count = this.countOf(room);
+      if (kind === 'big' && onlyPlainJoins(pending) && now - (this.lastFlush.get(room) ?? 0) < cadenceMs(count)) {
+        deferred = true;
+        continue;
+      }
       this.pending.delete(room);
-      const message: PresenceMessage = { type: 'presence', room, joined: [], left: [], updated: [], count: this.countOf(room) };
+      if (pending.big) this.lastFlush.set(room, now);
+      const message: PresenceMessage = { type: 'presence', room, joined: [], left: [], updated: [], count };
       for (const { change, member } of pending.changes.values()) message[change].push(member);
       if (message.joined.length + message.left.length + message.updated.length > 0) this.flushRoom(message, pending.big);
     }
+    if (deferred) this.arm('big');
+    if (this.lastFlush.size > 1000) for (const [room, at] of this.lastFlush) if (now - at > 60_000) this.lastFlush.delete(room);
   };
 
   stop(): void {
@@ -107,6 +128,17 @@ export class PresenceCoalescer {
     }
     this.pending.clear();
   }
+}
+
+function onlyPlainJoins(pending: RoomPending): boolean {
+  for (const { change, member } of pending.changes.values()) {
+    if (change !== 'joined' || Object.keys(member.state).length > 0) return false;
+  }
+  return true;
+}
+
+function cadenceMs(count: number): number {
+  return Math.max(COUNT_CADENCE_MS, (count * 1000) / COUNT_WRITES_PER_SEC);
 }
 
 function merge(pending: RoomPending, change: Change, member: PresenceMember): void {

@@ -58,7 +58,7 @@ export interface HubOptions {
   reconnectAfterMs: number;
   /** Presence diffs are coalesced over this window. */
   presenceCoalesceMs: number;
-  /** Rooms with at least this many members (default 100) flush presence at most once per `presenceBigRoomMs` (default 250). */
+  /** Rooms with at least this many members (default 20) flush presence at most once per `presenceBigRoomMs` (default 250). */
   presenceBigRoom?: number;
   presenceBigRoomMs?: number;
   /** Warn this long before a token's `exp` with `notice token_expiring`. */

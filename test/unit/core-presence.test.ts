@@ -71,6 +71,21 @@ describe('PresenceCoalescer', () => {
     expect(sent[0]).toMatchObject({ joined: [], updated: [], left: [member('a')] });
   });
 
+  it('holds a big room\'s plain joins for the count cadence (once a second) but sends a state at the next interval', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup(50);
+    co.add('big', { ...none, joined: [member('a')] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(1);
+    co.add('big', { ...none, joined: [member('b')] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(1);
+    co.add('big', { ...none, updated: [member('a', { typing: true })] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ joined: [member('b')], updated: [member('a', { typing: true })] });
+  });
+
   it('flushes a big room at most once per interval while small rooms keep their short window', () => {
     vi.useFakeTimers();
     const { co, sent } = setup(50);
@@ -79,7 +94,7 @@ describe('PresenceCoalescer', () => {
       co.add('small', { ...none, updated: [member('s', { typing: t })] });
       vi.advanceTimersByTime(10);
     }
-    vi.advanceTimersByTime(250);
+    vi.advanceTimersByTime(1250);
     const big = sent.filter((m) => m.room === 'big');
     const small = sent.filter((m) => m.room === 'small');
     expect(big.length).toBeLessThanOrEqual(5);
