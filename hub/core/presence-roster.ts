@@ -37,7 +37,8 @@ export class PresenceRoster {
   private nextOrdinal = 1;
   /** Cursors from another roster (another room, or this room before it emptied) are refused. */
   private readonly tag = randomBytes(6).toString('base64url');
-  private first: { page: PresencePage; lastOrdinal: number } | null = null;
+  /** The first page, kept while its members stand; a join appends to it while it is not full. */
+  private first: { members: PresenceMember[]; json: string; lastOrdinal: number } | null = null;
 
   get size(): number {
     return this.byId.size;
@@ -66,8 +67,13 @@ export class PresenceRoster {
     const added: Entry = { ordinal: this.nextOrdinal++, member };
     this.byId.set(member.clientId, added);
     this.order.push(added);
-    // A join lands on the first page only while that page is not full.
-    if (this.first && this.first.lastOrdinal === Infinity) this.first = null;
+    // A join lands on the first page only while that page is not full: then it is appended.
+    const first = this.first;
+    if (first && first.members.length < MEMBERS_PAGE) {
+      first.json = first.members.length === 0 ? `[${JSON.stringify(member)}]` : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
+      first.members.push(member);
+      first.lastOrdinal = added.ordinal;
+    }
     return true;
   }
 
@@ -97,11 +103,19 @@ export class PresenceRoster {
   }
 
   private firstPage(): PresencePage {
-    if (this.first) return { ...this.first.page, count: this.byId.size };
-    const page = this.collect(0);
-    const last = page.members.length < MEMBERS_PAGE || page.next === undefined ? Infinity : this.byId.get(page.members.at(-1)!.clientId)!.ordinal;
-    this.first = { page, lastOrdinal: last };
-    return page;
+    if (!this.first) {
+      const page = this.collect(0);
+      const last = page.members.at(-1);
+      this.first = { members: page.members, json: page.json, lastOrdinal: last ? this.byId.get(last.clientId)!.ordinal : 0 };
+    }
+    const { members, json, lastOrdinal } = this.first;
+    // Everyone not on the first page comes after it.
+    const next = this.byId.size > members.length ? this.cursorAfter(lastOrdinal) : undefined;
+    return { members: members.slice(), json, count: this.byId.size, next };
+  }
+
+  private cursorAfter(ordinal: number): string {
+    return `${this.tag}.${ordinal.toString(36)}`;
   }
 
   private collect(after: number): PresencePage {
@@ -120,7 +134,7 @@ export class PresenceRoster {
       members,
       json: JSON.stringify(members),
       count: this.byId.size,
-      next: more ? `${this.tag}.${lastOrdinal.toString(36)}` : undefined,
+      next: more ? this.cursorAfter(lastOrdinal) : undefined,
     };
   }
 
