@@ -21,13 +21,13 @@ export class Churn {
     this.stop();
     const every = Math.max(1, Math.round(1 / args.fraction));
     const updaters = clients.filter((c, i) => i % every === 0 && c.open);
-    const perTick = (updaters.length * args.perSecond) / 100; // ticks of 10 ms
-    let owed = 0;
+    // Owed by the clock, not by ticks: a busy generator sends late but not fewer.
+    const perMs = (updaters.length * args.perSecond) / 1000;
+    const started = Date.now();
     let next = 0;
     this.sent = 0;
     this.timer = setInterval(() => {
-      owed += perTick;
-      for (; owed >= 1; owed--) {
+      for (let owed = Math.floor((Date.now() - started) * perMs) - this.sent; owed > 0; owed--) {
         const c = updaters[next++ % updaters.length]!;
         c.send(c.spec.dialect.presence(args.room, `{"view":"w${this.sent % 7}","typing":${this.sent % 2 === 0}}`));
         this.sent++;
