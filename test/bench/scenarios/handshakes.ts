@@ -11,7 +11,7 @@ import type { HandshakeReply } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import type { ServerUnderTest, ServerVariant } from '../runner/servers.js';
-import { shared, sleep, startVariant, type ScenarioContext } from './context.js';
+import { median, shared, sleep, startVariant, type ScenarioContext } from './context.js';
 
 const TARGET_HUB = 'hub HS256';
 
@@ -88,13 +88,6 @@ async function measure(
       (reply.failed ? ` ${JSON.stringify(reply.errors)}` : ''),
   );
   return record;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {

@@ -9,7 +9,7 @@
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import { settle } from '../runner/measure.js';
-import { openClients, shared, type ScenarioContext } from './context.js';
+import { median, openClients, shared, type ScenarioContext } from './context.js';
 
 interface JoinRecord {
   server: string;
@@ -70,13 +70,6 @@ export async function joinStormScenario(ctx: ScenarioContext): Promise<ScenarioR
     }
   }
   return { id: 7, title: 'Join storms (200 joins in flight)', metrics: metricsOf(ctx, records), detail: records, elapsedMs: Date.now() - started };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function metricsOf(ctx: ScenarioContext, records: JoinRecord[]): Metric[] {

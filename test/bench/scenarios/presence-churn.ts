@@ -7,7 +7,7 @@
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import { awaitQuiet, formatStep, measureStep, settle, type StepRecord } from '../runner/measure.js';
-import { openClients, shared, sleep, type ScenarioContext } from './context.js';
+import { byKind, openClients, shared, sleep, type ScenarioContext } from './context.js';
 
 interface ChurnRecord {
   server: string;
@@ -71,14 +71,7 @@ export async function presenceChurnScenario(ctx: ScenarioContext): Promise<Scena
       await settle(sut);
     }
   }
-  const row = (f: (r: ChurnRecord) => number | null) => {
-    const values: Partial<Record<ServerKind, number | null>> = {};
-    for (const kind of ctx.kinds) {
-      const r = records.find((x) => x.kind === kind);
-      values[kind] = r ? f(r) : null;
-    }
-    return values;
-  };
+  const row = (f: (r: ChurnRecord) => number | null) => byKind(ctx, records, f);
   const generatorBusy = records.some((r) => r.withChurn.generatorCpuPercent > 85) ? 'generator core over 85% during a churn step' : undefined;
   const metrics: Metric[] = [
     { label: `p99 of regular messages, no presence (${rate} msg/s)`, unit: 'ms', better: 'lower', values: row((r) => r.baseline.latency.p99 / 1000) },

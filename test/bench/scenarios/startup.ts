@@ -13,7 +13,7 @@ import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import { HAS_TASKSET } from '../runner/processes.js';
 import { SERVER_CPU } from '../runner/servers.js';
-import { sleep, type ScenarioContext } from './context.js';
+import { median, sleep, type ScenarioContext } from './context.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
@@ -83,7 +83,7 @@ export async function startupScenario(ctx: ScenarioContext): Promise<ScenarioRes
       ctx.log(`round ${round} ${kind.padEnd(9)} first /healthz after ${r.healthzMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`);
     }
   }
-  const stat = (f: (r: StartupRecord) => number, pick: (xs: number[]) => number) => {
+  const stat = (f: (r: StartupRecord) => number, pick: (xs: number[]) => number | null) => {
     const values: Partial<Record<ServerKind, number | null>> = {};
     for (const kind of ctx.kinds) {
       const xs = records.filter((r) => r.kind === kind).map(f);
@@ -91,7 +91,6 @@ export async function startupScenario(ctx: ScenarioContext): Promise<ScenarioRes
     }
     return values;
   };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const rounds = ctx.profile.startup.rounds;
   const metrics: Metric[] = [
     { label: `time to first /healthz (median of ${rounds})`, unit: 'ms', better: 'lower', values: stat((r) => r.healthzMs, median) },
