@@ -223,11 +223,15 @@ export class RedisEngine implements Engine {
     }
   }
 
+  // This hub's own changes enter its view at once (its diff follows over the feed; applying it again
+  // changes nothing), so the ack a joiner gets here already counts the joiner.
   presenceSet(room: string, member: PresenceMember): Promise<void> {
+    this.roster.apply(room, { joined: [member], left: [], updated: [] });
     return this.presence.set(room, member);
   }
 
   presenceRemove(room: string, clientId: string): Promise<void> {
+    this.roster.apply(room, { joined: [], left: [{ clientId, sub: '', name: '', state: {} }], updated: [] });
     return this.presence.remove(room, clientId);
   }
 
