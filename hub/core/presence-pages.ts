@@ -9,7 +9,7 @@ import type { HubCore } from './hub-core.js';
 import type { PresencePage } from './presence-roster.js';
 import type { Session } from './session.js';
 
-/** An ack frame: `fields` plus `members` (the page's JSON); `memberCount`/`membersNext` with `withCount`. */
+/** An ack frame: `fields` plus `members` (the page's JSON), with `memberCount`/`membersNext` (subscribe) or `next` (members). */
 export function pageAckFrame(fields: Record<string, Json | undefined>, page: PresencePage, names: 'ack' | 'members'): Buffer {
   const extra = names === 'ack' ? { memberCount: page.count, membersNext: page.next } : { next: page.next };
   const head = JSON.stringify({ type: 'ack', ...fields, ...extra });

@@ -114,6 +114,9 @@ export class PresenceRoster {
     return { members: members.slice(), json, count: this.byId.size, next };
   }
 
+  /** The page of a room nobody is in (any cursor is refused). */
+  static readonly empty: PresenceRoster = new PresenceRoster();
+
   private cursorAfter(ordinal: number): string {
     return `${this.tag}.${ordinal.toString(36)}`;
   }

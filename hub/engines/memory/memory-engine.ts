@@ -103,7 +103,7 @@ export class MemoryEngine implements Engine {
   }
 
   presencePage(room: string, cursor?: string): PresencePage {
-    return (this.presence.get(room) ?? new PresenceRoster()).page(cursor);
+    return (this.presence.get(room) ?? PresenceRoster.empty).page(cursor);
   }
 
   presenceCount(room: string): number {

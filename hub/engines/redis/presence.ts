@@ -175,7 +175,7 @@ export class RosterView {
   }
 
   page(room: string, cursor?: string): PresencePage {
-    return (this.rooms.get(room) ?? new PresenceRoster()).page(cursor);
+    return (this.rooms.get(room) ?? PresenceRoster.empty).page(cursor);
   }
 
   count(room: string): number {
