@@ -85,6 +85,8 @@ export class StatsSampler {
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
       engine: { name: this.core.engine.name, state: this.core.engineState, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
+      // The hub-wide history budget (memory engine): estimated bytes kept, the budget, messages evicted for it.
+      ...(this.core.engine.historyBytes ? { historyBytes: this.core.engine.historyBytes() } : {}),
     };
   }
 }

@@ -16,6 +16,9 @@ export interface CoreLimits {
   errorWindowMs: number;
   maxRoomsPerConnection: number;
   maxPresenceBytes: number;
+  /** Published frame bytes per user (all connections together): sustained per second and burst. */
+  publishBytesPerSecond: number;
+  publishBurstBytes: number;
   /** Outgoing bytes the peer has not taken past which a slow consumer is closed with 4008. */
   maxQueuedBytes: number;
   maxConnectionsPerUser: number;

@@ -114,6 +114,8 @@ export interface Engine {
   control(cmd: ControlCommand): Promise<void>;
   /** Number of stored messages across rooms (for metrics). */
   historySize(): number;
+  /** The hub-wide history memory budget, where the engine keeps history in this process. */
+  historyBytes?(): { used: number; budget: number; evicted: number };
 }
 
 export type HistoryPolicyFor = (room: string) => HistoryPolicy;

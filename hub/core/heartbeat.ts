@@ -10,9 +10,11 @@
 import { CloseCode } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session } from './session.js';
+import type { CallbackGuard } from './callback-guard.js';
 
 interface HeartbeatHost {
   sessions: Map<string, Session>;
+  guard: CallbackGuard;
 }
 
 const EXPIRY_CHECK_MS = 1000;
@@ -27,8 +29,9 @@ export class Heartbeat {
   ) {}
 
   start(): void {
-    this.pingTimer = setInterval(() => this.pingAll(), this.options.heartbeatMs);
-    this.expiryTimer = setInterval(() => this.checkExpiry(Date.now()), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
+    const { guard } = this.host;
+    this.pingTimer = setInterval(guard.wrap('heartbeat', () => this.pingAll()), this.options.heartbeatMs);
+    this.expiryTimer = setInterval(guard.wrap('token_expiry', () => this.checkExpiry(Date.now())), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
     this.pingTimer.unref();
     this.expiryTimer.unref();
   }

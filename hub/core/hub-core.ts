@@ -16,7 +16,8 @@ import {
 } from '../protocol/index.js';
 import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine.js';
 import { encodeMessage } from './frame.js';
-import { ConnectionCounter } from './limits.js';
+import { ConnectionCounter, KeyedRateLimit } from './limits.js';
+import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer, summarize } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
@@ -73,8 +74,12 @@ export class HubCore {
   readonly connections: ConnectionCounter;
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
-  private readonly scheduler = new FlushScheduler();
+  private readonly scheduler: FlushScheduler;
   readonly heartbeat: Heartbeat;
+  /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
+  readonly guard: CallbackGuard;
+  /** Published bytes per user (all of a user's connections together). */
+  readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
   /** Sessions that asked for a room's roster (a `members` request): they get every change. */
   readonly rosterReaders = new Map<string, Set<Session>>();
@@ -89,10 +94,13 @@ export class HubCore {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
+    this.guard = new CallbackGuard(options.logger);
+    this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
+    this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
     this.presence = new PresenceCoalescer(
       { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 20, bigRoomMs: options.presenceBigRoomMs ?? 250 },
       (room) => this.engine.presenceCount(room),
-      (m, big) => this.sendPresence(m, big),
+      this.guard.wrap('presence', (m: PresenceMessage, big: boolean) => this.sendPresence(m, big)),
     );
     this.heartbeat = new Heartbeat(this, options);
   }

@@ -18,6 +18,7 @@ export const ENVIRONMENT: Record<string, string> = {
   INSIGHT_HUB_PUBLIC_URL: 'public URL of the hub (invite links)',
   INSIGHT_HUB_REDIS_URL: 'Redis URL: use the Redis engine',
   INSIGHT_HUB_LOG_LEVEL: 'log level (default info)',
+  INSIGHT_HUB_HISTORY_BUDGET_BYTES: 'history bytes kept across all rooms, memory engine (default: heap limit / 4)',
 };
 
 export interface CliFlags {
@@ -43,6 +44,11 @@ export interface CliFlags {
   burst?: string;
   maxConnections?: string;
   maxQueuedBytes?: string;
+  historyBudgetBytes?: string;
+  publishBytesPerSecond?: string;
+  headerTimeoutMs?: string;
+  maxTcpConnections?: string;
+  maxTcpConnectionsPerIp?: string;
   redis?: string;
   logLevel?: string;
 }
@@ -115,6 +121,10 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
         burst: int('--burst', flags.burst),
         maxConnections: int('--max-connections', flags.maxConnections),
         maxQueuedBytes: int('--max-queued-bytes', flags.maxQueuedBytes),
+        publishBytesPerSecond: int('--publish-bytes-per-second', flags.publishBytesPerSecond),
+        headerTimeoutMs: int('--header-timeout-ms', flags.headerTimeoutMs),
+        maxTcpConnections: int('--max-tcp-connections', flags.maxTcpConnections),
+        maxTcpConnectionsPerIp: int('--max-tcp-connections-per-ip', flags.maxTcpConnectionsPerIp),
       }),
     },
     history: {
@@ -122,6 +132,7 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
       ...drop({
         maxMessages: int('--history-messages', flags.historyMessages),
         maxAgeMs: historyMinutes === undefined ? undefined : historyMinutes * 60_000,
+        budgetBytes: int('--history-budget-bytes', flags.historyBudgetBytes ?? env.INSIGHT_HUB_HISTORY_BUDGET_BYTES),
       }),
     },
   };

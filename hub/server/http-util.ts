@@ -39,16 +39,21 @@ export function sendHubError(res: ServerResponse, err: unknown): void {
  */
 export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: code, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      '\r\n' +
-      body,
-  );
+  socket.end(refusalText(status, code, message));
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
+export function refusalText(status: number, code: ErrorCode, message: string): string {
+  const body = JSON.stringify({ error: code, message });
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    'Connection: close\r\n' +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    '\r\n' +
+    body
+  );
 }
 
 /** Read a JSON body of at most `limit` bytes; too large → 413, not JSON → 400. */

@@ -74,6 +74,8 @@ export interface Stats {
   point: StatsPoint;
   /** Messages the engine holds in room history, all rooms together. */
   historyMessages: number | null;
+  /** The memory engine's hub-wide history budget and its use (null on Redis). */
+  historyBytes: { used: number; budget: number } | null;
   rooms: RoomRow[] | null;
   hub: Partial<HubInfo>;
   cpuPercent: number | null;
@@ -226,10 +228,17 @@ export function readStats(data: Json, now = Date.now()): Stats | null {
   return {
     point,
     historyMessages: num(o, 'historyMessages'),
+    historyBytes: historyBudget(o),
     rooms: readRooms(o.rooms),
     hub: readHubInfo(o),
     cpuPercent: num(proc, 'cpuPercent', 'cpu'),
   };
+}
+
+function historyBudget(o: O): { used: number; budget: number } | null {
+  const used = num(o, 'historyBytes.used');
+  const budget = num(o, 'historyBytes.budget');
+  return used === null || budget === null ? null : { used, budget };
 }
 
 let auditCounter = 0;

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('build', () => {
   it('writes main, preload, the hub process and the renderer', () => {
-    for (const file of ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'electron-dist/tray-icon.png', 'dist/hub/hub-process.cjs', 'dist/hub/cli.js', 'renderer-dist/index.html']) {
+    for (const file of ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'electron-dist/tray-icon.png', 'dist/hub/hub-process.cjs', 'dist/cli.js', 'dist/index.d.ts', 'renderer-dist/index.html']) {
       expect(existsSync(join(project, file)), file).toBe(true);
     }
   });
@@ -121,6 +121,6 @@ describe('packaging', () => {
     const rendererFiles = readdirSync(join(project, 'renderer-dist'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith('.map'));
     expect([...files.keys()].filter((f) => f.startsWith('renderer-dist/'))).toHaveLength(rendererFiles.length);
     // Bundled programs only: no node_modules, no source maps, not the CLI.
-    expect([...files.keys()].filter((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f === 'dist/hub/cli.js')).toEqual([]);
+    expect([...files.keys()].filter((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f === 'dist/cli.js')).toEqual([]);
   }, 240_000);
 });

@@ -13,12 +13,15 @@ import type {
 } from '../../core/engine.js';
 import { PresenceRoster, type PresencePage } from '../../core/presence-roster.js';
 import { HistoryWindow } from './history-window.js';
+import { HistoryBudget, defaultHistoryBudgetBytes } from './history-budget.js';
 import { FileRecordStore } from './record-store.js';
 
 export interface MemoryEngineOptions {
   historyPolicy: HistoryPolicyFor;
   /** File for durable records (bans, invites); in memory only when absent. */
   recordsFile?: string;
+  /** Estimated bytes of history across all rooms (default: a quarter of the heap limit). */
+  historyBudgetBytes?: number;
   now?: () => number;
 }
 
@@ -35,9 +38,11 @@ export class MemoryEngine implements Engine {
   private readonly presence = new Map<string, PresenceRoster>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  readonly budget: HistoryBudget;
 
   constructor(private readonly options: MemoryEngineOptions) {
     this.now = options.now ?? Date.now;
+    this.budget = new HistoryBudget(options.historyBudgetBytes ?? defaultHistoryBudgetBytes());
     this.records = new FileRecordStore(options.recordsFile, this.now);
   }
 
@@ -54,7 +59,7 @@ export class MemoryEngine implements Engine {
   private window(room: string): HistoryWindow {
     let w = this.rooms.get(room);
     if (!w) {
-      w = new HistoryWindow(this.options.historyPolicy(room));
+      w = new HistoryWindow(this.options.historyPolicy(room), this.budget);
       this.rooms.set(room, w);
     }
     return w;
@@ -118,6 +123,10 @@ export class MemoryEngine implements Engine {
     let n = 0;
     for (const w of this.rooms.values()) n += w.size;
     return n;
+  }
+
+  historyBytes(): { used: number; budget: number; evicted: number } {
+    return { used: this.budget.used, budget: this.budget.maxBytes, evicted: this.budget.evicted };
   }
 
   /** Trim by age and forget rooms nobody listens to and whose history is gone. */
