@@ -4,7 +4,8 @@
  * resubscribing. A join is the handshake plus the subscribe ack; for the hub also its presence
  * entry and the coalesced diffs to everyone already there (the peers announce nobody). Joins/s is
  * N over the time until the last ack; server CPU per join includes the work after the last ack
- * (the hub's last presence flushes), measured until the server is idle again.
+ * (the hub's last presence flushes), measured until the server is idle again. Every server is
+ * warmed up first with one unmeasured storm of the first size.
  */
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
@@ -31,6 +32,17 @@ export async function joinStormScenario(ctx: ScenarioContext): Promise<ScenarioR
   const started = Date.now();
   const { cases, rounds, concurrency } = ctx.profile.joins;
   const records: JoinRecord[] = [];
+  // Unmeasured first: a cold V8 spends its first thousand joins compiling, which would make the
+  // 1k storm dearer per join than the 5k one and hide how the cost scales.
+  for (const kind of ctx.kinds) {
+    const sut = await shared(ctx, kind);
+    try {
+      await openClients(ctx, sut, { group: 'warmup', count: cases[0]?.clients ?? 1000, rooms: ['dashboard:join-warmup'], tokenRooms: ['dashboard:*'], concurrency });
+    } finally {
+      await ctx.generator.call('closeGroup', { group: 'warmup' });
+      await settle(sut);
+    }
+  }
   for (const c of cases) {
     const rooms = Array.from({ length: c.rooms }, (_, i) => `dashboard:join-${c.clients}-${c.rooms}-${i}`);
     for (let round = 1; round <= rounds; round++) {
