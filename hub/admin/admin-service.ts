@@ -194,7 +194,7 @@ export class AdminService {
         return directory.rooms(filter, limit, cursor) as unknown as JsonObject;
       }
       case 'room':
-        return this.room(requiredString(params, 'room', 128));
+        return this.room(requiredString(params, 'room', 128), params.cursor as Json | undefined);
       case 'bans':
         return { items: (await bans.list()) as unknown as Json };
       case 'invites':
@@ -206,12 +206,19 @@ export class AdminService {
     }
   }
 
-  private async room(room: string): Promise<JsonObject> {
+  /** The room with a page of its members: by `cursor` (`membersNext`) where this hub keeps the roster. */
+  private async room(room: string, cursor: Json | undefined): Promise<JsonObject> {
     if (!isValidRoomName(room) || room === ADMIN_ROOM) throw new HubError('bad_request', '"room" must be a room name');
     const { core, directory } = this.parts;
     const summary = directory.summarizeRoom(room);
     const history = await core.engine.history(room);
     if (summary.clients === 0 && history.position.seq === 0) throw new HubError('not_found', `no room ${room}`);
+    if (cursor !== undefined && typeof cursor !== 'string') throw new HubError('bad_request', '"cursor" must be a membersNext string');
+    if (core.registry.has(room)) {
+      const page = core.engine.presencePage(room, cursor);
+      return { ...summary, position: history.position as unknown as Json, memberCount: page.count, members: page.members as unknown as Json, ...(page.next ? { membersNext: page.next } : {}) };
+    }
+    // No member on this hub (others hold them, with Redis): the shared list, cut.
     const members = await core.engine.presenceList(room);
     return {
       ...summary,

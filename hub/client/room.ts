@@ -5,6 +5,7 @@ import {
   type ClientMessage,
   type Json,
   type JsonObject,
+  type MembersAck,
   type PresenceMember,
   type PresenceMessage,
   type ResumeFailure,
@@ -46,6 +47,7 @@ export class Room implements RoomHandle {
   private readonly presenceListeners = new Listeners<[PresenceMember[], PresenceChange]>();
   private readonly resetListeners = new Listeners<[ResumeFailure]>();
   private presenceState: JsonObject | undefined;
+  private rosterWanted = false;
   private left = false;
 
   constructor(
@@ -56,6 +58,31 @@ export class Room implements RoomHandle {
   }
 
   get members(): PresenceMember[] {
+    return this.presence.members;
+  }
+
+  get memberCount(): number {
+    return this.presence.count;
+  }
+
+  get membersComplete(): boolean {
+    return this.presence.complete;
+  }
+
+  async loadMembers(pages = Infinity): Promise<PresenceMember[]> {
+    // The hub sends every change only to who asked for the roster: after a resubscribe, ask again.
+    if (pages === Infinity) this.rosterWanted = true;
+    for (let n = 0; n < pages && !this.presence.complete && !this.left; n++) {
+      const cursor = this.presence.next!;
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        this.host.submit({ type: 'members', room: this.name, cursor }, { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.name)) });
+      });
+      // A resubscribe meanwhile restarted the paging from its own ack.
+      if (this.presence.next !== cursor) continue;
+      const page = answer as unknown as MembersAck;
+      const change = this.presence.addPage(Array.isArray(page.members) ? page.members : [], typeof page.next === 'string' ? page.next : undefined);
+      if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    }
     return this.presence.members;
   }
 
@@ -175,10 +202,11 @@ export class Room implements RoomHandle {
     if (this.left) return;
     const ack = answer as unknown as SubscribeAck;
     const reset = this.stream.acknowledge(ack, since);
-    const change = this.presence.replace(Array.isArray(ack.members) ? ack.members : []);
+    const change = this.presence.replace(ack);
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });
     if (reset) this.resetListeners.emit(reset);
     if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    if (this.rosterWanted && !this.presence.complete) this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
   }
 
   private leftError(): ClientError {

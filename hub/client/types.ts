@@ -84,8 +84,21 @@ export type Unsubscribe = () => void;
 
 export interface RoomHandle {
   readonly name: string;
-  /** Presence members as of the last ack or presence event. */
+  /**
+   * Presence members this client knows: the ack's first page (at most 100), everyone the diffs
+   * named since (in a big room the hub names plain viewers joining only to clients that loaded the
+   * roster), and pages loaded with `loadMembers`. The whole roster once `membersComplete`.
+   */
   readonly members: PresenceMember[];
+  /** Members in the room, exact (from the ack and every presence diff). */
+  readonly memberCount: number;
+  /** Whether `members` is the whole roster (no page left to load). */
+  readonly membersComplete: boolean;
+  /**
+   * Load up to `pages` more pages of members (default: all, kept whole after reconnects too);
+   * from then on the hub sends this client every change. Resolves with `members`.
+   */
+  loadMembers(pages?: number): Promise<PresenceMember[]>;
   /** The last position delivered to the app (or adopted after a reset); null before the first ack. */
   readonly position: StreamPosition | null;
   /** Every message of the room once, in seq order; `'*'` for every event. */

@@ -38,6 +38,10 @@ export interface CoreOptions {
   heartbeatMs: number;
   reconnectAfterMs: number;
   presenceCoalesceMs: number;
+  /** Rooms with at least this many members get big-room presence (default 20)… */
+  presenceBigRoom?: number;
+  /** …flushed at most once per this interval (default 250 ms). */
+  presenceBigRoomMs?: number;
   tokenExpiryNoticeMs: number;
   clockToleranceMs: number;
   slowConsumerGraceMs: number;

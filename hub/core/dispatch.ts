@@ -14,6 +14,7 @@ import type { HubCore } from './hub-core.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { isEngineFailure } from './engine-errors.js';
+import { members } from './presence-pages.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
@@ -102,6 +103,7 @@ type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, {
 const handlers: Handlers = {
   subscribe,
   unsubscribe,
+  members,
 
   async publish(core, session, msg) {
     const { role, sub, name } = session.user;

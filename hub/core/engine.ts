@@ -10,6 +10,7 @@ import type {
   Sender,
   StreamPosition,
 } from '../protocol/index.js';
+import type { PresencePage } from './presence-roster.js';
 
 export interface PublishInput {
   room: string;
@@ -120,6 +121,14 @@ export interface Engine {
   presenceSet(room: string, member: PresenceMember): Promise<void>;
   presenceRemove(room: string, clientId: string): Promise<void>;
   presenceList(room: string): Promise<PresenceMember[]>;
+  /**
+   * A page of the room's members (after `cursor`, or the first) as this node has reported them in
+   * its presence diffs, so an ack plus the diffs after it is exact. For rooms this node subscribes
+   * to; a cursor that is not this roster's → `HubError bad_request`.
+   */
+  presencePage(room: string, cursor?: string): PresencePage;
+  /** Members in the room as this node has reported them. */
+  presenceCount(room: string): number;
 
   /** Send a control command to every node, this one included. */
   control(cmd: ControlCommand): Promise<void>;

@@ -9,7 +9,6 @@ import {
   CloseCode,
   HubError,
   type Json,
-  type PresenceMember,
   type PresenceMessage,
   type RoomMessage,
   type Sender,
@@ -26,7 +25,7 @@ import { encodeMessage } from './frame.js';
 import { ConnectionCounter, KeyedRateLimit } from './limits.js';
 import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
-import { PresenceCoalescer } from './presence.js';
+import { PresenceCoalescer, summarize } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
 import { Session, SessionState, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
@@ -88,10 +87,8 @@ export class HubCore {
   /** Published bytes per user (all of a user's connections together). */
   readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
-  /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
-  private readonly roster = new Map<string, Map<string, PresenceMember>>();
-  /** Rooms whose roster was seeded from the engine's list; diffs keep it current after that. */
-  private readonly seededRosters = new Set<string>();
+  /** Sessions that asked for a room's roster (a `members` request): they get every change. */
+  readonly rosterReaders = new Map<string, Set<Session>>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
@@ -108,7 +105,11 @@ export class HubCore {
     this.guard = new CallbackGuard(options.logger);
     this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
     this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
-    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, this.guard.wrap('presence', (m) => this.sendPresence(m)));
+    this.presence = new PresenceCoalescer(
+      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 20, bigRoomMs: options.presenceBigRoomMs ?? 250 },
+      (room) => this.engine.presenceCount(room),
+      this.guard.wrap('presence', (m: PresenceMessage, big: boolean) => this.sendPresence(m, big)),
+    );
     this.heartbeat = new Heartbeat(this, options);
     this.engineWatch = new EngineWatch(engine, (stalled) => this.onEngineStall(stalled));
   }
@@ -198,10 +199,9 @@ export class HubCore {
   /** Add a session to a room's local members, subscribing this node to the room's feed if needed. */
   async joinRoom(session: Session, room: string): Promise<void> {
     const first = this.registry.join(room, session);
-    if (first) {
-      this.emit('roomCreated', room);
-      await this.engine.subscribe(room);
-    }
+    if (first) this.emit('roomCreated', room);
+    // Every joiner waits for the node's subscription (idempotent): the room's roster is ready then.
+    await this.engine.subscribe(room);
   }
 
   leaveRoom(session: Session, room: string): void {
@@ -209,12 +209,12 @@ export class HubCore {
     const held = session.heldFor(room);
     if (held) session.takeHeld(room, held);
     const empty = this.registry.leave(room, session);
+    const readers = this.rosterReaders.get(room);
+    if (readers?.delete(session) && readers.size === 0) this.rosterReaders.delete(room);
     if (session.unmarkPresence(room)) {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
     if (empty) {
-      this.roster.delete(room);
-      this.seededRosters.delete(room);
       this.engine.unsubscribe(room).catch((err) => this.logEngineError(err, 'unsubscribe'));
       this.emit('roomEmptied', room);
     }
@@ -261,46 +261,18 @@ export class HubCore {
     this.emit('delivered', msg, delivered, frame.length);
   }
 
-  presenceMembers(room: string): PresenceMember[] {
-    return [...(this.roster.get(room)?.values() ?? [])];
-  }
-
   private onPresence(room: string, diff: PresenceDiff): void {
-    if (!this.registry.has(room)) return;
-    let roster = this.roster.get(room);
-    if (!roster) {
-      roster = new Map();
-      this.roster.set(room, roster);
-    }
-    for (const m of diff.joined) roster.set(m.clientId, m);
-    for (const m of diff.updated) roster.set(m.clientId, m);
-    for (const m of diff.left) roster.delete(m.clientId);
-    this.presence.add(room, diff);
+    if (this.registry.has(room)) this.presence.add(room, diff);
   }
 
-  /**
-   * Seed a room's roster from the engine's list once (local sessions no longer in the room are left
-   * out); after that the room's diffs keep it current, so a join costs O(1) here, not O(members).
-   */
-  setRoster(room: string, members: PresenceMember[]): void {
-    if (this.seededRosters.has(room) || !this.registry.has(room)) return;
-    const roster = new Map<string, PresenceMember>();
-    for (const m of members) {
-      const local = this.sessions.get(m.clientId);
-      if (local && !local.hasPresence(room)) continue;
-      roster.set(m.clientId, m);
-    }
-    const existing = this.roster.get(room);
-    if (existing) for (const [id, m] of existing) roster.set(id, m);
-    this.roster.set(room, roster);
-    this.seededRosters.add(room);
-  }
-
-  private sendPresence(message: PresenceMessage): void {
+  /** Each frame built once: the full diff, and in big rooms the summary for who did not page. */
+  private sendPresence(message: PresenceMessage, big: boolean): void {
     const members = this.registry.membersOf(message.room);
     if (!members) return;
-    const frame = encodeMessage(message);
-    for (const session of members) session.deliver(message.room, frame);
+    const readers = big ? this.rosterReaders.get(message.room) : undefined;
+    const full = !big || readers ? encodeMessage(message) : undefined;
+    const summary = big ? encodeMessage(summarize(message)) : full!;
+    for (const session of members) session.deliver(message.room, readers?.has(session) ? full! : summary);
   }
 
   private onControl(cmd: ControlCommand): void {

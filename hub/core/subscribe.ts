@@ -4,6 +4,7 @@
  */
 import { ADMIN_ROOM, HubError, type SubscribeMessage, type UnsubscribeMessage, type Json } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
+import { pageAckFrame, servePage } from './presence-pages.js';
 import type { HubCore } from './hub-core.js';
 import type { HeldFrame, Session } from './session.js';
 
@@ -32,20 +33,14 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
     }
     // A malformed `since` arrives as null: no replay, recovered:false.
     const history = await core.engine.history(room, msg.since);
-    const members = await core.engine.presenceList(room);
     if (superseded()) throw cancelled(room);
-    core.setRoster(room, members);
 
-    session.send({
-      type: 'ack',
-      id: msg.id,
-      room,
-      epoch: history.position.epoch,
-      seq: history.position.seq,
-      members: members as unknown as Json,
-      recovered: history.recovered,
-      reason: history.reason,
-    });
+    // The page is read now and the ack queued in the same turn: presence frames held so far were
+    // flushed before it, so the ack supersedes them (their counts are older than its memberCount).
+    const page = servePage(core, session, room);
+    dropHeldPresence(session, held);
+    const fields = { id: msg.id, room, epoch: history.position.epoch, seq: history.position.seq, recovered: history.recovered, reason: history.reason };
+    session.sendFrame(pageAckFrame(fields, page, 'ack'));
     let last = history.position.seq;
     // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
     // it (live frames for the room are held meanwhile and count toward the cap).
@@ -71,6 +66,15 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
     if (session.heldFor(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
     throw err;
   }
+}
+
+function dropHeldPresence(session: Session, held: HeldFrame[]): void {
+  let kept = 0;
+  for (const h of held) {
+    if (h.seq === undefined) session.heldBytes -= h.frame.length;
+    else held[kept++] = h;
+  }
+  held.length = kept;
 }
 
 function cancelled(room: string): HubError {

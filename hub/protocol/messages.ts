@@ -57,6 +57,14 @@ export interface PublishMessage {
   /** Client-chosen idempotency key (1-64 chars): a retry with the same key is stored once. */
   key?: string;
 }
+/** One page of a room's members after `cursor` (from `memberCount`/`membersNext` of the subscribe ack). */
+export interface MembersMessage {
+  type: 'members';
+  id?: string;
+  room: string;
+  /** The ack's `membersNext` or a previous answer's `next`; absent: the first page. */
+  cursor?: string;
+}
 export interface PresenceUpdateMessage {
   type: 'presence';
   id?: string;
@@ -84,6 +92,7 @@ export type ClientMessage =
   | UnsubscribeMessage
   | PublishMessage
   | PresenceUpdateMessage
+  | MembersMessage
   | PingMessage
   | AuthMessage
   | AdminMessage;
@@ -121,7 +130,12 @@ export interface AckMessage {
 
 export interface SubscribeAck extends StreamPosition {
   room: string;
+  /** The first page of members (at most 100). */
   members: PresenceMember[];
+  /** Members in the room. */
+  memberCount: number;
+  /** Cursor for the next page (`members` request); absent when `members` is everyone. */
+  membersNext?: string;
   recovered?: boolean;
   reason?: ResumeFailure;
 }
@@ -152,6 +166,15 @@ export interface PresenceMessage {
   joined: PresenceMember[];
   left: PresenceMember[];
   updated: PresenceMember[];
+  /** Members in the room once this diff is applied (always sent by the hub). */
+  count?: number;
+}
+
+/** The answer to `members`. */
+export interface MembersAck {
+  room: string;
+  members: PresenceMember[];
+  next?: string;
 }
 
 export interface PongMessage {

@@ -104,6 +104,13 @@ const validators: Record<ClientMessage['type'], Validator> = {
     const state = requireJson(msg.state, 'state') as JsonObject;
     return { type: 'presence', room, state };
   },
+  members(msg) {
+    const room = requireRoom(msg);
+    if (msg.cursor !== undefined && (typeof msg.cursor !== 'string' || msg.cursor.length > 64)) {
+      throw bad('"cursor" must be a string from a subscribe ack or a members answer');
+    }
+    return { type: 'members', room, cursor: msg.cursor as string | undefined };
+  },
   ping() {
     return { type: 'ping' };
   },

@@ -110,6 +110,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       heartbeatMs: options.heartbeatMs,
       reconnectAfterMs: options.reconnectAfterMs,
       presenceCoalesceMs: options.presenceCoalesceMs,
+      presenceBigRoom: options.presenceBigRoom,
+      presenceBigRoomMs: options.presenceBigRoomMs,
       tokenExpiryNoticeMs: options.tokenExpiryNoticeMs,
       clockToleranceMs: options.auth.clockToleranceSec * 1000,
       slowConsumerGraceMs: 10_000,

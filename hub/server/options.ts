@@ -76,6 +76,9 @@ export interface HubOptions {
   reconnectAfterMs: number;
   /** Presence diffs are coalesced over this window. */
   presenceCoalesceMs: number;
+  /** Rooms with at least this many members (default 20) flush presence at most once per `presenceBigRoomMs` (default 250). */
+  presenceBigRoom?: number;
+  presenceBigRoomMs?: number;
   /** Warn this long before a token's `exp` with `notice token_expiring`. */
   tokenExpiryNoticeMs: number;
   limits: LimitOptions;
@@ -147,6 +150,8 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     drainTimeoutMs: input.drainTimeoutMs ?? 10_000,
     reconnectAfterMs: input.reconnectAfterMs ?? 2_000,
     presenceCoalesceMs: input.presenceCoalesceMs ?? 50,
+    presenceBigRoom: input.presenceBigRoom,
+    presenceBigRoomMs: input.presenceBigRoomMs,
     tokenExpiryNoticeMs: input.tokenExpiryNoticeMs ?? 60_000,
     limits: resolveLimits(input.limits),
     history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, budgetBytes: defaultHistoryBudgetBytes(), rooms: [], store: 'memory', ...input.history },

@@ -8,7 +8,7 @@ import { TrafficInspector } from './TrafficInspector.js';
 
 export function RoomDetail({ room }: { room: string }) {
   const row = useAdmin((s) => s.roomRates[room]);
-  const { members, memberCount, lastSeq, since, error } = useRoomFacts(room);
+  const { members, memberCount, lastSeq, since, error, membersNext, showMore } = useRoomFacts(room);
   return (
     <div className="page room-detail">
       <div className="toolbar">
@@ -62,6 +62,11 @@ export function RoomDetail({ room }: { room: string }) {
             </li>
           ))}
         </ul>
+        {membersNext ? (
+          <button type="button" className="ghost small" data-testid="more-members" onClick={showMore}>
+            Show more members ({formatCount(members.length)} of {formatCount(memberCount ?? members.length)} shown)
+          </button>
+        ) : null}
       </section>
       <TrafficInspector room={room} />
     </div>

@@ -1,7 +1,8 @@
 /**
  * A room's members for the room page, with their presence (who is viewing, editing, typing).
  * Polled while the page is open: the console does not join the rooms it watches, so it never
- * shows up in anyone's presence.
+ * shows up in anyone's presence. A big room comes in pages of 100: the page shows the first and
+ * loads more on request, and each poll refreshes the pages shown.
  */
 import { useEffect, useState } from 'react';
 import type { Json, PresenceMember } from '../../hub/protocol/index.js';
@@ -40,9 +41,11 @@ export interface RoomFacts {
   lastSeq: number | null;
   /** When the room got its first member on this hub. */
   since: number | null;
+  /** Cursor of the next page of members; null on the last. */
+  membersNext: string | null;
 }
 
-const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null };
+const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null, membersNext: null };
 
 export function readRoomFacts(body: Json): RoomFacts {
   const o = asObject(body);
@@ -52,26 +55,36 @@ export function readRoomFacts(body: Json): RoomFacts {
     memberCount: num(o, 'memberCount') ?? members.length,
     lastSeq: num(o, 'position.seq'),
     since: num(o, 'since'),
+    membersNext: str(o, 'membersNext') ?? null,
   };
 }
 
-/** The room as the hub sees it; an empty room is simply nobody. */
-async function fetchRoom(room: string): Promise<RoomFacts> {
+/** The room as the hub sees it, with up to `pages` pages of members; an empty room is simply nobody. */
+async function fetchRoom(room: string, pages: number): Promise<RoomFacts> {
   try {
-    return readRoomFacts((await adminAction('list', { what: 'room', room })) as unknown as Json);
+    const facts = readRoomFacts((await adminAction('list', { what: 'room', room })) as unknown as Json);
+    const seen = new Set(facts.members.map((m) => m.clientId));
+    for (let n = 1; n < pages && facts.membersNext; n++) {
+      const page = readRoomFacts((await adminAction('list', { what: 'room', room, cursor: facts.membersNext })) as unknown as Json);
+      for (const m of page.members) if (!seen.has(m.clientId)) (seen.add(m.clientId), facts.members.push(m));
+      facts.membersNext = page.membersNext;
+    }
+    return facts;
   } catch (err) {
     if ((err as { code?: string }).code === 'not_found') return NOBODY;
     throw err;
   }
 }
 
-export function useRoomFacts(room: string): RoomFacts & { error: string | null } {
+export function useRoomFacts(room: string): RoomFacts & { error: string | null; showMore: () => void } {
   const [facts, setFacts] = useState<RoomFacts>(NOBODY);
   const [error, setError] = useState<string | null>(null);
+  const [pages, setPages] = useState(1);
+  useEffect(() => setPages(1), [room]);
   useEffect(() => {
     let live = true;
     const load = (): void => {
-      fetchRoom(room).then(
+      fetchRoom(room, pages).then(
         (f) => live && (setFacts(f), setError(null)),
         (err: Error) => live && setError(err.message),
       );
@@ -82,6 +95,6 @@ export function useRoomFacts(room: string): RoomFacts & { error: string | null }
       live = false;
       clearInterval(timer);
     };
-  }, [room]);
-  return { ...facts, error };
+  }, [room, pages]);
+  return { ...facts, error, showMore: () => setPages((p) => p + 1) };
 }

@@ -73,7 +73,7 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
             <QueryPanel streams={streams} />
           </div>
           <aside className="dashboard-side">
-            <PresenceBar members={dash.members} selfId={session?.clientId} />
+            <PresenceBar members={dash.members} count={dash.memberCount} selfId={session?.clientId} />
             <AnnotationsPanel
               annotations={dash.model.annotations}
               canPublish={canEdit}

@@ -69,7 +69,7 @@ export function joinDashboard(room: string): void {
     }),
     handle.on('*', (_data, msg) => receiveMessage(msg, true)),
     handle.onPresence((members) => {
-      receiveMembers(room, members);
+      receiveMembers(room, members, handle.memberCount);
       seed();
     }),
     handle.onReset((reason) => {

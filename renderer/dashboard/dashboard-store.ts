@@ -18,6 +18,8 @@ export interface DashboardView {
   error: string | null;
   model: RoomModel;
   members: PresenceMember[];
+  /** Members in the room (exact; `members` may be only the first page and who the diffs named). */
+  memberCount: number;
   own: OwnPresence;
   /** Set when the hub could not replay what we missed and the state was rebuilt. */
   resync: { reason: ResumeFailure | 'history'; at: number } | null;
@@ -29,6 +31,7 @@ const initial: DashboardView = {
   error: null,
   model: emptyRoom(),
   members: [],
+  memberCount: 0,
   own: { editing: null, typing: false },
   resync: null,
 };
@@ -47,7 +50,7 @@ export function receiveMessage(msg: RoomMessage, live: boolean): void {
   if (alert) pushAlert({ ...alert, room: msg.room, from: msg.from.name || msg.from.sub, time: msg.time });
 }
 
-export function receiveMembers(room: string, members: PresenceMember[]): void {
+export function receiveMembers(room: string, members: PresenceMember[], memberCount = members.length): void {
   const state = useDashboard.getState();
   if (room !== state.room) return;
   // Widgets someone is editing exist even before the engine has said anything about them.
@@ -56,7 +59,7 @@ export function receiveMembers(room: string, members: PresenceMember[]): void {
     const editing = m.state.editing;
     if (typeof editing === 'string' && editing.length > 0 && editing.length <= 128) model = knownWidget(model, editing);
   }
-  useDashboard.setState({ members, model });
+  useDashboard.setState({ members, memberCount, model });
 }
 
 export function markJoined(room: string): void {

@@ -18,6 +18,7 @@ const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): Sub
   epoch,
   seq,
   members: [],
+  memberCount: 0,
   ...extra,
 });
 
@@ -145,8 +146,8 @@ describe('PresenceView', () => {
 
   it("takes a resubscribe ack's list as the truth and reports the difference", () => {
     const v = new PresenceView();
-    v.replace([member('a'), member('b'), member('c', { typing: true })]);
-    const change = v.replace([member('b'), member('c', { typing: false }), member('d')]);
+    v.replace({ members: [member('a'), member('b'), member('c', { typing: true })] });
+    const change = v.replace({ members: [member('b'), member('c', { typing: false }), member('d')] });
     expect(change.joined).toEqual([member('d')]);
     expect(change.left).toEqual([member('a')]);
     expect(change.updated).toEqual([member('c', { typing: false })]);

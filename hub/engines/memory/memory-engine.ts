@@ -13,6 +13,7 @@ import {
   type RecordStore,
 } from '../../core/engine.js';
 import type { DurableRooms } from '../durable/durable-rooms.js';
+import { PresenceRoster, type PresencePage } from '../../core/presence-roster.js';
 import { HistoryWindow } from './history-window.js';
 import { HistoryBudget, defaultHistoryBudgetBytes } from './history-budget.js';
 import { FileRecordStore } from './record-store.js';
@@ -41,7 +42,7 @@ export class MemoryEngine implements Engine {
   /** Publish keys of each room, beside its window (same lifetime). */
   private readonly keys = new Map<string, PublishKeys>();
   private readonly subscribed = new Set<string>();
-  private readonly presence = new Map<string, Map<string, PresenceMember>>();
+  private readonly presence = new Map<string, PresenceRoster>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   readonly budget: HistoryBudget;
@@ -116,25 +117,31 @@ export class MemoryEngine implements Engine {
   async presenceSet(room: string, member: PresenceMember): Promise<void> {
     let members = this.presence.get(room);
     if (!members) {
-      members = new Map();
+      members = new PresenceRoster();
       this.presence.set(room, members);
     }
-    const known = members.has(member.clientId);
-    members.set(member.clientId, member);
-    this.events.presence(room, known ? { joined: [], left: [], updated: [member] } : { joined: [member], left: [], updated: [] });
+    const joined = members.set(member);
+    this.events.presence(room, joined ? { joined: [member], left: [], updated: [] } : { joined: [], left: [], updated: [member] });
   }
 
   async presenceRemove(room: string, clientId: string): Promise<void> {
     const members = this.presence.get(room);
-    const member = members?.get(clientId);
+    const member = members?.remove(clientId);
     if (!members || !member) return;
-    members.delete(clientId);
     if (members.size === 0) this.presence.delete(room);
     this.events.presence(room, { joined: [], left: [member], updated: [] });
   }
 
   async presenceList(room: string): Promise<PresenceMember[]> {
-    return [...(this.presence.get(room)?.values() ?? [])];
+    return this.presence.get(room)?.values() ?? [];
+  }
+
+  presencePage(room: string, cursor?: string): PresencePage {
+    return (this.presence.get(room) ?? PresenceRoster.empty).page(cursor);
+  }
+
+  presenceCount(room: string): number {
+    return this.presence.get(room)?.size ?? 0;
   }
 
   async control(cmd: ControlCommand): Promise<void> {

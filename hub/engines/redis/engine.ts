@@ -28,6 +28,7 @@ import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './his
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
+import type { PresencePage } from '../../core/presence-roster.js';
 import { RedisRecordStore } from './records.js';
 import { ScriptRunner, type SendCommand } from './scripts.js';
 import { RoomStreams } from './room-streams.js';
@@ -233,16 +234,28 @@ export class RedisEngine implements Engine {
     }
   }
 
+  // This hub's own changes enter its view at once (its diff follows over the feed; applying it again
+  // changes nothing), so the ack a joiner gets here already counts the joiner.
   presenceSet(room: string, member: PresenceMember): Promise<void> {
+    this.roster.apply(room, { joined: [member], left: [], updated: [] });
     return this.guard(this.presence.set(room, member), 'presence');
   }
 
   presenceRemove(room: string, clientId: string): Promise<void> {
+    this.roster.apply(room, { joined: [], left: [{ clientId, sub: '', name: '', state: {} }], updated: [] });
     return this.guard(this.presence.remove(room, clientId), 'presence');
   }
 
   presenceList(room: string): Promise<PresenceMember[]> {
     return this.guard(this.presence.list(room), 'presence');
+  }
+
+  presencePage(room: string, cursor?: string): PresencePage {
+    return this.roster.page(room, cursor);
+  }
+
+  presenceCount(room: string): number {
+    return this.roster.count(room);
   }
 
   async control(cmd: ControlCommand): Promise<void> {
