@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createHub } from './server/create-hub.js';
 import { hubExtensions } from './server/extensions.js';
 import { ENVIRONMENT, resolveServeOptions, type CliFlags } from './server/config.js';
-import { defaultDataDir } from './server/options.js';
+import { DEFAULT_PORT, defaultDataDir } from './server/options.js';
 import { loadVerificationKey } from './auth/keys.js';
 import { mintToken, parseTtl } from './auth/mint.js';
 import { ROLES, type Role } from './protocol/index.js';
@@ -45,10 +45,14 @@ program
   .option('--max-queued-bytes <n>', 'send queue cap per connection before close 4008 (default 1048576)')
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
+  .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, json when stdout is not one)')
   .option('--admin-link', 'print a console link carrying a fresh admin token (local use)')
   .addHelpText('after', envHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
-    const hub = await createHub(resolveServeOptions(flags), hubExtensions());
+    const options = resolveServeOptions(flags);
+    const hub = await createHub(options, hubExtensions()).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? portInUse(options.port ?? DEFAULT_PORT) : err;
+    });
     if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
     console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
     if (flags.adminLink) {
@@ -72,23 +76,30 @@ program
 program
   .command('token')
   .description("print a token signed with the hub's secret")
-  .requiredOption('--sub <id>', 'user id')
+  .option('--sub <id>', "user id (default for --role service: 'service')")
   .option('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices(ROLES as string[]).default('viewer'))
-  .option('--room <pattern>', "room pattern, e.g. 'dashboard:*' (repeatable)", collect, [])
+  .option('--room <pattern>', "room pattern the token may join or publish to, e.g. 'dashboard:*' or '*' (repeatable; required for --role service)", collect, [])
   .option('--ttl <ttl>', 'lifetime: 90s, 15m, 8h, 7d', '8h')
   .option('--data-dir <dir>', 'data directory holding the generated secret')
   .option('--secret-file <file>', 'file holding the HS256 secret')
   .option('--issuer <iss>', 'iss claim')
   .addHelpText('after', envHelp)
-  .action(async (o: { sub: string; name?: string; role: Role; room: string[]; ttl: string; dataDir?: string; secretFile?: string; issuer?: string }) => {
+  .addHelpText('after', "\nExample: a service token for InsightEngine's backend\n  npx insight-hub token --role service --room 'dashboard:*' --ttl 30d\n")
+  .action(async (o: { sub?: string; name?: string; role: Role; room: string[]; ttl: string; dataDir?: string; secretFile?: string; issuer?: string }) => {
+    const sub = o.sub ?? (o.role === 'service' ? 'service' : undefined);
+    if (!sub) throw new Error(`--sub <id> is required for role ${o.role} (the user id the token speaks for)`);
+    // Without a room pattern a token can join nothing but user:<sub>: for a service, never what was meant.
+    const roomHint = "--room <pattern>, e.g. --room 'dashboard:*' (repeatable; '*' for every room)";
+    if (o.room.length === 0 && o.role === 'service') throw new Error(`a service token needs ${roomHint}: it publishes only to the rooms it names`);
+    if (o.room.length === 0) console.error(`insight-hub: note: this token can join only user:${sub}; pass ${roomHint} for dashboards`);
     const key = await loadVerificationKey({
       secret: process.env.INSIGHT_HUB_SECRET,
       secretFile: o.secretFile ?? process.env.INSIGHT_HUB_SECRET_FILE,
       dataDir: o.dataDir ?? defaultDataDir(),
     });
     const token = await mintToken(key.signingKey!, {
-      sub: o.sub,
+      sub,
       name: o.name,
       role: o.role,
       rooms: o.room,
@@ -111,6 +122,12 @@ program
     const child = spawn(process.execPath, ['--import', 'tsx', runner, ...cmd.args], { stdio: 'inherit' });
     child.on('exit', (code) => process.exit(code ?? 1));
   });
+
+/** A taken port, with what to do about it (the README's `npm start -- --port`). */
+function portInUse(port: number): Error {
+  const next = port === 0 ? DEFAULT_PORT + 1 : port + 1;
+  return new Error(`port ${port} is in use — pass --port (npm start -- --port ${next})`);
+}
 
 program.parseAsync().catch((err: Error) => {
   console.error(`insight-hub: ${err.message}`);

@@ -15,6 +15,7 @@ import { Revocations } from '../auth/revocations.js';
 import { checkNotInvite, checkRevoked } from '../auth/admission.js';
 import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
+import { chooseLogFormat, prettyDestination } from './log-format.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { createUpgradeHandler, type Refusal } from './upgrade.js';
 import { Router } from './router.js';
@@ -75,7 +76,7 @@ async function createEngine(options: HubOptions): Promise<Engine> {
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
   const options = resolveOptions(input);
-  const logger = options.logger ?? createLogger(options.logLevel);
+  const logger = options.logger ?? createLogger(options.logLevel, chooseLogFormat(options.logFormat) === 'pretty' ? prettyDestination() : undefined);
   options.logger = logger;
   const key = await loadVerificationKey({ ...options.auth, dataDir: options.dataDir });
   const verifier = new TokenVerifier(key, { issuer: options.auth.issuer, clockToleranceSec: options.auth.clockToleranceSec });

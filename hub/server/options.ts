@@ -70,6 +70,8 @@ export interface HubOptions {
   webRoot?: string;
   logger?: Logger;
   logLevel: string;
+  /** `pretty` lines or `json` records; default: pretty when stdout is a terminal, json otherwise. */
+  logFormat?: 'pretty' | 'json';
   /** Audit log file size at which it is rotated. */
   auditMaxBytes: number;
 }
@@ -130,6 +132,7 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     webRoot: input.webRoot,
     logger: input.logger,
     logLevel: input.logLevel ?? 'info',
+    logFormat: input.logFormat,
     auditMaxBytes: input.auditMaxBytes ?? 10 * 1024 * 1024,
   };
 }
