@@ -17,6 +17,7 @@ import {
   createConnection,
   EngineUnavailableError,
   MAX_QUEUED_COMMANDS,
+  redactUrl,
   unavailable,
   withTimeout,
   type RedisConnection,
@@ -101,15 +102,29 @@ export class RedisEngine implements Engine {
         void this.recover();
       });
     }
+    // The first failed attempt ends the start: a refused or unknown address is not worth a 10 s wait.
+    const offFirstFailure: Array<() => void> = [];
+    const firstFailure = new Promise<never>((_, reject) => {
+      for (const client of [commands, subscriber]) {
+        client.once('error', reject);
+        offFirstFailure.push(() => client.off('error', reject));
+      }
+    });
+    firstFailure.catch(() => undefined);
     try {
-      await withTimeout(Promise.all([commands.connect(), subscriber.connect()]), this.options.connectTimeoutMs, 'connect');
+      await withTimeout(Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]), this.options.connectTimeoutMs, 'connect').catch(
+        (err: unknown) => {
+          throw new EngineUnavailableError(`cannot connect to Redis at ${redactUrl(this.options.url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        },
+      );
+      for (const off of offFirstFailure) off();
       await subscriber.subscribe(this.keys.control, (message) => this.onControl(message));
       // A previous process with this nodeId may have left members behind.
       await this.presence.clearOwn();
       await this.presence.heartbeat(this.options.nodeTtlMs, true);
     } catch (err) {
-      commands.destroy();
-      subscriber.destroy();
+      for (const off of offFirstFailure) off();
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
       this.commands = this.subscriber = undefined;
       throw unavailable(err, 'start');
     }
