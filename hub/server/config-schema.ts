@@ -232,6 +232,30 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
   throw new ConfigError(where, describeIssues(schema, input, result.error.issues, name));
 }
 
+/** Whether `prefix` could begin a JSON text: it parses, or fails only for ending too soon. */
+function viablePrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message);
+    return /end of JSON input/.test(message) || (at !== null && Number(at[1]) >= prefix.length);
+  }
+}
+
+/** Where parsing goes wrong when the engine's message has no position: the longest viable prefix. */
+function errorOffset(textIn: string): number {
+  let lo = 0;
+  let hi = textIn.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (viablePrefix(textIn.slice(0, mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** `JSON.parse` whose error gives the line and column of the mistake. */
 export function parseJsonText(textIn: string, where: string): unknown {
   try {
@@ -239,11 +263,12 @@ export function parseJsonText(textIn: string, where: string): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const at = /position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : textIn.length;
+    const offset = at ? Number(at[1]) : errorOffset(textIn);
     const before = textIn.slice(0, offset).split('\n');
+    // The engine's message may quote the whole text (secrets included): only its first words are kept.
     const line = before.length;
     const column = before.at(-1)!.length + 1;
-    throw new ConfigError(where, [`not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`]);
+    throw new ConfigError(where, [`not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')}`]);
   }
 }
 
