@@ -268,7 +268,7 @@ export function parseJsonText(textIn: string, where: string): unknown {
     // The engine's message may quote the whole text (secrets included): only its first words are kept.
     const line = before.length;
     const column = before.at(-1)!.length + 1;
-    throw new ConfigError(where, [`not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')}`]);
+    throw new ConfigError(where, [`not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*$/s, '')}`]);
   }
 }
 
