@@ -66,7 +66,8 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const cluster = new ClusterView(core, Date.now(), core.options.version);
   const inspector = new TrafficInspector(feed, options.inspectPerSecond ?? 20);
   const { publicKey, jwksUrl } = ctx.options.auth;
-  const loopbackOnly = !ctx.options.publicUrl && isLoopbackHost(ctx.options.host);
+  // Links on a loopback address (sharing off, or 0.0.0.0 without --public-url) open on this computer only.
+  const loopbackOnly = isLoopbackHost(new URL(ctx.url).hostname.replace(/^\[|\]$/g, ''));
   const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl, loopbackOnly);
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 

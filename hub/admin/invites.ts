@@ -48,7 +48,7 @@ export class Invites {
     private readonly baseUrl: string,
     /** False when the hub verifies with a public key or JWKS: it holds no key to sign with. */
     private readonly canMint: boolean,
-    /** The hub listens on loopback only and has no public URL: colleagues cannot open its links. */
+    /** The links point at a loopback address: colleagues cannot open them. */
     private readonly loopbackOnly = false,
   ) {}
 
