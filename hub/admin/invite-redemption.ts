@@ -8,9 +8,13 @@ import { CredentialRefusal, HubError, isPlainObject } from '../protocol/index.js
 import { checkRevoked } from '../auth/admission.js';
 import type { HubContext } from '../server/create-hub.js';
 import { bearerToken, clientIp, readJsonBody, sendJson } from '../server/http-util.js';
+import { KeyedRateLimit } from '../server/rest-rate-limit.js';
 import type { Invites, Redemption } from './invites.js';
 
 export const MAX_DISPLAY_NAME = 64;
+/** Redemptions per client address: sustained per second and burst; past it 429. */
+export const REDEEM_PER_SECOND = 5;
+export const REDEEM_BURST = 30;
 /** Bodies are a name and nothing more. */
 const MAX_BODY_BYTES = 1024;
 
@@ -43,7 +47,13 @@ export function addRedeemRoute(ctx: HubContext, invites: Invites, onRedeemed: (r
     return identity;
   };
 
+  // A person redeems once; a leaked link or a script must not mint tokens (and records) at wire speed.
+  const perAddress = new KeyedRateLimit(REDEEM_PER_SECOND, REDEEM_BURST);
   ctx.router.add('POST', '/api/invites/redeem', async (req, res) => {
+    if (!perAddress.take(clientIp(req))) {
+      res.setHeader('retry-after', '1');
+      throw new HubError('rate_limited', 'too many redemptions from this address');
+    }
     const invite = await inviteOf(req);
     const body = await readJsonBody(req, MAX_BODY_BYTES);
     if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {name}');

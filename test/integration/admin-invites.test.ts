@@ -173,6 +173,28 @@ describe('invites', () => {
     expect(await api('POST', '/api/invites/redeem', inv.token, { name: 'Second' })).toMatchObject({ status: 403, body: { reason: 'used_up' } });
   });
 
+  it('redemption: concurrent redemptions never pass maxUses, and one address is rate limited', async () => {
+    const inv = await invite({ rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 3 });
+    const racing = await Promise.all(Array.from({ length: 12 }, (_, i) => api('POST', '/api/invites/redeem', inv.token, { name: `P${i}` })));
+    expect(racing.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(racing.filter((r) => r.status === 403).every((r) => r.body.reason === 'used_up')).toBe(true);
+    expect(new Set(racing.filter((r) => r.status === 201).map((r) => r.body.sub)).size).toBe(3);
+
+    const open = await invite({ rooms: ['standup'], role: 'viewer', ttlMinutes: 10 });
+    const flood = await Promise.all(Array.from({ length: 60 }, (_, i) => fetch(`${hub.url}/api/invites/redeem`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${open.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Bot ${i}` }),
+    })));
+    const limited = flood.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.headers.get('retry-after')).toBe('1');
+    expect(await limited[0]!.json()).toMatchObject({ error: 'rate_limited' });
+    // The hub goes on serving everyone else.
+    const admin = await connect(hub, adminTok);
+    expect(await admin.request({ type: 'subscribe', room: 'standup' })).toMatchObject({ type: 'ack' });
+  });
+
   it('refuse bad requests with 400 and keep serving', async () => {
     const bad: unknown[] = [
       { rooms: ['standup'], role: 'admin', ttlMinutes: 10 },
