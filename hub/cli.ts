@@ -53,12 +53,8 @@ program
     const hub = await createHub(options, hubExtensions()).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE' ? portInUse(options.port ?? DEFAULT_PORT) : err;
     });
-    if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
-    console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
-    if (flags.adminLink) {
-      const token = await hub.mintToken({ sub: 'console', name: 'Console', role: 'admin', rooms: ['*'], ttlSec: 12 * 3600 });
-      console.log(`Console: ${hub.url}/#token=${token}`);
-    }
+    // Signals are handled before anything is printed: whoever acts on a printed line (a script,
+    // a supervisor) may stop the hub at once, and it must drain, not die.
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -71,6 +67,12 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
+    console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
+    if (flags.adminLink) {
+      const token = await hub.mintToken({ sub: 'console', name: 'Console', role: 'admin', rooms: ['*'], ttlSec: 12 * 3600 });
+      console.log(`Console: ${hub.url}/#token=${token}`);
+    }
   });
 
 program

@@ -49,10 +49,10 @@ async function npmStart(dataDir: string): Promise<{ link: string; stderr: () => 
   return { link, stderr: () => stderr };
 }
 
-async function stop(): Promise<void> {
+async function stop(output: () => string): Promise<void> {
   const exited = new Promise<number | null>((resolve) => start!.on('exit', (code) => resolve(code)));
   start!.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await exited, output()).toBe(0);
 }
 
 describe('npm start without the Electron runtime', () => {
@@ -87,6 +87,6 @@ describe('npm start without the Electron runtime', () => {
     expect(again.stderr()).not.toContain('Fetching the Electron runtime');
     expect(again.stderr()).toContain('npm start -- --fetch-electron');
     expect(again.stderr()).toContain('cannot open its desktop window here');
-    await stop();
+    await stop(again.stderr);
   }, 90_000);
 });
