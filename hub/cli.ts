@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ENVIRONMENT, resolveServeOptions, type CliFlags } from './server/config.js';
-import { defaultDataDir } from './server/options.js';
+import { DEFAULT_PORT, defaultDataDir } from './server/options.js';
 import { loadVerificationKey } from './auth/keys.js';
 import { mintToken, parseTtl } from './auth/mint.js';
 import { ROLES, type Role } from './protocol/index.js';
@@ -71,18 +71,18 @@ program
   .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100)')
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
+  .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, json when stdout is not one)')
   .option('--admin-link', 'print a console link carrying a fresh admin token (local use)')
   .addHelpText('after', envHelp + limitsHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
     // Loaded here, not at the top, so `--help` and `token` do not pay for the whole hub.
     const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./server/extensions.js')]);
-    const hub = await createHub(resolveServeOptions(flags), hubExtensions());
-    if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
-    console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
-    if (flags.adminLink) {
-      const token = await hub.mintToken({ sub: 'console', name: 'Console', role: 'admin', rooms: ['*'], ttlSec: 12 * 3600 });
-      console.log(`Console: ${hub.url}/#token=${token}`);
-    }
+    const options = resolveServeOptions(flags);
+    const hub = await createHub(options, hubExtensions()).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? portInUse(options.port ?? DEFAULT_PORT) : err;
+    });
+    // Signals are handled before anything is printed: whoever acts on a printed line (a script,
+    // a supervisor) may stop the hub at once, and it must drain, not die.
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -95,28 +95,41 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
+    console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
+    if (flags.adminLink) {
+      const token = await hub.mintToken({ sub: 'console', name: 'Console', role: 'admin', rooms: ['*'], ttlSec: 12 * 3600 });
+      console.log(`Console: ${hub.url}/#token=${token}`);
+    }
   });
 
 program
   .command('token')
   .description("print a token signed with the hub's secret")
-  .requiredOption('--sub <id>', 'user id')
+  .option('--sub <id>', "user id (default for --role service: 'service')")
   .option('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices(ROLES as string[]).default('viewer'))
-  .option('--room <pattern>', "room pattern, e.g. 'dashboard:*' (repeatable)", collect, [])
+  .option('--room <pattern>', "room pattern the token may join or publish to, e.g. 'dashboard:*' or '*' (repeatable; required for --role service)", collect, [])
   .option('--ttl <ttl>', 'lifetime: 90s, 15m, 8h, 7d', '8h')
   .option('--data-dir <dir>', 'data directory holding the generated secret')
   .option('--secret-file <file>', 'file holding the HS256 secret')
   .option('--issuer <iss>', 'iss claim')
   .addHelpText('after', envHelp)
-  .action(async (o: { sub: string; name?: string; role: Role; room: string[]; ttl: string; dataDir?: string; secretFile?: string; issuer?: string }) => {
+  .addHelpText('after', "\nExample: a service token for InsightEngine's backend\n  npx insight-hub token --role service --room 'dashboard:*' --ttl 30d\n")
+  .action(async (o: { sub?: string; name?: string; role: Role; room: string[]; ttl: string; dataDir?: string; secretFile?: string; issuer?: string }) => {
+    const sub = o.sub ?? (o.role === 'service' ? 'service' : undefined);
+    if (!sub) throw new Error(`--sub <id> is required for role ${o.role} (the user id the token speaks for)`);
+    // Without a room pattern a token can join nothing but user:<sub>: for a service, never what was meant.
+    const roomHint = "--room <pattern>, e.g. --room 'dashboard:*' (repeatable; '*' for every room)";
+    if (o.room.length === 0 && o.role === 'service') throw new Error(`a service token needs ${roomHint}: it publishes only to the rooms it names`);
+    if (o.room.length === 0) console.error(`insight-hub: note: this token can join only user:${sub}; pass ${roomHint} for dashboards`);
     const key = await loadVerificationKey({
       secret: process.env.INSIGHT_HUB_SECRET,
       secretFile: o.secretFile ?? process.env.INSIGHT_HUB_SECRET_FILE,
       dataDir: o.dataDir ?? defaultDataDir(),
     });
     const token = await mintToken(key.signingKey!, {
-      sub: o.sub,
+      sub,
       name: o.name,
       role: o.role,
       rooms: o.room,
@@ -139,6 +152,12 @@ program
     const child = spawn(process.execPath, ['--import', 'tsx', runner, ...cmd.args], { stdio: 'inherit' });
     child.on('exit', (code) => process.exit(code ?? 1));
   });
+
+/** A taken port, with what to do about it (the README's `npm start -- --port`). */
+function portInUse(port: number): Error {
+  const next = port === 0 ? DEFAULT_PORT + 1 : port + 1;
+  return new Error(`port ${port} is in use — pass --port (npm start -- --port ${next})`);
+}
 
 program.parseAsync().catch((err: Error) => {
   console.error(`insight-hub: ${err.message}`);

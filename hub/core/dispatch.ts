@@ -15,6 +15,7 @@ import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { isEngineFailure } from './engine-errors.js';
 import { members } from './presence-pages.js';
+import { historyRequest } from './history-read.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
@@ -104,6 +105,7 @@ const handlers: Handlers = {
   subscribe,
   unsubscribe,
   members,
+  history: historyRequest,
 
   async publish(core, session, msg) {
     const { role, sub, name } = session.user;

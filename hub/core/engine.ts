@@ -112,8 +112,11 @@ export interface Engine {
    * Fails with EngineUnavailableError (nothing stored) or EngineOutcomeUnknownError (cannot tell).
    */
   publish(input: PublishInput): Promise<PublishResult>;
-  /** The room's position and, with `since`, the messages after it (or why not). */
-  history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
+  /**
+   * The room's position and, with `since`, the messages after it (or why not); without `since`,
+   * the latest `limit` kept messages (none when `limit` is absent).
+   */
+  history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult>;
   /** Receive this room's messages and presence on this node. Idempotent per room. */
   subscribe(room: string): Promise<void>;
   unsubscribe(room: string): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import { ADMIN_ROOM, HubError, type SubscribeMessage, type UnsubscribeMessage, type Json } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
+import { readHistory } from './history-read.js';
 import { pageAckFrame, servePage } from './presence-pages.js';
 import type { HubCore } from './hub-core.js';
 import type { HeldFrame, Session } from './session.js';
@@ -31,8 +32,9 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
       await core.engine.presenceSet(room, { clientId: session.id, sub, name, state: {} });
       if (superseded()) throw cancelled(room);
     }
-    // A malformed `since` arrives as null: no replay, recovered:false.
-    const history = await core.engine.history(room, msg.since);
+    // A malformed `since` arrives as null: recovered:false, and the room's current epoch is replayed.
+    // Without `since`, `history.limit` asks for the latest kept messages.
+    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined);
     if (superseded()) throw cancelled(room);
 
     // The page is read now and the ack queued in the same turn: presence frames held so far were

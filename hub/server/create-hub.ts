@@ -15,8 +15,10 @@ import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
 import { BanList } from '../auth/bans.js';
 import { Revocations } from '../auth/revocations.js';
+import { checkNotInvite, checkRevoked } from '../auth/admission.js';
 import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
+import { chooseLogFormat, prettyDestination } from './log-format.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { createUpgradeHandler, type Refusal } from './upgrade.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -24,6 +26,7 @@ import { RefusalThrottle } from '../core/refusal-throttle.js';
 import { Router } from './router.js';
 import { createRestAuth, type RestAuth } from './rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
+import { addSessionRoute } from './session-route.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
 import { sendJson, sendError } from './http-util.js';
 import { HUB_VERSION } from './version.js';
@@ -98,7 +101,7 @@ async function openDurableHistory(options: HubOptions): Promise<DurableRooms | u
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
   const options = resolveOptions(input);
-  const logger = options.logger ?? createLogger(options.logLevel);
+  const logger = options.logger ?? createLogger(options.logLevel, chooseLogFormat(options.logFormat) === 'pretty' ? prettyDestination() : undefined);
   options.logger = logger;
   const key = await loadVerificationKey({ ...options.auth, dataDir: options.dataDir });
   const verifier = new TokenVerifier(key, { issuer: options.auth.issuer, clockToleranceSec: options.auth.clockToleranceSec });
@@ -125,8 +128,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const bans = new BanList(engine.records);
   const revocations = new Revocations(engine.records);
   const admit: HubContext['admit'] = [
-    async (identity) => {
-      if (await revocations.isRevoked(identity.claims.jti)) throw new HubError('unauthorized', 'token revoked');
+    async ({ claims }) => {
+      await checkRevoked(claims, revocations);
+      await checkNotInvite(claims, revocations);
     },
   ];
   // Refusals come in floods: the process log gets a bounded number of lines and a summary.
@@ -206,6 +210,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
   const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, sockets, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
   addRoomRoutes(router, core, auth, options.limits);
+  addSessionRoute(router, core, bans, revocations);
   for (const extension of extensions) await extension(ctx);
 
   const onUpgrade = createUpgradeHandler({

@@ -93,6 +93,8 @@ export interface HubOptions {
   logLevel: string;
   /** Refusals (upgrades, sockets) written to the process log per second; the rest are summarized. */
   logRefusalsPerSecond: number;
+  /** `pretty` lines or `json` records; default: pretty when stdout is a terminal, json otherwise. */
+  logFormat?: 'pretty' | 'json';
   /** Audit log file size at which it is rotated. */
   auditMaxBytes: number;
 }
@@ -161,6 +163,7 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     logger: input.logger,
     logLevel: input.logLevel ?? 'info',
     logRefusalsPerSecond: input.logRefusalsPerSecond ?? 10,
+    logFormat: input.logFormat,
     auditMaxBytes: input.auditMaxBytes ?? 10 * 1024 * 1024,
   };
 }

@@ -37,6 +37,17 @@ export function createConnection(options: ResolvedRedisOptions, role: 'commands'
   });
 }
 
+/** The URL as it may be shown: the password (and a user's name beside it) replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(an unparsable Redis URL)';
+  }
+}
+
 /** Reject with a CommandTimeoutError when `work` has not settled within `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

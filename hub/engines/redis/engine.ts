@@ -18,13 +18,14 @@ import {
   createConnection,
   EngineUnavailableError,
   MAX_QUEUED_COMMANDS,
+  redactUrl,
   unavailable,
   withTimeout,
   writeFailure,
   type RedisConnection,
 } from './connection.js';
 import { RoomFeed } from './feed.js';
-import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './history.js';
+import { decodeMessage, isPosition, latestKept, resumeResult, type FeedMessage } from './history.js';
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
@@ -112,15 +113,29 @@ export class RedisEngine implements Engine {
         void this.recover();
       });
     }
+    // The first failed attempt ends the start: a refused or unknown address is not worth a 10 s wait.
+    const offFirstFailure: Array<() => void> = [];
+    const firstFailure = new Promise<never>((_, reject) => {
+      for (const client of [commands, subscriber]) {
+        client.once('error', reject);
+        offFirstFailure.push(() => client.off('error', reject));
+      }
+    });
+    firstFailure.catch(() => undefined);
     try {
-      await withTimeout(Promise.all([commands.connect(), subscriber.connect()]), this.options.connectTimeoutMs, 'connect');
+      await withTimeout(Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]), this.options.connectTimeoutMs, 'connect').catch(
+        (err: unknown) => {
+          throw new EngineUnavailableError(`cannot connect to Redis at ${redactUrl(this.options.url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        },
+      );
+      for (const off of offFirstFailure) off();
       await subscriber.subscribe(this.keys.control, (message) => this.onControl(message));
       // A previous process with this nodeId may have left members behind.
       await this.presence.clearOwn();
       await this.presence.heartbeat(this.options.nodeTtlMs, true);
     } catch (err) {
-      commands.destroy();
-      subscriber.destroy();
+      for (const off of offFirstFailure) off();
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
       this.commands = this.subscriber = undefined;
       throw unavailable(err, 'start');
     }
@@ -167,11 +182,12 @@ export class RedisEngine implements Engine {
     }
   }
 
-  async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
+  async history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult> {
     const feed = this.feeds.get(room);
     if (feed) await this.guard(feed.ready, 'history').catch(() => undefined);
     const policy = this.streams.policy(room);
-    const read = await this.guard(isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, ''), 'history');
+    const latest = since === undefined && limit !== undefined && limit > 0;
+    const read = await this.guard(isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, latest ? '-' : ''), 'history');
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -183,6 +199,7 @@ export class RedisEngine implements Engine {
         messages = messages.filter((m) => m.seq <= delivered);
       }
     }
+    if (latest) return { position, messages: latestKept(messages, limit, policy, Date.now()) };
     return resumeResult(position, read.position, since, messages, policy, Date.now());
   }
 
