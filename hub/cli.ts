@@ -159,7 +159,8 @@ function portInUse(port: number): Error {
   return new Error(`port ${port} is in use — pass --port (npm start -- --port ${next})`);
 }
 
-program.parseAsync().catch((err: Error) => {
-  console.error(`insight-hub: ${err.message}`);
+program.parseAsync().catch((err: Error & { detail?: string }) => {
+  // An engine failure keeps its address and cause in `detail` (clients never see it; the operator should).
+  console.error(`insight-hub: ${err.detail ?? err.message}`);
   process.exit(1);
 });
