@@ -1,6 +1,7 @@
 /**
- * The client: one connection at a time, reconnected by the close-code policy, with every room
- * resubscribed from its last position and queued requests sent once that is done.
+ * The client: one connection at a time (to one of its hub URLs), reconnected by the close-code
+ * policy, with every room resubscribed from its last position and queued requests sent once that
+ * is done. Its lifecycle is one phase value; each room keeps its own fate (room-join.ts).
  */
 import {
   CloseCode,
@@ -22,7 +23,7 @@ import { RequestTracker, type Pending } from './requests.js';
 import { Room, type RoomHost } from './room.js';
 import { messageOf, parseServerMessage } from './server-frames.js';
 import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
-import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, Session, Unsubscribe } from './types.js';
+import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, RoomOptions, Session, Unsubscribe } from './types.js';
 
 const DEFAULTS = { pingIntervalMs: 20_000, ackTimeoutMs: 10_000, offlineQueueLimit: 1000 };
 /** After a ban's end, wait this much more: the hub's clock may be a little behind ours. */
@@ -34,6 +35,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function connect(options: ConnectOptions): InsightClient {
   return new HubClient(options);
 }
+
+/**
+ * Where the client is in its lifecycle:
+ * - `connecting`: getting a token, or a link is up and waiting for `welcome`;
+ * - `resuming`: welcomed, every room resubscribing (requests still queue);
+ * - `ready`: rooms had their first answer, the offline queue is flushed, requests go straight out;
+ * - `waiting`: between attempts;
+ * - `banned`: stopped until a ban ends (then `connecting` again, unless closed);
+ * - `stopped`: closed for good.
+ */
+type Phase = 'connecting' | 'resuming' | 'ready' | 'waiting' | 'banned' | 'stopped';
 
 /** What the hub told us on the current connection that matters when it closes. */
 interface ConnectionNotes {
@@ -47,19 +59,18 @@ class HubClient implements InsightClient, RoomHost {
   private readonly rooms = new Map<string, Room>();
   private readonly noticeListeners = new Listeners<[NoticeMessage]>();
   private readonly errorListeners = new Listeners<[ClientError]>();
-  private readonly backoff: Backoff;
+  private readonly reconnectBackoff: Backoff;
   private readonly tracker: RequestTracker;
   private readonly queue: OfflineQueue;
   private readonly heartbeat: Heartbeat;
-  private readonly ackTimeoutMs: number;
+  readonly ackTimeoutMs: number;
 
   private sessionValue: Session | null = null;
   private link: Link | undefined;
-  /** The current link has sent `welcome`: rooms may subscribe on it. */
-  private welcomed = false;
-  /** Rooms are resubscribed and the offline queue flushed: requests go straight out. */
-  private ready = false;
-  private stopped = false;
+  private phase: Phase = 'connecting';
+  private readonly urls: readonly string[];
+  /** The URL of the next attempt; each failed attempt moves on to the next one. */
+  private urlIndex: number;
   /** Consecutive attempts that did not get as far as resubscribing every room. */
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,7 +84,11 @@ class HubClient implements InsightClient, RoomHost {
   private notes: ConnectionNotes = {};
 
   constructor(private readonly options: ConnectOptions) {
-    this.backoff = new Backoff(options.backoff);
+    this.urls = typeof options.url === 'string' ? [options.url] : [...options.url];
+    if (this.urls.length === 0) throw new ClientError('bad_request', 'connect needs at least one hub url');
+    // A random first hub spreads a deployment's clients over its hubs.
+    this.urlIndex = Math.floor(Math.random() * this.urls.length);
+    this.reconnectBackoff = new Backoff(options.backoff);
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs;
     this.tracker = new RequestTracker(this.ackTimeoutMs);
     this.queue = new OfflineQueue(options.offlineQueueLimit ?? DEFAULTS.offlineQueueLimit);
@@ -82,7 +97,7 @@ class HubClient implements InsightClient, RoomHost {
       () => this.sendNow({ type: 'ping' }),
       () => this.link?.end(1006, 'no answer to ping'),
     );
-    void this.open();
+    this.guard(this.open());
   }
 
   // ---- public API ----
@@ -107,13 +122,17 @@ class HubClient implements InsightClient, RoomHost {
     return this.errorListeners.add(fn);
   }
 
-  room(name: string): Room {
+  room(name: string, options?: RoomOptions): Room {
     if (!isValidRoomName(name)) {
       throw new ClientError('bad_request', 'a room name is 1-128 characters of A-Z a-z 0-9 _ . : @ -', { room: String(name) });
     }
+    const limit = options?.history?.limit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+      throw new ClientError('bad_request', 'history.limit is a whole number from 1 to 1000', { room: name });
+    }
     let room = this.rooms.get(name);
     if (!room) {
-      room = new Room(name, this);
+      room = new Room(name, this, options);
       this.rooms.set(name, room);
       if (this.welcomed) void room.subscribe();
     }
@@ -132,10 +151,11 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   close(): void {
-    if (this.banTimer !== undefined) {
+    if (this.phase === 'banned') {
       // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
       clearTimeout(this.banTimer);
       this.banTimer = undefined;
+      this.phase = 'stopped';
       this.cell.set({ status: 'closed', code: CloseCode.normal, reason: 'closed by the application' });
       return;
     }
@@ -146,6 +166,10 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   // ---- RoomHost ----
+
+  get backoff(): ConnectOptions['backoff'] {
+    return this.options.backoff;
+  }
 
   reportError(error: ClientError): void {
     this.errorListeners.emit(error);
@@ -173,14 +197,44 @@ class HubClient implements InsightClient, RoomHost {
       handlers.onFailure(this.closedError());
       return;
     }
-    if (this.ready && this.requestNow(message, handlers)) return;
+    if (this.phase === 'ready' && this.requestNow(message, handlers)) return;
     this.queue.push({ message, handlers });
+  }
+
+  /** Requests in flight and queued, and unsettled publishes (a test's leak check). */
+  get outstanding(): { requests: number; queued: number; publishes: number } {
+    let publishes = 0;
+    for (const room of this.rooms.values()) publishes += room.unsettledPublishes;
+    return { requests: this.tracker.size, queued: this.queue.size, publishes };
   }
 
   // ---- connection lifecycle ----
 
+  private get welcomed(): boolean {
+    return this.phase === 'resuming' || this.phase === 'ready';
+  }
+
+  private get stopped(): boolean {
+    return this.phase === 'stopped' || this.phase === 'banned';
+  }
+
+  /** Whatever goes wrong inside the client's own async work is reported, never thrown at the host. */
+  private guard(work: Promise<void>): void {
+    work.catch((err: unknown) => this.reportError(new ClientError('connection_closed', `client failure: ${messageOf(err)}`)));
+  }
+
+  /** Starts an attempt after `ms`. */
+  private openSoon(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.guard(this.open());
+    }, ms);
+  }
+
   private async open(): Promise<void> {
     if (this.stopped) return;
+    this.phase = 'connecting';
     this.cell.set({ status: 'connecting' });
     let token: string;
     try {
@@ -201,16 +255,17 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     this.token = token;
     this.notes = {};
+    const url = this.urls[this.urlIndex]!;
     let link: Link;
     try {
-      link = new Link(ctor, this.options.url, token, {
+      link = new Link(ctor, url, token, {
         open: () => undefined, // the connection counts as open at `welcome`
         frame: (data) => this.link === link && this.onFrame(data),
         end: (ending) => this.link === link && this.onEnd(ending),
       }, this.ackTimeoutMs);
     } catch (err) {
       // A malformed URL will not get better by retrying.
-      return this.stop(1006, `cannot open ${this.options.url}: ${messageOf(err)}`);
+      return this.stop(1006, `cannot open ${url}: ${messageOf(err)}`);
     }
     this.link = link;
     if (Number.isFinite(this.ackTimeoutMs)) {
@@ -227,14 +282,15 @@ class HubClient implements InsightClient, RoomHost {
     }
     switch (msg.type) {
       case 'welcome':
-        void this.onWelcome(msg);
+        this.guard(this.onWelcome(msg));
         return;
       case 'ack':
       case 'pong':
         this.tracker.settle(msg);
         return;
       case 'error':
-        if (!this.tracker.settle(msg)) this.reportError(new ClientError(msg.code, msg.message));
+        // A late answer to a request that timed out was already handled (as that timeout).
+        if (!this.tracker.settle(msg) && !this.tracker.timedOut(msg.id)) this.reportError(new ClientError(msg.code, msg.message));
         return;
       case 'message':
         this.rooms.get(msg.room)?.receive(msg);
@@ -252,12 +308,13 @@ class HubClient implements InsightClient, RoomHost {
     const link = this.link;
     clearTimeout(this.welcomeTimer);
     this.sessionValue = welcome;
-    this.welcomed = true;
+    this.phase = 'resuming';
     this.cell.set({ status: 'open' });
     this.heartbeat.start();
+    // Rooms refused for a passing reason retry on their own: they do not hold the queue back.
     await Promise.all([...this.rooms.values()].map((room) => room.subscribe()));
-    if (this.link !== link || !this.welcomed) return;
-    this.ready = true;
+    if (this.link !== link || this.phase !== 'resuming') return;
+    this.phase = 'ready';
     // Only a connection that got this far counts as healthy: one closed during its own resume
     // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
     this.attempt = 0;
@@ -271,7 +328,7 @@ class HubClient implements InsightClient, RoomHost {
         this.notes.shutdownAfterMs = notice.reconnectAfterMs;
         break;
       case 'token_expiring':
-        void this.refreshToken();
+        this.guard(this.refreshToken());
         break;
       case 'kicked':
         this.notes.noticeReason = notice.reason;
@@ -319,8 +376,7 @@ class HubClient implements InsightClient, RoomHost {
     clearTimeout(this.welcomeTimer);
     this.heartbeat.stop();
     this.link = undefined;
-    this.welcomed = false;
-    this.ready = false;
+    if (!this.stopped) this.phase = 'waiting';
     for (const room of this.rooms.values()) room.connectionLost();
   }
 
@@ -338,7 +394,7 @@ class HubClient implements InsightClient, RoomHost {
     }
     if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
     if (decision.kind === 'new-token') {
-      void this.renewAfterRejection(close);
+      this.guard(this.renewAfterRejection(close));
       return;
     }
     this.retry(decision, close);
@@ -364,17 +420,21 @@ class HubClient implements InsightClient, RoomHost {
   private retry(decision: Exclude<Decision, { kind: 'stop' | 'new-token' }>, close: CloseInfo): void {
     if (this.stopped) return;
     this.attempt += 1;
+    // Each attempt tries the next hub; the delays grow once per round of them.
+    if (decision.kind !== 'now') this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    const round = Math.ceil(this.attempt / this.urls.length);
     let delay: number | null;
-    if (this.attempt > this.backoff.maxAttempts) delay = null;
-    else if (decision.kind === 'now') delay = this.attempt === 1 ? 0 : this.backoff.delay(this.attempt);
+    if (this.attempt > this.reconnectBackoff.maxAttempts) delay = null;
+    else if (decision.kind === 'now') delay = this.attempt === 1 ? 0 : this.reconnectBackoff.delay(round);
     // Spread a restarted hub's returning clients over one base period.
-    else if (decision.kind === 'after') delay = decision.ms + Math.floor(Math.random() * this.backoff.baseMs);
-    else delay = this.backoff.delay(this.attempt);
+    else if (decision.kind === 'after') delay = decision.ms + Math.floor(Math.random() * this.reconnectBackoff.baseMs);
+    else delay = this.reconnectBackoff.delay(round);
     if (delay === null) {
       return this.stop(close.code, `gave up after ${this.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
     }
+    this.phase = 'waiting';
     this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempt, lastClose: close });
-    this.retryTimer = setTimeout(() => void this.open(), delay);
+    this.openSoon(delay);
   }
 
   /**
@@ -383,12 +443,13 @@ class HubClient implements InsightClient, RoomHost {
    */
   private stop(code: number, reason: string, report = true, until?: number): void {
     if (this.stopped) return;
-    this.stopped = true;
+    this.phase = until === undefined ? 'stopped' : 'banned';
     clearTimeout(this.retryTimer);
     this.dropLink();
     this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
     this.queue.failAll(() => this.closedError());
     this.tracker.failAll(() => this.closedError());
+    for (const room of this.rooms.values()) room.clientStopped(() => this.closedError());
     if (report) this.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
     if (until !== undefined) this.reopenAfterBan(until);
   }
@@ -399,15 +460,15 @@ class HubClient implements InsightClient, RoomHost {
    */
   private reopenAfterBan(until: number): void {
     this.attempt += 1;
-    const jitter = Math.floor(Math.random() * this.backoff.ceiling(this.attempt));
+    const jitter = Math.floor(Math.random() * this.reconnectBackoff.ceiling(this.attempt));
     const at = Math.max(until, Date.now()) + BAN_END_MARGIN_MS + jitter;
     const wait = (): void => {
       const left = at - Date.now();
       this.banTimer = setTimeout(() => {
         if (left > MAX_TIMER_MS) return wait();
         this.banTimer = undefined;
-        this.stopped = false;
-        void this.open();
+        this.phase = 'waiting';
+        this.guard(this.open());
       }, Math.min(Math.max(0, left), MAX_TIMER_MS));
     };
     wait();
