@@ -1,0 +1,33 @@
+/**
+ * Fault: one subscriber process is stopped (SIGSTOP) for longer than the hub's heartbeat, so the
+ * hub drops its connections, then continued: its clients must notice, resume from their position
+ * and miss nothing, while the other subscribers carry on. Memory engine, one hub.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHubProcess, type HubProcess } from './support/hub-process.js';
+import { CLEAN, metricsConnections, runFault } from './support/scenario.js';
+
+const TIMEOUT = { timeout: process.env.FAULT_PROFILE === 'long' ? 900_000 : 240_000 };
+
+let hub: HubProcess | undefined;
+
+afterEach(async () => {
+  await hub?.stop();
+  hub = undefined;
+});
+
+describe('fault: a client process stopped past the heartbeat', () => {
+  it('its clients resume and miss nothing; the others are unharmed', TIMEOUT, async () => {
+    hub = await startHubProcess({ heartbeatMs: 500 });
+    const h = hub;
+    const { counts } = await runFault({
+      name: 'client SIGSTOP > heartbeat',
+      urls: [h.wsUrl],
+      inject: async ({ swarms }) => swarms[0]!.pause(),
+      heal: async ({ swarms }) => swarms[0]!.resume(),
+      hubConnections: () => metricsConnections(h.url),
+    });
+    expect(counts).toMatchObject(CLEAN);
+    expect(counts.recoveryMs).not.toBeNull();
+  });
+});
