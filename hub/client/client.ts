@@ -323,6 +323,8 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   private onHubNotice(notice: NoticeMessage): void {
+    // Sent by hubs that watch their engine: retry now what waits because it was away.
+    if ((notice.event as string) === 'engine_up') for (const room of this.rooms.values()) room.engineUp();
     switch (notice.event) {
       case 'shutdown':
         this.notes.shutdownAfterMs = notice.reconnectAfterMs;

@@ -38,6 +38,7 @@ export function newPublishKey(): string {
 interface InFlight {
   timer: ReturnType<typeof setTimeout> | undefined;
   fail(error: ClientError): void;
+  send(): void;
 }
 
 export class PublishRetry {
@@ -67,6 +68,7 @@ export class PublishRetry {
       let attempt = 0;
       const entry: InFlight = {
         timer: undefined,
+        send: () => send(),
         fail: (err) => {
           this.open.delete(entry);
           clearTimeout(entry.timer);
@@ -98,6 +100,15 @@ export class PublishRetry {
       events.sent();
       send();
     });
+  }
+
+  /** The hub said its engine is back: publishes waiting out a backoff delay go now. */
+  retryNow(): void {
+    for (const entry of this.open) {
+      if (entry.timer === undefined) continue;
+      clearTimeout(entry.timer);
+      entry.send();
+    }
   }
 
   /** The client stopped: every publish still waiting fails with `error`. */

@@ -130,6 +130,13 @@ export class RoomJoin {
     waiting?.reject(state.error);
   }
 
+  /** Waiting out a retry delay: try now instead (the hub said its engine is back). */
+  retryNow(again: () => void): void {
+    if (this.current.status !== 'retrying') return;
+    this.cancelRetry();
+    again();
+  }
+
   cancelRetry(): void {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;

@@ -199,6 +199,12 @@ export class Room implements RoomHandle {
     this.publishes.failAll(error);
   }
 
+  /** `notice engine_up`: what waits out a delay because the engine was away is tried now. */
+  engineUp(): void {
+    this.join.retryNow(() => void this.subscribe());
+    this.publishes.retryNow();
+  }
+
   receive(msg: RoomMessage): void {
     if (!this.stream.isLive) {
       // The hub holds us in the room while the SDK does not count itself in (a subscribe that

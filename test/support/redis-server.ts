@@ -78,6 +78,7 @@ async function waitUntilAnswering(port: number, child: ChildProcess): Promise<vo
 function launch(port: number): ChildProcess {
   const child = spawn(
     REDIS_BIN,
+    // DEBUG from local connections only: stall tests use DEBUG SLEEP.
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--enable-debug-command', 'local'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
