@@ -96,10 +96,11 @@ describe('resume', () => {
     pub.current().pause();
     const ack = await rec.handle.publish('x', 'maybe');
     expect(ack).toMatchObject({ seq: 1, duplicate: true });
-    // A later message proves nothing else was stored in between.
+    // The next seq proves nothing else was stored in between; the resume replayed the first
+    // (own publishes without echo come back only in a replay), the second is stepped over.
     expect((await rec.handle.publish('x', 'after')).seq).toBe(2);
-    await until(() => rec.seqs.length === 2, 5000, 'the replay and the later message');
-    expect(rec.seqs).toEqual([1, 2]);
+    await until(() => rec.seqs.length === 1, 5000, 'the replay');
+    expect(rec.seqs).toEqual([1]);
   });
 
   it('resumes at once after 4008 from a paused reader and misses nothing', async () => {
