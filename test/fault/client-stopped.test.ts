@@ -4,22 +4,16 @@
  * and miss nothing, while the other subscribers carry on. Memory engine, one hub.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHubProcess, type HubProcess } from './support/hub-process.js';
+import { FAULT_TIMEOUT as TIMEOUT, FaultProcesses } from './support/processes.js';
 import { CLEAN, metricsConnections, runFault } from './support/scenario.js';
 
-const TIMEOUT = { timeout: process.env.FAULT_PROFILE === 'long' ? 900_000 : 240_000 };
+const processes = new FaultProcesses();
 
-let hub: HubProcess | undefined;
-
-afterEach(async () => {
-  await hub?.stop();
-  hub = undefined;
-});
+afterEach(() => processes.stopAll());
 
 describe('fault: a client process stopped past the heartbeat', () => {
   it('its clients resume and miss nothing; the others are unharmed', TIMEOUT, async () => {
-    hub = await startHubProcess({ heartbeatMs: 500 });
-    const h = hub;
+    const h = await processes.hub({ heartbeatMs: 500 });
     const { counts } = await runFault({
       name: 'client SIGSTOP > heartbeat',
       urls: [h.wsUrl],

@@ -4,27 +4,17 @@
  * nothing left waiting in any SDK, and every room of every client live again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startHubProcess, type HubProcess } from './support/hub-process.js';
+import { FAULT_TIMEOUT as TIMEOUT, FaultProcesses } from './support/processes.js';
 import { CLEAN, metricsConnections, runFault } from './support/scenario.js';
 
-const TIMEOUT = { timeout: process.env.FAULT_PROFILE === 'long' ? 900_000 : 240_000 };
 const HUB = { heartbeatMs: 1_000 };
+const processes = new FaultProcesses();
 
-let hubs: HubProcess[] = [];
-let redis: RedisServerHandle | undefined;
-
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.stop()));
-  await redis?.stop();
-  hubs = [];
-  redis = undefined;
-});
+afterEach(() => processes.stopAll());
 
 describe('fault: hub SIGKILL and restart', () => {
   it('memory engine: one hub killed and started again', TIMEOUT, async () => {
-    const hub = await startHubProcess(HUB);
-    hubs.push(hub);
+    const hub = await processes.hub(HUB);
     const { counts } = await runFault({
       name: 'hub SIGKILL + restart (memory)',
       urls: [hub.wsUrl],
@@ -37,10 +27,9 @@ describe('fault: hub SIGKILL and restart', () => {
   });
 
   it('Redis engine: one of two hubs killed (clients move to the other by their URL list) and started again', TIMEOUT, async () => {
-    redis = await startRedisServer();
-    const a = await startHubProcess({ ...HUB, redis: redis.url });
-    const b = await startHubProcess({ ...HUB, redis: redis.url });
-    hubs.push(a, b);
+    const redis = await processes.redis();
+    const a = await processes.hub({ ...HUB, redis: redis.url });
+    const b = await processes.hub({ ...HUB, redis: redis.url });
     const { counts } = await runFault({
       name: 'hub SIGKILL + restart (Redis, 2 hubs)',
       urls: [a.wsUrl, b.wsUrl],

@@ -5,27 +5,19 @@
  * stored message once and in order, nothing left waiting, every room of every client live again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startHubProcess, type HubProcess } from './support/hub-process.js';
+import type { RedisServerHandle } from '../support/redis-server.js';
+import { FAULT_TIMEOUT as TIMEOUT, FaultProcesses } from './support/processes.js';
 import { CLEAN, metricsConnections, PROFILE, runFault, type Fault } from './support/scenario.js';
 
-const TIMEOUT = { timeout: process.env.FAULT_PROFILE === 'long' ? 900_000 : 240_000 };
-
-let hubs: HubProcess[] = [];
+const processes = new FaultProcesses();
 let redis: RedisServerHandle | undefined;
 
-afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.stop()));
-  await redis?.stop();
-  hubs = [];
-  redis = undefined;
-});
+afterEach(() => processes.stopAll());
 
 async function twoHubs(): Promise<Pick<Fault, 'urls' | 'hubConnections'>> {
-  redis = await startRedisServer();
-  const a = await startHubProcess({ heartbeatMs: 1_000, redis: redis.url });
-  const b = await startHubProcess({ heartbeatMs: 1_000, redis: redis.url });
-  hubs.push(a, b);
+  redis = await processes.redis();
+  const a = await processes.hub({ heartbeatMs: 1_000, redis: redis.url });
+  const b = await processes.hub({ heartbeatMs: 1_000, redis: redis.url });
   return { urls: [a.wsUrl, b.wsUrl], hubConnections: async () => (await metricsConnections(a.url)) + (await metricsConnections(b.url)) };
 }
 
