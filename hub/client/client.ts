@@ -181,8 +181,17 @@ class HubClient implements InsightClient, RoomHost {
 
   requestNow(message: ClientMessage, handlers: Pending): boolean {
     if (!this.welcomed || !this.link?.isOpen) return false;
-    const id = this.tracker.track(handlers, message.type);
-    this.link.send(JSON.stringify({ ...message, id }));
+    const id = this.tracker.nextId();
+    let text: string;
+    try {
+      text = JSON.stringify({ ...message, id });
+    } catch (err) {
+      // Data JSON cannot carry (a cycle, a BigInt): this request fails, the queue behind it goes on.
+      handlers.onFailure(new ClientError('bad_request', `cannot send ${message.type}: ${messageOf(err)}`));
+      return true;
+    }
+    this.tracker.track(handlers, message.type, id);
+    this.link.send(text);
     return true;
   }
 

@@ -22,7 +22,7 @@ export class RequestTracker {
   private readonly pending = new Map<string, Entry>();
   /** Ids that timed out lately (bounded): their late answers are expected, not news. */
   private readonly expired = new Set<string>();
-  private nextId = 1;
+  private counter = 1;
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -31,8 +31,12 @@ export class RequestTracker {
   }
 
   /** Registers a request about to be sent and returns its id; the timeout starts now. */
-  track(handlers: Pending, label: string): string {
-    const id = `c${this.nextId++}`;
+  /** The id the next request will carry. */
+  nextId(): string {
+    return `c${this.counter++}`;
+  }
+
+  track(handlers: Pending, label: string, id = this.nextId()): string {
     const entry: Entry = { ...handlers, timer: undefined };
     if (Number.isFinite(this.timeoutMs)) {
       entry.timer = setTimeout(() => {

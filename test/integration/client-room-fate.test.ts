@@ -222,4 +222,18 @@ describe('publish keys', () => {
     const err = (await room.publish('x', 1, { key: 'k'.repeat(65) }).catch((e: unknown) => e)) as ClientError;
     expect(err.code).toBe('bad_request');
   });
+
+  it('data JSON cannot carry is refused with bad_request, and the publishes behind it still go out', async () => {
+    const a = client('alice');
+    const room = a.client.room('dash:1');
+    await room.joined;
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    // Offline first, so both wait in the queue and are sent one after the other.
+    a.current().terminate();
+    const bad = room.publish('x', cyclic as never);
+    const good = room.publish('x', 'fine');
+    expect(((await bad.catch((e: unknown) => e)) as ClientError).code).toBe('bad_request');
+    expect((await good).seq).toBe(1);
+  });
 });

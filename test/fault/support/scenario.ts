@@ -14,7 +14,7 @@ const LONG = process.env.FAULT_PROFILE === 'long';
 
 /** Short enough for CI by default; FAULT_PROFILE=long for more clients and longer faults. */
 export const PROFILE = LONG
-  ? { rooms: 20, swarms: 4, subscribersPerSwarm: 25, roomsPerSubscriber: 3, publishers: 4, publishEveryMs: 20, warmMs: 5_000, faultMs: 20_000, afterMs: 10_000 }
+  ? { rooms: 10, swarms: 3, subscribersPerSwarm: 20, roomsPerSubscriber: 3, publishers: 3, publishEveryMs: 25, warmMs: 5_000, faultMs: 15_000, afterMs: 10_000 }
   : { rooms: 4, swarms: 2, subscribersPerSwarm: 4, roomsPerSubscriber: 2, publishers: 2, publishEveryMs: 50, warmMs: 1_500, faultMs: 3_000, afterMs: 2_000 };
 
 /** SDK timings shared by subscribers and publishers: quick to notice a dead link, quick to retry. */
