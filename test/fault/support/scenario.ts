@@ -54,6 +54,8 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
   const publishers: InsightClient[] = [];
   const pending = new Set<Promise<unknown>>();
   let publishing = true;
+  /** What the run left behind: SDK requests/publishes still waiting, rooms not live, hub connections after every client closed. */
+  const leaks = { sdkWaiting: 0, deadRooms: 0, hubConnections: 0 };
   try {
     for (let s = 0; s < profile.swarms; s++) {
       const clients = Array.from({ length: profile.subscribersPerSwarm }, (_, i) => {
@@ -109,24 +111,24 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
     for (const swarm of swarms) await swarm.allJoined(30_000).catch(() => undefined);
 
     const reports = (await Promise.all(swarms.map((s) => s.report()))).flat();
-    for (const c of reports) checker.leaks += c.outstanding.requests + c.outstanding.queued + c.outstanding.publishes;
-    for (const pub of publishers) checker.leaks += pub.outstanding.requests + pub.outstanding.queued + pub.outstanding.publishes;
+    const waiting = (o: { requests: number; queued: number; publishes: number }): number => o.requests + o.queued + o.publishes;
+    leaks.sdkWaiting = reports.reduce((sum, c) => sum + waiting(c.outstanding), 0) + publishers.reduce((sum, p) => sum + waiting(p.outstanding), 0);
     // A member that never came back counts as a leak of the fault too: its room is dead.
-    checker.leaks += reports.reduce((sum, c) => sum + Object.values(c.rooms).filter((s) => s !== 'joined').length + (c.state === 'open' ? 0 : 1), 0);
+    leaks.deadRooms = reports.reduce((sum, c) => sum + Object.values(c.rooms).filter((s) => s !== 'joined').length + (c.state === 'open' ? 0 : 1), 0);
   } finally {
     publishing = false;
     for (const pub of publishers) pub.close();
     await Promise.all(swarms.map((s) => s.stop()));
   }
-  const leftOpen = await waitFor(() => fault.hubConnections(), (v) => v === 0, 15_000);
-  checker.leaks += leftOpen;
+  leaks.hubConnections = await waitFor(() => fault.hubConnections(), (v) => v === 0, 15_000);
+  checker.leaks = leaks.sdkWaiting + leaks.deadRooms + leaks.hubConnections;
   const counts = checker.result();
   const resets = swarms.reduce((sum, s) => sum + s.events.filter((e) => e.t === 'reset').length, 0);
   const refusalCodes = checker.refusalCodes();
-  const table = `${COUNTS_HEADER}\n${formatCounts(fault.name, counts, `resets: ${resets}; refused: ${JSON.stringify(refusalCodes)}`)}`;
+  const table = `${COUNTS_HEADER}\n${formatCounts(fault.name, counts, `resets: ${resets}; refused: ${JSON.stringify(refusalCodes)}; leaks: ${JSON.stringify(leaks)}`)}`;
   console.log(`\n${table}\n`);
   mkdirSync('test-results/fault', { recursive: true });
-  writeFileSync(`test-results/fault/${fault.name.replace(/[^a-z0-9]+/gi, '-')}.json`, JSON.stringify({ fault: fault.name, counts, resets, refusalCodes }, null, 2));
+  writeFileSync(`test-results/fault/${fault.name.replace(/[^a-z0-9]+/gi, '-')}.json`, JSON.stringify({ fault: fault.name, counts, resets, refusalCodes, leaks }, null, 2));
   return { counts, refusalCodes, resets, table };
 }
 
