@@ -12,8 +12,8 @@ import {
   type Json,
   type NoticeMessage,
 } from '../protocol/index.js';
-import { Backoff } from './backoff.js';
-import { decideAfterClose, type Decision } from './close-policy.js';
+import { Attempts, type RetryDecision } from './attempts.js';
+import { decideAfterClose } from './close-policy.js';
 import { StateCell } from './connection-state.js';
 import { ClientError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -26,8 +26,6 @@ import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
 import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, RoomOptions, Session, Unsubscribe } from './types.js';
 
 const DEFAULTS = { pingIntervalMs: 20_000, ackTimeoutMs: 10_000, offlineQueueLimit: 1000 };
-/** After a ban's end, wait this much more: the hub's clock may be a little behind ours. */
-const BAN_END_MARGIN_MS = 1000;
 /** setTimeout's longest delay; a ban may last longer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -59,7 +57,7 @@ class HubClient implements InsightClient, RoomHost {
   private readonly rooms = new Map<string, Room>();
   private readonly noticeListeners = new Listeners<[NoticeMessage]>();
   private readonly errorListeners = new Listeners<[ClientError]>();
-  private readonly reconnectBackoff: Backoff;
+  private readonly attempts: Attempts;
   private readonly tracker: RequestTracker;
   private readonly queue: OfflineQueue;
   private readonly heartbeat: Heartbeat;
@@ -68,11 +66,6 @@ class HubClient implements InsightClient, RoomHost {
   private sessionValue: Session | null = null;
   private link: Link | undefined;
   private phase: Phase = 'connecting';
-  private readonly urls: readonly string[];
-  /** The URL of the next attempt; each failed attempt moves on to the next one. */
-  private urlIndex: number;
-  /** Consecutive attempts that did not get as far as resubscribing every room. */
-  private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while stopped by a ban: the attempt due when it ends. */
   private banTimer: ReturnType<typeof setTimeout> | undefined;
@@ -84,11 +77,7 @@ class HubClient implements InsightClient, RoomHost {
   private notes: ConnectionNotes = {};
 
   constructor(private readonly options: ConnectOptions) {
-    this.urls = typeof options.url === 'string' ? [options.url] : [...options.url];
-    if (this.urls.length === 0) throw new ClientError('bad_request', 'connect needs at least one hub url');
-    // A random first hub spreads a deployment's clients over its hubs.
-    this.urlIndex = Math.floor(Math.random() * this.urls.length);
-    this.reconnectBackoff = new Backoff(options.backoff);
+    this.attempts = new Attempts(options.url, options.backoff);
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs;
     this.tracker = new RequestTracker(this.ackTimeoutMs);
     this.queue = new OfflineQueue(options.offlineQueueLimit ?? DEFAULTS.offlineQueueLimit);
@@ -264,7 +253,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     this.token = token;
     this.notes = {};
-    const url = this.urls[this.urlIndex]!;
+    const url = this.attempts.url;
     let link: Link;
     try {
       link = new Link(ctor, url, token, {
@@ -326,7 +315,7 @@ class HubClient implements InsightClient, RoomHost {
     this.phase = 'ready';
     // Only a connection that got this far counts as healthy: one closed during its own resume
     // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
-    this.attempt = 0;
+    this.attempts.healthy();
     // Offline requests go out after resubscribing, in the order they were made.
     for (const item of this.queue.drain()) this.submit(item.message, item.handlers);
   }
@@ -428,23 +417,14 @@ class HubClient implements InsightClient, RoomHost {
     this.retry({ kind: 'backoff', report: false }, close);
   }
 
-  private retry(decision: Exclude<Decision, { kind: 'stop' | 'new-token' }>, close: CloseInfo): void {
+  private retry(decision: RetryDecision, close: CloseInfo): void {
     if (this.stopped) return;
-    this.attempt += 1;
-    // Each attempt tries the next hub; the delays grow once per round of them.
-    if (decision.kind !== 'now') this.urlIndex = (this.urlIndex + 1) % this.urls.length;
-    const round = Math.ceil(this.attempt / this.urls.length);
-    let delay: number | null;
-    if (this.attempt > this.reconnectBackoff.maxAttempts) delay = null;
-    else if (decision.kind === 'now') delay = this.attempt === 1 ? 0 : this.reconnectBackoff.delay(round);
-    // Spread a restarted hub's returning clients over one base period.
-    else if (decision.kind === 'after') delay = decision.ms + Math.floor(Math.random() * this.reconnectBackoff.baseMs);
-    else delay = this.reconnectBackoff.delay(round);
+    const delay = this.attempts.next(decision);
     if (delay === null) {
-      return this.stop(close.code, `gave up after ${this.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
+      return this.stop(close.code, `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
     }
     this.phase = 'waiting';
-    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempt, lastClose: close });
+    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
     this.openSoon(delay);
   }
 
@@ -465,14 +445,9 @@ class HubClient implements InsightClient, RoomHost {
     if (until !== undefined) this.reopenAfterBan(until);
   }
 
-  /**
-   * Connect again once the ban is over, spread over a jitter that grows with each refusal in a
-   * row (a ban extended meanwhile, or clocks that disagree, must not make clients hammer the hub).
-   */
+  /** Connect again once the ban is over (plus a margin and a jitter: attempts.ts). */
   private reopenAfterBan(until: number): void {
-    this.attempt += 1;
-    const jitter = Math.floor(Math.random() * this.reconnectBackoff.ceiling(this.attempt));
-    const at = Math.max(until, Date.now()) + BAN_END_MARGIN_MS + jitter;
+    const at = this.attempts.afterBan(until);
     const wait = (): void => {
       const left = at - Date.now();
       this.banTimer = setTimeout(() => {
