@@ -23,6 +23,8 @@ export class Attempts {
   constructor(url: string | readonly string[], backoff: BackoffOptions | undefined, private readonly random: () => number = Math.random) {
     this.urls = typeof url === 'string' ? [url] : [...url];
     if (this.urls.length === 0) throw new ClientError('bad_request', 'connect needs at least one hub url');
+    // A malformed URL will not get better by retrying: say so before the first attempt.
+    for (const u of this.urls) if (!isHubUrl(u)) throw new ClientError('bad_request', `not a WebSocket URL (ws://, wss://): ${String(u)}`);
     // A random first hub spreads a deployment's clients over its hubs.
     this.index = Math.floor(random() * this.urls.length);
     this.backoff = new Backoff(backoff, random);
@@ -64,5 +66,17 @@ export class Attempts {
     this.count += 1;
     const jitter = Math.floor(this.random() * this.backoff.ceiling(this.count));
     return Math.max(until, now) + BAN_END_MARGIN_MS + jitter;
+  }
+}
+
+/** What the WebSocket constructors accept: ws(s), or http(s) (WHATWG), relative to the page in a browser. */
+function isHubUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    const base = (globalThis as { location?: { href?: string } }).location?.href;
+    const { protocol } = new URL(url, base);
+    return protocol === 'ws:' || protocol === 'wss:' || protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
   }
 }
