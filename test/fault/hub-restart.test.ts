@@ -19,30 +19,27 @@ const processes = new FaultProcesses();
 afterEach(() => processes.stopAll());
 
 describe('fault: hub SIGKILL and restart', () => {
-  it('memory engine: one hub killed and started again', TIMEOUT, async () => {
-    const hub = await processes.hub(HUB);
-    const { counts } = await runFault({
-      name: 'hub SIGKILL + restart (memory)',
+  /** One embedded-engine hub killed and started again on its port and data directory. */
+  async function killOneHub(name: string, settings: HubOptionsInput) {
+    const hub = await processes.hub({ ...HUB, ...settings });
+    const result = await runFault({
+      name,
       urls: [hub.wsUrl],
       inject: () => hub.stop('SIGKILL'),
       heal: () => hub.start(),
       hubConnections: () => metricsConnections(hub.url),
     });
-    expect(counts).toMatchObject(CLEAN);
-    expect(counts.recoveryMs).not.toBeNull();
+    expect(result.counts).toMatchObject(CLEAN);
+    expect(result.counts.recoveryMs).not.toBeNull();
+    return result;
+  }
+
+  it('memory engine: one hub killed and started again', TIMEOUT, async () => {
+    await killOneHub('hub SIGKILL + restart (memory)', {});
   });
 
   it('memory engine with durable history (SQLite): killed and started again, clients resume where they were', TIMEOUT, async () => {
-    const hub = await processes.hub({ ...HUB, ...DURABLE });
-    const { counts, resets } = await runFault({
-      name: 'hub SIGKILL + restart (memory + SQLite history)',
-      urls: [hub.wsUrl],
-      inject: () => hub.stop('SIGKILL'),
-      heal: () => hub.start(),
-      hubConnections: () => metricsConnections(hub.url),
-    });
-    expect(counts).toMatchObject(CLEAN);
-    expect(counts.recoveryMs).not.toBeNull();
+    const { resets } = await killOneHub('hub SIGKILL + restart (memory + SQLite history)', DURABLE);
     // Every acknowledged message survived the kill: the epoch is the same, no room was reset.
     expect(resets).toBe(0);
   });
