@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 const noBuild = args.includes('--no-build');
 const passThrough = args.filter((a) => a !== '--no-build');
 
-const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'renderer-dist/index.html'];
+const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'dist/cli.js', 'renderer-dist/index.html'];
 const SOURCES = ['electron', 'hub', 'renderer', 'build/build.mjs', 'build/vite.renderer.config.ts', 'package.json'];
 
 function newestMtime(path) {

@@ -4,8 +4,6 @@ import { Command, Option } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHub } from './server/create-hub.js';
-import { hubExtensions } from './server/extensions.js';
 import { ENVIRONMENT, resolveServeOptions, type CliFlags } from './server/config.js';
 import { defaultDataDir } from './server/options.js';
 import { loadVerificationKey } from './auth/keys.js';
@@ -15,6 +13,28 @@ import { HUB_VERSION } from './server/version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const envHelp = '\nEnvironment:\n' + Object.entries(ENVIRONMENT).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n') + '\n';
+
+const limitsHelp = `
+Limits (default) and the answer when one is hit:
+  TCP connections per address (1100) / in total (51000, below the descriptor limit)
+                                         HTTP 429 rate_limited / 503 unavailable, then closed
+  no complete request head (5 s)         HTTP 408 bad_request, then closed
+  WebSocket connections per user (50), per address (1000), total (50000)
+                                         upgrade refused 429 rate_limited / 503 unavailable
+  more than one credential in an upgrade 400 bad_request
+  frame size (65536 bytes)               close 1009
+  messages per connection (100/s, burst 200), published bytes per user (1 MiB/s, burst 4 MiB)
+                                         error rate_limited (with the request id); 20 more: close 4029
+  bad messages (10 per 10 s)             error, then close 1008
+  send queue (1 MiB)                     close 4008
+  rooms per connection (128) / presence state (1024 bytes)
+                                         error conflict / too_large
+  history per room (1000 messages, 10 min, 8 MiB), all rooms (heap limit / 4)
+                                         oldest dropped; resuming past them: recovered false, reason evicted
+  REST publish per sub (200/s, burst 400), per address (1000/s, burst 2000), body (256 KiB)
+                                         HTTP 429 rate_limited / 413 too_large
+  refusals written to the log (10/s)     then one "N similar refusals suppressed" line a second
+`;
 
 const program = new Command('insight-hub').description('Insight Hub: real-time hub for InsightEngine dashboards').version(HUB_VERSION);
 
@@ -38,16 +58,24 @@ program
   .option('--drain-timeout-ms <ms>', 'graceful shutdown limit (default 10000)')
   .option('--history-messages <n>', 'messages kept per room (default 1000)')
   .option('--history-minutes <n>', 'minutes kept per room (default 10)')
+  .option('--history <store>', 'without Redis, where history is kept: sqlite (default; survives restarts, in the data directory) or memory')
   .option('--max-frame-bytes <n>', 'largest frame (default 65536)')
   .option('--rate <n>', 'messages per second per connection (default 100)')
   .option('--burst <n>', 'burst per connection (default 200)')
   .option('--max-connections <n>', 'connections in total (default 50000)')
   .option('--max-queued-bytes <n>', 'send queue cap per connection before close 4008 (default 1048576)')
+  .option('--history-budget-bytes <n>', 'history kept across all rooms, memory engine (default: heap limit / 4)')
+  .option('--publish-bytes-per-second <n>', 'published bytes per second per user, burst 4x (default 1048576)')
+  .option('--header-timeout-ms <ms>', 'close a socket without a complete request head after this long (default 5000)')
+  .option('--max-tcp-connections <n>', 'TCP connections in total, kept below the descriptor limit (default max-connections + 1000)')
+  .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100)')
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
   .option('--admin-link', 'print a console link carrying a fresh admin token (local use)')
-  .addHelpText('after', envHelp)
+  .addHelpText('after', envHelp + limitsHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
+    // Loaded here, not at the top, so `--help` and `token` do not pay for the whole hub.
+    const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./server/extensions.js')]);
     const hub = await createHub(resolveServeOptions(flags), hubExtensions());
     if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
     console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);

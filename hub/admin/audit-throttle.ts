@@ -1,47 +1,33 @@
 /**
- * Refused upgrades and denied attempts come from outside and can arrive as a flood. At most
- * `perSecond` of them are written each second; the rest are counted and written as one summary
- * entry, so a flood cannot rotate the admin actions out of the log.
+ * Refused upgrades and denied attempts in the audit log, throttled (see RefusalThrottle) so a
+ * flood cannot rotate the admin actions out of the log.
  */
+import { RefusalThrottle } from '../core/refusal-throttle.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
 
 export class AuditThrottle {
-  private windowStart = 0;
-  private written = 0;
-  private suppressed = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly throttle: RefusalThrottle<AuditRecord>;
 
   constructor(
     private readonly log: AuditLog,
-    private readonly perSecond: number,
+    perSecond: number,
     private readonly onError: (err: unknown) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  record(record: AuditRecord): void {
-    const now = this.now();
-    if (now - this.windowStart >= 1000) {
-      this.flush();
-      this.windowStart = now;
-      this.written = 0;
-    }
-    if (this.written >= this.perSecond) {
-      this.suppressed++;
-      this.timer ??= setTimeout(() => this.flush(), 1000).unref();
-      return;
-    }
-    this.written++;
-    this.write(record);
+    now: () => number = Date.now,
+  ) {
+    this.throttle = new RefusalThrottle(
+      perSecond,
+      (record) => this.write(record),
+      (count) => this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond } }),
+      now,
+    );
   }
 
-  /** Write the summary of what was left out, if anything was. */
+  record(record: AuditRecord): void {
+    this.throttle.record(record);
+  }
+
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.suppressed === 0) return;
-    const count = this.suppressed;
-    this.suppressed = 0;
-    this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond: this.perSecond } });
+    this.throttle.flush();
   }
 
   private write(record: AuditRecord): void {

@@ -104,12 +104,12 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   });
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
-  const timer = setInterval(() => {
+  const timer = setInterval(core.guard.wrap('admin_stats', () => {
     const stats = sampler.sample() as JsonObject;
     const own = cluster.ownLine(stats);
     cluster.broadcast(own);
     if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) } as unknown as Json);
-  }, options.statsIntervalMs ?? 1000);
+  }), options.statsIntervalMs ?? 1000);
   timer.unref();
   cluster.start();
 

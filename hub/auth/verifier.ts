@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import { Hs256Error, verifyHs256, type Hs256Failure } from './hs256.js';
 import type { VerificationKey } from './keys.js';
+import { identityTextProblem, isNumericDate } from './claim-values.js';
 
 export interface VerifiedToken {
   claims: TokenClaims;
@@ -129,14 +130,22 @@ function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims 
 }
 
 function toVerified(payload: JWTPayload): VerifiedToken {
+  // jose takes any number, Infinity included: the same rule as the in-line HS256 path, for both.
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    if (!isNumericDate(payload[claim])) throw new HubError('unauthorized', `token claim "${claim}" invalid: not a finite date`);
+  }
   const sub = payload.sub!;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
     throw new HubError('unauthorized', 'token claim "sub" invalid');
   }
+  const subProblem = identityTextProblem(sub, 'sub');
+  if (subProblem) throw new HubError('unauthorized', `token claim "sub" invalid: ${subProblem}`);
   const role = payload.role ?? 'viewer';
   if (!isRole(role)) throw new HubError('unauthorized', 'token claim "role" invalid');
   const name = payload.name ?? sub;
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
+  const nameProblem = identityTextProblem(name, 'name');
+  if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
   const rooms = checkRoomsClaim(payload.rooms);
   const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
   return {

@@ -1,4 +1,5 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
+import type { SleepRecord } from './sleep-watch.js';
 import type { AdminMessage, Json, RoomMessage } from '../protocol/index.js';
 import type { ControlCommand, EngineState } from './engine.js';
 import type { Session } from './session.js';
@@ -16,6 +17,9 @@ export interface CoreLimits {
   errorWindowMs: number;
   maxRoomsPerConnection: number;
   maxPresenceBytes: number;
+  /** Published frame bytes per user (all connections together): sustained per second and burst. */
+  publishBytesPerSecond: number;
+  publishBurstBytes: number;
   /** Outgoing bytes the peer has not taken past which a slow consumer is closed with 4008. */
   maxQueuedBytes: number;
   maxConnectionsPerUser: number;
@@ -53,6 +57,8 @@ export interface CoreObserver {
   slowConsumer?(session: Session): void;
   control?(cmd: ControlCommand): void;
   engineState?(state: EngineState, detail?: string): void;
+  /** The hub's process was away (the computer slept, or it was stopped) and is back. */
+  woke?(record: SleepRecord): void;
 }
 
 /** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */

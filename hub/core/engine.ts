@@ -19,7 +19,23 @@ export interface PublishInput {
   time: number;
   /** Deliver to the publishing connection too (protocol `echo`). Carried with the message. */
   echo?: boolean;
+  /**
+   * Client-chosen idempotency key, scoped to the room and the sender's `sub`: a second publish with
+   * the same key while the first is remembered (at least while it is in history) is not stored again.
+   */
+  key?: string;
 }
+
+/**
+ * A publish key as engines store it: scoped by the sender, so one user's keys can neither shadow nor
+ * reveal another's; the length prefix keeps `sub` and `key` apart whatever characters they hold.
+ */
+export function publishKeyId(sub: string, key: string): string {
+  return `${sub.length}:${sub} ${key}`;
+}
+
+/** What a publish resolves to: the stored message, or the original one for a repeated key. */
+export type PublishResult = EngineMessage & { duplicate?: true };
 
 /** A stored message as the engine hands it to the core: the wire message plus the echo flag. */
 export type EngineMessage = RoomMessage & { echo?: boolean };
@@ -89,8 +105,12 @@ export interface Engine {
   start(events: EngineEvents): Promise<void>;
   close(): Promise<void>;
 
-  /** Assign the room's next seq and store the message; resolves once it is in history. */
-  publish(input: PublishInput): Promise<EngineMessage>;
+  /**
+   * Assign the room's next seq and store the message; resolves once it is in history. A repeated
+   * `key` resolves to the original message with `duplicate: true` and is not delivered again.
+   * Fails with EngineUnavailableError (nothing stored) or EngineOutcomeUnknownError (cannot tell).
+   */
+  publish(input: PublishInput): Promise<PublishResult>;
   /** The room's position and, with `since`, the messages after it (or why not). */
   history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
   /** Receive this room's messages and presence on this node. Idempotent per room. */
@@ -105,6 +125,10 @@ export interface Engine {
   control(cmd: ControlCommand): Promise<void>;
   /** Number of stored messages across rooms (for metrics). */
   historySize(): number;
+  /** The hub-wide history memory budget, where the engine keeps history in this process. */
+  historyBytes?(): { used: number; budget: number; evicted: number };
+  /** A cheap round trip to the store (readiness): resolves when it answers, however long that takes. */
+  probe(): Promise<void>;
 }
 
 export type HistoryPolicyFor = (room: string) => HistoryPolicy;

@@ -15,9 +15,16 @@ import {
   type Sender,
   type WelcomeMessage,
 } from '../protocol/index.js';
-import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine.js';
+import type { ControlCommand, Engine, EngineState, PresenceDiff, PublishResult } from './engine.js';
+import { EngineUnavailableError, isEngineFailure, type EngineFailure } from './engine-errors.js';
+import { EngineWatch } from './engine-watch.js';
+import { SleepWatch, type SleepRecord } from './sleep-watch.js';
+
+/** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
+const WAKE_PONG_GRACE_MS = 10_000;
 import { encodeMessage } from './frame.js';
-import { ConnectionCounter } from './limits.js';
+import { ConnectionCounter, KeyedRateLimit } from './limits.js';
+import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
@@ -74,8 +81,12 @@ export class HubCore {
   readonly connections: ConnectionCounter;
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
-  private readonly scheduler = new FlushScheduler();
+  private readonly scheduler: FlushScheduler;
   readonly heartbeat: Heartbeat;
+  /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
+  readonly guard: CallbackGuard;
+  /** Published bytes per user (all of a user's connections together). */
+  readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
   /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
   private readonly roster = new Map<string, Map<string, PresenceMember>>();
@@ -85,6 +96,8 @@ export class HubCore {
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
   engineState: EngineState = 'up';
+  private readonly engineWatch: EngineWatch;
+  readonly sleepWatch = new SleepWatch((record) => this.onWake(record));
 
   constructor(
     readonly engine: Engine,
@@ -92,8 +105,18 @@ export class HubCore {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
-    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, (m) => this.sendPresence(m));
+    this.guard = new CallbackGuard(options.logger);
+    this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
+    this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
+    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, this.guard.wrap('presence', (m) => this.sendPresence(m)));
     this.heartbeat = new Heartbeat(this, options);
+    this.engineWatch = new EngineWatch(engine, (stalled) => this.onEngineStall(stalled));
+  }
+
+  /** What readiness and the console report: `stalled` while the engine is up but not answering. */
+  get engineHealth(): EngineState | 'stalled' {
+    if (this.engineState === 'down') return 'down';
+    return this.engineWatch.stalled ? 'stalled' : 'up';
   }
 
   async start(): Promise<void> {
@@ -105,6 +128,8 @@ export class HubCore {
     });
     this.engineState = this.engine.state;
     this.heartbeat.start();
+    this.engineWatch.start();
+    this.sleepWatch.start();
   }
 
   observe(observer: CoreObserver): void {
@@ -195,15 +220,19 @@ export class HubCore {
     }
   }
 
-  /** Publish on behalf of a session or a REST caller; resolves once sequenced and in history. */
-  async publish(room: string, event: string, data: Json, from: Sender, echo = false): Promise<RoomMessage> {
-    if (this.engineState === 'down') throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
+  /**
+   * Publish on behalf of a session or a REST caller; resolves once sequenced and in history (or with
+   * the original position and `duplicate` for a repeated `key`). An engine failure is answered as the
+   * engine named it: `unavailable` only when nothing was stored, `outcome_unknown` when it cannot tell.
+   */
+  async publish(room: string, event: string, data: Json, from: Sender, echo = false, key?: string): Promise<PublishResult> {
     try {
-      return await this.engine.publish({ room, event, data, from, time: Date.now(), echo });
+      if (this.engineState === 'down') throw new EngineUnavailableError('engine down', { what: 'publish' });
+      return await this.engine.publish({ room, event, data, from, time: Date.now(), echo, key });
     } catch (err) {
-      if (err instanceof HubError) throw err;
-      this.logEngineError(err, 'publish');
-      throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
+      if (isEngineFailure(err)) this.logEngineFailure(err, 'publish');
+      else if (!(err instanceof HubError)) this.logEngineError(err, 'publish');
+      throw err;
     }
   }
 
@@ -303,7 +332,51 @@ export class HubCore {
       for (const room of this.registry.rooms()) {
         this.engine.subscribe(room).catch((err) => this.logEngineError(err, 'resubscribe'));
       }
+      if (!this.engineWatch.stalled) this.announceEngineUp();
     }
+  }
+
+  private onEngineStall(stalled: boolean): void {
+    if (stalled) this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
+    else this.options.logger?.info({ engine: this.engine.name }, 'engine answering again');
+    if (!stalled && this.engineState === 'up') this.announceEngineUp();
+  }
+
+  /**
+   * Tell every client the engine answers again, so what it was refused (a subscribe, a publish with
+   * its key) is retried now rather than at the end of a backoff grown during the outage.
+   */
+  private announceEngineUp(): void {
+    const notice = encodeMessage({ type: 'notice', event: 'engine_up' });
+    for (const s of this.sessions.values()) s.sendFrame(notice);
+  }
+
+  /**
+   * The computer is going to sleep: every client is told (`notice shutdown` with `reason: 'sleep'`)
+   * and closed with 1001, so nobody publishes into a link that is about to go silent; they
+   * reconnect after `reconnectAfterMs` and keep trying until the hub is awake.
+   */
+  suspend(): void {
+    this.sleepWatch.suspended();
+    this.options.logger?.info({ clients: this.sessions.size }, 'going to sleep: clients told to reconnect later');
+    const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
+    for (const s of this.sessions.values()) {
+      s.sendFrame(notice);
+      s.close(CloseCode.goingAway, 'hub going to sleep');
+    }
+  }
+
+  /** The power monitor says the computer woke (a late timer finds it too, for headless hubs). */
+  resume(): void {
+    this.sleepWatch.resumed();
+  }
+
+  private onWake(record: SleepRecord): void {
+    this.options.logger?.info({ durationMs: record.durationMs, source: record.source }, `awake after ${Math.round(record.durationMs / 1000)} s away`);
+    this.heartbeat.checkNow(Math.min(this.options.heartbeatMs, WAKE_PONG_GRACE_MS));
+    // The engine may have gone quiet meanwhile too: probe it now rather than at the next tick.
+    this.engineWatch.probe();
+    this.emit('woke', record);
   }
 
   onSlowConsumer(session: Session): void {
@@ -315,6 +388,11 @@ export class HubCore {
     // is destroyed after a grace period so its buffers are freed.
     session.ws.close(CloseCode.slowConsumer, 'slow consumer: send queue overflowed');
     setTimeout(() => session.ws.terminate(), this.options.slowConsumerGraceMs).unref();
+  }
+
+  /** An outage, not a bug: warn, with the engine's detail. */
+  logEngineFailure(err: EngineFailure, what: string): void {
+    this.options.logger?.warn({ code: err.code, detail: err.detail }, `engine ${what} failed: ${err.code}`);
   }
 
   logEngineError(err: unknown, what: string): void {
@@ -339,6 +417,8 @@ export class HubCore {
 
   async stop(): Promise<void> {
     this.heartbeat.stop();
+    this.engineWatch.stop();
+    this.sleepWatch.stop();
     this.presence.stop();
     for (const s of this.sessions.values()) s.ws.terminate();
     await this.engine.close();

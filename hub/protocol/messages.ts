@@ -54,6 +54,8 @@ export interface PublishMessage {
   event: string;
   data: Json;
   echo?: boolean;
+  /** Client-chosen idempotency key (1-64 chars): a retry with the same key is stored once. */
+  key?: string;
 }
 export interface PresenceUpdateMessage {
   type: 'presence';
@@ -159,10 +161,12 @@ export interface PongMessage {
 }
 
 export type NoticeMessage =
-  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number }
+  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number; reason?: 'sleep' }
   | { type: 'notice'; event: 'token_expiring'; expiresAt: number }
   | { type: 'notice'; event: 'kicked'; reason: string }
-  | { type: 'notice'; event: 'banned'; reason: string; until: number };
+  | { type: 'notice'; event: 'banned'; reason: string; until: number }
+  /** The engine answers again after an outage or a stall: retry what it refused now. */
+  | { type: 'notice'; event: 'engine_up' };
 
 export type ServerMessage =
   | WelcomeMessage

@@ -16,6 +16,8 @@ import {
 export const MAX_ID_LENGTH = 64;
 export const MAX_EVENT_LENGTH = 64;
 export const MAX_JSON_DEPTH = 32;
+/** Publish idempotency keys: 1-64 characters, any text. */
+export const MAX_KEY_LENGTH = 64;
 const EVENT_NAME = /^[A-Za-z0-9_.:$-]{1,64}$/;
 
 const bad = (message: string): HubError => new HubError('bad_request', message);
@@ -93,7 +95,8 @@ const validators: Record<ClientMessage['type'], Validator> = {
     if (!EVENT_NAME.test(event)) throw bad('"event" must be 1-64 characters of A-Z a-z 0-9 _ . : $ -');
     const data = requireJson(msg.data, 'data');
     if (msg.echo !== undefined && typeof msg.echo !== 'boolean') throw bad('"echo" must be a boolean');
-    return { type: 'publish', room, event, data, echo: msg.echo === true };
+    if (msg.key === undefined) return { type: 'publish', room, event, data, echo: msg.echo === true };
+    return { type: 'publish', room, event, data, echo: msg.echo === true, key: requireString(msg, 'key', MAX_KEY_LENGTH) };
   },
   presence(msg) {
     const room = requireRoom(msg);

@@ -1,6 +1,6 @@
 /** Resolve hub options from flags, environment and a JSON config file (in that order of precedence). */
 import { readFileSync } from 'node:fs';
-import type { HubOptionsInput } from './options.js';
+import { HISTORY_STORES, type HistoryStore, type HubOptionsInput } from './options.js';
 
 /** Environment variables the hub reads, for `--help` and the README. */
 export const ENVIRONMENT: Record<string, string> = {
@@ -17,7 +17,9 @@ export const ENVIRONMENT: Record<string, string> = {
   INSIGHT_HUB_ALLOWED_HOSTS: 'comma-separated extra allowed Host values',
   INSIGHT_HUB_PUBLIC_URL: 'public URL of the hub (invite links)',
   INSIGHT_HUB_REDIS_URL: 'Redis URL: use the Redis engine',
+  INSIGHT_HUB_HISTORY: 'history store without Redis: sqlite (default, in the data directory) or memory',
   INSIGHT_HUB_LOG_LEVEL: 'log level (default info)',
+  INSIGHT_HUB_HISTORY_BUDGET_BYTES: 'history bytes kept across all rooms, memory engine (default: heap limit / 4)',
 };
 
 export interface CliFlags {
@@ -38,11 +40,17 @@ export interface CliFlags {
   drainTimeoutMs?: string;
   historyMessages?: string;
   historyMinutes?: string;
+  history?: string;
   maxFrameBytes?: string;
   rate?: string;
   burst?: string;
   maxConnections?: string;
   maxQueuedBytes?: string;
+  historyBudgetBytes?: string;
+  publishBytesPerSecond?: string;
+  headerTimeoutMs?: string;
+  maxTcpConnections?: string;
+  maxTcpConnectionsPerIp?: string;
   redis?: string;
   logLevel?: string;
 }
@@ -82,6 +90,8 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
   const tlsKey = flags.tlsKey ?? file.tls?.key;
   if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new Error('TLS needs both a certificate and a key');
   const historyMinutes = int('--history-minutes', flags.historyMinutes);
+  const redis = flags.redis ?? env.INSIGHT_HUB_REDIS_URL ?? file.redis;
+  const store = historyStore(flags.history ?? env.INSIGHT_HUB_HISTORY ?? file.history?.store, redis);
   return {
     ...file,
     ...drop({
@@ -115,6 +125,10 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
         burst: int('--burst', flags.burst),
         maxConnections: int('--max-connections', flags.maxConnections),
         maxQueuedBytes: int('--max-queued-bytes', flags.maxQueuedBytes),
+        publishBytesPerSecond: int('--publish-bytes-per-second', flags.publishBytesPerSecond),
+        headerTimeoutMs: int('--header-timeout-ms', flags.headerTimeoutMs),
+        maxTcpConnections: int('--max-tcp-connections', flags.maxTcpConnections),
+        maxTcpConnectionsPerIp: int('--max-tcp-connections-per-ip', flags.maxTcpConnectionsPerIp),
       }),
     },
     history: {
@@ -122,9 +136,23 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
       ...drop({
         maxMessages: int('--history-messages', flags.historyMessages),
         maxAgeMs: historyMinutes === undefined ? undefined : historyMinutes * 60_000,
+        budgetBytes: int('--history-budget-bytes', flags.historyBudgetBytes ?? env.INSIGHT_HUB_HISTORY_BUDGET_BYTES),
+        store,
       }),
     },
   };
+}
+
+/** `serve` keeps history on disk unless told otherwise; with Redis, history lives there. */
+function historyStore(value: string | undefined, redis: string | undefined): HistoryStore | undefined {
+  if (value !== undefined && !(HISTORY_STORES as readonly string[]).includes(value)) {
+    throw new Error(`--history must be one of ${HISTORY_STORES.join(', ')}, got "${value}"`);
+  }
+  if (redis) {
+    if (value !== undefined) throw new Error('--history is for the embedded engine; with --redis the history is kept in Redis');
+    return undefined;
+  }
+  return (value as HistoryStore | undefined) ?? 'sqlite';
 }
 
 function pem(value: string): string {

@@ -3,11 +3,13 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HubError } from '../protocol/index.js';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
 import type { SessionIdentity } from '../core/session.js';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
+import type { DurableRooms } from '../engines/durable/durable-rooms.js';
 import { loadVerificationKey } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
@@ -17,6 +19,8 @@ import { resolveOptions, type HubOptions, type HubOptionsInput } from './options
 import { createLogger } from './logger.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { createUpgradeHandler, type Refusal } from './upgrade.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { RefusalThrottle } from '../core/refusal-throttle.js';
 import { Router } from './router.js';
 import { createRestAuth, type RestAuth } from './rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
@@ -37,6 +41,8 @@ export interface HubContext {
   /** Admission checks (identity, client IP) run at upgrade and on REST calls. */
   admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
   refusals: Array<(refusal: Refusal) => void>;
+  /** TCP connections counted before HTTP, and what was refused there. */
+  sockets: ConnectionGuard;
   mint(claims: MintClaims): Promise<string>;
   /** The upgrade's `Host` allowlist, for routes that trust where a request comes from. */
   hostAllowed(host: string | undefined): boolean;
@@ -69,7 +75,25 @@ async function createEngine(options: HubOptions): Promise<Engine> {
     const { createRedisEngine } = await import('../engines/redis/index.js');
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
-  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json') });
+  const durable = options.history.store === 'sqlite' ? await openDurableHistory(options) : undefined;
+  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), durable, historyBudgetBytes: options.history.budgetBytes });
+}
+
+/**
+ * Loaded only when asked for: the memory-only hub never loads the native SQLite module. A module
+ * that cannot load (not rebuilt for this runtime) leaves the hub running on memory history, said
+ * loudly; any other failure (the file locked by another hub, unreadable) stops the start.
+ */
+async function openDurableHistory(options: HubOptions): Promise<DurableRooms | undefined> {
+  try {
+    const { DurableRooms } = await import('../engines/durable/durable-rooms.js');
+    return DurableRooms.open(join(options.dataDir, 'history.sqlite'));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    options.logger?.error({ err: (err as Error).message }, 'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only');
+    return undefined;
+  }
 }
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
@@ -103,9 +127,19 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       if (await revocations.isRevoked(identity.claims.jti)) throw new HubError('unauthorized', 'token revoked');
     },
   ];
+  // Refusals come in floods: the process log gets a bounded number of lines and a summary.
+  const refusalLog = new RefusalThrottle<() => void>(
+    options.logRefusalsPerSecond,
+    (write) => write(),
+    (count, perSecond) => logger.warn({ suppressed: count, perSecond }, `${count} similar refusals suppressed`),
+  );
   const refusals: HubContext['refusals'] = [
-    (r) => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused'),
+    (r) => refusalLog.record(() => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused')),
   ];
+  // Browsers open sockets they may never use: a header timeout is routine, a cap being hit is not.
+  const sockets = new ConnectionGuard(options.limits, Boolean(options.tls), (r) =>
+    refusalLog.record(() => logger[r.reason === 'header_timeout' ? 'info' : 'warn']({ reason: r.reason, ip: r.ip }, `connection refused: ${r.message}`)),
+  );
   const router = new Router();
   const auth = createRestAuth((t) => verifier.verify(t), bans, admit);
   const serveStatic = createStaticHandler(options.webRoot ?? defaultWebRoot());
@@ -116,7 +150,10 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
-      if (core.engineState !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
+      const health = core.engineHealth;
+      if (health === 'down') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
+      // Connected but not answering its probe: every publish now would end `outcome_unknown`.
+      if (health === 'stalled') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is not answering`, engine: 'stalled' });
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router
@@ -134,6 +171,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
+  sockets.install(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -141,6 +179,11 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       resolve();
     });
   });
+  // Listening, the server's 'error' is a failed accept (EMFILE): without a listener it would end the process.
+  server.on('error', core.guard.wrap('accept', (err: NodeJS.ErrnoException) => sockets.acceptFailed(err)));
+  if (sockets.ceiling < options.limits.maxTcpConnections) {
+    logger.info({ ceiling: sockets.ceiling, descriptorLimit: sockets.fdLimit }, 'TCP connections capped below the descriptor limit');
+  }
   const port = (server.address() as AddressInfo).port;
   const scheme = options.tls ? 'https' : 'http';
   const displayHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -159,7 +202,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     return mintToken(key.signingKey, { ...claims, issuer: options.auth.issuer });
   };
   const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
-  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
+  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, sockets, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
   addRoomRoutes(router, core, auth, options.limits);
   for (const extension of extensions) await extension(ctx);
 
@@ -171,12 +214,16 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     admit,
     onRefused: (r) => refusals.forEach((fn) => fn(r)),
   });
-  server.on('upgrade', onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.headArrived(socket);
+    onUpgrade(req, socket, head);
+  });
   state = 'running';
-  logger.info({ url, engine: engine.name, key: key.source }, 'hub listening');
+  logger.info({ url, engine: engine.name, history: options.redis || options.engine ? undefined : options.history.store, key: key.source }, 'hub listening');
 
   const closeServer = async (): Promise<void> => {
     for (const fn of ctx.onClose) await fn();
+    refusalLog.flush();
     await core.stop();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -200,6 +247,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       await core.drain(timeoutMs);
       await closeServer();
     },
+    suspend: () => core.suspend(),
+    resume: () => core.resume(),
     async close() {
       if (state === 'closed') return;
       state = 'draining';

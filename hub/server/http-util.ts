@@ -30,8 +30,13 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string | undef
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HubError) sendError(res, err.code, err.message, err.status);
+  if (err instanceof HubError) sendError(res, err.code, err.message, err.status, retryAfter(err.code));
   else sendError(res, 'internal', 'internal error');
+}
+
+/** An outage passes: a short Retry-After keeps a refused client from backing off long after it. */
+export function retryAfter(code: ErrorCode): Record<string, string> {
+  return code === 'unavailable' || code === 'outcome_unknown' ? { 'retry-after': '1' } : {};
 }
 
 /**
@@ -39,16 +44,23 @@ export function sendHubError(res: ServerResponse, err: unknown): void {
  */
 export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: code, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      '\r\n' +
-      body,
-  );
+  socket.end(refusalText(status, code, message));
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
+export function refusalText(status: number, code: ErrorCode, message: string): string {
+  const body = JSON.stringify({ error: code, message });
+  const extra = Object.entries(retryAfter(code)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    'Connection: close\r\n' +
+    extra +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    '\r\n' +
+    body
+  );
 }
 
 /** Read a JSON body of at most `limit` bytes; too large → 413, not JSON → 400. */

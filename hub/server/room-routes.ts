@@ -28,10 +28,12 @@ export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, lim
     const body = await readJsonBody(req, limits.maxHttpBodyBytes);
     if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {event, data}');
     // The same validator as a WebSocket publish: one set of rules for both doors.
-    const msg = validateClientMessage({ type: 'publish', room, event: body.event, data: body.data }) as PublishMessage;
+    const msg = validateClientMessage({ type: 'publish', room, event: body.event, data: body.data, key: body.key }) as PublishMessage;
     const { sub, name, role } = identity.user;
-    const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name });
-    sendJson(res, 201, { room, epoch: stored.epoch, seq: stored.seq });
+    const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name }, false, msg.key);
+    // A repeated key stored nothing new: 200 with the original position instead of 201.
+    if (stored.duplicate) sendJson(res, 200, { room, epoch: stored.epoch, seq: stored.seq, duplicate: true });
+    else sendJson(res, 201, { room, epoch: stored.epoch, seq: stored.seq });
   });
 
   router.add('GET', '/api/rooms/{room}/history', async (req, res, { room }, url) => {

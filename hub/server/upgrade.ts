@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HubError, SUBPROTOCOL, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
+import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
 import type { OriginPolicy } from './origin-policy.js';
@@ -77,6 +78,8 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         socket.uncork();
       })
       .catch((err: unknown) => {
+        // An engine outage is answered 503/504 like any HubError, and logged as an outage, not a bug.
+        if (isEngineFailure(err)) ctx.core.logEngineFailure(err, 'upgrade');
         const r =
           err instanceof Refused
             ? err
@@ -113,7 +116,7 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
     try {
       await check(identity, ip);
     } catch (err) {
-      if (err instanceof HubError) throw new Refused(err.status, err.code, err.message, sub);
+      if (err instanceof HubError && !isEngineFailure(err)) throw new Refused(err.status, err.code, err.message, sub);
       throw err;
     }
   }

@@ -26,6 +26,7 @@ export function OverviewPage() {
   const roomCount = useAdmin((s) => s.roomCount);
   const cpu = useAdmin((s) => s.cpuPercent);
   const history = useAdmin((s) => s.historyMessages);
+  const historyBytes = useAdmin((s) => s.historyBytes);
   const connections = useAdmin((s) => s.connections);
   const feed = useAdmin((s) => s.feed);
   const feedError = useAdmin((s) => s.feedError);
@@ -55,6 +56,9 @@ export function OverviewPage() {
         <Tile label="Memory (RSS)" value={formatBytes(latest(series, 'rssBytes'))} testId="memory" />
         <Tile label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
         <Tile label="Messages in history" value={formatCount(history)} />
+        {historyBytes ? (
+          <Tile label="History memory / budget" value={`${formatBytes(historyBytes.used)} / ${formatBytes(historyBytes.budget)}`} testId="history-budget" />
+        ) : null}
       </div>
       <div className="charts">
         <LiveChart title="Connections" series={series} lines={CONNECTIONS} unit="" />

@@ -14,6 +14,8 @@ export interface HubInfo {
   engineState?: string;
   urls: string[];
   hubId?: string;
+  /** The hub's last sleep (computer asleep or process stopped), from stats `sleep`. */
+  sleep?: { wokeAt: number; durationMs: number };
 }
 
 export interface RoomRow {
@@ -74,6 +76,8 @@ export interface Stats {
   point: StatsPoint;
   /** Messages the engine holds in room history, all rooms together. */
   historyMessages: number | null;
+  /** The memory engine's hub-wide history budget and its use (null on Redis). */
+  historyBytes: { used: number; budget: number } | null;
   rooms: RoomRow[] | null;
   hub: Partial<HubInfo>;
   cpuPercent: number | null;
@@ -144,6 +148,10 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
     hubId: str(hub, 'hubId', 'id', 'node'),
   };
   if (urls) info.urls = urls.filter((u): u is string => typeof u === 'string');
+  const sleep = asObject(hub?.sleep ?? null);
+  const wokeAt = time(pick(sleep, 'wokeAt'));
+  const durationMs = num(sleep, 'durationMs');
+  if (wokeAt !== null && durationMs !== null) info.sleep = { wokeAt, durationMs };
   for (const k of Object.keys(info) as Array<keyof HubInfo>) if (info[k] === undefined) delete info[k];
   return info;
 }
@@ -226,10 +234,17 @@ export function readStats(data: Json, now = Date.now()): Stats | null {
   return {
     point,
     historyMessages: num(o, 'historyMessages'),
+    historyBytes: historyBudget(o),
     rooms: readRooms(o.rooms),
     hub: readHubInfo(o),
     cpuPercent: num(proc, 'cpuPercent', 'cpu'),
   };
+}
+
+function historyBudget(o: O): { used: number; budget: number } | null {
+  const used = num(o, 'historyBytes.used');
+  const budget = num(o, 'historyBytes.budget');
+  return used === null || budget === null ? null : { used, budget };
 }
 
 let auditCounter = 0;

@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const config = join(dataDir, 'hub.json');
   // 2,000 simulated clients share one address and a handful of users.
   writeFileSync(config, JSON.stringify({ limits: { maxConnectionsPerIp: 10_000, maxConnectionsPerUser: 5_000, maxConnections: 20_000 } }));
-  const child = spawn(process.execPath, ['bin/insight-hub.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--config', config, '--log-level', 'warn'], {
+  // The hub from its sources, as the other suites run it (bin/ runs the build; test/package checks that).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--config', config, '--log-level', 'warn'], {
     cwd: repo,
     env: { ...process.env, INSIGHT_HUB_SECRET: E2E_SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,7 +11,7 @@ const clients: SdkClient[] = [];
 const PRESENCE_COALESCE_MS = 50;
 
 async function hub(options: Parameters<typeof startObservedHub>[0] = {}): Promise<ObservedHub> {
-  h = await startObservedHub({ presenceCoalesceMs: PRESENCE_COALESCE_MS, limits: { messagesPerSecond: 100_000, burst: 100_000 }, ...options });
+  h = await startObservedHub({ presenceCoalesceMs: PRESENCE_COALESCE_MS, limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12 }, ...options });
   return h;
 }
 
@@ -104,7 +104,7 @@ describe('resume', () => {
   });
 
   it('resumes at once after 4008 from a paused reader and misses nothing', async () => {
-    await hub({ limits: { messagesPerSecond: 100_000, burst: 100_000, maxQueuedBytes: 64 * 1024 } });
+    await hub({ limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12, maxQueuedBytes: 64 * 1024 } });
     const slow = client('alice');
     const rec = recordSeqs(slow);
     const pub = client('bob');

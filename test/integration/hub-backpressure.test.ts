@@ -109,7 +109,7 @@ describe('backpressure', () => {
   let h: Started;
   beforeAll(async () => {
     // The default cap (1 MiB); the rate limit out of the way.
-    h = await start({ limits: { messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+    h = await start({ limits: { messagesPerSecond: 10_000_000, burst: 10_000_000, publishBytesPerSecond: 1e12 } });
   });
   afterAll(() => h.hub.close());
 
@@ -191,7 +191,7 @@ describe('backpressure and the heartbeat', () => {
   const SLOW_N = 150_000;
   let h: Started;
   beforeAll(async () => {
-    h = await start({ heartbeatMs: HEARTBEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+    h = await start({ heartbeatMs: HEARTBEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000, publishBytesPerSecond: 1e12 } });
   });
   afterAll(() => h.hub.close());
 

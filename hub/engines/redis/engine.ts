@@ -12,6 +12,7 @@ import type {
   EngineState,
   HistoryResult,
   PublishInput,
+  PublishResult,
 } from '../../core/engine.js';
 import {
   createConnection,
@@ -19,6 +20,7 @@ import {
   MAX_QUEUED_COMMANDS,
   unavailable,
   withTimeout,
+  writeFailure,
   type RedisConnection,
 } from './connection.js';
 import { RoomFeed } from './feed.js';
@@ -68,6 +70,14 @@ export class RedisEngine implements Engine {
     if (!client) return Promise.reject(new EngineUnavailableError('redis engine not started'));
     return client.sendCommand(args);
   };
+  /** A read or bookkeeping step: bounded by the command timeout, any failure named "unavailable". */
+  private readonly guard = async <T>(work: Promise<T>, what: string): Promise<T> => {
+    try {
+      return await withTimeout(work, this.options.commandTimeoutMs, what);
+    } catch (err) {
+      throw unavailable(err, what);
+    }
+  };
 
   constructor(input: RedisEngineOptions) {
     this.options = resolveRedisOptions(input);
@@ -76,7 +86,7 @@ export class RedisEngine implements Engine {
     this.scripts = new ScriptRunner(this.send);
     this.streams = new RoomStreams(this.scripts, this.keys, this.options.historyPolicy, this.options.roomRetentionMs);
     this.presence = new RedisPresence(this.send, this.scripts, this.keys);
-    this.records = new RedisRecordStore(this.send, this.scripts, this.keys);
+    this.records = new RedisRecordStore(this.send, this.scripts, this.keys, this.guard);
   }
 
   get state(): EngineState {
@@ -142,14 +152,15 @@ export class RedisEngine implements Engine {
     this.setState(false, 'closed');
   }
 
-  async publish(input: PublishInput): Promise<EngineMessage> {
-    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused');
-    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused');
+  async publish(input: PublishInput): Promise<PublishResult> {
+    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused', { what: 'publish' });
+    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused', { what: 'publish' });
     this.inflight++;
     try {
       return await withTimeout(this.streams.append(input), this.options.commandTimeoutMs, 'publish');
     } catch (err) {
-      throw unavailable(err, 'publish');
+      // Sent but unanswered is not "refused": the script may have stored it (or will, once Redis wakes).
+      throw writeFailure(err, 'publish');
     } finally {
       this.inflight--;
     }
@@ -157,9 +168,9 @@ export class RedisEngine implements Engine {
 
   async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
     const feed = this.feeds.get(room);
-    if (feed) await feed.ready.catch(() => undefined);
+    if (feed) await this.guard(feed.ready, 'history').catch(() => undefined);
     const policy = this.streams.policy(room);
-    const read = isPosition(since) ? await this.streams.readSince(room, since) : await this.streams.read(room, '');
+    const read = await this.guard(isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, ''), 'history');
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -183,7 +194,7 @@ export class RedisEngine implements Engine {
     this.strayChannels.delete(channel);
     feed.ready = (async () => {
       const subscriber = this.subscriber;
-      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused');
+      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused', { what: 'subscribe' });
       await subscriber.subscribe(channel, this.onFeedFrame);
       // Messages up to this position are history; the feed delivers everything after it.
       const { position } = await this.streams.read(room, '');
@@ -191,7 +202,7 @@ export class RedisEngine implements Engine {
       this.roster.track(room, await this.presence.list(room));
     })();
     try {
-      await feed.ready;
+      await withTimeout(feed.ready, this.options.commandTimeoutMs, 'subscribe');
     } catch (err) {
       if (this.feeds.get(room) === feed) {
         this.feeds.delete(room);
@@ -223,22 +234,28 @@ export class RedisEngine implements Engine {
   }
 
   presenceSet(room: string, member: PresenceMember): Promise<void> {
-    return this.presence.set(room, member);
+    return this.guard(this.presence.set(room, member), 'presence');
   }
 
   presenceRemove(room: string, clientId: string): Promise<void> {
-    return this.presence.remove(room, clientId);
+    return this.guard(this.presence.remove(room, clientId), 'presence');
   }
 
   presenceList(room: string): Promise<PresenceMember[]> {
-    return this.presence.list(room);
+    return this.guard(this.presence.list(room), 'presence');
   }
 
   async control(cmd: ControlCommand): Promise<void> {
     const envelope: ControlEnvelope = { from: this.nodeId, cmd };
-    await this.send(['PUBLISH', this.keys.control, JSON.stringify(envelope)]);
+    await this.guard(this.send(['PUBLISH', this.keys.control, JSON.stringify(envelope)]), 'control');
     // Delivered here directly: this hub acts even while its subscriber connection is away.
     this.emitSafely(() => this.events?.control(cmd));
+  }
+
+  /** PING on the command connection: it queues behind every command, so a stalled Redis shows. */
+  async probe(): Promise<void> {
+    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: probe refused');
+    await this.send(['PING']);
   }
 
   /** Messages stored for the rooms this hub listens to, as of the last heartbeat. */
