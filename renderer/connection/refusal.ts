@@ -1,0 +1,62 @@
+/**
+ * Why the hub refuses this token. A browser cannot read the status of a refused WebSocket
+ * upgrade (it sees only a close without a code), so it asks `GET /api/session` with the same
+ * token, which answers 200 or the refusal as JSON (`reason`, and `until` for a ban).
+ */
+import type { FetchFn } from '../dashboard/room-history.js';
+
+export const REFUSAL_REASONS = ['expired', 'banned', 'revoked', 'used_up', 'not_allowed', 'invalid'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+export interface Refusal {
+  reason: RefusalReason;
+  /** The hub's own words (for a ban, with its reason). */
+  message: string;
+  /** When a ban ends (epoch ms). */
+  until?: number;
+}
+
+export type SessionCheck =
+  | { kind: 'accepted'; sub?: string; expiresAt?: number }
+  | { kind: 'refused'; refusal: Refusal }
+  /** The hub did not answer at all (down, wrong address, network). */
+  | { kind: 'unreachable'; message: string }
+  /** It answered, but not as the hub does (a proxy's error page, a 5xx). */
+  | { kind: 'unknown'; status: number };
+
+export async function checkSession(httpUrl: string, token: string, fetchImpl: FetchFn = fetch): Promise<SessionCheck> {
+  let res: Response;
+  try {
+    res = await fetchImpl(`${httpUrl}/api/session`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch (err) {
+    return { kind: 'unreachable', message: (err as Error).message };
+  }
+  const body = await res.json().then(
+    (b: unknown) => (typeof b === 'object' && b !== null ? (b as Record<string, unknown>) : {}),
+    () => ({}) as Record<string, unknown>,
+  );
+  if (res.ok) {
+    return {
+      kind: 'accepted',
+      sub: typeof body.user === 'object' && body.user !== null ? String((body.user as { sub?: unknown }).sub ?? '') : undefined,
+      expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : undefined,
+    };
+  }
+  const refusal = readRefusal(body);
+  if ((res.status === 401 || res.status === 403) && refusal) return { kind: 'refused', refusal };
+  return { kind: 'unknown', status: res.status };
+}
+
+/** A refusal body as the hub writes it (`/api/session`, `/api/invites/redeem`); null if it is not one. */
+export function readRefusal(body: Record<string, unknown>): Refusal | null {
+  const reason = body.reason;
+  if (typeof reason !== 'string' || !(REFUSAL_REASONS as readonly string[]).includes(reason)) return null;
+  const refusal: Refusal = { reason: reason as RefusalReason, message: typeof body.message === 'string' ? body.message : '' };
+  if (typeof body.until === 'number' && Number.isFinite(body.until)) refusal.until = body.until;
+  return refusal;
+}
+
+/** Only a ban with an end is worth waiting out; every other refusal needs another link. */
+export function isPermanent(refusal: Refusal): boolean {
+  return !(refusal.reason === 'banned' && refusal.until !== undefined);
+}
