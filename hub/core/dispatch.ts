@@ -12,6 +12,7 @@ import {
 import type { HubCore } from './hub-core.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
+import { historyRequest } from './history-read.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
@@ -87,6 +88,7 @@ type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, {
 const handlers: Handlers = {
   subscribe,
   unsubscribe,
+  history: historyRequest,
 
   async publish(core, session, msg) {
     const { role, sub, name } = session.user;

@@ -91,8 +91,11 @@ export interface Engine {
 
   /** Assign the room's next seq and store the message; resolves once it is in history. */
   publish(input: PublishInput): Promise<EngineMessage>;
-  /** The room's position and, with `since`, the messages after it (or why not). */
-  history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
+  /**
+   * The room's position and, with `since`, the messages after it (or why not); without `since`,
+   * the latest `limit` kept messages (none when `limit` is absent).
+   */
+  history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult>;
   /** Receive this room's messages and presence on this node. Idempotent per room. */
   subscribe(room: string): Promise<void>;
   unsubscribe(room: string): Promise<void>;

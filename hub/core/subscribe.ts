@@ -4,6 +4,7 @@
  */
 import { ADMIN_ROOM, HubError, type SubscribeMessage, type UnsubscribeMessage, type Json } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
+import { readHistory } from './history-read.js';
 import type { HubCore } from './hub-core.js';
 import type { HeldFrame, Session } from './session.js';
 
@@ -30,8 +31,9 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
       await core.engine.presenceSet(room, { clientId: session.id, sub, name, state: {} });
       if (superseded()) throw cancelled(room);
     }
-    // A malformed `since` arrives as null: no replay, recovered:false.
-    const history = await core.engine.history(room, msg.since);
+    // A malformed `since` arrives as null: recovered:false, and the room's current epoch is replayed.
+    // Without `since`, `history.limit` asks for the latest kept messages.
+    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined);
     const members = await core.engine.presenceList(room);
     if (superseded()) throw cancelled(room);
     core.setRoster(room, members);

@@ -41,6 +41,19 @@ export interface SubscribeMessage {
   id?: string;
   room: string;
   since?: StreamPosition;
+  /** Replay the latest `limit` kept messages after the ack (1..1000); with `since`, `since` decides. */
+  history?: HistoryOption;
+}
+export interface HistoryOption {
+  limit: number;
+}
+/** Read a room's kept messages without joining it: the latest `limit`, or those after `since`. */
+export interface HistoryRequestMessage {
+  type: 'history';
+  id?: string;
+  room: string;
+  limit?: number;
+  since?: StreamPosition;
 }
 export interface UnsubscribeMessage {
   type: 'unsubscribe';
@@ -84,7 +97,8 @@ export type ClientMessage =
   | PresenceUpdateMessage
   | PingMessage
   | AuthMessage
-  | AdminMessage;
+  | AdminMessage
+  | HistoryRequestMessage;
 export type ClientMessageType = ClientMessage['type'];
 
 export const ADMIN_ACTIONS = ['kick', 'ban', 'unban', 'invite', 'revoke', 'inspect', 'list'] as const;
@@ -125,6 +139,33 @@ export interface SubscribeAck extends StreamPosition {
 }
 
 export type ResumeFailure = 'epoch_changed' | 'evicted';
+
+/** The answer to a `history` request (and the REST history route's body). */
+export interface HistoryAck extends StreamPosition {
+  room: string;
+  messages: RoomMessage[];
+  recovered?: boolean;
+  reason?: ResumeFailure;
+  /** The answer was cut (by `limit` after `since`, or by the answer's size bound): ask again from the last `seq`. */
+  more?: boolean;
+}
+
+/** Why a token is refused (`GET /api/session`, upgrade refusal bodies). */
+export type RefusalReason = 'expired' | 'banned' | 'revoked' | 'used_up' | 'not_allowed' | 'invalid';
+export const REFUSAL_REASONS: readonly RefusalReason[] = ['expired', 'banned', 'revoked', 'used_up', 'not_allowed', 'invalid'];
+
+/** `GET /api/session` when the token would be admitted. */
+export interface SessionAnswer {
+  user: UserInfo;
+  expiresAt: number;
+}
+
+/** `POST /api/invites/redeem`: a personal token for one person, redeemed from an invite. */
+export interface InviteRedemption {
+  token: string;
+  sub: string;
+  expiresAt: number;
+}
 
 export interface ErrorMessage {
   type: 'error';

@@ -16,6 +16,9 @@ import {
 export const MAX_ID_LENGTH = 64;
 export const MAX_EVENT_LENGTH = 64;
 export const MAX_JSON_DEPTH = 32;
+/** Bounds of a history `limit` (subscribe `history`, `history` request, REST `?limit=`). */
+export const MAX_HISTORY_LIMIT = 1000;
+export const DEFAULT_HISTORY_LIMIT = 100;
 const EVENT_NAME = /^[A-Za-z0-9_.:$-]{1,64}$/;
 
 const bad = (message: string): HubError => new HubError('bad_request', message);
@@ -75,14 +78,38 @@ export function parseSince(value: unknown): StreamPosition | null | undefined {
   return null;
 }
 
+/** A history `limit`: an integer 1..1000, or absent. */
+export function parseHistoryLimit(value: unknown, field = 'limit'): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_LIMIT) {
+    throw bad(`"${field}" must be an integer from 1 to ${MAX_HISTORY_LIMIT}`);
+  }
+  return value as number;
+}
+
+function parseHistoryOption(value: unknown): { limit: number } | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value) || value.limit === undefined) throw bad(`"history" must be {limit: 1-${MAX_HISTORY_LIMIT}}`);
+  return { limit: parseHistoryLimit(value.limit, 'history.limit')! };
+}
+
 type Validator = (msg: Record<string, unknown>) => ClientMessage;
 
 const validators: Record<ClientMessage['type'], Validator> = {
   subscribe(msg) {
     const room = requireRoom(msg);
     const since = parseSince(msg.since);
+    const history = parseHistoryOption(msg.history);
     // A malformed `since` stays on the message as null: the hub answers recovered:false.
-    return { type: 'subscribe', room, since: since as StreamPosition | undefined };
+    return { type: 'subscribe', room, since: since as StreamPosition | undefined, ...(history ? { history } : {}) };
+  },
+  history(msg) {
+    const room = requireRoom(msg);
+    const limit = parseHistoryLimit(msg.limit);
+    const since = parseSince(msg.since);
+    // A read answers what it was asked; unlike a resume there is nothing to fail closed into.
+    if (since === null) throw bad('"since" must be {epoch: string, seq: integer >= 0}');
+    return { type: 'history', room, ...(limit !== undefined ? { limit } : {}), ...(since ? { since } : {}) };
   },
   unsubscribe(msg) {
     return { type: 'unsubscribe', room: requireRoom(msg) };

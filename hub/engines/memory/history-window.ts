@@ -63,6 +63,12 @@ export class HistoryWindow {
     this.head++;
   }
 
+  /** The newest `limit` kept messages, oldest first. */
+  latest(limit: number, now: number): RoomMessage[] {
+    this.trim(now);
+    return this.messages.slice(Math.max(this.head, this.messages.length - limit)).map(stripEcho);
+  }
+
   /** Messages after `since`, or why they cannot all be had. */
   since(since: StreamPosition | null, now: number): { messages: RoomMessage[]; recovered: boolean; reason?: ResumeFailure } {
     this.trim(now);

@@ -65,9 +65,9 @@ export class MemoryEngine implements Engine {
     return stored;
   }
 
-  async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
+  async history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult> {
     const w = this.window(room);
-    if (since === undefined) return { position: w.position, messages: [] };
+    if (since === undefined) return { position: w.position, messages: limit ? w.latest(limit, this.now()) : [] };
     return { position: w.position, ...w.since(since, this.now()) };
   }
 

@@ -22,7 +22,7 @@ import {
   type RedisConnection,
 } from './connection.js';
 import { RoomFeed } from './feed.js';
-import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './history.js';
+import { decodeMessage, isPosition, latestKept, resumeResult, type FeedMessage } from './history.js';
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
@@ -155,11 +155,12 @@ export class RedisEngine implements Engine {
     }
   }
 
-  async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
+  async history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult> {
     const feed = this.feeds.get(room);
     if (feed) await feed.ready.catch(() => undefined);
     const policy = this.streams.policy(room);
-    const read = isPosition(since) ? await this.streams.readSince(room, since) : await this.streams.read(room, '');
+    const latest = since === undefined && limit !== undefined && limit > 0;
+    const read = isPosition(since) ? await this.streams.readSince(room, since) : await this.streams.read(room, latest ? '-' : '');
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -171,6 +172,7 @@ export class RedisEngine implements Engine {
         messages = messages.filter((m) => m.seq <= delivered);
       }
     }
+    if (latest) return { position, messages: latestKept(messages, limit, policy, Date.now()) };
     return resumeResult(position, read.position, since, messages, policy, Date.now());
   }
 
