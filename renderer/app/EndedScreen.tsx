@@ -24,7 +24,7 @@ export function describeRefusal(r: Refusal): EndingText {
       return {
         title: r.until ? `You are banned until ${formatDateTime(r.until)}` : 'You are banned from this hub',
         detail: r.until ? 'This page connects again by itself when the ban ends.' : 'An administrator banned this account.',
-        reason: said,
+        reason: r.banReason ?? said,
       };
     case 'revoked':
       return { title: 'Your link was revoked', detail: `An administrator withdrew it. ${ASK_AGAIN}`, reason: said };

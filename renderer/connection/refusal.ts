@@ -3,10 +3,8 @@
  * upgrade (it sees only a close without a code), so it asks `GET /api/session` with the same
  * token, which answers 200 or the refusal as JSON (`reason`, and `until` for a ban).
  */
+import { REFUSAL_REASONS, type RefusalReason, type SessionAnswer } from '../../hub/protocol/index.js';
 import type { FetchFn } from '../dashboard/room-history.js';
-
-export const REFUSAL_REASONS = ['expired', 'banned', 'revoked', 'used_up', 'not_allowed', 'invalid'] as const;
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export interface Refusal {
   reason: RefusalReason;
@@ -14,6 +12,8 @@ export interface Refusal {
   message: string;
   /** When a ban ends (epoch ms). */
   until?: number;
+  /** The ban's reason, as the admin gave it. */
+  banReason?: string;
 }
 
 export type SessionCheck =
@@ -36,11 +36,8 @@ export async function checkSession(httpUrl: string, token: string, fetchImpl: Fe
     () => ({}) as Record<string, unknown>,
   );
   if (res.ok) {
-    return {
-      kind: 'accepted',
-      sub: typeof body.user === 'object' && body.user !== null ? String((body.user as { sub?: unknown }).sub ?? '') : undefined,
-      expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : undefined,
-    };
+    const answer = body as Partial<SessionAnswer>;
+    return { kind: 'accepted', sub: answer.user?.sub, expiresAt: typeof answer.expiresAt === 'number' ? answer.expiresAt : undefined };
   }
   const refusal = readRefusal(body);
   if ((res.status === 401 || res.status === 403) && refusal) return { kind: 'refused', refusal };
@@ -50,9 +47,10 @@ export async function checkSession(httpUrl: string, token: string, fetchImpl: Fe
 /** A refusal body as the hub writes it (`/api/session`, `/api/invites/redeem`); null if it is not one. */
 export function readRefusal(body: Record<string, unknown>): Refusal | null {
   const reason = body.reason;
-  if (typeof reason !== 'string' || !(REFUSAL_REASONS as readonly string[]).includes(reason)) return null;
+  if (!REFUSAL_REASONS.includes(reason as RefusalReason)) return null;
   const refusal: Refusal = { reason: reason as RefusalReason, message: typeof body.message === 'string' ? body.message : '' };
   if (typeof body.until === 'number' && Number.isFinite(body.until)) refusal.until = body.until;
+  if (typeof body.banReason === 'string' && body.banReason) refusal.banReason = body.banReason;
   return refusal;
 }
 

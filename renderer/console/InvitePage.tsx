@@ -5,7 +5,7 @@ import { readTokenClaims } from '../connection/token-claims.js';
 import { formatDateTime } from '../shared/format.js';
 import { adminAction } from './admin-session.js';
 import { ActiveInvites } from './ActiveInvites.js';
-import { INVITE_LIFETIMES, inviteProblems, inviteRequest, type InviteDraft } from './invite-form.js';
+import { INVITE_LIFETIMES, inviteProblems, inviteRequest, loopbackHost, type InviteDraft } from './invite-form.js';
 
 interface Created {
   url: string;
@@ -14,6 +14,8 @@ interface Created {
   expiresAt?: number;
   jti?: string;
   revoked?: boolean;
+  /** The link's host is loopback: only this computer can open it. */
+  loopback?: string;
 }
 
 export function InvitePage() {
@@ -43,6 +45,7 @@ export function InvitePage() {
           role: typeof ack.role === 'string' ? ack.role : (claims?.role ?? draft.role),
           expiresAt: typeof ack.expiresAt === 'number' ? ack.expiresAt : claims?.expiresAt,
           jti: typeof ack.jti === 'string' ? ack.jti : claims?.jti,
+          loopback: loopbackHost(url) ?? (ack.warning === 'loopback' ? new URL(url).host : undefined),
         },
         ...list,
       ]);
@@ -147,6 +150,12 @@ function InviteCard({ invite, onRevoke }: { invite: Created; onRevoke?: () => vo
         <p className="muted small-text">
           {invite.revoked ? 'Revoked.' : `Works until ${formatDateTime(invite.expiresAt)}.`} The token travels in the link's # part, which browsers never send to a server.
         </p>
+        {invite.loopback && !invite.revoked ? (
+          <p className="warning-text" role="note" data-testid="invite-loopback">
+            This link points at {invite.loopback}, which only this computer can open: colleagues cannot use it. Share the hub on your network first (desktop app: “Share on my network”;
+            headless: <code>--host</code> with this computer’s address, or <code>--public-url</code>), then make a new link.
+          </p>
+        ) : null}
         <input id={`link-${invite.jti ?? 'new'}`} className="mono" readOnly value={invite.url} onFocus={(e) => e.target.select()} data-testid="invite-url" aria-label="Join link" />
         <div className="row">
           <button type="button" onClick={() => void copy()} disabled={invite.revoked}>

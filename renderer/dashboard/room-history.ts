@@ -3,7 +3,7 @@
  * and to rebuild it after the hub says it could not replay what we missed. One call: without
  * `since` the hub answers the latest `limit` messages it holds and the room's position.
  */
-import type { RoomMessage, StreamPosition } from '../../hub/protocol/index.js';
+import { MAX_HISTORY_LIMIT, type HistoryAck, type RoomMessage, type StreamPosition } from '../../hub/protocol/index.js';
 
 export interface RoomHistory extends StreamPosition {
   messages: RoomMessage[];
@@ -12,7 +12,7 @@ export interface RoomHistory extends StreamPosition {
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** The hub's cap on `limit`: a dashboard asks for all the hub may hold. */
-export const HISTORY_LIMIT = 1000;
+export const HISTORY_LIMIT = MAX_HISTORY_LIMIT;
 
 export async function fetchRoomHistory(httpUrl: string, room: string, token: string, fetchImpl: FetchFn = fetch, limit = HISTORY_LIMIT): Promise<RoomHistory> {
   const url = `${httpUrl}/api/rooms/${encodeURIComponent(room)}/history?limit=${limit}`;
@@ -27,7 +27,7 @@ export async function fetchRoomHistory(httpUrl: string, room: string, token: str
     }
     throw new Error(message);
   }
-  const body = (await res.json()) as { epoch?: unknown; seq?: unknown; messages?: unknown };
+  const body = (await res.json()) as Partial<HistoryAck>;
   return {
     epoch: String(body.epoch ?? ''),
     seq: Number(body.seq ?? 0),

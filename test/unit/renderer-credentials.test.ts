@@ -113,7 +113,7 @@ describe('a redeemed invite', () => {
   });
 
   it('reads a refusal body as the hub writes it, and nothing else', () => {
-    expect(readRefusal({ error: 'forbidden', message: 'banned: spam', reason: 'banned', until: 5 })).toEqual({ reason: 'banned', message: 'banned: spam', until: 5 });
+    expect(readRefusal({ error: 'forbidden', message: 'banned until …: spam', reason: 'banned', until: 5, banReason: 'spam' })).toEqual({ reason: 'banned', message: 'banned until …: spam', until: 5, banReason: 'spam' });
     expect(readRefusal({ error: 'unauthorized', reason: 'expired' })).toEqual({ reason: 'expired', message: '' });
     expect(readRefusal({ error: 'forbidden', reason: 'because' })).toBeNull();
     expect(readRefusal({})).toBeNull();
