@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { hubUrl } from './hub-env.js';
 
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+/** Where screenshots go: `INSIGHT_HUB_SCREENSHOTS` to look at them elsewhere, else test-results. */
+export const SCREENSHOT_DIR = process.env.INSIGHT_HUB_SCREENSHOTS?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 export interface Person {
   context: BrowserContext;
