@@ -22,8 +22,8 @@ export function describeRefusal(r: Refusal): EndingText {
       return { title: 'Your link has expired', detail: ASK_AGAIN, reason: said };
     case 'banned':
       return {
-        title: r.until ? `You are banned until ${formatDateTime(r.until)}` : 'You are banned from this hub',
-        detail: r.until ? 'This page connects again by itself when the ban ends.' : 'An administrator banned this account.',
+        title: 'You are banned from this hub',
+        detail: r.until ? `The ban ends ${formatDateTime(r.until)}; this page reconnects then.` : 'An administrator banned this account.',
         reason: r.banReason ?? said,
       };
     case 'revoked':

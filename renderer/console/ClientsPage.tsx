@@ -42,7 +42,7 @@ export function ClientsPage() {
         <label htmlFor="client-room" className="sr-only">
           Room
         </label>
-        <input id="client-room" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
+        <input id="client-room" className="room-filter" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
         <span className="spacer" />
         <span className="muted" data-testid="clients-range">
           {view.total === null ? '…' : view.total === 0 ? 'No clients' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
