@@ -18,6 +18,7 @@ export type AdminEvent =
   | 'client.disconnected'
   | 'room.created'
   | 'room.emptied'
+  | 'invite.redeemed'
   | 'audit'
   | 'traffic';
 

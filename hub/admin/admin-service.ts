@@ -11,7 +11,7 @@ import type { AuditLog, AuditRecord } from './audit-log.js';
 import type { AuditThrottle } from './audit-throttle.js';
 import type { ClientDirectory } from './client-directory.js';
 import type { ClusterView } from './cluster.js';
-import type { Invites } from './invites.js';
+import type { Invites, Redemption } from './invites.js';
 import { envelopePreview, type TrafficInspector } from './traffic-inspector.js';
 import {
   optionalString,
@@ -86,6 +86,16 @@ export class AdminService {
   }
 
   /** A non-admin tried `attempt`: refused by the caller, written here (throttled). */
+  /** A guest redeemed an invite: who, under what name, from which link (not an admin action, so after the fact). */
+  redeemed(r: Redemption, ip: string): void {
+    try {
+      this.parts.audit.append({ kind: 'action', action: 'redeem', via: 'rest', ip, sub: r.sub, name: r.name, details: { target: { jti: r.jti } } }, true);
+    } catch (err) {
+      // The token is already minted; a lost line must not take it back.
+      this.parts.core.options.logger?.error({ err: (err as Error).message, action: 'redeem' }, 'audit log write failed');
+    }
+  }
+
   denied(who: Intruder, attempt: string, message: string): void {
     this.parts.throttle.record({ kind: 'denied', action: attempt, ...who, details: { message } });
   }
@@ -144,8 +154,11 @@ export class AdminService {
     const invite = this.parts.invites.plan(p, actor.sub);
     const { jti, sub, rooms, role, maxUses, expiresAt, name } = invite;
     this.record(actor, 'invite', { target: { jti, sub }, rooms, role, name, maxUses, expiresAt });
-    const { token, url } = await this.parts.invites.create(invite);
-    return { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+    const { token, url, warning } = await this.parts.invites.create(invite);
+    const answer: JsonObject = { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+    // Made while sharing is off: the link points at loopback, colleagues cannot open it.
+    if (warning) answer.warning = warning;
+    return answer;
   }
 
   private async revoke(params: Params, actor: Actor): Promise<JsonObject> {

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import {
+  CredentialRefusal,
   HubError,
   RoomAccess,
   TOKEN_AUDIENCE,
@@ -55,7 +56,7 @@ export class TokenVerifier {
     if (cached) {
       if (this.now() <= cached.expiresAt + this.opts.clockToleranceSec * 1000) return cached;
       this.cache.delete(token);
-      throw new HubError('unauthorized', 'token expired');
+      throw new CredentialRefusal('unauthorized', 'token expired', 'expired');
     }
     const verified = toVerified(await this.verifySignature(token));
     if (this.cache.size >= (this.opts.cacheSize ?? CACHE_LIMIT)) {
@@ -76,7 +77,7 @@ export class TokenVerifier {
         now: this.now(),
       });
     } catch (err) {
-      if (err instanceof Hs256Error) throw new HubError('unauthorized', describeHs256Failure(err.failure));
+      if (err instanceof Hs256Error) throw refusal(describeHs256Failure(err.failure), err.failure === 'expired');
       throw err;
     }
   }
@@ -97,9 +98,14 @@ export class TokenVerifier {
           : await jwtVerify(token, this.key.key, options);
       return payload;
     } catch (err) {
-      throw new HubError('unauthorized', describeJoseError(err));
+      throw refusal(describeJoseError(err), err instanceof errors.JWTExpired);
     }
   }
+}
+
+/** Every verification failure is `unauthorized`; its reason says whether a fresh token would do. */
+function refusal(message: string, expired: boolean): CredentialRefusal {
+  return new CredentialRefusal('unauthorized', message, expired ? 'expired' : 'invalid');
 }
 
 function describeJoseError(err: unknown): string {

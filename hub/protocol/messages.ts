@@ -226,6 +226,12 @@ export interface TokenClaims {
   jti?: string;
   aud?: string | string[];
   iss?: string;
+  /** An invite token: redeemed for personal tokens, never a session of its own. */
+  invite?: boolean;
+  /** How many people may redeem the invite (absent: no limit). */
+  maxUses?: number;
+  /** A personal token redeemed from the invite with this `jti`: revoking that invite ends it. */
+  inviteId?: string;
 }
 
 export const TOKEN_AUDIENCE = 'insight-hub';

@@ -3,7 +3,6 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { HubError } from '../protocol/index.js';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
 import type { SessionIdentity } from '../core/session.js';
@@ -13,6 +12,7 @@ import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
 import { BanList } from '../auth/bans.js';
 import { Revocations } from '../auth/revocations.js';
+import { checkNotInvite, checkRevoked } from '../auth/admission.js';
 import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -20,6 +20,7 @@ import { createUpgradeHandler, type Refusal } from './upgrade.js';
 import { Router } from './router.js';
 import { createRestAuth, type RestAuth } from './rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
+import { addSessionRoute } from './session-route.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
 import { sendJson, sendError } from './http-util.js';
 import { HUB_VERSION } from './version.js';
@@ -99,8 +100,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const bans = new BanList(engine.records);
   const revocations = new Revocations(engine.records);
   const admit: HubContext['admit'] = [
-    async (identity) => {
-      if (await revocations.isRevoked(identity.claims.jti)) throw new HubError('unauthorized', 'token revoked');
+    async ({ claims }) => {
+      await checkRevoked(claims, revocations);
+      await checkNotInvite(claims, revocations);
     },
   ];
   const refusals: HubContext['refusals'] = [
@@ -161,6 +163,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
   const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
   addRoomRoutes(router, core, auth, options.limits);
+  addSessionRoute(router, core, bans, revocations);
   for (const extension of extensions) await extension(ctx);
 
   const onUpgrade = createUpgradeHandler({

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { HTTP_STATUS, HubError, type ErrorCode } from '../protocol/index.js';
+import { HTTP_STATUS, HubError, refusalFields, type ErrorCode } from '../protocol/index.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -16,8 +16,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: code, message }, headers);
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}, detail: object = {}): void {
+  sendJson(res, status, { error: code, message, ...detail }, headers);
 }
 
 /**
@@ -30,16 +30,17 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string | undef
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HubError) sendError(res, err.code, err.message, err.status);
+  // A refused credential also says why (`reason`, and `until` for a ban) as fields.
+  if (err instanceof HubError) sendError(res, err.code, err.message, err.status, {}, refusalFields(err));
   else sendError(res, 'internal', 'internal error');
 }
 
 /**
  * Refuse an upgrade before any `101`: an HTTP status with a JSON body, then the socket is closed.
  */
-export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, detail: object = {}): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: code, message });
+  const body = JSON.stringify({ error: code, message, ...detail });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\n' +
