@@ -98,7 +98,8 @@ describe('ended screen', () => {
 
   it('says what each refusal means', () => {
     const { container } = render(<EndedScreen ending={{ kind: 'refused', refusal: { reason: 'banned', message: 'banned: spam', until: Date.UTC(2030, 0, 1) } }} onPaste={() => false} />);
-    expect(container.querySelector('h1')?.textContent).toMatch(/^You are banned until /);
+    expect(container.querySelector('h1')?.textContent).toBe('You are banned from this hub');
+    expect(container.textContent).toMatch(/The ban ends .*; this page reconnects then\./);
     expect(screen.getByTestId('ended-reason').textContent).toBe('banned: spam');
     expect(screen.getByTestId('ended').dataset.kind).toBe('banned');
   });
