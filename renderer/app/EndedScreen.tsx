@@ -2,7 +2,7 @@
  * The whole page when the hub has ended this session or refuses its token: kicked, banned, the
  * link expired, revoked, used up or not for this hub. Says why and offers a field for another link.
  */
-import type { Ending } from '../connection/connection-store.js';
+import { useConnection, type Ending } from '../connection/connection-store.js';
 import type { Refusal } from '../connection/refusal.js';
 import { formatDateTime } from '../shared/format.js';
 import { PasteLink } from './PasteLink.js';
@@ -67,13 +67,15 @@ export function describeEnding(ending: Ending): EndingText {
 export function EndedScreen({ ending, onPaste }: { ending: Ending; onPaste(text: string): boolean }) {
   const { title, detail, reason } = describeEnding(ending);
   const kind = ending.kind === 'refused' ? ending.refusal.reason : ending.kind;
+  // `data-link`: whether the client behind this screen has stopped (it retries only to wait out a ban).
+  const link = useConnection((s) => s.status);
   return (
-    <main className="ended" data-testid="ended" data-kind={kind}>
+    <main className="ended" data-testid="ended" data-kind={kind} data-link={link}>
       <div className="ended-card">
         <h1>{title}</h1>
         {reason ? (
           <p className="ended-reason">
-            The hub says: <q data-testid="ended-reason">{reason}</q>
+            {kind === 'banned' || kind === 'kicked' ? 'Reason' : 'The hub says'}: <q data-testid="ended-reason">{reason}</q>
           </p>
         ) : null}
         <p className="muted">{detail}</p>

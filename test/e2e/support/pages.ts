@@ -19,7 +19,8 @@ export interface Person {
   sockets: string[];
 }
 
-export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[] } = {}): Promise<Person> {
+/** A person opening the hub with `token` (null: no token), or at `options.url` (an invite link). */
+export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[]; url?: string } = {}): Promise<Person> {
   const context = await browser.newContext({ permissions: options.permissions });
   const page = await context.newPage();
   const person: Person = { context, page, problems: [], sockets: [] };
@@ -32,7 +33,7 @@ export async function openAs(browser: Browser, token: string | null, options: { 
     void dialog.dismiss();
   });
   page.on('websocket', (ws) => person.sockets.push(ws.url()));
-  await page.goto(token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`);
+  await page.goto(options.url ?? (token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`));
   return person;
 }
 
