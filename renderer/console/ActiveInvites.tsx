@@ -75,7 +75,7 @@ export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke
             <tr>
               <th>Rooms</th>
               <th>Role</th>
-              <th>Name</th>
+              <th>Label</th>
               <th className="num">Uses</th>
               <th>Joined through it</th>
               <th>Expires</th>
@@ -90,7 +90,7 @@ export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke
               <tr key={r.jti} data-testid="invite-row">
                 <td>{r.rooms.join(', ')}</td>
                 <td>{r.role}</td>
-                <td>{r.name}</td>
+                <td>{r.name === 'Guest' ? <span className="muted">—</span> : r.name}</td>
                 <td className="num">
                   {r.uses}
                   {r.maxUses !== null ? ` / ${r.maxUses}` : ''}

@@ -21,6 +21,8 @@ interface Created {
 export function InvitePage() {
   const [draft, setDraft] = useState<InviteDraft>({ rooms: 'dashboard:', role: 'viewer', ttlMinutes: 8 * 60, name: '', maxUses: '' });
   const [error, setError] = useState<string | null>(null);
+  // Until the rooms are edited, their problem (the bare prefill) is a hint, not an error.
+  const [roomsEdited, setRoomsEdited] = useState(false);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created[]>([]);
   const [invitesVersion, setInvitesVersion] = useState(0);
@@ -72,8 +74,21 @@ export function InvitePage() {
       <form className="panel invite-form" onSubmit={(e) => void submit(e)}>
         <h2 className="section-title">New join link</h2>
         <label htmlFor="invite-rooms">Rooms</label>
-        <input id="invite-rooms" value={draft.rooms} onChange={(e) => setDraft({ ...draft, rooms: e.target.value })} placeholder="dashboard:sales, dashboard:ops" spellCheck={false} />
-        <p className="muted small-text">Exact rooms, or a prefix with * (dashboard:*). Everyone also gets their own alerts room.</p>
+        <input
+          id="invite-rooms"
+          value={draft.rooms}
+          onChange={(e) => {
+            setRoomsEdited(true);
+            setDraft({ ...draft, rooms: e.target.value });
+          }}
+          placeholder="dashboard:sales, dashboard:ops"
+          spellCheck={false}
+          aria-invalid={roomsEdited && problems.length > 0}
+          aria-describedby="invite-rooms-hint invite-problems"
+        />
+        <p className="muted small-text" id="invite-rooms-hint">
+          Exact rooms, or a prefix with * (dashboard:*). Everyone also gets their own alerts room.
+        </p>
         <div className="form-row">
           <div>
             <label htmlFor="invite-role">Role</label>
@@ -95,15 +110,20 @@ export function InvitePage() {
         </div>
         <div className="form-row">
           <div>
-            <label htmlFor="invite-name">Name shown for guests (optional)</label>
-            <input id="invite-name" value={draft.name} maxLength={128} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="Guest" />
+            <label htmlFor="invite-name">Label for this link (optional)</label>
+            <input id="invite-name" value={draft.name} maxLength={128} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="e.g. Visiting auditors" />
           </div>
           <div>
             <label htmlFor="invite-uses">Uses (optional)</label>
             <input id="invite-uses" value={draft.maxUses} inputMode="numeric" onChange={(e) => setDraft({ ...draft, maxUses: e.target.value })} placeholder="unlimited" />
           </div>
         </div>
-        {draft.rooms.trim() && problems.length > 0 ? <p className="error-text">{problems.join('. ')}</p> : null}
+        <p className="muted small-text">Each colleague who opens the link gives their own name and becomes a person of their own.</p>
+        {problems.length > 0 ? (
+          <p id="invite-problems" className={roomsEdited ? 'error-text' : 'muted small-text'}>
+            {problems.join('. ')}
+          </p>
+        ) : null}
         {error ? <p className="error-text">{error}</p> : null}
         <button type="submit" disabled={busy || problems.length > 0}>
           Create link

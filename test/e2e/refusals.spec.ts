@@ -3,11 +3,15 @@
  * an upgrade's 401/403: one screen per reason, with a field to paste another link, and a
  * permanent refusal stops the client for good. Each screen is kept as a screenshot.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SignJWT } from 'jose';
 import { TOKEN_AUDIENCE } from '../../hub/protocol/index.js';
 import { ban, createInvite, revokeInvite, unban } from './support/admin-rest.js';
 import { hubUrl } from './support/hub-env.js';
+import { startHubProcess } from './support/hub-process.js';
 import { openAs, screenshot, type Person } from './support/pages.js';
 import { mint } from './support/tokens.js';
 
@@ -103,4 +107,26 @@ test('a used-up link and a revoked one say so', async ({ browser }) => {
   await screenshot(first.page, 'refusal-revoked');
   await first.page.reload();
   await expectRefused(first.page, 'revoked');
+});
+
+test('"Cannot reach the hub" only when the hub does not answer, and the tab comes back with it', async ({ browser }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-own-'));
+  let hub = await startHubProcess({ dataDir });
+  const port = Number(new URL(hub.url).port);
+  const token = await mint({ sub: 'roamer', role: 'viewer', rooms: [ROOM] });
+  const p = await openAs(browser, null, { url: `${hub.url}/#token=${token}&room=${ROOM}` });
+  people.push(p);
+  try {
+    await expect(p.page.getByTestId('dashboard-room')).toHaveText(ROOM);
+    await hub.stop();
+    const banner = p.page.getByTestId('connection-banner');
+    await expect(banner).toContainText('Connection lost: cannot reach the hub.');
+    await screenshot(p.page, 'refusal-unreachable');
+    hub = await startHubProcess({ dataDir, port });
+    await expect(banner).toHaveCount(0, { timeout: 45_000 });
+    await expect(p.page.getByTestId('dashboard-room')).toHaveText(ROOM);
+  } finally {
+    await hub.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
