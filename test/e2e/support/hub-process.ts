@@ -14,9 +14,10 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-export async function startHubProcess(options: { dataDir: string; port?: number; config?: string }): Promise<HubProcess> {
+export async function startHubProcess(options: { dataDir: string; port?: number; config?: string; redis?: string }): Promise<HubProcess> {
   const args = ['bin/insight-hub.js', 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', options.dataDir, '--log-level', 'warn'];
   if (options.config) args.push('--config', options.config);
+  if (options.redis) args.push('--redis', options.redis);
   const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, INSIGHT_HUB_SECRET: E2E_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await listeningUrl(child);
   return {
