@@ -5,7 +5,7 @@
  * the same link again, in this tab or another, reuses it instead of taking a second use.
  */
 import type { FetchFn } from '../dashboard/room-history.js';
-import { readRefusal, type Refusal } from './refusal.js';
+import { jsonObject, readRefusal, type Refusal } from './refusal.js';
 import { readTokenClaims } from './token-claims.js';
 
 export const DISPLAY_NAME_KEY = 'insight-hub.display-name';
@@ -28,10 +28,7 @@ export async function redeemInvite(httpUrl: string, invite: string, name: string
   } catch (err) {
     return { kind: 'failed', message: `Cannot reach the hub (${(err as Error).message})` };
   }
-  const body = await res.json().then(
-    (b: unknown) => (typeof b === 'object' && b !== null ? (b as Record<string, unknown>) : {}),
-    () => ({}) as Record<string, unknown>,
-  );
+  const body = await jsonObject(res);
   if (res.ok && typeof body.token === 'string') {
     return { kind: 'redeemed', token: body.token, sub: typeof body.sub === 'string' ? body.sub : '', expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : undefined };
   }

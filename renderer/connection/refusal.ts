@@ -31,10 +31,7 @@ export async function checkSession(httpUrl: string, token: string, fetchImpl: Fe
   } catch (err) {
     return { kind: 'unreachable', message: (err as Error).message };
   }
-  const body = await res.json().then(
-    (b: unknown) => (typeof b === 'object' && b !== null ? (b as Record<string, unknown>) : {}),
-    () => ({}) as Record<string, unknown>,
-  );
+  const body = await jsonObject(res);
   if (res.ok) {
     const answer = body as Partial<SessionAnswer>;
     return { kind: 'accepted', sub: answer.user?.sub, expiresAt: typeof answer.expiresAt === 'number' ? answer.expiresAt : undefined };
@@ -42,6 +39,14 @@ export async function checkSession(httpUrl: string, token: string, fetchImpl: Fe
   const refusal = readRefusal(body);
   if ((res.status === 401 || res.status === 403) && refusal) return { kind: 'refused', refusal };
   return { kind: 'unknown', status: res.status };
+}
+
+/** A response's JSON object body; `{}` when it is not JSON or not an object (a proxy's page). */
+export function jsonObject(res: Response): Promise<Record<string, unknown>> {
+  return res.json().then(
+    (b: unknown) => (typeof b === 'object' && b !== null ? (b as Record<string, unknown>) : {}),
+    () => ({}),
+  );
 }
 
 /** A refusal body as the hub writes it (`/api/session`, `/api/invites/redeem`); null if it is not one. */
