@@ -70,7 +70,9 @@ export function ConnectionBanner({ resync, onDismissResync, showConnection = tru
       ) : null}
       {resync ? (
         <div className="banner info" role="status" data-testid="resync-banner">
-          Resynced: the hub could not replay everything you missed ({resync.reason === 'epoch_changed' ? 'the hub restarted' : 'too much happened while you were away'}), so this dashboard was reloaded from the room's history.
+          {resync.reason === 'epoch_changed'
+            ? 'Resynced after the hub restarted: this page keeps what you saw before and shows everything published since.'
+            : "Resynced: too much happened while you were away for the hub to replay it, so this dashboard was reloaded from the room's history."}
           {onDismissResync ? (
             <button type="button" className="small" onClick={onDismissResync}>
               OK
