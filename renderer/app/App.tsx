@@ -9,6 +9,7 @@ import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, with
 import { useConnection, type Ending } from '../connection/connection-store.js';
 import { endHubSession, startHubSession } from '../connection/hub-session.js';
 import { forgetRedeemed, keepRedeemed, needsRedeeming, redeemedFor, redeemInvite, rememberedName, rememberName } from '../connection/invite-redeem.js';
+import { checkSession } from '../connection/refusal.js';
 import { DashboardApp } from '../dashboard/DashboardApp.js';
 import { resetDashboard } from '../dashboard/dashboard-store.js';
 import { EndedScreen } from './EndedScreen.js';
@@ -49,6 +50,10 @@ export function App() {
       return setPhase({ kind: 'connected' });
     }
     setPhase({ kind: 'invite', credentials: found });
+    // A link already expired, revoked or used up says so before anyone types a name.
+    void checkSession(found.address.httpUrl, found.token).then((answer) => {
+      if (answer.kind === 'refused') setPhase((now) => (now.kind === 'invite' && now.credentials === found ? { kind: 'refused', ending: { kind: 'refused', refusal: answer.refusal } } : now));
+    });
   };
 
   useEffect(() => {
