@@ -9,7 +9,8 @@ import { adoptClient, applyCheck, applyError, applyNotice, applyOnline, applySta
 import { checkSession, isPermanent, type SessionCheck } from './refusal.js';
 
 export type ConnectFn = (options: ConnectOptions) => InsightClient;
-export type CheckFn = (credentials: Credentials) => Promise<SessionCheck>;
+/** Why the hub refuses these credentials; null where it cannot be asked. */
+export type CheckFn = (credentials: Credentials) => Promise<SessionCheck | null>;
 
 /** Closes after which the hub may be refusing the token itself (a refused upgrade reads as 1006). */
 const ASK_WHY = new Set<number>([1006, CloseCode.tokenInvalid, CloseCode.forbidden, CloseCode.kicked, CloseCode.banned]);
@@ -19,7 +20,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 let detach: (() => void) | null = null;
 
-const defaultCheck: CheckFn = async (c) => checkSession(c.address.httpUrl, await c.getToken());
+/**
+ * The desktop app mints a fresh token for every connect, and its window is cross-origin to the
+ * hub's HTTP side: asking there would only read as "unreachable".
+ */
+const defaultCheck: CheckFn = async (c) => (c.origin === 'desktop' ? null : checkSession(c.address.httpUrl, await c.getToken()));
 
 export function startHubSession(credentials: Credentials, extra: Partial<ConnectOptions> = {}, open: ConnectFn = connect, check: CheckFn = defaultCheck): InsightClient {
   endHubSession();
@@ -40,7 +45,7 @@ export function startHubSession(credentials: Credentials, extra: Partial<Connect
     check(credentials).then(
       (answer) => {
         asking = false;
-        if (ended) return;
+        if (ended || !answer) return;
         applyCheck(answer);
         if (answer.kind !== 'refused') return;
         // The hub has said no: retrying with the same token only repeats the refusal.

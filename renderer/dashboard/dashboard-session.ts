@@ -3,12 +3,12 @@
  * dashboard store, publishes this user's presence and annotations, and listens to the user's
  * personal room for alerts.
  */
-import { personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
+import { personalRoom, type HistoryAck, type Json, type RoomMessage } from '../../hub/protocol/index.js';
 import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
-import { fetchRoomHistory, type RoomHistory } from './room-history.js';
+import { fetchRoomHistory, HISTORY_LIMIT, type RoomHistory } from './room-history.js';
 import {
   markFailed,
   markJoined,
@@ -36,10 +36,20 @@ function client(): InsightClient {
   return c;
 }
 
-async function history(room: string) {
+/**
+ * Everything the hub holds for the room: over REST from the hub that served the page; where that
+ * is cross-origin (the desktop window) or fails, with the WebSocket `history` request, whose
+ * answer may be cut to the newest messages (`more`) when they are many and large.
+ */
+async function history(room: string): Promise<RoomHistory> {
   const { credentials } = useConnection.getState();
   if (!credentials) throw new Error('no credentials');
-  return fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
+  try {
+    return await fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
+  } catch {
+    const ack = (await client().request({ type: 'history', room, limit: HISTORY_LIMIT })) as unknown as Partial<HistoryAck>;
+    return { epoch: String(ack.epoch ?? ''), seq: Number(ack.seq ?? 0), messages: Array.isArray(ack.messages) ? ack.messages : [] };
+  }
 }
 
 export function joinDashboard(room: string): void {

@@ -147,4 +147,21 @@ describe('a dashboard fed by the SDK', () => {
     stopPersonalAlerts();
     resetAlerts();
   });
+
+  it('reads the history over the WebSocket where REST cannot be reached (the desktop window)', async () => {
+    const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const room = 'dashboard:ws-history';
+    await publish(room, 'query.rows', { queryId: 'q', chunk: 0, columns: ['a', 'b'], rows: [[1, 2]] });
+    await publish(room, 'query.done', { queryId: 'q', rowCount: 1 });
+    const tok = await token(small, { sub: 'wes', role: 'viewer', rooms: [room] });
+    // The HTTP side points at a closed port; only the socket reaches the hub.
+    const address = { wsUrl: small.wsUrl, httpUrl: 'http://127.0.0.1:1' };
+    startHubSession({ address, token: tok, origin: 'desktop', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    joinDashboard(room);
+    await until(() => useDashboard.getState().model.queries.q?.status === 'done', 5000, 'history over the socket');
+    expect(useDashboard.getState().model.queries.q?.columns).toEqual(['a', 'b']);
+    leaveDashboard();
+  });
 });
