@@ -98,3 +98,29 @@ export function useRoomFacts(room: string): RoomFacts & { error: string | null; 
   }, [room, pages]);
   return { ...facts, error, showMore: () => setPages((p) => p + 1) };
 }
+
+/** One person in a room: every tab (connection) of one `sub`, and what any of them is doing. */
+export interface RoomPerson {
+  sub: string;
+  name: string;
+  tabs: number;
+  /** Distinct activities of their tabs, e.g. ['editing revenue', 'viewing']. */
+  activities: string[];
+}
+
+export function peopleOf(members: readonly RoomMember[], describe: (state: RoomMember['state']) => string): RoomPerson[] {
+  const bySub = new Map<string, RoomPerson>();
+  for (const m of members) {
+    let person = bySub.get(m.sub);
+    if (!person) {
+      person = { sub: m.sub, name: m.name || m.sub, tabs: 0, activities: [] };
+      bySub.set(m.sub, person);
+    }
+    person.tabs++;
+    const activity = describe(m.state);
+    if (!person.activities.includes(activity)) person.activities.push(activity);
+  }
+  // A busy tab says more than an idle one: "viewing" only when no tab does anything else.
+  for (const p of bySub.values()) if (p.activities.length > 1) p.activities = p.activities.filter((a) => a !== 'viewing' && a !== 'connected');
+  return [...bySub.values()].sort((a, b) => a.name.localeCompare(b.name) || a.sub.localeCompare(b.sub));
+}

@@ -3,12 +3,12 @@
  * dashboard store, publishes this user's presence and annotations, and listens to the user's
  * personal room for alerts.
  */
-import { personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
+import { personalRoom, type HistoryAck, type Json, type RoomMessage } from '../../hub/protocol/index.js';
 import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
-import { fetchRoomHistory } from './room-history.js';
+import { fetchRoomHistory, HISTORY_LIMIT, type RoomHistory } from './room-history.js';
 import {
   markFailed,
   markJoined,
@@ -36,10 +36,20 @@ function client(): InsightClient {
   return c;
 }
 
-async function history(room: string) {
+/**
+ * Everything the hub holds for the room: over REST from the hub that served the page; where that
+ * is cross-origin (the desktop window) or fails, with the WebSocket `history` request, whose
+ * answer may be cut to the newest messages (`more`) when they are many and large.
+ */
+async function history(room: string): Promise<RoomHistory> {
   const { credentials } = useConnection.getState();
   if (!credentials) throw new Error('no credentials');
-  return fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
+  try {
+    return await fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
+  } catch {
+    const ack = (await client().request({ type: 'history', room, limit: HISTORY_LIMIT })) as unknown as Partial<HistoryAck>;
+    return { epoch: String(ack.epoch ?? ''), seq: Number(ack.seq ?? 0), messages: Array.isArray(ack.messages) ? ack.messages : [] };
+  }
 }
 
 export function joinDashboard(room: string): void {
@@ -48,35 +58,47 @@ export function joinDashboard(room: string): void {
   resetDashboard(room);
   const handle = client().room(room);
   // History is read once the subscribe is acknowledged: everything up to the ack's position is
-  // in it, and everything after arrives live, so nothing falls between the two.
+  // in it, and everything after arrives live. Live messages wait until the history is folded in,
+  // so the room is built in the order the hub numbered it (a query's first chunk, with its
+  // columns, before the rest), exactly as a tab that was there from the start built it.
+  let held: RoomMessage[] | null = null;
+  const load = (apply: (h: RoomHistory | null) => void): void => {
+    if (held) return;
+    held = [];
+    history(room).then(
+      (h) => release(() => apply(h)),
+      // Not fatal: live messages still arrive.
+      () => release(() => apply(null)),
+    );
+  };
+  const release = (apply: () => void): void => {
+    if (current?.handle !== handle) return;
+    apply();
+    const waiting = held ?? [];
+    held = null;
+    for (const m of waiting) receiveMessage(m, true);
+  };
   let seeded = false;
   const seed = (): void => {
     if (seeded) return;
     seeded = true;
-    history(room).then(
-      (h) => {
-        seedFrom(room, h.messages);
-        markJoined(room);
-      },
-      // Not fatal: live messages still arrive.
-      () => markJoined(room),
-    );
+    load((h) => {
+      if (h) seedFrom(room, h.messages);
+      markJoined(room);
+    });
   };
   const offs = [
     // A refused subscribe (no access to the room) is reported on the client, naming the room.
     client().onError((err) => {
       if (err.room === room) markFailed(room, err.message);
     }),
-    handle.on('*', (_data, msg) => receiveMessage(msg, true)),
+    handle.on('*', (_data, msg) => (held ? held.push(msg) : receiveMessage(msg, true))),
     handle.onPresence((members) => {
       receiveMembers(room, members, handle.memberCount);
       seed();
     }),
     handle.onReset((reason) => {
-      history(room).then(
-        (h) => rebuildFrom(room, h.epoch, h.messages.map((m) => ({ ...m, room })), reason),
-        () => rebuildFrom(room, handle.position?.epoch ?? '', [], reason),
-      );
+      load((h) => rebuildFrom(room, h?.epoch ?? handle.position?.epoch ?? '', (h?.messages ?? []).map((m) => ({ ...m, room })), reason));
     }),
   ];
   current = { handle, offs };

@@ -70,13 +70,20 @@ export function markFailed(room: string, error: string): void {
   if (useDashboard.getState().room === room) useDashboard.setState({ status: 'failed', error });
 }
 
-/** After `recovered: false`: start over from the room's history. */
+/** After `recovered: false`: start over from the room's history (on top of the old epoch's state after a restart). */
 export function rebuildFrom(room: string, epoch: string, messages: RoomMessage[], reason: ResumeFailure | null): void {
   const state = useDashboard.getState();
   if (room !== state.room) return;
-  let model: RoomModel = { ...emptyRoom(), epoch };
-  // Widgets seen before the reset stay on the page; they just wait for their next refresh.
-  for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
+  let model: RoomModel;
+  if (reason === 'epoch_changed') {
+    // The hub restarted: the old epoch is gone from it, so what was built from it is still the
+    // best account of it; the new epoch's messages (all the hub holds) are folded on top.
+    model = state.model;
+  } else {
+    model = { ...emptyRoom(), epoch };
+    // Widgets seen before the reset stay on the page; they just wait for their next refresh.
+    for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
+  }
   for (const m of messages) model = applyMessage(model, m, false).model;
   useDashboard.setState({ model, resync: reason ? { reason, at: Date.now() } : state.resync });
 }

@@ -1,12 +1,9 @@
 /**
- * A room's recent history over REST (members may read it), used to build a dashboard's state on
- * joining and to rebuild it after the hub says it could not replay what we missed.
- *
- * The history route answers "everything after `since`" or, when part of that is gone, nothing
- * (`recovered: false`). So we ask from a position a window back from the room's latest, and
- * narrow the window until the hub still holds all of it (at worst, half of what it holds).
+ * A room's history over REST (members may read it), used to build a dashboard's state on joining
+ * and to rebuild it after the hub says it could not replay what we missed. One call: without
+ * `since` the hub answers the latest `limit` messages it holds and the room's position.
  */
-import type { RoomMessage, StreamPosition } from '../../hub/protocol/index.js';
+import { MAX_HISTORY_LIMIT, type HistoryAck, type RoomMessage, type StreamPosition } from '../../hub/protocol/index.js';
 
 export interface RoomHistory extends StreamPosition {
   messages: RoomMessage[];
@@ -14,18 +11,11 @@ export interface RoomHistory extends StreamPosition {
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
-/**
- * How far back to look, tried in turn: the hub keeps 1000 messages by default, fewer when
- * configured or when they age out, so the window halves until the hub holds all of it.
- */
-export const HISTORY_WINDOWS = [1000, 500, 250, 125, 64, 32, 16, 8, 4, 2, 1];
+/** The hub's cap on `limit`: a dashboard asks for all the hub may hold. */
+export const HISTORY_LIMIT = MAX_HISTORY_LIMIT;
 
-interface HistoryAnswer extends StreamPosition {
-  recovered: boolean;
-  messages: RoomMessage[];
-}
-
-async function getHistory(fetchImpl: FetchFn, url: string, token: string): Promise<HistoryAnswer> {
+export async function fetchRoomHistory(httpUrl: string, room: string, token: string, fetchImpl: FetchFn = fetch, limit = HISTORY_LIMIT): Promise<RoomHistory> {
+  const url = `${httpUrl}/api/rooms/${encodeURIComponent(room)}/history?limit=${limit}`;
   const res = await fetchImpl(url, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
   if (!res.ok) {
     let message = `HTTP ${res.status}`;
@@ -37,32 +27,12 @@ async function getHistory(fetchImpl: FetchFn, url: string, token: string): Promi
     }
     throw new Error(message);
   }
-  const body = (await res.json()) as { epoch?: unknown; seq?: unknown; recovered?: unknown; messages?: unknown };
+  const body = (await res.json()) as Partial<HistoryAck>;
   return {
     epoch: String(body.epoch ?? ''),
     seq: Number(body.seq ?? 0),
-    recovered: body.recovered !== false,
     messages: Array.isArray(body.messages) ? (body.messages as RoomMessage[]).filter(isRoomMessage) : [],
   };
-}
-
-export async function fetchRoomHistory(
-  httpUrl: string,
-  room: string,
-  token: string,
-  fetchImpl: FetchFn = fetch,
-  windows: readonly number[] = HISTORY_WINDOWS,
-): Promise<RoomHistory> {
-  const base = `${httpUrl}/api/rooms/${encodeURIComponent(room)}/history`;
-  const latest = await getHistory(fetchImpl, base, token);
-  for (const w of windows) {
-    const from = Math.max(0, latest.seq - w);
-    const answer = await getHistory(fetchImpl, `${base}?since=${encodeURIComponent(`${latest.epoch}:${from}`)}`, token);
-    if (answer.recovered) return { epoch: answer.epoch, seq: answer.seq, messages: answer.messages };
-    // A new epoch in between: the room restarted; what it holds now is all there is.
-    if (answer.epoch !== latest.epoch) break;
-  }
-  return { epoch: latest.epoch, seq: latest.seq, messages: [] };
 }
 
 function isRoomMessage(m: unknown): m is RoomMessage {

@@ -1,5 +1,6 @@
 /** A stable colour per user, so the same colleague looks the same in every list. */
-const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4d7c0f', '#9333ea', '#0f766e'];
+// Each dark enough for white initials (WCAG AA, 4.5:1).
+const PALETTE = ['#2563eb', '#be185d', '#047857', '#b45309', '#7c3aed', '#0e7490', '#dc2626', '#4d7c0f', '#9333ea', '#0f766e'];
 
 export function avatarColor(sub: string): string {
   let h = 0;

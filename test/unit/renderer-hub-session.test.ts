@@ -57,15 +57,17 @@ describe('a hub session', () => {
 });
 
 describe('a join link running out', () => {
-  it('is announced by the hub, then ends the session as expired', async () => {
+  it('is announced by the hub, then ends the session as expired, as GET /api/session says', async () => {
     const short = await startHub({ tokenExpiryNoticeMs: 2500, auth: { clockToleranceSec: 1 } });
     try {
       const tok = await token(short, { sub: 'kim', role: 'viewer', rooms: ['dashboard:1'], ttlSec: 3 });
       startHubSession({ address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok }, { WebSocket: WebSocket as never });
       await until(() => useConnection.getState().tokenExpiresAt !== null, 5000, 'token_expiring');
       expect(useConnection.getState().tokenExpiresAt).toBe(useConnection.getState().session?.expiresAt);
-      await until(() => useConnection.getState().ending !== null, 8000, 'expired');
-      expect(useConnection.getState().ending?.kind).toBe('expired');
+      // The close says 4001; the hub, asked over HTTP, says why, and the client stops for good.
+      await until(() => useConnection.getState().ending?.kind === 'refused', 8000, 'refused');
+      expect(useConnection.getState().ending).toEqual({ kind: 'refused', refusal: expect.objectContaining({ reason: 'expired' }) });
+      expect(useConnection.getState().status).toBe('closed');
     } finally {
       await short.close();
     }
@@ -144,5 +146,22 @@ describe('a dashboard fed by the SDK', () => {
     leaveDashboard();
     stopPersonalAlerts();
     resetAlerts();
+  });
+
+  it('reads the history over the WebSocket where REST cannot be reached (the desktop window)', async () => {
+    const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const room = 'dashboard:ws-history';
+    await publish(room, 'query.rows', { queryId: 'q', chunk: 0, columns: ['a', 'b'], rows: [[1, 2]] });
+    await publish(room, 'query.done', { queryId: 'q', rowCount: 1 });
+    const tok = await token(small, { sub: 'wes', role: 'viewer', rooms: [room] });
+    // The HTTP side points at a closed port; only the socket reaches the hub.
+    const address = { wsUrl: small.wsUrl, httpUrl: 'http://127.0.0.1:1' };
+    startHubSession({ address, token: tok, origin: 'desktop', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    joinDashboard(room);
+    await until(() => useDashboard.getState().model.queries.q?.status === 'done', 5000, 'history over the socket');
+    expect(useDashboard.getState().model.queries.q?.columns).toEqual(['a', 'b']);
+    leaveDashboard();
   });
 });
