@@ -18,6 +18,7 @@ export const BIN = fileURLToPath(new URL('../../bin/insight-hub.js', import.meta
 export interface Served {
   pid: number;
   port: number;
+  dataDir: string;
   out(): number;
   err(): string;
   alive(): boolean;
@@ -25,7 +26,8 @@ export interface Served {
 }
 
 export async function serve(opts: { ulimit?: number; nodeOptions?: string; args?: string[] } = {}): Promise<Served> {
-  const cmd = `ulimit -n ${opts.ulimit ?? 4096}; exec "${process.execPath}" "${BIN}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}" ${(opts.args ?? []).join(' ')}`;
+  const dataDir = tempDir();
+  const cmd = `ulimit -n ${opts.ulimit ?? 4096}; exec "${process.execPath}" "${BIN}" serve --port 0 --host 127.0.0.1 --data-dir "${dataDir}" ${(opts.args ?? []).join(' ')}`;
   const child = spawn('bash', ['-c', cmd], {
     env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info', NODE_OPTIONS: opts.nodeOptions ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +46,7 @@ export async function serve(opts: { ulimit?: number; nodeOptions?: string; args?
     });
     child.on('exit', () => reject(new Error(`hub exited: ${err}`)));
   });
-  return { pid: child.pid!, port, out: () => out, err: () => err, alive: () => !exited, stop: () => child.kill('SIGKILL') };
+  return { pid: child.pid!, port, dataDir, out: () => out, err: () => err, alive: () => !exited, stop: () => child.kill('SIGKILL') };
 }
 
 export function rss(pid: number): number {
