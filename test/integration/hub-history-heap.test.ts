@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, httpRequest, serveHub, token, type ServedHub } from '../support/hub.js';
+import { floodRooms } from '../support/history-flood.js';
 
 const served: ServedHub[] = [];
 afterEach(() => {
@@ -24,19 +25,8 @@ describe('history of many small objects under a small heap', { timeout: 120_000 
     const tok = await token(s.hub, { sub: 'flooder' });
     const data = Array.from({ length: 19_000 }, () => ({}));
     const writers = await Promise.all(Array.from({ length: 3 }, () => connect(s.hub, tok)));
-    const outcomes = await Promise.all(
-      writers.map(async (w, wi) => {
-        const seen: string[] = [];
-        for (let i = 0; i < 200; i++) {
-          const answer = await w.request({ type: 'publish', room: `dashboard:o${wi + i * 3}`, event: 'e', data });
-          seen.push(answer.type === 'ack' ? 'ack' : `error ${String(answer.code)}`);
-          w.received.length = 0;
-          if (i % 50 === 0) await neighbour.pong(20_000);
-        }
-        return seen;
-      }),
-    );
-    expect(outcomes.flat().filter((o) => o !== 'ack')).toEqual([]);
+    const { outcomes } = await floodRooms(writers, neighbour, 'o', 200, data);
+    expect(outcomes.filter((o) => o !== 'ack')).toEqual([]);
     await neighbour.pong(20_000);
     expect(await metric(s, 'history_bytes')).toBeLessThanOrEqual(await metric(s, 'history_budget_bytes'));
     expect(await metric(s, 'history_evicted_total')).toBeGreaterThan(0);
