@@ -150,7 +150,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   // twice the header timeout, checked every second, so a body never sent cannot hold a socket long.
   const timing = { connectionsCheckingInterval: 1000 };
   const server: Server = options.tls ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(timing, onRequest);
-  server.headersTimeout = options.limits.headerTimeoutMs;
+  // A second later than the connection guard's timer, so a first head always gets the guard's JSON 408.
+  server.headersTimeout = options.limits.headerTimeoutMs + 1000;
   server.requestTimeout = 2 * options.limits.headerTimeoutMs;
   sockets.install(server);
   await new Promise<void>((resolve, reject) => {
