@@ -18,7 +18,8 @@ const limitsHelp = `
 Limits (default) and the answer when one is hit:
   TCP connections per address (1100) / in total (51000, below the descriptor limit)
                                          HTTP 429 rate_limited / 503 unavailable, then closed
-  no complete request head (5 s)         HTTP 408 bad_request, then closed
+  no complete request head (5 s), body (10 s)
+                                         HTTP 408, then closed
   WebSocket connections per user (50), per address (1000), total (50000)
                                          upgrade refused 429 rate_limited / 503 unavailable
   more than one credential in an upgrade 400 bad_request
@@ -66,7 +67,7 @@ program
   .option('--max-queued-bytes <n>', 'send queue cap per connection before close 4008 (default 1048576)')
   .option('--history-budget-bytes <n>', 'history kept across all rooms, memory engine (default: heap limit / 4)')
   .option('--publish-bytes-per-second <n>', 'published bytes per second per user, burst 4x (default 1048576)')
-  .option('--header-timeout-ms <ms>', 'close a socket without a complete request head after this long (default 5000)')
+  .option('--header-timeout-ms <ms>', 'close a socket without a complete request head after this long, or a body after twice this (default 5000)')
   .option('--max-tcp-connections <n>', 'TCP connections in total, kept below the descriptor limit (default max-connections + 1000)')
   .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100)')
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')

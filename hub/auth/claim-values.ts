@@ -5,8 +5,11 @@
  * never expire.
  */
 
-/** Control, format, private-use, unassigned, surrogate, line/paragraph separators, default-ignorable, whitespace other than U+0020. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|[^\P{White_Space} ]/u;
+/**
+ * Control, format, private-use, unassigned, surrogate, line/paragraph separators, default-ignorable,
+ * whitespace other than U+0020, and U+2800 (braille blank: a symbol, yet drawn as a space).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|[^\P{White_Space} ]/u;
 
 /**
  * Why `text` cannot stand for a person unambiguously, or null. Both kinds refuse invisible

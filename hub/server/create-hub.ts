@@ -174,9 +174,13 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       });
   };
 
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
+  // After its head, a request's body (and a keep-alive connection's next head) is bounded too:
+  // twice the header timeout, checked every second, so a body never sent cannot hold a socket long.
+  const timing = { connectionsCheckingInterval: 1000 };
+  const server: Server = options.tls ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(timing, onRequest);
+  // A second later than the connection guard's timer, so a first head always gets the guard's JSON 408.
+  server.headersTimeout = options.limits.headerTimeoutMs + 1000;
+  server.requestTimeout = 2 * options.limits.headerTimeoutMs;
   sockets.install(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

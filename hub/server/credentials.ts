@@ -1,7 +1,7 @@
 /** Where a token may come from at upgrade: the bearer subprotocol or the Authorization header. */
 import type { IncomingMessage } from 'node:http';
 import { BEARER_PREFIX, HubError } from '../protocol/index.js';
-import { bearerToken } from './http-util.js';
+import { authorizationHeaderCount, bearerToken } from './http-util.js';
 
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt', 'auth', 'bearer'];
 
@@ -18,8 +18,7 @@ export function offeredSubprotocols(req: IncomingMessage): string[] {
  */
 export function upgradeToken(req: IncomingMessage, subprotocols: string[]): string | undefined {
   const fromProtocol = subprotocols.filter((p) => p.startsWith(BEARER_PREFIX));
-  let headers = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'authorization') headers++;
+  const headers = authorizationHeaderCount(req);
   if (fromProtocol.length + headers > 1) {
     throw new HubError(
       'bad_request',

@@ -82,8 +82,20 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
 }
 
-/** `Authorization: Bearer <token>` or undefined. */
+/** How many `Authorization` headers were sent: Node keeps only the first in `req.headers`. */
+export function authorizationHeaderCount(req: IncomingMessage): number {
+  let headers = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'authorization') headers++;
+  return headers;
+}
+
+/**
+ * `Authorization: Bearer <token>` or undefined. Two headers are refused (400): a proxy that reads
+ * the last and the hub, the first, would disagree about who is calling.
+ */
 export function bearerToken(req: IncomingMessage): string | undefined {
+  const count = authorizationHeaderCount(req);
+  if (count > 1) throw new HubError('bad_request', `more than one credential (${count} Authorization headers): send the token once`);
   const h = req.headers.authorization;
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);

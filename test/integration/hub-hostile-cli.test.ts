@@ -7,6 +7,7 @@
 import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, expectRefused, httpRequest, serveHub, token, type ServedHub, type TestClient } from '../support/hub.js';
+import { floodRooms } from '../support/history-flood.js';
 
 const served: ServedHub[] = [];
 afterEach(() => {
@@ -64,22 +65,8 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     const data = { blob: 'x'.repeat(60_000) };
     // 15 connections × 200 publishes: within each connection's burst, so only memory stands in the way.
     const writers = await Promise.all(Array.from({ length: 15 }, () => connect(s.hub, tok)));
-    let epochOfFirst = '';
-    const outcomes = await Promise.all(
-      writers.map(async (w, wi) => {
-        const seen: string[] = [];
-        for (let i = 0; i < 200; i++) {
-          const n = wi + i * 15;
-          const answer = await w.request({ type: 'publish', room: `dashboard:h${n}`, event: 'e', data });
-          if (n === 0) epochOfFirst = String(answer.epoch);
-          seen.push(answer.type === 'ack' ? 'ack' : `error ${String(answer.code)}`);
-          w.received.length = 0;
-          if (i % 50 === 0) await neighbour.pong(20_000);
-        }
-        return seen;
-      }),
-    );
-    expect(outcomes.flat().filter((o) => o !== 'ack')).toEqual([]);
+    const { outcomes, epochOfFirst } = await floodRooms(writers, neighbour, 'h', 200, data);
+    expect(outcomes.filter((o) => o !== 'ack')).toEqual([]);
     await neighbour.pong(20_000);
     const used = await metric(s, 'history_bytes');
     const budget = await metric(s, 'history_budget_bytes');

@@ -117,6 +117,7 @@ describe('look-alike subs and names', () => {
     ['no-break space inside', 'bob\u00a0smith', /invisible/],
     ['Hangul filler', '\u3164', /invisible/],
     ['a NUL', 'bob\u0000', /invisible/],
+    ['braille blank (drawn as a space)', 'bob\u2800', /invisible/],
   ])('sub with a %s is refused at the upgrade with 401', async (_name, sub, reason) => {
     const hub = await hubWith();
     const n = await neighbour(hub);

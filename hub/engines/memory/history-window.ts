@@ -102,9 +102,22 @@ export class HistoryWindow implements BudgetedWindow {
   }
 }
 
-/** `data` as JSON in UTF-16 units (close to bytes for typical text) plus the envelope's names. */
+/**
+ * `data` as JSON in UTF-16 units plus what its parsed values cost on V8's heap beyond their text,
+ * plus the envelope's names. JSON length alone undercounts structure 20-fold: `{}` is 3 bytes of
+ * JSON and about 64 on the heap, so `[{},{},…]` could fill the heap inside the budget.
+ */
 function estimateBytes(m: EngineMessage): number {
-  return JSON.stringify(m.data).length + m.room.length + m.event.length + m.from.sub.length + m.from.name.length + 100;
+  return JSON.stringify(m.data).length + structureBytes(m.data) + m.room.length + m.event.length + m.from.sub.length + m.from.name.length + 100;
+}
+
+/** A slot or pointer per value, a header per object or array, a property entry per key (depth is bounded by the validator). */
+function structureBytes(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 24;
+  let bytes = 72;
+  if (Array.isArray(value)) for (const item of value) bytes += structureBytes(item);
+  else for (const key in value) bytes += 48 + structureBytes((value as Record<string, unknown>)[key]);
+  return bytes;
 }
 
 function stripEcho(m: EngineMessage): RoomMessage {
