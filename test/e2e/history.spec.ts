@@ -150,7 +150,8 @@ test('a late joiner sees a whole streamed query with its column names, the widge
 
 test('an alert published right after a hub restart, before the tab is back, is on the dashboard', async ({ browser }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-restart-'));
-  let hub = await startHubProcess({ dataDir });
+  // History in memory: the restarted hub starts a new epoch (a sqlite hub would resume the old one).
+  let hub = await startHubProcess({ dataDir, history: 'memory' });
   const port = Number(new URL(hub.url).port);
   const room = `dashboard:restart-${Date.now().toString(36)}`;
   const context = await browser.newContext();
@@ -167,7 +168,7 @@ test('an alert published right after a hub restart, before the tab is back, is o
     // The tab is kept away (offline) until the alert is in: it comes back to a hub whose memory
     // engine started a new epoch, holding a position in the old one.
     await context.setOffline(true);
-    hub = await startHubProcess({ dataDir, port });
+    hub = await startHubProcess({ dataDir, port, history: 'memory' });
     await publishTo(hub.url, room, 'alert', { id: 'after-restart', severity: 'critical', title: 'Published after the restart' });
     await context.setOffline(false);
     await expect(page.getByTestId('room-alert')).toContainText('Published after the restart');
