@@ -4,7 +4,7 @@
  * personal room for alerts.
  */
 import { MAX_HISTORY_LIMIT, personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
-import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import type { InsightClient, JoinAnswer, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
@@ -41,22 +41,30 @@ export function joinDashboard(room: string): void {
   resetDashboard(room);
   // Everything the hub holds for the room (up to its cap) comes with the subscribe itself, over the
   // socket, so a page whose REST is cross-origin (the desktop window) builds the same state.
-  const handle = client().room(room, { history: { limit: MAX_HISTORY_LIMIT } });
+  let handle: RoomHandle;
+  try {
+    handle = client().room(room, { history: { limit: MAX_HISTORY_LIMIT } });
+  } catch (err) {
+    // A room name no hub takes (from a link, say): said on the page, like the hub's refusals.
+    markFailed(room, (err as Error).message);
+    return;
+  }
   // The SDK hands the messages up to the join's position to the answer, the rest to `on`. Whatever
   // `on` brings before the answer (or between a reset and its answer) waits for it, so the room is
   // built in the hub's order (a query's first chunk, with its columns, before the rest).
   let held: RoomMessage[] | null = [];
+  const answered = (answer: JoinAnswer): void => {
+    receiveJoin(room, answer.epoch, answer.history, answer.reason);
+    const waiting = held ?? [];
+    held = null;
+    for (const m of waiting) receiveMessage(m, true);
+  };
   const offs = [
     handle.on('*', (_data, msg) => (held ? held.push(msg) : receiveMessage(msg, true))),
     handle.onReset(() => {
       held ??= [];
     }),
-    handle.onJoin((answer) => {
-      receiveJoin(room, answer.epoch, answer.history, answer.reason);
-      const waiting = held ?? [];
-      held = null;
-      for (const m of waiting) receiveMessage(m, true);
-    }),
+    handle.onJoin(answered),
     handle.onPresence((members) => receiveMembers(room, members, handle.memberCount)),
     handle.onStateChange((state) => {
       if (state.status === 'retrying') markRetrying(room, state.error.message, state.inMs);
@@ -65,6 +73,11 @@ export function joinDashboard(room: string): void {
   ];
   current = { handle, offs };
   handle.setState(presenceState(room, useDashboard.getState().own));
+  // This client was in the room already (a room also open elsewhere in the app): its answer stands.
+  if (handle.state.status === 'joined') {
+    receiveMembers(room, handle.members, handle.memberCount);
+    answered(handle.state.answer);
+  }
 }
 
 export function leaveDashboard(): void {

@@ -182,10 +182,29 @@ describe('a dashboard fed by the SDK', () => {
     joinDashboard('dashboard:theirs');
     await until(() => useDashboard.getState().status === 'failed', 5000, 'failed');
     expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:theirs', error: expect.stringContaining('not allowed to join dashboard:theirs') });
+    // A name no hub takes (from a link) is said the same way, without throwing out of the page.
+    joinDashboard('dashboard:no spaces');
+    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:no spaces', status: 'failed', error: expect.stringContaining('room name') });
     joinDashboard(allowed);
     await until(() => useDashboard.getState().status === 'live', 5000, 'the allowed room');
     expect(useDashboard.getState().model.widgets.w?.refreshes).toBe(1);
     expect(useConnection.getState().status).toBe('open');
     leaveDashboard();
+  });
+
+  it('opens a room this client is in already with the answer it has (the personal room, say)', async () => {
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const tok = await token(small, { sub: 'ivo', role: 'viewer', rooms: ['*'] });
+    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    listenForPersonalAlerts('ivo');
+    await until(() => useConnection.getState().client?.room('user:ivo').state.status === 'joined', 5000, 'personal room joined');
+    joinDashboard('user:ivo');
+    expect(useDashboard.getState()).toMatchObject({ room: 'user:ivo', status: 'live', memberCount: 1 });
+    await publish('user:ivo', 'refresh', { widgets: ['mine'] });
+    await until(() => useDashboard.getState().model.widgets.mine !== undefined, 5000, 'a live message');
+    leaveDashboard();
+    stopPersonalAlerts();
   });
 });
