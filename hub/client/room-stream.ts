@@ -86,9 +86,11 @@ export class RoomStream {
       return undefined;
     }
     if (ack.recovered === false) {
-      // The hub replays what the new epoch (or its window) holds: that is the join's history.
-      this.restart(hubPos, true);
-      return ack.reason ?? 'evicted';
+      // The hub replays what the new epoch holds, and after `evicted` the latest kept messages if
+      // the subscribe asked for history: that is the join's history. Otherwise nothing follows.
+      const reason = ack.reason ?? 'evicted';
+      this.restart(hubPos, reason === 'epoch_changed' || historyFollows);
+      return reason;
     }
     if (ack.epoch !== sentSince.epoch) {
       // A hub that claims recovery across epochs would be a silent gap: treat it as a reset.

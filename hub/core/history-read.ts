@@ -22,11 +22,22 @@ const ALL_KEPT = Number.MAX_SAFE_INTEGER;
 
 /**
  * `since` undefined: the latest `limit` messages (none without `limit`). `since` given: the
- * messages after it; on an epoch change (or a malformed/unknown `since`), the new epoch's.
+ * messages after it; on an epoch change (or a malformed/unknown `since`), the new epoch's; when
+ * evicted, the latest `latestIfEvicted` (a subscribe that asked for history: its state to rebuild).
  */
-export async function readHistory(engine: Engine, room: string, since: StreamPosition | null | undefined, limit?: number): Promise<HistoryResult> {
+export async function readHistory(
+  engine: Engine,
+  room: string,
+  since: StreamPosition | null | undefined,
+  limit?: number,
+  latestIfEvicted?: number,
+): Promise<HistoryResult> {
   if (since === undefined) return engine.history(room, undefined, limit);
   const resumed = await engine.history(room, since);
+  if (resumed.reason === 'evicted' && latestIfEvicted !== undefined) {
+    const latest = await engine.history(room, undefined, latestIfEvicted);
+    return { position: latest.position, messages: latest.messages, recovered: false, reason: 'evicted' };
+  }
   if (resumed.reason !== 'epoch_changed') return resumed;
   // A second read: its position matches its messages, which is what the replay seam needs.
   const fresh = await engine.history(room, undefined, ALL_KEPT);

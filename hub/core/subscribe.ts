@@ -33,8 +33,9 @@ export async function subscribe(core: HubCore, session: Session, msg: SubscribeM
       if (superseded()) throw cancelled(room);
     }
     // A malformed `since` arrives as null: recovered:false, and the room's current epoch is replayed.
-    // Without `since`, `history.limit` asks for the latest kept messages.
-    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined);
+    // Without `since`, `history.limit` asks for the latest kept messages; so it does when `since`
+    // is past what the room keeps (evicted), for the client to rebuild from.
+    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined, msg.history?.limit);
     if (superseded()) throw cancelled(room);
 
     // The page is read now and the ack queued in the same turn: presence frames held so far were

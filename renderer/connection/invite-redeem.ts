@@ -4,7 +4,7 @@
  * `POST /api/invites/redeem`. The personal token is kept per invite in localStorage, so opening
  * the same link again, in this tab or another, reuses it instead of taking a second use.
  */
-import type { FetchFn } from '../dashboard/room-history.js';
+import type { FetchFn } from './hub-address.js';
 import { jsonObject, readRefusal, type Refusal } from './refusal.js';
 import { readTokenClaims } from './token-claims.js';
 

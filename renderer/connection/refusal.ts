@@ -4,7 +4,7 @@
  * token, which answers 200 or the refusal as JSON (`reason`, and `until` for a ban).
  */
 import { REFUSAL_REASONS, type RefusalReason, type SessionAnswer } from '../../hub/protocol/index.js';
-import type { FetchFn } from '../dashboard/room-history.js';
+import type { FetchFn } from './hub-address.js';
 
 export interface Refusal {
   reason: RefusalReason;

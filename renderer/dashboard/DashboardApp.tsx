@@ -54,7 +54,16 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
       ) : null}
       <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} showConnection={!embedded} />
       <DashboardPicker choices={choices} current={dash.room} onOpen={joinDashboard} />
-      {dash.status === 'failed' ? <div className="banner error">Could not open {dash.room}: {dash.error}</div> : null}
+      {dash.status === 'failed' ? (
+        <div className="banner error" role="alert" data-testid="room-failed">
+          Could not open {dash.room}: {dash.error}
+        </div>
+      ) : null}
+      {dash.status === 'retrying' ? (
+        <div className="banner warning" role="status" data-testid="room-retrying">
+          The hub did not let {dash.room} open yet ({dash.error}); trying again in {Math.max(1, Math.round((dash.retryInMs ?? 0) / 1000))} s.
+        </div>
+      ) : null}
       {!dash.room ? (
         <main className="dashboard-body">
           <p className="muted">{noRoomText(choices)}</p>

@@ -3,20 +3,18 @@
  * dashboard store, publishes this user's presence and annotations, and listens to the user's
  * personal room for alerts.
  */
-import { personalRoom, type HistoryAck, type Json, type RoomMessage } from '../../hub/protocol/index.js';
-import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import { MAX_HISTORY_LIMIT, personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
+import type { InsightClient, JoinAnswer, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
-import { fetchRoomHistory, HISTORY_LIMIT, type RoomHistory } from './room-history.js';
 import {
   markFailed,
-  markJoined,
-  rebuildFrom,
+  markRetrying,
+  receiveJoin,
   receiveMembers,
   receiveMessage,
   resetDashboard,
-  seedFrom,
   setOwn,
   useDashboard,
   type OwnPresence,
@@ -36,74 +34,50 @@ function client(): InsightClient {
   return c;
 }
 
-/**
- * Everything the hub holds for the room: over REST from the hub that served the page; where that
- * is cross-origin (the desktop window) or fails, with the WebSocket `history` request, whose
- * answer may be cut to the newest messages (`more`) when they are many and large.
- */
-async function history(room: string): Promise<RoomHistory> {
-  const { credentials } = useConnection.getState();
-  if (!credentials) throw new Error('no credentials');
-  try {
-    return await fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
-  } catch {
-    const ack = (await client().request({ type: 'history', room, limit: HISTORY_LIMIT })) as unknown as Partial<HistoryAck>;
-    return { epoch: String(ack.epoch ?? ''), seq: Number(ack.seq ?? 0), messages: Array.isArray(ack.messages) ? ack.messages : [] };
-  }
-}
-
 export function joinDashboard(room: string): void {
-  if (useDashboard.getState().room === room && current) return;
+  // A failed room is forgotten by the SDK: choosing it again is a new attempt.
+  if (useDashboard.getState().room === room && current && current.handle.state.status !== 'failed') return;
   leaveDashboard();
   resetDashboard(room);
-  const handle = client().room(room);
-  // History is read once the subscribe is acknowledged: everything up to the ack's position is
-  // in it, and everything after arrives live. Live messages wait until the history is folded in,
-  // so the room is built in the order the hub numbered it (a query's first chunk, with its
-  // columns, before the rest), exactly as a tab that was there from the start built it.
-  let held: RoomMessage[] | null = null;
-  const load = (apply: (h: RoomHistory | null) => void): void => {
-    if (held) return;
-    held = [];
-    history(room).then(
-      (h) => release(() => apply(h)),
-      // Not fatal: live messages still arrive.
-      () => release(() => apply(null)),
-    );
-  };
-  const release = (apply: () => void): void => {
-    if (current?.handle !== handle) return;
-    apply();
+  // Everything the hub holds for the room (up to its cap) comes with the subscribe itself, over the
+  // socket, so a page whose REST is cross-origin (the desktop window) builds the same state.
+  let handle: RoomHandle;
+  try {
+    handle = client().room(room, { history: { limit: MAX_HISTORY_LIMIT } });
+  } catch (err) {
+    // A room name no hub takes (from a link, say): said on the page, like the hub's refusals.
+    markFailed(room, (err as Error).message);
+    return;
+  }
+  // The SDK hands the messages up to the join's position to the answer, the rest to `on`. Whatever
+  // `on` brings before the answer (or between a reset and its answer) waits for it, so the room is
+  // built in the hub's order (a query's first chunk, with its columns, before the rest).
+  let held: RoomMessage[] | null = [];
+  const answered = (answer: JoinAnswer): void => {
+    receiveJoin(room, answer.epoch, answer.history, answer.reason);
     const waiting = held ?? [];
     held = null;
     for (const m of waiting) receiveMessage(m, true);
   };
-  let seeded = false;
-  const seed = (): void => {
-    if (seeded) return;
-    seeded = true;
-    load((h) => {
-      if (h) seedFrom(room, h.messages);
-      markJoined(room);
-    });
-  };
   const offs = [
-    // A refused subscribe (no access to the room) is reported on the client, naming the room.
-    client().onError((err) => {
-      if (err.room === room) markFailed(room, err.message);
-    }),
     handle.on('*', (_data, msg) => (held ? held.push(msg) : receiveMessage(msg, true))),
-    handle.onPresence((members) => {
-      receiveMembers(room, members, handle.memberCount);
-      seed();
+    handle.onReset(() => {
+      held ??= [];
     }),
-    handle.onReset((reason) => {
-      load((h) => rebuildFrom(room, h?.epoch ?? handle.position?.epoch ?? '', (h?.messages ?? []).map((m) => ({ ...m, room })), reason));
+    handle.onJoin(answered),
+    handle.onPresence((members) => receiveMembers(room, members, handle.memberCount)),
+    handle.onStateChange((state) => {
+      if (state.status === 'retrying') markRetrying(room, state.error.message, state.inMs);
+      if (state.status === 'failed') markFailed(room, state.error.message);
     }),
   ];
   current = { handle, offs };
   handle.setState(presenceState(room, useDashboard.getState().own));
-  if (handle.position) seed();
+  // This client was in the room already (a room also open elsewhere in the app): its answer stands.
+  if (handle.state.status === 'joined') {
+    receiveMembers(room, handle.members, handle.memberCount);
+    answered(handle.state.answer);
+  }
 }
 
 export function leaveDashboard(): void {

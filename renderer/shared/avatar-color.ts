@@ -9,7 +9,8 @@ export function avatarColor(sub: string): string {
 }
 
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s._@-]+/).filter(Boolean);
+  // Letters and digits only: "Lena (late)" is LL, not L(.
+  const words = name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   if (words.length === 0) return '?';
   const letters = words.length === 1 ? words[0]!.slice(0, 2) : words[0]![0]! + words[words.length - 1]![0]!;
   return letters.toUpperCase();

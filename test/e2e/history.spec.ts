@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page, type Request } from '@playwright/test';
 import fc from 'fast-check';
 import type { Json } from '../../hub/protocol/index.js';
 import { dashboardState, waitForSeq } from './support/dashboard-state.js';
@@ -133,6 +133,13 @@ test('a late joiner sees a whole streamed query with its column names, the widge
     { kind: 'refresh', widgets: ['revenue'] },
   ];
   for (const [i, o] of ops.entries()) await publishOp(room, o, i);
+  // The history comes with the subscribe: the page asks no REST route of the room.
+  const roomCalls: string[] = [];
+  const record = (r: Request): void => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/api/rooms/')) roomCalls.push(path);
+  };
+  late.on('request', record);
   const page = await openDashboard(late, 'late-joiner', room);
   try {
     const query = page.locator('[data-testid=query][data-query=q-sales]');
@@ -143,14 +150,16 @@ test('a late joiner sees a whole streamed query with its column names, the widge
     await expect(page.locator('[data-widget=revenue]')).toContainText('Q3 dip is the holiday week');
     await expect(page.getByTestId('room-alert')).toContainText('Pipeline below target');
     await screenshot(page, 'dashboard-late-joiner');
+    expect(roomCalls).toEqual([]);
   } finally {
+    late.off('request', record);
     await page.close();
   }
 });
 
 test('an alert published right after a hub restart, before the tab is back, is on the dashboard', async ({ browser }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-restart-'));
-  // History in memory: the restart is a new epoch (with history on disk the tab would simply resume).
+  // History in memory: the restarted hub starts a new epoch (a sqlite hub would resume the old one).
   let hub = await startHubProcess({ dataDir, history: 'memory' });
   const port = Number(new URL(hub.url).port);
   const room = `dashboard:restart-${Date.now().toString(36)}`;

@@ -105,6 +105,24 @@ describe('subscribe history {limit}', () => {
     expect((await replayed(c, 'dashboard:h')).slice(0, 3)).toEqual([7, 8, 9]);
   });
 
+  it('with a since the room no longer keeps (evicted), replays the latest limit to rebuild from; without history, nothing', async () => {
+    const small = await startHub({ history: { maxMessages: 5 } });
+    try {
+      const pub = await client(small, 'pub');
+      await publishMany(pub, 'dashboard:e', 8);
+      const { epoch } = (await pub.request({ type: 'history', room: 'dashboard:e', limit: 1 })) as unknown as { epoch: string };
+      const asked = await client(small, 'asked');
+      const ack = await asked.request({ type: 'subscribe', room: 'dashboard:e', since: { epoch, seq: 1 }, history: { limit: 3 } });
+      expect(ack).toMatchObject({ recovered: false, reason: 'evicted', epoch, seq: 8 });
+      expect(await replayed(asked, 'dashboard:e')).toEqual([6, 7, 8]);
+      const plain = await client(small, 'plain');
+      expect(await plain.request({ type: 'subscribe', room: 'dashboard:e', since: { epoch, seq: 1 } })).toMatchObject({ recovered: false, reason: 'evicted' });
+      expect(await replayed(plain, 'dashboard:e')).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers bad_request to a bad history option, with the request id, and keeps the connection', async () => {
     const c = await client(hub, 'bad-sub');
     for (const history of [{}, { limit: 0 }, { limit: 1001 }, { limit: '5' }, { limit: 1.5 }, 5, null, []]) {

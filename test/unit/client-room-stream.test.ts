@@ -76,6 +76,21 @@ describe('RoomStream', () => {
     expect(feed(s, msg(901, 'e2')).delivered).toEqual([901]);
   });
 
+  it('after evicted waits for a replay only when the subscribe asked for history (the hub sends none otherwise)', () => {
+    const plain = new RoomStream();
+    plain.acknowledge(ack('e1', 3), undefined);
+    expect(plain.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), plain.since)).toBe('evicted');
+    expect(plain.catchingUp).toBe(false);
+
+    const asked = new RoomStream();
+    asked.acknowledge(ack('e1', 3), undefined, true);
+    expect(asked.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), asked.since, true)).toBe('evicted');
+    expect(asked.catchingUp).toBe(true);
+    expect(asked.receive(msg(49)).history).toBeUndefined();
+    expect(asked.receive(msg(50)).history?.map((m) => m.seq)).toEqual([49, 50]);
+    expect(feed(asked, msg(51)).delivered).toEqual([51]);
+  });
+
   it('treats an epoch change that claims recovery as a reset (never a silent gap)', () => {
     const s = new RoomStream();
     s.acknowledge(ack('e1', 1), undefined);

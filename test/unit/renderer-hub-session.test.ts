@@ -130,7 +130,8 @@ describe('a dashboard fed by the SDK', () => {
     expect(useAlerts.getState().toasts.map((t) => t.title)).toEqual(['Everyone', 'Just you']);
 
     // Cut the connection and publish past the room's 5-message history: the resume cannot be
-    // replayed, the hub says recovered:false, and the room is rebuilt from what history holds.
+    // replayed, the hub says recovered:false, and the room is rebuilt from the join answer's
+    // history (the latest messages the hub keeps, replayed with the subscribe).
     unreachable = true;
     sockets.at(-1)!.terminate();
     await until(() => useConnection.getState().status === 'reconnecting', 5000, 'reconnecting');
@@ -148,7 +149,7 @@ describe('a dashboard fed by the SDK', () => {
     resetAlerts();
   });
 
-  it('reads the history over the WebSocket where REST cannot be reached (the desktop window)', async () => {
+  it('builds the room from the subscribe alone where REST cannot be reached (the desktop window)', async () => {
     const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
     const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
     const room = 'dashboard:ws-history';
@@ -160,8 +161,50 @@ describe('a dashboard fed by the SDK', () => {
     startHubSession({ address, token: tok, origin: 'desktop', getToken: async () => tok }, { WebSocket: WebSocket as never });
     await until(() => useConnection.getState().status === 'open', 5000, 'open');
     joinDashboard(room);
-    await until(() => useDashboard.getState().model.queries.q?.status === 'done', 5000, 'history over the socket');
-    expect(useDashboard.getState().model.queries.q?.columns).toEqual(['a', 'b']);
+    await until(() => useDashboard.getState().status === 'live', 5000, 'joined');
+    // The join's answer carried the history: the room is whole the moment it is live.
+    expect(useDashboard.getState().model.queries.q).toMatchObject({ status: 'done', columns: ['a', 'b'], rowsReceived: 1 });
+    expect(useDashboard.getState().model.lastSeq).toBe(2);
+    await publish(room, 'query.rows', { queryId: 'q2', chunk: 0, columns: ['c'], rows: [[3]] });
+    await until(() => useDashboard.getState().model.queries.q2 !== undefined, 5000, 'a live message after the history');
+    expect(useDashboard.getState().model.lastSeq).toBe(3);
     leaveDashboard();
+  });
+
+  it('says why a room the hub refuses cannot be opened, and a healthy room still opens after it', async () => {
+    const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const allowed = 'dashboard:mine';
+    await publish(allowed, 'refresh', { widgets: ['w'] });
+    const tok = await token(small, { sub: 'una', role: 'viewer', rooms: [allowed] });
+    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    joinDashboard('dashboard:theirs');
+    await until(() => useDashboard.getState().status === 'failed', 5000, 'failed');
+    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:theirs', error: expect.stringContaining('not allowed to join dashboard:theirs') });
+    // A name no hub takes (from a link) is said the same way, without throwing out of the page.
+    joinDashboard('dashboard:no spaces');
+    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:no spaces', status: 'failed', error: expect.stringContaining('room name') });
+    joinDashboard(allowed);
+    await until(() => useDashboard.getState().status === 'live', 5000, 'the allowed room');
+    expect(useDashboard.getState().model.widgets.w?.refreshes).toBe(1);
+    expect(useConnection.getState().status).toBe('open');
+    leaveDashboard();
+  });
+
+  it('opens a room this client is in already with the answer it has (the personal room, say)', async () => {
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const tok = await token(small, { sub: 'ivo', role: 'viewer', rooms: ['*'] });
+    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    listenForPersonalAlerts('ivo');
+    await until(() => useConnection.getState().client?.room('user:ivo').state.status === 'joined', 5000, 'personal room joined');
+    joinDashboard('user:ivo');
+    expect(useDashboard.getState()).toMatchObject({ room: 'user:ivo', status: 'live', memberCount: 1 });
+    await publish('user:ivo', 'refresh', { widgets: ['mine'] });
+    await until(() => useDashboard.getState().model.widgets.mine !== undefined, 5000, 'a live message');
+    leaveDashboard();
+    stopPersonalAlerts();
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import { PresenceBar, VIEWERS_SHOWN } from '../../renderer/dashboard/PresenceBar.js';
+import { initials } from '../../renderer/shared/avatar-color.js';
 
 afterEach(cleanup);
 
@@ -30,5 +31,15 @@ describe('PresenceBar in a big room', () => {
     render(<PresenceBar members={[member(1), member(2, { typing: true })]} count={2} selfId="c1" />);
     expect(screen.getAllByTestId('member')).toHaveLength(2);
     expect(screen.queryByTestId('presence-more')).toBeNull();
+  });
+});
+
+describe('initials', () => {
+  it('come from letters and digits only, first and last word', () => {
+    expect(initials('Lena (late)')).toBe('LL');
+    expect(initials('ana.maria@example')).toBe('AE');
+    expect(initials('zoë')).toBe('ZO');
+    expect(initials('  (( ))  ')).toBe('?');
+    expect(initials('analyst-13')).toBe('A1');
   });
 });

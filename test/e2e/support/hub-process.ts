@@ -14,6 +14,7 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
+/** `history`: the store without Redis (the CLI's default is sqlite, which keeps the epoch across restarts). */
 export async function startHubProcess(options: { dataDir: string; port?: number; config?: string; redis?: string; history?: 'memory' | 'sqlite' }): Promise<HubProcess> {
   // The hub from its sources, as the other suites run it (bin/ runs the build; test/package checks that).
   const args = ['--import', 'tsx', 'hub/cli.ts', 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', options.dataDir, '--log-level', 'warn'];
