@@ -69,7 +69,7 @@ program
   .option('--publish-bytes-per-second <n>', 'published bytes per second per user, burst 4x (default 1048576)')
   .option('--header-timeout-ms <ms>', 'close a socket without a complete request head after this long, or a body after twice this (default 5000)')
   .option('--max-tcp-connections <n>', 'TCP connections in total, kept below the descriptor limit (default max-connections + 1000)')
-  .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100)')
+  .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100; at most half the connection ceiling)')
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
   .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, json when stdout is not one)')

@@ -64,6 +64,8 @@ export class ConnectionGuard {
   /** Refused sockets by reason, for /metrics. */
   readonly refused = new Map<SocketRefusalReason, number>();
   readonly ceiling: number;
+  /** Per address: the configured cap, but never more than half the ceiling, so one host cannot take every slot. */
+  readonly perIpCeiling: number;
 
   constructor(
     private readonly limits: SocketLimits,
@@ -72,6 +74,7 @@ export class ConnectionGuard {
     readonly fdLimit = descriptorLimit(),
   ) {
     this.ceiling = socketCeiling(limits.maxTcpConnections, fdLimit);
+    this.perIpCeiling = Math.max(1, Math.min(limits.maxTcpConnectionsPerIp, Math.floor(this.ceiling / 2)));
   }
 
   /**
@@ -94,7 +97,7 @@ export class ConnectionGuard {
     if (ip === undefined) return void socket.destroy();
     const fromIp = this.byIp.get(ip) ?? 0;
     if (this.total >= this.ceiling) return this.refuse(socket, 'total', ip, 503, 'unavailable', 'too many connections to this hub; retry later');
-    if (fromIp >= this.limits.maxTcpConnectionsPerIp) {
+    if (fromIp >= this.perIpCeiling) {
       return this.refuse(socket, 'per_ip', ip, 429, 'rate_limited', 'too many connections from this address');
     }
     this.total++;

@@ -31,6 +31,11 @@ export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, lim
     // The same validator as a WebSocket publish: one set of rules for both doors.
     const msg = validateClientMessage({ type: 'publish', room, event: body.event, data: body.data, key: body.key }) as PublishMessage;
     const { sub, name, role } = identity.user;
+    // The same per-user byte rate as the WebSocket door, so REST is no way around it.
+    if (!core.publishBytes.take(sub, Buffer.byteLength(JSON.stringify(body)))) {
+      res.setHeader('retry-after', '1');
+      throw new HubError('rate_limited', `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`);
+    }
     const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name }, false, msg.key);
     // A repeated key stored nothing new: 200 with the original position instead of 201.
     if (stored.duplicate) sendJson(res, 200, { room, epoch: stored.epoch, seq: stored.seq, duplicate: true });
