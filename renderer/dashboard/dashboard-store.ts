@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { PresenceMember, ResumeFailure, RoomMessage } from '../../hub/protocol/index.js';
 import { applyMessage, emptyRoom, knownWidget, type RoomModel } from './room-model.js';
-import { pushAlert } from './alerts-store.js';
+import { pushAlert, type Toast } from './alerts-store.js';
 
 export type JoinStatus = 'idle' | 'joining' | 'live' | 'failed';
 
@@ -84,8 +84,17 @@ export function rebuildFrom(room: string, epoch: string, messages: RoomMessage[]
     // Widgets seen before the reset stay on the page; they just wait for their next refresh.
     for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
   }
-  for (const m of messages) model = applyMessage(model, m, false).model;
+  // After a restart every message of the new epoch came while this tab was away: its alerts are
+  // news, as they are after a resume that recovered. Other rebuilds may repeat what was seen.
+  const news = reason === 'epoch_changed';
+  const alerts: Toast[] = [];
+  for (const m of messages) {
+    const applied = applyMessage(model, m, news);
+    model = applied.model;
+    if (applied.alert) alerts.push({ ...applied.alert, room, from: m.from.name || m.from.sub, time: m.time });
+  }
   useDashboard.setState({ model, resync: reason ? { reason, at: Date.now() } : state.resync });
+  for (const a of alerts) pushAlert(a);
 }
 
 /** History read on joining: folded in without repeating what already arrived live. */
