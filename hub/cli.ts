@@ -12,7 +12,9 @@ import { ROLES, type Role } from './protocol/index.js';
 import { HUB_VERSION } from './server/version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const envHelp = '\nEnvironment:\n' + Object.entries(ENVIRONMENT).map(([k, v]) => `  ${k.padEnd(30)} ${v}`).join('\n') + '\n';
+// The names column is as wide as the longest name, so every description starts in one column.
+const envWidth = Math.max(...Object.keys(ENVIRONMENT).map((k) => k.length));
+const envHelp = '\nEnvironment:\n' + Object.entries(ENVIRONMENT).map(([k, v]) => `  ${k.padEnd(envWidth)}  ${v}`).join('\n') + '\n';
 
 const limitsHelp = `
 Limits (default) and the answer when one is hit:

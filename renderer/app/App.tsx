@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { ConsoleApp } from '../console/ConsoleApp.js';
-import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, withToken, type Credentials } from '../connection/credentials.js';
+import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, parseFragment, withToken, type Credentials } from '../connection/credentials.js';
 import { useConnection, type Ending } from '../connection/connection-store.js';
 import { endHubSession, startHubSession } from '../connection/hub-session.js';
 import { forgetRedeemed, keepRedeemed, needsRedeeming, redeemedFor, redeemInvite, rememberedName, rememberName } from '../connection/invite-redeem.js';
@@ -83,6 +83,19 @@ export function App() {
     enter(found);
     return true;
   };
+
+  // A join link typed or pasted into the address bar of this open tab changes only the fragment,
+  // which reloads nothing: take it as a paste, and wipe it from the address bar as on a load.
+  useEffect(() => {
+    const onHash = (): void => {
+      if (!parseFragment(window.location.hash)) return;
+      const link = window.location.href;
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+      usePasted(link);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
 
   const redeem = async (invite: Credentials, name: string): Promise<string | null> => {
     const env = pageEnv();

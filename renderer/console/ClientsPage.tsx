@@ -101,6 +101,15 @@ function sameClient(a: ClientRow, b: ClientRow): boolean {
   );
 }
 
+/**
+ * The rooms a client's row lists: the dashboards first, its own `user:` room after them (the cell
+ * is cut to one line, and every guest has one), internal `$` rooms not at all.
+ */
+export function roomsShown(rooms: readonly string[]): string[] {
+  const shown = rooms.filter((r) => !r.startsWith('$'));
+  return [...shown.filter((r) => !r.startsWith('user:')), ...shown.filter((r) => r.startsWith('user:'))];
+}
+
 const ClientLine = memo(
   function ClientLine({ client: c, self, onAct, hub }: { client: ClientRow; self: boolean; onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void; hub?: string }) {
     return (
@@ -117,7 +126,7 @@ const ClientLine = memo(
           </td>
         ) : null}
         <td className="rooms-cell" title={c.rooms.join(', ')}>
-          {c.rooms.filter((r) => !r.startsWith('$')).join(', ') || <span className="muted">—</span>}
+          {roomsShown(c.rooms).join(', ') || <span className="muted">—</span>}
         </td>
         <td className="num">{formatMs(c.rttMs)}</td>
         <td className="num">{formatBytes(c.queueBytes)}</td>

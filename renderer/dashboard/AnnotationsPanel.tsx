@@ -61,7 +61,7 @@ export function AnnotationsPanel({ annotations, canPublish, editing, onTyping, o
           .slice()
           .reverse()
           .map((a) => (
-            <li key={`${a.seq}-${a.id}`} className="annotation" data-testid="annotation">
+            <li key={`${a.round}-${a.seq}-${a.id}`} className="annotation" data-testid="annotation">
               <Avatar sub={a.author.sub} name={a.author.name} size={24} />
               <div>
                 <div className="annotation-meta">

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { PresenceMember, ResumeFailure, RoomMessage } from '../../hub/protocol/index.js';
 import { applyMessage, emptyRoom, knownWidget, type RoomModel } from './room-model.js';
-import { pushAlert } from './alerts-store.js';
+import { pushAlert, type Toast } from './alerts-store.js';
 
 export type JoinStatus = 'idle' | 'joining' | 'live' | 'retrying' | 'failed';
 
@@ -82,8 +82,17 @@ export function receiveJoin(room: string, epoch: string, history: RoomMessage[],
   }
   // After `epoch_changed` the hub restarted: the old epoch is gone from it, so what was built from
   // it is still the best account of it; the new epoch's messages (all the hub holds) go on top.
-  for (const m of history) model = applyMessage(model, { ...m, room }, false).model;
+  // Every message of the new epoch came while this tab was away: its alerts are news, as they are
+  // after a resume that recovered. Other rebuilds may repeat what was seen.
+  const news = reset === 'epoch_changed';
+  const alerts: Toast[] = [];
+  for (const m of history) {
+    const applied = applyMessage(model, { ...m, room }, news);
+    model = applied.model;
+    if (applied.alert) alerts.push({ ...applied.alert, room, from: m.from.name || m.from.sub, time: m.time });
+  }
   useDashboard.setState({ model, status: 'live', error: null, retryInMs: null, resync: reset ? { reason: reset, at: Date.now() } : state.resync });
+  for (const a of alerts) pushAlert(a);
 }
 
 /** The SDK is trying the join again after a refusal that can pass (the page keeps what it shows). */

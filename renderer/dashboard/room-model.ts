@@ -51,6 +51,8 @@ export interface QueryStream {
 export interface Annotation {
   id: string;
   seq: number;
+  /** The model's `round` when it arrived. */
+  round: number;
   text: string;
   widget?: string;
   author: { sub: string; name: string; service?: boolean };
@@ -59,6 +61,11 @@ export interface Annotation {
 
 export interface RoomModel {
   epoch: string | null;
+  /**
+   * Epoch changes this page has lived through: a new epoch numbers from 1 again, so alerts and
+   * annotations are ordered by (round, seq), never by seq alone.
+   */
+  round: number;
   /**
    * Seqs already folded in (this epoch). Shared by the successive models of one room and only
    * ever added to, so it is not copied per message (a long query stream would make that
@@ -79,6 +86,8 @@ export interface RoomModel {
 
 export interface RoomAlert extends AlertEvent {
   seq: number;
+  /** The model's `round` when it arrived. */
+  round: number;
   from: string;
   time: number;
 }
@@ -91,7 +100,12 @@ export const APPLIED_WINDOW = 4096;
 export const MAX_QUERY_ROWS = 10_000;
 
 export function emptyRoom(): RoomModel {
-  return { epoch: null, applied: new Set(), widgets: {}, queries: {}, annotations: [], alerts: [], lastSeq: 0 };
+  return { epoch: null, round: 0, applied: new Set(), widgets: {}, queries: {}, annotations: [], alerts: [], lastSeq: 0 };
+}
+
+/** Oldest first across epochs: a later epoch's seq 1 comes after an earlier epoch's seq 8. */
+function inRoomOrder(a: { round: number; seq: number }, b: { round: number; seq: number }): number {
+  return a.round - b.round || a.seq - b.seq;
 }
 
 export interface Applied {
@@ -103,7 +117,9 @@ export interface Applied {
 export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean): Applied {
   let next = model;
   // A new epoch numbers from 1 again; what was built so far is still what the users saw.
-  if (next.epoch !== msg.epoch) next = { ...next, epoch: msg.epoch, applied: new Set(), lastSeq: 0 };
+  if (next.epoch !== msg.epoch) {
+    next = { ...next, epoch: msg.epoch, round: next.epoch === null ? next.round : next.round + 1, applied: new Set(), lastSeq: 0 };
+  }
   if (next.applied.has(msg.seq)) return { model: next };
   remember(next.applied, msg.seq);
   next = { ...next, lastSeq: Math.max(next.lastSeq, msg.seq) };
@@ -111,8 +127,8 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
     case 'alert': {
       const alert = readAlert(msg.data, `${msg.epoch}:${msg.seq}`);
       if (!alert) return { model: next };
-      const entry: RoomAlert = { ...alert, seq: msg.seq, from: msg.from.name || msg.from.sub, time: msg.time };
-      const alerts = [...next.alerts, entry].sort((a, b) => a.seq - b.seq).slice(-MAX_ROOM_ALERTS);
+      const entry: RoomAlert = { ...alert, seq: msg.seq, round: next.round, from: msg.from.name || msg.from.sub, time: msg.time };
+      const alerts = [...next.alerts, entry].sort(inRoomOrder).slice(-MAX_ROOM_ALERTS);
       return { model: { ...next, alerts }, alert: live ? alert : undefined };
     }
     case 'refresh':
@@ -214,12 +230,13 @@ function applyAnnotation(model: RoomModel, msg: RoomMessage): RoomModel {
   const annotation: Annotation = {
     id: ev.id,
     seq: msg.seq,
+    round: model.round,
     text: ev.text,
     widget: ev.widget,
     author: { sub: msg.from.sub, name: msg.from.name || msg.from.sub, service: msg.from.service },
     time: msg.time,
   };
-  const annotations = [...model.annotations, annotation].sort((a, b) => a.seq - b.seq).slice(-MAX_ANNOTATIONS);
+  const annotations = [...model.annotations, annotation].sort(inRoomOrder).slice(-MAX_ANNOTATIONS);
   const withWidget = ev.widget ? knownWidget(model, ev.widget) : model;
   return { ...withWidget, annotations };
 }

@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openAs, screenshot, type Person } from './support/pages.js';
 import { adminToken } from './support/tokens.js';
+import { createInvite } from './support/admin-rest.js';
 
 const suffix = Date.now().toString(36);
 const OPS = `dashboard:ops-${suffix}`;
@@ -108,4 +109,20 @@ test('an invite link asks each colleague their name and makes them a person of t
   const again = await ann.context.newPage();
   await again.goto(next);
   await expect(again.getByLabel(/Your name/)).toHaveValue('Ann Auditor');
+});
+
+test('a join link pasted into the address bar of an open tab is taken there, without a reload', async ({ browser }) => {
+  const room = `dashboard:pasted-${suffix}`;
+  const { url } = await createInvite([room]);
+  // The tab already shows the hub (here its paste screen): only the fragment changes.
+  const cy = await openAs(browser, null, { url: new URL('/', url).href });
+  guests.push(cy);
+  await expect(cy.page.getByLabel('Join link or token')).toBeVisible();
+  await cy.page.evaluate((link) => {
+    window.location.href = link;
+  }, url);
+  await join(cy.page, 'Cy Pasted');
+  await expect(cy.page.getByTestId('dashboard-room')).toHaveText(room);
+  expect(new URL(cy.page.url()).hash).toBe('');
+  expect(cy.problems).toEqual([]);
 });

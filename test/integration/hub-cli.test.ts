@@ -130,6 +130,11 @@ describe('insight-hub serve --help', { timeout: 60_000 }, () => {
     for (const name of Object.keys(ENVIRONMENT)) expect(help).toContain(name);
     expect(help).toContain('INSIGHT_HUB_SECRET');
     expect(help).toContain('INSIGHT_HUB_PORT');
+    // Every description starts in one column, two spaces after the longest name.
+    const envLines = help.split('Environment:\n')[1]!.split('\n').filter((l) => /^ {2}INSIGHT_HUB_/.test(l));
+    expect(envLines).toHaveLength(Object.keys(ENVIRONMENT).length);
+    const width = Math.max(...Object.keys(ENVIRONMENT).map((k) => k.length));
+    for (const line of envLines) expect(line.slice(2 + width, 4 + width), line).toBe('  ');
   });
 
   it('token --help documents its options', async () => {

@@ -99,6 +99,23 @@ describe('room model', () => {
     expect(m.widgets.w!.refreshes).toBe(3);
   });
 
+  it('orders alerts and annotations of a new epoch after the old one, though its seqs start at 1 again', () => {
+    let m = fold([
+      msg(7, 'alert', { id: 'old', title: 'Before the restart' }),
+      msg(8, 'annotation', { id: 'n-old', text: 'before' }),
+    ]);
+    m = fold([msg(1, 'alert', { id: 'new', title: 'After the restart' }, 'e2'), msg(2, 'annotation', { id: 'n-new', text: 'after' }, 'e2')], true, m);
+    expect(m.alerts.map((a) => a.id)).toEqual(['old', 'new']);
+    expect(m.annotations.map((a) => a.id)).toEqual(['n-old', 'n-new']);
+    // With the list full, the oldest go, not the new epoch's.
+    let full = emptyRoom();
+    for (let seq = 1; seq <= MAX_ANNOTATIONS; seq++) full = applyMessage(full, msg(seq + 10, 'annotation', { id: `a${seq}`, text: 't' }), true).model;
+    full = applyMessage(full, msg(1, 'annotation', { id: 'fresh', text: 'after the restart' }, 'e2'), true).model;
+    expect(full.annotations).toHaveLength(MAX_ANNOTATIONS);
+    expect(full.annotations.at(-1)!.id).toBe('fresh');
+    expect(full.annotations[0]!.id).toBe('a2');
+  });
+
   it('remembers a bounded window of seqs through a long stream, still dropping recent repeats', () => {
     let m = emptyRoom();
     const total = APPLIED_WINDOW * 5;
