@@ -48,27 +48,50 @@ export function peopleThatMatter(members: readonly PresenceMember[], selfId: str
   return [...self, ...active, ...viewers];
 }
 
-/** `count`: members in the room (exact, from the hub); `members`: those this client knows. */
+/** One person: their busiest tab stands for them (editing or typing over viewing), with the tab count. */
+export interface PresencePerson extends PresenceMember {
+  tabs: number;
+  isSelf: boolean;
+}
+
+export function personsOf(members: readonly PresenceMember[], selfId: string | undefined): PresencePerson[] {
+  const bySub = new Map<string, PresencePerson>();
+  for (const m of members) {
+    const known = bySub.get(m.sub);
+    const isSelf = m.clientId === selfId || (known?.isSelf ?? false);
+    const tabs = (known?.tabs ?? 0) + 1;
+    const lead = known && (isActive(known) || !isActive(m)) ? known : m;
+    bySub.set(m.sub, { ...lead, tabs, isSelf });
+  }
+  return [...bySub.values()];
+}
+
+/** `count`: connections in the room (exact, from the hub); `members`: those this client knows. One row per person. */
 export function PresenceBar({ members, selfId, count }: { members: PresenceMember[]; selfId: string | undefined; count?: number }) {
   const total = Math.max(count ?? members.length, members.length);
-  const shown = peopleThatMatter(members, selfId);
-  const more = total - shown.length;
+  const persons = personsOf(members, selfId);
+  const self = persons.find((p) => p.isSelf);
+  const shown = peopleThatMatter(persons, self?.clientId) as PresencePerson[];
+  // Everyone known: count people; a big room known in part: the hub's count of connections.
+  const heading = members.length >= total ? persons.length : total;
+  const more = heading - (members.length >= total ? shown.length : shown.reduce((n, p) => n + p.tabs, 0));
   return (
     <section className="presence" aria-label="People on this dashboard">
-      <h2 className="section-title">Here now · {total.toLocaleString('en')}</h2>
+      <h2 className="section-title">Here now · {heading.toLocaleString('en')}</h2>
       <ul className="presence-list">
         {shown.map((m) => {
           const activity = activityOf(m);
           return (
-            <li key={m.clientId} className="presence-member" data-testid="member" data-sub={m.sub} title={`${m.name || m.sub} — ${activity}`}>
+            <li key={m.sub} className="presence-member" data-testid="member" data-sub={m.sub} data-tabs={m.tabs} title={`${m.name || m.sub} — ${activity}`}>
               <Avatar sub={m.sub} name={m.name || m.sub} />
               <span className="presence-text">
                 <span className="presence-name">
                   {m.name || m.sub}
-                  {m.clientId === selfId ? <span className="muted"> (you)</span> : null}
+                  {m.isSelf ? <span className="muted"> (you)</span> : null}
                 </span>
                 <span className={`presence-activity${m.state.typing === true ? ' typing' : ''}`} data-testid="activity">
                   {activity}
+                  {m.tabs > 1 ? <span className="muted"> · {m.tabs} tabs</span> : null}
                 </span>
               </span>
             </li>

@@ -32,6 +32,21 @@ describe('PresenceBar in a big room', () => {
     expect(screen.getAllByTestId('member')).toHaveLength(2);
     expect(screen.queryByTestId('presence-more')).toBeNull();
   });
+
+  it('shows one row per person: their tabs counted, the busiest tab standing for them, you marked in any of yours', () => {
+    const ann = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId, sub: 'ann', name: 'Ann', state });
+    render(<PresenceBar members={[ann('a1'), ann('a2', { editing: 'margin' }), ann('a3'), member(7)]} count={4} selfId="a3" />);
+    expect(screen.getByRole('heading').textContent).toBe('Here now · 2');
+    const rows = screen.getAllByTestId('member');
+    expect(rows.map((r) => [r.getAttribute('data-sub'), r.getAttribute('data-tabs')])).toEqual([
+      ['ann', '3'],
+      ['u7', '1'],
+    ]);
+    expect(rows[0]!.textContent).toContain('(you)');
+    expect(rows[0]!.textContent).toContain('editing margin');
+    expect(rows[0]!.textContent).toContain('3 tabs');
+    expect(screen.queryByTestId('presence-more')).toBeNull();
+  });
 });
 
 describe('initials', () => {
