@@ -85,7 +85,9 @@ test('an invite link asks each colleague their name and makes them a person of t
   guests.push(bob);
   await join(bob.page, 'Bob Builder');
   await expect(bob.page.locator('.whoami')).toHaveText('Bob Builder · editor');
-  await expect(bob.page.locator('[data-testid=member]')).toHaveCount(3);
+  // Ann (two tabs, one row) and Bob.
+  await expect(bob.page.locator('[data-testid=member]')).toHaveCount(2);
+  await expect(bob.page.locator(`[data-testid=member][data-sub="${annSub}"]`)).toHaveAttribute('data-tabs', '2');
   const bobSub = await bob.page.locator('[data-testid=member]').first().getAttribute('data-sub');
   expect(bobSub).not.toBe(annSub);
 
