@@ -19,7 +19,12 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
   return {
     async subscribe(session) {
       setImmediate(() => {
-        if (session.isOpen && session.inRoom(ADMIN_ROOM)) feed.sendTo(session, 'snapshot', service.snapshot());
+        // Outside the request: a failure here is reported on the session's hub, never thrown out of the timer.
+        try {
+          if (session.isOpen && session.inRoom(ADMIN_ROOM)) feed.sendTo(session, 'snapshot', service.snapshot());
+        } catch (err) {
+          service.reportCallbackError('admin_snapshot', err);
+        }
       });
       return { epoch: ADMIN_EPOCH, seq: 0, members: [] };
     },

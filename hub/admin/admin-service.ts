@@ -66,6 +66,11 @@ const RECENT_ENVELOPES = 10;
 export class AdminService {
   constructor(private readonly parts: AdminServiceParts) {}
 
+  /** A failure in one of admin's own callbacks: logged and counted by the core's guard. */
+  reportCallbackError(where: string, err: unknown): void {
+    this.parts.core.guard.report(where, err);
+  }
+
   perform(action: AdminAction, params: Params, actor: Actor): Promise<JsonObject> {
     switch (action) {
       case 'kick':

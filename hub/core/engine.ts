@@ -77,6 +77,8 @@ export interface EngineEvents {
   control(cmd: ControlCommand): void;
   /** Engine reachability changed. After `up` following `down`, the core resumes its rooms. */
   state(state: EngineState, detail?: string): void;
+  /** A timer of the engine's own failed (a sweep, a disk write): logged and counted, never a process exit. */
+  failed?(where: string, err: unknown): void;
 }
 
 /** Small durable records shared by all nodes: bans, revoked invites, invite use counts. */

@@ -126,6 +126,7 @@ export class HubCore {
       presence: (room, diff) => this.onPresence(room, diff),
       control: (cmd) => this.onControl(cmd),
       state: (state, detail) => this.onEngineState(state, detail),
+      failed: (where, err) => this.guard.report(where, err),
     });
     this.engineState = this.engine.state;
     this.heartbeat.start();

@@ -56,7 +56,13 @@ export class MemoryEngine implements Engine {
   async start(events: EngineEvents): Promise<void> {
     this.events = events;
     this.options.durable?.restore(this.options.historyPolicy, this.now(), this.rooms, this.keys, this.budget);
-    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweepTimer = setInterval(() => {
+      try {
+        this.sweep();
+      } catch (err) {
+        this.events.failed?.('history_sweep', err);
+      }
+    }, SWEEP_MS);
     this.sweepTimer.unref();
   }
 
