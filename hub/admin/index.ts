@@ -2,7 +2,6 @@
  * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
-import { join } from 'node:path';
 import { CloseCode, isHubRoom, type Json, type JsonObject } from '../protocol/index.js';
 import type { HubContext, HubExtension } from '../server/create-hub.js';
 import { AdminFeed } from './admin-feed.js';

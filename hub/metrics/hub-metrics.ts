@@ -23,7 +23,7 @@ export class HubMetrics {
   private readonly errors: Counter<'code'>;
   private readonly latency: Histogram;
 
-  constructor(private readonly core: HubCore) {
+  constructor(core: HubCore) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number): void => {
       new Gauge({ name: PREFIX + name, help, registers, collect() { this.set(read()); } });
