@@ -6,7 +6,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import { createHub, type HubExtension } from '../hub/server/create-hub.js';
-import { hubExtensions } from '../hub/server/extensions.js';
+import { hubExtensions } from '../hub/extensions.js';
 import type { Hub } from '../hub/server/types.js';
 import { EXIT_START_FAILED, isMainToHub, type HubToMain } from './hub-channel.js';
 import { planHub } from './hub-config.js';

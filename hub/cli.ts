@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHub } from './server/create-hub.js';
-import { hubExtensions } from './server/extensions.js';
+import { hubExtensions } from './extensions.js';
 import { ENVIRONMENT, resolveServeOptions, type CliFlags } from './server/config.js';
 import { defaultDataDir } from './server/options.js';
 import { loadVerificationKey } from './auth/keys.js';

@@ -14,18 +14,21 @@ import { fileURLToPath } from 'node:url';
 export const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * What each folder may import besides itself (hub/protocol is open to every hub layer).
- * Extensions (admin, metrics) are composed at the top (hub/index.ts, hub/cli.ts), so the server
- * never imports them and they never import the server.
+ * What each folder may import besides itself: the table of the architecture notes, with three
+ * edges it leaves implicit: auth and http see core's types (the RecordStore seam bans and
+ * revocations persist through; the session identity REST auth returns), and the admin stats read
+ * the process probes of metrics. Extensions (admin, metrics) are composed at the top
+ * (hub/extensions.ts, used by hub/index.ts and hub/cli.ts), so the server never imports them and
+ * they never import the server.
  */
 export const LAYERS = {
   'hub/protocol': [],
   'hub/client': ['hub/protocol'],
   'hub/core': ['hub/protocol'],
   'hub/engines': ['hub/core', 'hub/protocol'],
-  'hub/auth': ['hub/protocol'],
-  'hub/http': ['hub/protocol', 'hub/auth'],
-  'hub/admin': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol'],
+  'hub/auth': ['hub/protocol', 'hub/core'],
+  'hub/http': ['hub/protocol', 'hub/auth', 'hub/core'],
+  'hub/admin': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol', 'hub/metrics'],
   'hub/metrics': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol'],
   'hub/server': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http'],
   'hub/top': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http', 'hub/admin', 'hub/metrics', 'hub/server'],
@@ -35,9 +38,9 @@ export const LAYERS = {
 
 /** The layer a repository-relative path belongs to, or undefined (tests, build scripts: anything goes). */
 export function layerOf(path) {
-  if (path === 'hub/cli.ts' || path === 'hub/index.ts') return 'hub/top';
-  const [top, second] = path.split('/');
-  if (top === 'hub') return second && `hub/${second}`;
+  const parts = path.split('/');
+  const [top, second] = parts;
+  if (top === 'hub') return parts.length === 2 ? 'hub/top' : `hub/${second}`;
   if (top === 'electron' || top === 'renderer') return top;
   return undefined;
 }

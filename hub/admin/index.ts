@@ -3,7 +3,7 @@
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
 import { CloseCode, isHubRoom, type Json, type JsonObject } from '../protocol/index.js';
-import type { HubContext, HubExtension } from '../server/create-hub.js';
+import type { HubContext, HubExtension } from '../http/extension.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
 import { addAdminRoutes } from './admin-routes.js';

@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { HubError } from '../protocol/index.js';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
-import type { SessionIdentity } from '../core/session.js';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
 import { loadVerificationKey } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verifier.js';
@@ -16,36 +15,17 @@ import { Revocations } from '../auth/revocations.js';
 import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
 import { createOriginPolicy } from './origin-policy.js';
-import { createUpgradeHandler, type Refusal } from './upgrade.js';
-import { Router } from './router.js';
-import { createRestAuth, type RestAuth } from './rest-auth.js';
+import { createUpgradeHandler } from './upgrade.js';
+import type { HubContext, HubExtension } from '../http/extension.js';
+import { Router } from '../http/router.js';
+import { createRestAuth } from '../http/rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
-import { sendJson, sendError } from './http-util.js';
+import { sendJson, sendError } from '../http/http-util.js';
 import { HUB_VERSION } from './version.js';
 import type { Hub, HubState, MintClaims } from './types.js';
 
-/** What extensions (admin, metrics) receive to plug into a hub. */
-export interface HubContext {
-  options: HubOptions;
-  core: HubCore;
-  router: Router;
-  auth: RestAuth;
-  bans: BanList;
-  revocations: Revocations;
-  /** Admission checks run at upgrade and on REST calls. */
-  /** Admission checks (identity, client IP) run at upgrade and on REST calls. */
-  admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
-  refusals: Array<(refusal: Refusal) => void>;
-  mint(claims: MintClaims): Promise<string>;
-  /** The upgrade's `Host` allowlist, for routes that trust where a request comes from. */
-  hostAllowed(host: string | undefined): boolean;
-  readonly url: string;
-  onClose: Array<() => Promise<void> | void>;
-}
-
-/** Extensions are installed in order before the hub listens (see hub/admin, hub/metrics). */
-export type HubExtension = (ctx: HubContext) => void | Promise<void>;
+export type { HubContext, HubExtension } from '../http/extension.js';
 
 export function historyPolicyFor(options: HubOptions): HistoryPolicyFor {
   const overrides = options.history.rooms.map((r) => ({

@@ -1,7 +1,7 @@
 /** Where a token may come from at upgrade: the bearer subprotocol or the Authorization header. */
 import type { IncomingMessage } from 'node:http';
 import { BEARER_PREFIX } from '../protocol/index.js';
-import { bearerToken } from './http-util.js';
+import { bearerToken } from '../http/http-util.js';
 
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt', 'auth', 'bearer'];
 

@@ -11,17 +11,11 @@ import type { HubCore } from '../core/hub-core.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
 import type { OriginPolicy } from './origin-policy.js';
-import { clientIp, refuseUpgrade } from './http-util.js';
+import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
+import type { Refusal } from '../http/extension.js';
 
-export interface Refusal {
-  status: number;
-  code: ErrorCode;
-  message: string;
-  ip: string;
-  sub?: string;
-  origin?: string;
-}
+export type { Refusal } from '../http/extension.js';
 
 export interface UpgradeContext {
   core: HubCore;
