@@ -4,7 +4,7 @@
  * if the entry cannot be written the action is not taken. Kick, ban and revoke go through the
  * engine's control channel, so they reach every hub sharing the engine.
  */
-import { ADMIN_ROOM, HubError, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role } from '../protocol/index.js';
+import { ADMIN_ROOM, HubError, asJson, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role, type SnapshotEvent } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
@@ -91,7 +91,7 @@ export class AdminService {
   }
 
   /** What an admin sees first on `$admin`: totals and the first page of rooms and clients. */
-  snapshot(): Json {
+  snapshot(): SnapshotEvent {
     const { core, directory, inspector } = this.parts;
     return {
       node: core.engine.nodeId,
@@ -99,8 +99,8 @@ export class AdminService {
       version: this.parts.cluster.version,
       engine: { name: core.engine.name, state: core.engineState },
       totals: directory.totals(),
-      rooms: directory.rooms({}, SNAPSHOT_PAGE) as unknown as Json,
-      clients: directory.clients({}, SNAPSHOT_PAGE) as unknown as Json,
+      rooms: directory.rooms({}, SNAPSHOT_PAGE),
+      clients: directory.clients({}, SNAPSHOT_PAGE),
       inspect: inspector.active,
     };
   }
@@ -167,12 +167,12 @@ export class AdminService {
   }
 
   /** The room's last few envelopes from history, previewed like `traffic` events. */
-  private async recent(room: string): Promise<JsonObject[]> {
+  private async recent(room: string): Promise<Json[]> {
     const { engine } = this.parts.core;
     const { position } = await engine.history(room);
     if (position.seq === 0) return [];
     const since = { epoch: position.epoch, seq: Math.max(0, position.seq - RECENT_ENVELOPES) };
-    return (await engine.history(room, since)).messages.map(envelopePreview);
+    return (await engine.history(room, since)).messages.map((m) => asJson(envelopePreview(m)));
   }
 
   private async list(params: Params): Promise<JsonObject> {

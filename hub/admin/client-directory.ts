@@ -2,43 +2,14 @@
  * Server-side listing of this hub's clients and rooms: filtered, paged with a stable cursor, so a
  * console watching 10,000 clients asks for one screen at a time instead of everything each second.
  */
-import { ADMIN_ROOM, isHubRoom, type Json } from '../protocol/index.js';
+import { ADMIN_ROOM, isHubRoom, type ClientSummary, type HubTotals, type Page, type RoomSummary } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
 import type { RemoteClient } from './cluster.js';
 
-export interface ClientSummary {
-  clientId: string;
-  sub: string;
-  name: string;
-  role: string;
-  ip: string;
-  userAgent: string;
-  rooms: string[];
-  connectedAt: number;
-  messagesIn: number;
-  bytesIn: number;
-  messagesOut: number;
-  bytesOut: number;
-  /** Bytes waiting to be written to this client. */
-  queuedBytes: number;
-  /** Round-trip time of the last heartbeat, null before the first pong. */
-  rttMs: number | null;
-  /** The hub (engine node id) the client is connected to. */
-  node: string;
-}
+export type { ClientSummary, Page, RoomSummary };
 
-export interface RoomSummary {
-  room: string;
-  /** Members on this hub. */
-  clients: number;
-  /** When the room got its first member on this hub (since this process started). */
-  since: number | null;
-  messagesIn: number;
-  bytesIn: number;
-  messagesOut: number;
-  bytesOut: number;
-}
+
 
 export interface ClientFilter {
   /** Members of this room. */
@@ -56,13 +27,6 @@ export interface RoomFilter {
   text?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** How many match the filter in all. */
-  total: number;
-  /** Pass as `cursor` for the next page; null on the last one. */
-  next: string | null;
-}
 
 export class ClientDirectory {
   /** Connection order: the cursor of the client list. Insertion order is ordinal order. */
@@ -165,7 +129,7 @@ export class ClientDirectory {
   }
 
   /** Client and room counts and traffic totals of this hub. */
-  totals(): Record<string, Json> {
+  totals(): HubTotals {
     const t = this.core.traffic.total;
     const rooms = this.core.registry.size - (this.core.registry.has(ADMIN_ROOM) ? 1 : 0);
     return { clients: this.core.sessions.size, rooms, ...t };

@@ -4,38 +4,13 @@
  * clients in the record store (kind `node-clients`, key its node id) so any hub can list them.
  * With the memory engine there is nobody else: nothing is sent or written.
  */
-import type { Json, JsonObject } from '../protocol/index.js';
+import type { HubLine, Json, RemoteClient, StatsEvent } from '../protocol/index.js';
+import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
 
-/** One hub's line in the `stats` event's `hubs`. */
-export interface HubLine {
-  node: string;
-  startedAt: number;
-  version: string;
-  clients: number;
-  rooms: number;
-  messagesInPerSec: number;
-  messagesOutPerSec: number;
-  rss: number;
-  heapUsed: number;
-  lagMs: number;
-  engine: string;
-  self: boolean;
-  lastSeen: number;
-}
 
-/** A client of another hub, as written to the record store. */
-export interface RemoteClient {
-  clientId: string;
-  sub: string;
-  name: string;
-  role: string;
-  ip: string;
-  rooms: string[];
-  connectedAt: number;
-  node: string;
-}
+export type { RemoteClient };
 
 export const NODE_CLIENTS_KIND = 'node-clients';
 /** A hub not heard from for this long is left out of `hubs`. */
@@ -89,23 +64,20 @@ export class ClusterView {
   }
 
   /** This hub's line from its `stats` sample; sent to the other hubs when the engine is shared. */
-  ownLine(stats: JsonObject): HubLine {
-    const total = (stats.total ?? {}) as Record<string, number>;
-    const process = (stats.process ?? {}) as Record<string, unknown>;
-    const lag = (process.eventLoopLagMs ?? {}) as Record<string, number>;
-    const engine = (stats.engine ?? {}) as Record<string, string>;
+  ownLine(stats: StatsSample): HubLine {
+    const { total, process, engine } = stats;
     return {
       node: this.node,
       startedAt: this.startedAt,
       version: this.version,
-      clients: total.clients ?? 0,
-      rooms: total.rooms ?? 0,
-      messagesInPerSec: total.messagesInPerSec ?? 0,
-      messagesOutPerSec: total.messagesOutPerSec ?? 0,
-      rss: Number(process.rssBytes ?? 0),
-      heapUsed: Number(process.heapUsedBytes ?? 0),
-      lagMs: lag.mean ?? 0,
-      engine: engine.state ?? this.core.engineState,
+      clients: total.clients,
+      rooms: total.rooms,
+      messagesInPerSec: total.messagesInPerSec,
+      messagesOutPerSec: total.messagesOutPerSec,
+      rss: process.rssBytes,
+      heapUsed: process.heapUsedBytes,
+      lagMs: process.eventLoopLagMs.mean,
+      engine: engine.state,
       self: true,
       lastSeen: Date.now(),
     };
@@ -119,7 +91,7 @@ export class ClusterView {
   }
 
   /** Every live hub, this one first, and their totals. */
-  hubs(own: HubLine): { hubs: HubLine[]; cluster: JsonObject } {
+  hubs(own: HubLine): Pick<StatsEvent, 'hubs' | 'cluster'> {
     const now = Date.now();
     const hubs = [own];
     for (const [node, line] of this.others) {

@@ -2,7 +2,7 @@
  * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
-import { CloseCode, isHubRoom, type Json, type JsonObject } from '../protocol/index.js';
+import { CloseCode, isHubRoom } from '../protocol/index.js';
 import type { HubContext, HubExtension } from '../http/extension.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
@@ -61,7 +61,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl);
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 
-  audit.onEntry((entry) => feed.publish('audit', entry as unknown as Json));
+  audit.onEntry((entry) => feed.publish('audit', entry));
   core.admin = createAdminGateway(service, feed, inspector);
   ctx.admit.push(invites.admit);
   ctx.refusals.push((r) => {
@@ -72,7 +72,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   core.observe({
     connected(session) {
       directory.connected(session);
-      feed.publish('client.connected', () => summarizeClient(session, core.engine.nodeId) as unknown as Json);
+      feed.publish('client.connected', () => summarizeClient(session, core.engine.nodeId));
     },
     disconnected(session, code, reason) {
       directory.disconnected(session);
@@ -104,10 +104,10 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
   const timer = setInterval(() => {
-    const stats = sampler.sample() as JsonObject;
+    const stats = sampler.sample();
     const own = cluster.ownLine(stats);
     cluster.broadcast(own);
-    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) } as unknown as Json);
+    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) });
   }, options.statsIntervalMs ?? 1000);
   timer.unref();
   cluster.start();

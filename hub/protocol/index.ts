@@ -2,3 +2,4 @@ export * from './codes.js';
 export * from './messages.js';
 export * from './rooms.js';
 export * from './validate.js';
+export * from './admin.js';

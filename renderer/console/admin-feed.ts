@@ -1,15 +1,30 @@
 /**
- * Reads the `$admin` feed and admin answers into the console's own shapes. The hub's admin
- * service owns the envelopes; each reader here checks what it gets and takes what fits, so a
- * field the console does not know yet costs nothing and a missing one shows as "—".
+ * Reads the `$admin` feed and admin answers into the console's own shapes. The field names are
+ * the hub's contract (hub/protocol/admin.ts), checked by the compiler through `field<T>()`; the
+ * values are still checked at run time, so a hub of another version shows "—", never garbage.
  */
-import type { Json, JsonObject, Role } from '../../hub/protocol/index.js';
+import type {
+  AdminEventMap,
+  AuditEntry as HubAuditEntry,
+  ClientSummary,
+  EngineStatus,
+  HubTotals,
+  Json,
+  JsonObject,
+  ProcessStats,
+  Role,
+  RoomRates,
+  RoomSummary,
+  SnapshotEvent,
+  StatsEvent,
+  TotalRates,
+  TrafficEvent,
+} from '../../hub/protocol/index.js';
 import type { StatsPoint } from './stats-series.js';
 
 export interface HubInfo {
   version?: string;
   startedAt?: number;
-  uptimeMs?: number;
   engine?: string;
   engineState?: string;
   urls: string[];
@@ -81,6 +96,23 @@ export interface Stats {
 
 export type O = JsonObject;
 
+/** A field name of a contract type, as a plain string the readers below take. */
+export const field =
+  <T>() =>
+  <K extends Extract<keyof T, string>>(k: K): K =>
+    k;
+const client = field<ClientSummary>();
+const roomRate = field<RoomRates & RoomSummary>();
+const stat = field<StatsEvent>();
+const total = field<TotalRates & HubTotals>();
+const proc = field<ProcessStats>();
+const engineField = field<EngineStatus>();
+const snap = field<SnapshotEvent>();
+const audited = field<HubAuditEntry>();
+const sampled = field<TrafficEvent>();
+/** `$admin` events the console folds in. */
+export type AdminEventName = keyof AdminEventMap;
+
 export function asObject(v: Json | undefined): O | null {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
 }
@@ -121,29 +153,21 @@ function list(o: O | null, ...keys: string[]): Json[] | null {
   return null;
 }
 
-/** Epoch ms from a number (ms, or seconds when small) or an ISO string. */
+/** Epoch milliseconds: every time the hub sends is one. */
 export function time(v: Json | undefined): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v < 1e11 ? v * 1000 : v;
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The hub's identity from a `snapshot` or a `stats` event (both carry version, start and engine). */
 export function readHubInfo(o: O | null): Partial<HubInfo> {
-  const hub = asObject(o?.hub) ?? asObject(o?.server) ?? o;
-  const engine = asObject(hub?.engine ?? null);
-  const urls = list(hub, 'urls', 'addresses') ?? (str(hub, 'url') ? [str(hub, 'url')!] : null);
+  const engine = asObject(o?.[snap('engine')] ?? null);
   const info: Partial<HubInfo> = {
-    version: str(hub, 'version'),
-    startedAt: time(pick(hub, 'startedAt')) ?? undefined,
-    uptimeMs: num(hub, 'uptimeMs') ?? (num(hub, 'uptimeSec', 'uptime') !== null ? num(hub, 'uptimeSec', 'uptime')! * 1000 : undefined) ?? undefined,
-    engine: engine ? str(engine, 'name', 'kind') : str(hub, 'engine', 'engineName'),
-    engineState: engine ? str(engine, 'state') : str(hub, 'engineState'),
-    hubId: str(hub, 'hubId', 'id', 'node'),
+    version: str(o, snap('version')),
+    startedAt: time(o?.[snap('startedAt')]) ?? undefined,
+    engine: str(engine, engineField('name')),
+    engineState: str(engine, engineField('state')),
+    hubId: str(o, snap('node')) ?? str(engine, engineField('node')),
   };
-  if (urls) info.urls = urls.filter((u): u is string => typeof u === 'string');
   for (const k of Object.keys(info) as Array<keyof HubInfo>) if (info[k] === undefined) delete info[k];
   return info;
 }
@@ -151,16 +175,17 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
 /** A room's rates from `stats` (per second), or a room summary from a listing (running totals). */
 export function readRoom(v: Json, nameHint?: string): RoomRow | null {
   const o = asObject(v);
-  const name = str(o, 'room', 'name') ?? nameHint;
+  const name = str(o, roomRate('room')) ?? nameHint;
   if (!name) return null;
   return {
     name,
-    clients: num(o, 'clients', 'memberCount', 'members') ?? 0,
-    messagesInPerSec: num(o, 'messagesInPerSec'),
-    messagesOutPerSec: num(o, 'messagesOutPerSec'),
-    bytesInPerSec: num(o, 'bytesInPerSec'),
-    bytesOutPerSec: num(o, 'bytesOutPerSec'),
-    historySize: num(o, 'history', 'historySize', 'historyMessages'),
+    clients: num(o, roomRate('clients')) ?? 0,
+    messagesInPerSec: num(o, roomRate('messagesInPerSec')),
+    messagesOutPerSec: num(o, roomRate('messagesOutPerSec')),
+    bytesInPerSec: num(o, roomRate('bytesInPerSec')),
+    bytesOutPerSec: num(o, roomRate('bytesOutPerSec')),
+    // Not in a listing or in stats (the room's members page has it).
+    historySize: null,
   };
 }
 
@@ -178,26 +203,26 @@ export function readRooms(v: Json | undefined): RoomRow[] | null {
 
 export function readClient(v: Json): ClientRow | null {
   const o = asObject(v);
-  const clientId = str(o, 'clientId', 'id');
+  const clientId = str(o, client('clientId'));
   if (!o || !clientId) return null;
-  const user = asObject(o.user);
-  const rooms = list(o, 'rooms') ?? [];
+  const rooms = list(o, client('rooms')) ?? [];
+  // A client of another hub (RemoteClient) has no traffic, agent or queue: those read as null.
   return {
     clientId,
-    sub: str(user, 'sub') ?? str(o, 'sub') ?? '',
-    name: str(user, 'name') ?? str(o, 'name') ?? '',
-    role: str(user, 'role') ?? str(o, 'role') ?? '',
-    ip: str(o, 'ip', 'remoteAddress') ?? '',
-    userAgent: str(o, 'userAgent', 'ua') ?? '',
+    sub: str(o, client('sub')) ?? '',
+    name: str(o, client('name')) ?? '',
+    role: str(o, client('role')) ?? '',
+    ip: str(o, client('ip')) ?? '',
+    userAgent: str(o, client('userAgent')) ?? '',
     rooms: rooms.filter((r): r is string => typeof r === 'string'),
-    connectedAt: time(pick(o, 'connectedAt') ?? pick(o, 'since')),
-    messagesIn: num(o, 'messagesIn', 'in.messages', 'traffic.messagesIn'),
-    messagesOut: num(o, 'messagesOut', 'out.messages', 'traffic.messagesOut'),
-    bytesIn: num(o, 'bytesIn', 'in.bytes', 'traffic.bytesIn'),
-    bytesOut: num(o, 'bytesOut', 'out.bytes', 'traffic.bytesOut'),
-    queueBytes: num(o, 'queuedBytes', 'queueBytes', 'sendQueueBytes', 'queue'),
-    rttMs: num(o, 'rttMs', 'rtt'),
-    hub: str(o, 'hub', 'hubId', 'node'),
+    connectedAt: time(o[client('connectedAt')]),
+    messagesIn: num(o, client('messagesIn')),
+    messagesOut: num(o, client('messagesOut')),
+    bytesIn: num(o, client('bytesIn')),
+    bytesOut: num(o, client('bytesOut')),
+    queueBytes: num(o, client('queuedBytes')),
+    rttMs: num(o, client('rttMs')),
+    hub: str(o, client('node')),
   };
 }
 
@@ -208,27 +233,27 @@ export function readClients(v: Json | undefined): ClientRow[] {
 export function readStats(data: Json, now = Date.now()): Stats | null {
   const o = asObject(data);
   if (!o) return null;
-  const total = asObject(o.total) ?? asObject(o.totals) ?? o;
-  const proc = asObject(o.process) ?? o;
-  const lag = asObject(proc.eventLoopLag ?? o.eventLoopLag ?? null);
+  const totals = asObject(o[stat('total')] ?? null);
+  const p = asObject(o[stat('process')] ?? null);
   const point: StatsPoint = {
-    time: time(o.time ?? o.at ?? null) ?? now,
-    clients: num(total, 'clients', 'connections'),
-    rooms: num(total, 'rooms'),
-    messagesInPerSec: num(total, 'messagesInPerSec', 'in.messagesPerSec', 'messagesIn'),
-    messagesOutPerSec: num(total, 'messagesOutPerSec', 'out.messagesPerSec', 'messagesOut'),
-    bytesInPerSec: num(total, 'bytesInPerSec', 'in.bytesPerSec', 'bytesIn'),
-    bytesOutPerSec: num(total, 'bytesOutPerSec', 'out.bytesPerSec', 'bytesOut'),
-    eventLoopLagMs: lag ? num(lag, 'p99Ms', 'meanMs', 'maxMs') : num(proc, 'eventLoopLagMs.p99', 'eventLoopLagMs.mean', 'eventLoopLagMs', 'lagMs'),
-    rssBytes: num(proc, 'rssBytes', 'rss', 'memory.rss'),
-    heapUsedBytes: num(proc, 'heapUsedBytes', 'heapUsed', 'memory.heapUsed'),
+    // A stats event carries no time of its own: it is the envelope's (`now`).
+    time: now,
+    clients: num(totals, total('clients')),
+    rooms: num(totals, total('rooms')),
+    messagesInPerSec: num(totals, total('messagesInPerSec')),
+    messagesOutPerSec: num(totals, total('messagesOutPerSec')),
+    bytesInPerSec: num(totals, total('bytesInPerSec')),
+    bytesOutPerSec: num(totals, total('bytesOutPerSec')),
+    eventLoopLagMs: num(asObject(p?.[proc('eventLoopLagMs')] ?? null), 'p99'),
+    rssBytes: num(p, proc('rssBytes')),
+    heapUsedBytes: num(p, proc('heapUsedBytes')),
   };
   return {
     point,
-    historyMessages: num(o, 'historyMessages'),
-    rooms: readRooms(o.rooms),
+    historyMessages: num(o, stat('historyMessages')),
+    rooms: readRooms(o[stat('rooms')]),
     hub: readHubInfo(o),
-    cpuPercent: num(proc, 'cpuPercent', 'cpu'),
+    cpuPercent: num(p, proc('cpuPercent')),
   };
 }
 
@@ -241,19 +266,19 @@ let auditCounter = 0;
 export function readAudit(v: Json): AuditEntry | null {
   const o = asObject(v);
   if (!o) return null;
-  const details = asObject(o.details ?? null) ?? {};
+  const details = asObject(o[audited('details')] ?? null) ?? {};
   const target = asObject(details.target ?? null) ?? details;
-  const t = time(o.time ?? o.at ?? null) ?? Date.now();
-  const seq = num(o, 'seq');
+  const t = time(o[audited('time')]) ?? Date.now();
+  const seq = num(o, audited('seq'));
   const rooms = Array.isArray(details.rooms) ? details.rooms.filter((r) => typeof r === 'string').join(', ') : undefined;
   return {
     key: seq !== null ? `seq-${seq}` : `${t}-${auditCounter++}`,
     time: t,
-    action: str(o, 'action') ?? 'event',
-    actor: [str(o, 'name') ?? str(o, 'sub'), str(o, 'ip')].filter(Boolean).join(' · '),
+    action: str(o, audited('action')) ?? 'event',
+    actor: [str(o, audited('name')) ?? str(o, audited('sub')), str(o, audited('ip'))].filter(Boolean).join(' · '),
     target: str(target, 'sub', 'clientId', 'room', 'jti') ?? rooms ?? '',
     reason: str(details, 'reason', 'message', 'error') ?? '',
-    outcome: str(o, 'kind', 'outcome') ?? '',
+    outcome: str(o, audited('kind')) ?? '',
     detail: o,
   };
 }
@@ -263,22 +288,22 @@ let trafficCounter = 0;
 export function readTraffic(v: Json): TrafficEntry | null {
   const o = asObject(v);
   if (!o) return null;
-  const room = str(o, 'room');
-  const event = str(o, 'event', 'type');
+  const room = str(o, sampled('room'));
+  const event = str(o, sampled('event'));
   if (!room || !event) return null;
-  const from = asObject(o.from ?? null);
-  const t = time(o.time ?? o.at ?? null) ?? Date.now();
-  const raw = o.preview ?? o.data ?? o.payload ?? null;
+  const from = asObject(o[sampled('from')] ?? null);
+  const t = time(o[sampled('time')]) ?? Date.now();
+  const raw = o[sampled('preview')] ?? null;
   return {
-    key: `${room}:${num(o, 'seq') ?? ''}:${t}:${trafficCounter++}`,
+    key: `${room}:${num(o, sampled('seq')) ?? ''}:${t}:${trafficCounter++}`,
     time: t,
     room,
     event,
-    from: from ? (str(from, 'name', 'sub') ?? '') : (str(o, 'from') ?? ''),
-    seq: num(o, 'seq'),
-    bytes: num(o, 'bytes', 'size'),
-    recipients: num(o, 'recipients'),
-    truncated: o.truncated === true,
+    from: str(from, 'name', 'sub') ?? '',
+    seq: num(o, sampled('seq')),
+    bytes: num(o, sampled('bytes')),
+    recipients: num(o, sampled('recipients')),
+    truncated: o[sampled('truncated')] === true,
     payload: payloadText(raw),
   };
 }
