@@ -56,7 +56,7 @@ export const DEFAULT_SETTINGS: DesktopSettings = Object.freeze({
     maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
   },
   history: { maxMessages: 1000, maxAgeMinutes: 10 },
-}) as DesktopSettings;
+});
 
 export type SettingsCheck = { ok: true; settings: DesktopSettings } | { ok: false; errors: string[] };
 
@@ -87,6 +87,7 @@ export function isOrigin(value: unknown): value is string {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const INTERFACE_NAME = /^[^\u0000-\u001f]{1,64}$/;
 
 /**

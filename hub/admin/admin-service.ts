@@ -110,7 +110,7 @@ export class AdminService {
     const { core } = this.parts;
     const local = [...core.sessions.values()].filter((s) => (clientId !== undefined ? s.id === clientId : s.user.sub === sub));
     // With a shared engine the client may be on another hub; alone, an unknown one is an error.
-    if (local.length === 0 && core.engine.name === 'memory') {
+    if (local.length === 0 && !core.engine.capabilities.shared) {
       throw new HubError('not_found', clientId !== undefined ? `no client ${clientId}` : `no connection of ${sub}`);
     }
     const target: JsonObject = clientId !== undefined ? { clientId, sub: local[0]?.user.sub ?? null } : { sub: sub! };

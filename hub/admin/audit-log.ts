@@ -94,10 +94,10 @@ export class AuditLog {
     for (const file of this.files()) {
       const lines = readLines(file);
       for (let i = lines.length - 1; i >= 0; i--) {
-        const entry = parseEntry(lines[i]!);
+        const entry = parseEntry(lines[i]);
         if (!entry || !matches(entry, query)) continue;
         entries.push(entry);
-        if (entries.length > query.limit) return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1]!.seq };
+        if (entries.length > query.limit) return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1].seq };
       }
     }
     return { entries, next: null };
@@ -191,7 +191,7 @@ function lastEntry(file: string): AuditEntry | undefined {
     readSync(fd, buffer, 0, length, size - length);
     const lines = buffer.toString('utf8').split('\n');
     for (let i = lines.length - 1; i >= 0; i--) {
-      const entry = parseEntry(lines[i]!);
+      const entry = parseEntry(lines[i]);
       if (entry) return entry;
     }
     return undefined;

@@ -89,7 +89,7 @@ export class ClientDirectory {
     const start = after > 0 ? firstIndexAfter(matched, after) : 0;
     const slice = matched.slice(start, start + limit);
     const items: Array<ClientSummary | RemoteClient> = slice.map(([, s]) => summarizeClient(s, this.core.engine.nodeId));
-    if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1]![0]) };
+    if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1][0]) };
     const room = limit - slice.length;
     items.push(...others.slice(0, room));
     return { items, total, next: room < others.length ? `r${room}` : null };
@@ -111,7 +111,7 @@ export class ClientDirectory {
     return {
       items: slice.map((r) => this.summarizeRoom(r)),
       total: names.length,
-      next: start + limit < names.length ? slice[slice.length - 1]! : null,
+      next: start + limit < names.length ? slice[slice.length - 1] : null,
     };
   }
 
@@ -166,7 +166,7 @@ function firstIndexAfter(entries: Array<[number, unknown]>, after: number): numb
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (entries[mid]![0] <= after) lo = mid + 1;
+    if (entries[mid][0] <= after) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -177,7 +177,7 @@ function firstNameAfter(names: string[], after: string): number {
   let hi = names.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (names[mid]! <= after) lo = mid + 1;
+    if (names[mid] <= after) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -35,7 +35,7 @@ export class ClusterView {
 
   /** Whether other hubs can exist: the engine is shared. */
   get shared(): boolean {
-    return this.core.engine.name === 'redis';
+    return this.core.engine.capabilities.shared;
   }
 
   get node(): string {
@@ -157,8 +157,8 @@ export class ClusterView {
 
 function readLine(node: string, stats: Json): HubLine | undefined {
   if (!stats || typeof stats !== 'object' || Array.isArray(stats)) return undefined;
-  const n = (k: string): number => (typeof stats[k] === 'number' ? (stats[k] as number) : 0);
-  const s = (k: string): string => (typeof stats[k] === 'string' ? (stats[k] as string) : '');
+  const n = (k: string): number => (typeof stats[k] === 'number' ? (stats[k]) : 0);
+  const s = (k: string): string => (typeof stats[k] === 'string' ? (stats[k]) : '');
   return {
     node,
     startedAt: n('startedAt'),

@@ -62,7 +62,7 @@ function algorithmForPem(pem: string): string {
 export async function loadVerificationKey(s: KeySettings): Promise<VerificationKey> {
   if (s.publicKey) {
     const alg = algorithmForPem(s.publicKey);
-    return { key: (await importSPKI(s.publicKey, alg)) as CryptoKey, algorithms: [alg], source: `public key (${alg})` };
+    return { key: (await importSPKI(s.publicKey, alg)), algorithms: [alg], source: `public key (${alg})` };
   }
   if (s.jwksUrl) {
     return { key: createRemoteJWKSet(new URL(s.jwksUrl)), algorithms: ['RS256', 'ES256', 'EdDSA'], source: `JWKS ${s.jwksUrl}` };

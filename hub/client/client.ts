@@ -123,7 +123,7 @@ class HubClient implements InsightClient, RoomHost {
   request(msg: ClientMessage): Promise<AckMessage> {
     return new Promise((resolve, reject) => {
       const { id: _ignored, ...message } = msg;
-      this.submit(message as ClientMessage, { onAnswer: (a) => resolve(a as AckMessage), onFailure: reject });
+      this.submit(message, { onAnswer: (a) => resolve(a as AckMessage), onFailure: reject });
     });
   }
 

@@ -85,6 +85,6 @@ function decideAfterRefusal(ending: Ending): Decision {
 /** The end of a ban from the hub's refusal text (`403: banned until <ISO time>: reason`). */
 function banEnd(reason: string): number | undefined {
   const m = /\bbanned until (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/.exec(reason);
-  const until = m ? Date.parse(m[1]!) : NaN;
+  const until = m ? Date.parse(m[1]) : NaN;
   return Number.isFinite(until) ? until : undefined;
 }

@@ -43,7 +43,7 @@ export function handleFrame(core: HubCore, session: Session, data: Buffer, isBin
     (answer) => {
       if (answer) session.send({ type: 'ack', id: msg.id, ...answer });
     },
-    (err) => reject(core, session, err, msg.id as string | undefined, msg.type),
+    (err) => reject(core, session, err, msg.id, msg.type),
   );
 }
 

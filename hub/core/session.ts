@@ -4,7 +4,7 @@ import type WebSocket from 'ws';
 import type { RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { ErrorBudget, TokenBucket } from './limits.js';
-import { FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
+import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
 import { roomSetAdd, roomSetDelete, roomSetHas, roomSetList, roomSetSize, type RoomSet } from './room-set.js';
 
 /** Who a connection is, as established from its verified token. */

@@ -61,14 +61,14 @@ function readConfigFile(path: string): HubOptionsInput {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read config file ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as HubOptionsInput;
+    return parsed;
   } catch (err) {
-    throw new Error(`config file ${path} is not a JSON object: ${(err as Error).message}`);
+    throw new Error(`config file ${path} is not a JSON object: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -12,7 +12,6 @@ import type {
   Json,
   JsonObject,
   ProcessStats,
-  Role,
   RoomRates,
   RoomSummary,
   SnapshotEvent,
@@ -45,7 +44,8 @@ export interface ClientRow {
   clientId: string;
   sub: string;
   name: string;
-  role: Role | string;
+  /** A `Role`, or what a hub of another version sent. */
+  role: string;
   ip: string;
   userAgent: string;
   rooms: string[];

@@ -39,7 +39,7 @@ async function getHistory(fetchImpl: FetchFn, url: string, token: string): Promi
   }
   const body = (await res.json()) as { epoch?: unknown; seq?: unknown; recovered?: unknown; messages?: unknown };
   return {
-    epoch: String(body.epoch ?? ''),
+    epoch: typeof body.epoch === 'string' ? body.epoch : '',
     seq: Number(body.seq ?? 0),
     recovered: body.recovered !== false,
     messages: Array.isArray(body.messages) ? (body.messages as RoomMessage[]).filter(isRoomMessage) : [],

@@ -4,12 +4,12 @@ const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2
 export function avatarColor(sub: string): string {
   let h = 0;
   for (let i = 0; i < sub.length; i++) h = (h * 31 + sub.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length]!;
+  return PALETTE[h % PALETTE.length];
 }
 
 export function initials(name: string): string {
   const words = name.trim().split(/[\s._@-]+/).filter(Boolean);
   if (words.length === 0) return '?';
-  const letters = words.length === 1 ? words[0]!.slice(0, 2) : words[0]![0]! + words[words.length - 1]![0]!;
+  const letters = words.length === 1 ? words[0].slice(0, 2) : words[0][0] + words[words.length - 1][0];
   return letters.toUpperCase();
 }

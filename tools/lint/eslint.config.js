@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+
 export default tseslint.config(
   {
     ignores: [
@@ -22,13 +23,29 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
     rules: {
-      // A promise nobody awaits loses its rejection; `void` must be a decision, with its reason beside it.
-      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: process.env.LINT_VOID !== 'ignore' ? false : true }],
+      // A promise nobody awaits loses its rejection. `void p` says "p never rejects" (it catches and
+      // reports its own failures); anything else is awaited or gets a `.catch`.
+      '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: "BinaryExpression[operator='==='][left.property.name='name'][right.value='redis']", message: 'Ask the engine for a capability instead of its name.' }],
+      // A `let` read by closures before its one assignment (an Electron window) stays a `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // An interface's async method may have nothing to await.
+      '@typescript-eslint/require-await': 'off',
+      // Methods handed on as callbacks here are arrow-bound or never use `this`; the type checker guards the rest.
+      '@typescript-eslint/unbound-method': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "BinaryExpression > MemberExpression[property.name='name'][object.property.name='engine']", message: "Ask the engine's `capabilities`, not its name." },
+      ],
     },
+  },
+  {
+    // The SDK's WebSocket shim types accept both the DOM's and the `ws` package's sockets, whose
+    // event types have nothing in common to name.
+    files: ['hub/client/transport.ts', 'hub/client/types.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -37,7 +54,17 @@ export default tseslint.config(
   {
     files: ['test/**/*.{ts,tsx}'],
     rules: {
-      // Tests reach into loose JSON frames on purpose.
+      // Tests reach into loose JSON frames on purpose, and assert on shapes the types already know.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/restrict-plus-operands': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-useless-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

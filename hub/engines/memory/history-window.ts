@@ -48,7 +48,7 @@ export class HistoryWindow {
   trim(now: number): void {
     while (this.size > this.policy.maxMessages) this.dropOldest();
     const oldest = now - this.policy.maxAgeMs;
-    while (this.head < this.messages.length && this.messages[this.head]!.time < oldest) this.dropOldest();
+    while (this.head < this.messages.length && this.messages[this.head].time < oldest) this.dropOldest();
     const maxBytes = this.policy.maxBytes;
     if (maxBytes !== undefined) while (this.keptBytes > maxBytes && this.size > 1) this.dropOldest();
     if (this.head > 1024 && this.head * 2 > this.messages.length) {
@@ -59,7 +59,7 @@ export class HistoryWindow {
   }
 
   private dropOldest(): void {
-    this.keptBytes -= this.sizes[this.head]!;
+    this.keptBytes -= this.sizes[this.head];
     this.head++;
   }
 
@@ -70,7 +70,7 @@ export class HistoryWindow {
       // Malformed, another epoch, or a position this room never reached: fail closed.
       return { messages: [], recovered: false, reason: 'epoch_changed' };
     }
-    const oldestKept = this.size > 0 ? this.messages[this.head]!.seq : this.seq + 1;
+    const oldestKept = this.size > 0 ? this.messages[this.head].seq : this.seq + 1;
     if (since.seq + 1 < oldestKept) return { messages: [], recovered: false, reason: 'evicted' };
     const start = this.head + (since.seq + 1 - oldestKept);
     return { messages: this.messages.slice(start).map(stripEcho), recovered: true };

@@ -39,6 +39,7 @@ interface ControlEnvelope {
 
 export class RedisEngine implements Engine {
   readonly name = 'redis' as const;
+  readonly capabilities = { shared: true };
   readonly nodeId: string;
   readonly records: RedisRecordStore;
   private readonly options: ResolvedRedisOptions;
