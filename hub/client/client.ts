@@ -5,7 +5,8 @@
 import {
   CloseCode,
   isValidRoomName,
-  type AckMessage,
+  type AckFor,
+  type AnswerTo,
   type AdminAction,
   type ClientMessage,
   type Json,
@@ -120,14 +121,15 @@ class HubClient implements InsightClient, RoomHost {
     return room;
   }
 
-  request(msg: ClientMessage): Promise<AckMessage> {
+  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>> {
     return new Promise((resolve, reject) => {
       const { id: _ignored, ...message } = msg;
-      this.submit(message, { onAnswer: (a) => resolve(a as AckMessage), onFailure: reject });
+      // The tracker matched the answer by id; the hub answers each request type with its own (AnswerMap).
+      this.submit(message as ClientMessage, { onAnswer: (a) => resolve(a as AnswerTo<M['type']>), onFailure: reject });
     });
   }
 
-  admin(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckMessage> {
+  admin(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckFor<'admin'>> {
     return this.request({ ...fields, type: 'admin', action });
   }
 
@@ -305,8 +307,9 @@ class HubClient implements InsightClient, RoomHost {
       {
         onAnswer: (ack) => {
           this.token = token;
-          if (this.sessionValue && typeof (ack as AckMessage).expiresAt === 'number') {
-            this.sessionValue = { ...this.sessionValue, expiresAt: (ack as AckMessage).expiresAt as number };
+          const { expiresAt } = ack as AckFor<'auth'>;
+          if (this.sessionValue && typeof expiresAt === 'number') {
+            this.sessionValue = { ...this.sessionValue, expiresAt };
           }
         },
         onFailure: (err) => this.reportError(err),

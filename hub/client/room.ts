@@ -1,7 +1,7 @@
 /** A room as the app sees it: messages once and in order, presence, resets, publishing. */
 import {
   isHubRoom,
-  type AckMessage,
+  type AckFor,
   type ClientMessage,
   type Json,
   type JsonObject,
@@ -10,7 +10,6 @@ import {
   type ResumeFailure,
   type RoomMessage,
   type StreamPosition,
-  type SubscribeAck,
 } from '../protocol/index.js';
 import { ClientError } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -87,8 +86,8 @@ export class Room implements RoomHandle {
       if (ownHole) this.stream.publishing();
       this.host.submit(message, {
         onAnswer: (answer) => {
-          const ack = answer as AckMessage;
-          const at = { room: this.name, epoch: String(ack.epoch), seq: Number(ack.seq) };
+          const ack = answer as AckFor<'publish'>;
+          const at = { room: this.name, epoch: ack.epoch, seq: ack.seq };
           if (ownHole) this.apply(this.stream.published(at));
           resolve(at);
         },
@@ -173,7 +172,7 @@ export class Room implements RoomHandle {
 
   private acknowledge(answer: Answer, since: StreamPosition | undefined): void {
     if (this.left) return;
-    const ack = answer as unknown as SubscribeAck;
+    const ack = answer as AckFor<'subscribe'>;
     const reset = this.stream.acknowledge(ack, since);
     const change = this.presence.replace(Array.isArray(ack.members) ? ack.members : []);
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });

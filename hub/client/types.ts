@@ -1,7 +1,8 @@
 /** The SDK's public shapes. Wire types come from hub/protocol; these are the client-side views. */
 import type {
   AdminAction,
-  AckMessage,
+  AckFor,
+  AnswerTo,
   ClientMessage,
   Json,
   JsonObject,
@@ -106,9 +107,9 @@ export interface InsightClient {
   readonly session: Session | null;
   onState(fn: (state: ConnectionState) => void): Unsubscribe;
   room(name: string): RoomHandle;
-  admin(action: AdminAction, fields?: Record<string, Json>): Promise<AckMessage>;
+  admin(action: AdminAction, fields?: Record<string, Json>): Promise<AckFor<'admin'>>;
   /** Any client message; an `id` is added and the answer returned (an `error` rejects). */
-  request(msg: ClientMessage): Promise<AckMessage>;
+  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>>;
   onNotice(fn: (notice: NoticeMessage) => void): Unsubscribe;
   onError(fn: (error: ClientError) => void): Unsubscribe;
   close(): void;

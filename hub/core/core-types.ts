@@ -1,5 +1,5 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
-import type { AdminMessage, Json, RoomMessage } from '../protocol/index.js';
+import type { AdminMessage, AnswerMap, RoomMessage, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
 import type { ControlCommand, EngineState } from './engine.js';
 import type { Session } from './session.js';
 
@@ -57,9 +57,9 @@ export interface CoreObserver {
 
 /** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */
 export interface AdminGateway {
-  subscribe(session: Session, fields: Record<string, Json | undefined>): Promise<Record<string, Json>>;
+  subscribe(session: Session, msg: SubscribeMessage): Promise<Omit<SubscribeAck, 'room'>>;
   unsubscribe(session: Session): void;
-  handle(session: Session, msg: AdminMessage): Promise<Record<string, Json>>;
+  handle(session: Session, msg: AdminMessage): Promise<AnswerMap['admin']>;
   /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
   denied?(session: Session, attempt: string): void;
 }

@@ -5,9 +5,10 @@ import {
   HubError,
   parseClientMessage,
   requestIdOf,
+  type AckMessage,
+  type AnswerMap,
   type ClientMessage,
   type ErrorCode,
-  type Json,
 } from '../protocol/index.js';
 import type { HubCore } from './hub-core.js';
 import type { Session } from './session.js';
@@ -41,7 +42,8 @@ export function handleFrame(core: HubCore, session: Session, data: Buffer, isBin
   core.emit('received', session, msg.type, data.length);
   handlers[msg.type](core, session, msg as never).then(
     (answer) => {
-      if (answer) session.send({ type: 'ack', id: msg.id, ...answer });
+      // The handler of `msg.type` returned that type's answer (AnswerMap); an admin answer's `id` may be absent.
+      if (answer) session.send({ type: 'ack', id: msg.id, ...answer } as AckMessage);
     },
     (err) => reject(core, session, err, msg.id, msg.type),
   );
@@ -80,8 +82,8 @@ export function reject(core: HubCore, session: Session, err: unknown, id: string
   }
 }
 
-type Answer = Record<string, Json | undefined> | void;
-type Handler<M> = (core: HubCore, session: Session, msg: M) => Promise<Answer>;
+type AnswerOf<T extends ClientMessage['type']> = T extends keyof AnswerMap ? AnswerMap[T] : never;
+type Handler<M extends ClientMessage> = (core: HubCore, session: Session, msg: M) => Promise<AnswerOf<M['type']> | void>;
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
