@@ -4,7 +4,7 @@
  * if the entry cannot be written the action is not taken. Kick, ban and revoke go through the
  * engine's control channel, so they reach every hub sharing the engine.
  */
-import { ADMIN_ROOM, HubError, asJson, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role, type SnapshotEvent } from '../protocol/index.js';
+import { ADMIN_ROOM, HubError, asJson, asJsonObject, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role, type SnapshotEvent } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
@@ -186,21 +186,21 @@ export class AdminService {
         const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
         // Other hubs' clients (shared engine) follow this hub's, with the same filters and paging.
         const remote = await this.parts.cluster.remoteClients();
-        return directory.clients(filter, limit, parseClientCursor(cursor), remote) as unknown as JsonObject;
+        return asJsonObject(directory.clients(filter, limit, parseClientCursor(cursor), remote));
       }
       case 'rooms': {
         const { limit, cursor } = parsePage(params);
         const filter = { user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
-        return directory.rooms(filter, limit, cursor) as unknown as JsonObject;
+        return asJsonObject(directory.rooms(filter, limit, cursor));
       }
       case 'room':
         return this.room(requiredString(params, 'room', 128));
       case 'bans':
-        return { items: (await bans.list()) as unknown as Json };
+        return { items: asJson(await bans.list()) };
       case 'invites':
-        return { items: (await invites.list()) as unknown as Json };
+        return { items: asJson(await invites.list()) };
       case 'audit':
-        return audit.page(parseAuditQuery(params)) as unknown as JsonObject;
+        return asJsonObject(audit.page(parseAuditQuery(params)));
       default:
         throw new HubError('bad_request', '"what" must be clients, rooms, room, bans, invites or audit');
     }
@@ -215,9 +215,9 @@ export class AdminService {
     const members = await core.engine.presenceList(room);
     return {
       ...summary,
-      position: history.position as unknown as Json,
+      position: asJson(history.position),
       memberCount: members.length,
-      members: members.slice(0, ROOM_MEMBERS_SHOWN) as unknown as Json,
+      members: asJson(members.slice(0, ROOM_MEMBERS_SHOWN)),
     };
   }
 

@@ -4,7 +4,7 @@
  * clients in the record store (kind `node-clients`, key its node id) so any hub can list them.
  * With the memory engine there is nobody else: nothing is sent or written.
  */
-import type { HubLine, Json, RemoteClient, StatsEvent } from '../protocol/index.js';
+import { asJson, type HubLine, type Json, type RemoteClient, type StatsEvent } from '../protocol/index.js';
 import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
@@ -87,7 +87,7 @@ export class ClusterView {
   broadcast(line: HubLine): void {
     if (!this.shared) return;
     const { self: _self, lastSeen: _seen, ...stats } = line;
-    this.core.engine.control({ kind: 'stats', node: this.node, stats: stats as unknown as Json }).catch(() => undefined);
+    this.core.engine.control({ kind: 'stats', node: this.node, stats: asJson(stats) }).catch(() => undefined);
   }
 
   /** Every live hub, this one first, and their totals. */
@@ -146,7 +146,7 @@ export class ClusterView {
       const { sub, name, role } = s.user;
       clients.push({ clientId: s.id, sub, name, role, ip: s.info.ip, rooms: s.roomList(), connectedAt: s.connectedAt, node: this.node });
     }
-    const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: clients as unknown as Json };
+    const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: asJson(clients) };
     try {
       await this.core.engine.records.put(NODE_CLIENTS_KIND, this.node, value, CLIENTS_TTL_MS);
     } catch (err) {

@@ -5,7 +5,7 @@
  * revoking) in the engine's record store, which every hub shares.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HubError, type Json, type Role, type TokenClaims } from '../protocol/index.js';
+import { HubError, asJson, type Role, type TokenClaims } from '../protocol/index.js';
 import type { RecordStore } from '../core/engine.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { Revocations } from '../auth/revocations.js';
@@ -67,7 +67,7 @@ export class Invites {
     if (invite.maxUses !== null) extra.maxUses = invite.maxUses;
     const ttlSec = Math.max(1, Math.round((invite.expiresAt - Date.now()) / 1000));
     const token = await this.mint({ sub: invite.sub, name: invite.name, role: invite.role, rooms: invite.rooms, ttlSec, jti: invite.jti, extra });
-    await this.records.put(KIND, invite.jti, invite as unknown as Json, Math.max(1, invite.expiresAt - Date.now()));
+    await this.records.put(KIND, invite.jti, asJson(invite), Math.max(1, invite.expiresAt - Date.now()));
     return { token, url: `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}` };
   }
 

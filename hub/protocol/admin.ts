@@ -4,7 +4,7 @@
  * reads them (renderer/console/admin-feed.ts); both import them from here, so a renamed field is
  * a type error on both sides instead of a "—" on screen. Times are epoch milliseconds.
  */
-import type { Json, Sender } from './messages.js';
+import type { Json, JsonObject, Sender } from './messages.js';
 
 /** A page of a listing; pass `next` back as `cursor` for the following page (null on the last). */
 export interface Page<T> {
@@ -220,4 +220,9 @@ export type AdminEvent = keyof AdminEventMap;
  */
 export function asJson(value: object): Json {
   return value as Json;
+}
+
+/** The same for a value that is a JSON object (an answer's fields). */
+export function asJsonObject(value: object): JsonObject {
+  return value as JsonObject;
 }

@@ -3,7 +3,7 @@
  * recent entries from the hub once, and the feed adds each new one as it is written.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Json } from '../../hub/protocol/index.js';
+import { asJson, type Json } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
 import { asObject, readAudit, type AuditEntry } from './admin-feed.js';
 import { useConnection } from '../connection/connection-store.js';
@@ -33,7 +33,7 @@ async function loadRecentAudit(): Promise<AuditEntry[]> {
       // Cross-origin or offline: ask over the WebSocket below.
     }
   }
-  return readEntries((await adminAction('list', { what: 'audit', limit: 200 })) as unknown as Json);
+  return readEntries(asJson(await adminAction('list', { what: 'audit', limit: 200 })));
 }
 
 export function AuditPage() {

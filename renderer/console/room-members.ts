@@ -4,7 +4,7 @@
  * shows up in anyone's presence.
  */
 import { useEffect, useState } from 'react';
-import type { Json, PresenceMember } from '../../hub/protocol/index.js';
+import { asJson, type Json, type PresenceMember } from '../../hub/protocol/index.js';
 import { asObject, num, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
@@ -58,7 +58,7 @@ export function readRoomFacts(body: Json): RoomFacts {
 /** The room as the hub sees it; an empty room is simply nobody. */
 async function fetchRoom(room: string): Promise<RoomFacts> {
   try {
-    return readRoomFacts((await adminAction('list', { what: 'room', room })) as unknown as Json);
+    return readRoomFacts(asJson(await adminAction('list', { what: 'room', room })));
   } catch (err) {
     if ((err as { code?: string }).code === 'not_found') return NOBODY;
     throw err;
