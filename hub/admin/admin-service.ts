@@ -97,7 +97,7 @@ export class AdminService {
       node: core.engine.nodeId,
       startedAt: this.parts.cluster.startedAt,
       version: this.parts.cluster.version,
-      engine: { name: core.engine.name, state: core.engineState },
+      engine: { name: core.engine.name, state: core.engine.state },
       totals: directory.totals(),
       rooms: directory.rooms({}, SNAPSHOT_PAGE),
       clients: directory.clients({}, SNAPSHOT_PAGE),

@@ -2,7 +2,7 @@
  * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
-import { CloseCode, isHubRoom } from '../protocol/index.js';
+import { isHubRoom } from '../protocol/index.js';
 import type { HubContext, HubExtension } from '../http/extension.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
@@ -95,10 +95,8 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
       inspector.delivered(msg, recipients);
     },
     control(cmd) {
+      // Kick, ban and revoke are carried out by the core (HubCore.onControl).
       cluster.onControl(cmd);
-      // Kick and ban are carried out by the core; a revoked invite's live connections end here.
-      if (cmd.kind !== 'revoke') return;
-      for (const s of core.sessions.values()) if (s.identity.claims.jti === cmd.jti) s.close(CloseCode.tokenInvalid, 'token revoked');
     },
   });
 

@@ -79,7 +79,7 @@ export class StatsSampler {
       rooms: listed,
       roomsOmitted: rooms.length - listed.length,
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
-      engine: { name: this.core.engine.name, state: this.core.engineState, node: this.core.engine.nodeId },
+      engine: { name: this.core.engine.name, state: this.core.engine.state, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
     };
   }

@@ -4,6 +4,7 @@
  */
 import {
   CloseCode,
+  CloseReason,
   isValidRoomName,
   type AckFor,
   type AnswerTo,
@@ -144,7 +145,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     const link = this.link;
     this.stop(CloseCode.normal, 'closed by the application', false);
-    link?.close(CloseCode.normal, 'client closed');
+    link?.close(CloseReason.clientClosed.code, CloseReason.clientClosed.reason);
   }
 
   // ---- RoomHost ----

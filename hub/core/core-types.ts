@@ -1,7 +1,8 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
-import type { AdminMessage, AnswerMap, RoomMessage, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
-import type { ControlCommand, EngineState } from './engine.js';
-import type { Session } from './session.js';
+import type { AdminMessage, AnswerMap, Json, PresenceMember, RoomMessage, Sender, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
+import type { ControlCommand, Engine, EngineState } from './engine.js';
+import type { Session, SessionIdentity } from './session.js';
+import type { TrafficCounters } from './traffic.js';
 
 export interface CoreLimits {
   /** Largest text frame accepted (bytes); larger closes with 1009. */
@@ -62,4 +63,21 @@ export interface AdminGateway {
   handle(session: Session, msg: AdminMessage): Promise<AnswerMap['admin']>;
   /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
   denied?(session: Session, attempt: string): void;
+}
+
+/**
+ * What the message handlers (dispatch.ts, subscribe.ts) may use of the core: HubCore implements
+ * it, and the handlers depend on this, not on HubCore, so there is no import cycle between them.
+ */
+export interface HandlerHost {
+  readonly options: CoreOptions;
+  readonly engine: Engine;
+  readonly traffic: TrafficCounters;
+  readonly admin?: AdminGateway;
+  emit<K extends keyof CoreObserver>(event: K, ...args: Parameters<NonNullable<CoreObserver[K]>>): void;
+  verifyToken(token: string): Promise<SessionIdentity>;
+  publish(room: string, event: string, data: Json, from: Sender, echo?: boolean): Promise<RoomMessage>;
+  joinRoom(session: Session, room: string): Promise<void>;
+  leaveRoom(session: Session, room: string): void;
+  setRoster(room: string, members: PresenceMember[]): void;
 }

@@ -1,7 +1,7 @@
 /** Incoming frames: limits first, then one validator, then one handler per message type. */
 import {
   ADMIN_ROOM,
-  CloseCode,
+  CloseReason,
   HubError,
   parseClientMessage,
   requestIdOf,
@@ -10,18 +10,18 @@ import {
   type ClientMessage,
   type ErrorCode,
 } from '../protocol/index.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
 
-export function handleFrame(core: HubCore, session: Session, data: Buffer, isBinary: boolean): void {
+export function handleFrame(core: HandlerHost, session: Session, data: Buffer, isBinary: boolean): void {
   if (!session.isOpen) return;
   if (isBinary) {
     core.emit('refused', session, 'binary', 'binary');
-    session.close(CloseCode.unsupportedData, 'binary frames are not supported');
+    session.end(CloseReason.binaryFrame);
     return;
   }
   session.messagesIn++;
@@ -49,11 +49,11 @@ export function handleFrame(core: HubCore, session: Session, data: Buffer, isBin
   );
 }
 
-function rateLimited(core: HubCore, session: Session, data: Buffer): void {
+function rateLimited(core: HandlerHost, session: Session, data: Buffer): void {
   session.rateStrikes++;
   core.emit('refused', session, 'rate_limited', 'any');
   if (session.rateStrikes > core.options.limits.rateLimitStrikes) {
-    session.close(CloseCode.rateLimited, 'rate limit exceeded');
+    session.end(CloseReason.rateLimited);
     return;
   }
   session.send({ type: 'error', id: peekId(data), code: 'rate_limited', message: 'rate limit exceeded: message dropped, slow down' });
@@ -65,7 +65,7 @@ function peekId(data: Buffer): string | undefined {
   return m?.[1];
 }
 
-export function reject(core: HubCore, session: Session, err: unknown, id: string | undefined, type: string): void {
+export function reject(core: HandlerHost, session: Session, err: unknown, id: string | undefined, type: string): void {
   if (!session.isOpen) return;
   let code: ErrorCode = 'internal';
   let message = 'internal error';
@@ -78,12 +78,12 @@ export function reject(core: HubCore, session: Session, err: unknown, id: string
   core.emit('refused', session, code, type);
   session.send({ type: 'error', id, code, message });
   if (BUDGETED.has(code) && !session.errors.spend()) {
-    session.close(CloseCode.policy, 'too many protocol errors');
+    session.end(CloseReason.protocolErrors);
   }
 }
 
 type AnswerOf<T extends ClientMessage['type']> = T extends keyof AnswerMap ? AnswerMap[T] : never;
-type Handler<M extends ClientMessage> = (core: HubCore, session: Session, msg: M) => Promise<AnswerOf<M['type']> | void>;
+type Handler<M extends ClientMessage> = (core: HandlerHost, session: Session, msg: M) => Promise<AnswerOf<M['type']> | void>;
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {

@@ -7,7 +7,7 @@
  * `missedPongs` then), so a peer that keeps taking what it is sent stays, and one that takes
  * nothing misses pings and is terminated like any other.
  */
-import { CloseCode } from '../protocol/index.js';
+import { CloseReason } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session } from './session.js';
 
@@ -65,7 +65,7 @@ export class Heartbeat {
       const expiresAt = s.identity.expiresAt;
       // A token admitted inside the clock tolerance lives until the tolerance passes too.
       if (now >= expiresAt + this.options.clockToleranceMs) {
-        s.close(CloseCode.tokenInvalid, 'token expired');
+        s.end(CloseReason.tokenExpired);
       } else if (!s.expiryNoticeSent && now >= expiresAt - this.options.tokenExpiryNoticeMs) {
         s.expiryNoticeSent = true;
         s.send({ type: 'notice', event: 'token_expiring', expiresAt });

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import {
   CloseCode,
+  CloseReason,
   HubError,
   type Json,
   type PresenceMember,
@@ -21,10 +22,10 @@ import { ConnectionCounter } from './limits.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
-import { Session, SessionState, type SessionIdentity, type SessionInfo } from './session.js';
+import { Session, SessionState, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
 import { Heartbeat } from './heartbeat.js';
-import type { AdminGateway, CoreObserver, CoreOptions } from './core-types.js';
+import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
 import { TrafficCounters } from './traffic.js';
 
 const ID_BYTES = 9;
@@ -45,30 +46,27 @@ function newClientId(): string {
 const SESSION = Symbol('session');
 type HubSocket = WebSocket & { [SESSION]: Session };
 
-function coreOf(session: Session): HubCore {
-  return session.host as HubCore;
-}
-
+// Shared listeners (no closure per socket): the socket finds its session, the session its host.
 function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
   const session = (this as HubSocket)[SESSION];
-  handleFrame(coreOf(session), session, data as Buffer, isBinary);
+  session.host.onFrame(session, data as Buffer, isBinary);
   session.pauseReadingIfBacklogged();
 }
 
 function onSocketPong(this: WebSocket): void {
   const session = (this as HubSocket)[SESSION];
-  coreOf(session).heartbeat.onPong(session);
+  session.host.onPong(session);
 }
 
 function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
   const session = (this as HubSocket)[SESSION];
-  coreOf(session).detach(session, code, reason.toString());
+  session.host.onClosed(session, code, reason.toString());
 }
 
 /** ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up. */
 function onSocketError(): void {}
 
-export class HubCore {
+export class HubCore implements HandlerHost, SessionHost {
   readonly sessions = new Map<string, Session>();
   readonly registry = new RoomRegistry();
   readonly connections: ConnectionCounter;
@@ -84,7 +82,6 @@ export class HubCore {
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
-  engineState: EngineState = 'up';
 
   constructor(
     readonly engine: Engine,
@@ -103,7 +100,6 @@ export class HubCore {
       control: (cmd) => this.onControl(cmd),
       state: (state, detail) => this.onEngineState(state, detail),
     });
-    this.engineState = this.engine.state;
     this.heartbeat.start();
   }
 
@@ -197,7 +193,7 @@ export class HubCore {
 
   /** Publish on behalf of a session or a REST caller; resolves once sequenced and in history. */
   async publish(room: string, event: string, data: Json, from: Sender, echo = false): Promise<RoomMessage> {
-    if (this.engineState === 'down') throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
+    if (this.engine.state === 'down') throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
     try {
       return await this.engine.publish({ room, event, data, from, time: Date.now(), echo });
     } catch (err) {
@@ -274,36 +270,50 @@ export class HubCore {
     for (const session of members) session.deliver(message.room, frame);
   }
 
+  /** Kick, ban and revoke end connections here, whichever hub the command came from. */
   private onControl(cmd: ControlCommand): void {
     if (cmd.kind === 'kick') {
       for (const s of this.sessions.values()) {
         if ((cmd.clientId && s.id === cmd.clientId) || (cmd.sub && s.user.sub === cmd.sub)) {
           s.send({ type: 'notice', event: 'kicked', reason: cmd.reason });
-          s.close(CloseCode.kicked, cmd.reason);
+          s.end({ code: CloseCode.kicked, reason: cmd.reason });
         }
       }
     } else if (cmd.kind === 'ban') {
       for (const s of this.sessions.values()) {
         if (s.user.sub === cmd.sub) {
           s.send({ type: 'notice', event: 'banned', reason: cmd.reason, until: cmd.until });
-          s.close(CloseCode.banned, cmd.reason);
+          s.end({ code: CloseCode.banned, reason: cmd.reason });
         }
       }
+    } else if (cmd.kind === 'revoke') {
+      for (const s of this.sessions.values()) if (s.identity.claims.jti === cmd.jti) s.end(CloseReason.tokenRevoked);
     }
     this.emit('control', cmd);
   }
 
   private onEngineState(state: EngineState, detail?: string): void {
-    const previous = this.engineState;
-    this.engineState = state;
     this.options.logger?.warn({ state, detail }, `engine ${state}`);
     this.emit('engineState', state, detail);
-    if (state === 'up' && previous === 'down') {
+    // Engines report changes only: `up` here means it was down.
+    if (state === 'up') {
       // Clients resume from history through their own resubscribe; the node re-listens to its rooms.
       for (const room of this.registry.rooms()) {
         this.engine.subscribe(room).catch((err) => this.logEngineError(err, 'resubscribe'));
       }
     }
+  }
+
+  onFrame(session: Session, data: Buffer, isBinary: boolean): void {
+    handleFrame(this, session, data, isBinary);
+  }
+
+  onPong(session: Session): void {
+    this.heartbeat.onPong(session);
+  }
+
+  onClosed(session: Session, code: number, reason: string): void {
+    this.detach(session, code, reason);
   }
 
   onSlowConsumer(session: Session): void {
@@ -313,7 +323,7 @@ export class HubCore {
     session.resumeReading();
     // The close frame queues behind what the socket already holds; a reader that never resumes
     // is destroyed after a grace period so its buffers are freed.
-    session.ws.close(CloseCode.slowConsumer, 'slow consumer: send queue overflowed');
+    session.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
     setTimeout(() => session.ws.terminate(), this.options.slowConsumerGraceMs).unref();
   }
 
@@ -330,7 +340,7 @@ export class HubCore {
     const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
-      s.close(CloseCode.goingAway, 'hub shutting down');
+      s.end(CloseReason.shuttingDown);
     }
     const deadline = Date.now() + timeoutMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -1,7 +1,7 @@
 /** One connected client: identity, rooms, outgoing queue, limits and traffic counters. */
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
+import type { CloseWhy, RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { ErrorBudget, TokenBucket } from './limits.js';
 import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
@@ -46,8 +46,12 @@ function onPausedSocketDrain(this: Duplex): void {
 }
 
 /** What a session reports to: the hub core. */
+/** What a session reports to the core that owns it (its socket's events among them). */
 export interface SessionHost {
   onSlowConsumer(session: Session): void;
+  onFrame(session: Session, data: Buffer, isBinary: boolean): void;
+  onPong(session: Session): void;
+  onClosed(session: Session, code: number, reason: string): void;
 }
 
 export interface SessionLimits {
@@ -249,6 +253,11 @@ export class Session implements OverflowListener {
   }
 
   /** Write queued frames now and close with a code (after any final messages). */
+  /** Close for one of the protocol's reasons (`CloseReason`, or kick/ban with the admin's text). */
+  end(why: CloseWhy): void {
+    this.close(why.code, why.reason);
+  }
+
   close(code: number, reason: string): void {
     if (!this.isOpen) return;
     this.outbox.flush();

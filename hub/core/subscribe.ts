@@ -4,10 +4,10 @@
  */
 import { ADMIN_ROOM, HubError, type AnswerMap, type SubscribeAck, type SubscribeMessage, type UnsubscribeMessage } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { HeldFrame, Session } from './session.js';
 
-export async function subscribe(core: HubCore, session: Session, msg: SubscribeMessage): Promise<SubscribeAck | void> {
+export async function subscribe(core: HandlerHost, session: Session, msg: SubscribeMessage): Promise<SubscribeAck | void> {
   const { room } = msg;
   if (room === ADMIN_ROOM) return subscribeAdmin(core, session, msg);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to join ${room}`);
@@ -77,7 +77,7 @@ function cancelled(room: string): HubError {
   return new HubError('conflict', `subscribe to ${room} was cancelled by a later unsubscribe or subscribe`);
 }
 
-async function subscribeAdmin(core: HubCore, session: Session, msg: SubscribeMessage): Promise<SubscribeAck> {
+async function subscribeAdmin(core: HandlerHost, session: Session, msg: SubscribeMessage): Promise<SubscribeAck> {
   if (session.user.role !== 'admin') {
     core.admin?.denied?.(session, 'subscribe');
     throw new HubError('forbidden', `not allowed to join ${ADMIN_ROOM}`);
@@ -88,7 +88,7 @@ async function subscribeAdmin(core: HubCore, session: Session, msg: SubscribeMes
   return { ...answer, room: ADMIN_ROOM };
 }
 
-export async function unsubscribe(core: HubCore, session: Session, msg: UnsubscribeMessage): Promise<AnswerMap['unsubscribe']> {
+export async function unsubscribe(core: HandlerHost, session: Session, msg: UnsubscribeMessage): Promise<AnswerMap['unsubscribe']> {
   if (msg.room === ADMIN_ROOM) core.admin?.unsubscribe(session);
   core.leaveRoom(session, msg.room);
   return { room: msg.room };

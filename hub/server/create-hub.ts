@@ -96,7 +96,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
-      if (core.engineState !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
+      if (core.engine.state !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router
@@ -145,6 +145,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
 
   const onUpgrade = createUpgradeHandler({
     core,
+    verify: (token) => verifier.verify(token),
     policy,
     bans,
     maxFrameBytes: options.limits.maxFrameBytes,

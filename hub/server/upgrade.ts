@@ -19,6 +19,8 @@ export type { Refusal } from '../http/extension.js';
 
 export interface UpgradeContext {
   core: HubCore;
+  /** The hub's token verifier (the core holds it too, for in-session refreshes). */
+  verify(token: string): Promise<SessionIdentity>;
   policy: OriginPolicy;
   bans: BanList;
   maxFrameBytes: number;
@@ -99,7 +101,7 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
   const token = upgradeToken(req, subprotocols);
   if (!token) throw new Refused(401, 'unauthorized', 'token missing');
-  const identity = await ctx.core.verifyToken(token);
+  const identity = await ctx.verify(token);
   const sub = identity.user.sub;
   const ban = await ctx.bans.find(sub);
   if (ban) throw new Refused(403, 'forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, sub);
@@ -112,6 +114,6 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
     }
   }
   const limit = ctx.core.connections.refusal(sub, ip);
-  if (limit) throw new Refused(limit.status, limit.status === 429 ? 'rate_limited' : 'unavailable', limit.message, sub);
+  if (limit) throw new Refused(limit.status, limit.code, limit.message, sub);
   return identity;
 }
