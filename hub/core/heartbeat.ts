@@ -27,7 +27,7 @@ export class Heartbeat {
   ) {}
 
   start(): void {
-    this.pingTimer = setInterval(() => this.pingAll(), this.options.heartbeatMs);
+    this.pingTimer = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.expiryTimer = setInterval(() => this.checkExpiry(Date.now()), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
     this.pingTimer.unref();
     this.expiryTimer.unref();
@@ -38,7 +38,8 @@ export class Heartbeat {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
   }
 
-  private pingAll(): void {
+  /** One beat: drop peers that missed two pings, ping the rest (the timer calls it; tests may too). */
+  beat(): void {
     const now = Date.now();
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
