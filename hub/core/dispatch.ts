@@ -24,8 +24,7 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
     session.end(CloseReason.binaryFrame);
     return;
   }
-  session.messagesIn++;
-  session.bytesIn += data.length;
+  session.received(data.length);
   if (!session.rate.take()) {
     rateLimited(core, session, data);
     return;
@@ -50,9 +49,9 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
 }
 
 function rateLimited(core: HandlerHost, session: Session, data: Buffer): void {
-  session.rateStrikes++;
+  const strikes = session.strike();
   core.emit('refused', session, 'rate_limited', 'any');
-  if (session.rateStrikes > core.options.limits.rateLimitStrikes) {
+  if (strikes > core.options.limits.rateLimitStrikes) {
     session.end(CloseReason.rateLimited);
     return;
   }
@@ -126,8 +125,7 @@ const handlers: Handlers = {
       throw err instanceof HubError ? err : new HubError('unauthorized', 'token invalid');
     }
     if (identity.user.sub !== session.user.sub) throw new HubError('unauthorized', 'a refreshed token must have the same sub');
-    session.identity = identity;
-    session.expiryNoticeSent = false;
+    session.reauthorize(identity);
     for (const room of session.roomList()) {
       if (room !== ADMIN_ROOM && !identity.access.allows(room)) core.leaveRoom(session, room);
     }

@@ -44,20 +44,17 @@ export class Heartbeat {
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
       s.resumeReadingIfBelowMark();
-      if (s.awaitingPong && ++s.missedPongs >= 2) {
+      // The second ping in a row left unanswered (and nothing drained meanwhile): dropped.
+      if (s.beat(now) >= 2) {
         s.terminate();
         continue;
       }
-      s.awaitingPong = true;
-      s.pingSentAt = now;
       s.ws.ping();
     }
   }
 
   onPong(s: Session): void {
-    if (s.awaitingPong) s.rttMs = Date.now() - s.pingSentAt;
-    s.awaitingPong = false;
-    s.missedPongs = 0;
+    s.ponged(Date.now());
   }
 
   checkExpiry(now: number): void {
@@ -67,8 +64,7 @@ export class Heartbeat {
       // A token admitted inside the clock tolerance lives until the tolerance passes too.
       if (now >= expiresAt + this.options.clockToleranceMs) {
         s.end(CloseReason.tokenExpired);
-      } else if (!s.expiryNoticeSent && now >= expiresAt - this.options.tokenExpiryNoticeMs) {
-        s.expiryNoticeSent = true;
+      } else if (now >= expiresAt - this.options.tokenExpiryNoticeMs && s.expiryNoticeDue()) {
         s.send({ type: 'notice', event: 'token_expiring', expiresAt });
       }
     }

@@ -22,7 +22,7 @@ import { ConnectionCounter } from './limits.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
-import { Session, SessionState, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
+import { Session, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
 import { Heartbeat } from './heartbeat.js';
 import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
@@ -155,8 +155,7 @@ export class HubCore implements HandlerHost, SessionHost {
   }
 
   detach(session: Session, code: number, reason: string): void {
-    if (session.state === SessionState.closed) return;
-    session.state = SessionState.closed;
+    if (!session.markClosed()) return;
     session.outbox.discard();
     // A connection closed while its reading was paused leaves no 'drain' listener behind.
     session.resumeReading();
@@ -318,7 +317,7 @@ export class HubCore implements HandlerHost, SessionHost {
 
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
-    session.state = SessionState.closing;
+    session.markClosing();
     // Paused or not, it is closed the same way; reading again lets its close frame be seen.
     session.resumeReading();
     // The close frame queues behind what the socket already holds; a reader that never resumes

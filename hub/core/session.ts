@@ -82,7 +82,7 @@ export class Session implements OverflowListener {
   rateStrikes = 0;
   messagesIn = 0;
   bytesIn = 0;
-  /** Heartbeat bookkeeping. */
+  /** Heartbeat bookkeeping (read anywhere, changed only by the methods below). */
   pingSentAt = 0;
   awaitingPong = false;
   missedPongs = 0;
@@ -206,6 +206,56 @@ export class Session implements OverflowListener {
     if (!pausedReaders.delete(socket)) return;
     socket.off('drain', onPausedSocketDrain);
     this.ws.resume();
+  }
+
+  /** A frame came in: count it. */
+  received(bytes: number): void {
+    this.messagesIn++;
+    this.bytesIn += bytes;
+  }
+
+  /** One more frame over the rate; returns how many so far. */
+  strike(): number {
+    return ++this.rateStrikes;
+  }
+
+  /** A refreshed token (same sub) replaces the identity; its expiry notice is owed again. */
+  reauthorize(identity: SessionIdentity): void {
+    this.identity = identity;
+    this.expiryNoticeSent = false;
+  }
+
+  /** A beat: returns how many pings in a row went unanswered before this one (0 if none). */
+  beat(now: number): number {
+    if (this.awaitingPong) this.missedPongs++;
+    this.awaitingPong = true;
+    this.pingSentAt = now;
+    return this.missedPongs;
+  }
+
+  ponged(now: number): void {
+    if (this.awaitingPong) this.rttMs = now - this.pingSentAt;
+    this.awaitingPong = false;
+    this.missedPongs = 0;
+  }
+
+  /** The token-expiring notice is due: true the first time only. */
+  expiryNoticeDue(): boolean {
+    if (this.expiryNoticeSent) return false;
+    this.expiryNoticeSent = true;
+    return true;
+  }
+
+  /** The socket is gone (the core detaches it); false if it already was. */
+  markClosed(): boolean {
+    if (this.state === SessionState.closed) return false;
+    this.state = SessionState.closed;
+    return true;
+  }
+
+  /** Closing without a close of our own (slow consumer: the socket is ended with a grace period). */
+  markClosing(): void {
+    this.state = SessionState.closing;
   }
 
   get user(): UserInfo {
