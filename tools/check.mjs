@@ -22,7 +22,10 @@ const STEPS = {
   layers: () => run('npm', ['run', '--silent', 'layers']),
 };
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const failed = [];
 for (const [name, step] of Object.entries(STEPS)) {
   if (only && !only.includes(name)) continue;

@@ -31,8 +31,29 @@ export const LAYERS = {
   'hub/admin': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol', 'hub/metrics'],
   'hub/metrics': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol'],
   'hub/server': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http'],
-  'hub/top': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http', 'hub/admin', 'hub/metrics', 'hub/server'],
-  electron: ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http', 'hub/admin', 'hub/metrics', 'hub/server', 'hub/top'],
+  'hub/top': [
+    'hub/protocol',
+    'hub/client',
+    'hub/core',
+    'hub/engines',
+    'hub/auth',
+    'hub/http',
+    'hub/admin',
+    'hub/metrics',
+    'hub/server',
+  ],
+  electron: [
+    'hub/protocol',
+    'hub/client',
+    'hub/core',
+    'hub/engines',
+    'hub/auth',
+    'hub/http',
+    'hub/admin',
+    'hub/metrics',
+    'hub/server',
+    'hub/top',
+  ],
   renderer: ['hub/protocol', 'hub/client'],
 };
 
@@ -46,7 +67,8 @@ export function layerOf(path) {
 }
 
 const SOURCE = /\.(ts|tsx)$/;
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[\s;])import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[\s;])import\s+['"]([^'"]+)['"]/g;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function sources(dir) {
@@ -66,7 +88,14 @@ function stripComments(text) {
 /** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk. */
 function resolveSpecifier(from, spec) {
   const base = resolve(dirname(from), spec);
-  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')];
+  const candidates = [
+    base,
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.js$/, '.tsx'),
+    `${base}.ts`,
+    `${base}.tsx`,
+    join(base, 'index.ts'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -103,7 +132,8 @@ export function layerViolations(graph) {
       if (!LAYERS[from]?.includes(to)) found.push(`${file} imports ${target} (${from} may not import ${to})`);
     }
     if (from === 'renderer') {
-      for (const spec of bare) if (BUILTINS.has(spec) || spec.startsWith('node:')) found.push(`${file} imports the Node built-in ${spec}`);
+      for (const spec of bare)
+        if (BUILTINS.has(spec) || spec.startsWith('node:')) found.push(`${file} imports the Node built-in ${spec}`);
     }
   }
   return found;
@@ -150,7 +180,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } else {
     for (const v of violations) console.log(`layer: ${v}`);
     for (const c of cycles) console.log(`cycle: ${c.join(' ↔ ')}`);
-    console.log(violations.length + cycles.length === 0 ? `layers: ${graph.size} files, no violation, no cycle` : `layers: ${violations.length} violations, ${cycles.length} cycles`);
+    console.log(
+      violations.length + cycles.length === 0
+        ? `layers: ${graph.size} files, no violation, no cycle`
+        : `layers: ${violations.length} violations, ${cycles.length} cycles`,
+    );
   }
   process.exit(violations.length + cycles.length === 0 ? 0 : 1);
 }

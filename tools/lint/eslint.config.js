@@ -7,12 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-
 export default tseslint.config(
   {
     ignores: [
-      'node_modules/**', 'dist/**', 'renderer-dist/**', 'electron-dist/**', 'release/**', 'test-results/**',
-      'playwright-report/**', 'bench-results/**', 'tools/lint/node_modules/**', '.exp/**', '.insight-hub/**',
+      'node_modules/**',
+      'dist/**',
+      'renderer-dist/**',
+      'electron-dist/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+      'tools/lint/node_modules/**',
+      '.exp/**',
+      '.insight-hub/**',
     ],
   },
   {
@@ -27,7 +35,10 @@ export default tseslint.config(
       // reports its own failures); anything else is awaited or gets a `.catch`.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // A `let` read by closures before its one assignment (an Electron window) stays a `let`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
@@ -37,7 +48,10 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       'no-restricted-syntax': [
         'error',
-        { selector: "BinaryExpression > MemberExpression[property.name='name'][object.property.name='engine']", message: "Ask the engine's `capabilities`, not its name." },
+        {
+          selector: "BinaryExpression > MemberExpression[property.name='name'][object.property.name='engine']",
+          message: "Ask the engine's `capabilities`, not its name.",
+        },
       ],
     },
   },
