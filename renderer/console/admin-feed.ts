@@ -40,24 +40,19 @@ export interface RoomRow {
   historySize: number | null;
 }
 
-export interface ClientRow {
-  clientId: string;
-  sub: string;
-  name: string;
-  /** A `Role`, or what a hub of another version sent. */
-  role: string;
-  ip: string;
-  userAgent: string;
-  rooms: string[];
-  connectedAt: number | null;
-  messagesIn: number | null;
-  messagesOut: number | null;
-  bytesIn: number | null;
-  bytesOut: number | null;
-  queueBytes: number | null;
-  rttMs: number | null;
-  hub?: string;
-}
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/**
+ * A listed client as the console shows it: the contract's fields, the numbers null where the hub
+ * did not send them (a client of another hub has no traffic, agent or queue).
+ */
+export type ClientRow = Pick<ClientSummary, 'clientId' | 'sub' | 'name' | 'role' | 'ip' | 'userAgent' | 'rooms'> &
+  Nullable<Pick<ClientSummary, 'connectedAt' | 'messagesIn' | 'messagesOut' | 'bytesIn' | 'bytesOut' | 'rttMs'>> & {
+    /** `queuedBytes` */
+    queueBytes: number | null;
+    /** `node`: the hub it is connected to. */
+    hub?: string;
+  };
 
 export interface AuditEntry {
   key: string;
