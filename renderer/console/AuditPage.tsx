@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { asJson, type Json } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
-import { asObject, readAudit, type AuditEntry } from './admin-feed.js';
+import { asObject } from './admin-feed.js';
+import { readAudit, type AuditEntry } from './feed-entries.js';
 import { useConnection } from '../connection/connection-store.js';
 import { adminAction } from './admin-session.js';
 import { setAuditPage, useAdmin } from './admin-store.js';

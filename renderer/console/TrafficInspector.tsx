@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { formatBytes, formatTime } from '../shared/format.js';
-import type { TrafficEntry } from './admin-feed.js';
+import type { TrafficEntry } from './feed-entries.js';
 import { setInspect } from './admin-session.js';
 import { clearTraffic, setTrafficPaused, useAdmin } from './admin-store.js';
 

@@ -8,19 +8,16 @@ import type { Json, SnapshotEvent } from '../../hub/protocol/index.js';
 import {
   asObject,
   field,
-  readAudit,
   readClient,
   readHubInfo,
   readStats,
-  readTraffic,
   num,
   str,
-  type AuditEntry,
   type ClientRow,
   type HubInfo,
   type RoomRow,
-  type TrafficEntry,
 } from './admin-feed.js';
+import { readAudit, readTraffic, type AuditEntry, type TrafficEntry } from './feed-entries.js';
 import { appendPoint, emptySeries, type StatsSeries } from './stats-series.js';
 
 const snapshotField = field<SnapshotEvent>();

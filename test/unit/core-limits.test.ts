@@ -1,7 +1,7 @@
 /** TokenBucket, ErrorBudget and ConnectionCounter, on an injected clock. */
 import { describe, expect, it } from 'vitest';
 import { ConnectionCounter, ErrorBudget, TokenBucket } from '../../hub/core/limits.js';
-import { HubError } from '../../hub/protocol/index.js';
+import type { HubError } from '../../hub/protocol/index.js';
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
