@@ -92,7 +92,8 @@ export interface HubLine {
 
 export interface EngineStatus {
   name: string;
-  state: 'up' | 'down';
+  /** `stalled`: connected but not answering its readiness probe. */
+  state: 'up' | 'down' | 'stalled';
   node?: string;
 }
 
