@@ -21,6 +21,18 @@ export const repo = fileURLToPath(new URL('..', import.meta.url));
  * (hub/extensions.ts, used by hub/index.ts and hub/cli.ts), so the server never imports them and
  * they never import the server.
  */
+const HUB_FOLDERS = [
+  'hub/protocol',
+  'hub/client',
+  'hub/core',
+  'hub/engines',
+  'hub/auth',
+  'hub/http',
+  'hub/admin',
+  'hub/metrics',
+  'hub/server',
+];
+
 export const LAYERS = {
   'hub/protocol': [],
   'hub/client': ['hub/protocol'],
@@ -31,29 +43,9 @@ export const LAYERS = {
   'hub/admin': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol', 'hub/metrics'],
   'hub/metrics': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol'],
   'hub/server': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http'],
-  'hub/top': [
-    'hub/protocol',
-    'hub/client',
-    'hub/core',
-    'hub/engines',
-    'hub/auth',
-    'hub/http',
-    'hub/admin',
-    'hub/metrics',
-    'hub/server',
-  ],
-  electron: [
-    'hub/protocol',
-    'hub/client',
-    'hub/core',
-    'hub/engines',
-    'hub/auth',
-    'hub/http',
-    'hub/admin',
-    'hub/metrics',
-    'hub/server',
-    'hub/top',
-  ],
+  // The top (hub/index.ts, hub/cli.ts, hub/extensions.ts) composes every hub folder; Electron uses all of it.
+  'hub/top': HUB_FOLDERS,
+  electron: [...HUB_FOLDERS, 'hub/top'],
   renderer: ['hub/protocol', 'hub/client'],
 };
 
