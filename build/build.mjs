@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// The one build: the hub CLI and the hub process (esbuild) into dist/, Electron main and preload
-// into electron-dist/, and the web client (Vite, build/vite.renderer.config.ts) into renderer-dist/.
+// The one build: the package's JavaScript and declarations (tsc -p tsconfig.build.json: dist/ mirrors
+// hub/, so the library, the SDK and the CLI are the same compiled files), the desktop's hub process
+// (esbuild) into dist/hub/, Electron main and preload into electron-dist/, and the web client (Vite,
+// build/vite.renderer.config.ts) into renderer-dist/.
 //
 //   node build/build.mjs [--out <dir>] [--skip-renderer]
 //
 // --out puts the three folders under another directory (the packaging test builds into a scratch
 // project so it never rewrites the folders other tests are reading).
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +28,9 @@ const src = (path) => join(root, path);
 
 // Optional native speed-ups that `ws` tries to load and does without.
 const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate'];
+// Native modules the hub process loads from the app's node_modules (electron-builder rebuilds them
+// for Electron and unpacks them from the archive): the disk history's SQLite.
+const APP_NATIVE = ['better-sqlite3'];
 
 // CommonJS bundles have no `import.meta.url`; give code that reads files beside itself
 // (package.json for the version) the bundle's own URL instead.
@@ -35,21 +42,16 @@ const importMetaUrl = {
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 
 const jobs = {
-  /** `insight-hub` CLI, ESM; dependencies stay in node_modules (the npm package declares them).
-   * The hub imports the Redis engine lazily by a path relative to itself and reads package.json
-   * relative to itself, so the layout mirrors the sources: dist/hub/* sits where hub/server/*
-   * does (two levels down), and the engine lands where `../engines/redis/index.js` points.
-   * Splitting keeps one copy of shared classes, so `instanceof` holds across both entries. */
-  hubCli: () =>
-    build({
-      ...common,
-      entryPoints: { 'hub/cli': src('hub/cli.ts'), 'engines/redis/index': src('hub/engines/redis/index.ts') },
-      outdir: dist,
-      format: 'esm',
-      splitting: true,
-      chunkNames: 'hub/[name]-[hash]',
-      packages: 'external',
-    }),
+  /** `insight-hub`, `insight-hub/client`, `insight-hub/protocol` and the CLI: ESM + .d.ts, one file
+   * per source file. TypeScript 7's native compiler emits both. */
+  library: async () => {
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    try {
+      await promisify(execFile)(process.execPath, [tsc, '-p', src('tsconfig.build.json'), '--outDir', dist], { cwd: root });
+    } catch (error) {
+      throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
+    }
+  },
 
   /** The hub process the desktop app forks: one self-contained CommonJS file, so it runs from
    * inside the app archive with no node_modules beside it. */
@@ -60,7 +62,7 @@ const jobs = {
       entryPoints: [src('electron/hub-process.ts')],
       outfile: join(dist, 'hub', 'hub-process.cjs'),
       format: 'cjs',
-      external: OPTIONAL_NATIVE,
+      external: [...OPTIONAL_NATIVE, ...APP_NATIVE],
     }),
 
   /** Electron main, one CommonJS file; `electron` is provided by the runtime. */
@@ -109,6 +111,8 @@ function checkPreload() {
 }
 
 const started = Date.now();
+// Start from an empty dist/ so no module of a deleted source lingers in the package.
+rmSync(dist, { recursive: true, force: true });
 await Promise.all(Object.values(jobs).map((job) => job()));
 copyIcons();
 checkPreload();

@@ -4,9 +4,12 @@
 // launch the desktop app. When the runtime cannot be had (or there is no display to show it on),
 // say so once and run the headless hub instead, printing the console link with an admin token.
 //
-//   npm start [-- --no-build] [-- <serve options for the headless fallback, e.g. --port 7421>]
+// A failed fetch is remembered (per Electron version and mirror), so later starts neither wait
+// for it nor claim to be fetching; `--fetch-electron` tries again.
+//
+//   npm start [-- --no-build] [-- --fetch-electron] [-- <serve options for the headless fallback, e.g. --port 7421>]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +17,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const noBuild = args.includes('--no-build');
-const passThrough = args.filter((a) => a !== '--no-build');
+const retryFetch = args.includes('--fetch-electron');
+const passThrough = args.filter((a) => a !== '--no-build' && a !== '--fetch-electron');
+const cacheDir = process.env.INSIGHT_HUB_CACHE_DIR ?? join(root, 'node_modules/.cache/insight-hub');
+const failureFile = join(cacheDir, 'electron-fetch-failed.json');
 
-const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'renderer-dist/index.html'];
+const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'dist/cli.js', 'renderer-dist/index.html'];
 const SOURCES = ['electron', 'hub', 'renderer', 'build/build.mjs', 'build/vite.renderer.config.ts', 'package.json'];
 
 function newestMtime(path) {
@@ -52,17 +58,50 @@ function electronBinary() {
   }
 }
 
-/** Run Electron's own installer once; returns why it failed, if it did. */
+function electronVersion() {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a fetch is tried for: a failure recorded for the same version and mirror is not retried. */
+const fetchKey = () => ({ version: electronVersion(), mirror: process.env.ELECTRON_MIRROR ?? null });
+
+function recordedFailure() {
+  try {
+    const failure = JSON.parse(readFileSync(failureFile, 'utf8'));
+    const key = fetchKey();
+    return failure.version === key.version && failure.mirror === key.mirror ? failure : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run Electron's own installer; returns why it failed, if it did. Says "Fetching" only when it fetches. */
 function fetchElectron() {
   const installer = join(root, 'node_modules/electron/install.js');
   if (!existsSync(installer)) return 'the electron package is not installed (run npm install)';
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set';
+  const known = retryFetch ? undefined : recordedFailure();
+  if (known) return `${known.reason} on ${known.at.slice(0, 10)}; run \`npm start -- --fetch-electron\` to try again`;
   const mirror = process.env.ELECTRON_MIRROR ? ` from ${process.env.ELECTRON_MIRROR}` : '';
   console.error(`Fetching the Electron runtime${mirror} (first run only)…`);
   const result = spawnSync(process.execPath, [installer], { encoding: 'utf8', env: process.env });
-  if (result.status === 0 && electronBinary()) return undefined;
+  if (result.status === 0 && electronBinary()) {
+    rmSync(failureFile, { force: true });
+    return undefined;
+  }
   const detail = `${result.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line))?.trim();
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set';
-  return detail ? `the download failed: ${detail}` : 'the download failed';
+  const reason = detail ? `the download failed: ${detail}` : 'the download failed';
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(failureFile, JSON.stringify({ ...fetchKey(), reason, at: new Date().toISOString() }));
+  } catch {
+    // Not remembered: the next start tries again, which is only slower.
+  }
+  return reason;
 }
 
 function noDisplay() {

@@ -32,7 +32,12 @@ export type HubToMain =
   | { type: 'draining' }
   | { type: 'drained' };
 
-export type MainToHub = { type: 'drain'; timeoutMs?: number } | { type: 'mint-admin-token'; requestId: number };
+export type MainToHub =
+  | { type: 'drain'; timeoutMs?: number }
+  | { type: 'mint-admin-token'; requestId: number }
+  /** The computer is going to sleep / woke (Electron's powerMonitor). */
+  | { type: 'suspend' }
+  | { type: 'resume' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -67,7 +72,7 @@ export function isMainToHub(v: unknown): v is MainToHub {
   if (!isObject(v)) return false;
   if (v.type === 'drain') return v.timeoutMs === undefined || isInt(v.timeoutMs);
   if (v.type === 'mint-admin-token') return isInt(v.requestId);
-  return false;
+  return v.type === 'suspend' || v.type === 'resume';
 }
 
 /** Exit code of a hub process that could not start with its settings (not a crash). */

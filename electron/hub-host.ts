@@ -121,6 +121,12 @@ export function runHubHost(o: HubHostOptions): HubHost {
       void drain(message.timeoutMs);
       return;
     }
+    if (message.type === 'suspend' || message.type === 'resume') {
+      if (!hub || draining) return;
+      if (message.type === 'suspend') hub.suspend();
+      else hub.resume();
+      return;
+    }
     const { requestId } = message;
     const ttlSec = o.adminTokenTtlSec ?? 3600;
     const running = hub;

@@ -126,6 +126,11 @@ export class HubSupervisor {
     this.start();
   }
 
+  /** Pass a notice to the running hub (sleep and wake); dropped when no hub runs. */
+  notify(message: Extract<MainToHub, { type: 'suspend' | 'resume' }>): void {
+    if (this.#status.state === 'running') this.#child?.postMessage(message);
+  }
+
   /** A fresh admin token minted by the hub with its signing secret. */
   mintAdminToken(): Promise<AdminToken> {
     const child = this.#child;

@@ -13,6 +13,7 @@ import {
   clipboard,
   ipcMain,
   nativeImage,
+  powerMonitor,
   protocol,
   session,
   shell,
@@ -32,6 +33,7 @@ import { registerIpcHandlers } from './ipc.js';
 import { IpcChannel } from './ipc-channels.js';
 import { lanInterfaces } from './lan.js';
 import { consoleLoadFor, keepHostingOnClose, mainWindowOptions } from './main-window.js';
+import { relayPowerEvents } from './power-watch.js';
 import { loadSettings } from './settings.js';
 import { claimSingleInstance, revealWindow } from './single-instance.js';
 import { verifyHubCertificate } from './tls-trust.js';
@@ -110,6 +112,7 @@ async function boot(): Promise<void> {
     onStatus: onHubStatus,
   });
   const quit = drainHubBeforeQuit(app, () => supervisor.stop(), log);
+  relayPowerEvents(powerMonitor, supervisor, log);
 
   const services = createDesktopServices({
     userDataDir,

@@ -1,5 +1,5 @@
 /**
- * Desktop settings: plain JSON in the user-data folder, checked against a schema, written
+ * Desktop settings: plain JSON in the user-data folder, checked against the hub's schema, written
  * atomically. A file that cannot be read as valid settings is kept aside and defaults are used,
  * so a bad edit never stops the app from starting. No Electron here: main and the hub process
  * both read it with the folder they are given.
@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { DEFAULT_LIMITS, DEFAULT_PORT } from '../hub/server/options.js';
+import { describeIssues, fields, int, isOrigin, keyName, limitFields } from '../hub/server/config-schema.js';
 
 /** "This computer only" binds 127.0.0.1; "Share on my network" binds the chosen interface. */
 export type SharingMode = 'local' | 'lan';
@@ -60,99 +62,47 @@ export const DEFAULT_SETTINGS: DesktopSettings = Object.freeze({
 
 export type SettingsCheck = { ok: true; settings: DesktopSettings } | { ok: false; errors: string[] };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function intIn(errors: string[], path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    errors.push(`${path} must be an integer from ${min} to ${max}`);
-    return min;
-  }
-  return v;
-}
-
-function knownKeys(errors: string[], path: string, v: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(v)) if (!keys.includes(k)) errors.push(`${path}.${k} is not a setting`);
-}
-
-/** An origin is `scheme://host[:port]` of http or https, nothing more (no path, no trailing slash). */
-export function isOrigin(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-}
-
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const INTERFACE_NAME = /^[^\u0000-\u001f]{1,64}$/;
+
+export { isOrigin };
+
+/** The desktop file's schema: the hub's own field schemas (config-schema.ts) for the hub's keys. */
+const settingsSchema = z
+  .strictObject({
+    version: z.literal(1),
+    port: fields.port,
+    sharing: z.enum(['local', 'lan'], { error: 'must be "local" or "lan"' }),
+    interfaceName: z.string().regex(INTERFACE_NAME, { error: 'must be null or an interface name' }).nullable(),
+    tls: z.boolean({ error: 'must be true or false' }),
+    allowedOrigins: z.array(fields.origin).max(100),
+    limits: z.strictObject({
+      maxConnections: limitFields.maxConnections,
+      maxConnectionsPerUser: limitFields.maxConnectionsPerUser,
+      messagesPerSecond: limitFields.messagesPerSecond,
+      burst: limitFields.burst,
+      maxFrameBytes: limitFields.maxFrameBytes,
+    }),
+    history: z.strictObject({ maxMessages: fields.historyMessages, maxAgeMinutes: int(0, 7 * 24 * 60) }),
+  })
+  .refine((s) => s.sharing !== 'lan' || s.interfaceName !== null, { error: 'is required when sharing on the network', path: ['interfaceName'] });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Check a settings object. Missing fields take their defaults (a file from an older version stays
  * usable); a wrong type, an out-of-range number or an unknown field is an error.
  */
 export function checkSettings(input: unknown): SettingsCheck {
-  const errors: string[] = [];
   if (!isObject(input)) return { ok: false, errors: ['settings must be a JSON object'] };
-  knownKeys(errors, 'settings', input, ['version', 'port', 'sharing', 'interfaceName', 'tls', 'allowedOrigins', 'limits', 'history']);
   const d = DEFAULT_SETTINGS;
-  const s = { ...d, ...input } as Record<string, unknown>;
-
-  if (s.version !== 1) errors.push('settings.version must be 1');
-  const port = intIn(errors, 'settings.port', s.port, 0, 65535);
-  const sharing = s.sharing;
-  if (sharing !== 'local' && sharing !== 'lan') errors.push('settings.sharing must be "local" or "lan"');
-  const interfaceName = s.interfaceName;
-  if (interfaceName !== null && !(typeof interfaceName === 'string' && INTERFACE_NAME.test(interfaceName))) {
-    errors.push('settings.interfaceName must be null or an interface name');
-  }
-  if (sharing === 'lan' && interfaceName === null) errors.push('settings.interfaceName is required when sharing on the network');
-  if (typeof s.tls !== 'boolean') errors.push('settings.tls must be true or false');
-  const origins = s.allowedOrigins;
-  if (!Array.isArray(origins) || origins.length > 100 || !origins.every(isOrigin)) {
-    errors.push('settings.allowedOrigins must be a list of origins like "https://dash.example.com"');
-  }
-
-  const limitsIn = s.limits;
-  const limits = { ...d.limits };
-  if (!isObject(limitsIn)) errors.push('settings.limits must be an object');
-  else {
-    knownKeys(errors, 'settings.limits', limitsIn, Object.keys(d.limits));
-    const l = { ...d.limits, ...limitsIn };
-    limits.maxConnections = intIn(errors, 'settings.limits.maxConnections', l.maxConnections, 1, 100_000);
-    limits.maxConnectionsPerUser = intIn(errors, 'settings.limits.maxConnectionsPerUser', l.maxConnectionsPerUser, 1, 10_000);
-    limits.messagesPerSecond = intIn(errors, 'settings.limits.messagesPerSecond', l.messagesPerSecond, 1, 100_000);
-    limits.burst = intIn(errors, 'settings.limits.burst', l.burst, 1, 100_000);
-    limits.maxFrameBytes = intIn(errors, 'settings.limits.maxFrameBytes', l.maxFrameBytes, 1024, 16 * 1024 * 1024);
-  }
-
-  const historyIn = s.history;
-  const history = { ...d.history };
-  if (!isObject(historyIn)) errors.push('settings.history must be an object');
-  else {
-    knownKeys(errors, 'settings.history', historyIn, Object.keys(d.history));
-    const h = { ...d.history, ...historyIn };
-    history.maxMessages = intIn(errors, 'settings.history.maxMessages', h.maxMessages, 0, 1_000_000);
-    history.maxAgeMinutes = intIn(errors, 'settings.history.maxAgeMinutes', h.maxAgeMinutes, 0, 7 * 24 * 60);
-  }
-
-  if (errors.length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    settings: {
-      version: 1,
-      port,
-      sharing: sharing as SharingMode,
-      interfaceName: interfaceName as string | null,
-      tls: s.tls as boolean,
-      allowedOrigins: [...(origins as string[])],
-      limits,
-      history,
-    },
-  };
+  const filled: Record<string, unknown> = { ...structuredClone(d), ...input };
+  if (isObject(input.limits)) filled.limits = { ...d.limits, ...input.limits };
+  if (isObject(input.history)) filled.history = { ...d.history, ...input.history };
+  const result = settingsSchema.safeParse(filled);
+  if (result.success) return { ok: true, settings: result.data };
+  const name = (path: readonly PropertyKey[]): string => keyName('settings', path);
+  return { ok: false, errors: describeIssues(settingsSchema, filled, result.error.issues, name) };
 }
 
 export class InvalidSettingsError extends Error {

@@ -21,7 +21,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
       setImmediate(() => {
         if (session.isOpen && session.inRoom(ADMIN_ROOM)) feed.sendTo(session, 'snapshot', service.snapshot());
       });
-      return { epoch: ADMIN_EPOCH, seq: 0, members: [] };
+      return { epoch: ADMIN_EPOCH, seq: 0, members: [], memberCount: 0 };
     },
 
     unsubscribe() {

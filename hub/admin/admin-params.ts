@@ -116,6 +116,8 @@ export function parseInvite(p: Params): InviteParams {
   if (!Array.isArray(rooms) || rooms.length === 0 || rooms.length > 64) throw bad('"rooms" must be a list of 1 to 64 room patterns');
   for (const r of rooms) {
     if (!isValidRoomPattern(r)) throw bad(`"rooms" has an invalid room pattern: ${JSON.stringify(String(r).slice(0, 64))}`);
+    // The console's prefill `dashboard:` names no room: an invite to it would open nothing.
+    if (r.endsWith(':')) throw bad(`"rooms" has a bare prefix ${JSON.stringify(r.slice(0, 64))}: name a room (${r}42) or every room of it (${r}*)`);
   }
   const role = p.role ?? 'viewer';
   if (typeof role !== 'string' || !(INVITE_ROLES as readonly string[]).includes(role)) {

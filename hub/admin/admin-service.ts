@@ -11,7 +11,7 @@ import type { AuditLog, AuditRecord } from './audit-log.js';
 import type { AuditThrottle } from './audit-throttle.js';
 import type { ClientDirectory } from './client-directory.js';
 import type { ClusterView } from './cluster.js';
-import type { Invites } from './invites.js';
+import type { Invites, Redemption } from './invites.js';
 import { envelopePreview, type TrafficInspector } from './traffic-inspector.js';
 import {
   optionalString,
@@ -86,6 +86,16 @@ export class AdminService {
   }
 
   /** A non-admin tried `attempt`: refused by the caller, written here (throttled). */
+  /** A guest redeemed an invite: who, under what name, from which link (not an admin action, so after the fact). */
+  redeemed(r: Redemption, ip: string): void {
+    try {
+      this.parts.audit.append({ kind: 'action', action: 'redeem', via: 'rest', ip, sub: r.sub, name: r.name, details: { target: { jti: r.jti } } }, true);
+    } catch (err) {
+      // The token is already minted; a lost line must not take it back.
+      this.parts.core.options.logger?.error({ err: (err as Error).message, action: 'redeem' }, 'audit log write failed');
+    }
+  }
+
   denied(who: Intruder, attempt: string, message: string): void {
     this.parts.throttle.record({ kind: 'denied', action: attempt, ...who, details: { message } });
   }
@@ -97,7 +107,7 @@ export class AdminService {
       node: core.engine.nodeId,
       startedAt: this.parts.cluster.startedAt,
       version: this.parts.cluster.version,
-      engine: { name: core.engine.name, state: core.engine.state },
+      engine: { name: core.engine.name, state: core.engineHealth },
       totals: directory.totals(),
       rooms: directory.rooms({}, SNAPSHOT_PAGE),
       clients: directory.clients({}, SNAPSHOT_PAGE),
@@ -144,8 +154,11 @@ export class AdminService {
     const invite = this.parts.invites.plan(p, actor.sub);
     const { jti, sub, rooms, role, maxUses, expiresAt, name } = invite;
     this.record(actor, 'invite', { target: { jti, sub }, rooms, role, name, maxUses, expiresAt });
-    const { token, url } = await this.parts.invites.create(invite);
-    return { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+    const { token, url, warning } = await this.parts.invites.create(invite);
+    const answer: JsonObject = { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+    // Made while sharing is off: the link points at loopback, colleagues cannot open it.
+    if (warning) answer.warning = warning;
+    return answer;
   }
 
   private async revoke(params: Params, actor: Actor): Promise<JsonObject> {
@@ -194,7 +207,7 @@ export class AdminService {
         return asJsonObject(directory.rooms(filter, limit, cursor));
       }
       case 'room':
-        return this.room(requiredString(params, 'room', 128));
+        return this.room(requiredString(params, 'room', 128), params.cursor as Json | undefined);
       case 'bans':
         return { items: asJson(await bans.list()) };
       case 'invites':
@@ -206,12 +219,19 @@ export class AdminService {
     }
   }
 
-  private async room(room: string): Promise<JsonObject> {
+  /** The room with a page of its members: by `cursor` (`membersNext`) where this hub keeps the roster. */
+  private async room(room: string, cursor: Json | undefined): Promise<JsonObject> {
     if (!isValidRoomName(room) || room === ADMIN_ROOM) throw new HubError('bad_request', '"room" must be a room name');
     const { core, directory } = this.parts;
     const summary = directory.summarizeRoom(room);
     const history = await core.engine.history(room);
     if (summary.clients === 0 && history.position.seq === 0) throw new HubError('not_found', `no room ${room}`);
+    if (cursor !== undefined && typeof cursor !== 'string') throw new HubError('bad_request', '"cursor" must be a membersNext string');
+    if (core.registry.has(room)) {
+      const page = core.engine.presencePage(room, cursor);
+      return { ...summary, position: history.position as unknown as Json, memberCount: page.count, members: page.members as unknown as Json, ...(page.next ? { membersNext: page.next } : {}) };
+    }
+    // No member on this hub (others hold them, with Redis): the shared list, cut.
     const members = await core.engine.presenceList(room);
     return {
       ...summary,

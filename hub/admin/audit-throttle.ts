@@ -1,47 +1,59 @@
 /**
- * Refused upgrades and denied attempts come from outside and can arrive as a flood. At most
- * `perSecond` of them are written each second; the rest are counted and written as one summary
- * entry, so a flood cannot rotate the admin actions out of the log.
+ * Refused upgrades and denied attempts come from outside and can arrive as a flood: they are
+ * throttled (see RefusalThrottle) so a flood cannot rotate the admin actions out of the log. A
+ * refused upgrade is written once per (sub — or address without a valid token —, reason) within
+ * `repeatWindowMs`: a banned tab that retries is one entry, and the next one after the window says
+ * how many were folded in.
  */
+import { RefusalThrottle } from '../core/refusal-throttle.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
 
+const MAX_TRACKED = 10_000;
+
 export class AuditThrottle {
-  private windowStart = 0;
-  private written = 0;
-  private suppressed = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly throttle: RefusalThrottle<AuditRecord>;
+  /** Per (who, reason): when its last entry was written and how many repeats came since. */
+  private readonly repeats = new Map<string, { since: number; folded: number }>();
 
   constructor(
     private readonly log: AuditLog,
-    private readonly perSecond: number,
+    perSecond: number,
     private readonly onError: (err: unknown) => void,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  record(record: AuditRecord): void {
-    const now = this.now();
-    if (now - this.windowStart >= 1000) {
-      this.flush();
-      this.windowStart = now;
-      this.written = 0;
-    }
-    if (this.written >= this.perSecond) {
-      this.suppressed++;
-      this.timer ??= setTimeout(() => this.flush(), 1000).unref();
-      return;
-    }
-    this.written++;
-    this.write(record);
+    private readonly repeatWindowMs = 10 * 60_000,
+  ) {
+    this.throttle = new RefusalThrottle(
+      perSecond,
+      (record) => this.write(record),
+      (count) => this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond } }),
+      now,
+    );
   }
 
-  /** Write the summary of what was left out, if anything was. */
+  record(record: AuditRecord): void {
+    if (record.kind === 'refused' && this.isRepeat(record, this.now())) return;
+    this.throttle.record(record);
+  }
+
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.suppressed === 0) return;
-    const count = this.suppressed;
-    this.suppressed = 0;
-    this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond: this.perSecond } });
+    this.throttle.flush();
+  }
+
+  /** True when the same refusal was written within the window (then it is only counted). */
+  private isRepeat(record: AuditRecord, now: number): boolean {
+    const why = record.details?.refusal ?? record.details?.code ?? '';
+    const key = `${record.sub ? `sub:${record.sub}` : `ip:${record.ip}`}|${typeof why === 'string' ? why : JSON.stringify(why)}`;
+    const seen = this.repeats.get(key);
+    if (seen && now - seen.since < this.repeatWindowMs) {
+      seen.folded++;
+      return true;
+    }
+    if (seen && seen.folded > 0) record.details = { ...record.details, repeated: seen.folded };
+    this.repeats.delete(key);
+    // Bounded: the oldest keys go first (a Map iterates in insertion order).
+    if (this.repeats.size >= MAX_TRACKED) this.repeats.delete(this.repeats.keys().next().value!);
+    this.repeats.set(key, { since: now, folded: 0 });
+    return false;
   }
 
   private write(record: AuditRecord): void {

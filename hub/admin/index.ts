@@ -12,6 +12,7 @@ import { AuditLog } from './audit-log.js';
 import { AuditThrottle } from './audit-throttle.js';
 import { ClientDirectory, summarizeClient } from './client-directory.js';
 import { Invites } from './invites.js';
+import { addRedeemRoute, isLoopbackHost } from './invite-redemption.js';
 import { ClusterView } from './cluster.js';
 import { StatsSampler } from './stats-sampler.js';
 import { TrafficInspector } from './traffic-inspector.js';
@@ -31,6 +32,8 @@ export interface AdminOptions {
   inspectPerSecond?: number;
   /** Refused upgrades and denials written per second before they are summarized (default 100). */
   auditRefusalsPerSecond?: number;
+  /** A refused upgrade is written once per (sub or address, reason) within this window (default 10 min). */
+  auditRepeatWindowMs?: number;
   /** Rotated audit files kept (default 5). */
   auditKeep?: number;
 }
@@ -50,22 +53,34 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const { core } = ctx;
   const logger = ctx.options.logger;
   const audit = new AuditLog({ dir: ctx.options.dataDir, maxBytes: ctx.options.auditMaxBytes, keep: options.auditKeep });
-  const throttle = new AuditThrottle(audit, options.auditRefusalsPerSecond ?? 100, (err) =>
-    logger?.error({ err: (err as Error).message }, 'audit log write failed'),
+  const throttle = new AuditThrottle(
+    audit,
+    options.auditRefusalsPerSecond ?? 100,
+    (err) => logger?.error({ err: (err as Error).message }, 'audit log write failed'),
+    Date.now,
+    options.auditRepeatWindowMs,
   );
   const feed = new AdminFeed(core);
   const directory = new ClientDirectory(core);
   const cluster = new ClusterView(core, Date.now(), core.options.version);
   const inspector = new TrafficInspector(feed, options.inspectPerSecond ?? 20);
   const { publicKey, jwksUrl } = ctx.options.auth;
-  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl);
+  // Links on a loopback address (sharing off, or 0.0.0.0 without --public-url) open on this computer only.
+  const loopbackOnly = isLoopbackHost(new URL(ctx.url).hostname.replace(/^\[|\]$/g, ''));
+  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl, loopbackOnly);
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 
   audit.onEntry((entry) => feed.publish('audit', entry));
   core.admin = createAdminGateway(service, feed, inspector);
-  ctx.admit.push(invites.admit);
   ctx.refusals.push((r) => {
-    const details = { status: r.status, code: r.code, reason: r.message, ...(r.origin ? { origin: r.origin.slice(0, 200) } : {}) };
+    const details = {
+      status: r.status,
+      code: r.code,
+      reason: r.message,
+      ...(r.reason ? { refusal: r.reason } : {}),
+      ...(r.until !== undefined ? { until: r.until } : {}),
+      ...(r.origin ? { origin: r.origin.slice(0, 200) } : {}),
+    };
     throttle.record({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: r.ip, sub: r.sub, details });
   });
 
@@ -101,16 +116,20 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   });
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
-  const timer = setInterval(() => {
+  const timer = setInterval(core.guard.wrap('admin_stats', () => {
     const stats = sampler.sample();
     const own = cluster.ownLine(stats);
     cluster.broadcast(own);
     if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) });
-  }, options.statsIntervalMs ?? 1000);
+  }), options.statsIntervalMs ?? 1000);
   timer.unref();
   cluster.start();
 
   addAdminRoutes(ctx.router, ctx.auth, service, ctx.options.limits.maxHttpBodyBytes);
+  addRedeemRoute(ctx, invites, (redemption, ip) => {
+    service.redeemed(redemption, ip);
+    feed.publish('invite.redeemed', redemption);
+  });
   ctx.onClose.push(() => {
     clearInterval(timer);
     cluster.stop();

@@ -1,13 +1,14 @@
 /**
  * Invites: room-scoped tokens minted by an admin for a role and a lifetime, optionally limited in
- * uses, revocable by `jti`. The token carries `invite: true` and its `maxUses`, so only invite
- * tokens pay for the use count at admission; a record of each invite is kept (for listing and
- * revoking) in the engine's record store, which every hub shares.
+ * uses, revocable by `jti`. An invite is redeemed, not shared: each person exchanges it (with the
+ * display name they typed) for a personal token with its own `sub`, the invite's rooms and role,
+ * and a life within the invite's. One redemption is one use of `maxUses`; reconnects with the
+ * personal token cost nothing. Records of invites and their redemptions live in the engine's
+ * record store, which every hub shares.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HubError, asJson, type Role, type TokenClaims } from '../protocol/index.js';
+import { CredentialRefusal, HubError, asJson, type InviteRedemption, type RedeemedInvite, type Role, type TokenClaims } from '../protocol/index.js';
 import type { RecordStore } from '../core/engine.js';
-import type { SessionIdentity } from '../core/session.js';
 import type { Revocations } from '../auth/revocations.js';
 import type { InviteParams } from './admin-params.js';
 
@@ -23,16 +24,15 @@ export interface InviteRecord {
   by: string;
 }
 
+/** Who redeemed an invite: the personal token's `sub`, the name they gave, and when. */
+export type Redemption = RedeemedInvite;
+
 export interface MintInvite {
   (claims: { sub: string; name: string; role: Role; rooms: string[]; ttlSec: number; jti: string; extra: Record<string, string | number | boolean> }): Promise<string>;
 }
 
-type InviteClaims = TokenClaims & { invite?: unknown; maxUses?: unknown };
-
 const KIND = 'invite';
-const USES = 'uses';
-/** Client addresses that already hold a use of an invite. */
-const SEATS = 'invite-seat';
+const REDEEMED = 'invite-redeemed';
 
 export class Invites {
   constructor(
@@ -43,6 +43,8 @@ export class Invites {
     private readonly baseUrl: string,
     /** False when the hub verifies with a public key or JWKS: it holds no key to sign with. */
     private readonly canMint: boolean,
+    /** The links point at a loopback address: colleagues cannot open them. */
+    private readonly loopbackOnly = false,
   ) {}
 
   /** What an invite will be, before anything is minted (so it can be audited first). */
@@ -51,7 +53,7 @@ export class Invites {
     const jti = randomUUID();
     return {
       jti,
-      sub: `guest-${randomBytes(6).toString('base64url')}`,
+      sub: `invite-${randomBytes(6).toString('base64url')}`,
       name: params.name ?? 'Guest',
       rooms: params.rooms,
       role: params.role,
@@ -62,13 +64,14 @@ export class Invites {
     };
   }
 
-  async create(invite: InviteRecord): Promise<{ token: string; url: string }> {
+  async create(invite: InviteRecord): Promise<{ token: string; url: string; warning?: 'loopback' }> {
     const extra: Record<string, string | number | boolean> = { invite: true };
     if (invite.maxUses !== null) extra.maxUses = invite.maxUses;
     const ttlSec = Math.max(1, Math.round((invite.expiresAt - Date.now()) / 1000));
     const token = await this.mint({ sub: invite.sub, name: invite.name, role: invite.role, rooms: invite.rooms, ttlSec, jti: invite.jti, extra });
     await this.records.put(KIND, invite.jti, asJson(invite), Math.max(1, invite.expiresAt - Date.now()));
-    return { token, url: `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}` };
+    const url = `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}`;
+    return this.loopbackOnly ? { token, url, warning: 'loopback' } : { token, url };
   }
 
   async find(jti: string): Promise<InviteRecord | undefined> {
@@ -80,25 +83,38 @@ export class Invites {
     await this.records.delete(KIND, invite.jti);
   }
 
-  async list(): Promise<Array<InviteRecord & { uses: number }>> {
+  async list(): Promise<Array<InviteRecord & { uses: number; redemptions: Redemption[] }>> {
     const now = Date.now();
     const invites = (await this.records.list(KIND)).map((r) => r.value as unknown as InviteRecord).filter((i) => i.expiresAt > now);
-    const withUses = await Promise.all(invites.map(async (i) => ({ ...i, uses: Number((await this.records.get(USES, i.jti)) ?? 0) })));
+    const redemptions = (await this.records.list(REDEEMED)).map((r) => r.value as unknown as Redemption);
+    const withUses = invites.map((i) => {
+      const own = redemptions.filter((r) => r.jti === i.jti).sort((a, b) => a.at - b.at);
+      return { ...i, uses: own.length, redemptions: own };
+    });
     return withUses.sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /**
-   * Admission check (upgrades and REST calls): a limited invite is used once per client address,
-   * so a colleague's reconnects do not use it up; a new address past `maxUses` is refused.
+   * Exchange a verified, unrevoked invite for a personal token. A limited invite is used once per
+   * redemption; past `maxUses` the answer is 403 `used_up` and nothing is minted.
    */
-  readonly admit = async (identity: SessionIdentity, ip: string): Promise<void> => {
-    const claims = identity.claims as InviteClaims;
-    if (claims.invite !== true || typeof claims.maxUses !== 'number' || !claims.jti) return;
-    const seat = `${claims.jti}|${ip}`;
-    if ((await this.records.get(SEATS, seat)) !== undefined) return;
-    if (!(await this.revocations.use(claims.jti, claims.maxUses, identity.expiresAt))) {
-      throw new HubError('forbidden', 'invite used up');
+  async redeem(claims: TokenClaims, expiresAt: number, name: string, now = Date.now()): Promise<{ answer: InviteRedemption; redemption: Redemption }> {
+    const jti = claims.jti;
+    if (claims.invite !== true || jti === undefined) throw new CredentialRefusal('forbidden', 'this token is not an invite', 'not_allowed');
+    // Revoking deletes the record: an invite without one is not redeemed whatever its signature says.
+    const invite = await this.find(jti);
+    if (!invite) throw new CredentialRefusal('unauthorized', 'invite revoked', 'revoked');
+    // Too late to mint a token that ends no later than the invite (the clock tolerance let it in).
+    if (expiresAt - now < 1000) throw new CredentialRefusal('unauthorized', 'invite expired', 'expired');
+    if (typeof claims.maxUses === 'number' && !(await this.revocations.use(jti, claims.maxUses, expiresAt))) {
+      throw new CredentialRefusal('forbidden', 'invite used up', 'used_up');
     }
-    await this.records.put(SEATS, seat, true, Math.max(1, identity.expiresAt - Date.now()));
-  };
+    const sub = `guest-${randomBytes(9).toString('base64url')}`;
+    const ttlSec = Math.max(1, Math.floor((expiresAt - now) / 1000));
+    const token = await this.mint({ sub, name, role: claims.role, rooms: claims.rooms, ttlSec, jti: randomUUID(), extra: { inviteId: jti } });
+    const redemption: Redemption = { jti, sub, name, at: now };
+    await this.records.put(REDEEMED, `${jti}|${sub}`, asJson(redemption), Math.max(1, expiresAt - now));
+    // The personal token's `exp` is whole seconds at or before the invite's.
+    return { answer: { token, sub, expiresAt: (Math.floor(now / 1000) + ttlSec) * 1000 }, redemption };
+  }
 }

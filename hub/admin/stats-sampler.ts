@@ -79,8 +79,12 @@ export class StatsSampler {
       rooms: listed,
       roomsOmitted: rooms.length - listed.length,
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
-      engine: { name: this.core.engine.name, state: this.core.engine.state, node: this.core.engine.nodeId },
+      engine: { name: this.core.engine.name, state: this.core.engineHealth, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
+      // The hub-wide history budget (memory engine): estimated bytes kept, the budget, messages evicted for it.
+      ...(this.core.engine.historyBytes ? { historyBytes: this.core.engine.historyBytes() } : {}),
+      // The last time the hub's process was away (computer asleep, process stopped), if it was.
+      sleep: this.core.sleepWatch.last ?? null,
     };
   }
 }

@@ -9,6 +9,7 @@
  */
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { isNumericDate } from './claim-values.js';
 
 export type Hs256Failure = 'malformed' | 'algorithm' | 'signature' | 'expired' | { claim: string };
 
@@ -121,7 +122,7 @@ function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): JWTPay
 
 function numericDate(claims: Record<string, unknown>, claim: string): number | undefined {
   const value = claims[claim];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number') throw new Hs256Error({ claim });
+  // Stricter than jose: a non-finite date (1e400 is Infinity) is refused, not taken as "never expires".
+  if (!isNumericDate(value)) throw new Hs256Error({ claim });
   return value;
 }

@@ -3,13 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { CryptoKey } from './keys.js';
 import { TOKEN_AUDIENCE, checkRoomsClaim, isRole, type Role } from '../protocol/index.js';
+import { identityTextProblem } from './claim-values.js';
+
+/** Lifetime of a minted token when none is asked for: a working day, as `insight-hub token --ttl` defaults. */
+export const DEFAULT_TOKEN_TTL_SEC = 8 * 3600;
 
 export interface MintRequest {
   sub: string;
   name?: string;
   role: Role;
   rooms: string[];
-  ttlSec: number;
+  /** Lifetime in seconds; default DEFAULT_TOKEN_TTL_SEC (8 h). */
+  ttlSec?: number;
   jti?: string;
   issuer?: string;
   /** Extra claims (e.g. `invite: true`). */
@@ -18,8 +23,14 @@ export interface MintRequest {
 
 export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now()): Promise<string> {
   if (!req.sub) throw new Error('sub is required');
+  // A token the hub would refuse is not minted: say why here, not at the upgrade.
+  for (const [kind, text] of [['sub', req.sub], ['name', req.name]] as const) {
+    const problem = text === undefined ? null : identityTextProblem(text, kind);
+    if (problem) throw new Error(`${kind} ${problem}`);
+  }
   if (!isRole(req.role)) throw new Error(`role must be viewer, editor, admin or service`);
-  if (!(req.ttlSec > 0)) throw new Error('ttl must be positive');
+  const ttlSec = req.ttlSec ?? DEFAULT_TOKEN_TTL_SEC;
+  if (!(ttlSec > 0)) throw new Error('ttl must be positive');
   checkRoomsClaim(req.rooms);
   const iat = Math.floor(now / 1000);
   const jwt = new SignJWT({ ...req.extra, name: req.name ?? req.sub, role: req.role, rooms: req.rooms })
@@ -27,7 +38,7 @@ export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now
     .setSubject(req.sub)
     .setAudience(TOKEN_AUDIENCE)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + Math.ceil(req.ttlSec))
+    .setExpirationTime(iat + Math.ceil(ttlSec))
     .setJti(req.jti ?? randomUUID());
   if (req.issuer) jwt.setIssuer(req.issuer);
   return jwt.sign(key);

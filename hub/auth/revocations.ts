@@ -12,6 +12,11 @@ export class Revocations {
     return jti !== undefined && (await this.store.get('revoked', jti)) !== undefined;
   }
 
+  /** Uses counted so far for a limited token. */
+  async uses(jti: string): Promise<number> {
+    return Number((await this.store.get('uses', jti)) ?? 0);
+  }
+
   /** Count one use of a limited token; returns false once it is used up. */
   async use(jti: string, maxUses: number, untilMs: number): Promise<boolean> {
     const uses = await this.store.increment('uses', jti, 1, Math.max(1, untilMs - Date.now()));

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import {
+  CredentialRefusal,
   HubError,
   RoomAccess,
   TOKEN_AUDIENCE,
@@ -18,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import { Hs256Error, verifyHs256, type Hs256Failure } from './hs256.js';
 import type { VerificationKey } from './keys.js';
+import { identityTextProblem, isNumericDate } from './claim-values.js';
 
 export interface VerifiedToken {
   claims: TokenClaims;
@@ -55,7 +57,7 @@ export class TokenVerifier {
     if (cached) {
       if (this.now() <= cached.expiresAt + this.opts.clockToleranceSec * 1000) return cached;
       this.cache.delete(token);
-      throw new HubError('unauthorized', 'token expired');
+      throw new CredentialRefusal('unauthorized', 'token expired', 'expired');
     }
     const verified = toVerified(await this.verifySignature(token));
     if (this.cache.size >= (this.opts.cacheSize ?? CACHE_LIMIT)) {
@@ -76,7 +78,7 @@ export class TokenVerifier {
         now: this.now(),
       });
     } catch (err) {
-      if (err instanceof Hs256Error) throw new HubError('unauthorized', describeHs256Failure(err.failure));
+      if (err instanceof Hs256Error) throw refusal(describeHs256Failure(err.failure), err.failure === 'expired');
       throw err;
     }
   }
@@ -97,9 +99,14 @@ export class TokenVerifier {
           : await jwtVerify(token, this.key.key, options);
       return payload;
     } catch (err) {
-      throw new HubError('unauthorized', describeJoseError(err));
+      throw refusal(describeJoseError(err), err instanceof errors.JWTExpired);
     }
   }
+}
+
+/** Every verification failure is `unauthorized`; its reason says whether a fresh token would do. */
+function refusal(message: string, expired: boolean): CredentialRefusal {
+  return new CredentialRefusal('unauthorized', message, expired ? 'expired' : 'invalid');
 }
 
 function describeJoseError(err: unknown): string {
@@ -129,14 +136,22 @@ function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims 
 }
 
 function toVerified(payload: JWTPayload): VerifiedToken {
+  // jose takes any number, Infinity included: the same rule as the in-line HS256 path, for both.
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    if (!isNumericDate(payload[claim])) throw new HubError('unauthorized', `token claim "${claim}" invalid: not a finite date`);
+  }
   const sub = payload.sub!;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
     throw new HubError('unauthorized', 'token claim "sub" invalid');
   }
+  const subProblem = identityTextProblem(sub, 'sub');
+  if (subProblem) throw new HubError('unauthorized', `token claim "sub" invalid: ${subProblem}`);
   const role = payload.role ?? 'viewer';
   if (!isRole(role)) throw new HubError('unauthorized', 'token claim "role" invalid');
   const name = payload.name ?? sub;
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
+  const nameProblem = identityTextProblem(name, 'name');
+  if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
   const rooms = checkRoomsClaim(payload.rooms);
   const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
   return {

@@ -1,6 +1,7 @@
 /**
- * The client: one connection at a time, reconnected by the close-code policy, with every room
- * resubscribed from its last position and queued requests sent once that is done.
+ * The client: one connection at a time (to one of its hub URLs), reconnected by the close-code
+ * policy, with every room resubscribed from its last position and queued requests sent once that
+ * is done. Its lifecycle is one phase value; each room keeps its own fate (room-join.ts).
  */
 import {
   CloseCode,
@@ -13,8 +14,8 @@ import {
   type Json,
   type NoticeMessage,
 } from '../protocol/index.js';
-import { Backoff } from './backoff.js';
-import { decideAfterClose, type Decision } from './close-policy.js';
+import { Attempts, type RetryDecision } from './attempts.js';
+import { decideAfterClose } from './close-policy.js';
 import { StateCell } from './connection-state.js';
 import { ClientError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -24,11 +25,9 @@ import { RequestTracker, type Pending } from './requests.js';
 import { Room, type RoomHost } from './room.js';
 import { messageOf, parseServerMessage } from './server-frames.js';
 import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
-import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, Session, Unsubscribe } from './types.js';
+import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, RoomOptions, Session, Unsubscribe } from './types.js';
 
 const DEFAULTS = { pingIntervalMs: 20_000, ackTimeoutMs: 10_000, offlineQueueLimit: 1000 };
-/** After a ban's end, wait this much more: the hub's clock may be a little behind ours. */
-const BAN_END_MARGIN_MS = 1000;
 /** setTimeout's longest delay; a ban may last longer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -36,6 +35,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function connect(options: ConnectOptions): InsightClient {
   return new HubClient(options);
 }
+
+/**
+ * Where the client is in its lifecycle:
+ * - `connecting`: getting a token, or a link is up and waiting for `welcome`;
+ * - `resuming`: welcomed, every room resubscribing (requests still queue);
+ * - `ready`: rooms had their first answer, the offline queue is flushed, requests go straight out;
+ * - `waiting`: between attempts;
+ * - `banned`: stopped until a ban ends (then `connecting` again, unless closed);
+ * - `stopped`: closed for good.
+ */
+type Phase = 'connecting' | 'resuming' | 'ready' | 'waiting' | 'banned' | 'stopped';
 
 /** What the hub told us on the current connection that matters when it closes. */
 interface ConnectionNotes {
@@ -49,21 +59,15 @@ class HubClient implements InsightClient, RoomHost {
   private readonly rooms = new Map<string, Room>();
   private readonly noticeListeners = new Listeners<[NoticeMessage]>();
   private readonly errorListeners = new Listeners<[ClientError]>();
-  private readonly backoff: Backoff;
+  private readonly attempts: Attempts;
   private readonly tracker: RequestTracker;
   private readonly queue: OfflineQueue;
   private readonly heartbeat: Heartbeat;
-  private readonly ackTimeoutMs: number;
+  readonly ackTimeoutMs: number;
 
   private sessionValue: Session | null = null;
   private link: Link | undefined;
-  /** The current link has sent `welcome`: rooms may subscribe on it. */
-  private welcomed = false;
-  /** Rooms are resubscribed and the offline queue flushed: requests go straight out. */
-  private ready = false;
-  private stopped = false;
-  /** Consecutive attempts that did not get as far as resubscribing every room. */
-  private attempt = 0;
+  private phase: Phase = 'connecting';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while stopped by a ban: the attempt due when it ends. */
   private banTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +79,7 @@ class HubClient implements InsightClient, RoomHost {
   private notes: ConnectionNotes = {};
 
   constructor(private readonly options: ConnectOptions) {
-    this.backoff = new Backoff(options.backoff);
+    this.attempts = new Attempts(options.url, options.backoff);
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs;
     this.tracker = new RequestTracker(this.ackTimeoutMs);
     this.queue = new OfflineQueue(options.offlineQueueLimit ?? DEFAULTS.offlineQueueLimit);
@@ -84,7 +88,7 @@ class HubClient implements InsightClient, RoomHost {
       () => this.sendNow({ type: 'ping' }),
       () => this.link?.end(1006, 'no answer to ping'),
     );
-    void this.open();
+    this.guard(this.open());
   }
 
   // ---- public API ----
@@ -109,13 +113,17 @@ class HubClient implements InsightClient, RoomHost {
     return this.errorListeners.add(fn);
   }
 
-  room(name: string): Room {
+  room(name: string, options?: RoomOptions): Room {
     if (!isValidRoomName(name)) {
       throw new ClientError('bad_request', 'a room name is 1-128 characters of A-Z a-z 0-9 _ . : @ -', { room: String(name) });
     }
+    const limit = options?.history?.limit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+      throw new ClientError('bad_request', 'history.limit is a whole number from 1 to 1000', { room: name });
+    }
     let room = this.rooms.get(name);
     if (!room) {
-      room = new Room(name, this);
+      room = new Room(name, this, options);
       this.rooms.set(name, room);
       if (this.welcomed) void room.subscribe();
     }
@@ -135,10 +143,11 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   close(): void {
-    if (this.banTimer !== undefined) {
+    if (this.phase === 'banned') {
       // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
       clearTimeout(this.banTimer);
       this.banTimer = undefined;
+      this.phase = 'stopped';
       this.cell.set({ status: 'closed', code: CloseCode.normal, reason: 'closed by the application' });
       return;
     }
@@ -150,6 +159,10 @@ class HubClient implements InsightClient, RoomHost {
 
   // ---- RoomHost ----
 
+  get backoff(): ConnectOptions['backoff'] {
+    return this.options.backoff;
+  }
+
   reportError(error: ClientError): void {
     this.errorListeners.emit(error);
   }
@@ -160,8 +173,17 @@ class HubClient implements InsightClient, RoomHost {
 
   requestNow(message: ClientMessage, handlers: Pending): boolean {
     if (!this.welcomed || !this.link?.isOpen) return false;
-    const id = this.tracker.track(handlers, message.type);
-    this.link.send(JSON.stringify({ ...message, id }));
+    const id = this.tracker.nextId();
+    let text: string;
+    try {
+      text = JSON.stringify({ ...message, id });
+    } catch (err) {
+      // Data JSON cannot carry (a cycle, a BigInt): this request fails, the queue behind it goes on.
+      handlers.onFailure(new ClientError('bad_request', `cannot send ${message.type}: ${messageOf(err)}`));
+      return true;
+    }
+    this.tracker.track(handlers, message.type, id);
+    this.link.send(text);
     return true;
   }
 
@@ -176,14 +198,44 @@ class HubClient implements InsightClient, RoomHost {
       handlers.onFailure(this.closedError());
       return;
     }
-    if (this.ready && this.requestNow(message, handlers)) return;
+    if (this.phase === 'ready' && this.requestNow(message, handlers)) return;
     this.queue.push({ message, handlers });
+  }
+
+  /** Requests in flight and queued, and unsettled publishes (a test's leak check). */
+  get outstanding(): { requests: number; queued: number; publishes: number } {
+    let publishes = 0;
+    for (const room of this.rooms.values()) publishes += room.unsettledPublishes;
+    return { requests: this.tracker.size, queued: this.queue.size, publishes };
   }
 
   // ---- connection lifecycle ----
 
+  private get welcomed(): boolean {
+    return this.phase === 'resuming' || this.phase === 'ready';
+  }
+
+  private get stopped(): boolean {
+    return this.phase === 'stopped' || this.phase === 'banned';
+  }
+
+  /** Whatever goes wrong inside the client's own async work is reported, never thrown at the host. */
+  private guard(work: Promise<void>): void {
+    work.catch((err: unknown) => this.reportError(new ClientError('connection_closed', `client failure: ${messageOf(err)}`)));
+  }
+
+  /** Starts an attempt after `ms`. */
+  private openSoon(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.guard(this.open());
+    }, ms);
+  }
+
   private async open(): Promise<void> {
     if (this.stopped) return;
+    this.phase = 'connecting';
     this.cell.set({ status: 'connecting' });
     let token: string;
     try {
@@ -204,16 +256,17 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     this.token = token;
     this.notes = {};
+    const url = this.attempts.url;
     let link: Link;
     try {
-      link = new Link(ctor, this.options.url, token, {
+      link = new Link(ctor, url, token, {
         open: () => undefined, // the connection counts as open at `welcome`
         frame: (data) => this.link === link && this.onFrame(data),
         end: (ending) => this.link === link && this.onEnd(ending),
       }, this.ackTimeoutMs);
     } catch (err) {
       // A malformed URL will not get better by retrying.
-      return this.stop(1006, `cannot open ${this.options.url}: ${messageOf(err)}`);
+      return this.stop(1006, `cannot open ${url}: ${messageOf(err)}`);
     }
     this.link = link;
     if (Number.isFinite(this.ackTimeoutMs)) {
@@ -230,14 +283,15 @@ class HubClient implements InsightClient, RoomHost {
     }
     switch (msg.type) {
       case 'welcome':
-        void this.onWelcome(msg);
+        this.guard(this.onWelcome(msg));
         return;
       case 'ack':
       case 'pong':
         this.tracker.settle(msg);
         return;
       case 'error':
-        if (!this.tracker.settle(msg)) this.reportError(new ClientError(msg.code, msg.message));
+        // A late answer to a request that timed out was already handled (as that timeout).
+        if (!this.tracker.settle(msg) && !this.tracker.timedOut(msg.id)) this.reportError(new ClientError(msg.code, msg.message));
         return;
       case 'message':
         this.rooms.get(msg.room)?.receive(msg);
@@ -255,26 +309,29 @@ class HubClient implements InsightClient, RoomHost {
     const link = this.link;
     clearTimeout(this.welcomeTimer);
     this.sessionValue = welcome;
-    this.welcomed = true;
+    this.phase = 'resuming';
     this.cell.set({ status: 'open' });
     this.heartbeat.start();
+    // Rooms refused for a passing reason retry on their own: they do not hold the queue back.
     await Promise.all([...this.rooms.values()].map((room) => room.subscribe()));
-    if (this.link !== link || !this.welcomed) return;
-    this.ready = true;
+    if (this.link !== link || this.phase !== 'resuming') return;
+    this.phase = 'ready';
     // Only a connection that got this far counts as healthy: one closed during its own resume
     // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
-    this.attempt = 0;
+    this.attempts.healthy();
     // Offline requests go out after resubscribing, in the order they were made.
     for (const item of this.queue.drain()) this.submit(item.message, item.handlers);
   }
 
   private onHubNotice(notice: NoticeMessage): void {
+    // Sent by hubs that watch their engine: retry now what waits because it was away.
+    if ((notice.event as string) === 'engine_up') for (const room of this.rooms.values()) room.engineUp();
     switch (notice.event) {
       case 'shutdown':
         this.notes.shutdownAfterMs = notice.reconnectAfterMs;
         break;
       case 'token_expiring':
-        void this.refreshToken();
+        this.guard(this.refreshToken());
         break;
       case 'kicked':
         this.notes.noticeReason = notice.reason;
@@ -323,8 +380,7 @@ class HubClient implements InsightClient, RoomHost {
     clearTimeout(this.welcomeTimer);
     this.heartbeat.stop();
     this.link = undefined;
-    this.welcomed = false;
-    this.ready = false;
+    if (!this.stopped) this.phase = 'waiting';
     for (const room of this.rooms.values()) room.connectionLost();
   }
 
@@ -342,7 +398,7 @@ class HubClient implements InsightClient, RoomHost {
     }
     if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
     if (decision.kind === 'new-token') {
-      void this.renewAfterRejection(close);
+      this.guard(this.renewAfterRejection(close));
       return;
     }
     this.retry(decision, close);
@@ -365,20 +421,15 @@ class HubClient implements InsightClient, RoomHost {
     this.retry({ kind: 'backoff', report: false }, close);
   }
 
-  private retry(decision: Exclude<Decision, { kind: 'stop' | 'new-token' }>, close: CloseInfo): void {
+  private retry(decision: RetryDecision, close: CloseInfo): void {
     if (this.stopped) return;
-    this.attempt += 1;
-    let delay: number | null;
-    if (this.attempt > this.backoff.maxAttempts) delay = null;
-    else if (decision.kind === 'now') delay = this.attempt === 1 ? 0 : this.backoff.delay(this.attempt);
-    // Spread a restarted hub's returning clients over one base period.
-    else if (decision.kind === 'after') delay = decision.ms + Math.floor(Math.random() * this.backoff.baseMs);
-    else delay = this.backoff.delay(this.attempt);
+    const delay = this.attempts.next(decision);
     if (delay === null) {
-      return this.stop(close.code, `gave up after ${this.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
+      return this.stop(close.code, `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
     }
-    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempt, lastClose: close });
-    this.retryTimer = setTimeout(() => void this.open(), delay);
+    this.phase = 'waiting';
+    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
+    this.openSoon(delay);
   }
 
   /**
@@ -387,31 +438,27 @@ class HubClient implements InsightClient, RoomHost {
    */
   private stop(code: number, reason: string, report = true, until?: number): void {
     if (this.stopped) return;
-    this.stopped = true;
+    this.phase = until === undefined ? 'stopped' : 'banned';
     clearTimeout(this.retryTimer);
     this.dropLink();
     this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
     this.queue.failAll(() => this.closedError());
     this.tracker.failAll(() => this.closedError());
+    for (const room of this.rooms.values()) room.clientStopped(() => this.closedError());
     if (report) this.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
     if (until !== undefined) this.reopenAfterBan(until);
   }
 
-  /**
-   * Connect again once the ban is over, spread over a jitter that grows with each refusal in a
-   * row (a ban extended meanwhile, or clocks that disagree, must not make clients hammer the hub).
-   */
+  /** Connect again once the ban is over (plus a margin and a jitter: attempts.ts). */
   private reopenAfterBan(until: number): void {
-    this.attempt += 1;
-    const jitter = Math.floor(Math.random() * this.backoff.ceiling(this.attempt));
-    const at = Math.max(until, Date.now()) + BAN_END_MARGIN_MS + jitter;
+    const at = this.attempts.afterBan(until);
     const wait = (): void => {
       const left = at - Date.now();
       this.banTimer = setTimeout(() => {
         if (left > MAX_TIMER_MS) return wait();
         this.banTimer = undefined;
-        this.stopped = false;
-        void this.open();
+        this.phase = 'waiting';
+        this.guard(this.open());
       }, Math.min(Math.max(0, left), MAX_TIMER_MS));
     };
     wait();

@@ -13,7 +13,10 @@ export interface Ending extends CloseInfo {
   shutdownAfterMs?: number;
   /** Reason of a `notice kicked` / `notice banned` on this connection. */
   noticeReason?: string;
-  /** `notice banned`'s `until` (epoch ms), when one arrived on this connection. */
+  /**
+   * A ban's end (epoch ms): `notice banned`'s `until` on this connection, or the `until` of a
+   * refused upgrade's JSON body. Always structured data, never read out of message text.
+   */
   banUntil?: number;
 }
 
@@ -72,7 +75,7 @@ function decideAfterRefusal(ending: Ending): Decision {
     case 403: {
       // Still banned when trying again (the ban was extended, or our clock is ahead of the hub's):
       // wait for the end the hub states. A browser cannot see this and backs off instead.
-      const until = banEnd(ending.reason);
+      const until = ending.banUntil;
       if (until !== undefined) return { kind: 'stop', code: CloseCode.banned, reason: ending.reason, until };
       return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden' };
     }
@@ -80,11 +83,4 @@ function decideAfterRefusal(ending: Ending): Decision {
       // 429 (connection limits), 503 (draining) and the rest: try again later.
       return { kind: 'backoff', report: true };
   }
-}
-
-/** The end of a ban from the hub's refusal text (`403: banned until <ISO time>: reason`). */
-function banEnd(reason: string): number | undefined {
-  const m = /\bbanned until (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/.exec(reason);
-  const until = m ? Date.parse(m[1]) : NaN;
-  return Number.isFinite(until) ? until : undefined;
 }

@@ -20,7 +20,11 @@ export type LocalErrorCode =
   /** A frame from the hub that is not a JSON object with a `type`. */
   | 'bad_frame';
 
-export type ClientErrorCode = ErrorCode | LocalErrorCode;
+/**
+ * `outcome_unknown`: the hub could not tell whether a publish was stored (its engine timed out);
+ * the SDK retries with the same key. Named here too so the SDK understands hubs that send it.
+ */
+export type ClientErrorCode = ErrorCode | LocalErrorCode | 'outcome_unknown';
 
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
@@ -35,4 +39,10 @@ export class ClientError extends Error {
     if (extra.closeCode !== undefined) this.closeCode = extra.closeCode;
     if (extra.room !== undefined) this.room = extra.room;
   }
+}
+
+/** The same error, naming the room it concerns (unless it already names one). */
+export function withRoom(err: ClientError, room: string): ClientError {
+  if (err.room !== undefined) return err;
+  return new ClientError(err.code, err.message, { closeCode: err.closeCode, room });
 }

@@ -16,9 +16,13 @@ interface Entry extends Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+const EXPIRED_KEPT = 1000;
+
 export class RequestTracker {
   private readonly pending = new Map<string, Entry>();
-  private nextId = 1;
+  /** Ids that timed out lately (bounded): their late answers are expected, not news. */
+  private readonly expired = new Set<string>();
+  private counter = 1;
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -27,12 +31,18 @@ export class RequestTracker {
   }
 
   /** Registers a request about to be sent and returns its id; the timeout starts now. */
-  track(handlers: Pending, label: string): string {
-    const id = `c${this.nextId++}`;
+  /** The id the next request will carry. */
+  nextId(): string {
+    return `c${this.counter++}`;
+  }
+
+  track(handlers: Pending, label: string, id = this.nextId()): string {
     const entry: Entry = { ...handlers, timer: undefined };
     if (Number.isFinite(this.timeoutMs)) {
       entry.timer = setTimeout(() => {
         this.pending.delete(id);
+        this.expired.add(id);
+        if (this.expired.size > EXPIRED_KEPT) this.expired.delete(this.expired.values().next().value!);
         entry.onFailure(new ClientError('timeout', `no answer to ${label} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
     }
@@ -44,12 +54,20 @@ export class RequestTracker {
   settle(msg: AckMessage | PongMessage | ErrorMessage): boolean {
     if (msg.id === undefined) return false;
     const entry = this.pending.get(msg.id);
-    if (!entry) return false;
+    if (!entry) {
+      if (msg.type !== 'error') this.timedOut(msg.id);
+      return false;
+    }
     this.pending.delete(msg.id);
     clearTimeout(entry.timer);
     if (msg.type === 'error') entry.onFailure(new ClientError(msg.code, msg.message));
     else entry.onAnswer(msg);
     return true;
+  }
+
+  /** True (once) for the id of a request that timed out: its late answer can be dropped quietly. */
+  timedOut(id: string | undefined): boolean {
+    return id !== undefined && this.expired.delete(id);
   }
 
   /** Fails every request in flight, e.g. when the connection they were sent on is gone. */

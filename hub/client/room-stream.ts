@@ -13,9 +13,18 @@ export interface Outcome {
   deliver: RoomMessage[];
   /** Something is missing that no own publish explains: subscribe again from our position. */
   resync: boolean;
+  /** The join's history is complete: the kept messages up to the join position, in order. */
+  history?: RoomMessage[];
 }
 
 const NOTHING: Outcome = { deliver: [], resync: false };
+
+/** After a join or a reset, the messages up to the ack's position are the join's history. */
+interface CatchUp {
+  epoch: string;
+  upTo: number;
+  messages: RoomMessage[];
+}
 
 export class RoomStream {
   private pos: StreamPosition | null = null;
@@ -27,6 +36,7 @@ export class RoomStream {
   private skips = new Set<number>();
   /** Own publishes without echo that have no ack yet: each may be a hole in the stream. */
   private unacked = 0;
+  private catchUp: CatchUp | undefined;
 
   /**
    * @param sequenced false for hub rooms (`$admin`): their events carry no seq and are not
@@ -43,6 +53,11 @@ export class RoomStream {
     return this.live;
   }
 
+  /** Waiting for the replayed history that follows a join's ack. */
+  get catchingUp(): boolean {
+    return this.catchUp !== undefined;
+  }
+
   /** The `since` to send with the next subscribe. */
   get since(): StreamPosition | undefined {
     return this.pos ? { ...this.pos } : undefined;
@@ -51,6 +66,7 @@ export class RoomStream {
   /** The connection ended, or a resync is under way: drop messages until the next ack. */
   pause(): void {
     this.live = false;
+    this.catchUp = undefined;
     // Held messages will be replayed; skips stay: a replay must step over own publishes too.
     this.held.clear();
   }
@@ -59,22 +75,26 @@ export class RoomStream {
    * Takes a subscribe ack. Returns the reset reason when the hub could not replay from our
    * position; the app must then reload, and the stream continues from the hub's position.
    */
-  acknowledge(ack: SubscribeAck, sentSince: StreamPosition | undefined): ResumeFailure | undefined {
+  acknowledge(ack: SubscribeAck, sentSince: StreamPosition | undefined, historyFollows = false): ResumeFailure | undefined {
     this.live = true;
+    this.catchUp = undefined;
     if (!this.sequenced) return undefined;
     const hubPos = { epoch: ack.epoch, seq: ack.seq };
     if (!sentSince) {
       // First join: the stream starts after what the room already holds.
-      this.restart(hubPos);
+      this.restart(hubPos, historyFollows);
       return undefined;
     }
     if (ack.recovered === false) {
-      this.restart(hubPos);
-      return ack.reason ?? 'evicted';
+      // The hub replays what the new epoch holds, and after `evicted` the latest kept messages if
+      // the subscribe asked for history: that is the join's history. Otherwise nothing follows.
+      const reason = ack.reason ?? 'evicted';
+      this.restart(hubPos, reason === 'epoch_changed' || historyFollows);
+      return reason;
     }
     if (ack.epoch !== sentSince.epoch) {
       // A hub that claims recovery across epochs would be a silent gap: treat it as a reset.
-      this.restart(hubPos);
+      this.restart(hubPos, true);
       return 'epoch_changed';
     }
     // Recovered: the missed messages follow this ack; keep our position so each is delivered once.
@@ -86,9 +106,25 @@ export class RoomStream {
     if (!this.sequenced) return { deliver: [msg], resync: false };
     if (!this.pos) return NOTHING;
     if (msg.epoch !== this.pos.epoch) return this.gap();
-    if (msg.seq <= this.pos.seq) return NOTHING;
+    const catchUp = this.catchUp;
+    if (catchUp && msg.seq <= catchUp.upTo) {
+      const last = catchUp.messages[catchUp.messages.length - 1];
+      if (!last || msg.seq > last.seq) catchUp.messages.push(msg);
+      return msg.seq === catchUp.upTo ? { deliver: [], resync: false, history: this.finishHistory() } : NOTHING;
+    }
+    // Past the join position: the replay (if any) is over.
+    const history = catchUp ? this.finishHistory() : undefined;
+    if (msg.seq <= this.pos.seq) return history ? { deliver: [], resync: false, history } : NOTHING;
     this.held.set(msg.seq, msg);
-    return this.advance();
+    const outcome = this.advance();
+    return history ? { ...outcome, history } : outcome;
+  }
+
+  /** Ends the join's history (complete, or given up waiting for) and returns it. */
+  finishHistory(): RoomMessage[] {
+    const messages = this.catchUp?.messages ?? [];
+    this.catchUp = undefined;
+    return messages;
   }
 
   /** An own publish without echo was sent: until its ack, a hole may be ours. */
@@ -133,10 +169,11 @@ export class RoomStream {
     return { deliver, resync };
   }
 
-  private restart(at: StreamPosition): void {
+  private restart(at: StreamPosition, historyFollows: boolean): void {
     this.pos = at;
     this.held.clear();
     this.skips.clear();
+    if (historyFollows && at.seq > 0) this.catchUp = { epoch: at.epoch, upTo: at.seq, messages: [] };
   }
 
   private gap(): Outcome {

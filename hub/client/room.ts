@@ -1,7 +1,9 @@
-/** A room as the app sees it: messages once and in order, presence, resets, publishing. */
+/**
+ * A room as the app sees it: messages once and in order, presence, resets, publishing, and its
+ * join, which the SDK keeps trying until the hub answers or refuses for good.
+ */
 import {
   isHubRoom,
-  type AckFor,
   type ClientMessage,
   type Json,
   type JsonObject,
@@ -10,19 +12,27 @@ import {
   type ResumeFailure,
   type RoomMessage,
   type StreamPosition,
+  type AckFor,
 } from '../protocol/index.js';
-import { ClientError } from './errors.js';
+import { ClientError, withRoom } from './errors.js';
 import { Listeners } from './listeners.js';
+import { PublishRetry } from './publish-retry.js';
+import { isPassing, RoomJoin } from './room-join.js';
 import { isEmptyChange, PresenceView } from './presence.js';
 import type { Answer, Pending } from './requests.js';
 import { RoomStream, type Outcome } from './room-stream.js';
 import type {
+  BackoffOptions,
+  JoinAnswer,
   MessageListener,
   PresenceChange,
   PresenceListener,
   PublishAck,
+  PublishOptions,
   ResetListener,
   RoomHandle,
+  RoomOptions,
+  RoomState,
   Unsubscribe,
 } from './types.js';
 
@@ -36,30 +46,92 @@ export interface RoomHost {
   sendNow(message: ClientMessage): boolean;
   reportError(error: ClientError): void;
   forget(room: Room): void;
+  readonly ackTimeoutMs: number;
+  readonly backoff: BackoffOptions | undefined;
 }
 
 export class Room implements RoomHandle {
   private readonly stream: RoomStream;
   private readonly presence = new PresenceView();
+  private readonly join: RoomJoin;
+  private readonly publishes: PublishRetry;
   private readonly messageListeners = new Map<string, Listeners<[Json, RoomMessage]>>();
   private readonly presenceListeners = new Listeners<[PresenceMember[], PresenceChange]>();
   private readonly resetListeners = new Listeners<[ResumeFailure]>();
   private presenceState: JsonObject | undefined;
-  private left = false;
+  private rosterWanted = false;
+  /** A subscribe is on the current connection, unanswered. */
+  private inFlight = false;
+  /** The answer of the last ack, waiting for the history that follows it. */
+  private pendingAnswer: JoinAnswer | undefined;
+  private historyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly name: string,
     private readonly host: RoomHost,
+    private readonly options: RoomOptions = {},
   ) {
     this.stream = new RoomStream(!isHubRoom(name));
+    this.join = new RoomJoin(host.backoff);
+    this.publishes = new PublishRetry(host, name);
   }
 
   get members(): PresenceMember[] {
     return this.presence.members;
   }
 
+  get memberCount(): number {
+    return this.presence.count;
+  }
+
+  get membersComplete(): boolean {
+    return this.presence.complete;
+  }
+
+  async loadMembers(pages = Infinity): Promise<PresenceMember[]> {
+    // The hub sends every change only to who asked for the roster: after a resubscribe, ask again.
+    if (pages === Infinity) this.rosterWanted = true;
+    for (let n = 0; n < pages && !this.presence.complete && this.state.status !== 'left'; n++) {
+      const cursor = this.presence.next!;
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        this.host.submit({ type: 'members', room: this.name, cursor }, { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.name)) });
+      });
+      // A resubscribe meanwhile restarted the paging from its own ack.
+      if (this.presence.next !== cursor) continue;
+      const page = answer as AckFor<'members'>;
+      const change = this.presence.addPage(Array.isArray(page.members) ? page.members : [], typeof page.next === 'string' ? page.next : undefined);
+      if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    }
+    return this.presence.members;
+  }
+
   get position(): StreamPosition | null {
     return this.stream.position;
+  }
+
+  /** Publishes not yet answered (they are retried until they are). */
+  get unsettledPublishes(): number {
+    return this.publishes.size;
+  }
+
+  get state(): RoomState {
+    return this.join.state;
+  }
+
+  get joined(): Promise<JoinAnswer> {
+    return this.join.joined;
+  }
+
+  ready(): Promise<JoinAnswer> {
+    return this.join.joined;
+  }
+
+  onStateChange(fn: (state: RoomState) => void): Unsubscribe {
+    return this.join.onState(fn);
+  }
+
+  onJoin(fn: (answer: JoinAnswer) => void): Unsubscribe {
+    return this.join.onAnswer(fn);
   }
 
   on(event: string, fn: MessageListener): Unsubscribe {
@@ -76,40 +148,27 @@ export class Room implements RoomHandle {
     return this.resetListeners.add(fn);
   }
 
-  publish(event: string, data: Json, options: { echo?: boolean } = {}): Promise<PublishAck> {
-    return new Promise((resolve, reject) => {
-      if (this.left) return reject(this.leftError());
-      const message: ClientMessage = { type: 'publish', room: this.name, event, data };
-      if (options.echo !== undefined) message.echo = options.echo;
-      // Without echo the hub never sends this message back: the stream must know the hole is ours.
-      const ownHole = options.echo !== true;
-      if (ownHole) this.stream.publishing();
-      this.host.submit(message, {
-        onAnswer: (answer) => {
-          const ack = answer as AckFor<'publish'>;
-          const at = { room: this.name, epoch: ack.epoch, seq: ack.seq };
-          if (ownHole) this.apply(this.stream.published(at));
-          resolve(at);
-        },
-        onFailure: (err) => {
-          if (ownHole) this.apply(this.stream.publishFailed());
-          reject(withRoom(err, this.name));
-        },
-      });
+  publish(event: string, data: Json, options: PublishOptions = {}): Promise<PublishAck> {
+    if (this.state.status === 'left') return Promise.reject(this.leftError());
+    // Without echo the hub never sends this message back: the stream must know the hole is ours.
+    const ownHole = options.echo !== true;
+    return this.publishes.publish(event, data, options, {
+      sent: () => ownHole && this.stream.publishing(),
+      stored: (at) => ownHole && this.apply(this.stream.published(at)),
+      refused: () => ownHole && this.apply(this.stream.publishFailed()),
     });
   }
 
   setState(state: JsonObject): void {
-    if (this.left) throw this.leftError();
+    if (this.state.status === 'left') throw this.leftError();
     this.presenceState = state;
     if (this.stream.isLive) this.host.sendNow({ type: 'presence', room: this.name, state });
   }
 
   leave(): Promise<void> {
-    if (this.left) return Promise.resolve();
-    this.left = true;
-    this.stream.pause();
-    this.host.forget(this);
+    if (this.state.status === 'left') return Promise.resolve();
+    this.join.end({ status: 'left', error: this.leftError() });
+    this.finish();
     return new Promise((resolve, reject) => {
       const sent = this.host.requestNow(
         { type: 'unsubscribe', room: this.name },
@@ -124,35 +183,79 @@ export class Room implements RoomHandle {
 
   /**
    * (Re)subscribes on the current connection from the last position seen. Settles when the hub
-   * has answered (or failed to), so queued publishes can follow.
+   * has answered (or failed to), so queued publishes can follow; a passing refusal is retried later.
    */
   subscribe(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.left) return resolve();
+      if (this.join.isOver || this.inFlight) return resolve();
       const since = this.stream.since;
       this.stream.pause();
-      const message: ClientMessage = { type: 'subscribe', room: this.name };
+      this.clearPendingAnswer();
+      const message: ClientMessage & { history?: { limit: number } } = { type: 'subscribe', room: this.name };
       if (since) message.since = since;
+      if (this.options.history) message.history = { limit: this.options.history.limit };
+      this.join.joining();
       const sent = this.host.requestNow(message, {
         onAnswer: (ack) => {
+          this.inFlight = false;
           this.acknowledge(ack, since);
           resolve();
         },
         onFailure: (err) => {
-          if (err.code !== 'connection_lost' && err.code !== 'closed') this.host.reportError(withRoom(err, this.name));
+          this.inFlight = false;
+          this.refused(withRoom(err, this.name));
           resolve();
         },
       });
+      this.inFlight = sent;
       if (!sent) resolve();
     });
   }
 
   connectionLost(): void {
     this.stream.pause();
+    this.inFlight = false;
+    this.clearPendingAnswer();
+    this.join.joining();
+  }
+
+  /** The client stopped for good (or until a ban ends): nothing of this room waits any longer. */
+  clientStopped(error: () => ClientError): void {
+    this.connectionLost();
+    this.publishes.failAll(error);
+  }
+
+  /** `notice engine_up`: what waits out a delay because the engine was away is tried now. */
+  engineUp(): void {
+    this.join.retryNow(() => void this.subscribe());
+    this.publishes.retryNow();
   }
 
   receive(msg: RoomMessage): void {
+    if (!this.stream.isLive) {
+      // The hub holds us in the room while the SDK does not count itself in (a subscribe that
+      // timed out, say): join again now, from our position, instead of dropping the room.
+      if (!this.inFlight && !this.join.isOver) void this.subscribe();
+      return;
+    }
     this.apply(this.stream.receive(msg));
+  }
+
+  private refused(err: ClientError): void {
+    if (err.code === 'connection_lost' || err.code === 'closed') return; // the next connection rejoins
+    if (isPassing(err.code)) {
+      this.join.retryLater(err, () => void this.subscribe());
+      return;
+    }
+    this.host.reportError(err);
+    this.join.end({ status: 'failed', error: err });
+    this.finish();
+  }
+
+  private finish(): void {
+    this.stream.pause();
+    this.clearPendingAnswer();
+    this.host.forget(this);
   }
 
   private apply(outcome: Outcome): void {
@@ -160,8 +263,9 @@ export class Room implements RoomHandle {
       this.messageListeners.get(msg.event)?.emit(msg.data, msg);
       this.messageListeners.get('*')?.emit(msg.data, msg);
     }
+    if (outcome.history) this.historyDone(outcome.history);
     // The hub skipped something on this connection: ask again from what we have.
-    if (outcome.resync && !this.left) void this.subscribe();
+    if (outcome.resync && !this.join.isOver) void this.subscribe();
   }
 
   applyPresence(msg: PresenceMessage): void {
@@ -171,13 +275,45 @@ export class Room implements RoomHandle {
   }
 
   private acknowledge(answer: Answer, since: StreamPosition | undefined): void {
-    if (this.left) return;
+    if (this.join.isOver) return;
     const ack = answer as AckFor<'subscribe'>;
-    const reset = this.stream.acknowledge(ack, since);
-    const change = this.presence.replace(Array.isArray(ack.members) ? ack.members : []);
+    const reset = this.stream.acknowledge(ack, since, this.options.history !== undefined);
+    const members = Array.isArray(ack.members) ? ack.members : [];
+    const change = this.presence.replace(ack);
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });
+    const answerNow: JoinAnswer = {
+      room: this.name,
+      epoch: String(ack.epoch),
+      seq: Number(ack.seq),
+      members,
+      memberCount: typeof ack.memberCount === 'number' ? ack.memberCount : members.length,
+      recovered: reset === undefined && ack.recovered !== false,
+      history: [],
+    };
+    if (typeof ack.membersNext === 'string') answerNow.membersNext = ack.membersNext;
+    if (reset) answerNow.reason = reset;
     if (reset) this.resetListeners.emit(reset);
     if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    if (this.rosterWanted && !this.presence.complete) this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
+    if (!this.stream.catchingUp) return this.join.answered(answerNow);
+    // The replayed history follows the ack; a hub that sends less than it said must not hold the
+    // answer back for ever.
+    this.pendingAnswer = answerNow;
+    if (Number.isFinite(this.host.ackTimeoutMs)) {
+      this.historyTimer = setTimeout(() => this.historyDone(this.stream.finishHistory()), this.host.ackTimeoutMs);
+    }
+  }
+
+  private historyDone(history: RoomMessage[]): void {
+    const answer = this.pendingAnswer;
+    this.clearPendingAnswer();
+    if (answer) this.join.answered({ ...answer, history });
+  }
+
+  private clearPendingAnswer(): void {
+    clearTimeout(this.historyTimer);
+    this.historyTimer = undefined;
+    this.pendingAnswer = undefined;
   }
 
   private leftError(): ClientError {
@@ -185,7 +321,3 @@ export class Room implements RoomHandle {
   }
 }
 
-function withRoom(err: ClientError, room: string): ClientError {
-  if (err.room !== undefined) return err;
-  return new ClientError(err.code, err.message, { closeCode: err.closeCode, room });
-}

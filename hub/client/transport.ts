@@ -11,6 +11,8 @@ export interface LinkEnding {
   reason: string;
   /** Status of a refused upgrade, when the WebSocket implementation exposes it. */
   httpStatus?: number;
+  /** A refused upgrade's JSON body `until` (a ban's end, epoch ms), when it had one. */
+  banUntil?: number;
 }
 
 export interface LinkEvents {
@@ -40,7 +42,7 @@ function acceptsHeaders(ctor: WebSocketConstructor): boolean {
 export class Link {
   private readonly socket: WebSocketLike;
   private ended = false;
-  private refusal: { status: number; reason: string } | undefined;
+  private refusal: Refusal | undefined;
   private lastError = '';
   private readonly listeners: Array<[string, (event: any) => void]>;
 
@@ -58,10 +60,14 @@ export class Link {
     this.listeners = [
       ['open', () => this.events.open()],
       ['message', (event: { data: unknown }) => this.events.frame(event.data)],
-      ['error', (event: { message?: string }) => (this.lastError = event?.message ?? '')],
       ['close', (event: { code: number; reason: string }) => this.finish(event.code, event.reason)],
     ];
     for (const [type, fn] of this.listeners) this.socket.addEventListener(type, fn);
+    // Never removed: `ws` emits `error` after terminate() on a socket still connecting, and an
+    // `error` nobody listens to would end the host process.
+    this.socket.addEventListener('error', (event: { message?: string }) => {
+      if (!this.ended) this.lastError = event?.message ?? '';
+    });
   }
 
   get isOpen(): boolean {
@@ -111,7 +117,8 @@ export class Link {
     this.ended = true;
     if (!detached) this.detach();
     if (this.refusal) {
-      this.events.end({ code, reason: this.refusal.reason, httpStatus: this.refusal.status });
+      const { status, reason, until } = this.refusal;
+      this.events.end(until === undefined ? { code, reason, httpStatus: status } : { code, reason, httpStatus: status, banUntil: until });
     } else {
       this.events.end({ code, reason: reason || this.lastError });
     }
@@ -132,7 +139,7 @@ export class Link {
       let size = 0;
       const done = (): void => {
         if (this.refusal) return;
-        this.refusal = { status: res.statusCode ?? 0, reason: refusalReason(res.statusCode, chunks.join('')) };
+        this.refusal = readRefusal(res.statusCode ?? 0, chunks.join(''));
         socket.terminate();
       };
       res.setEncoding?.('utf8');
@@ -153,13 +160,24 @@ interface ResponseLike {
   on(event: string, fn: (arg: any) => void): void;
 }
 
-function refusalReason(status: number | undefined, body: string): string {
+interface Refusal {
+  status: number;
+  reason: string;
+  until?: number;
+}
+
+/** The refusal's JSON body says why, and for a ban until when (`until`, epoch ms or ISO time). */
+export function readRefusal(status: number, body: string): Refusal {
+  let parsed: { error?: unknown; message?: unknown; until?: unknown } = {};
   try {
-    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
-    if (typeof parsed.message === 'string') return `${status}: ${parsed.message}`;
-    if (typeof parsed.error === 'string') return `${status}: ${parsed.error}`;
+    const value = JSON.parse(body) as unknown;
+    if (typeof value === 'object' && value !== null) parsed = value;
   } catch {
     // Not JSON (a proxy's page, say): the status alone will do.
   }
-  return `HTTP ${status}`;
+  const text = typeof parsed.message === 'string' ? parsed.message : typeof parsed.error === 'string' ? parsed.error : undefined;
+  const refusal: Refusal = { status, reason: text === undefined ? `HTTP ${status}` : `${status}: ${text}` };
+  const until = typeof parsed.until === 'number' ? parsed.until : typeof parsed.until === 'string' ? Date.parse(parsed.until) : NaN;
+  if (Number.isFinite(until)) refusal.until = until;
+  return refusal;
 }

@@ -1,6 +1,10 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
-import type { AdminMessage, AnswerMap, Json, PresenceMember, RoomMessage, Sender, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
-import type { ControlCommand, Engine, EngineState } from './engine.js';
+import type { SleepRecord } from './sleep-watch.js';
+import type { AdminMessage, AnswerMap, Json, RoomMessage, Sender, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
+import type { ControlCommand, Engine, EngineState, PublishResult } from './engine.js';
+import type { EngineFailure } from './engine-errors.js';
+import type { KeyedRateLimit } from './limits.js';
+import type { PresenceCoalescer } from './presence.js';
 import type { Session, SessionIdentity } from './session.js';
 import type { TrafficCounters } from './traffic.js';
 
@@ -17,6 +21,9 @@ export interface CoreLimits {
   errorWindowMs: number;
   maxRoomsPerConnection: number;
   maxPresenceBytes: number;
+  /** Published frame bytes per user (all connections together): sustained per second and burst. */
+  publishBytesPerSecond: number;
+  publishBurstBytes: number;
   /** Outgoing bytes the peer has not taken past which a slow consumer is closed with 4008. */
   maxQueuedBytes: number;
   maxConnectionsPerUser: number;
@@ -35,6 +42,10 @@ export interface CoreOptions {
   heartbeatMs: number;
   reconnectAfterMs: number;
   presenceCoalesceMs: number;
+  /** Rooms with at least this many members get big-room presence (default 20)… */
+  presenceBigRoom?: number;
+  /** …flushed at most once per this interval (default 250 ms). */
+  presenceBigRoomMs?: number;
   tokenExpiryNoticeMs: number;
   clockToleranceMs: number;
   slowConsumerGraceMs: number;
@@ -54,6 +65,8 @@ export interface CoreObserver {
   slowConsumer?(session: Session): void;
   control?(cmd: ControlCommand): void;
   engineState?(state: EngineState, detail?: string): void;
+  /** The hub's process was away (the computer slept, or it was stopped) and is back. */
+  woke?(record: SleepRecord): void;
 }
 
 /** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */
@@ -74,10 +87,15 @@ export interface HandlerHost {
   readonly engine: Engine;
   readonly traffic: TrafficCounters;
   readonly admin?: AdminGateway;
+  readonly presence: PresenceCoalescer;
+  /** Published frame bytes per user, all connections together. */
+  readonly publishBytes: KeyedRateLimit;
+  /** Per big room, the sessions that read its member pages (they get its presence diffs). */
+  readonly rosterReaders: Map<string, Set<Session>>;
   emit<K extends keyof CoreObserver>(event: K, ...args: Parameters<NonNullable<CoreObserver[K]>>): void;
   verifyToken(token: string): Promise<SessionIdentity>;
-  publish(room: string, event: string, data: Json, from: Sender, echo?: boolean): Promise<RoomMessage>;
+  publish(room: string, event: string, data: Json, from: Sender, echo?: boolean, key?: string): Promise<PublishResult>;
   joinRoom(session: Session, room: string): Promise<void>;
   leaveRoom(session: Session, room: string): void;
-  setRoster(room: string, members: PresenceMember[]): void;
+  logEngineFailure(err: EngineFailure, what: string): void;
 }

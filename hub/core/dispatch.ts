@@ -3,6 +3,7 @@ import {
   ADMIN_ROOM,
   CloseReason,
   HubError,
+  MAX_ID_LENGTH,
   parseClientMessage,
   requestIdOf,
   type AckMessage,
@@ -13,6 +14,9 @@ import {
 import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
+import { isEngineFailure } from './engine-errors.js';
+import { members } from './presence-pages.js';
+import { historyRequest } from './history-read.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
@@ -26,7 +30,7 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
   }
   session.received(data.length);
   if (!session.rate.take()) {
-    rateLimited(core, session, data);
+    rateLimited(core, session, peekId(data), 'rate limit exceeded: message dropped, slow down');
     return;
   }
   let msg: ClientMessage;
@@ -34,6 +38,10 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
     msg = parseClientMessage(data.toString('utf8'));
   } catch (err) {
     reject(core, session, err, requestIdOf(err), 'invalid');
+    return;
+  }
+  if (msg.type === 'publish' && !core.publishBytes.take(session.user.sub, data.length)) {
+    rateLimited(core, session, msg.id, `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`);
     return;
   }
   const room = msg.type === 'admin' || !('room' in msg) ? undefined : msg.room;
@@ -48,20 +56,28 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
   );
 }
 
-function rateLimited(core: HandlerHost, session: Session, data: Buffer): void {
+function rateLimited(core: HandlerHost, session: Session, id: string | undefined, message: string): void {
   const strikes = session.strike();
   core.emit('refused', session, 'rate_limited', 'any');
   if (strikes > core.options.limits.rateLimitStrikes) {
     session.end(CloseReason.rateLimited);
     return;
   }
-  session.send({ type: 'error', id: peekId(data), code: 'rate_limited', message: 'rate limit exceeded: message dropped, slow down' });
+  session.send({ type: 'error', id, code: 'rate_limited', message });
 }
 
-/** Best-effort id of a message we will not process, so the client can match the refusal. */
+/**
+ * The id of a message we will not process, so the client can match the refusal wherever the id
+ * stands in the frame (`{...msg, id}` puts it last). Parsing costs what the message would have; it
+ * happens at most `rateLimitStrikes` times before the connection is closed with 4029.
+ */
 function peekId(data: Buffer): string | undefined {
-  const m = /"id"\s*:\s*"([^"\\]{1,64})"/.exec(data.toString('utf8', 0, Math.min(data.length, 4096)));
-  return m?.[1];
+  try {
+    const id = (JSON.parse(data.toString('utf8')) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && id.length <= MAX_ID_LENGTH ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function reject(core: HandlerHost, session: Session, err: unknown, id: string | undefined, type: string): void {
@@ -71,6 +87,7 @@ export function reject(core: HandlerHost, session: Session, err: unknown, id: st
   if (err instanceof HubError) {
     code = err.code;
     message = err.message;
+    if (isEngineFailure(err) && type !== 'publish') core.logEngineFailure(err, type);
   } else {
     core.options.logger?.error({ err: (err as Error)?.stack ?? String(err), type }, 'handler failed');
   }
@@ -88,14 +105,16 @@ type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, {
 const handlers: Handlers = {
   subscribe,
   unsubscribe,
+  members,
+  history: historyRequest,
 
   async publish(core, session, msg) {
     const { role, sub, name } = session.user;
     if (role === 'viewer') throw new HubError('forbidden', 'viewers cannot publish');
     if (!session.identity.access.allows(msg.room)) throw new HubError('forbidden', `not allowed to publish to ${msg.room}`);
     const from = role === 'service' ? { sub, name, clientId: session.id, service: true } : { sub, name, clientId: session.id };
-    const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo);
-    return { room: msg.room, epoch: stored.epoch, seq: stored.seq };
+    const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo, msg.key);
+    return { room: msg.room, epoch: stored.epoch, seq: stored.seq, duplicate: stored.duplicate };
   },
 
   async presence(core, session, msg) {

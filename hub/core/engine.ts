@@ -10,6 +10,7 @@ import type {
   Sender,
   StreamPosition,
 } from '../protocol/index.js';
+import type { PresencePage } from './presence-roster.js';
 
 export interface PublishInput {
   room: string;
@@ -19,7 +20,23 @@ export interface PublishInput {
   time: number;
   /** Deliver to the publishing connection too (protocol `echo`). Carried with the message. */
   echo?: boolean;
+  /**
+   * Client-chosen idempotency key, scoped to the room and the sender's `sub`: a second publish with
+   * the same key while the first is remembered (at least while it is in history) is not stored again.
+   */
+  key?: string;
 }
+
+/**
+ * A publish key as engines store it: scoped by the sender, so one user's keys can neither shadow nor
+ * reveal another's; the length prefix keeps `sub` and `key` apart whatever characters they hold.
+ */
+export function publishKeyId(sub: string, key: string): string {
+  return `${sub.length}:${sub} ${key}`;
+}
+
+/** What a publish resolves to: the stored message, or the original one for a repeated key. */
+export type PublishResult = EngineMessage & { duplicate?: true };
 
 /** A stored message as the engine hands it to the core: the wire message plus the echo flag. */
 export type EngineMessage = RoomMessage & { echo?: boolean };
@@ -97,10 +114,17 @@ export interface Engine {
   start(events: EngineEvents): Promise<void>;
   close(): Promise<void>;
 
-  /** Assign the room's next seq and store the message; resolves once it is in history. */
-  publish(input: PublishInput): Promise<EngineMessage>;
-  /** The room's position and, with `since`, the messages after it (or why not). */
-  history(room: string, since?: StreamPosition | null): Promise<HistoryResult>;
+  /**
+   * Assign the room's next seq and store the message; resolves once it is in history. A repeated
+   * `key` resolves to the original message with `duplicate: true` and is not delivered again.
+   * Fails with EngineUnavailableError (nothing stored) or EngineOutcomeUnknownError (cannot tell).
+   */
+  publish(input: PublishInput): Promise<PublishResult>;
+  /**
+   * The room's position and, with `since`, the messages after it (or why not); without `since`,
+   * the latest `limit` kept messages (none when `limit` is absent).
+   */
+  history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult>;
   /** Receive this room's messages and presence on this node. Idempotent per room. */
   subscribe(room: string): Promise<void>;
   unsubscribe(room: string): Promise<void>;
@@ -108,11 +132,23 @@ export interface Engine {
   presenceSet(room: string, member: PresenceMember): Promise<void>;
   presenceRemove(room: string, clientId: string): Promise<void>;
   presenceList(room: string): Promise<PresenceMember[]>;
+  /**
+   * A page of the room's members (after `cursor`, or the first) as this node has reported them in
+   * its presence diffs, so an ack plus the diffs after it is exact. For rooms this node subscribes
+   * to; a cursor that is not this roster's → `HubError bad_request`.
+   */
+  presencePage(room: string, cursor?: string): PresencePage;
+  /** Members in the room as this node has reported them. */
+  presenceCount(room: string): number;
 
   /** Send a control command to every node, this one included. */
   control(cmd: ControlCommand): Promise<void>;
   /** Number of stored messages across rooms (for metrics). */
   historySize(): number;
+  /** The hub-wide history memory budget, where the engine keeps history in this process. */
+  historyBytes?(): { used: number; budget: number; evicted: number };
+  /** A cheap round trip to the store (readiness): resolves when it answers, however long that takes. */
+  probe(): Promise<void>;
 }
 
 export type HistoryPolicyFor = (room: string) => HistoryPolicy;

@@ -29,7 +29,11 @@ export function encodeTextFrame(payload: Buffer): Buffer {
 
 /** Serialize one server message into a ready-to-write frame (the JSON is written in place). */
 export function encodeMessage(message: object): Buffer {
-  const json = JSON.stringify(message);
+  return encodeJson(JSON.stringify(message));
+}
+
+/** A frame for JSON already serialized (or assembled from serialized parts). */
+export function encodeJson(json: string): Buffer {
   const { frame, at } = allocFrame(Buffer.byteLength(json));
   frame.write(json, at);
   return frame;

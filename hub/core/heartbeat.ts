@@ -10,9 +10,11 @@
 import { CloseReason } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session } from './session.js';
+import type { CallbackGuard } from './callback-guard.js';
 
 interface HeartbeatHost {
   sessions: Map<string, Session>;
+  guard: CallbackGuard;
 }
 
 const EXPIRY_CHECK_MS = 1000;
@@ -27,8 +29,9 @@ export class Heartbeat {
   ) {}
 
   start(): void {
-    this.pingTimer = setInterval(() => this.beat(), this.options.heartbeatMs);
-    this.expiryTimer = setInterval(() => this.checkExpiry(Date.now()), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
+    const { guard } = this.host;
+    this.pingTimer = setInterval(guard.wrap('heartbeat', () => this.beat()), this.options.heartbeatMs);
+    this.expiryTimer = setInterval(guard.wrap('token_expiry', () => this.checkExpiry(Date.now())), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
     this.pingTimer.unref();
     this.expiryTimer.unref();
   }
@@ -51,6 +54,26 @@ export class Heartbeat {
       }
       s.ws.ping();
     }
+  }
+
+  /**
+   * Right after the process was away (sleep, SIGSTOP): ping every connection now and drop those that
+   * do not answer within `graceMs`, instead of waiting two heartbeat periods. Peers that closed
+   * meanwhile mostly answer the ping with a reset and go at once.
+   */
+  checkNow(graceMs: number): void {
+    const now = Date.now();
+    const pinged: Session[] = [];
+    for (const s of this.host.sessions.values()) {
+      if (!s.isOpen) continue;
+      s.awaitingPong = true;
+      s.pingSentAt = now;
+      s.ws.ping();
+      pinged.push(s);
+    }
+    setTimeout(() => {
+      for (const s of pinged) if (s.isOpen && s.awaitingPong && s.pingSentAt === now) s.terminate();
+    }, graceMs).unref();
   }
 
   onPong(s: Session): void {

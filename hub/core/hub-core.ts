@@ -10,17 +10,23 @@ import {
   CloseReason,
   HubError,
   type Json,
-  type PresenceMember,
   type PresenceMessage,
   type RoomMessage,
   type Sender,
   type WelcomeMessage,
 } from '../protocol/index.js';
-import type { ControlCommand, Engine, EngineState, PresenceDiff } from './engine.js';
+import type { ControlCommand, Engine, EngineState, PresenceDiff, PublishResult } from './engine.js';
+import { EngineUnavailableError, isEngineFailure, type EngineFailure } from './engine-errors.js';
+import { EngineWatch } from './engine-watch.js';
+import { SleepWatch, type SleepRecord } from './sleep-watch.js';
+
+/** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
+const WAKE_PONG_GRACE_MS = 10_000;
 import { encodeMessage } from './frame.js';
-import { ConnectionCounter } from './limits.js';
+import { ConnectionCounter, KeyedRateLimit } from './limits.js';
+import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
-import { PresenceCoalescer } from './presence.js';
+import { PresenceCoalescer, summarize } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
 import { Session, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
@@ -72,16 +78,20 @@ export class HubCore implements HandlerHost, SessionHost {
   readonly connections: ConnectionCounter;
   readonly traffic = new TrafficCounters();
   readonly presence: PresenceCoalescer;
-  private readonly scheduler = new FlushScheduler();
+  private readonly scheduler: FlushScheduler;
   readonly heartbeat: Heartbeat;
+  /** Runs timer and event callbacks so that one that throws is counted, not fatal. */
+  readonly guard: CallbackGuard;
+  /** Published bytes per user (all of a user's connections together). */
+  readonly publishBytes: KeyedRateLimit;
   private readonly observers: CoreObserver[] = [];
-  /** The engine's presence members of each room, keyed by clientId (kept for local rooms). */
-  private readonly roster = new Map<string, Map<string, PresenceMember>>();
-  /** Rooms whose roster was seeded from the engine's list; diffs keep it current after that. */
-  private readonly seededRosters = new Set<string>();
+  /** Sessions that asked for a room's roster (a `members` request): they get every change. */
+  readonly rosterReaders = new Map<string, Set<Session>>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
+  private readonly engineWatch: EngineWatch;
+  readonly sleepWatch = new SleepWatch((record) => this.onWake(record));
 
   constructor(
     readonly engine: Engine,
@@ -89,8 +99,22 @@ export class HubCore implements HandlerHost, SessionHost {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
-    this.presence = new PresenceCoalescer(options.presenceCoalesceMs, (m) => this.sendPresence(m));
+    this.guard = new CallbackGuard(options.logger);
+    this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
+    this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
+    this.presence = new PresenceCoalescer(
+      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 20, bigRoomMs: options.presenceBigRoomMs ?? 250 },
+      (room) => this.engine.presenceCount(room),
+      this.guard.wrap('presence', (m: PresenceMessage, big: boolean) => this.sendPresence(m, big)),
+    );
     this.heartbeat = new Heartbeat(this, options);
+    this.engineWatch = new EngineWatch(engine, (stalled) => this.onEngineStall(stalled));
+  }
+
+  /** What readiness and the console report: `stalled` while the engine is up but not answering. */
+  get engineHealth(): EngineState | 'stalled' {
+    if (this.engine.state === 'down') return 'down';
+    return this.engineWatch.stalled ? 'stalled' : 'up';
   }
 
   async start(): Promise<void> {
@@ -101,6 +125,8 @@ export class HubCore implements HandlerHost, SessionHost {
       state: (state, detail) => this.onEngineState(state, detail),
     });
     this.heartbeat.start();
+    this.engineWatch.start();
+    this.sleepWatch.start();
   }
 
   observe(observer: CoreObserver): void {
@@ -168,10 +194,9 @@ export class HubCore implements HandlerHost, SessionHost {
   /** Add a session to a room's local members, subscribing this node to the room's feed if needed. */
   async joinRoom(session: Session, room: string): Promise<void> {
     const first = this.registry.join(room, session);
-    if (first) {
-      this.emit('roomCreated', room);
-      await this.engine.subscribe(room);
-    }
+    if (first) this.emit('roomCreated', room);
+    // Every joiner waits for the node's subscription (idempotent): the room's roster is ready then.
+    await this.engine.subscribe(room);
   }
 
   leaveRoom(session: Session, room: string): void {
@@ -179,26 +204,30 @@ export class HubCore implements HandlerHost, SessionHost {
     const held = session.heldFor(room);
     if (held) session.takeHeld(room, held);
     const empty = this.registry.leave(room, session);
+    const readers = this.rosterReaders.get(room);
+    if (readers?.delete(session) && readers.size === 0) this.rosterReaders.delete(room);
     if (session.unmarkPresence(room)) {
       this.engine.presenceRemove(room, session.id).catch((err) => this.logEngineError(err, 'presence remove'));
     }
     if (empty) {
-      this.roster.delete(room);
-      this.seededRosters.delete(room);
       this.engine.unsubscribe(room).catch((err) => this.logEngineError(err, 'unsubscribe'));
       this.emit('roomEmptied', room);
     }
   }
 
-  /** Publish on behalf of a session or a REST caller; resolves once sequenced and in history. */
-  async publish(room: string, event: string, data: Json, from: Sender, echo = false): Promise<RoomMessage> {
-    if (this.engine.state === 'down') throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
+  /**
+   * Publish on behalf of a session or a REST caller; resolves once sequenced and in history (or with
+   * the original position and `duplicate` for a repeated `key`). An engine failure is answered as the
+   * engine named it: `unavailable` only when nothing was stored, `outcome_unknown` when it cannot tell.
+   */
+  async publish(room: string, event: string, data: Json, from: Sender, echo = false, key?: string): Promise<PublishResult> {
     try {
-      return await this.engine.publish({ room, event, data, from, time: Date.now(), echo });
+      if (this.engine.state === 'down') throw new EngineUnavailableError('engine down', { what: 'publish' });
+      return await this.engine.publish({ room, event, data, from, time: Date.now(), echo, key });
     } catch (err) {
-      if (err instanceof HubError) throw err;
-      this.logEngineError(err, 'publish');
-      throw new HubError('unavailable', 'engine unavailable: publish refused, retry later');
+      if (isEngineFailure(err)) this.logEngineFailure(err, 'publish');
+      else if (!(err instanceof HubError)) this.logEngineError(err, 'publish');
+      throw err;
     }
   }
 
@@ -227,46 +256,18 @@ export class HubCore implements HandlerHost, SessionHost {
     this.emit('delivered', msg, delivered, frame.length);
   }
 
-  presenceMembers(room: string): PresenceMember[] {
-    return [...(this.roster.get(room)?.values() ?? [])];
-  }
-
   private onPresence(room: string, diff: PresenceDiff): void {
-    if (!this.registry.has(room)) return;
-    let roster = this.roster.get(room);
-    if (!roster) {
-      roster = new Map();
-      this.roster.set(room, roster);
-    }
-    for (const m of diff.joined) roster.set(m.clientId, m);
-    for (const m of diff.updated) roster.set(m.clientId, m);
-    for (const m of diff.left) roster.delete(m.clientId);
-    this.presence.add(room, diff);
+    if (this.registry.has(room)) this.presence.add(room, diff);
   }
 
-  /**
-   * Seed a room's roster from the engine's list once (local sessions no longer in the room are left
-   * out); after that the room's diffs keep it current, so a join costs O(1) here, not O(members).
-   */
-  setRoster(room: string, members: PresenceMember[]): void {
-    if (this.seededRosters.has(room) || !this.registry.has(room)) return;
-    const roster = new Map<string, PresenceMember>();
-    for (const m of members) {
-      const local = this.sessions.get(m.clientId);
-      if (local && !local.hasPresence(room)) continue;
-      roster.set(m.clientId, m);
-    }
-    const existing = this.roster.get(room);
-    if (existing) for (const [id, m] of existing) roster.set(id, m);
-    this.roster.set(room, roster);
-    this.seededRosters.add(room);
-  }
-
-  private sendPresence(message: PresenceMessage): void {
+  /** Each frame built once: the full diff, and in big rooms the summary for who did not page. */
+  private sendPresence(message: PresenceMessage, big: boolean): void {
     const members = this.registry.membersOf(message.room);
     if (!members) return;
-    const frame = encodeMessage(message);
-    for (const session of members) session.deliver(message.room, frame);
+    const readers = big ? this.rosterReaders.get(message.room) : undefined;
+    const full = !big || readers ? encodeMessage(message) : undefined;
+    const summary = big ? encodeMessage(summarize(message)) : full!;
+    for (const session of members) session.deliver(message.room, readers?.has(session) ? full! : summary);
   }
 
   /** Kick, ban and revoke end connections here, whichever hub the command came from. */
@@ -286,7 +287,11 @@ export class HubCore implements HandlerHost, SessionHost {
         }
       }
     } else if (cmd.kind === 'revoke') {
-      for (const s of this.sessions.values()) if (s.identity.claims.jti === cmd.jti) s.end(CloseReason.tokenRevoked);
+      // Tokens redeemed from a revoked invite end with it.
+      for (const s of this.sessions.values()) {
+        const { jti, inviteId } = s.identity.claims;
+        if (jti === cmd.jti || inviteId === cmd.jti) s.end(CloseReason.tokenRevoked);
+      }
     }
     this.emit('control', cmd);
   }
@@ -300,6 +305,7 @@ export class HubCore implements HandlerHost, SessionHost {
       for (const room of this.registry.rooms()) {
         this.engine.subscribe(room).catch((err) => this.logEngineError(err, 'resubscribe'));
       }
+      if (!this.engineWatch.stalled) this.announceEngineUp();
     }
   }
 
@@ -315,6 +321,49 @@ export class HubCore implements HandlerHost, SessionHost {
     this.detach(session, code, reason);
   }
 
+  private onEngineStall(stalled: boolean): void {
+    if (stalled) this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
+    else this.options.logger?.info({ engine: this.engine.name }, 'engine answering again');
+    if (!stalled && this.engine.state === 'up') this.announceEngineUp();
+  }
+
+  /**
+   * Tell every client the engine answers again, so what it was refused (a subscribe, a publish with
+   * its key) is retried now rather than at the end of a backoff grown during the outage.
+   */
+  private announceEngineUp(): void {
+    const notice = encodeMessage({ type: 'notice', event: 'engine_up' });
+    for (const s of this.sessions.values()) s.sendFrame(notice);
+  }
+
+  /**
+   * The computer is going to sleep: every client is told (`notice shutdown` with `reason: 'sleep'`)
+   * and closed with 1001, so nobody publishes into a link that is about to go silent; they
+   * reconnect after `reconnectAfterMs` and keep trying until the hub is awake.
+   */
+  suspend(): void {
+    this.sleepWatch.suspended();
+    this.options.logger?.info({ clients: this.sessions.size }, 'going to sleep: clients told to reconnect later');
+    const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
+    for (const s of this.sessions.values()) {
+      s.sendFrame(notice);
+      s.close(CloseCode.goingAway, 'hub going to sleep');
+    }
+  }
+
+  /** The power monitor says the computer woke (a late timer finds it too, for headless hubs). */
+  resume(): void {
+    this.sleepWatch.resumed();
+  }
+
+  private onWake(record: SleepRecord): void {
+    this.options.logger?.info({ durationMs: record.durationMs, source: record.source }, `awake after ${Math.round(record.durationMs / 1000)} s away`);
+    this.heartbeat.checkNow(Math.min(this.options.heartbeatMs, WAKE_PONG_GRACE_MS));
+    // The engine may have gone quiet meanwhile too: probe it now rather than at the next tick.
+    this.engineWatch.probe();
+    this.emit('woke', record);
+  }
+
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
     session.markClosing();
@@ -324,6 +373,11 @@ export class HubCore implements HandlerHost, SessionHost {
     // is destroyed after a grace period so its buffers are freed.
     session.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
     setTimeout(() => session.ws.terminate(), this.options.slowConsumerGraceMs).unref();
+  }
+
+  /** An outage, not a bug: warn, with the engine's detail. */
+  logEngineFailure(err: EngineFailure, what: string): void {
+    this.options.logger?.warn({ code: err.code, detail: err.detail }, `engine ${what} failed: ${err.code}`);
   }
 
   logEngineError(err: unknown, what: string): void {
@@ -348,6 +402,8 @@ export class HubCore implements HandlerHost, SessionHost {
 
   async stop(): Promise<void> {
     this.heartbeat.stop();
+    this.engineWatch.stop();
+    this.sleepWatch.stop();
     this.presence.stop();
     for (const s of this.sessions.values()) s.ws.terminate();
     await this.engine.close();

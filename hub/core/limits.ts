@@ -15,14 +15,60 @@ export class TokenBucket {
     this.last = now();
   }
 
-  take(): boolean {
+  /** Take `n` tokens (a message, or a message's bytes); false, and nothing taken, when short. */
+  take(n = 1): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
     // Refills add up in floating point (10 × 0.1 is 0.999…): a token that is due must not be refused.
-    if (this.tokens < 1 - 1e-9) return false;
-    this.tokens = Math.max(0, this.tokens - 1);
+    if (this.tokens < n - 1e-9) return false;
+    this.tokens = Math.max(0, this.tokens - n);
     return true;
+  }
+}
+
+/**
+ * Token buckets by key (a token's `sub`, a client address): REST calls, and published bytes per
+ * user across all of the user's connections (the message rate alone lets 64 KiB frames through
+ * at 6 MB/s per connection, 50 connections per user).
+ */
+export class KeyedRateLimit {
+  private readonly buckets = new Map<string, { bucket: TokenBucket; used: number }>();
+  /** After this long unused a bucket is full again, the same as a new one: it can be forgotten. */
+  private readonly idleMs: number;
+  private lastSweep: number;
+
+  constructor(
+    private readonly ratePerSec: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.idleMs = ratePerSec > 0 ? (burst / ratePerSec) * 1000 : Infinity;
+    this.lastSweep = now();
+  }
+
+  /** Spend `n` tokens (one call, or its bytes) of `key`'s bucket; false when it has fewer. */
+  take(key: string, n = 1): boolean {
+    const t = this.now();
+    this.sweep(t);
+    let entry = this.buckets.get(key);
+    if (!entry) {
+      entry = { bucket: new TokenBucket(this.ratePerSec, this.burst, this.now), used: t };
+      this.buckets.set(key, entry);
+    }
+    entry.used = t;
+    return entry.bucket.take(n);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  // Keeps the map as small as the set of recent callers, however many keys pass through.
+  private sweep(t: number): void {
+    if (t - this.lastSweep < this.idleMs) return;
+    this.lastSweep = t;
+    for (const [key, entry] of this.buckets) if (t - entry.used >= this.idleMs) this.buckets.delete(key);
   }
 }
 

@@ -123,6 +123,9 @@ export class FlushScheduler {
   private dirty: Outbox[] = [];
   private scheduled = false;
 
+  /** `onError`: an outbox whose flush threw; the others are still flushed. */
+  constructor(private readonly onError: (err: unknown) => void = rethrowLater) {}
+
   schedule(outbox: Outbox): void {
     this.dirty.push(outbox);
     if (!this.scheduled) {
@@ -135,6 +138,19 @@ export class FlushScheduler {
     this.scheduled = false;
     const dirty = this.dirty;
     this.dirty = [];
-    for (const outbox of dirty) outbox.flush();
+    for (const outbox of dirty) {
+      try {
+        outbox.flush();
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   };
+}
+
+/** Without a handler a failed flush stays an uncaught error, after the other outboxes are flushed. */
+function rethrowLater(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
 }

@@ -4,6 +4,8 @@
  */
 import { ADMIN_ROOM, HubError, type AnswerMap, type SubscribeAck, type SubscribeMessage, type UnsubscribeMessage } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
+import { readHistory } from './history-read.js';
+import { pageAckFrame, servePage } from './presence-pages.js';
 import type { HandlerHost } from './core-types.js';
 import type { HeldFrame, Session } from './session.js';
 
@@ -30,22 +32,18 @@ export async function subscribe(core: HandlerHost, session: Session, msg: Subscr
       await core.engine.presenceSet(room, { clientId: session.id, sub, name, state: {} });
       if (superseded()) throw cancelled(room);
     }
-    // A malformed `since` arrives as null: no replay, recovered:false.
-    const history = await core.engine.history(room, msg.since);
-    const members = await core.engine.presenceList(room);
+    // A malformed `since` arrives as null: recovered:false, and the room's current epoch is replayed.
+    // Without `since`, `history.limit` asks for the latest kept messages; so it does when `since`
+    // is past what the room keeps (evicted), for the client to rebuild from.
+    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined, msg.history?.limit);
     if (superseded()) throw cancelled(room);
-    core.setRoster(room, members);
 
-    session.send({
-      type: 'ack',
-      id: msg.id,
-      room,
-      epoch: history.position.epoch,
-      seq: history.position.seq,
-      members,
-      recovered: history.recovered,
-      reason: history.reason,
-    });
+    // The page is read now and the ack queued in the same turn: presence frames held so far were
+    // flushed before it, so the ack supersedes them (their counts are older than its memberCount).
+    const page = servePage(core, session, room);
+    dropHeldPresence(session, held);
+    const fields = { id: msg.id, room, epoch: history.position.epoch, seq: history.position.seq, recovered: history.recovered, reason: history.reason };
+    session.sendFrame(pageAckFrame(fields, page, 'ack'));
     let last = history.position.seq;
     // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
     // it (live frames for the room are held meanwhile and count toward the cap).
@@ -71,6 +69,15 @@ export async function subscribe(core: HandlerHost, session: Session, msg: Subscr
     if (session.heldFor(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
     throw err;
   }
+}
+
+function dropHeldPresence(session: Session, held: HeldFrame[]): void {
+  let kept = 0;
+  for (const h of held) {
+    if (h.seq === undefined) session.heldBytes -= h.frame.length;
+    else held[kept++] = h;
+  }
+  held.length = kept;
 }
 
 function cancelled(room: string): HubError {

@@ -3,7 +3,7 @@
  * It lives below the server so neither side imports the other; the list of extensions is composed
  * at the top (hub/extensions.ts) and handed to `createHub`.
  */
-import type { ErrorCode } from '../protocol/index.js';
+import type { ErrorCode, RefusalReason } from '../protocol/index.js';
 import type { CoreLogger } from '../core/core-types.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { SessionIdentity } from '../core/session.js';
@@ -24,6 +24,17 @@ export interface Refusal {
   ip: string;
   sub?: string;
   origin?: string;
+  /** Why a credential was refused, and until when for a ban (also in the refusal's JSON body). */
+  reason?: RefusalReason;
+  until?: number;
+  banReason?: string;
+}
+
+/** TCP connections the server counts before HTTP, and what it refused there (by reason). */
+export interface SocketCounts {
+  readonly total: number;
+  readonly ceiling: number;
+  readonly refused: ReadonlyMap<string, number>;
 }
 
 /** The hub options an extension reads (the resolved HubOptions fit it). */
@@ -46,6 +57,8 @@ export interface HubContext {
   /** Admission checks (identity, client IP) run at upgrade and on REST calls. */
   admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
   refusals: Array<(refusal: Refusal) => void>;
+  /** TCP connections counted before HTTP, and what was refused there. */
+  sockets: SocketCounts;
   mint(claims: MintClaims): Promise<string>;
   /** The upgrade's `Host` allowlist, for routes that trust where a request comes from. */
   hostAllowed(host: string | undefined): boolean;

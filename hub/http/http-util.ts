@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { HTTP_STATUS, HubError, type ErrorCode } from '../protocol/index.js';
+import { HTTP_STATUS, HubError, refusalFields, type ErrorCode } from '../protocol/index.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -16,8 +16,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: code, message }, headers);
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}, detail: object = {}): void {
+  sendJson(res, status, { error: code, message, ...detail }, headers);
 }
 
 /**
@@ -30,25 +30,38 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string | undef
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HubError) sendError(res, err.code, err.message, err.status);
+  // A refused credential also says why (`reason`, and `until` for a ban) as fields.
+  if (err instanceof HubError) sendError(res, err.code, err.message, err.status, retryAfter(err.code), refusalFields(err));
   else sendError(res, 'internal', 'internal error');
+}
+
+/** An outage passes: a short Retry-After keeps a refused client from backing off long after it. */
+export function retryAfter(code: ErrorCode): Record<string, string> {
+  return code === 'unavailable' || code === 'outcome_unknown' ? { 'retry-after': '1' } : {};
 }
 
 /**
  * Refuse an upgrade before any `101`: an HTTP status with a JSON body, then the socket is closed.
  */
-export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, detail: object = {}): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: code, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      '\r\n' +
-      body,
-  );
+  socket.end(refusalText(status, code, message, detail));
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
+export function refusalText(status: number, code: ErrorCode, message: string, detail: object = {}): string {
+  const body = JSON.stringify({ error: code, message, ...detail });
+  const extra = Object.entries(retryAfter(code)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    'Connection: close\r\n' +
+    extra +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    '\r\n' +
+    body
+  );
 }
 
 /** Read a JSON body of at most `limit` bytes; too large → 413, not JSON → 400. */
@@ -69,8 +82,20 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
 }
 
-/** `Authorization: Bearer <token>` or undefined. */
+/** How many `Authorization` headers were sent: Node keeps only the first in `req.headers`. */
+export function authorizationHeaderCount(req: IncomingMessage): number {
+  let headers = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'authorization') headers++;
+  return headers;
+}
+
+/**
+ * `Authorization: Bearer <token>` or undefined. Two headers are refused (400): a proxy that reads
+ * the last and the hub, the first, would disagree about who is calling.
+ */
 export function bearerToken(req: IncomingMessage): string | undefined {
+  const count = authorizationHeaderCount(req);
+  if (count > 1) throw new HubError('bad_request', `more than one credential (${count} Authorization headers): send the token once`);
   const h = req.headers.authorization;
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);

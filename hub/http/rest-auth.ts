@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { HubError, type Role } from '../protocol/index.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
+import { checkBanned } from '../auth/admission.js';
 import { bearerToken, clientIp } from './http-util.js';
 
 export interface RestAuth {
@@ -19,8 +20,7 @@ export function createRestAuth(
     const token = bearerToken(req);
     if (!token) throw new HubError('unauthorized', 'Authorization: Bearer token required');
     const identity = await verify(token);
-    const ban = await bans.find(identity.user.sub);
-    if (ban) throw new HubError('forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`);
+    await checkBanned(identity.user.sub, bans);
     for (const check of admit) await check(identity, clientIp(req));
     return identity;
   };

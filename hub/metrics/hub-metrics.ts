@@ -9,9 +9,17 @@ import type { HubCore } from '../core/hub-core.js';
 import type { CoreObserver } from '../core/core-types.js';
 import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from './event-loop-lag.js';
+import { memoryUsage } from './process-usage.js';
 import { refusalReason, type RefusalLike } from './refusal-reason.js';
 
 const PREFIX = 'insight_hub_';
+
+/** What the server's connection guard counts before HTTP. */
+export interface SocketCounts {
+  readonly total: number;
+  readonly ceiling: number;
+  readonly refused: ReadonlyMap<string, number>;
+}
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class HubMetrics {
@@ -23,7 +31,7 @@ export class HubMetrics {
   private readonly errors: Counter<'code'>;
   private readonly latency: Histogram;
 
-  constructor(core: HubCore) {
+  constructor(core: HubCore, sockets?: SocketCounts) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number): void => {
       new Gauge({ name: PREFIX + name, help, registers, collect() { this.set(read()); } });
@@ -32,11 +40,33 @@ export class HubMetrics {
     gauge('rooms', 'Rooms with members on this hub.', () => core.registry.size - (core.registry.has(ADMIN_ROOM) ? 1 : 0));
     gauge('history_messages', 'Messages held in room history by the engine.', () => core.engine.historySize());
     gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () => (core.engine.state === 'up' ? 1 : 0));
-    gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => process.memoryUsage.rss());
-    gauge('process_heap_used_bytes', 'V8 heap in use.', () => process.memoryUsage().heapUsed);
+    let rss = 0;
+    gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => (rss = memoryUsage(rss).rss));
+    gauge('process_heap_used_bytes', 'V8 heap in use.', () => memoryUsage().heapUsed);
 
-    trafficCounter(registers, 'messages_total', 'Messages received from and delivered to clients.', core, (t) => [t.messagesIn, t.messagesOut]);
-    trafficCounter(registers, 'bytes_total', 'Frame bytes received from and delivered to clients.', core, (t) => [t.bytesIn, t.bytesOut]);
+    const history = core.engine.historyBytes?.bind(core.engine);
+    if (history) {
+      gauge('history_bytes', 'Estimated bytes of history kept across all rooms (memory engine).', () => history().used);
+      gauge('history_budget_bytes', 'The hub-wide history budget; past it the oldest messages anywhere are evicted.', () => history().budget);
+      mirroredCounter(registers, 'history_evicted_total', 'Messages evicted to keep history within the hub-wide budget.', [], () => [[{}, history().evicted]]);
+    }
+    mirroredCounter(registers, 'callback_errors_total', 'Timer and event callbacks that threw and were survived, by callback.', ['where'], () =>
+      [...core.guard.errors].map(([where, n]) => [{ where }, n]),
+    );
+    if (sockets) {
+      gauge('tcp_connections', 'Open TCP connections (WebSocket, HTTP and not yet identified).', () => sockets.total);
+      gauge('tcp_connection_ceiling', 'TCP connections accepted at most: the configured cap, below the descriptor limit.', () => sockets.ceiling);
+      mirroredCounter(registers, 'tcp_refused_total', 'TCP connections closed before HTTP, by reason (per_ip, total, header_timeout, accept_failed).', ['reason'], () =>
+        [...sockets.refused].map(([reason, n]) => [{ reason }, n]),
+      );
+    }
+
+    const traffic = (read: (t: TrafficTotals) => [number, number]) => (): Array<[{ direction: string }, number]> => {
+      const [inbound, outbound] = read(core.traffic.total);
+      return [[{ direction: 'in' }, inbound], [{ direction: 'out' }, outbound]];
+    };
+    mirroredCounter(registers, 'messages_total', 'Messages received from and delivered to clients.', ['direction'], traffic((t) => [t.messagesIn, t.messagesOut]));
+    mirroredCounter(registers, 'bytes_total', 'Frame bytes received from and delivered to clients.', ['direction'], traffic((t) => [t.bytesIn, t.bytesOut]));
 
     let cpuSeen = 0;
     new Counter({
@@ -117,26 +147,28 @@ export class HubMetrics {
   }
 }
 
-/** A counter with `direction` in/out that follows one pair of the core's running totals. */
-function trafficCounter(
+/**
+ * A counter whose values are kept elsewhere (the core's running totals); each scrape adds what is
+ * new, and inc(0) on the first scrape makes every known series appear before anything happened.
+ */
+function mirroredCounter<L extends string>(
   registers: Registry[],
   name: string,
   help: string,
-  core: HubCore,
-  read: (t: TrafficTotals) => [number, number],
+  labelNames: L[],
+  read: () => Array<[Partial<Record<L, string>>, number]>,
 ): void {
-  const seen = { in: 0, out: 0 };
+  const seen = new Map<string, number>();
   new Counter({
     name: PREFIX + name,
     help,
-    labelNames: ['direction'],
+    labelNames,
     registers,
     collect() {
-      const [inbound, outbound] = read(core.traffic.total);
-      for (const [direction, value] of [['in', inbound], ['out', outbound]] as const) {
-        // inc(0) on the first scrape makes both series appear before any traffic.
-        this.inc({ direction }, Math.max(0, value - seen[direction]));
-        seen[direction] = Math.max(seen[direction], value);
+      for (const [labels, value] of read()) {
+        const key = JSON.stringify(labels);
+        this.inc(labels as never, Math.max(0, value - (seen.get(key) ?? 0)));
+        seen.set(key, Math.max(seen.get(key) ?? 0, value));
       }
     },
   });

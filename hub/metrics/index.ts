@@ -37,7 +37,7 @@ export function metricsExtension(options: MetricsOptions = {}): HubExtension {
 }
 
 export function installMetrics(ctx: HubContext, options: MetricsOptions = {}): HubMetrics {
-  const metrics = new HubMetrics(ctx.core).start();
+  const metrics = new HubMetrics(ctx.core, ctx.sockets).start();
   ctx.core.observe(metrics.observer);
   ctx.refusals.push((r) => metrics.upgradeRefused(r));
   ctx.onClose.push(() => metrics.stop());

@@ -22,6 +22,8 @@ const REASONS: Array<[RegExp, string]> = [
   [/^token /, 'token_invalid'],
   [/^banned/, 'banned'],
   [/^invite used up/, 'invite_used_up'],
+  [/^an invite link is redeemed/, 'invite_not_redeemed'],
+  [/^the invite this token was redeemed from was revoked/, 'token_revoked'],
   [/^hub connection limit/, 'hub_limit'],
   [/connections for this user/, 'user_limit'],
   [/connections from this address/, 'ip_limit'],

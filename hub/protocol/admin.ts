@@ -125,6 +125,14 @@ export interface TotalRates {
 }
 
 /** `stats`, once a second while an admin watches. */
+/** A time the hub's process was away; `source` `power` when the desktop said so, `clock` from a late timer. */
+export interface HubSleep {
+  sleptAt: number;
+  wokeAt: number;
+  durationMs: number;
+  source: 'power' | 'clock';
+}
+
 export interface StatsEvent {
   intervalMs: number;
   total: TotalRates;
@@ -134,6 +142,10 @@ export interface StatsEvent {
   process: ProcessStats;
   engine: EngineStatus;
   historyMessages: number;
+  /** The hub-wide history budget (memory engine): estimated bytes kept, the budget, messages evicted for it. */
+  historyBytes?: { used: number; budget: number; evicted: number };
+  /** The last time the hub's process was away (computer asleep, process stopped), if it was. */
+  sleep: HubSleep | null;
   startedAt: number;
   version: string;
   hubs: HubLine[];
@@ -202,6 +214,14 @@ export interface ClientDisconnectedEvent {
 }
 
 /** Every `$admin` event name and the `data` it carries. */
+/** One redemption of an invite (`jti`) by a person (`sub`, `name`) at `at`; never the token. */
+export interface RedeemedInvite {
+  jti: string;
+  sub: string;
+  name: string;
+  at: number;
+}
+
 export interface AdminEventMap {
   snapshot: SnapshotEvent;
   stats: StatsEvent;
@@ -209,6 +229,7 @@ export interface AdminEventMap {
   'client.disconnected': ClientDisconnectedEvent;
   'room.created': { room: string };
   'room.emptied': { room: string };
+  'invite.redeemed': RedeemedInvite;
   audit: AuditEntry;
   traffic: TrafficEvent;
 }

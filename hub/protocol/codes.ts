@@ -53,6 +53,8 @@ export const ERROR_CODES = [
   'conflict',
   'internal',
   'unavailable',
+  /** The engine did not answer in time: the request may or may not have taken effect. */
+  'outcome_unknown',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -67,6 +69,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  outcome_unknown: 504,
 };
 
 /** A failure with a protocol error code; thrown inside the hub, answered as `error` or HTTP. */

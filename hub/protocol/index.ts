@@ -3,3 +3,4 @@ export * from './messages.js';
 export * from './rooms.js';
 export * from './validate.js';
 export * from './admin.js';
+export * from './refusal.js';

@@ -41,6 +41,19 @@ export interface SubscribeMessage {
   id?: string;
   room: string;
   since?: StreamPosition;
+  /** Replay the latest `limit` kept messages after the ack (1..1000); with `since`, `since` decides. */
+  history?: HistoryOption;
+}
+export interface HistoryOption {
+  limit: number;
+}
+/** Read a room's kept messages without joining it: the latest `limit`, or those after `since`. */
+export interface HistoryRequestMessage {
+  type: 'history';
+  id?: string;
+  room: string;
+  limit?: number;
+  since?: StreamPosition;
 }
 export interface UnsubscribeMessage {
   type: 'unsubscribe';
@@ -54,6 +67,16 @@ export interface PublishMessage {
   event: string;
   data: Json;
   echo?: boolean;
+  /** Client-chosen idempotency key (1-64 chars): a retry with the same key is stored once. */
+  key?: string;
+}
+/** One page of a room's members after `cursor` (from `memberCount`/`membersNext` of the subscribe ack). */
+export interface MembersMessage {
+  type: 'members';
+  id?: string;
+  room: string;
+  /** The ack's `membersNext` or a previous answer's `next`; absent: the first page. */
+  cursor?: string;
 }
 export interface PresenceUpdateMessage {
   type: 'presence';
@@ -82,9 +105,11 @@ export type ClientMessage =
   | UnsubscribeMessage
   | PublishMessage
   | PresenceUpdateMessage
+  | MembersMessage
   | PingMessage
   | AuthMessage
-  | AdminMessage;
+  | AdminMessage
+  | HistoryRequestMessage;
 export type ClientMessageType = ClientMessage['type'];
 
 export const ADMIN_ACTIONS = ['kick', 'ban', 'unban', 'invite', 'revoke', 'inspect', 'list'] as const;
@@ -120,6 +145,8 @@ export interface AckEnvelope {
 /** A publish's answer: where the hub stored the message. */
 export interface PublishAnswer extends StreamPosition {
   room: string;
+  /** A repeated `key`: the original's position, nothing stored again. */
+  duplicate?: boolean;
 }
 
 /** The answer to each request, by the request's `type` (`ping` is answered by a `pong`). */
@@ -129,6 +156,8 @@ export interface AnswerMap {
   publish: PublishAnswer;
   presence: { room: string };
   auth: { expiresAt: number };
+  members: MembersAck;
+  history: HistoryAck;
   /** Each action answers with its own fields (hub/protocol/admin.ts names the listings'). */
   admin: JsonObject;
 }
@@ -144,12 +173,44 @@ export type AckMessage = { [T in keyof AnswerMap]: AckFor<T> }[keyof AnswerMap];
 
 export interface SubscribeAck extends StreamPosition {
   room: string;
+  /** The first page of members (at most 100). */
   members: PresenceMember[];
+  /** Members in the room. */
+  memberCount: number;
+  /** Cursor for the next page (`members` request); absent when `members` is everyone. */
+  membersNext?: string;
   recovered?: boolean;
   reason?: ResumeFailure;
 }
 
 export type ResumeFailure = 'epoch_changed' | 'evicted';
+
+/** The answer to a `history` request (and the REST history route's body). */
+export interface HistoryAck extends StreamPosition {
+  room: string;
+  messages: RoomMessage[];
+  recovered?: boolean;
+  reason?: ResumeFailure;
+  /** The answer was cut (by `limit` after `since`, or by the answer's size bound): ask again from the last `seq`. */
+  more?: boolean;
+}
+
+/** Why a token is refused (`GET /api/session`, upgrade refusal bodies). */
+export type RefusalReason = 'expired' | 'banned' | 'revoked' | 'used_up' | 'not_allowed' | 'invalid';
+export const REFUSAL_REASONS: readonly RefusalReason[] = ['expired', 'banned', 'revoked', 'used_up', 'not_allowed', 'invalid'];
+
+/** `GET /api/session` when the token would be admitted. */
+export interface SessionAnswer {
+  user: UserInfo;
+  expiresAt: number;
+}
+
+/** `POST /api/invites/redeem`: a personal token for one person, redeemed from an invite. */
+export interface InviteRedemption {
+  token: string;
+  sub: string;
+  expiresAt: number;
+}
 
 export interface ErrorMessage {
   type: 'error';
@@ -175,6 +236,15 @@ export interface PresenceMessage {
   joined: PresenceMember[];
   left: PresenceMember[];
   updated: PresenceMember[];
+  /** Members in the room once this diff is applied (always sent by the hub). */
+  count?: number;
+}
+
+/** The answer to `members`. */
+export interface MembersAck {
+  room: string;
+  members: PresenceMember[];
+  next?: string;
 }
 
 export interface PongMessage {
@@ -184,10 +254,12 @@ export interface PongMessage {
 }
 
 export type NoticeMessage =
-  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number }
+  | { type: 'notice'; event: 'shutdown'; reconnectAfterMs: number; reason?: 'sleep' }
   | { type: 'notice'; event: 'token_expiring'; expiresAt: number }
   | { type: 'notice'; event: 'kicked'; reason: string }
-  | { type: 'notice'; event: 'banned'; reason: string; until: number };
+  | { type: 'notice'; event: 'banned'; reason: string; until: number }
+  /** The engine answers again after an outage or a stall: retry what it refused now. */
+  | { type: 'notice'; event: 'engine_up' };
 
 export type ServerMessage =
   | WelcomeMessage
@@ -210,6 +282,12 @@ export interface TokenClaims {
   jti?: string;
   aud?: string | string[];
   iss?: string;
+  /** An invite token: redeemed for personal tokens, never a session of its own. */
+  invite?: boolean;
+  /** How many people may redeem the invite (absent: no limit). */
+  maxUses?: number;
+  /** A personal token redeemed from the invite with this `jti`: revoking that invite ends it. */
+  inviteId?: string;
 }
 
 export const TOKEN_AUDIENCE = 'insight-hub';

@@ -16,6 +16,11 @@ import {
 export const MAX_ID_LENGTH = 64;
 export const MAX_EVENT_LENGTH = 64;
 export const MAX_JSON_DEPTH = 32;
+/** Publish idempotency keys: 1-64 characters, any text. */
+export const MAX_KEY_LENGTH = 64;
+/** Bounds of a history `limit` (subscribe `history`, `history` request, REST `?limit=`). */
+export const MAX_HISTORY_LIMIT = 1000;
+export const DEFAULT_HISTORY_LIMIT = 100;
 const EVENT_NAME = /^[A-Za-z0-9_.:$-]{1,64}$/;
 
 const bad = (message: string): HubError => new HubError('bad_request', message);
@@ -75,14 +80,38 @@ export function parseSince(value: unknown): StreamPosition | null | undefined {
   return null;
 }
 
+/** A history `limit`: an integer 1..1000, or absent. */
+export function parseHistoryLimit(value: unknown, field = 'limit'): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_LIMIT) {
+    throw bad(`"${field}" must be an integer from 1 to ${MAX_HISTORY_LIMIT}`);
+  }
+  return value as number;
+}
+
+function parseHistoryOption(value: unknown): { limit: number } | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value) || value.limit === undefined) throw bad(`"history" must be {limit: 1-${MAX_HISTORY_LIMIT}}`);
+  return { limit: parseHistoryLimit(value.limit, 'history.limit')! };
+}
+
 type Validator = (msg: Record<string, unknown>) => ClientMessage;
 
 const validators: Record<ClientMessage['type'], Validator> = {
   subscribe(msg) {
     const room = requireRoom(msg);
     const since = parseSince(msg.since);
+    const history = parseHistoryOption(msg.history);
     // A malformed `since` stays on the message as null: the hub answers recovered:false.
-    return { type: 'subscribe', room, since: since as StreamPosition | undefined };
+    return { type: 'subscribe', room, since: since as StreamPosition | undefined, ...(history ? { history } : {}) };
+  },
+  history(msg) {
+    const room = requireRoom(msg);
+    const limit = parseHistoryLimit(msg.limit);
+    const since = parseSince(msg.since);
+    // A read answers what it was asked; unlike a resume there is nothing to fail closed into.
+    if (since === null) throw bad('"since" must be {epoch: string, seq: integer >= 0}');
+    return { type: 'history', room, ...(limit !== undefined ? { limit } : {}), ...(since ? { since } : {}) };
   },
   unsubscribe(msg) {
     return { type: 'unsubscribe', room: requireRoom(msg) };
@@ -93,13 +122,21 @@ const validators: Record<ClientMessage['type'], Validator> = {
     if (!EVENT_NAME.test(event)) throw bad('"event" must be 1-64 characters of A-Z a-z 0-9 _ . : $ -');
     const data = requireJson(msg.data, 'data');
     if (msg.echo !== undefined && typeof msg.echo !== 'boolean') throw bad('"echo" must be a boolean');
-    return { type: 'publish', room, event, data, echo: msg.echo === true };
+    if (msg.key === undefined) return { type: 'publish', room, event, data, echo: msg.echo === true };
+    return { type: 'publish', room, event, data, echo: msg.echo === true, key: requireString(msg, 'key', MAX_KEY_LENGTH) };
   },
   presence(msg) {
     const room = requireRoom(msg);
     if (!isPlainObject(msg.state)) throw bad('"state" must be an object');
     const state = requireJson(msg.state, 'state') as JsonObject;
     return { type: 'presence', room, state };
+  },
+  members(msg) {
+    const room = requireRoom(msg);
+    if (msg.cursor !== undefined && (typeof msg.cursor !== 'string' || msg.cursor.length > 64)) {
+      throw bad('"cursor" must be a string from a subscribe ack or a members answer');
+    }
+    return { type: 'members', room, cursor: msg.cursor };
   },
   ping() {
     return { type: 'ping' };

@@ -3,23 +3,29 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { HubError } from '../protocol/index.js';
+import type { Duplex } from 'node:stream';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
+import type { DurableRooms } from '../engines/durable/durable-rooms.js';
 import { loadVerificationKey } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
 import { BanList } from '../auth/bans.js';
 import { Revocations } from '../auth/revocations.js';
+import { checkNotInvite, checkRevoked } from '../auth/admission.js';
 import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
+import { chooseLogFormat, prettyDestination } from './log-format.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { createUpgradeHandler } from './upgrade.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { RefusalThrottle } from '../core/refusal-throttle.js';
 import type { HubContext, HubExtension } from '../http/extension.js';
 import { Router } from '../http/router.js';
 import { createRestAuth } from '../http/rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
+import { addSessionRoute } from './session-route.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
 import { sendJson, sendError } from '../http/http-util.js';
 import { HUB_VERSION } from './version.js';
@@ -49,12 +55,30 @@ async function createEngine(options: HubOptions): Promise<Engine> {
     const { createRedisEngine } = await import('../engines/redis/index.js');
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
-  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json') });
+  const durable = options.history.store === 'sqlite' ? await openDurableHistory(options) : undefined;
+  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), durable, historyBudgetBytes: options.history.budgetBytes });
+}
+
+/**
+ * Loaded only when asked for: the memory-only hub never loads the native SQLite module. A module
+ * that cannot load (not rebuilt for this runtime) leaves the hub running on memory history, said
+ * loudly; any other failure (the file locked by another hub, unreadable) stops the start.
+ */
+async function openDurableHistory(options: HubOptions): Promise<DurableRooms | undefined> {
+  try {
+    const { DurableRooms } = await import('../engines/durable/durable-rooms.js');
+    return DurableRooms.open(join(options.dataDir, 'history.sqlite'));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    options.logger?.error({ err: (err as Error).message }, 'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only');
+    return undefined;
+  }
 }
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
   const options = resolveOptions(input);
-  const logger = options.logger ?? createLogger(options.logLevel);
+  const logger = options.logger ?? createLogger(options.logLevel, chooseLogFormat(options.logFormat) === 'pretty' ? prettyDestination() : undefined);
   options.logger = logger;
   const key = await loadVerificationKey({ ...options.auth, dataDir: options.dataDir });
   const verifier = new TokenVerifier(key, { issuer: options.auth.issuer, clockToleranceSec: options.auth.clockToleranceSec });
@@ -66,6 +90,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       heartbeatMs: options.heartbeatMs,
       reconnectAfterMs: options.reconnectAfterMs,
       presenceCoalesceMs: options.presenceCoalesceMs,
+      presenceBigRoom: options.presenceBigRoom,
+      presenceBigRoomMs: options.presenceBigRoomMs,
       tokenExpiryNoticeMs: options.tokenExpiryNoticeMs,
       clockToleranceMs: options.auth.clockToleranceSec * 1000,
       slowConsumerGraceMs: 10_000,
@@ -79,13 +105,24 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   const bans = new BanList(engine.records);
   const revocations = new Revocations(engine.records);
   const admit: HubContext['admit'] = [
-    async (identity) => {
-      if (await revocations.isRevoked(identity.claims.jti)) throw new HubError('unauthorized', 'token revoked');
+    async ({ claims }) => {
+      await checkRevoked(claims, revocations);
+      await checkNotInvite(claims, revocations);
     },
   ];
+  // Refusals come in floods: the process log gets a bounded number of lines and a summary.
+  const refusalLog = new RefusalThrottle<() => void>(
+    options.logRefusalsPerSecond,
+    (write) => write(),
+    (count, perSecond) => logger.warn({ suppressed: count, perSecond }, `${count} similar refusals suppressed`),
+  );
   const refusals: HubContext['refusals'] = [
-    (r) => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused'),
+    (r) => refusalLog.record(() => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused')),
   ];
+  // Browsers open sockets they may never use: a header timeout is routine, a cap being hit is not.
+  const sockets = new ConnectionGuard(options.limits, Boolean(options.tls), (r) =>
+    refusalLog.record(() => logger[r.reason === 'header_timeout' ? 'info' : 'warn']({ reason: r.reason, ip: r.ip }, `connection refused: ${r.message}`)),
+  );
   const router = new Router();
   const auth = createRestAuth((t) => verifier.verify(t), bans, admit);
   const serveStatic = createStaticHandler(options.webRoot ?? defaultWebRoot());
@@ -96,7 +133,10 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
-      if (core.engine.state !== 'up') return sendError(res, 'unavailable', `engine ${engine.name} is down`);
+      const health = core.engineHealth;
+      if (health === 'down') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
+      // Connected but not answering its probe: every publish now would end `outcome_unknown`.
+      if (health === 'stalled') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is not answering`, engine: 'stalled' });
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router
@@ -111,9 +151,14 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       });
   };
 
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
+  // After its head, a request's body (and a keep-alive connection's next head) is bounded too:
+  // twice the header timeout, checked every second, so a body never sent cannot hold a socket long.
+  const timing = { connectionsCheckingInterval: 1000 };
+  const server: Server = options.tls ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(timing, onRequest);
+  // A second later than the connection guard's timer, so a first head always gets the guard's JSON 408.
+  server.headersTimeout = options.limits.headerTimeoutMs + 1000;
+  server.requestTimeout = 2 * options.limits.headerTimeoutMs;
+  sockets.install(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -121,6 +166,11 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       resolve();
     });
   });
+  // Listening, the server's 'error' is a failed accept (EMFILE): without a listener it would end the process.
+  server.on('error', core.guard.wrap('accept', (err: NodeJS.ErrnoException) => sockets.acceptFailed(err)));
+  if (sockets.ceiling < options.limits.maxTcpConnections) {
+    logger.info({ ceiling: sockets.ceiling, descriptorLimit: sockets.fdLimit }, 'TCP connections capped below the descriptor limit');
+  }
   const port = (server.address() as AddressInfo).port;
   const scheme = options.tls ? 'https' : 'http';
   const displayHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -139,8 +189,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     return mintToken(key.signingKey, { ...claims, issuer: options.auth.issuer });
   };
   const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
-  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
+  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, sockets, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
   addRoomRoutes(router, core, auth, options.limits);
+  addSessionRoute(router, core, bans, revocations);
   for (const extension of extensions) await extension(ctx);
 
   const onUpgrade = createUpgradeHandler({
@@ -152,12 +203,16 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     admit,
     onRefused: (r) => refusals.forEach((fn) => fn(r)),
   });
-  server.on('upgrade', onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.headArrived(socket);
+    onUpgrade(req, socket, head);
+  });
   state = 'running';
-  logger.info({ url, engine: engine.name, key: key.source }, 'hub listening');
+  logger.info({ url, engine: engine.name, history: options.redis || options.engine ? undefined : options.history.store, key: key.source }, 'hub listening');
 
   const closeServer = async (): Promise<void> => {
     for (const fn of ctx.onClose) await fn();
+    refusalLog.flush();
     await core.stop();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -181,6 +236,8 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
       await core.drain(timeoutMs);
       await closeServer();
     },
+    suspend: () => core.suspend(),
+    resume: () => core.resume(),
     async close() {
       if (state === 'closed') return;
       state = 'draining';

@@ -1,7 +1,7 @@
 /** Where a token may come from at upgrade: the bearer subprotocol or the Authorization header. */
 import type { IncomingMessage } from 'node:http';
-import { BEARER_PREFIX } from '../protocol/index.js';
-import { bearerToken } from '../http/http-util.js';
+import { BEARER_PREFIX, HubError } from '../protocol/index.js';
+import { authorizationHeaderCount, bearerToken } from '../http/http-util.js';
 
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt', 'auth', 'bearer'];
 
@@ -11,9 +11,21 @@ export function offeredSubprotocols(req: IncomingMessage): string[] {
   return header.split(',').map((p) => p.trim()).filter(Boolean);
 }
 
+/**
+ * The one token of an upgrade. Two credentials (two Authorization headers, which Node would quietly
+ * reduce to the first; a header and a `bearer.` entry; two `bearer.` entries) are refused: a proxy
+ * and the hub could each pick a different one and disagree about who the user is.
+ */
 export function upgradeToken(req: IncomingMessage, subprotocols: string[]): string | undefined {
-  const fromProtocol = subprotocols.find((p) => p.startsWith(BEARER_PREFIX));
-  if (fromProtocol) return fromProtocol.slice(BEARER_PREFIX.length);
+  const fromProtocol = subprotocols.filter((p) => p.startsWith(BEARER_PREFIX));
+  const headers = authorizationHeaderCount(req);
+  if (fromProtocol.length + headers > 1) {
+    throw new HubError(
+      'bad_request',
+      `more than one credential (${headers} Authorization header(s), ${fromProtocol.length} bearer subprotocol entr${fromProtocol.length === 1 ? 'y' : 'ies'}): send the token once`,
+    );
+  }
+  if (fromProtocol.length === 1) return fromProtocol[0].slice(BEARER_PREFIX.length);
   return bearerToken(req);
 }
 

@@ -2,6 +2,7 @@
 import type { Engine } from '../core/engine.js';
 import type { CoreLimits } from '../core/core-types.js';
 import type { Logger } from './logger.js';
+import { defaultHistoryBudgetBytes } from '../engines/memory/history-budget.js';
 
 /** The core's per-connection and per-hub limits (documented there), plus the HTTP ones. */
 export interface LimitOptions extends CoreLimits {
@@ -13,6 +14,12 @@ export interface LimitOptions extends CoreLimits {
   /** The same per client address, so many tokens from one machine do not multiply the budget. */
   restMessagesPerSecondPerIp: number;
   restBurstPerIp: number;
+  /** TCP level, before HTTP: from accept to a complete request head, else 408 and closed. */
+  headerTimeoutMs: number;
+  /** TCP connections (WebSocket, HTTP, idle) in total; kept below the descriptor limit. Default maxConnections + 1000. */
+  maxTcpConnections: number;
+  /** TCP connections per source address. Default maxConnectionsPerIp + 100. */
+  maxTcpConnectionsPerIp: number;
 }
 
 export interface HistoryOptions {
@@ -20,9 +27,20 @@ export interface HistoryOptions {
   maxAgeMs: number;
   /** Per room: the kept messages' `data` (as JSON) stays under this many bytes; oldest dropped first. */
   maxBytes: number;
+  /** Memory engine, all rooms together: estimated bytes kept; past it the oldest anywhere go first. Default: heap limit / 4. */
+  budgetBytes: number;
   /** Overrides by room pattern (`dashboard:*`), first match wins. */
   rooms: Array<{ pattern: string; maxMessages?: number; maxAgeMs?: number; maxBytes?: number }>;
+  /**
+   * Where the embedded engine keeps history: `memory` (lost on restart) or `sqlite` (the data
+   * directory's `history.sqlite`; epochs and kept messages survive restarts and kills). Default
+   * `memory` here; `serve` and the desktop default to `sqlite`. Not used with Redis.
+   */
+  store: HistoryStore;
 }
+
+export type HistoryStore = 'memory' | 'sqlite';
+export const HISTORY_STORES: readonly HistoryStore[] = ['memory', 'sqlite'];
 
 export interface AuthOptions {
   /** HS256 shared secret. */
@@ -58,6 +76,9 @@ export interface HubOptions {
   reconnectAfterMs: number;
   /** Presence diffs are coalesced over this window. */
   presenceCoalesceMs: number;
+  /** Rooms with at least this many members (default 20) flush presence at most once per `presenceBigRoomMs` (default 250). */
+  presenceBigRoom?: number;
+  presenceBigRoomMs?: number;
   /** Warn this long before a token's `exp` with `notice token_expiring`. */
   tokenExpiryNoticeMs: number;
   limits: LimitOptions;
@@ -70,6 +91,10 @@ export interface HubOptions {
   webRoot?: string;
   logger?: Logger;
   logLevel: string;
+  /** Refusals (upgrades, sockets) written to the process log per second; the rest are summarized. */
+  logRefusalsPerSecond: number;
+  /** `pretty` lines or `json` records; default: pretty when stdout is a terminal, json otherwise. */
+  logFormat?: 'pretty' | 'json';
   /** Audit log file size at which it is rotated. */
   auditMaxBytes: number;
 }
@@ -91,6 +116,8 @@ export const DEFAULT_LIMITS: LimitOptions = {
   errorWindowMs: 10_000,
   maxRoomsPerConnection: 128,
   maxPresenceBytes: 1024,
+  publishBytesPerSecond: 1024 * 1024,
+  publishBurstBytes: 4 * 1024 * 1024,
   maxQueuedBytes: 1024 * 1024,
   maxConnectionsPerUser: 50,
   maxConnectionsPerIp: 1000,
@@ -100,6 +127,9 @@ export const DEFAULT_LIMITS: LimitOptions = {
   restBurst: 400,
   restMessagesPerSecondPerIp: 1000,
   restBurstPerIp: 2000,
+  headerTimeoutMs: 5000,
+  maxTcpConnections: 50_000 + 1000,
+  maxTcpConnectionsPerIp: 1000 + 100,
 };
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -122,14 +152,27 @@ export function resolveOptions(input: HubOptionsInput = {}): HubOptions {
     drainTimeoutMs: input.drainTimeoutMs ?? 10_000,
     reconnectAfterMs: input.reconnectAfterMs ?? 2_000,
     presenceCoalesceMs: input.presenceCoalesceMs ?? 50,
+    presenceBigRoom: input.presenceBigRoom,
+    presenceBigRoomMs: input.presenceBigRoomMs,
     tokenExpiryNoticeMs: input.tokenExpiryNoticeMs ?? 60_000,
-    limits: { ...DEFAULT_LIMITS, ...input.limits },
-    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, rooms: [], ...input.history },
+    limits: resolveLimits(input.limits),
+    history: { maxMessages: 1000, maxAgeMs: 10 * 60_000, maxBytes: 8 * 1024 * 1024, budgetBytes: defaultHistoryBudgetBytes(), rooms: [], store: 'memory', ...input.history },
     redis: input.redis,
     engine: input.engine,
     webRoot: input.webRoot,
     logger: input.logger,
     logLevel: input.logLevel ?? 'info',
+    logRefusalsPerSecond: input.logRefusalsPerSecond ?? 10,
+    logFormat: input.logFormat,
     auditMaxBytes: input.auditMaxBytes ?? 10 * 1024 * 1024,
   };
+}
+
+/** The TCP caps follow the WebSocket ones unless set (room for HTTP beside the sessions); the byte burst is 4 s of the rate. */
+function resolveLimits(input: Partial<LimitOptions> = {}): LimitOptions {
+  const limits = { ...DEFAULT_LIMITS, ...input };
+  limits.maxTcpConnections = input.maxTcpConnections ?? limits.maxConnections + 1000;
+  limits.maxTcpConnectionsPerIp = input.maxTcpConnectionsPerIp ?? limits.maxConnectionsPerIp + 100;
+  limits.publishBurstBytes = input.publishBurstBytes ?? limits.publishBytesPerSecond * 4;
+  return limits;
 }

@@ -79,6 +79,8 @@ export function createStaticHandler(webRoot: string): (req: IncomingMessage, res
       ...SECURITY_HEADERS,
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    // The open can fail (EMFILE when descriptors run out): without a listener that error ends the
+    // process. The headers are gone, so the only answer left is to cut this response.
+    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };
 }

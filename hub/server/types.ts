@@ -18,10 +18,14 @@ export interface Hub {
   readonly wsUrl: string;
   /** Where the HS256 secret came from (generated file path, env, option), when one is used. */
   readonly secretSource?: string;
-  /** Sign a token with the hub's HS256 secret (throws when the hub verifies with a public key). */
+  /** Sign a token with the hub's HS256 secret (throws when the hub verifies with a public key); `ttlSec` defaults to 8 h (`DEFAULT_TOKEN_TTL_SEC`). */
   mintToken(claims: MintClaims): Promise<string>;
   /** Graceful drain: readyz 503, upgrades 503, notice shutdown, 1001, close within the timeout. */
   drain(timeoutMs?: number): Promise<void>;
   /** Immediate stop (tests). */
   close(): Promise<void>;
+  /** The computer is going to sleep: clients get `notice shutdown` (reason `sleep`) and 1001. */
+  suspend(): void;
+  /** It woke: check every socket now, and report the sleep (admin stats `sleep`). */
+  resume(): void;
 }

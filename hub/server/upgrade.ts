@@ -6,16 +6,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { HubError, SUBPROTOCOL, type ErrorCode } from '../protocol/index.js';
+import { HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
+import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
+import { bannedRefusal } from '../auth/admission.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
 import type { Refusal } from '../http/extension.js';
 
 export type { Refusal } from '../http/extension.js';
+
+type RefusalDetail = ReturnType<typeof refusalFields>;
 
 export interface UpgradeContext {
   core: HubCore;
@@ -35,10 +39,13 @@ class Refused extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly sub?: string,
+    readonly detail: RefusalDetail = {},
   ) {
     super(message);
   }
 }
+
+const NOT_ALLOWED: RefusalDetail = { reason: 'not_allowed' };
 
 /**
  * A peer that resets mid-handshake is not our error. Module-level on purpose: a closure here would
@@ -73,14 +80,17 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         socket.uncork();
       })
       .catch((err: unknown) => {
+        // An engine outage is answered 503/504 like any HubError, and logged as an outage, not a bug.
+        if (isEngineFailure(err)) ctx.core.logEngineFailure(err, 'upgrade');
         const r =
           err instanceof Refused
             ? err
             : err instanceof HubError
-              ? new Refused(err.status, err.code, err.message)
+              ? new Refused(err.status, err.code, err.message, undefined, refusalFields(err))
               : new Refused(500, 'internal', 'internal error');
-        ctx.onRefused({ status: r.status, code: r.code, message: r.message, ip, sub: r.sub, origin: req.headers.origin });
-        refuseUpgrade(socket, r.status, r.code, r.message);
+        const { reason, until } = r.detail;
+        ctx.onRefused({ status: r.status, code: r.code, message: r.message, ip, sub: r.sub, origin: req.headers.origin, reason, until });
+        refuseUpgrade(socket, r.status, r.code, r.message, r.detail);
       });
   };
 }
@@ -90,9 +100,9 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   const queryAt = target.indexOf('?');
   // The path as sent, never normalized: `/./ws` or an absolute-form target is not the endpoint.
   if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
-  if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed');
+  if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed', undefined, NOT_ALLOWED);
   const origin = req.headers.origin;
-  if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed');
+  if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed', undefined, NOT_ALLOWED);
   if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
   if (queryAt >= 0 && hasQueryToken(new URL(target, 'http://hub.invalid'))) {
     throw new Refused(400, 'bad_request', 'tokens in the query string are refused; use the bearer subprotocol or the Authorization header');
@@ -100,16 +110,19 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   const subprotocols = offeredSubprotocols(req);
   if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
   const token = upgradeToken(req, subprotocols);
-  if (!token) throw new Refused(401, 'unauthorized', 'token missing');
+  if (!token) throw new Refused(401, 'unauthorized', 'token missing', undefined, { reason: 'invalid' });
   const identity = await ctx.verify(token);
   const sub = identity.user.sub;
   const ban = await ctx.bans.find(sub);
-  if (ban) throw new Refused(403, 'forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, sub);
+  if (ban) {
+    const refusal = bannedRefusal(ban);
+    throw new Refused(refusal.status, refusal.code, refusal.message, sub, refusalFields(refusal));
+  }
   for (const check of ctx.admit) {
     try {
       await check(identity, ip);
     } catch (err) {
-      if (err instanceof HubError) throw new Refused(err.status, err.code, err.message, sub);
+      if (err instanceof HubError && !isEngineFailure(err)) throw new Refused(err.status, err.code, err.message, sub, refusalFields(err));
       throw err;
     }
   }

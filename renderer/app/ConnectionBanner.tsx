@@ -22,6 +22,8 @@ export interface BannerInput {
   tokenExpiresAt?: number | null;
   /** Whether a new token can be had without the user (the desktop app mints them). */
   renewsItself?: boolean;
+  /** What `GET /api/session` said while the socket would not open (null: not asked yet). */
+  hubCheck?: 'accepted' | 'refused' | 'unreachable' | 'unknown' | null;
 }
 
 export function bannerFor(c: BannerInput, now: number): BannerModel | null {
@@ -29,9 +31,17 @@ export function bannerFor(c: BannerInput, now: number): BannerModel | null {
   if (c.status === 'reconnecting' && c.retryAt !== null) {
     const s = secondsUntil(c.retryAt, now);
     const why = c.lastClose && c.lastClose.reason ? ` (${c.lastClose.reason})` : '';
-    const lead = c.everOpen ? `Connection lost${why}.` : `Cannot reach the hub${why}.`;
-    const hint = !c.everOpen && c.attempt >= 3 ? ' If this keeps happening, your link may have expired: ask for a new one.' : '';
-    return { tone: 'warning', text: `${lead} Reconnecting in ${s} s (attempt ${c.attempt}).${hint}` };
+    // "Cannot reach" only once an HTTP request to the hub has failed too; a hub that answers over
+    // HTTP and takes the token but not the socket is a different problem (a proxy, a limit).
+    const lead =
+      c.hubCheck === 'unreachable'
+        ? `${c.everOpen ? 'Connection lost: c' : 'C'}annot reach the hub.`
+        : c.hubCheck === 'accepted' || c.hubCheck === 'unknown'
+          ? `The hub answers, but the live connection did not open${why}.`
+          : c.everOpen
+            ? `Connection lost${why}.`
+            : 'Connecting to the hub…';
+    return { tone: 'warning', text: `${lead} Reconnecting in ${s} s (attempt ${c.attempt}).` };
   }
   if (c.status === 'connecting' && c.everOpen) return { tone: 'warning', text: 'Reconnecting…' };
   if (c.tokenExpiresAt && !c.renewsItself && c.tokenExpiresAt > now) {
@@ -60,7 +70,9 @@ export function ConnectionBanner({ resync, onDismissResync, showConnection = tru
       ) : null}
       {resync ? (
         <div className="banner info" role="status" data-testid="resync-banner">
-          Resynced: the hub could not replay everything you missed ({resync.reason === 'epoch_changed' ? 'the hub restarted' : 'too much happened while you were away'}), so this dashboard was reloaded from the room's history.
+          {resync.reason === 'epoch_changed'
+            ? 'Resynced after the hub restarted: this page keeps what you saw before and shows everything published since.'
+            : "Resynced: too much happened while you were away for the hub to replay it, so this dashboard was reloaded from the room's history."}
           {onDismissResync ? (
             <button type="button" className="small" onClick={onDismissResync}>
               OK

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { CloseCode } from '../../hub/protocol/index.js';
 import type { CloseInfo, ConnectionState, InsightClient, NoticeMessage, Session } from '../../hub/client/index.js';
 import type { Credentials } from './credentials.js';
+import type { Refusal, SessionCheck } from './refusal.js';
 import { readTokenClaims, type TokenView } from './token-claims.js';
 
 export type Ending =
@@ -13,6 +14,8 @@ export type Ending =
   | { kind: 'banned'; reason: string; until?: number }
   | { kind: 'forbidden'; reason: string }
   | { kind: 'expired'; reason: string }
+  /** The hub said why over HTTP (`GET /api/session`): the WebSocket refusal a browser cannot read. */
+  | { kind: 'refused'; refusal: Refusal }
   | { kind: 'signed-out' }
   | { kind: 'closed'; code: number; reason: string };
 
@@ -41,6 +44,8 @@ export interface ConnectionView {
   stopNotice: NoticeMessage | null;
   /** The hub warned that the token expires at this time (epoch ms). */
   tokenExpiresAt: number | null;
+  /** What `GET /api/session` last said while the socket would not open: is the hub there at all? */
+  hubCheck: SessionCheck['kind'] | null;
 }
 
 const initial: ConnectionView = {
@@ -59,6 +64,7 @@ const initial: ConnectionView = {
   lastError: null,
   stopNotice: null,
   tokenExpiresAt: null,
+  hubCheck: null,
 };
 
 export const useConnection = create<ConnectionView>(() => ({ ...initial }));
@@ -95,12 +101,15 @@ export function applyState(state: ConnectionState, session: Session | null, now 
     patch.stopNotice = null;
     patch.everOpen = true;
     patch.attempt = 0;
+    patch.hubCheck = null;
     if (useConnection.getState().status !== 'open') patch.openedAt = now;
   } else {
     patch.openedAt = null;
   }
   if (state.status === 'closed') {
-    patch.ending = endingOf(state.code, state.reason, useConnection.getState().stopNotice);
+    const before = useConnection.getState();
+    // A refusal the hub explained outlives the close the app made to stop retrying.
+    patch.ending = before.ending?.kind === 'refused' ? before.ending : endingOf(state.code, state.reason, before.stopNotice);
     patch.lastClose = { code: state.code, reason: state.reason };
   }
   useConnection.setState(patch);
@@ -117,6 +126,11 @@ export function applyOnline(online: boolean): void {
 
 export function applyError(message: string): void {
   useConnection.setState({ lastError: message });
+}
+
+export function applyCheck(check: SessionCheck): void {
+  if (check.kind === 'refused') useConnection.setState({ hubCheck: check.kind, ending: { kind: 'refused', refusal: check.refusal } });
+  else useConnection.setState({ hubCheck: check.kind });
 }
 
 export function markSignedOut(): void {

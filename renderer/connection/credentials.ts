@@ -5,6 +5,7 @@
  * the user pastes a link or a token.
  */
 import { addressFromLocation, addressFromWsUrl, type HubAddress } from './hub-address.js';
+import type { LastingStore } from './invite-redeem.js';
 import { looksLikeToken } from './token-claims.js';
 
 export const TOKEN_KEY = 'insight-hub.token';
@@ -34,12 +35,14 @@ export interface PageEnv {
   location: { protocol: string; host: string; pathname: string; search: string; hash: string };
   history: { replaceState(data: unknown, unused: string, url?: string): void };
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** What outlives the tab (localStorage): the display name and the personal tokens of redeemed invites. */
+  lasting?: LastingStore;
   /** `window`, to find the desktop bridge on. */
   host?: unknown;
 }
 
 export function pageEnv(): PageEnv {
-  return { location: window.location, history: window.history, storage: window.sessionStorage, host: window };
+  return { location: window.location, history: window.history, storage: window.sessionStorage, lasting: window.localStorage, host: window };
 }
 
 export async function findCredentials(env: PageEnv): Promise<Credentials | null> {
@@ -64,6 +67,12 @@ export function credentialsFromPaste(env: PageEnv, text: string): Credentials | 
   env.storage.setItem(TOKEN_KEY, found.token);
   if (found.room) env.storage.setItem(ROOM_KEY, found.room);
   return browserCredentials(env, addressFromLocation(env.location), found.token, 'pasted', found.room);
+}
+
+/** The same hub and room with another token (a redeemed invite's personal one), kept for reloads. */
+export function withToken(env: PageEnv, c: Credentials, token: string): Credentials {
+  env.storage.setItem(TOKEN_KEY, token);
+  return browserCredentials(env, c.address, token, c.origin, c.room);
 }
 
 /** Sign out of this tab: the token is gone from storage. */

@@ -26,3 +26,6 @@ export function addressFromWsUrl(wsUrl: string): HubAddress {
     httpUrl: `${secure ? 'https' : 'http'}://${url.host}${path}`,
   };
 }
+
+/** `fetch`'s shape, so REST calls to the hub can be given another in tests. */
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;

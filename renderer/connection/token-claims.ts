@@ -13,6 +13,8 @@ export interface TokenView {
   expiresAt?: number;
   /** Token id: what an invite is revoked by. */
   jti?: string;
+  /** An invite: exchanged for a personal token (`POST /api/invites/redeem`) before use. */
+  invite: boolean;
 }
 
 export function readTokenClaims(token: string): TokenView | null {
@@ -33,6 +35,7 @@ export function readTokenClaims(token: string): TokenView | null {
     rooms: Array.isArray(c.rooms) ? c.rooms.filter((r): r is string => typeof r === 'string') : [],
     expiresAt: typeof c.exp === 'number' ? c.exp * 1000 : undefined,
     jti: typeof c.jti === 'string' ? c.jti : undefined,
+    invite: c.invite === true,
   };
 }
 

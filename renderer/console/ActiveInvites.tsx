@@ -1,4 +1,4 @@
-/** Invites that still work: rooms, role, uses so far, expiry, and revoking one. */
+/** Invites that still work: rooms, role, who redeemed each (so uses so far), expiry, and revoking one. */
 import { useEffect, useState } from 'react';
 import type { Json } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
@@ -14,6 +14,19 @@ export interface InviteRow {
   maxUses: number | null;
   expiresAt: number | null;
   by: string;
+  /** The people who exchanged this link for their own token, oldest first. */
+  redemptions: Array<{ sub: string; name: string; at: number | null }>;
+}
+
+function readRedemptions(v: Json | undefined): InviteRow['redemptions'] {
+  if (!Array.isArray(v)) return [];
+  const out: InviteRow['redemptions'] = [];
+  for (const item of v) {
+    const o = asObject(item);
+    const sub = str(o, 'sub');
+    if (sub) out.push({ sub, name: str(o, 'name') ?? sub, at: num(o, 'at') });
+  }
+  return out;
 }
 
 export function readInvites(items: Json | undefined): InviteRow[] {
@@ -32,6 +45,7 @@ export function readInvites(items: Json | undefined): InviteRow[] {
       maxUses: num(o, 'maxUses'),
       expiresAt: num(o, 'expiresAt'),
       by: str(o, 'by') ?? '',
+      redemptions: readRedemptions(o.redemptions),
     });
   }
   return rows;
@@ -61,11 +75,14 @@ export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke
             <tr>
               <th>Rooms</th>
               <th>Role</th>
-              <th>Name</th>
+              <th>Label</th>
               <th className="num">Uses</th>
+              <th>Joined through it</th>
               <th>Expires</th>
               <th>By</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -73,15 +90,26 @@ export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke
               <tr key={r.jti} data-testid="invite-row">
                 <td>{r.rooms.join(', ')}</td>
                 <td>{r.role}</td>
-                <td>{r.name}</td>
+                <td>{r.name === 'Guest' ? <span className="muted">—</span> : r.name}</td>
                 <td className="num">
                   {r.uses}
                   {r.maxUses !== null ? ` / ${r.maxUses}` : ''}
                 </td>
+                <td data-testid="invite-redeemed">
+                  {r.redemptions.length === 0 ? (
+                    <span className="muted">nobody yet</span>
+                  ) : (
+                    r.redemptions.map((p) => (
+                      <span key={p.sub} className="block" title={`${p.sub}${p.at ? ` · ${formatDateTime(p.at)}` : ''}`}>
+                        {p.name} <span className="muted small-text">{p.at ? formatDateTime(p.at) : p.sub}</span>
+                      </span>
+                    ))
+                  )}
+                </td>
                 <td>{formatDateTime(r.expiresAt)}</td>
                 <td>{r.by}</td>
                 <td>
-                  <button type="button" className="small danger-outline" onClick={() => onRevoke(r.jti)}>
+                  <button type="button" className="small danger-outline" onClick={() => onRevoke(r.jti)} aria-label={`Revoke the link for ${r.rooms.join(', ')}`}>
                     Revoke
                   </button>
                 </td>

@@ -12,6 +12,7 @@ import { BansPanel } from './BansPanel.js';
 import { clientList } from './listings.js';
 import { PAGE_SIZE } from './paged-list.js';
 import { useDebounced } from './use-debounced.js';
+import { severalHubs, useHubs } from './hub-list.js';
 import { usePagedRefresh } from './use-paged-refresh.js';
 
 export function ClientsPage() {
@@ -20,6 +21,9 @@ export function ClientsPage() {
   const selfId = useConnection((s) => s.session?.clientId);
   const [text, setText] = useState(view.filters.text ?? '');
   const [room, setRoom] = useState(view.filters.room ?? '');
+  const hubs = useHubs((s) => s.hubs);
+  const showHub = severalHubs(hubs);
+  const selfNode = hubs.find((h) => h.self)?.node;
   const [acting, setActing] = useState<{ kind: 'kick' | 'ban'; client: ClientRow } | null>(null);
 
   useDebounced(text, (t) => clientList.setFilter({ text: t }));
@@ -34,11 +38,11 @@ export function ClientsPage() {
         <label htmlFor="client-search" className="sr-only">
           Search clients
         </label>
-        <input id="client-search" type="search" placeholder="Search user, name, IP, client id…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input id="client-search" className="search" type="search" placeholder="Search user, name, IP, client id…" value={text} onChange={(e) => setText(e.target.value)} />
         <label htmlFor="client-room" className="sr-only">
           Room
         </label>
-        <input id="client-room" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
+        <input id="client-room" className="room-filter" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
         <span className="spacer" />
         <span className="muted" data-testid="clients-range">
           {view.total === null ? '…' : view.total === 0 ? 'No clients' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
@@ -58,17 +62,20 @@ export function ClientsPage() {
               <th>User</th>
               <th>Role</th>
               <th>IP</th>
+              {showHub ? <th>Hub</th> : null}
               <th>Rooms</th>
               <th className="num">RTT</th>
               <th className="num">Queue</th>
               <th className="num">Msgs in / out</th>
               <th className="num">Connected at</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {view.rows.map((c) => (
-              <ClientLine key={c.clientId} client={c} self={c.clientId === selfId} onAct={setActing} />
+              <ClientLine key={c.clientId} client={c} self={c.clientId === selfId} onAct={setActing} hub={showHub ? (c.hub === selfNode ? `${c.hub} (this hub)` : (c.hub ?? '—')) : undefined} />
             ))}
           </tbody>
         </table>
@@ -95,7 +102,7 @@ function sameClient(a: ClientRow, b: ClientRow): boolean {
 }
 
 const ClientLine = memo(
-  function ClientLine({ client: c, self, onAct }: { client: ClientRow; self: boolean; onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void }) {
+  function ClientLine({ client: c, self, onAct, hub }: { client: ClientRow; self: boolean; onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void; hub?: string }) {
     return (
       <tr data-testid="client-row" data-sub={c.sub} data-client={c.clientId}>
         <td>
@@ -104,6 +111,11 @@ const ClientLine = memo(
         </td>
         <td>{c.role}</td>
         <td className="mono">{c.ip}</td>
+        {hub !== undefined ? (
+          <td className="mono" data-testid="client-hub">
+            {hub}
+          </td>
+        ) : null}
         <td className="rooms-cell" title={c.rooms.join(', ')}>
           {c.rooms.filter((r) => !r.startsWith('$')).join(', ') || <span className="muted">—</span>}
         </td>
@@ -117,18 +129,18 @@ const ClientLine = memo(
           {self ? (
             <span className="muted">this console</span>
           ) : (
-            <>
-              <button type="button" className="small" onClick={() => onAct({ kind: 'kick', client: c })}>
+            <div className="row">
+              <button type="button" className="small" onClick={() => onAct({ kind: 'kick', client: c })} aria-label={`Kick ${c.name || c.sub}`}>
                 Kick
               </button>
-              <button type="button" className="small danger-outline" onClick={() => onAct({ kind: 'ban', client: c })}>
+              <button type="button" className="small danger-outline" onClick={() => onAct({ kind: 'ban', client: c })} aria-label={`Ban ${c.name || c.sub}`}>
                 Ban
               </button>
-            </>
+            </div>
           )}
         </td>
       </tr>
     );
   },
-  (a, b) => a.self === b.self && a.onAct === b.onAct && sameClient(a.client, b.client),
+  (a, b) => a.self === b.self && a.onAct === b.onAct && a.hub === b.hub && sameClient(a.client, b.client),
 );

@@ -1,9 +1,12 @@
 /** The admin console: status bar, navigation, and one page at a time, all fed by the `$admin` feed. */
 import { useEffect } from 'react';
+import type { Json } from '../../hub/protocol/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { ConnectionBanner } from '../app/ConnectionBanner.js';
 import { formatCount } from '../shared/format.js';
-import { startAdminFeed, stopAdminFeed } from './admin-session.js';
+import { onFeedEvent, startAdminFeed, stopAdminFeed } from './admin-session.js';
+import { applyHubs, resetHubs } from './hub-list.js';
+import { applyInspecting, stopOwnInspection } from './inspection.js';
 import { resetAdmin, useAdmin } from './admin-store.js';
 import { AuditPage } from './AuditPage.js';
 import { ClientsPage } from './ClientsPage.js';
@@ -38,10 +41,21 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
     resetAdmin();
     clientList.reset();
     roomList.reset();
+    resetHubs();
+    const offFeed = onFeedEvent(({ event, data }) => {
+      if (event === 'snapshot') applyInspecting((data as { inspect?: Json } | null)?.inspect);
+      else if (event === 'stats') applyHubs(data);
+    });
     startAdminFeed();
     const unfollow = followHistory();
+    // Inspection outlives the pages, not the console: closing the tab switches it off too.
+    const onPageHide = (): void => stopOwnInspection();
+    window.addEventListener('pagehide', onPageHide);
     return () => {
+      window.removeEventListener('pagehide', onPageHide);
       unfollow();
+      offFeed();
+      stopOwnInspection();
       stopAdminFeed();
     };
   }, [hasClient]);

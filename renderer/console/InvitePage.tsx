@@ -5,7 +5,7 @@ import { readTokenClaims } from '../connection/token-claims.js';
 import { formatDateTime } from '../shared/format.js';
 import { adminAction } from './admin-session.js';
 import { ActiveInvites } from './ActiveInvites.js';
-import { INVITE_LIFETIMES, inviteProblems, inviteRequest, type InviteDraft } from './invite-form.js';
+import { INVITE_LIFETIMES, inviteProblems, inviteRequest, loopbackHost, type InviteDraft } from './invite-form.js';
 
 interface Created {
   url: string;
@@ -14,11 +14,15 @@ interface Created {
   expiresAt?: number;
   jti?: string;
   revoked?: boolean;
+  /** The link's host is loopback: only this computer can open it. */
+  loopback?: string;
 }
 
 export function InvitePage() {
   const [draft, setDraft] = useState<InviteDraft>({ rooms: 'dashboard:', role: 'viewer', ttlMinutes: 8 * 60, name: '', maxUses: '' });
   const [error, setError] = useState<string | null>(null);
+  // Until the rooms are edited, their problem (the bare prefill) is a hint, not an error.
+  const [roomsEdited, setRoomsEdited] = useState(false);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created[]>([]);
   const [invitesVersion, setInvitesVersion] = useState(0);
@@ -43,6 +47,7 @@ export function InvitePage() {
           role: typeof ack.role === 'string' ? ack.role : (claims?.role ?? draft.role),
           expiresAt: typeof ack.expiresAt === 'number' ? ack.expiresAt : claims?.expiresAt,
           jti: typeof ack.jti === 'string' ? ack.jti : claims?.jti,
+          loopback: loopbackHost(url) ?? (ack.warning === 'loopback' ? new URL(url).host : undefined),
         },
         ...list,
       ]);
@@ -69,8 +74,21 @@ export function InvitePage() {
       <form className="panel invite-form" onSubmit={(e) => void submit(e)}>
         <h2 className="section-title">New join link</h2>
         <label htmlFor="invite-rooms">Rooms</label>
-        <input id="invite-rooms" value={draft.rooms} onChange={(e) => setDraft({ ...draft, rooms: e.target.value })} placeholder="dashboard:sales, dashboard:ops" spellCheck={false} />
-        <p className="muted small-text">Exact rooms, or a prefix with * (dashboard:*). Everyone also gets their own alerts room.</p>
+        <input
+          id="invite-rooms"
+          value={draft.rooms}
+          onChange={(e) => {
+            setRoomsEdited(true);
+            setDraft({ ...draft, rooms: e.target.value });
+          }}
+          placeholder="dashboard:sales, dashboard:ops"
+          spellCheck={false}
+          aria-invalid={roomsEdited && problems.length > 0}
+          aria-describedby="invite-rooms-hint invite-problems"
+        />
+        <p className="muted small-text" id="invite-rooms-hint">
+          Exact rooms, or a prefix with * (dashboard:*). Everyone also gets their own alerts room.
+        </p>
         <div className="form-row">
           <div>
             <label htmlFor="invite-role">Role</label>
@@ -92,15 +110,20 @@ export function InvitePage() {
         </div>
         <div className="form-row">
           <div>
-            <label htmlFor="invite-name">Name shown for guests (optional)</label>
-            <input id="invite-name" value={draft.name} maxLength={128} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="Guest" />
+            <label htmlFor="invite-name">Label for this link (optional)</label>
+            <input id="invite-name" value={draft.name} maxLength={128} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="e.g. Visiting auditors" />
           </div>
           <div>
             <label htmlFor="invite-uses">Uses (optional)</label>
             <input id="invite-uses" value={draft.maxUses} inputMode="numeric" onChange={(e) => setDraft({ ...draft, maxUses: e.target.value })} placeholder="unlimited" />
           </div>
         </div>
-        {draft.rooms.trim() && problems.length > 0 ? <p className="error-text">{problems.join('. ')}</p> : null}
+        <p className="muted small-text">Each colleague who opens the link gives their own name and becomes a person of their own.</p>
+        {problems.length > 0 ? (
+          <p id="invite-problems" className={roomsEdited ? 'error-text' : 'muted small-text'}>
+            {problems.join('. ')}
+          </p>
+        ) : null}
         {error ? <p className="error-text">{error}</p> : null}
         <button type="submit" disabled={busy || problems.length > 0}>
           Create link
@@ -147,6 +170,12 @@ function InviteCard({ invite, onRevoke }: { invite: Created; onRevoke?: () => vo
         <p className="muted small-text">
           {invite.revoked ? 'Revoked.' : `Works until ${formatDateTime(invite.expiresAt)}.`} The token travels in the link's # part, which browsers never send to a server.
         </p>
+        {invite.loopback && !invite.revoked ? (
+          <p className="warning-text" role="note" data-testid="invite-loopback">
+            This link points at {invite.loopback}, which only this computer can open: colleagues cannot use it. Share the hub on your network first (desktop app: “Share on my network”;
+            headless: <code>--host</code> with this computer’s address, or <code>--public-url</code>), then make a new link.
+          </p>
+        ) : null}
         <input id={`link-${invite.jti ?? 'new'}`} className="mono" readOnly value={invite.url} onFocus={(e) => e.target.select()} data-testid="invite-url" aria-label="Join link" />
         <div className="row">
           <button type="button" onClick={() => void copy()} disabled={invite.revoked}>

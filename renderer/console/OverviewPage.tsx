@@ -4,6 +4,7 @@ import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
 import { LiveChart, type ChartLine } from './LiveChart.js';
 import { latest } from './stats-series.js';
+import { severalHubs, useHubs, type HubSummary } from './hub-list.js';
 
 const CONNECTIONS: ChartLine[] = [{ key: 'clients', label: 'connections', color: '#2563eb' }];
 const MESSAGES: ChartLine[] = [
@@ -26,9 +27,11 @@ export function OverviewPage() {
   const roomCount = useAdmin((s) => s.roomCount);
   const cpu = useAdmin((s) => s.cpuPercent);
   const history = useAdmin((s) => s.historyMessages);
+  const historyBytes = useAdmin((s) => s.historyBytes);
   const connections = useAdmin((s) => s.connections);
   const feed = useAdmin((s) => s.feed);
   const feedError = useAdmin((s) => s.feedError);
+  const hubs = useHubs((s) => s.hubs);
   const bytesIn = latest(series, 'bytesInPerSec');
   const bytesOut = latest(series, 'bytesOutPerSec');
 
@@ -55,7 +58,11 @@ export function OverviewPage() {
         <Tile label="Memory (RSS)" value={formatBytes(latest(series, 'rssBytes'))} testId="memory" />
         <Tile label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
         <Tile label="Messages in history" value={formatCount(history)} />
+        {historyBytes ? (
+          <Tile label="History memory / budget" value={`${formatBytes(historyBytes.used)} / ${formatBytes(historyBytes.budget)}`} testId="history-budget" />
+        ) : null}
       </div>
+      {severalHubs(hubs) ? <HubList hubs={hubs} /> : null}
       <div className="charts">
         <LiveChart title="Connections" series={series} lines={CONNECTIONS} unit="" />
         <LiveChart title="Messages per second" series={series} lines={MESSAGES} unit="" />
@@ -88,5 +95,27 @@ function Tile({ label, value, testId }: { label: string; value: string; testId?:
         {value}
       </span>
     </div>
+  );
+}
+
+function HubList({ hubs }: { hubs: HubSummary[] }) {
+  return (
+    <section className="panel" aria-label="Hubs">
+      <h2 className="section-title">Hubs sharing this engine · {hubs.length}</h2>
+      <ul className="hub-list">
+        {hubs.map((h) => (
+          <li key={h.node} className={`hub-card${h.self ? ' self' : ''}`} data-testid="hub" data-node={h.node}>
+            <strong className="mono">{h.node}</strong>
+            <span className="muted small-text">{h.self ? 'this hub (the console is connected here)' : `since ${formatTime(h.startedAt)}`}</span>
+            <span>
+              {formatCount(h.clients)} connections · {formatCount(h.rooms)} rooms
+            </span>
+            <span className="muted small-text">
+              {formatRate(h.messagesInPerSec)} in · {formatRate(h.messagesOutPerSec)} out · lag {formatMs(h.lagMs)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -3,12 +3,13 @@ import { formatByteRate, formatCount, formatDateTime, formatRate } from '../shar
 import { Avatar, activityOf } from '../dashboard/PresenceBar.js';
 import { useAdmin } from './admin-store.js';
 import { navigate } from './console-route.js';
-import { useRoomFacts } from './room-members.js';
+import { peopleOf, useRoomFacts } from './room-members.js';
 import { TrafficInspector } from './TrafficInspector.js';
 
 export function RoomDetail({ room }: { room: string }) {
   const row = useAdmin((s) => s.roomRates[room]);
-  const { members, memberCount, lastSeq, since, error } = useRoomFacts(room);
+  const { members, memberCount, lastSeq, since, error, membersNext, showMore } = useRoomFacts(room);
+  const people = peopleOf(members, (state) => (state ? activityOf({ clientId: '', sub: '', name: '', state }) : 'connected'));
   return (
     <div className="page room-detail">
       <div className="toolbar">
@@ -46,22 +47,32 @@ export function RoomDetail({ room }: { room: string }) {
         </div>
       </div>
       <section className="panel">
-        <h2 className="section-title">Members</h2>
+        <h2 className="section-title">
+          People · {formatCount(people.length)}
+          {members.length > people.length ? ` (${formatCount(members.length)} connections)` : ''}
+        </h2>
         {error ? <p className="error-text">{error}</p> : null}
         {members.length === 0 && !error ? <p className="muted">Nobody is in this room.</p> : null}
         <ul className="presence-list wide">
-          {members.map((m) => (
-            <li key={m.clientId} className="presence-member" data-testid="room-member" data-sub={m.sub}>
-              <Avatar sub={m.sub} name={m.name || m.sub} />
+          {people.map((p) => (
+            <li key={p.sub} className="presence-member" data-testid="room-member" data-sub={p.sub} data-tabs={p.tabs}>
+              <Avatar sub={p.sub} name={p.name} />
               <span className="presence-text">
                 <span className="presence-name">
-                  {m.name || m.sub} <span className="muted">{m.sub}</span>
+                  {p.name} <span className="muted">{p.sub}</span>
                 </span>
-                <span className="presence-activity">{m.state ? activityOf({ ...m, state: m.state }) : 'connected'}</span>
+                <span className="presence-activity">
+                  {p.tabs > 1 ? <span className="tag" data-testid="member-tabs">{p.tabs} tabs</span> : null} {p.activities.join(', ')}
+                </span>
               </span>
             </li>
           ))}
         </ul>
+        {membersNext ? (
+          <button type="button" className="ghost small" data-testid="more-members" onClick={showMore}>
+            Show more members ({formatCount(members.length)} of {formatCount(memberCount ?? members.length)} shown)
+          </button>
+        ) : null}
       </section>
       <TrafficInspector room={room} />
     </div>

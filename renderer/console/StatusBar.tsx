@@ -19,6 +19,14 @@ export function connectionLabel(c: { status: string; retryAt: number | null; att
   }
 }
 
+/** How long after waking the console still says the hub slept. */
+const SHOW_SLEEP_MS = 60 * 60_000;
+
+export function sleptLabel(durationMs: number): string {
+  const min = Math.round(durationMs / 60_000);
+  return durationMs >= 60_000 ? `Was asleep for ${min} min` : `Was asleep for ${Math.max(1, Math.round(durationMs / 1000))} s`;
+}
+
 export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   const c = useConnection();
   const hub = useAdmin((s) => s.hub);
@@ -28,7 +36,8 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   // The hub's uptime from when it started (snapshot and stats carry `startedAt`).
   const uptime = hub.startedAt ? Math.max(0, now - hub.startedAt) : null;
   const version = hub.version ?? c.session?.server.version;
-  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : 'bad';
+  // `stalled`: connected but not answering the hub's probe (publishes may end `outcome_unknown`).
+  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : hub.engineState === 'stalled' ? 'warn' : 'bad';
   return (
     <header className="statusbar" data-testid="statusbar">
       <span className="brand">Insight Hub</span>
@@ -54,6 +63,12 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
         <span className={`dot ${engineTone}`} aria-hidden="true" />
         <span className="label">Engine</span> {hub.engine ?? '—'} {hub.engineState ?? ''}
       </span>
+      {hub.sleep && now - hub.sleep.wokeAt < SHOW_SLEEP_MS ? (
+        <span className="status-item" data-testid="hub-slept" title={`Woke at ${new Date(hub.sleep.wokeAt).toLocaleTimeString()}`}>
+          <span className="dot warn" aria-hidden="true" />
+          {sleptLabel(hub.sleep.durationMs)}
+        </span>
+      ) : null}
       <span className="spacer" />
       <span className="status-item" data-testid="console-connection" data-status={c.status} title={c.lastError ?? undefined}>
         <span className={`dot ${conn.tone}`} aria-hidden="true" />

@@ -1,19 +1,20 @@
 /**
  * Sampled traffic: the hub samples delivered messages while inspection is on (for one room or
  * all), and the console lists them newest first, filtered by room and event, with the payload of
- * the selected one. Pausing freezes the list; inspection is switched off when the view closes.
+ * the selected one. Pausing freezes the list. Inspection stays on when the view is left (it is
+ * the hub's, see inspection.ts) and is switched off when the console closes.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatBytes, formatTime } from '../shared/format.js';
 import type { TrafficEntry } from './feed-entries.js';
-import { setInspect } from './admin-session.js';
 import { clearTraffic, setTrafficPaused, useAdmin } from './admin-store.js';
+import { isInspecting, toggleInspection, useInspection } from './inspection.js';
 
 export function TrafficInspector({ room }: { room?: string }) {
   const traffic = useAdmin((s) => s.traffic);
   const paused = useAdmin((s) => s.trafficPaused);
   const dropped = useAdmin((s) => s.trafficDropped);
-  const [on, setOn] = useState(false);
+  const on = useInspection((s) => isInspecting(s.on, room));
   const [error, setError] = useState<string | null>(null);
   const [roomFilter, setRoomFilter] = useState('');
   const [eventFilter, setEventFilter] = useState('');
@@ -22,20 +23,11 @@ export function TrafficInspector({ room }: { room?: string }) {
   const toggle = async (next: boolean): Promise<void> => {
     setError(null);
     try {
-      await setInspect(room ?? null, next);
-      setOn(next);
+      await toggleInspection(room, next);
     } catch (err) {
       setError((err as Error).message);
     }
   };
-
-  useEffect(
-    () => () => {
-      void setInspect(room ?? null, false).catch(() => undefined);
-      setTrafficPaused(false);
-    },
-    [room],
-  );
 
   const shown = useMemo(() => {
     const rf = (room ?? roomFilter).trim().toLowerCase();

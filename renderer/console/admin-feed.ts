@@ -25,6 +25,8 @@ export interface HubInfo {
   engineState?: string;
   urls: string[];
   hubId?: string;
+  /** The hub's last sleep (computer asleep or process stopped), from stats `sleep`. */
+  sleep?: { wokeAt: number; durationMs: number };
 }
 
 export interface RoomRow {
@@ -55,6 +57,8 @@ export interface Stats {
   point: StatsPoint;
   /** Messages the engine holds in room history, all rooms together. */
   historyMessages: number | null;
+  /** The memory engine's hub-wide history budget and its use (null on Redis). */
+  historyBytes: { used: number; budget: number } | null;
   rooms: RoomRow[] | null;
   hub: Partial<HubInfo>;
   cpuPercent: number | null;
@@ -130,6 +134,10 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
     engineState: str(engine, engineField('state')),
     hubId: str(o, snap('node')) ?? str(engine, engineField('node')),
   };
+  const sleep = asObject(o?.[stat('sleep')] ?? null);
+  const wokeAt = time(pick(sleep, 'wokeAt'));
+  const durationMs = num(sleep, 'durationMs');
+  if (wokeAt !== null && durationMs !== null) info.sleep = { wokeAt, durationMs };
   for (const k of Object.keys(info) as Array<keyof HubInfo>) if (info[k] === undefined) delete info[k];
   return info;
 }
@@ -213,9 +221,15 @@ export function readStats(data: Json, now = Date.now()): Stats | null {
   return {
     point,
     historyMessages: num(o, stat('historyMessages')),
+    historyBytes: historyBudget(o),
     rooms: readRooms(o[stat('rooms')]),
     hub: readHubInfo(o),
     cpuPercent: num(p, proc('cpuPercent')),
   };
 }
 
+function historyBudget(o: O): { used: number; budget: number } | null {
+  const used = num(o, `${stat('historyBytes')}.used`);
+  const budget = num(o, `${stat('historyBytes')}.budget`);
+  return used === null || budget === null ? null : { used, budget };
+}

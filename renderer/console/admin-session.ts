@@ -11,6 +11,13 @@ export const FEED_BATCH_MS = 250;
 
 let feed: { handle: RoomHandle; offs: Unsubscribe[]; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
 let pending: FeedEvent[] = [];
+/** Others who read a feed event as it arrives (hubs, inspection), beside the batched store. */
+const feedReaders = new Set<(e: FeedEvent) => void>();
+
+export function onFeedEvent(fn: (e: FeedEvent) => void): Unsubscribe {
+  feedReaders.add(fn);
+  return () => feedReaders.delete(fn);
+}
 
 function client(): InsightClient {
   const c = useConnection.getState().client;
@@ -32,7 +39,9 @@ export function startAdminFeed(): void {
   const state = { handle, offs: [] as Unsubscribe[], timer: undefined as ReturnType<typeof setTimeout> | undefined };
   state.offs.push(
     handle.on('*', (data, msg) => {
-      pending.push({ event: msg.event, data, time: typeof msg.time === 'number' ? msg.time : Date.now() });
+      const e: FeedEvent = { event: msg.event, data, time: typeof msg.time === 'number' ? msg.time : Date.now() };
+      pending.push(e);
+      for (const read of feedReaders) read(e);
       if (msg.event === 'snapshot') setFeed('live');
       if (state.timer === undefined) state.timer = setTimeout(flush, FEED_BATCH_MS);
     }),

@@ -42,6 +42,8 @@ export interface AdminView {
   series: StatsSeries;
   cpuPercent: number | null;
   historyMessages: number | null;
+  /** History memory across rooms and its budget (memory engine). */
+  historyBytes: { used: number; budget: number } | null;
   /** Per-second rates of the busiest rooms, from the latest stats. */
   roomRates: Record<string, RoomRow>;
   clientCount: number | null;
@@ -71,6 +73,7 @@ const initial = (): AdminView => ({
   series: emptySeries(),
   cpuPercent: null,
   historyMessages: null,
+  historyBytes: null,
   roomRates: {},
   clientCount: null,
   roomCount: null,
@@ -146,6 +149,7 @@ export function applyFeed(events: readonly FeedEvent[]): void {
         if (Object.keys(st.hub).length > 0) mergeHub(o, time);
         patch.cpuPercent = st.cpuPercent;
         patch.historyMessages = st.historyMessages;
+        patch.historyBytes = st.historyBytes;
         break;
       }
       case 'client.connected':

@@ -27,7 +27,10 @@ export function inviteProblems(draft: InviteDraft): string[] {
   const problems: string[] = [];
   const rooms = parseRooms(draft.rooms);
   if (rooms.length === 0) problems.push('Name at least one room, e.g. dashboard:sales or dashboard:*');
-  const bad = rooms.filter((r) => !isValidRoomPattern(r) || r.startsWith('$'));
+  // `dashboard:` is the form's prefill, a prefix without a name: no dashboard is called that.
+  const bare = rooms.filter((r) => r.endsWith(':'));
+  if (bare.length > 0) problems.push(`${bare.join(', ')} names no room: add a name (${bare[0]}sales) or * for all of them (${bare[0]}*)`);
+  const bad = rooms.filter((r) => !r.endsWith(':') && (!isValidRoomPattern(r) || r.startsWith('$')));
   if (bad.length > 0) problems.push(`Not a room name or pattern: ${bad.join(', ')}`);
   if (draft.maxUses.trim() && !/^[1-9]\d{0,5}$/.test(draft.maxUses.trim())) problems.push('Uses must be a whole number from 1');
   return problems;
@@ -38,4 +41,17 @@ export function inviteRequest(draft: InviteDraft): Record<string, Json> {
   if (draft.name.trim()) req.name = draft.name.trim();
   if (draft.maxUses.trim()) req.maxUses = Number(draft.maxUses.trim());
   return req;
+}
+
+/** A link only this computer can open: its host is a loopback address. */
+export function loopbackHost(url: string): string | null {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '0:0:0:0:0:0:0:1') return host;
+  return null;
 }

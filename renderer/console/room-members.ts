@@ -1,7 +1,8 @@
 /**
  * A room's members for the room page, with their presence (who is viewing, editing, typing).
  * Polled while the page is open: the console does not join the rooms it watches, so it never
- * shows up in anyone's presence.
+ * shows up in anyone's presence. A big room comes in pages of 100: the page shows the first and
+ * loads more on request, and each poll refreshes the pages shown.
  */
 import { useEffect, useState } from 'react';
 import { asJson, type Json, type PresenceMember } from '../../hub/protocol/index.js';
@@ -40,9 +41,11 @@ export interface RoomFacts {
   lastSeq: number | null;
   /** When the room got its first member on this hub. */
   since: number | null;
+  /** Cursor of the next page of members; null on the last. */
+  membersNext: string | null;
 }
 
-const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null };
+const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null, membersNext: null };
 
 export function readRoomFacts(body: Json): RoomFacts {
   const o = asObject(body);
@@ -52,26 +55,40 @@ export function readRoomFacts(body: Json): RoomFacts {
     memberCount: num(o, 'memberCount') ?? members.length,
     lastSeq: num(o, 'position.seq'),
     since: num(o, 'since'),
+    membersNext: str(o, 'membersNext') ?? null,
   };
 }
 
-/** The room as the hub sees it; an empty room is simply nobody. */
-async function fetchRoom(room: string): Promise<RoomFacts> {
+/** The room as the hub sees it, with up to `pages` pages of members; an empty room is simply nobody. */
+async function fetchRoom(room: string, pages: number): Promise<RoomFacts> {
   try {
-    return readRoomFacts(asJson(await adminAction('list', { what: 'room', room })));
+    const facts = readRoomFacts(asJson(await adminAction('list', { what: 'room', room })));
+    const seen = new Set(facts.members.map((m) => m.clientId));
+    for (let n = 1; n < pages && facts.membersNext; n++) {
+      const page = readRoomFacts(asJson(await adminAction('list', { what: 'room', room, cursor: facts.membersNext })));
+      for (const m of page.members) {
+        if (seen.has(m.clientId)) continue;
+        seen.add(m.clientId);
+        facts.members.push(m);
+      }
+      facts.membersNext = page.membersNext;
+    }
+    return facts;
   } catch (err) {
     if ((err as { code?: string }).code === 'not_found') return NOBODY;
     throw err;
   }
 }
 
-export function useRoomFacts(room: string): RoomFacts & { error: string | null } {
+export function useRoomFacts(room: string): RoomFacts & { error: string | null; showMore: () => void } {
   const [facts, setFacts] = useState<RoomFacts>(NOBODY);
   const [error, setError] = useState<string | null>(null);
+  const [pages, setPages] = useState(1);
+  useEffect(() => setPages(1), [room]);
   useEffect(() => {
     let live = true;
     const load = (): void => {
-      fetchRoom(room).then(
+      fetchRoom(room, pages).then(
         (f) => live && (setFacts(f), setError(null)),
         (err: Error) => live && setError(err.message),
       );
@@ -82,6 +99,32 @@ export function useRoomFacts(room: string): RoomFacts & { error: string | null }
       live = false;
       clearInterval(timer);
     };
-  }, [room]);
-  return { ...facts, error };
+  }, [room, pages]);
+  return { ...facts, error, showMore: () => setPages((p) => p + 1) };
+}
+
+/** One person in a room: every tab (connection) of one `sub`, and what any of them is doing. */
+export interface RoomPerson {
+  sub: string;
+  name: string;
+  tabs: number;
+  /** Distinct activities of their tabs, e.g. ['editing revenue', 'viewing']. */
+  activities: string[];
+}
+
+export function peopleOf(members: readonly RoomMember[], describe: (state: RoomMember['state']) => string): RoomPerson[] {
+  const bySub = new Map<string, RoomPerson>();
+  for (const m of members) {
+    let person = bySub.get(m.sub);
+    if (!person) {
+      person = { sub: m.sub, name: m.name || m.sub, tabs: 0, activities: [] };
+      bySub.set(m.sub, person);
+    }
+    person.tabs++;
+    const activity = describe(m.state);
+    if (!person.activities.includes(activity)) person.activities.push(activity);
+  }
+  // A busy tab says more than an idle one: "viewing" only when no tab does anything else.
+  for (const p of bySub.values()) if (p.activities.length > 1) p.activities = p.activities.filter((a) => a !== 'viewing' && a !== 'connected');
+  return [...bySub.values()].sort((a, b) => a.name.localeCompare(b.name) || a.sub.localeCompare(b.sub));
 }

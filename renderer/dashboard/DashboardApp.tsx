@@ -5,11 +5,12 @@ import { ConnectionBanner } from '../app/ConnectionBanner.js';
 import { AlertToasts } from './AlertToasts.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
 import { DashboardPicker } from './DashboardPicker.js';
-import { dashboardChoices, firstDashboard } from './dashboard-rooms.js';
+import { dashboardChoices, firstDashboard, type DashboardChoices } from './dashboard-rooms.js';
 import { joinDashboard, listenForPersonalAlerts, publishAnnotation, updatePresence } from './dashboard-session.js';
 import { dismissResync, useDashboard } from './dashboard-store.js';
 import { PresenceBar } from './PresenceBar.js';
 import { QueryPanel } from './QueryPanel.js';
+import { RoomAlerts } from './RoomAlerts.js';
 import { WidgetGrid } from './WidgetGrid.js';
 
 /** `embedded`: inside the console, which has its own header and connection line. */
@@ -36,7 +37,7 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
   const streams = useMemo(() => Object.values(dash.model.queries).sort((a, b) => b.updatedAt - a.updatedAt), [dash.model.queries]);
 
   return (
-    <div className="dashboard" data-testid="dashboard" data-room={dash.room ?? ''}>
+    <div className="dashboard" data-testid="dashboard" data-room={dash.room ?? ''} data-seq={dash.model.lastSeq} data-status={dash.status}>
       {!embedded ? (
         <header className="topbar">
           <span className="brand">Insight Hub</span>
@@ -53,10 +54,19 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
       ) : null}
       <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} showConnection={!embedded} />
       <DashboardPicker choices={choices} current={dash.room} onOpen={joinDashboard} />
-      {dash.status === 'failed' ? <div className="banner error">Could not open {dash.room}: {dash.error}</div> : null}
+      {dash.status === 'failed' ? (
+        <div className="banner error" role="alert" data-testid="room-failed">
+          Could not open {dash.room}: {dash.error}
+        </div>
+      ) : null}
+      {dash.status === 'retrying' ? (
+        <div className="banner warning" role="status" data-testid="room-retrying">
+          The hub did not let {dash.room} open yet ({dash.error}); trying again in {Math.max(1, Math.round((dash.retryInMs ?? 0) / 1000))} s.
+        </div>
+      ) : null}
       {!dash.room ? (
         <main className="dashboard-body">
-          <p className="muted">{choices.patterns.length > 0 ? 'Name a dashboard room above to open it.' : 'This link does not name a dashboard room.'}</p>
+          <p className="muted">{noRoomText(choices)}</p>
         </main>
       ) : (
         <main className="dashboard-body">
@@ -73,7 +83,8 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
             <QueryPanel streams={streams} />
           </div>
           <aside className="dashboard-side">
-            <PresenceBar members={dash.members} selfId={session?.clientId} />
+            <PresenceBar members={dash.members} count={dash.memberCount} selfId={session?.clientId} />
+            <RoomAlerts alerts={dash.model.alerts} />
             <AnnotationsPanel
               annotations={dash.model.annotations}
               canPublish={canEdit}
@@ -87,4 +98,11 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
       <AlertToasts />
     </div>
   );
+}
+
+/** Said only when there is nothing to click: a tab above is the way in otherwise. */
+function noRoomText(choices: DashboardChoices): string {
+  if (choices.rooms.length > 0) return 'Choose a dashboard above.';
+  if (choices.patterns.length > 0) return 'Name a dashboard room above to open it.';
+  return 'This link does not name a dashboard room.';
 }

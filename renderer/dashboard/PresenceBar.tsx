@@ -1,6 +1,14 @@
-/** Who else is on this dashboard, one avatar per connection, with what each is doing. */
+/**
+ * Who else is on this dashboard. In a big room it shows the count and the people that matter —
+ * you, whoever is editing or typing, and a few viewers — never thousands of avatars.
+ */
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import { avatarColor, initials } from '../shared/avatar-color.js';
+
+/** Viewers shown besides you and the active people; the rest are a number. */
+export const VIEWERS_SHOWN = 5;
+/** Active people (editing, typing) shown at most. */
+export const ACTIVE_SHOWN = 20;
 
 export function activityOf(member: PresenceMember): string {
   const { editing, typing } = member.state;
@@ -8,6 +16,10 @@ export function activityOf(member: PresenceMember): string {
   if (typeof editing === 'string' && editing) parts.push(`editing ${editing}`);
   if (typing === true) parts.push('typing…');
   return parts.length > 0 ? parts.join(', ') : 'viewing';
+}
+
+function isActive(m: PresenceMember): boolean {
+  return m.state.typing === true || (typeof m.state.editing === 'string' && m.state.editing.length > 0);
 }
 
 export function Avatar({ sub, name, size = 32 }: { sub: string; name: string; size?: number }) {
@@ -18,13 +30,34 @@ export function Avatar({ sub, name, size = 32 }: { sub: string; name: string; si
   );
 }
 
-export function PresenceBar({ members, selfId }: { members: PresenceMember[]; selfId: string | undefined }) {
-  const sorted = [...members].sort((a, b) => (a.clientId === selfId ? -1 : b.clientId === selfId ? 1 : (a.name || a.sub).localeCompare(b.name || b.sub)));
+const byName = (a: PresenceMember, b: PresenceMember) => (a.name || a.sub).localeCompare(b.name || b.sub);
+
+/** You first, then the active people, then a few viewers: what the bar lists. */
+export function peopleThatMatter(members: readonly PresenceMember[], selfId: string | undefined): PresenceMember[] {
+  const self = members.filter((m) => m.clientId === selfId);
+  const others = members.filter((m) => m.clientId !== selfId);
+  const active = others.filter(isActive).sort(byName).slice(0, ACTIVE_SHOWN);
+  // Viewers: a stable few by name, found without sorting all of a big room.
+  const viewers: PresenceMember[] = [];
+  for (const m of others) {
+    if (isActive(m)) continue;
+    viewers.push(m);
+    viewers.sort(byName);
+    if (viewers.length > VIEWERS_SHOWN) viewers.pop();
+  }
+  return [...self, ...active, ...viewers];
+}
+
+/** `count`: members in the room (exact, from the hub); `members`: those this client knows. */
+export function PresenceBar({ members, selfId, count }: { members: PresenceMember[]; selfId: string | undefined; count?: number }) {
+  const total = Math.max(count ?? members.length, members.length);
+  const shown = peopleThatMatter(members, selfId);
+  const more = total - shown.length;
   return (
     <section className="presence" aria-label="People on this dashboard">
-      <h2 className="section-title">Here now · {members.length}</h2>
+      <h2 className="section-title">Here now · {total.toLocaleString('en')}</h2>
       <ul className="presence-list">
-        {sorted.map((m) => {
+        {shown.map((m) => {
           const activity = activityOf(m);
           return (
             <li key={m.clientId} className="presence-member" data-testid="member" data-sub={m.sub} title={`${m.name || m.sub} — ${activity}`}>
@@ -42,6 +75,11 @@ export function PresenceBar({ members, selfId }: { members: PresenceMember[]; se
           );
         })}
       </ul>
+      {more > 0 ? (
+        <p className="presence-more muted" data-testid="presence-more">
+          and {more.toLocaleString('en')} more viewing
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -3,20 +3,18 @@
  * dashboard store, publishes this user's presence and annotations, and listens to the user's
  * personal room for alerts.
  */
-import { personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
-import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import { MAX_HISTORY_LIMIT, personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
+import type { InsightClient, JoinAnswer, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
-import { fetchRoomHistory } from './room-history.js';
 import {
   markFailed,
-  markJoined,
-  rebuildFrom,
+  markRetrying,
+  receiveJoin,
   receiveMembers,
   receiveMessage,
   resetDashboard,
-  seedFrom,
   setOwn,
   useDashboard,
   type OwnPresence,
@@ -36,52 +34,50 @@ function client(): InsightClient {
   return c;
 }
 
-async function history(room: string) {
-  const { credentials } = useConnection.getState();
-  if (!credentials) throw new Error('no credentials');
-  return fetchRoomHistory(credentials.address.httpUrl, room, await credentials.getToken());
-}
-
 export function joinDashboard(room: string): void {
-  if (useDashboard.getState().room === room && current) return;
+  // A failed room is forgotten by the SDK: choosing it again is a new attempt.
+  if (useDashboard.getState().room === room && current && current.handle.state.status !== 'failed') return;
   leaveDashboard();
   resetDashboard(room);
-  const handle = client().room(room);
-  // History is read once the subscribe is acknowledged: everything up to the ack's position is
-  // in it, and everything after arrives live, so nothing falls between the two.
-  let seeded = false;
-  const seed = (): void => {
-    if (seeded) return;
-    seeded = true;
-    history(room).then(
-      (h) => {
-        seedFrom(room, h.messages);
-        markJoined(room);
-      },
-      // Not fatal: live messages still arrive.
-      () => markJoined(room),
-    );
+  // Everything the hub holds for the room (up to its cap) comes with the subscribe itself, over the
+  // socket, so a page whose REST is cross-origin (the desktop window) builds the same state.
+  let handle: RoomHandle;
+  try {
+    handle = client().room(room, { history: { limit: MAX_HISTORY_LIMIT } });
+  } catch (err) {
+    // A room name no hub takes (from a link, say): said on the page, like the hub's refusals.
+    markFailed(room, (err as Error).message);
+    return;
+  }
+  // The SDK hands the messages up to the join's position to the answer, the rest to `on`. Whatever
+  // `on` brings before the answer (or between a reset and its answer) waits for it, so the room is
+  // built in the hub's order (a query's first chunk, with its columns, before the rest).
+  let held: RoomMessage[] | null = [];
+  const answered = (answer: JoinAnswer): void => {
+    receiveJoin(room, answer.epoch, answer.history, answer.reason);
+    const waiting = held ?? [];
+    held = null;
+    for (const m of waiting) receiveMessage(m, true);
   };
   const offs = [
-    // A refused subscribe (no access to the room) is reported on the client, naming the room.
-    client().onError((err) => {
-      if (err.room === room) markFailed(room, err.message);
+    handle.on('*', (_data, msg) => (held ? held.push(msg) : receiveMessage(msg, true))),
+    handle.onReset(() => {
+      held ??= [];
     }),
-    handle.on('*', (_data, msg) => receiveMessage(msg, true)),
-    handle.onPresence((members) => {
-      receiveMembers(room, members);
-      seed();
-    }),
-    handle.onReset((reason) => {
-      history(room).then(
-        (h) => rebuildFrom(room, h.epoch, h.messages.map((m) => ({ ...m, room })), reason),
-        () => rebuildFrom(room, handle.position?.epoch ?? '', [], reason),
-      );
+    handle.onJoin(answered),
+    handle.onPresence((members) => receiveMembers(room, members, handle.memberCount)),
+    handle.onStateChange((state) => {
+      if (state.status === 'retrying') markRetrying(room, state.error.message, state.inMs);
+      if (state.status === 'failed') markFailed(room, state.error.message);
     }),
   ];
   current = { handle, offs };
   handle.setState(presenceState(room, useDashboard.getState().own));
-  if (handle.position) seed();
+  // This client was in the room already (a room also open elsewhere in the app): its answer stands.
+  if (handle.state.status === 'joined') {
+    receiveMembers(room, handle.members, handle.memberCount);
+    answered(handle.state.answer);
+  }
 }
 
 export function leaveDashboard(): void {

@@ -4,7 +4,7 @@ import type { PresenceMember, ResumeFailure, RoomMessage } from '../../hub/proto
 import { applyMessage, emptyRoom, knownWidget, type RoomModel } from './room-model.js';
 import { pushAlert } from './alerts-store.js';
 
-export type JoinStatus = 'idle' | 'joining' | 'live' | 'failed';
+export type JoinStatus = 'idle' | 'joining' | 'live' | 'retrying' | 'failed';
 
 /** What this user tells the others through presence (protocol.md presence `state` keys). */
 export interface OwnPresence {
@@ -15,20 +15,27 @@ export interface OwnPresence {
 export interface DashboardView {
   room: string | null;
   status: JoinStatus;
+  /** Why the join failed, or why it is being tried again. */
   error: string | null;
+  /** While `retrying`: the SDK's delay before the next attempt. */
+  retryInMs: number | null;
   model: RoomModel;
   members: PresenceMember[];
+  /** Members in the room (exact; `members` may be only the first page and who the diffs named). */
+  memberCount: number;
   own: OwnPresence;
   /** Set when the hub could not replay what we missed and the state was rebuilt. */
-  resync: { reason: ResumeFailure | 'history'; at: number } | null;
+  resync: { reason: ResumeFailure; at: number } | null;
 }
 
 const initial: DashboardView = {
   room: null,
   status: 'idle',
   error: null,
+  retryInMs: null,
   model: emptyRoom(),
   members: [],
+  memberCount: 0,
   own: { editing: null, typing: false },
   resync: null,
 };
@@ -47,7 +54,7 @@ export function receiveMessage(msg: RoomMessage, live: boolean): void {
   if (alert) pushAlert({ ...alert, room: msg.room, from: msg.from.name || msg.from.sub, time: msg.time });
 }
 
-export function receiveMembers(room: string, members: PresenceMember[]): void {
+export function receiveMembers(room: string, members: PresenceMember[], memberCount = members.length): void {
   const state = useDashboard.getState();
   if (room !== state.room) return;
   // Widgets someone is editing exist even before the engine has said anything about them.
@@ -56,31 +63,37 @@ export function receiveMembers(room: string, members: PresenceMember[]): void {
     const editing = m.state.editing;
     if (typeof editing === 'string' && editing.length > 0 && editing.length <= 128) model = knownWidget(model, editing);
   }
-  useDashboard.setState({ members, model });
+  useDashboard.setState({ members, memberCount, model });
 }
 
-export function markJoined(room: string): void {
-  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'live', error: null });
-}
-
-export function markFailed(room: string, error: string): void {
-  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'failed', error });
-}
-
-/** After `recovered: false`: start over from the room's history. */
-export function rebuildFrom(room: string, epoch: string, messages: RoomMessage[], reason: ResumeFailure | null): void {
+/**
+ * The join's answer: the kept messages up to its position, folded in before anything live. On a
+ * first join they are the room's state; after `recovered: false` the state starts over from them
+ * (on top of the old epoch's state after a restart); a recovered rejoin brings none.
+ */
+export function receiveJoin(room: string, epoch: string, history: RoomMessage[], reset: ResumeFailure | undefined): void {
   const state = useDashboard.getState();
   if (room !== state.room) return;
-  let model: RoomModel = { ...emptyRoom(), epoch };
-  // Widgets seen before the reset stay on the page; they just wait for their next refresh.
-  for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
-  for (const m of messages) model = applyMessage(model, m, false).model;
-  useDashboard.setState({ model, resync: reason ? { reason, at: Date.now() } : state.resync });
+  let model = state.model;
+  if (reset === 'evicted') {
+    model = { ...emptyRoom(), epoch };
+    // Widgets seen before the reset stay on the page; they just wait for their next refresh.
+    for (const id of Object.keys(state.model.widgets)) model = knownWidget(model, id);
+  }
+  // After `epoch_changed` the hub restarted: the old epoch is gone from it, so what was built from
+  // it is still the best account of it; the new epoch's messages (all the hub holds) go on top.
+  for (const m of history) model = applyMessage(model, { ...m, room }, false).model;
+  useDashboard.setState({ model, status: 'live', error: null, retryInMs: null, resync: reset ? { reason: reset, at: Date.now() } : state.resync });
 }
 
-/** History read on joining: folded in without repeating what already arrived live. */
-export function seedFrom(room: string, messages: RoomMessage[]): void {
-  for (const m of messages) receiveMessage({ ...m, room }, false);
+/** The SDK is trying the join again after a refusal that can pass (the page keeps what it shows). */
+export function markRetrying(room: string, error: string, inMs: number): void {
+  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'retrying', error, retryInMs: inMs });
+}
+
+/** The hub refused the room for good (no access, bad name): said, not retried. */
+export function markFailed(room: string, error: string): void {
+  if (useDashboard.getState().room === room) useDashboard.setState({ status: 'failed', error });
 }
 
 export function setOwn(patch: Partial<OwnPresence>): OwnPresence {

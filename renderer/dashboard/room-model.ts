@@ -71,16 +71,27 @@ export interface RoomModel {
   queries: Readonly<Record<string, QueryStream>>;
   /** Oldest first, at most MAX_ANNOTATIONS. */
   annotations: readonly Annotation[];
+  /** Alerts the room has seen, from history as well as live; oldest first, at most MAX_ROOM_ALERTS. */
+  alerts: readonly RoomAlert[];
+  /** The highest seq folded in this epoch (0 before any). */
+  lastSeq: number;
+}
+
+export interface RoomAlert extends AlertEvent {
+  seq: number;
+  from: string;
+  time: number;
 }
 
 export const MAX_ANNOTATIONS = 200;
+export const MAX_ROOM_ALERTS = 50;
 /** Seqs remembered for de-duplication: far more than a history read can overlap live delivery. */
 export const APPLIED_WINDOW = 4096;
 /** Rows kept per query stream; the table says how many more arrived. */
 export const MAX_QUERY_ROWS = 10_000;
 
 export function emptyRoom(): RoomModel {
-  return { epoch: null, applied: new Set(), widgets: {}, queries: {}, annotations: [] };
+  return { epoch: null, applied: new Set(), widgets: {}, queries: {}, annotations: [], alerts: [], lastSeq: 0 };
 }
 
 export interface Applied {
@@ -92,14 +103,17 @@ export interface Applied {
 export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean): Applied {
   let next = model;
   // A new epoch numbers from 1 again; what was built so far is still what the users saw.
-  if (next.epoch !== msg.epoch) next = { ...next, epoch: msg.epoch, applied: new Set() };
+  if (next.epoch !== msg.epoch) next = { ...next, epoch: msg.epoch, applied: new Set(), lastSeq: 0 };
   if (next.applied.has(msg.seq)) return { model: next };
   remember(next.applied, msg.seq);
-  next = { ...next };
+  next = { ...next, lastSeq: Math.max(next.lastSeq, msg.seq) };
   switch (msg.event) {
     case 'alert': {
       const alert = readAlert(msg.data, `${msg.epoch}:${msg.seq}`);
-      return { model: next, alert: live && alert ? alert : undefined };
+      if (!alert) return { model: next };
+      const entry: RoomAlert = { ...alert, seq: msg.seq, from: msg.from.name || msg.from.sub, time: msg.time };
+      const alerts = [...next.alerts, entry].sort((a, b) => a.seq - b.seq).slice(-MAX_ROOM_ALERTS);
+      return { model: { ...next, alerts }, alert: live ? alert : undefined };
     }
     case 'refresh':
       return { model: applyRefresh(next, msg) };

@@ -24,6 +24,9 @@ import { memoryScenario } from './scenarios/memory.js';
 import { resumeStormScenario } from './scenarios/resume-storm.js';
 import { roomsScenario } from './scenarios/rooms.js';
 import { slowConsumerScenario } from './scenarios/slow-consumers.js';
+import { joinStormScenario } from './scenarios/join-storms.js';
+import { presenceChurnScenario } from './scenarios/presence-churn.js';
+import { startupScenario } from './scenarios/startup.js';
 
 const SCENARIOS: Array<[number, string, (ctx: ScenarioContext) => Promise<ScenarioResult>]> = [
   [1, 'idle memory per connection', memoryScenario],
@@ -32,6 +35,9 @@ const SCENARIOS: Array<[number, string, (ctx: ScenarioContext) => Promise<Scenar
   [4, 'handshakes per second', handshakeScenario],
   [5, 'slow consumers', slowConsumerScenario],
   [6, 'resume storm', resumeStormScenario],
+  [7, 'join storms', joinStormScenario],
+  [8, 'presence churn', presenceChurnScenario],
+  [9, 'start-up', startupScenario],
 ];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only 1,2,...] [--servers hub,ws,socketio] [--cpu-prof] [--out dir]

@@ -56,7 +56,10 @@ test('the console stays responsive with 2,000 clients connected', async ({ brows
   await expect(admin.page.locator(`[data-testid=room-row][data-room="${PREFIX}:room-1"]`)).toContainText('50');
   await admin.page.locator(`[data-testid=room-row][data-room="${PREFIX}:room-1"] a`).click();
   await expect(admin.page.getByTestId('room-title')).toHaveText(`${PREFIX}:room-1`);
-  await expect(admin.page.getByTestId('room-member')).toHaveCount(50);
+  // 50 connections of 5 people (socket i is user i % 50 in room i % 40): one row per person, 10 tabs each.
+  await expect(admin.page.getByTestId('room-member')).toHaveCount(5);
+  const tabs = await admin.page.getByTestId('room-member').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-tabs'))));
+  expect(tabs).toEqual([10, 10, 10, 10, 10]);
 
   const longTasks = await admin.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   test.info().annotations.push({ type: 'long tasks', description: `${longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...longTasks))} ms` });

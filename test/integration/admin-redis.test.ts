@@ -54,21 +54,32 @@ describe('admin across hubs (Redis engine)', () => {
     expect(bans.items.map((x: { sub: string }) => x.sub)).toContain('banned-everywhere');
   });
 
-  it('counts invite uses across hubs and revokes everywhere', async () => {
+  it('counts redemptions across hubs, and a revoke on one hub ends every redeemed guest on the others', async () => {
     const limited = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 })).body;
-    // A use is one client address (its reconnects keep it): each guest comes from its own address.
-    await connect(a, limited.token, { localAddress: '127.0.0.2' });
-    await connect(b, limited.token, { localAddress: '127.0.0.3' });
-    expect(await expectRefused(b, limited.token, { localAddress: '127.0.0.4' })).toMatchObject({ status: 403, body: { message: 'invite used up' } });
-    // The use taken on hub a is known to hub b: that guest moving over is not a new use.
-    await connect(b, limited.token, { localAddress: '127.0.0.2' });
+    const redeem = (h: Hub, tok: string, name: string) =>
+      fetch(`${h.url}/api/invites/redeem`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    // One use per person, wherever they redeem: the count lives in Redis.
+    const ada = await (await redeem(a, limited.token, 'Ada')).json();
+    const bob = await (await redeem(b, limited.token, 'Bob')).json();
+    const third = await redeem(b, limited.token, 'Eve');
+    expect(third.status).toBe(403);
+    expect(await third.json()).toMatchObject({ reason: 'used_up' });
+    // A personal token redeemed on hub a opens sessions on hub b as often as it likes.
+    await connect(b, ada.token);
+    await connect(b, ada.token);
+    const listed = await (await fetch(`${b.url}/api/invites`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    const item = listed.items.find((i: { jti: string }) => i.jti === limited.jti);
+    expect(item.redemptions.map((r: { name: string }) => r.name)).toEqual(['Ada', 'Bob']);
 
     const open = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10 })).body;
-    const guestOnB = await connect(b, open.token);
+    const carol = await (await redeem(b, open.token, 'Carol')).json();
+    const guestOnB = await connect(b, carol.token);
     const res = await fetch(`${a.url}/api/invites/${open.jti}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminTok}` } });
     expect(res.status).toBe(200);
     expect(await guestOnB.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
+    expect(await expectRefused(b, carol.token)).toMatchObject({ status: 401, body: { reason: 'revoked' } });
     expect((await expectRefused(b, open.token)).status).toBe(401);
+    expect(bob.sub).not.toBe(ada.sub);
   });
 
   it('lists every hub in the $admin stats and the other hub\'s clients, marked with their node', async () => {

@@ -137,7 +137,7 @@ describe('the SDK in Chromium', () => {
     expect(s.clientId).not.toBe(first.clientId);
 
     const ack = await page.evaluate(() => (window as any).room.publish('from-browser', { hello: 'node' }));
-    expect(ack).toEqual({ room: 'dash:1', epoch: s.position!.epoch, seq: total + 1 });
+    expect(ack).toEqual({ room: 'dash:1', epoch: s.position!.epoch, seq: total + 1, key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     await until(() => fromBrowser.length === 1, 5000, 'the browser message');
     expect(fromBrowser).toEqual(['browser-user']);
   });

@@ -57,7 +57,7 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
     const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const random = mulberry32(seed);
     const { hub, core } = await startObservedHub({
-      limits: { messagesPerSecond: 1_000_000, burst: 1_000_000, maxQueuedBytes: 2 * 1024 * 1024 },
+      limits: { messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12, maxQueuedBytes: 2 * 1024 * 1024 },
       history: { maxMessages: 2 * TOTAL },
     });
     let lastAcked = 0;

@@ -98,14 +98,14 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
     await expectNoReconnect(c, h, 'alice');
   });
 
-  it('a banned user refused at upgrade (HTTP 403) waits for the end the hub states instead of retrying', async () => {
+  it('a banned user refused at upgrade (HTTP 403) waits for the end the refusal body states (`until`) instead of retrying', async () => {
     const h = await hub();
     const until = Date.now() + 60_000;
     await h.ctx.bans.ban({ sub: 'mallory', until, reason: 'spam', by: 'admin', at: Date.now() });
     const c = client(h, 'mallory');
     const closed = await untilClosed(c.client);
     expect(closed.code).toBe(4005);
-    expect(closed.reason).toMatch(/^403: banned until .*: spam$/);
+    expect(closed.reason).toMatch(/^403: .*spam/);
     expect(closed.until).toBe(until);
     await sleep(QUIET_PERIOD_MS);
     expect(c.sockets.length).toBe(1);

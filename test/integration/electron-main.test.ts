@@ -57,6 +57,7 @@ const electron = vi.hoisted(() => {
     permissionHandler: undefined as undefined | Listener,
     clipboard: [] as string[],
     opened: [] as string[],
+    powerMonitor: new EventEmitter(),
     forkChild: undefined as undefined | ((modulePath: string, args: string[]) => unknown),
   };
 });
@@ -101,6 +102,7 @@ vi.mock('electron', () => {
     Tray,
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => undefined },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    powerMonitor: electron.powerMonitor,
     clipboard: { writeText: (text: string) => electron.clipboard.push(text) },
     shell: { openExternal: async (url: string) => void electron.opened.push(url) },
     ipcMain: { handle: (channel: string, listener: Listener) => electron.ipcHandlers.set(channel, listener) },
@@ -240,6 +242,26 @@ describe('Electron main, first instance', () => {
     const share = (await invoke(IpcChannel.shareInfo)) as { qrCode: string; joinUrl: string };
     expect(share.joinUrl).toBe(link);
     expect(share.qrCode.startsWith('data:image/png;base64,')).toBe(true);
+  });
+
+  it('on suspend the hub tells its clients to come back later; on resume it reports the sleep to the console', async () => {
+    const connection = (await invoke(IpcChannel.hubConnection)) as HubConnection;
+    const open = async (): Promise<TestClient> => {
+      const c = new TestClient(new WebSocket(connection.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${connection.token}` } }));
+      await c.waitFor((m) => m.type === 'welcome');
+      return c;
+    };
+    const client = await open();
+    electron.powerMonitor.emit('suspend');
+    expect((await client.waitForClose(10_000)).code).toBe(1001);
+    expect(client.received).toContainEqual(expect.objectContaining({ type: 'notice', event: 'shutdown', reason: 'sleep' }));
+
+    electron.powerMonitor.emit('resume');
+    const console_ = await open();
+    await console_.request({ type: 'subscribe', room: '$admin' });
+    const stats = await console_.waitFor((m) => m.type === 'message' && m.event === 'stats' && (m.data as { sleep?: { source?: string } }).sleep?.source === 'power', 15_000);
+    expect((stats as unknown as { data: { sleep: { durationMs: number; wokeAt: number } } }).data.sleep.durationMs).toBeGreaterThanOrEqual(0);
+    console_.close();
   });
 
   it('quitting drains the hub: connected clients get notice shutdown and 1001, then the app quits', async () => {

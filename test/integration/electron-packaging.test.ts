@@ -37,9 +37,13 @@ interface AsarDir {
   files: Record<string, AsarDir | { size: number }>;
 }
 
+/** What the app ships in node_modules: the disk history's native SQLite module and its loader. */
+const NATIVE_FILES = ['better-sqlite3/package.json', 'better-sqlite3/lib', 'better-sqlite3/build/Release/better_sqlite3.node', 'bindings', 'file-uri-to-path'];
+
 let hub: SupervisedHub | undefined;
 beforeAll(async () => {
   await run(process.execPath, [join(repo, 'build/build.mjs'), '--out', project], { cwd: repo });
+  for (const f of NATIVE_FILES) cpSync(join(repo, 'node_modules', f), join(project, 'node_modules', f), { recursive: true });
 }, 240_000);
 afterAll(async () => {
   await hub?.supervisor.stop();
@@ -48,7 +52,7 @@ afterAll(async () => {
 
 describe('build', () => {
   it('writes main, preload, the hub process and the renderer', () => {
-    for (const file of ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'electron-dist/tray-icon.png', 'dist/hub/hub-process.cjs', 'dist/hub/cli.js', 'renderer-dist/index.html']) {
+    for (const file of ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'electron-dist/tray-icon.png', 'dist/hub/hub-process.cjs', 'dist/cli.js', 'dist/index.d.ts', 'renderer-dist/index.html']) {
       expect(existsSync(join(project, file)), file).toBe(true);
     }
   });
@@ -98,7 +102,8 @@ describe('packaging', () => {
     // The scratch project: the real package metadata without dependencies (everything is bundled).
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, unknown>;
     const { name, version, description, license, main, type } = pkg;
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name, version, description, license, main, type }, null, 2));
+    const dependencies = { 'better-sqlite3': (pkg.dependencies as Record<string, string>)['better-sqlite3'] };
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name, version, description, license, main, type, dependencies }, null, 2));
     cpSync(join(repo, 'build/icons'), join(project, 'build/icons'), { recursive: true });
 
     const output = join(project, 'release');
@@ -109,6 +114,9 @@ describe('packaging', () => {
       `-c.electronDist=${electronDist}`,
       `-c.electronVersion=${electronVersion}`,
       `-c.directories.output=${output}`,
+      // The config rebuilds better-sqlite3 for Electron; that needs Electron's headers from the
+      // network, which this machine lacks, so the Node build copied above is packed as it is.
+      '-c.npmRebuild=false',
     ], { cwd: project, env: { ...process.env, CI: '1' } });
 
     const unpacked = join(output, 'linux-unpacked');
@@ -120,7 +128,11 @@ describe('packaging', () => {
     expect(files.get('dist/hub/hub-process.cjs')).toBe(readFileSync(join(project, 'dist/hub/hub-process.cjs')).length);
     const rendererFiles = readdirSync(join(project, 'renderer-dist'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith('.map'));
     expect([...files.keys()].filter((f) => f.startsWith('renderer-dist/'))).toHaveLength(rendererFiles.length);
-    // Bundled programs only: no node_modules, no source maps, not the CLI.
-    expect([...files.keys()].filter((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f === 'dist/hub/cli.js')).toEqual([]);
+    // Bundled programs only: no source maps, not the CLI; of node_modules only SQLite and its loader,
+    // the native part unpacked beside the archive (a .node cannot be loaded from inside it).
+    expect([...files.keys()].filter((f) => f.endsWith('.map') || f === 'dist/cli.js')).toEqual([]);
+    const modules = new Set([...files.keys()].filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
+    expect([...modules].sort()).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path']);
+    expect(existsSync(join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
   }, 240_000);
 });

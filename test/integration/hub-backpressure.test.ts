@@ -115,7 +115,7 @@ describe('backpressure', () => {
   let h: Started;
   beforeAll(async () => {
     // The default cap (1 MiB); the rate limit out of the way.
-    h = await start({ limits: { messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+    h = await start({ limits: { messagesPerSecond: 10_000_000, burst: 10_000_000, publishBytesPerSecond: 1e12 } });
   });
   afterAll(() => h.hub.close());
 
@@ -198,7 +198,7 @@ describe('backpressure and the heartbeat', () => {
   const BEATS = 4;
   let h: Started;
   beforeAll(async () => {
-    h = await start({ heartbeatMs: NO_AUTOMATIC_BEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000 } });
+    h = await start({ heartbeatMs: NO_AUTOMATIC_BEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000, publishBytesPerSecond: 1e12 } });
   });
   afterAll(() => h.hub.close());
 

@@ -152,7 +152,7 @@ describe('serve options: flags over environment over the config file', { timeout
     heartbeatMs: 5000,
     allowedOrigins: ['https://file.example'],
     auth: { issuer: 'file-iss', secret: 'file-secret-0123456789012345678901234', clockToleranceSec: 5 },
-    limits: { burst: 7, maxFrameBytes: 999, errorBudget: 3 },
+    limits: { burst: 7, maxFrameBytes: 1999, errorBudget: 3 },
     history: { maxMessages: 50, rooms: [{ pattern: 'big:*', maxMessages: 5000 }] },
   };
 
@@ -160,7 +160,7 @@ describe('serve options: flags over environment over the config file', { timeout
     const o = resolveServeOptions({ config: configFile(file) }, {});
     expect(o).toMatchObject({ port: 1111, host: '10.0.0.1', heartbeatMs: 5000, allowedOrigins: ['https://file.example'] });
     expect(o.auth).toMatchObject({ issuer: 'file-iss', secret: file.auth.secret, clockToleranceSec: 5 });
-    expect(o.limits).toMatchObject({ burst: 7, maxFrameBytes: 999, errorBudget: 3 });
+    expect(o.limits).toMatchObject({ burst: 7, maxFrameBytes: 1999, errorBudget: 3 });
     expect(o.history).toMatchObject({ maxMessages: 50, rooms: [{ pattern: 'big:*', maxMessages: 5000 }] });
   });
 
@@ -186,7 +186,7 @@ describe('serve options: flags over environment over the config file', { timeout
     expect(fromFlags).toMatchObject({ port: 3333, host: '10.0.0.3', heartbeatMs: 100, logLevel: 'debug', allowedOrigins: ['https://c.example'] });
     expect(fromFlags.auth).toMatchObject({ issuer: 'flag-iss' });
     // Flags replace only what they name; the rest of the file's limits stay.
-    expect(fromFlags.limits).toMatchObject({ burst: 9, maxFrameBytes: 999, errorBudget: 3 });
+    expect(fromFlags.limits).toMatchObject({ burst: 9, maxFrameBytes: 1999, errorBudget: 3 });
     expect(fromFlags.history).toMatchObject({ maxMessages: 60, maxAgeMs: 120_000, rooms: [{ pattern: 'big:*', maxMessages: 5000 }] });
   });
 
@@ -199,12 +199,12 @@ describe('serve options: flags over environment over the config file', { timeout
 
   it('refuses bad numbers, half a TLS pair, and config files that are missing or not JSON objects', () => {
     expect(() => resolveServeOptions({ port: 'eighty' }, {})).toThrow(/port/);
-    expect(() => resolveServeOptions({}, { INSIGHT_HUB_PORT: '-1' })).toThrow(/port/);
+    expect(() => resolveServeOptions({}, { INSIGHT_HUB_PORT: '-1' })).toThrow(/INSIGHT_HUB_PORT must be an integer from 0 to 65535, got number -1/);
     expect(() => resolveServeOptions({ burst: '1.5' }, {})).toThrow(/--burst/);
     expect(() => resolveServeOptions({ tlsCert: '/nowhere/cert.pem' }, {})).toThrow(/both a certificate and a key/);
     expect(() => resolveServeOptions({ config: join(tempDir(), 'missing.json') }, {})).toThrow(/cannot read config file/);
-    expect(() => resolveServeOptions({ config: configFile('{"port": ') }, {})).toThrow(/not a JSON object/);
-    expect(() => resolveServeOptions({ config: configFile('[1, 2]') }, {})).toThrow(/not a JSON object/);
+    expect(() => resolveServeOptions({ config: configFile('{"port": ') }, {})).toThrow(/not valid JSON at line 1, column \d+/);
+    expect(() => resolveServeOptions({ config: configFile('[1, 2]') }, {})).toThrow(/must be a JSON object/);
   });
 
   it('a served hub applies the config file, with flags on top', async () => {

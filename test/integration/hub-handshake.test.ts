@@ -64,7 +64,7 @@ describe('handshake with an HS256 secret', () => {
   it('refuses an upgrade with no token: 401 unauthorized, JSON body, nothing upgraded', async () => {
     const r = await expectRefused(hub, undefined);
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ error: 'unauthorized', message: 'token missing' });
+    expect(r.body).toEqual({ error: 'unauthorized', message: 'token missing', reason: 'invalid' });
     expect(r.headers['content-type']).toMatch(/application\/json/);
   });
 
@@ -78,7 +78,7 @@ describe('handshake with an HS256 secret', () => {
     const t = await signJwt({ sub: 'alice', exp: now() - 120, iat: now() - 3600 });
     const r = await expectRefused(hub, t);
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ error: 'unauthorized', message: 'token expired' });
+    expect(r.body).toEqual({ error: 'unauthorized', message: 'token expired', reason: 'expired' });
   });
 
   it('accepts a token that expired inside the 30 s clock tolerance', async () => {
@@ -110,7 +110,7 @@ describe('handshake with an HS256 secret', () => {
   it('refuses a wrong aud, and a missing one', async () => {
     const wrong = await expectRefused(hub, await signJwt({ sub: 'alice', aud: 'another-service' }));
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: 'unauthorized', message: 'token claim "aud" invalid' });
+    expect(wrong.body).toEqual({ error: 'unauthorized', message: 'token claim "aud" invalid', reason: 'invalid' });
     const missing = await expectRefused(hub, await signJwt({ sub: 'alice' }, { omit: ['aud'] }));
     expect(missing.status).toBe(401);
     expect(missing.body.error).toBe('unauthorized');
@@ -126,7 +126,7 @@ describe('handshake with an HS256 secret', () => {
     const other = new TextEncoder().encode('another-secret-of-sufficient-length-0123456789abcdef');
     const r = await expectRefused(hub, await signJwt({ sub: 'alice' }, { key: other }));
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ error: 'unauthorized', message: 'token signature invalid' });
+    expect(r.body).toEqual({ error: 'unauthorized', message: 'token signature invalid', reason: 'invalid' });
   });
 
   it('refuses a token whose payload was tampered with', async () => {
@@ -149,7 +149,7 @@ describe('handshake with an HS256 secret', () => {
   it('refuses garbage in place of a token', async () => {
     const r = await expectRefused(hub, 'not-a-jwt');
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ error: 'unauthorized', message: 'token malformed' });
+    expect(r.body).toEqual({ error: 'unauthorized', message: 'token malformed', reason: 'invalid' });
   });
 
   it('refuses a token with an invalid role or rooms claim', async () => {
@@ -178,7 +178,7 @@ describe('handshake with an HS256 secret', () => {
   ])('refuses an Origin that is not on the list: %s', async (_what, origin) => {
     const r = await expectRefused(hub, await token(hub, { sub: 'alice' }), { origin });
     expect(r.status).toBe(403);
-    expect(r.body).toEqual({ error: 'forbidden', message: 'origin not allowed' });
+    expect(r.body).toEqual({ error: 'forbidden', message: 'origin not allowed', reason: 'not_allowed' });
   });
 
   it.each([
@@ -188,7 +188,7 @@ describe('handshake with an HS256 secret', () => {
   ])('refuses a Host that is not allowed: %s', async (_what, host) => {
     const r = await expectRefused(hub, await token(hub, { sub: 'alice' }), { headers: { host: host() } });
     expect(r.status).toBe(403);
-    expect(r.body).toEqual({ error: 'forbidden', message: 'host not allowed' });
+    expect(r.body).toEqual({ error: 'forbidden', message: 'host not allowed', reason: 'not_allowed' });
   });
 
   it('accepts localhost as a Host for a loopback hub', async () => {
@@ -252,7 +252,7 @@ describe('handshake with an HS256 secret', () => {
     expect(peer.status).toBe(401);
     await until(() => peer.ended, 5000, 'socket closed');
     expect(peer.response).not.toMatch(/upgrade: websocket/i);
-    expect(JSON.parse(peer.body.toString('utf8'))).toEqual({ error: 'unauthorized', message: 'token missing' });
+    expect(JSON.parse(peer.body.toString('utf8'))).toEqual({ error: 'unauthorized', message: 'token missing', reason: 'invalid' });
     expect(peer.frames).toHaveLength(0);
   });
 
@@ -304,7 +304,7 @@ describe('handshake with an issuer configured', () => {
   it('refuses a wrong iss and a missing one', async () => {
     const wrong = await expectRefused(hub, await signJwt({ sub: 'alice', iss: 'https://evil.example' }));
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: 'unauthorized', message: 'token claim "iss" invalid' });
+    expect(wrong.body).toEqual({ error: 'unauthorized', message: 'token claim "iss" invalid', reason: 'invalid' });
     const missing = await expectRefused(hub, await signJwt({ sub: 'alice' }));
     expect(missing.status).toBe(401);
     expect(missing.body.error).toBe('unauthorized');
@@ -391,7 +391,7 @@ describe('draining, bans and connection limits at upgrade', () => {
       await ctx.revocations.revoke('jti-1', Date.now() + 60_000);
       const revoked = await expectRefused(hub, await token(hub, { sub: 'someone', jti: 'jti-1' }));
       expect(revoked.status).toBe(401);
-      expect(revoked.body).toEqual({ error: 'unauthorized', message: 'token revoked' });
+      expect(revoked.body).toEqual({ error: 'unauthorized', message: 'token revoked', reason: 'revoked' });
       const fine = await connect(hub, await token(hub, { sub: 'someone', jti: 'jti-2' }));
       fine.close();
     } finally {

@@ -18,7 +18,7 @@ const slowConsumers: string[] = [];
 
 beforeAll(async () => {
   const started = await startHubWithCore({
-    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000 },
+    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12 },
     history: { maxMessages: MAX_MESSAGES + 100 },
   });
   hub = started.hub;
@@ -140,7 +140,7 @@ describe('slow consumer', () => {
 
 describe('a burst within one turn', () => {
   it('does not close a subscriber that keeps reading, even when the burst is larger than the cap', async () => {
-    const burstHub = await startHubWithCore({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 1_000_000, burst: 1_000_000 } });
+    const burstHub = await startHubWithCore({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12 } });
     try {
       const tok = (sub: string): Promise<string> => token(burstHub.hub, { sub, rooms: ['burst:*'] });
       const publisher = await connect(burstHub.hub, await tok('publisher'));

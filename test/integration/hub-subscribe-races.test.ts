@@ -64,7 +64,7 @@ describe('subscribe races', () => {
 
 describe('a resuming client that stops reading', () => {
   it('is closed with 4008 once the live traffic held during its replay passes the cap', async () => {
-    const { hub: small } = await startHubWithCore({ limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 1e6, burst: 1e6 } });
+    const { hub: small } = await startHubWithCore({ limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 1e6, burst: 1e6, publishBytesPerSecond: 1e12 } });
     try {
       const tok = await token(small, { sub: 'x', rooms: ['busy:*'] });
       const pub = await connect(small, tok);

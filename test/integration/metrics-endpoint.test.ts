@@ -106,7 +106,7 @@ describe('/metrics', () => {
   });
 
   it('counts slow-consumer closes', async () => {
-    const h = await hub({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 10_000, burst: 10_000 } });
+    const h = await hub({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 10_000, burst: 10_000, publishBytesPerSecond: 1e12 } });
     const pub = await connect(h, await token(h, { sub: 'pub' }));
     const slow = await connect(h, await token(h, { sub: 'slow' }));
     await slow.request({ type: 'subscribe', room: 'firehose' });

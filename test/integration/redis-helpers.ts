@@ -1,5 +1,7 @@
 /** Redis engine tests' support: an `EngineEvents` recorder that can wait, and engines on a test prefix. */
 import { randomBytes } from 'node:crypto';
+import { afterEach } from 'vitest';
+import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
 import type { RoomMessage } from '../../hub/protocol/index.js';
 import type { ControlCommand, EngineEvents, EngineState, PresenceDiff } from '../../hub/core/engine.js';
 import { RedisEngine } from '../../hub/engines/redis/engine.js';
@@ -90,4 +92,26 @@ export async function startEngine(
   const events = new EngineRecorder();
   await engine.start(events);
   return { engine, events };
+}
+
+/**
+ * For tests that take Redis away: each `setup` starts a redis-server of its own and `n` engines on
+ * it; everything is closed and stopped after each test. Call at the top level of a test file.
+ */
+export function privateRedisEngines(): (n: number, overrides?: Partial<RedisEngineOptions>) => Promise<{ redis: RedisServerHandle; hubs: RunningEngine[] }> {
+  const servers: RedisServerHandle[] = [];
+  const running: RunningEngine[] = [];
+  afterEach(async () => {
+    for (const s of servers) s.resume();
+    await Promise.all(running.splice(0).map((r) => r.engine.close()));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+  return async (n, overrides = {}) => {
+    const redis = await startRedisServer();
+    servers.push(redis);
+    const prefix = testPrefix();
+    const hubs = await Promise.all(Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, ...overrides })));
+    running.push(...hubs);
+    return { redis, hubs };
+  };
 }

@@ -23,7 +23,7 @@ const input: HubOptionsInput = {
   logLevel: process.env.HUB_LOG_LEVEL ?? 'silent',
   auth: { secret: TEST_SECRET },
   // Load tests publish far above the per-connection default.
-  limits: { messagesPerSecond: 100_000, burst: 100_000 },
+  limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12 },
   drainTimeoutMs: 2_000,
 };
 const engine =

@@ -49,14 +49,19 @@ describe('hubs through a Redis outage', { timeout: 120_000 }, () => {
 
     await redis.stop();
     await until(() => feed.refused.length >= 3, 10_000, 'publishes refused');
-    expect(new Set(feed.refused.map((r) => r.code))).toEqual(new Set(['unavailable']));
+    // Refused before sending (`unavailable`), or in flight when Redis went (`outcome_unknown`: it may
+    // have been stored); never `internal`.
+    const codes = new Set(feed.refused.map((r) => r.code));
+    expect(codes.has('unavailable')).toBe(true);
+    expect([...codes].every((c) => c === 'unavailable' || c === 'outcome_unknown')).toBe(true);
     for (const hub of hubs) await until(async () => (await readyz(hub)) === 503, 10_000, `${hub.nodeId} not ready`);
 
     // Every acknowledged message was stored and announced before Redis went: the watcher has each.
     const firstEpoch = joined.epoch;
     const ackedBefore = feed.seqs(firstEpoch);
     await until(() => seqsOf(watcher, room).length >= ackedBefore.length, 10_000, 'acked messages at the watcher');
-    expect(seqsOf(watcher, room)).toEqual(range(joined.seq + 1, Math.max(...ackedBefore)));
+    // (A publish whose outcome was unknown may have been stored after them: it may follow.)
+    expect(seqsOf(watcher, room).slice(0, Math.max(...ackedBefore) - joined.seq)).toEqual(range(joined.seq + 1, Math.max(...ackedBefore)));
     expect(ackedBefore).toEqual(range(joined.seq + 1, Math.max(...ackedBefore)));
 
     await redis.restart();

@@ -15,7 +15,7 @@ let sub: TestClient;
 const raw: Buffer[] = [];
 
 beforeAll(async () => {
-  hub = await startHub({ limits: { messagesPerSecond: 1_000_000, burst: 1_000_000 } });
+  hub = await startHub({ limits: { messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12 } });
   pub = await connect(hub, await token(hub, { sub: 'pub', role: 'service', rooms: ['mb:*'] }));
   sub = await connect(hub, await token(hub, { sub: 'sub', role: 'viewer', rooms: ['mb:*'] }));
   sub.ws.on('message', (data) => raw.push(Buffer.from(data as Buffer)));

@@ -25,7 +25,7 @@ function closeGate(): void {
 
 beforeAll(async () => {
   ({ hub, core } = await startHubWithCore({
-    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000, errorBudget: 1_000_000 },
+    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12, errorBudget: 1_000_000 },
   }));
   const engine = core.engine as unknown as { history: (room: string, since: unknown) => Promise<unknown> };
   const original = engine.history.bind(engine);

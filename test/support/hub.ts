@@ -97,6 +97,14 @@ export class TestClient {
     });
   }
 
+  /** Send `ping` and wait for its `pong`: the hub answers it after everything sent before it. */
+  async pong(timeoutMs = 10_000): Promise<void> {
+    const id = `ping${++this.nextId}`;
+    const answer = this.waitFor((m) => m.type === 'pong' && m.id === id, timeoutMs);
+    this.send({ type: 'ping', id });
+    await answer;
+  }
+
   messages(room?: string): Array<Extract<ServerMessage, { type: 'message' }>> {
     return this.received.filter((m) => m.type === 'message' && (!room || m.room === room)) as Array<Extract<ServerMessage, { type: 'message' }>>;
   }
@@ -304,7 +312,8 @@ export class RawPeer {
  */
 export function rawUpgrade(
   hub: Hub,
-  headers: Record<string, string>,
+  /** A list of pairs sends a header name more than once. */
+  headers: Record<string, string> | Array<[string, string]>,
   path = '/ws',
 ): Promise<RawPeer> {
   const key = randomBytes(16).toString('base64');
@@ -315,7 +324,7 @@ export function rawUpgrade(
     'Connection: Upgrade',
     `Sec-WebSocket-Key: ${key}`,
     'Sec-WebSocket-Version: 13',
-    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ...(Array.isArray(headers) ? headers : Object.entries(headers)).map(([k, v]) => `${k}: ${v}`),
   ];
   return new Promise((resolve, reject) => {
     const socket = netConnect(hub.port, '127.0.0.1');
@@ -368,7 +377,7 @@ export async function httpRequest(
   });
 }
 
-/** `node bin/insight-hub.js …` as a child process, with its output kept. */
+/** `insight-hub …` run from its TypeScript source (the repo's tests run sources; test/package runs the build), with its output kept. */
 export interface CliRun {
   child: ChildProcess;
   stdout(): string;
@@ -377,10 +386,19 @@ export interface CliRun {
   exited: Promise<number | string>;
 }
 
-export const CLI_PATH = fileURLToPath(new URL('../../bin/insight-hub.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../hub/cli.ts', import.meta.url));
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+/** How the CLI's process is started: a descriptor limit (`ulimit -n` in a shell first) and Node flags. */
+export interface CliLaunch {
+  ulimit?: number;
+  nodeFlags?: string[];
+}
+
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, launch: CliLaunch = {}): CliRun {
+  const node = [process.execPath, ...(launch.nodeFlags ?? []), '--import', 'tsx', CLI_PATH, ...args];
+  // `exec` keeps one process: the pid, signals and exit code are the hub's own.
+  const [command, argv] = launch.ulimit === undefined ? [node[0]!, node.slice(1)] : ['bash', ['-c', `ulimit -n ${launch.ulimit} && exec "$@"`, 'bash', ...node]];
+  const child = spawn(command, argv, {
     env: { ...process.env, INSIGHT_HUB_SECRET: undefined, INSIGHT_HUB_CONFIG: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -403,13 +421,18 @@ export interface ServedHub extends CliRun {
  * wait until it listens. `hub` is a handle for the helpers: urls, port, and tokens minted with the
  * same secret.
  */
-export async function serveHub(args: string[] = [], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<ServedHub> {
+export async function serveHub(
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 20_000,
+  launch: CliLaunch = {},
+): Promise<ServedHub> {
   const secret = env.INSIGHT_HUB_SECRET ?? TEST_SECRET;
-  const run = runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir(), ...args], {
-    INSIGHT_HUB_SECRET: secret,
-    INSIGHT_HUB_LOG_LEVEL: 'warn',
-    ...env,
-  });
+  const run = runCli(
+    ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir(), ...args],
+    { INSIGHT_HUB_SECRET: secret, INSIGHT_HUB_LOG_LEVEL: 'warn', ...env },
+    launch,
+  );
   await until(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(run.stderr()) || run.child.exitCode !== null, timeoutMs, 'the served hub to listen');
   const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(run.stderr());
   if (!m) throw new Error(`insight-hub serve did not start: ${run.stderr()}`);

@@ -17,6 +17,11 @@ export interface RedisServerHandle {
   /** Freeze and thaw the process: the port stays open but nothing answers. */
   pause(): void;
   resume(): void;
+  /**
+   * Stall the server with `DEBUG SLEEP`: its connections stay open and nothing answers. Returns once
+   * the stall has begun (a PING on another connection goes unanswered); `awake` resolves when it ends.
+   */
+  stall(seconds: number): Promise<{ awake: Promise<void> }>;
   /** Run one command on a fresh connection (e.g. `CLIENT KILL TYPE pubsub`); resolves with the raw reply. */
   command(...args: string[]): Promise<string>;
 }
@@ -78,7 +83,8 @@ async function waitUntilAnswering(port: number, child: ChildProcess): Promise<vo
 function launch(port: number): ChildProcess {
   const child = spawn(
     REDIS_BIN,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    // DEBUG from local connections only: stall tests use DEBUG SLEEP.
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--enable-debug-command', 'local'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return child;
@@ -140,6 +146,14 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
     },
     command(...args: string[]) {
       return rawCommand(port, args);
+    },
+    async stall(seconds: number) {
+      const awake = rawCommand(port, ['DEBUG', 'SLEEP', String(seconds)], seconds * 1000 + 30_000).then(() => undefined);
+      // Begun once a PING is not answered at once; the sleep's own reply ends it.
+      for (;;) {
+        const answered = await rawCommand(port, ['PING'], 200).then(() => true, () => false);
+        if (!answered) return { awake };
+      }
     },
   };
   return handle;

@@ -68,10 +68,11 @@ describe('AuditThrottle', () => {
     const log = new AuditLog({ dir, maxBytes: 1 << 20 });
     let now = 10_000;
     const throttle = new AuditThrottle(log, 3, () => undefined, () => now);
-    const refusal: AuditRecord = { kind: 'refused', action: 'upgrade', via: 'upgrade', ip: '10.0.0.1' };
-    for (let i = 0; i < 10; i++) throttle.record(refusal);
+    // Each from its own address: one address repeating itself is folded (see the repeats tests).
+    const refusal = (n: number): AuditRecord => ({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: `10.0.0.${n}` });
+    for (let i = 0; i < 10; i++) throttle.record(refusal(i));
     now += 1000;
-    throttle.record(refusal);
+    throttle.record(refusal(10));
     const lines = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.action)).toEqual(['upgrade', 'upgrade', 'upgrade', 'suppressed', 'upgrade']);
     expect(lines[3].details).toEqual({ count: 7, perSecond: 3 });
@@ -85,5 +86,48 @@ describe('AuditThrottle', () => {
     const errors: unknown[] = [];
     new AuditThrottle(log, 3, (e) => errors.push(e)).record({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: '::1' });
     expect(errors.map((e) => (e as Error).message)).toEqual(['disk full']);
+  });
+});
+
+describe('AuditThrottle repeats', () => {
+  const refusal = (sub: string | undefined, why: string, ip = '10.0.0.1'): AuditRecord => ({
+    kind: 'refused',
+    action: 'upgrade',
+    via: 'upgrade',
+    ip,
+    sub,
+    details: { status: 403, code: 'forbidden', refusal: why },
+  });
+
+  it('writes a refusal once per (sub or address, reason) within the window, then the next one with the count folded in', () => {
+    let now = 1_000_000;
+    const log = new AuditLog({ dir: tempDir(), maxBytes: 1 << 20, now: () => now });
+    const throttle = new AuditThrottle(log, 100, (err) => { throw err; }, () => now, 60_000);
+    for (let i = 0; i < 110; i++) {
+      throttle.record(refusal('banned-tab', 'banned'));
+      now += 500;
+    }
+    throttle.record(refusal('banned-tab', 'expired'));
+    throttle.record(refusal(undefined, 'invalid', '10.0.0.7'));
+    throttle.record(refusal(undefined, 'invalid', '10.0.0.7'));
+    throttle.record(refusal(undefined, 'invalid', '10.0.0.8'));
+    const entries = log.page({ limit: 100 }).entries.reverse();
+    // 110 retries over 55 s of a 60 s window: one entry; a new reason or address is its own entry.
+    expect(entries.map((e) => [e.sub ?? e.ip, e.details?.refusal])).toEqual([
+      ['banned-tab', 'banned'],
+      ['banned-tab', 'expired'],
+      ['10.0.0.7', 'invalid'],
+      ['10.0.0.8', 'invalid'],
+    ]);
+    now += 60_000;
+    throttle.record(refusal('banned-tab', 'banned'));
+    expect(log.page({ limit: 1 }).entries[0]).toMatchObject({ sub: 'banned-tab', details: { refusal: 'banned', repeated: 109 } });
+  });
+
+  it('leaves denied attempts to the per-second cap only', () => {
+    const log = new AuditLog({ dir: tempDir(), maxBytes: 1 << 20 });
+    const throttle = new AuditThrottle(log, 100, (err) => { throw err; }, () => 5000, 60_000);
+    for (let i = 0; i < 3; i++) throttle.record({ kind: 'denied', action: 'kick', via: 'ws', ip: '10.0.0.1', sub: 'eve', details: { message: 'admin role required' } });
+    expect(log.page({ limit: 10 }).entries).toHaveLength(3);
   });
 });

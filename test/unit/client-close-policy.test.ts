@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readRefusal } from '../../hub/client/transport.js';
 import { decideAfterClose } from '../../hub/client/close-policy.js';
 
 describe('decideAfterClose (protocol.md close-code table)', () => {
@@ -60,13 +61,19 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       code: 4003,
       reason: '403: origin not allowed',
     });
-    // Refused as banned: wait for the end the hub states, then try again.
+    // Refused as banned: wait for the end the refusal's body states (`until`), then try again.
     const until = Date.parse('2031-05-04T10:20:30.400Z');
-    expect(decideAfterClose({ code: 1006, reason: '403: banned until 2031-05-04T10:20:30.400Z: spam', httpStatus: 403 })).toEqual({
+    expect(decideAfterClose({ code: 1006, reason: '403: banned: spam', httpStatus: 403, banUntil: until })).toEqual({
       kind: 'stop',
       code: 4005,
-      reason: '403: banned until 2031-05-04T10:20:30.400Z: spam',
+      reason: '403: banned: spam',
       until,
+    });
+    // A date in the message text is not data: without the body's `until` it is a stop for good.
+    expect(decideAfterClose({ code: 1006, reason: '403: banned until 2031-05-04T10:20:30.400Z: spam', httpStatus: 403 })).toEqual({
+      kind: 'stop',
+      code: 4003,
+      reason: '403: banned until 2031-05-04T10:20:30.400Z: spam',
     });
     for (const status of [429, 503, 500, 404]) {
       expect(decideAfterClose({ code: 1006, reason: '', httpStatus: status }), String(status)).toEqual({
@@ -74,5 +81,17 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
         report: true,
       });
     }
+  });
+
+  it('reads a refusal body: message as the reason, until as epoch ms or ISO time, anything else ignored', () => {
+    expect(readRefusal(403, JSON.stringify({ error: 'forbidden', message: 'banned: spam', until: 5000 }))).toEqual({ status: 403, reason: '403: banned: spam', until: 5000 });
+    expect(readRefusal(403, JSON.stringify({ error: 'forbidden', until: '2031-05-04T10:20:30.400Z' }))).toEqual({
+      status: 403,
+      reason: '403: forbidden',
+      until: Date.parse('2031-05-04T10:20:30.400Z'),
+    });
+    expect(readRefusal(403, JSON.stringify({ message: 'x', until: 'soon' }))).toEqual({ status: 403, reason: '403: x' });
+    expect(readRefusal(502, '<html>bad gateway</html>')).toEqual({ status: 502, reason: 'HTTP 502' });
+    expect(readRefusal(403, 'null')).toEqual({ status: 403, reason: 'HTTP 403' });
   });
 });

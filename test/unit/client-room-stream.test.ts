@@ -18,6 +18,7 @@ const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): Sub
   epoch,
   seq,
   members: [],
+  memberCount: 0,
   ...extra,
 });
 
@@ -73,6 +74,21 @@ describe('RoomStream', () => {
     s.pause();
     expect(s.acknowledge(ack('e2', 900, { recovered: false, reason: 'evicted' }), s.since)).toBe('evicted');
     expect(feed(s, msg(901, 'e2')).delivered).toEqual([901]);
+  });
+
+  it('after evicted waits for a replay only when the subscribe asked for history (the hub sends none otherwise)', () => {
+    const plain = new RoomStream();
+    plain.acknowledge(ack('e1', 3), undefined);
+    expect(plain.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), plain.since)).toBe('evicted');
+    expect(plain.catchingUp).toBe(false);
+
+    const asked = new RoomStream();
+    asked.acknowledge(ack('e1', 3), undefined, true);
+    expect(asked.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), asked.since, true)).toBe('evicted');
+    expect(asked.catchingUp).toBe(true);
+    expect(asked.receive(msg(49)).history).toBeUndefined();
+    expect(asked.receive(msg(50)).history?.map((m) => m.seq)).toEqual([49, 50]);
+    expect(feed(asked, msg(51)).delivered).toEqual([51]);
   });
 
   it('treats an epoch change that claims recovery as a reset (never a silent gap)', () => {
@@ -145,8 +161,8 @@ describe('PresenceView', () => {
 
   it("takes a resubscribe ack's list as the truth and reports the difference", () => {
     const v = new PresenceView();
-    v.replace([member('a'), member('b'), member('c', { typing: true })]);
-    const change = v.replace([member('b'), member('c', { typing: false }), member('d')]);
+    v.replace({ members: [member('a'), member('b'), member('c', { typing: true })] });
+    const change = v.replace({ members: [member('b'), member('c', { typing: false }), member('d')] });
     expect(change.joined).toEqual([member('d')]);
     expect(change.left).toEqual([member('a')]);
     expect(change.updated).toEqual([member('c', { typing: false })]);

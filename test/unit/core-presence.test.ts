@@ -1,4 +1,4 @@
-/** PresenceCoalescer: diffs merged per room over a window; the last state wins; a leave always goes out. */
+/** PresenceCoalescer: diffs merged per room over a window; the last state wins; big rooms flush at a bounded rate. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceCoalescer } from '../../hub/core/presence.js';
 import type { PresenceMember, PresenceMessage } from '../../hub/protocol/index.js';
@@ -6,9 +6,11 @@ import type { PresenceMember, PresenceMessage } from '../../hub/protocol/index.j
 const member = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId, sub: `u-${clientId}`, name: clientId, state });
 const none = { joined: [], left: [], updated: [] };
 
+/** Rooms named `big…` count 500 members, others 3. */
 function setup(windowMs = 50): { co: PresenceCoalescer; sent: PresenceMessage[] } {
   const sent: PresenceMessage[] = [];
-  return { co: new PresenceCoalescer(windowMs, (m) => sent.push(m)), sent };
+  const countOf = (room: string) => (room.startsWith('big') ? 500 : 3);
+  return { co: new PresenceCoalescer({ windowMs, bigRoom: 100, bigRoomMs: 250 }, countOf, (m) => sent.push(m)), sent };
 }
 
 afterEach(() => {
@@ -25,8 +27,8 @@ describe('PresenceCoalescer', () => {
     expect(sent).toHaveLength(0);
     vi.advanceTimersByTime(1);
     expect(sent).toEqual([
-      { type: 'presence', room: 'r1', joined: [member('a')], left: [], updated: [] },
-      { type: 'presence', room: 'r2', joined: [member('b')], left: [], updated: [] },
+      { type: 'presence', room: 'r1', joined: [member('a')], left: [], updated: [], count: 3 },
+      { type: 'presence', room: 'r2', joined: [member('b')], left: [], updated: [], count: 3 },
     ]);
   });
 
@@ -47,14 +49,58 @@ describe('PresenceCoalescer', () => {
     expect(sent[0]).toMatchObject({ joined: [member('a', { view: 'w' })], updated: [], left: [] });
   });
 
-  it('reports a join followed by a leave in the same window as a leave (a subscriber may have it from its ack)', () => {
+  it('cancels a join followed by a leave in the same window when no page was served meanwhile', () => {
     const { co, sent } = setup();
-    co.add('r', { ...none, joined: [member('a')] });
+    co.add('r', { ...none, joined: [member('a'), member('b')] });
     co.add('r', { ...none, updated: [member('a', { x: 1 })] });
     co.add('r', { ...none, left: [member('a')] });
     co.flush();
     expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ joined: [member('b')], updated: [], left: [] });
+  });
+
+  it('sends the leave of a member who joined before an ack or members page was served (that page showed it)', () => {
+    const { co, sent } = setup();
+    co.add('r', { ...none, joined: [member('a')] });
+    co.observed('r');
+    co.add('r', { ...none, joined: [member('b')] });
+    co.add('r', { ...none, left: [member('a')] });
+    co.add('r', { ...none, left: [member('b')] });
+    co.flush();
+    expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ joined: [], updated: [], left: [member('a')] });
+  });
+
+  it('holds a big room\'s plain joins for the count cadence (once a second) but sends a state at the next interval', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup(50);
+    co.add('big', { ...none, joined: [member('a')] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(1);
+    co.add('big', { ...none, joined: [member('b')] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(1);
+    co.add('big', { ...none, updated: [member('a', { typing: true })] });
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ joined: [member('b')], updated: [member('a', { typing: true })] });
+  });
+
+  it('flushes a big room at most once per interval while small rooms keep their short window', () => {
+    vi.useFakeTimers();
+    const { co, sent } = setup(50);
+    for (let t = 0; t < 1000; t += 10) {
+      co.add('big', { ...none, joined: [member(`j${t}`)] });
+      co.add('small', { ...none, updated: [member('s', { typing: t })] });
+      vi.advanceTimersByTime(10);
+    }
+    vi.advanceTimersByTime(1250);
+    const big = sent.filter((m) => m.room === 'big');
+    const small = sent.filter((m) => m.room === 'small');
+    expect(big.length).toBeLessThanOrEqual(5);
+    expect(big.flatMap((m) => m.joined)).toHaveLength(100);
+    expect(big.every((m) => m.count === 500)).toBe(true);
+    expect(small.length).toBeGreaterThanOrEqual(19);
   });
 
   it('reports an update followed by a leave as a leave', () => {

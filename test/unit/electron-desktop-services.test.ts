@@ -50,7 +50,7 @@ describe('desktop services', () => {
 
   it('rejects invalid settings with the reasons, saving nothing and keeping the hub', async () => {
     const { s, deps } = services();
-    expect(await s.saveSettings({ ...DEFAULT_SETTINGS, port: 'x' })).toEqual({ ok: false, errors: ['settings.port must be an integer from 0 to 65535'] });
+    expect(await s.saveSettings({ ...DEFAULT_SETTINGS, port: 'x' })).toEqual({ ok: false, errors: ['settings.port must be an integer from 0 to 65535, got string "x"'] });
     await expect(readFile(join(dir, SETTINGS_FILE))).rejects.toThrow();
     expect(deps.hub.restart).not.toHaveBeenCalled();
   });

@@ -54,6 +54,18 @@ describe('the $admin feed as the console reads it', () => {
     alice.close();
   });
 
+  it('takes the history budget and its use from stats (the overview tile)', async () => {
+    const writer = await connect(hub, await token(hub, { sub: 'writer', role: 'editor' }));
+    await writer.request({ type: 'publish', room: 'dashboard:budget', event: 'e', data: { pad: 'b'.repeat(2000) } });
+    admin.received.length = 0;
+    const read = readStats((await adminEvent('stats')).data)!;
+    expect(read.historyBytes?.used).toBeGreaterThan(2000);
+    expect(read.historyBytes?.budget).toBe(hub.options.history.budgetBytes);
+    applyFeed([feed(await adminEvent('stats'))]);
+    expect(useAdmin.getState().historyBytes).toEqual(read.historyBytes);
+    writer.close();
+  });
+
   it("takes the hub's start time and version from the snapshot (the status bar's uptime)", async () => {
     const watcher = await connect(hub, await token(hub, { sub: 'root2', name: 'Root', role: 'admin' }));
     await watcher.request({ type: 'subscribe', room: '$admin' });

@@ -89,11 +89,20 @@ describe('query table', () => {
 });
 
 describe('ended screen', () => {
-  it('shows the kick reason as text', () => {
-    const onUse = vi.fn();
-    render(<EndedScreen ending={{ kind: 'kicked', reason: '<script>x</script> bye' }} onUseAnotherLink={onUse} />);
+  it('shows the kick reason as text, and takes another link', () => {
+    const onPaste = vi.fn(() => true);
+    render(<EndedScreen ending={{ kind: 'kicked', reason: '<script>x</script> bye' }} onPaste={onPaste} />);
     expect(screen.getByTestId('ended-reason').textContent).toBe('<script>x</script> bye');
-    fireEvent.click(screen.getByRole('button', { name: 'Use another link' }));
-    expect(onUse).toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText('Paste another join link'), { target: { value: 'https://hub/#token=a.b.c' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Join' }));
+    expect(onPaste).toHaveBeenCalledWith('https://hub/#token=a.b.c');
+  });
+
+  it('says what each refusal means', () => {
+    const { container } = render(<EndedScreen ending={{ kind: 'refused', refusal: { reason: 'banned', message: 'banned: spam', until: Date.UTC(2030, 0, 1) } }} onPaste={() => false} />);
+    expect(container.querySelector('h1')?.textContent).toBe('You are banned from this hub');
+    expect(container.textContent).toMatch(/The ban ends .*; this page reconnects then\./);
+    expect(screen.getByTestId('ended-reason').textContent).toBe('banned: spam');
+    expect(screen.getByTestId('ended').dataset.kind).toBe('banned');
   });
 });

@@ -52,7 +52,14 @@ describe('connection banner', () => {
       'Connection lost (no answer to ping). Reconnecting in 4 s (attempt 3).',
     );
     expect(bannerFor({ ...base, online: false }, 0)?.tone).toBe('error');
-    expect(bannerFor({ ...base, status: 'reconnecting', retryAt: 0, attempt: 3, everOpen: false }, 0)?.text).toMatch(/Cannot reach the hub.*link may have expired/);
+  });
+
+  it('says "Cannot reach the hub" only when the hub does not answer over HTTP either', () => {
+    const first = { ...base, status: 'reconnecting', retryAt: 0, attempt: 3, everOpen: false };
+    expect(bannerFor(first, 0)?.text).toBe('Connecting to the hub… Reconnecting in 0 s (attempt 3).');
+    expect(bannerFor({ ...first, hubCheck: 'unreachable' }, 0)?.text).toBe('Cannot reach the hub. Reconnecting in 0 s (attempt 3).');
+    expect(bannerFor({ ...first, everOpen: true, hubCheck: 'unreachable' }, 0)?.text).toMatch(/^Connection lost: cannot reach the hub\./);
+    expect(bannerFor({ ...first, hubCheck: 'accepted', lastClose: { code: 1006, reason: '' } }, 0)?.text).toMatch(/^The hub answers, but the live connection did not open\./);
   });
 
   it('warns before a join link stops working, unless the app renews its own tokens', () => {

@@ -4,7 +4,9 @@ import type { AckMessage } from '../../hub/protocol/index.js';
 import type { InsightClient } from '../../hub/client/index.js';
 import { resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
 import { parseRoute, routeHash } from '../../renderer/console/console-route.js';
-import { inviteProblems, inviteRequest, parseRooms } from '../../renderer/console/invite-form.js';
+import { inviteProblems, inviteRequest, loopbackHost, parseRooms } from '../../renderer/console/invite-form.js';
+import { peopleOf } from '../../renderer/console/room-members.js';
+import { readHubs, severalHubs } from '../../renderer/console/hub-list.js';
 import { pagedList } from '../../renderer/console/paged-list.js';
 import { appendPoint, emptySeries, latest, type StatsPoint } from '../../renderer/console/stats-series.js';
 import { allowedBy, dashboardChoices, firstDashboard } from '../../renderer/dashboard/dashboard-rooms.js';
@@ -77,7 +79,41 @@ describe('invite form', () => {
       'Not a room name or pattern: $admin, bad/room',
       'Uses must be a whole number from 1',
     ]);
+    // The form's prefill is a prefix, not a room.
+    expect(inviteProblems({ rooms: 'dashboard:', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toEqual([
+      'dashboard: names no room: add a name (dashboard:sales) or * for all of them (dashboard:*)',
+    ]);
     expect(inviteRequest({ rooms: 'a b', role: 'editor', ttlMinutes: 480, name: ' Guest ', maxUses: '3' })).toEqual({ rooms: ['a', 'b'], role: 'editor', ttlMinutes: 480, name: 'Guest', maxUses: 3 });
+  });
+});
+
+describe('invite links colleagues cannot open', () => {
+  it('are told apart by their loopback host', () => {
+    for (const url of ['http://127.0.0.1:7420/#token=x', 'http://localhost:7420/', 'http://[::1]:7420/', 'http://127.8.9.10/', 'http://app.localhost/']) expect(loopbackHost(url)).not.toBeNull();
+    for (const url of ['http://192.168.1.20:7420/', 'https://hub.example.com/', 'http://128.0.0.1/', 'not a url']) expect(loopbackHost(url)).toBeNull();
+  });
+});
+
+describe('people in a room', () => {
+  it('are one row per sub with their tab count, busy tabs before idle ones', () => {
+    const m = (clientId: string, sub: string, state: Record<string, unknown>) => ({ clientId, sub, name: sub.toUpperCase(), state: state as never });
+    const people = peopleOf([m('1', 'ana', {}), m('2', 'bo', {}), m('3', 'ana', { editing: 'w1' }), m('4', 'ana', {})], (s) => (s && typeof s.editing === 'string' ? `editing ${s.editing}` : 'viewing'));
+    expect(people).toEqual([
+      { sub: 'ana', name: 'ANA', tabs: 3, activities: ['editing w1'] },
+      { sub: 'bo', name: 'BO', tabs: 1, activities: ['viewing'] },
+    ]);
+  });
+});
+
+describe('hubs sharing an engine', () => {
+  it('are read from stats, this hub first', () => {
+    const hubs = readHubs({ hubs: [{ node: 'b', clients: 2 }, { node: 'a', self: true, clients: 1 }, { clients: 3 }] } as never);
+    expect(hubs?.map((h) => [h.node, h.self, h.clients])).toEqual([
+      ['a', true, 1],
+      ['b', false, 2],
+    ]);
+    expect(readHubs({ clients: 1 } as never)).toBeNull();
+    expect(severalHubs(hubs!)).toBe(true);
   });
 });
 

@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, ROOM_KEY, TOKEN_KEY, type PageEnv } from '../../renderer/connection/credentials.js';
 import { addressFromLocation, addressFromWsUrl } from '../../renderer/connection/hub-address.js';
 import { readTokenClaims } from '../../renderer/connection/token-claims.js';
+import { cleanDisplayName, forgetRedeemed, keepRedeemed, needsRedeeming, redeemedFor, rememberedName, rememberName } from '../../renderer/connection/invite-redeem.js';
+import { isPermanent, readRefusal } from '../../renderer/connection/refusal.js';
 
 const b64 = (o: object): string => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const TOKEN = `${b64({ alg: 'HS256' })}.${b64({ sub: 'alice', name: 'Alice Ünal', role: 'editor', rooms: ['dashboard:1', 'dashboard:*'], exp: 2_000_000_000, jti: 'j1' })}.sig`;
@@ -77,8 +79,46 @@ describe('addresses and claims', () => {
   });
 
   it('reads claims for display, including UTF-8 names, and refuses what is not a JWT', () => {
-    expect(readTokenClaims(TOKEN)).toEqual({ sub: 'alice', name: 'Alice Ünal', role: 'editor', rooms: ['dashboard:1', 'dashboard:*'], expiresAt: 2_000_000_000_000, jti: 'j1' });
+    expect(readTokenClaims(TOKEN)).toEqual({ sub: 'alice', name: 'Alice Ünal', role: 'editor', rooms: ['dashboard:1', 'dashboard:*'], expiresAt: 2_000_000_000_000, jti: 'j1', invite: false });
     expect(readTokenClaims('abc')).toBeNull();
     expect(readTokenClaims('a.!!!.c')).toBeNull();
+  });
+});
+
+describe('a redeemed invite', () => {
+  const INVITE = `${b64({ alg: 'HS256' })}.${b64({ sub: 'guest-x', role: 'viewer', rooms: ['dashboard:1'], exp: 2_000_000_000, jti: 'inv-1', invite: true })}.sig`;
+  const personal = (exp: number): string => `${b64({ alg: 'HS256' })}.${b64({ sub: 'guest-ann', role: 'viewer', rooms: ['dashboard:1'], exp, jti: 'p1' })}.sig`;
+
+  beforeEach(() => localStorage.clear());
+
+  it('is asked for only while the invite is not exchanged; the personal token is reused per invite until it expires', () => {
+    expect(needsRedeeming(INVITE)).toBe(true);
+    expect(needsRedeeming(TOKEN)).toBe(false);
+    expect(redeemedFor(localStorage, INVITE)).toBeNull();
+    keepRedeemed(localStorage, INVITE, personal(2_000_000_000));
+    expect(redeemedFor(localStorage, INVITE)).toBe(personal(2_000_000_000));
+    expect(needsRedeeming(personal(2_000_000_000))).toBe(false);
+    forgetRedeemed(localStorage, personal(2_000_000_000));
+    expect(redeemedFor(localStorage, INVITE)).toBeNull();
+    keepRedeemed(localStorage, INVITE, personal(1000));
+    expect(redeemedFor(localStorage, INVITE, 1_000_001)).toBeNull();
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('remembers the display name, cleaned', () => {
+    expect(rememberedName(localStorage)).toBe('');
+    rememberName(localStorage, cleanDisplayName('  Ann   Lee  '));
+    expect(rememberedName(localStorage)).toBe('Ann Lee');
+    expect(cleanDisplayName('x'.repeat(100))).toHaveLength(64);
+  });
+
+  it('reads a refusal body as the hub writes it, and nothing else', () => {
+    expect(readRefusal({ error: 'forbidden', message: 'banned until …: spam', reason: 'banned', until: 5, banReason: 'spam' })).toEqual({ reason: 'banned', message: 'banned until …: spam', until: 5, banReason: 'spam' });
+    expect(readRefusal({ error: 'unauthorized', reason: 'expired' })).toEqual({ reason: 'expired', message: '' });
+    expect(readRefusal({ error: 'forbidden', reason: 'because' })).toBeNull();
+    expect(readRefusal({})).toBeNull();
+    expect(isPermanent({ reason: 'banned', message: '', until: 5 })).toBe(false);
+    expect(isPermanent({ reason: 'banned', message: '' })).toBe(true);
+    expect(isPermanent({ reason: 'used_up', message: '' })).toBe(true);
   });
 });

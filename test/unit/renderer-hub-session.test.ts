@@ -53,15 +53,17 @@ describe('a hub session', () => {
 });
 
 describe('a join link running out', () => {
-  it('is announced by the hub, then ends the session as expired', async () => {
+  it('is announced by the hub, then ends the session as expired, as GET /api/session says', async () => {
     const short = await startHub({ tokenExpiryNoticeMs: 2500, auth: { clockToleranceSec: 1 } });
     try {
       const tok = await token(short, { sub: 'kim', role: 'viewer', rooms: ['dashboard:1'], ttlSec: 3 });
       startHubSession({ address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok }, { WebSocket: WebSocket as never });
       await until(() => useConnection.getState().tokenExpiresAt !== null, 5000, 'token_expiring');
       expect(useConnection.getState().tokenExpiresAt).toBe(useConnection.getState().session?.expiresAt);
-      await until(() => useConnection.getState().ending !== null, 8000, 'expired');
-      expect(useConnection.getState().ending?.kind).toBe('expired');
+      // The close says 4001; the hub, asked over HTTP, says why, and the client stops for good.
+      await until(() => useConnection.getState().ending?.kind === 'refused', 8000, 'refused');
+      expect(useConnection.getState().ending).toEqual({ kind: 'refused', refusal: expect.objectContaining({ reason: 'expired' }) });
+      expect(useConnection.getState().status).toBe('closed');
     } finally {
       await short.close();
     }
@@ -124,7 +126,8 @@ describe('a dashboard fed by the SDK', () => {
     expect(useAlerts.getState().toasts.map((t) => t.title)).toEqual(['Everyone', 'Just you']);
 
     // Cut the connection and publish past the room's 5-message history: the resume cannot be
-    // replayed, the hub says recovered:false, and the room is rebuilt from what history holds.
+    // replayed, the hub says recovered:false, and the room is rebuilt from the join answer's
+    // history (the latest messages the hub keeps, replayed with the subscribe).
     unreachable = true;
     sockets.at(-1)!.terminate();
     await until(() => useConnection.getState().status === 'reconnecting', 5000, 'reconnecting');
@@ -140,5 +143,64 @@ describe('a dashboard fed by the SDK', () => {
     leaveDashboard();
     stopPersonalAlerts();
     resetAlerts();
+  });
+
+  it('builds the room from the subscribe alone where REST cannot be reached (the desktop window)', async () => {
+    const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const room = 'dashboard:ws-history';
+    await publish(room, 'query.rows', { queryId: 'q', chunk: 0, columns: ['a', 'b'], rows: [[1, 2]] });
+    await publish(room, 'query.done', { queryId: 'q', rowCount: 1 });
+    const tok = await token(small, { sub: 'wes', role: 'viewer', rooms: [room] });
+    // The HTTP side points at a closed port; only the socket reaches the hub.
+    const address = { wsUrl: small.wsUrl, httpUrl: 'http://127.0.0.1:1' };
+    startHubSession({ address, token: tok, origin: 'desktop', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    joinDashboard(room);
+    await until(() => useDashboard.getState().status === 'live', 5000, 'joined');
+    // The join's answer carried the history: the room is whole the moment it is live.
+    expect(useDashboard.getState().model.queries.q).toMatchObject({ status: 'done', columns: ['a', 'b'], rowsReceived: 1 });
+    expect(useDashboard.getState().model.lastSeq).toBe(2);
+    await publish(room, 'query.rows', { queryId: 'q2', chunk: 0, columns: ['c'], rows: [[3]] });
+    await until(() => useDashboard.getState().model.queries.q2 !== undefined, 5000, 'a live message after the history');
+    expect(useDashboard.getState().model.lastSeq).toBe(3);
+    leaveDashboard();
+  });
+
+  it('says why a room the hub refuses cannot be opened, and a healthy room still opens after it', async () => {
+    const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const allowed = 'dashboard:mine';
+    await publish(allowed, 'refresh', { widgets: ['w'] });
+    const tok = await token(small, { sub: 'una', role: 'viewer', rooms: [allowed] });
+    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    joinDashboard('dashboard:theirs');
+    await until(() => useDashboard.getState().status === 'failed', 5000, 'failed');
+    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:theirs', error: expect.stringContaining('not allowed to join dashboard:theirs') });
+    // A name no hub takes (from a link) is said the same way, without throwing out of the page.
+    joinDashboard('dashboard:no spaces');
+    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:no spaces', status: 'failed', error: expect.stringContaining('room name') });
+    joinDashboard(allowed);
+    await until(() => useDashboard.getState().status === 'live', 5000, 'the allowed room');
+    expect(useDashboard.getState().model.widgets.w?.refreshes).toBe(1);
+    expect(useConnection.getState().status).toBe('open');
+    leaveDashboard();
+  });
+
+  it('opens a room this client is in already with the answer it has (the personal room, say)', async () => {
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const tok = await token(small, { sub: 'ivo', role: 'viewer', rooms: ['*'] });
+    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    listenForPersonalAlerts('ivo');
+    await until(() => useConnection.getState().client?.room('user:ivo').state.status === 'joined', 5000, 'personal room joined');
+    joinDashboard('user:ivo');
+    expect(useDashboard.getState()).toMatchObject({ room: 'user:ivo', status: 'live', memberCount: 1 });
+    await publish('user:ivo', 'refresh', { widgets: ['mine'] });
+    await until(() => useDashboard.getState().model.widgets.mine !== undefined, 5000, 'a live message');
+    leaveDashboard();
+    stopPersonalAlerts();
   });
 });

@@ -24,6 +24,20 @@ describe('room model', () => {
     expect(m.refreshedAt).toBeDefined();
   });
 
+  it('keeps the alerts the room has seen, from history too, but makes a toast only of a live one', () => {
+    const old = applyMessage(emptyRoom(), msg(1, 'alert', { id: 'a1', severity: 'warning', title: 'Old news' }), false);
+    expect(old.alert).toBeUndefined();
+    const live = applyMessage(old.model, msg(2, 'alert', { id: 'a2', severity: 'critical', title: 'Now' }), true);
+    expect(live.alert?.title).toBe('Now');
+    expect(live.model.alerts.map((a) => [a.seq, a.title, a.from])).toEqual([
+      [1, 'Old news', 'Engine'],
+      [2, 'Now', 'Engine'],
+    ]);
+    expect(live.model.lastSeq).toBe(2);
+    // A new epoch numbers from 1 again.
+    expect(applyMessage(live.model, msg(1, 'refresh', {}, 'e2'), true).model.lastSeq).toBe(1);
+  });
+
   it('folds each seq once, so history overlapping live delivery changes nothing', () => {
     const a = msg(1, 'refresh', { widgets: ['w'] });
     const m = fold([a, a, a]);

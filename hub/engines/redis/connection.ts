@@ -3,7 +3,8 @@
  * while Redis is away (a publish then fails at once instead of piling up), and both reconnect with
  * jittered backoff by themselves; node-redis re-subscribes the subscriber's channels on reconnect.
  */
-import { createClient } from 'redis';
+import { ClientClosedError, ClientOfflineError, createClient } from 'redis';
+import { EngineOutcomeUnknownError, EngineUnavailableError } from '../../core/engine-errors.js';
 import type { ResolvedRedisOptions } from './options.js';
 
 export type RedisConnection = ReturnType<typeof createClient>;
@@ -11,11 +12,13 @@ export type RedisConnection = ReturnType<typeof createClient>;
 /** Most commands allowed to wait for a write at once: the bound of what a slow Redis can queue. */
 export const MAX_QUEUED_COMMANDS = 10_000;
 
-export class EngineUnavailableError extends Error {
-  readonly code = 'engine_unavailable';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EngineUnavailableError';
+export { EngineOutcomeUnknownError, EngineUnavailableError } from '../../core/engine-errors.js';
+
+/** Redis did not answer within the engine's command timeout (it may still act on the command). */
+export class CommandTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandTimeoutError';
   }
 }
 
@@ -34,18 +37,42 @@ export function createConnection(options: ResolvedRedisOptions, role: 'commands'
   });
 }
 
-/** Reject with an EngineUnavailableError when `work` has not settled within `ms`. */
+/** The URL as it may be shown: the password (and a user's name beside it) replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(an unparsable Redis URL)';
+  }
+}
+
+/** Reject with a CommandTimeoutError when `work` has not settled within `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EngineUnavailableError(`redis did not answer ${what} within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new CommandTimeoutError(`redis did not answer ${what} within ${ms} ms`)), ms);
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
-/** Name the failure for callers: anything from a missing or broken connection is "unavailable". */
+/** Name the failure for callers: anything from a missing, broken or silent connection is "unavailable". */
 export function unavailable(err: unknown, what: string): Error {
-  if (err instanceof EngineUnavailableError) return err;
+  if (err instanceof EngineUnavailableError || err instanceof EngineOutcomeUnknownError) return err;
   const detail = err instanceof Error ? err.message : String(err);
-  return new EngineUnavailableError(`redis unavailable (${what}): ${detail}`, { cause: err });
+  return new EngineUnavailableError(`redis unavailable (${what}): ${detail}`, { cause: err, what });
+}
+
+/**
+ * A failed write (a publish): only a command that never left this process is known not to have
+ * been done; a timeout, a lost connection or an error reply mid-script leave the outcome unknown.
+ */
+export function writeFailure(err: unknown, what: string): Error {
+  if (err instanceof EngineOutcomeUnknownError) return err;
+  const cause = err instanceof EngineUnavailableError ? (err.cause ?? err) : err;
+  const neverSent = cause instanceof ClientOfflineError || cause instanceof ClientClosedError || (cause instanceof EngineUnavailableError && cause.cause === undefined);
+  if (neverSent) return unavailable(err, what);
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new EngineOutcomeUnknownError(`redis outcome unknown (${what}): ${detail}`, { cause, what });
 }

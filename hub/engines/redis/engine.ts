@@ -8,24 +8,27 @@ import type {
   ControlCommand,
   Engine,
   EngineEvents,
-  EngineMessage,
   EngineState,
   HistoryResult,
   PublishInput,
+  PublishResult,
 } from '../../core/engine.js';
 import {
   createConnection,
   EngineUnavailableError,
   MAX_QUEUED_COMMANDS,
+  redactUrl,
   unavailable,
   withTimeout,
+  writeFailure,
   type RedisConnection,
 } from './connection.js';
 import { RoomFeed } from './feed.js';
-import { decodeMessage, isPosition, resumeResult, type FeedMessage } from './history.js';
+import { decodeMessage, isPosition, latestKept, resumeResult, type FeedMessage } from './history.js';
 import { RedisKeys } from './keys.js';
 import { resolveRedisOptions, type RedisEngineOptions, type ResolvedRedisOptions } from './options.js';
 import { parsePresenceFrame, RedisPresence, RosterView } from './presence.js';
+import type { PresencePage } from '../../core/presence-roster.js';
 import { RedisRecordStore } from './records.js';
 import { ScriptRunner, type SendCommand } from './scripts.js';
 import { RoomStreams } from './room-streams.js';
@@ -69,6 +72,14 @@ export class RedisEngine implements Engine {
     if (!client) return Promise.reject(new EngineUnavailableError('redis engine not started'));
     return client.sendCommand(args);
   };
+  /** A read or bookkeeping step: bounded by the command timeout, any failure named "unavailable". */
+  private readonly guard = async <T>(work: Promise<T>, what: string): Promise<T> => {
+    try {
+      return await withTimeout(work, this.options.commandTimeoutMs, what);
+    } catch (err) {
+      throw unavailable(err, what);
+    }
+  };
 
   constructor(input: RedisEngineOptions) {
     this.options = resolveRedisOptions(input);
@@ -77,7 +88,7 @@ export class RedisEngine implements Engine {
     this.scripts = new ScriptRunner(this.send);
     this.streams = new RoomStreams(this.scripts, this.keys, this.options.historyPolicy, this.options.roomRetentionMs);
     this.presence = new RedisPresence(this.send, this.scripts, this.keys);
-    this.records = new RedisRecordStore(this.send, this.scripts, this.keys);
+    this.records = new RedisRecordStore(this.send, this.scripts, this.keys, this.guard);
   }
 
   get state(): EngineState {
@@ -102,15 +113,29 @@ export class RedisEngine implements Engine {
         void this.recover();
       });
     }
+    // The first failed attempt ends the start: a refused or unknown address is not worth a 10 s wait.
+    const offFirstFailure: Array<() => void> = [];
+    const firstFailure = new Promise<never>((_, reject) => {
+      for (const client of [commands, subscriber]) {
+        client.once('error', reject);
+        offFirstFailure.push(() => client.off('error', reject));
+      }
+    });
+    firstFailure.catch(() => undefined);
     try {
-      await withTimeout(Promise.all([commands.connect(), subscriber.connect()]), this.options.connectTimeoutMs, 'connect');
+      await withTimeout(Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]), this.options.connectTimeoutMs, 'connect').catch(
+        (err: unknown) => {
+          throw new EngineUnavailableError(`cannot connect to Redis at ${redactUrl(this.options.url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        },
+      );
+      for (const off of offFirstFailure) off();
       await subscriber.subscribe(this.keys.control, (message) => this.onControl(message));
       // A previous process with this nodeId may have left members behind.
       await this.presence.clearOwn();
       await this.presence.heartbeat(this.options.nodeTtlMs, true);
     } catch (err) {
-      commands.destroy();
-      subscriber.destroy();
+      for (const off of offFirstFailure) off();
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
       this.commands = this.subscriber = undefined;
       throw unavailable(err, 'start');
     }
@@ -143,24 +168,26 @@ export class RedisEngine implements Engine {
     this.setState(false, 'closed');
   }
 
-  async publish(input: PublishInput): Promise<EngineMessage> {
-    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused');
-    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused');
+  async publish(input: PublishInput): Promise<PublishResult> {
+    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused', { what: 'publish' });
+    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused', { what: 'publish' });
     this.inflight++;
     try {
       return await withTimeout(this.streams.append(input), this.options.commandTimeoutMs, 'publish');
     } catch (err) {
-      throw unavailable(err, 'publish');
+      // Sent but unanswered is not "refused": the script may have stored it (or will, once Redis wakes).
+      throw writeFailure(err, 'publish');
     } finally {
       this.inflight--;
     }
   }
 
-  async history(room: string, since?: StreamPosition | null): Promise<HistoryResult> {
+  async history(room: string, since?: StreamPosition | null, limit?: number): Promise<HistoryResult> {
     const feed = this.feeds.get(room);
-    if (feed) await feed.ready.catch(() => undefined);
+    if (feed) await this.guard(feed.ready, 'history').catch(() => undefined);
     const policy = this.streams.policy(room);
-    const read = isPosition(since) ? await this.streams.readSince(room, since) : await this.streams.read(room, '');
+    const latest = since === undefined && limit !== undefined && limit > 0;
+    const read = await this.guard(isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, latest ? '-' : ''), 'history');
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -172,6 +199,7 @@ export class RedisEngine implements Engine {
         messages = messages.filter((m) => m.seq <= delivered);
       }
     }
+    if (latest) return { position, messages: latestKept(messages, limit, policy, Date.now()) };
     return resumeResult(position, read.position, since, messages, policy, Date.now());
   }
 
@@ -184,7 +212,7 @@ export class RedisEngine implements Engine {
     this.strayChannels.delete(channel);
     feed.ready = (async () => {
       const subscriber = this.subscriber;
-      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused');
+      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused', { what: 'subscribe' });
       await subscriber.subscribe(channel, this.onFeedFrame);
       // Messages up to this position are history; the feed delivers everything after it.
       const { position } = await this.streams.read(room, '');
@@ -192,7 +220,7 @@ export class RedisEngine implements Engine {
       this.roster.track(room, await this.presence.list(room));
     })();
     try {
-      await feed.ready;
+      await withTimeout(feed.ready, this.options.commandTimeoutMs, 'subscribe');
     } catch (err) {
       if (this.feeds.get(room) === feed) {
         this.feeds.delete(room);
@@ -223,23 +251,41 @@ export class RedisEngine implements Engine {
     }
   }
 
+  // This hub's own changes enter its view at once (its diff follows over the feed; applying it again
+  // changes nothing), so the ack a joiner gets here already counts the joiner.
   presenceSet(room: string, member: PresenceMember): Promise<void> {
-    return this.presence.set(room, member);
+    this.roster.apply(room, { joined: [member], left: [], updated: [] });
+    return this.guard(this.presence.set(room, member), 'presence');
   }
 
   presenceRemove(room: string, clientId: string): Promise<void> {
-    return this.presence.remove(room, clientId);
+    this.roster.apply(room, { joined: [], left: [{ clientId, sub: '', name: '', state: {} }], updated: [] });
+    return this.guard(this.presence.remove(room, clientId), 'presence');
   }
 
   presenceList(room: string): Promise<PresenceMember[]> {
-    return this.presence.list(room);
+    return this.guard(this.presence.list(room), 'presence');
+  }
+
+  presencePage(room: string, cursor?: string): PresencePage {
+    return this.roster.page(room, cursor);
+  }
+
+  presenceCount(room: string): number {
+    return this.roster.count(room);
   }
 
   async control(cmd: ControlCommand): Promise<void> {
     const envelope: ControlEnvelope = { from: this.nodeId, cmd };
-    await this.send(['PUBLISH', this.keys.control, JSON.stringify(envelope)]);
+    await this.guard(this.send(['PUBLISH', this.keys.control, JSON.stringify(envelope)]), 'control');
     // Delivered here directly: this hub acts even while its subscriber connection is away.
     this.emitSafely(() => this.events?.control(cmd));
+  }
+
+  /** PING on the command connection: it queues behind every command, so a stalled Redis shows. */
+  async probe(): Promise<void> {
+    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: probe refused');
+    await this.send(['PING']);
   }
 
   /** Messages stored for the rooms this hub listens to, as of the last heartbeat. */

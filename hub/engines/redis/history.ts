@@ -62,6 +62,12 @@ export function isPosition(since: unknown): since is StreamPosition {
   return typeof p.epoch === 'string' && Number.isSafeInteger(p.seq) && (p.seq as number) >= 0;
 }
 
+/** The newest `limit` entries still inside the room's age bound, oldest first, as clients get them. */
+export function latestKept(entries: FeedMessage[], limit: number, policy: HistoryPolicy, now: number): RoomMessage[] {
+  const fresh = entries.filter((m) => m.time >= now - policy.maxAgeMs);
+  return fresh.slice(Math.max(0, fresh.length - limit)).map(withoutEcho);
+}
+
 /**
  * Decide a resume from `since`. `stored` is the room's position in Redis; `position` is what this hub
  * answers with (no further than it has delivered live, so possibly behind `stored`). `entries` starts

@@ -19,6 +19,11 @@ export class RedisKeys {
     return `${this.prefix}{${room}}:log`;
   }
 
+  /** Sorted set of the room's publish keys (`publishKeyId`, score: the seq it was stored at). */
+  roomKeys(room: string): string {
+    return `${this.prefix}{${room}}:keys`;
+  }
+
   /** Hash clientId → `<nodeId> <member JSON>`. */
   roomMembers(room: string): string {
     return `${this.prefix}{${room}}:members`;

@@ -5,6 +5,7 @@
  */
 import type { PresenceMember } from '../../protocol/index.js';
 import type { PresenceDiff } from '../../core/engine.js';
+import { PresenceRoster, type PresencePage } from '../../core/presence-roster.js';
 import type { RedisKeys } from './keys.js';
 import {
   CLEAR_OWN_NODE,
@@ -147,15 +148,18 @@ export function parsePresenceFrame(frame: string): PresenceDiff | undefined {
 }
 
 /**
- * What this hub last reported about each room's members. Pub/sub drops diffs sent while the
- * subscriber connection is away, so after a reconnection the stored members are compared with this
- * view and the difference is reported as one diff: presence converges, as state should.
+ * What this hub last reported about each room's members, in join order (the pages the acks serve).
+ * Pub/sub drops diffs sent while the subscriber connection is away, so after a reconnection the
+ * stored members are compared with this view and the difference is reported as one diff: presence
+ * converges, as state should.
  */
 export class RosterView {
-  private readonly rooms = new Map<string, Map<string, string>>();
+  private readonly rooms = new Map<string, PresenceRoster>();
 
   track(room: string, members: PresenceMember[]): void {
-    this.rooms.set(room, new Map(members.map((m) => [m.clientId, canonical(m)])));
+    const roster = new PresenceRoster();
+    for (const m of members) roster.set(m);
+    this.rooms.set(room, roster);
   }
 
   forget(room: string): void {
@@ -163,27 +167,37 @@ export class RosterView {
   }
 
   apply(room: string, diff: PresenceDiff): void {
-    const view = this.rooms.get(room);
-    if (!view) return;
-    for (const m of [...diff.joined, ...diff.updated]) view.set(m.clientId, canonical(m));
-    for (const m of diff.left) view.delete(m.clientId);
+    const roster = this.rooms.get(room);
+    if (!roster) return;
+    for (const m of diff.joined) roster.set(m);
+    for (const m of diff.updated) roster.set(m);
+    for (const m of diff.left) roster.remove(m.clientId);
+  }
+
+  page(room: string, cursor?: string): PresencePage {
+    return (this.rooms.get(room) ?? PresenceRoster.empty).page(cursor);
+  }
+
+  count(room: string): number {
+    return this.rooms.get(room)?.size ?? 0;
   }
 
   /** The diff from the last reported view to `members` (undefined when nothing changed). */
   reconcile(room: string, members: PresenceMember[]): PresenceDiff | undefined {
-    const view = this.rooms.get(room);
-    if (!view) return undefined;
+    const roster = this.rooms.get(room);
+    if (!roster) return undefined;
     const diff: PresenceDiff = { joined: [], left: [], updated: [] };
     const now = new Map(members.map((m) => [m.clientId, m]));
-    for (const [clientId, json] of view) {
-      if (!now.has(clientId)) diff.left.push(JSON.parse(json) as PresenceMember);
+    for (const m of roster.values()) {
+      if (!now.has(m.clientId)) diff.left.push(m);
     }
     for (const [clientId, m] of now) {
-      const before = view.get(clientId);
+      const before = roster.get(clientId);
       if (before === undefined) diff.joined.push(m);
-      else if (before !== canonical(m)) diff.updated.push(m);
+      else if (canonical(before) !== canonical(m)) diff.updated.push(m);
     }
-    this.track(room, members);
+    // Applied rather than rebuilt, so members keep their place and open cursors stay valid.
+    this.apply(room, diff);
     return diff.joined.length + diff.left.length + diff.updated.length > 0 ? diff : undefined;
   }
 }

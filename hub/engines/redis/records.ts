@@ -12,10 +12,12 @@ export class RedisRecordStore implements RecordStore {
     private readonly send: SendCommand,
     private readonly scripts: ScriptRunner,
     private readonly keys: RedisKeys,
+    /** Bounds each call by the engine's timeout and names its failures (an upgrade's ban check waits on it). */
+    private readonly guard: <T>(work: Promise<T>, what: string) => Promise<T> = (work) => work,
   ) {}
 
   async get(kind: string, key: string): Promise<Json | undefined> {
-    const raw = (await this.send(['GET', this.keys.record(kind, key)])) as string | null;
+    const raw = (await this.guard(this.send(['GET', this.keys.record(kind, key)]), `${kind} lookup`)) as string | null;
     return raw === null ? undefined : (JSON.parse(raw) as Json);
   }
 
@@ -24,14 +26,18 @@ export class RedisRecordStore implements RecordStore {
     const json = JSON.stringify(value);
     const ttl = positiveTtl(ttlMs) ?? 0;
     const score = ttl ? String(Date.now() + ttl) : '+inf';
-    await this.scripts.run(RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]);
+    await this.guard(this.scripts.run(RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]), `${kind} write`);
   }
 
   async delete(kind: string, key: string): Promise<void> {
-    await this.scripts.run(RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]);
+    await this.guard(this.scripts.run(RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]), `${kind} delete`);
   }
 
-  async list(kind: string): Promise<Array<{ key: string; value: Json }>> {
+  list(kind: string): Promise<Array<{ key: string; value: Json }>> {
+    return this.guard(this.listAll(kind), `${kind} list`);
+  }
+
+  private async listAll(kind: string): Promise<Array<{ key: string; value: Json }>> {
     const index = this.keys.recordIndex(kind);
     // Expired records left their key behind in the index: drop those first.
     await this.send(['ZREMRANGEBYSCORE', index, '-inf', `(${Date.now()}`]);
@@ -48,10 +54,9 @@ export class RedisRecordStore implements RecordStore {
 
   async increment(kind: string, key: string, by: number, ttlMs?: number): Promise<number> {
     if (!Number.isInteger(by)) throw new TypeError('increment must be an integer');
-    const reply = await this.scripts.run(
-      RECORD_INCREMENT,
-      [this.keys.record(kind, key), this.keys.recordIndex(kind)],
-      [by, positiveTtl(ttlMs) ?? 0, Date.now(), key],
+    const reply = await this.guard(
+      this.scripts.run(RECORD_INCREMENT, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [by, positiveTtl(ttlMs) ?? 0, Date.now(), key]),
+      `${kind} count`,
     );
     return Number(reply);
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StreamPosition } from '../../protocol/index.js';
-import type { EngineMessage, HistoryPolicy, HistoryPolicyFor, PublishInput } from '../../core/engine.js';
+import { publishKeyId, type HistoryPolicy, type HistoryPolicyFor, type PublishInput, type PublishResult } from '../../core/engine.js';
 import { decodeEntries, encodeBody, type FeedMessage, type RawEntry } from './history.js';
 import type { RedisKeys } from './keys.js';
 import { PUBLISH, READ, type ScriptRunner } from './scripts.js';
@@ -23,16 +23,18 @@ export class RoomStreams {
     private readonly roomRetentionMs: number,
   ) {}
 
-  async append(input: PublishInput): Promise<EngineMessage> {
+  async append(input: PublishInput): Promise<PublishResult> {
     const policy = this.policy(input.room);
+    const key = input.key === undefined ? '' : publishKeyId(input.from.sub, input.key);
     const reply = (await this.scripts.run(
       PUBLISH,
-      [this.keys.roomMeta(input.room), this.keys.roomLog(input.room)],
-      [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy)],
-    )) as [string, number];
-    const [epoch, seq] = reply;
-    const stored: EngineMessage = { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
+      [this.keys.roomMeta(input.room), this.keys.roomLog(input.room), this.keys.roomKeys(input.room)],
+      [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy), key],
+    )) as [string, number, number];
+    const [epoch, seq, duplicate] = reply;
+    const stored: PublishResult = { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
     if (input.echo) stored.echo = true;
+    if (Number(duplicate) === 1) stored.duplicate = true;
     return stored;
   }
 
@@ -44,7 +46,7 @@ export class RoomStreams {
     const policy = this.policy(room);
     const reply = (await this.scripts.run(
       READ,
-      [this.keys.roomMeta(room), this.keys.roomLog(room)],
+      [this.keys.roomMeta(room), this.keys.roomLog(room), this.keys.roomKeys(room)],
       [newEpoch(), this.metaTtl(policy), from, to, Math.max(1, policy.maxMessages)],
     )) as [string, number, RawEntry[]];
     const [epoch, seq, entries] = reply;

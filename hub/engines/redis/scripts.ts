@@ -53,35 +53,46 @@ export class ScriptRunner {
 }
 
 /**
- * Sequence, store and announce one message.
- * KEYS: meta, log. ARGV: feed channel, epoch if the room starts now, body, max entries,
- * log ttl ms, meta ttl ms. Returns {epoch, seq}.
- * A room whose epoch is new starts an empty log, so stale entries never mix with the new epoch.
+ * Sequence, store and announce one message, unless its key was already stored.
+ * KEYS: meta, log, keys. ARGV: feed channel, epoch if the room starts now, body, max entries,
+ * log ttl ms, meta ttl ms, publish key (publishKeyId, '' for none). Returns {epoch, seq, duplicate}.
+ * A room whose epoch is new starts an empty log and key set, so stale entries never mix with it.
+ * The key check and the store are one step: two hubs retrying the same key store it once.
  */
 export const PUBLISH = new LuaScript(
   'publish',
   `
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[2]) == 1 then redis.call('DEL', KEYS[2]) end
+if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[2]) == 1 then redis.call('DEL', KEYS[2], KEYS[3]) end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if ARGV[7] ~= '' then
+  local prior = redis.call('ZSCORE', KEYS[3], ARGV[7])
+  if prior then return {epoch, tonumber(prior), 1} end
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'm', ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
+if ARGV[7] ~= '' then
+  redis.call('ZADD', KEYS[3], seq, ARGV[7])
+  -- Keys are remembered as long as their message can be in history (the count bound).
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (seq - tonumber(ARGV[4]) + 1))
+  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+end
 redis.call('PUBLISH', ARGV[1], 'm' .. seq .. ' ' .. epoch .. ' ' .. ARGV[3])
-return {epoch, seq}
+return {epoch, seq, 0}
 `,
 );
 
 /**
  * The room's position and its newest stored entries between two ids (one consistent read).
- * KEYS: meta, log. ARGV: epoch if the room starts now, meta ttl ms, first id or '' for none,
+ * KEYS: meta, log, keys. ARGV: epoch if the room starts now, meta ttl ms, first id or '' for none,
  * last id, count. Returns {epoch, seq, entries newest first}.
  */
 export const READ = new LuaScript(
   'read',
   `
 if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1]) == 1 then
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[2], KEYS[3])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')

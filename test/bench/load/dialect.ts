@@ -31,6 +31,8 @@ export interface Dialect {
   control(text: string, resume: ResumeState | null, wantDetail: boolean): ControlEvent;
   subscribe(room: string, resume: ResumeState | null): string;
   publish(room: string, data: string): string;
+  /** A presence state (JSON object text) for a room the client is in. */
+  presence(room: string, state: string): string;
 }
 
 const IGNORE: ControlEvent = { kind: 'ignore' };
@@ -59,6 +61,7 @@ const hub: Dialect = {
       ...(resume?.epoch !== undefined ? { since: { epoch: resume.epoch, seq: resume.seq ?? 0 } } : {}),
     }),
   publish: (room, data) => '{"type":"publish","room":' + JSON.stringify(room) + ',"event":"tick","data":' + data + '}',
+  presence: (room, state) => '{"type":"presence","room":' + JSON.stringify(room) + ',"state":' + state + '}',
 };
 
 /** The bare ws peer speaks the hub's JSON shapes without auth or history. */
@@ -70,6 +73,7 @@ const ws: Dialect = {
   control: (text, _resume, wantDetail) => jsonControl(text, wantDetail),
   subscribe: (room) => JSON.stringify({ type: 'subscribe', id: 's', room }),
   publish: hub.publish,
+  presence: hub.presence,
 };
 
 /** Engine.IO v4 packets over a WebSocket, carrying Socket.IO v5 packets for the main namespace. */
@@ -95,6 +99,7 @@ const socketio: Dialect = {
   },
   subscribe: (room) => '421["subscribe",' + JSON.stringify(room) + ']',
   publish: (room, data) => '42["publish",{"room":' + JSON.stringify(room) + ',"event":"tick","data":' + data + '}]',
+  presence: (room, state) => '42["presence",{"room":' + JSON.stringify(room) + ',"state":' + state + '}]',
 };
 
 export const DIALECTS: Record<ServerKind, Dialect> = { hub, ws, socketio };

@@ -11,6 +11,7 @@ import { StepCounter, runStep } from './fanout-step.js';
 import { runHandshakes } from './handshakes.js';
 import { openAll } from './pool.js';
 import { runStorm } from './resume-storm.js';
+import { Churn, type ChurnArgs } from './churn.js';
 import { mintTokens } from './tokens.js';
 
 /** Source addresses used round-robin: 8 × ~28k ephemeral ports is far more than the fd limit. */
@@ -18,6 +19,7 @@ const SOURCES = 8;
 
 const groups = new Map<string, BenchClient[]>();
 const counter = new StepCounter();
+const churn = new Churn();
 
 function group(name: string): BenchClient[] {
   return groups.get(name) ?? [];
@@ -130,6 +132,8 @@ serveCommands({
   status,
   handshakes: (args: Parameters<typeof runHandshakes>[0]) => runHandshakes(args, SOURCES),
   storm: (args: StormArgs) => runStorm(args, SOURCES),
+  churnStart: (args: ChurnArgs) => churn.start(group(args.group), args),
+  churnStop: () => churn.stop(),
   exit: () => {
     closeAll();
     setTimeout(() => process.exit(0), 10);

@@ -62,3 +62,20 @@ export function commonRate(ctx: ScenarioContext, share: number, subscribers: num
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One figure per server kind, from that kind's record (null where a kind has none). */
+export function byKind<R extends { kind: ServerKind }>(ctx: ScenarioContext, records: R[], f: (r: R) => number | null): Partial<Record<ServerKind, number | null>> {
+  const values: Partial<Record<ServerKind, number | null>> = {};
+  for (const kind of ctx.kinds) {
+    const r = records.find((x) => x.kind === kind);
+    values[kind] = r ? f(r) : null;
+  }
+  return values;
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

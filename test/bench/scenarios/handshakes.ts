@@ -11,7 +11,7 @@ import type { HandshakeReply } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import type { ServerUnderTest, ServerVariant } from '../runner/servers.js';
-import { shared, sleep, startVariant, type ScenarioContext } from './context.js';
+import { median, shared, sleep, startVariant, type ScenarioContext } from './context.js';
 
 const TARGET_HUB = 'hub HS256';
 
@@ -90,13 +90,6 @@ async function measure(
   return record;
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
   const row = (hubLabel: string, field: 'perSecond' | 'serverUsPerHandshake'): Partial<Record<ServerKind, number | null>> => {
     const values: Partial<Record<ServerKind, number | null>> = {};
@@ -108,6 +101,34 @@ function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
   };
   const rounds = ctx.profile.handshakes.rounds;
   const note = rounds > 1 ? `hub HS256 and ws: median of ${rounds} rounds, taking turns` : undefined;
+  const minimum = (label: string) => {
+    const xs = records.filter((r) => r.server === label).map((r) => r.perSecond);
+    return xs.length ? Math.min(...xs) : null;
+  };
+  const mins: Partial<Record<ServerKind, number | null>> = {};
+  for (const kind of ctx.kinds) mins[kind] = minimum(kind === 'hub' ? TARGET_HUB : kind);
+  // Each round's hub ÷ ws: the target holds only if it holds in every round.
+  const perRound: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const hub = records.find((r) => r.round === round && r.server === TARGET_HUB);
+    const ws = records.find((r) => r.round === round && r.server === 'ws');
+    if (hub && ws && ws.perSecond > 0) perRound.push(hub.perSecond / ws.perSecond);
+  }
+  const perRoundRows: Metric[] = [
+    { label: 'handshakes/s, worst round of each server', unit: '/s', better: 'higher', values: mins },
+    ...(perRound.length
+      ? [
+          {
+            label: 'hub HS256 ÷ ws handshakes, worst round',
+            unit: '×',
+            better: 'higher' as const,
+            values: { hub: Math.min(...perRound) },
+            limit: { op: '>=' as const, value: 0.7 },
+            note: `per round: ${perRound.map((r) => `${r.toFixed(2)}×`).join(', ')}`,
+          },
+        ]
+      : []),
+  ];
   return [
     {
       label: 'handshakes/s, hub HS256 vs peers without auth',
@@ -120,5 +141,6 @@ function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
     { label: 'handshakes/s, hub ES256', unit: '/s', better: 'higher', values: row('hub ES256', 'perSecond') },
     { label: 'server CPU per handshake, hub HS256', unit: 'µs', better: 'lower', values: row('hub HS256', 'serverUsPerHandshake') },
     { label: 'server CPU per handshake, hub ES256', unit: 'µs', better: 'lower', values: row('hub ES256', 'serverUsPerHandshake') },
+    ...perRoundRows,
   ];
 }

@@ -6,7 +6,7 @@
 import type { StormReply } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
-import { shared, startVariant, type ScenarioContext } from './context.js';
+import { byKind, shared, startVariant, type ScenarioContext } from './context.js';
 
 export async function resumeStormScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = Date.now();
@@ -34,14 +34,7 @@ export async function resumeStormScenario(ctx: ScenarioContext): Promise<Scenari
       if (separate) await sut.stop();
     }
   }
-  const row = (f: (r: StormReply) => number | null) => {
-    const values: Partial<Record<ServerKind, number | null>> = {};
-    for (const kind of ctx.kinds) {
-      const r = records.find((x) => x.kind === kind);
-      values[kind] = r ? f(r) : null;
-    }
-    return values;
-  };
+  const row = (f: (r: StormReply) => number | null) => byKind(ctx, records, f);
   const metrics: Metric[] = [
     { label: 'all reconnected and resubscribed', unit: 'ms', better: 'lower', values: row((r) => r.reconnectMs) },
     { label: 'all caught up (every message, once)', unit: 'ms', better: 'lower', values: row((r) => r.catchUpMs) },

@@ -21,6 +21,7 @@ const hub = await createHub({
   limits: {
     messagesPerSecond: 1e9,
     burst: 1e9,
+    publishBytesPerSecond: 1e12,
     maxConnectionsPerIp: 1e6,
     maxConnectionsPerUser: 1e6,
     maxConnections: 1e6,

@@ -28,6 +28,11 @@ io.on('connection', (socket) => {
     void socket.join(name);
     if (typeof ack === 'function') ack({ room: name, epoch: EPOCH, seq: seqs.get(name) ?? 0 });
   });
+  socket.on('presence', (msg: { room?: string; state?: unknown }) => {
+    const room = String(msg?.room ?? '');
+    if (!socket.rooms.has(room)) return;
+    io.to(room).emit('presence', { type: 'presence', room, joined: [], left: [], updated: [{ clientId: socket.id, sub: 'anonymous', name: 'anonymous', state: msg.state }] });
+  });
   socket.on('publish', (msg: { room?: string; event?: string; data?: unknown }) => {
     const room = String(msg?.room ?? '');
     const seq = (seqs.get(room) ?? 0) + 1;

@@ -9,14 +9,16 @@ import { runServer } from './control.js';
 const rooms = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
 const EPOCH = Date.now().toString(36);
+let nextClient = 1;
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 });
 
 wss.on('connection', (ws) => {
   const joined = new Set<string>();
+  const clientId = (nextClient++).toString(36);
   ws.on('message', (raw, isBinary) => {
     if (isBinary) return ws.close(1003);
-    let msg: { type?: string; id?: string; room?: string; event?: string; data?: unknown };
+    let msg: { type?: string; id?: string; room?: string; event?: string; data?: unknown; state?: unknown };
     try {
       msg = JSON.parse(raw.toString());
     } catch {
@@ -29,6 +31,12 @@ wss.on('connection', (ws) => {
       members.add(ws);
       joined.add(room);
       ws.send(JSON.stringify({ type: 'ack', id: msg.id, room, epoch: EPOCH, seq: seqs.get(room) ?? 0 }));
+    } else if (msg.type === 'presence' && joined.has(room)) {
+      // What a ws developer writes for "who is here": the update to everyone in the room, at once.
+      const diff = Buffer.from(JSON.stringify({ type: 'presence', room, joined: [], left: [], updated: [{ clientId, sub: 'anonymous', name: 'anonymous', state: msg.state }] }));
+      for (const member of rooms.get(room) ?? []) {
+        if (member.readyState === member.OPEN) member.send(diff, { binary: false });
+      }
     } else if (msg.type === 'publish') {
       const seq = (seqs.get(room) ?? 0) + 1;
       seqs.set(room, seq);

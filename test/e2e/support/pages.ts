@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { hubUrl } from './hub-env.js';
 
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+/** Where screenshots go: `INSIGHT_HUB_SCREENSHOTS` to look at them elsewhere, else test-results. */
+export const SCREENSHOT_DIR = process.env.INSIGHT_HUB_SCREENSHOTS?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 export interface Person {
   context: BrowserContext;
@@ -18,7 +19,8 @@ export interface Person {
   sockets: string[];
 }
 
-export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[] } = {}): Promise<Person> {
+/** A person opening the hub with `token` (null: no token), or at `options.url` (an invite link). */
+export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[]; url?: string } = {}): Promise<Person> {
   const context = await browser.newContext({ permissions: options.permissions });
   const page = await context.newPage();
   const person: Person = { context, page, problems: [], sockets: [] };
@@ -31,7 +33,7 @@ export async function openAs(browser: Browser, token: string | null, options: { 
     void dialog.dismiss();
   });
   page.on('websocket', (ws) => person.sockets.push(ws.url()));
-  await page.goto(token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`);
+  await page.goto(options.url ?? (token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`));
   return person;
 }
 

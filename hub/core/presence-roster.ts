@@ -1,0 +1,155 @@
+/**
+ * A room's presence members in join order, served in pages. Each member keeps the ordinal it got on
+ * joining (an update keeps it), so a cursor — "after ordinal N" — stays valid while the room changes:
+ * a member present for the whole paging is returned exactly once, and a join lands on a later page.
+ * The first page's JSON is kept until a member on it changes, so in a join storm every ack reuses it.
+ */
+import { randomBytes } from 'node:crypto';
+import { HubError, type PresenceMember } from '../protocol/index.js';
+
+/** At most this many members in the subscribe ack and in each `members` answer. */
+export const MEMBERS_PAGE = 100;
+
+export interface PresencePage {
+  members: PresenceMember[];
+  /** `members` as JSON, serialized once (the first page is shared by every ack until it changes). */
+  json: string;
+  /** Members in the room now. */
+  count: number;
+  /** Opaque cursor of the next page; absent on the last. */
+  next?: string;
+}
+
+interface Entry {
+  ordinal: number;
+  member: PresenceMember;
+  /** Left: the entry stays in `order` (keeping its ordinal for the search) until compaction. */
+  gone?: boolean;
+}
+
+const CURSOR = /^([A-Za-z0-9_-]{8})\.([0-9a-z]{1,11})$/;
+
+export class PresenceRoster {
+  private readonly byId = new Map<string, Entry>();
+  /** Entries by ascending ordinal, left ones included until they dominate. */
+  private order: Entry[] = [];
+  private holes = 0;
+  private nextOrdinal = 1;
+  /** Cursors from another roster (another room, or this room before it emptied) are refused. */
+  private readonly tag = randomBytes(6).toString('base64url');
+  /** The first page, kept while its members stand; a join appends to it while it is not full. */
+  private first: { members: PresenceMember[]; json: string; lastOrdinal: number } | null = null;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(clientId: string): boolean {
+    return this.byId.has(clientId);
+  }
+
+  get(clientId: string): PresenceMember | undefined {
+    return this.byId.get(clientId)?.member;
+  }
+
+  values(): PresenceMember[] {
+    return [...this.byId.values()].map((e) => e.member);
+  }
+
+  /** Add or update a member; true when it joined. */
+  set(member: PresenceMember): boolean {
+    const entry = this.byId.get(member.clientId);
+    if (entry) {
+      entry.member = member;
+      if (this.first && entry.ordinal <= this.first.lastOrdinal) this.first = null;
+      return false;
+    }
+    const added: Entry = { ordinal: this.nextOrdinal++, member };
+    this.byId.set(member.clientId, added);
+    this.order.push(added);
+    // A join lands on the first page only while that page is not full: then it is appended.
+    const first = this.first;
+    if (first && first.members.length < MEMBERS_PAGE) {
+      first.json = first.members.length === 0 ? `[${JSON.stringify(member)}]` : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
+      first.members.push(member);
+      first.lastOrdinal = added.ordinal;
+    }
+    return true;
+  }
+
+  /** Remove a member; returns it, or undefined when it was not here. */
+  remove(clientId: string): PresenceMember | undefined {
+    const entry = this.byId.get(clientId);
+    if (!entry) return undefined;
+    this.byId.delete(clientId);
+    entry.gone = true;
+    this.holes++;
+    if (this.first && entry.ordinal <= this.first.lastOrdinal) this.first = null;
+    if (this.holes > 64 && this.holes * 2 > this.order.length) {
+      this.order = this.order.filter((e) => !e.gone);
+      this.holes = 0;
+    }
+    return entry.member;
+  }
+
+  /** The page after `cursor` (from the start without one); a cursor not from this roster → bad_request. */
+  page(cursor?: string): PresencePage {
+    if (cursor === undefined) return this.firstPage();
+    const m = CURSOR.exec(cursor);
+    if (!m || m[1] !== this.tag) {
+      throw new HubError('bad_request', 'members cursor is not valid for this room (page again from the subscribe ack)');
+    }
+    return this.collect(parseInt(m[2], 36));
+  }
+
+  private firstPage(): PresencePage {
+    if (!this.first) {
+      const page = this.collect(0);
+      const last = page.members.at(-1);
+      this.first = { members: page.members, json: page.json, lastOrdinal: last ? this.byId.get(last.clientId)!.ordinal : 0 };
+    }
+    const { members, json, lastOrdinal } = this.first;
+    // Everyone not on the first page comes after it.
+    const next = this.byId.size > members.length ? this.cursorAfter(lastOrdinal) : undefined;
+    return { members: members.slice(), json, count: this.byId.size, next };
+  }
+
+  /** The page of a room nobody is in (any cursor is refused). */
+  static readonly empty: PresenceRoster = new PresenceRoster();
+
+  private cursorAfter(ordinal: number): string {
+    return `${this.tag}.${ordinal.toString(36)}`;
+  }
+
+  private collect(after: number): PresencePage {
+    const members: PresenceMember[] = [];
+    let lastOrdinal = after;
+    let i = this.indexAfter(after);
+    for (; i < this.order.length && members.length < MEMBERS_PAGE; i++) {
+      const e = this.order[i];
+      if (e.gone) continue;
+      members.push(e.member);
+      lastOrdinal = e.ordinal;
+    }
+    while (i < this.order.length && this.order[i].gone) i++;
+    const more = i < this.order.length;
+    return {
+      members,
+      json: JSON.stringify(members),
+      count: this.byId.size,
+      next: more ? this.cursorAfter(lastOrdinal) : undefined,
+    };
+  }
+
+  /** Index of the first entry whose ordinal is above `ordinal`. */
+  private indexAfter(ordinal: number): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.order[mid].ordinal <= ordinal) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

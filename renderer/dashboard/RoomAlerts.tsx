@@ -1,0 +1,24 @@
+/** The alerts this room has seen, newest first: a late joiner reads here what the others saw as toasts. */
+import { formatTime } from '../shared/format.js';
+import { RichText } from '../shared/RichText.js';
+import type { RoomAlert } from './room-model.js';
+
+export function RoomAlerts({ alerts }: { alerts: readonly RoomAlert[] }) {
+  if (alerts.length === 0) return null;
+  return (
+    <section className="panel" aria-label="Recent alerts">
+      <h2 className="section-title">Recent alerts</h2>
+      <ul className="alert-list">
+        {[...alerts].reverse().map((a) => (
+          <li key={`${a.seq}-${a.id}`} className={`room-alert ${a.severity}`} data-testid="room-alert" data-severity={a.severity}>
+            <span className="toast-severity">{a.severity}</span> <strong>{a.title}</strong>
+            {a.body ? <RichText className="block small-text" text={a.body} /> : null}
+            <span className="block muted small-text">
+              {a.from} · {formatTime(a.time)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
