@@ -347,7 +347,7 @@ export class HubCore implements HandlerHost, SessionHost {
     const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
-      s.close(CloseCode.goingAway, 'hub going to sleep');
+      s.end(CloseReason.goingToSleep);
     }
   }
 

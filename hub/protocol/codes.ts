@@ -35,6 +35,7 @@ export interface CloseWhy {
 export const CloseReason = {
   clientClosed: { code: CloseCode.normal, reason: 'client closed' },
   shuttingDown: { code: CloseCode.goingAway, reason: 'hub shutting down' },
+  goingToSleep: { code: CloseCode.goingAway, reason: 'hub going to sleep' },
   binaryFrame: { code: CloseCode.unsupportedData, reason: 'binary frames are not supported' },
   protocolErrors: { code: CloseCode.policy, reason: 'too many protocol errors' },
   tokenExpired: { code: CloseCode.tokenInvalid, reason: 'token expired' },
