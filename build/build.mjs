@@ -49,7 +49,7 @@ const jobs = {
     try {
       await promisify(execFile)(process.execPath, [tsc, '-p', src('tsconfig.build.json'), '--outDir', dist], { cwd: root });
     } catch (error) {
-      throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
     }
   },
 

@@ -6,7 +6,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import { createHub, type HubExtension } from '../hub/server/create-hub.js';
-import { hubExtensions } from '../hub/server/extensions.js';
+import { hubExtensions } from '../hub/extensions.js';
 import type { Hub } from '../hub/server/types.js';
 import { EXIT_START_FAILED, isMainToHub, type HubToMain } from './hub-channel.js';
 import { planHub } from './hub-config.js';
@@ -103,7 +103,12 @@ export function runHubHost(o: HubHostOptions): HubHost {
       o.channel.post({ type: 'draining' });
       const running = await started;
       if (statsTimer) clearInterval(statsTimer);
-      if (running) await running.drain(drainTimeout);
+      try {
+        if (running) await running.drain(drainTimeout);
+      } catch (err) {
+        // The process ends either way; a drain that failed must not end it as an unhandled rejection.
+        log(`drain failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
       o.channel.post({ type: 'drained' });
       o.exit(0);
     })();

@@ -96,7 +96,8 @@ async function boot(): Promise<void> {
     const target = consoleLoadFor(loadedFor, status);
     if (target !== undefined) {
       loadedFor = target;
-      void window.loadURL(APP_ENTRY_URL);
+      // A failed load shows as did-fail-load (handled with the window); the promise adds nothing.
+      window.loadURL(APP_ENTRY_URL).catch(() => undefined);
     }
   };
 

@@ -58,10 +58,11 @@ export const DEFAULT_SETTINGS: DesktopSettings = Object.freeze({
     maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
   },
   history: { maxMessages: 1000, maxAgeMinutes: 10 },
-}) as DesktopSettings;
+});
 
 export type SettingsCheck = { ok: true; settings: DesktopSettings } | { ok: false; errors: string[] };
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const INTERFACE_NAME = /^[^\u0000-\u001f]{1,64}$/;
 
 export { isOrigin };
@@ -99,7 +100,7 @@ export function checkSettings(input: unknown): SettingsCheck {
   if (isObject(input.limits)) filled.limits = { ...d.limits, ...input.limits };
   if (isObject(input.history)) filled.history = { ...d.history, ...input.history };
   const result = settingsSchema.safeParse(filled);
-  if (result.success) return { ok: true, settings: result.data as DesktopSettings };
+  if (result.success) return { ok: true, settings: result.data };
   const name = (path: readonly PropertyKey[]): string => keyName('settings', path);
   return { ok: false, errors: describeIssues(settingsSchema, filled, result.error.issues, name) };
 }

@@ -79,7 +79,7 @@ program
   .addHelpText('after', envHelp + limitsHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
     // Loaded here, not at the top, so `--help` and `token` do not pay for the whole hub.
-    const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./server/extensions.js')]);
+    const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./extensions.js')]);
     const options = resolveServeOptions(flags);
     const hub = await createHub(options, hubExtensions()).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE' ? portInUse(options.port ?? DEFAULT_PORT) : err;

@@ -3,7 +3,7 @@
  * and written to every admin member on this hub. They are not sequenced and have no history:
  * `epoch` is "admin" and `seq` is 0 on every one (see README.md).
  */
-import { ADMIN_ROOM, type Json, type RoomMessage, type Sender } from '../protocol/index.js';
+import { ADMIN_ROOM, asJson, type AdminEvent, type AdminEventMap, type RoomMessage, type Sender } from '../protocol/index.js';
 import { encodeMessage } from '../core/frame.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
@@ -11,19 +11,10 @@ import type { Session } from '../core/session.js';
 export const ADMIN_EPOCH = 'admin';
 export const HUB_SENDER: Sender = { sub: '$hub', name: 'Insight Hub' };
 
-export type AdminEvent =
-  | 'snapshot'
-  | 'stats'
-  | 'client.connected'
-  | 'client.disconnected'
-  | 'room.created'
-  | 'room.emptied'
-  | 'invite.redeemed'
-  | 'audit'
-  | 'traffic';
+export type { AdminEvent };
 
-export function adminMessage(event: AdminEvent, data: Json): RoomMessage {
-  return { type: 'message', room: ADMIN_ROOM, epoch: ADMIN_EPOCH, seq: 0, event, data, from: HUB_SENDER, time: Date.now() };
+export function adminMessage<E extends AdminEvent>(event: E, data: AdminEventMap[E]): RoomMessage {
+  return { type: 'message', room: ADMIN_ROOM, epoch: ADMIN_EPOCH, seq: 0, event, data: asJson(data), from: HUB_SENDER, time: Date.now() };
 }
 
 export class AdminFeed {
@@ -34,14 +25,14 @@ export class AdminFeed {
     return (this.core.registry.membersOf(ADMIN_ROOM)?.size ?? 0) > 0;
   }
 
-  publish(event: AdminEvent, data: Json | (() => Json)): void {
+  publish<E extends AdminEvent>(event: E, data: AdminEventMap[E] | (() => AdminEventMap[E])): void {
     const members = this.core.registry.membersOf(ADMIN_ROOM);
     if (!members || members.size === 0) return;
     const frame = encodeMessage(adminMessage(event, typeof data === 'function' ? data() : data));
     for (const session of members) session.sendFrame(frame);
   }
 
-  sendTo(session: Session, event: AdminEvent, data: Json): void {
+  sendTo<E extends AdminEvent>(session: Session, event: E, data: AdminEventMap[E]): void {
     session.sendFrame(encodeMessage(adminMessage(event, data)));
   }
 }

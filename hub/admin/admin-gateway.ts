@@ -3,7 +3,7 @@
  * WebSocket sessions. The snapshot follows the subscribe's ack (a client drops room events that
  * arrive before it), so it is sent on the next turn, after the ack has been queued.
  */
-import { ADMIN_ROOM, type AdminMessage, type Json } from '../protocol/index.js';
+import { ADMIN_ROOM, type AdminMessage } from '../protocol/index.js';
 import type { AdminGateway } from '../core/core-types.js';
 import type { Session } from '../core/session.js';
 import { ADMIN_EPOCH, type AdminFeed } from './admin-feed.js';
@@ -26,7 +26,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
           service.reportCallbackError('admin_snapshot', err);
         }
       });
-      return { epoch: ADMIN_EPOCH, seq: 0, members: [] };
+      return { epoch: ADMIN_EPOCH, seq: 0, members: [], memberCount: 0 };
     },
 
     unsubscribe() {
@@ -37,7 +37,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
     },
 
     async handle(session, msg: AdminMessage) {
-      return (await service.perform(msg.action, msg as Record<string, Json | undefined>, actorOf(session))) as Record<string, Json>;
+      return (await service.perform(msg.action, msg, actorOf(session)));
     },
 
     denied(session, attempt) {

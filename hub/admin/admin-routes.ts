@@ -4,9 +4,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HubError, isPlainObject, type AdminAction } from '../protocol/index.js';
-import type { RouteHandler, Router } from '../server/router.js';
-import type { RestAuth } from '../server/rest-auth.js';
-import { clientIp, readJsonBody, sendJson } from '../server/http-util.js';
+import type { RouteHandler, Router } from '../http/router.js';
+import type { RestAuth } from '../http/rest-auth.js';
+import { clientIp, readJsonBody, sendJson } from '../http/http-util.js';
 import type { Actor, AdminService } from './admin-service.js';
 
 type Params = Record<string, unknown>;

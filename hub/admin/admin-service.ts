@@ -4,7 +4,7 @@
  * if the entry cannot be written the action is not taken. Kick, ban and revoke go through the
  * engine's control channel, so they reach every hub sharing the engine.
  */
-import { ADMIN_ROOM, HubError, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role } from '../protocol/index.js';
+import { ADMIN_ROOM, HubError, asJson, asJsonObject, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role, type SnapshotEvent } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
@@ -106,7 +106,7 @@ export class AdminService {
   }
 
   /** What an admin sees first on `$admin`: totals and the first page of rooms and clients. */
-  snapshot(): Json {
+  snapshot(): SnapshotEvent {
     const { core, directory, inspector } = this.parts;
     return {
       node: core.engine.nodeId,
@@ -114,8 +114,8 @@ export class AdminService {
       version: this.parts.cluster.version,
       engine: { name: core.engine.name, state: core.engineHealth },
       totals: directory.totals(),
-      rooms: directory.rooms({}, SNAPSHOT_PAGE) as unknown as Json,
-      clients: directory.clients({}, SNAPSHOT_PAGE) as unknown as Json,
+      rooms: directory.rooms({}, SNAPSHOT_PAGE),
+      clients: directory.clients({}, SNAPSHOT_PAGE),
       inspect: inspector.active,
     };
   }
@@ -125,7 +125,7 @@ export class AdminService {
     const { core } = this.parts;
     const local = [...core.sessions.values()].filter((s) => (clientId !== undefined ? s.id === clientId : s.user.sub === sub));
     // With a shared engine the client may be on another hub; alone, an unknown one is an error.
-    if (local.length === 0 && core.engine.name === 'memory') {
+    if (local.length === 0 && !core.engine.capabilities.shared) {
       throw new HubError('not_found', clientId !== undefined ? `no client ${clientId}` : `no connection of ${sub}`);
     }
     const target: JsonObject = clientId !== undefined ? { clientId, sub: local[0]?.user.sub ?? null } : { sub: sub! };
@@ -185,12 +185,12 @@ export class AdminService {
   }
 
   /** The room's last few envelopes from history, previewed like `traffic` events. */
-  private async recent(room: string): Promise<JsonObject[]> {
+  private async recent(room: string): Promise<Json[]> {
     const { engine } = this.parts.core;
     const { position } = await engine.history(room);
     if (position.seq === 0) return [];
     const since = { epoch: position.epoch, seq: Math.max(0, position.seq - RECENT_ENVELOPES) };
-    return (await engine.history(room, since)).messages.map(envelopePreview);
+    return (await engine.history(room, since)).messages.map((m) => asJson(envelopePreview(m)));
   }
 
   private async list(params: Params): Promise<JsonObject> {
@@ -204,21 +204,21 @@ export class AdminService {
         const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
         // Other hubs' clients (shared engine) follow this hub's, with the same filters and paging.
         const remote = await this.parts.cluster.remoteClients();
-        return directory.clients(filter, limit, parseClientCursor(cursor), remote) as unknown as JsonObject;
+        return asJsonObject(directory.clients(filter, limit, parseClientCursor(cursor), remote));
       }
       case 'rooms': {
         const { limit, cursor } = parsePage(params);
         const filter = { user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
-        return directory.rooms(filter, limit, cursor) as unknown as JsonObject;
+        return asJsonObject(directory.rooms(filter, limit, cursor));
       }
       case 'room':
         return this.room(requiredString(params, 'room', 128), params.cursor as Json | undefined);
       case 'bans':
-        return { items: (await bans.list()) as unknown as Json };
+        return { items: asJson(await bans.list()) };
       case 'invites':
-        return { items: (await invites.list()) as unknown as Json };
+        return { items: asJson(await invites.list()) };
       case 'audit':
-        return audit.page(parseAuditQuery(params)) as unknown as JsonObject;
+        return asJsonObject(audit.page(parseAuditQuery(params)));
       default:
         throw new HubError('bad_request', '"what" must be clients, rooms, room, bans, invites or audit');
     }
@@ -240,9 +240,9 @@ export class AdminService {
     const members = await core.engine.presenceList(room);
     return {
       ...summary,
-      position: history.position as unknown as Json,
+      position: asJson(history.position),
       memberCount: members.length,
-      members: members.slice(0, ROOM_MEMBERS_SHOWN) as unknown as Json,
+      members: asJson(members.slice(0, ROOM_MEMBERS_SHOWN)),
     };
   }
 

@@ -6,28 +6,12 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonObject } from '../protocol/index.js';
+import type { AuditEntry, AuditKind, AuditPage } from '../protocol/index.js';
 
-export type AuditKind = 'action' | 'denied' | 'refused';
+export type { AuditEntry, AuditKind, AuditPage };
 
-/** What a caller records. Never a token: only its `jti`, `sub` and claims. */
-export interface AuditRecord {
-  kind: AuditKind;
-  /** The admin action (`kick`, `ban` …), what a denied caller tried, or `upgrade` for refusals. */
-  action: string;
-  via: 'ws' | 'rest' | 'upgrade';
-  ip: string;
-  sub?: string;
-  name?: string;
-  clientId?: string;
-  details?: JsonObject;
-}
-
-export interface AuditEntry extends AuditRecord {
-  seq: number;
-  /** Milliseconds since the epoch, like a message's `time`. */
-  time: number;
-}
+/** What a caller records (the log adds `seq` and `time`). Never a token: only its `jti`, `sub` and claims. */
+export type AuditRecord = Omit<AuditEntry, 'seq' | 'time'>;
 
 export interface AuditQuery {
   limit: number;
@@ -38,11 +22,6 @@ export interface AuditQuery {
   action?: string;
 }
 
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Pass as `before` for the next (older) page; null at the oldest entry. */
-  next: number | null;
-}
 
 export interface AuditLogOptions {
   dir: string;
@@ -115,10 +94,10 @@ export class AuditLog {
     for (const file of this.files()) {
       const lines = readLines(file);
       for (let i = lines.length - 1; i >= 0; i--) {
-        const entry = parseEntry(lines[i]!);
+        const entry = parseEntry(lines[i]);
         if (!entry || !matches(entry, query)) continue;
         entries.push(entry);
-        if (entries.length > query.limit) return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1]!.seq };
+        if (entries.length > query.limit) return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1].seq };
       }
     }
     return { entries, next: null };
@@ -212,7 +191,7 @@ function lastEntry(file: string): AuditEntry | undefined {
     readSync(fd, buffer, 0, length, size - length);
     const lines = buffer.toString('utf8').split('\n');
     for (let i = lines.length - 1; i >= 0; i--) {
-      const entry = parseEntry(lines[i]!);
+      const entry = parseEntry(lines[i]);
       if (entry) return entry;
     }
     return undefined;

@@ -42,7 +42,7 @@ export class AuditThrottle {
   /** True when the same refusal was written within the window (then it is only counted). */
   private isRepeat(record: AuditRecord, now: number): boolean {
     const why = record.details?.refusal ?? record.details?.code ?? '';
-    const key = `${record.sub ? `sub:${record.sub}` : `ip:${record.ip}`}|${String(why)}`;
+    const key = `${record.sub ? `sub:${record.sub}` : `ip:${record.ip}`}|${typeof why === 'string' ? why : JSON.stringify(why)}`;
     const seen = this.repeats.get(key);
     if (seen && now - seen.since < this.repeatWindowMs) {
       seen.folded++;

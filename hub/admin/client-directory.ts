@@ -2,43 +2,14 @@
  * Server-side listing of this hub's clients and rooms: filtered, paged with a stable cursor, so a
  * console watching 10,000 clients asks for one screen at a time instead of everything each second.
  */
-import { ADMIN_ROOM, isHubRoom, type Json } from '../protocol/index.js';
+import { ADMIN_ROOM, isHubRoom, type ClientSummary, type HubTotals, type Page, type RoomSummary } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
 import type { RemoteClient } from './cluster.js';
 
-export interface ClientSummary {
-  clientId: string;
-  sub: string;
-  name: string;
-  role: string;
-  ip: string;
-  userAgent: string;
-  rooms: string[];
-  connectedAt: number;
-  messagesIn: number;
-  bytesIn: number;
-  messagesOut: number;
-  bytesOut: number;
-  /** Bytes waiting to be written to this client. */
-  queuedBytes: number;
-  /** Round-trip time of the last heartbeat, null before the first pong. */
-  rttMs: number | null;
-  /** The hub (engine node id) the client is connected to. */
-  node: string;
-}
+export type { ClientSummary, Page, RoomSummary };
 
-export interface RoomSummary {
-  room: string;
-  /** Members on this hub. */
-  clients: number;
-  /** When the room got its first member on this hub (since this process started). */
-  since: number | null;
-  messagesIn: number;
-  bytesIn: number;
-  messagesOut: number;
-  bytesOut: number;
-}
+
 
 export interface ClientFilter {
   /** Members of this room. */
@@ -56,13 +27,6 @@ export interface RoomFilter {
   text?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** How many match the filter in all. */
-  total: number;
-  /** Pass as `cursor` for the next page; null on the last one. */
-  next: string | null;
-}
 
 export class ClientDirectory {
   /** Connection order: the cursor of the client list. Insertion order is ordinal order. */
@@ -125,7 +89,7 @@ export class ClientDirectory {
     const start = after > 0 ? firstIndexAfter(matched, after) : 0;
     const slice = matched.slice(start, start + limit);
     const items: Array<ClientSummary | RemoteClient> = slice.map(([, s]) => summarizeClient(s, this.core.engine.nodeId));
-    if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1]![0]) };
+    if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1][0]) };
     const room = limit - slice.length;
     items.push(...others.slice(0, room));
     return { items, total, next: room < others.length ? `r${room}` : null };
@@ -147,7 +111,7 @@ export class ClientDirectory {
     return {
       items: slice.map((r) => this.summarizeRoom(r)),
       total: names.length,
-      next: start + limit < names.length ? slice[slice.length - 1]! : null,
+      next: start + limit < names.length ? slice[slice.length - 1] : null,
     };
   }
 
@@ -165,7 +129,7 @@ export class ClientDirectory {
   }
 
   /** Client and room counts and traffic totals of this hub. */
-  totals(): Record<string, Json> {
+  totals(): HubTotals {
     const t = this.core.traffic.total;
     const rooms = this.core.registry.size - (this.core.registry.has(ADMIN_ROOM) ? 1 : 0);
     return { clients: this.core.sessions.size, rooms, ...t };
@@ -202,7 +166,7 @@ function firstIndexAfter(entries: Array<[number, unknown]>, after: number): numb
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (entries[mid]![0] <= after) lo = mid + 1;
+    if (entries[mid][0] <= after) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -213,7 +177,7 @@ function firstNameAfter(names: string[], after: string): number {
   let hi = names.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (names[mid]! <= after) lo = mid + 1;
+    if (names[mid] <= after) lo = mid + 1;
     else hi = mid;
   }
   return lo;

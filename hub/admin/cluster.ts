@@ -4,38 +4,13 @@
  * clients in the record store (kind `node-clients`, key its node id) so any hub can list them.
  * With the memory engine there is nobody else: nothing is sent or written.
  */
-import type { Json, JsonObject } from '../protocol/index.js';
+import { asJson, type HubLine, type Json, type RemoteClient, type StatsEvent } from '../protocol/index.js';
+import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
 
-/** One hub's line in the `stats` event's `hubs`. */
-export interface HubLine {
-  node: string;
-  startedAt: number;
-  version: string;
-  clients: number;
-  rooms: number;
-  messagesInPerSec: number;
-  messagesOutPerSec: number;
-  rss: number;
-  heapUsed: number;
-  lagMs: number;
-  engine: string;
-  self: boolean;
-  lastSeen: number;
-}
 
-/** A client of another hub, as written to the record store. */
-export interface RemoteClient {
-  clientId: string;
-  sub: string;
-  name: string;
-  role: string;
-  ip: string;
-  rooms: string[];
-  connectedAt: number;
-  node: string;
-}
+export type { RemoteClient };
 
 export const NODE_CLIENTS_KIND = 'node-clients';
 /** A hub not heard from for this long is left out of `hubs`. */
@@ -60,7 +35,7 @@ export class ClusterView {
 
   /** Whether other hubs can exist: the engine is shared. */
   get shared(): boolean {
-    return this.core.engine.name === 'redis';
+    return this.core.engine.capabilities.shared;
   }
 
   get node(): string {
@@ -89,23 +64,20 @@ export class ClusterView {
   }
 
   /** This hub's line from its `stats` sample; sent to the other hubs when the engine is shared. */
-  ownLine(stats: JsonObject): HubLine {
-    const total = (stats.total ?? {}) as Record<string, number>;
-    const process = (stats.process ?? {}) as Record<string, unknown>;
-    const lag = (process.eventLoopLagMs ?? {}) as Record<string, number>;
-    const engine = (stats.engine ?? {}) as Record<string, string>;
+  ownLine(stats: StatsSample): HubLine {
+    const { total, process, engine } = stats;
     return {
       node: this.node,
       startedAt: this.startedAt,
       version: this.version,
-      clients: total.clients ?? 0,
-      rooms: total.rooms ?? 0,
-      messagesInPerSec: total.messagesInPerSec ?? 0,
-      messagesOutPerSec: total.messagesOutPerSec ?? 0,
-      rss: Number(process.rssBytes ?? 0),
-      heapUsed: Number(process.heapUsedBytes ?? 0),
-      lagMs: lag.mean ?? 0,
-      engine: engine.state ?? this.core.engineState,
+      clients: total.clients,
+      rooms: total.rooms,
+      messagesInPerSec: total.messagesInPerSec,
+      messagesOutPerSec: total.messagesOutPerSec,
+      rss: process.rssBytes,
+      heapUsed: process.heapUsedBytes,
+      lagMs: process.eventLoopLagMs.mean,
+      engine: engine.state,
       self: true,
       lastSeen: Date.now(),
     };
@@ -115,11 +87,11 @@ export class ClusterView {
   broadcast(line: HubLine): void {
     if (!this.shared) return;
     const { self: _self, lastSeen: _seen, ...stats } = line;
-    this.core.engine.control({ kind: 'stats', node: this.node, stats: stats as unknown as Json }).catch(() => undefined);
+    this.core.engine.control({ kind: 'stats', node: this.node, stats: asJson(stats) }).catch(() => undefined);
   }
 
   /** Every live hub, this one first, and their totals. */
-  hubs(own: HubLine): { hubs: HubLine[]; cluster: JsonObject } {
+  hubs(own: HubLine): Pick<StatsEvent, 'hubs' | 'cluster'> {
     const now = Date.now();
     const hubs = [own];
     for (const [node, line] of this.others) {
@@ -174,7 +146,7 @@ export class ClusterView {
       const { sub, name, role } = s.user;
       clients.push({ clientId: s.id, sub, name, role, ip: s.info.ip, rooms: s.roomList(), connectedAt: s.connectedAt, node: this.node });
     }
-    const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: clients as unknown as Json };
+    const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: asJson(clients) };
     try {
       await this.core.engine.records.put(NODE_CLIENTS_KIND, this.node, value, CLIENTS_TTL_MS);
     } catch (err) {
@@ -185,8 +157,8 @@ export class ClusterView {
 
 function readLine(node: string, stats: Json): HubLine | undefined {
   if (!stats || typeof stats !== 'object' || Array.isArray(stats)) return undefined;
-  const n = (k: string): number => (typeof stats[k] === 'number' ? (stats[k] as number) : 0);
-  const s = (k: string): string => (typeof stats[k] === 'string' ? (stats[k] as string) : '');
+  const n = (k: string): number => (typeof stats[k] === 'number' ? (stats[k]) : 0);
+  const s = (k: string): string => (typeof stats[k] === 'string' ? (stats[k]) : '');
   return {
     node,
     startedAt: n('startedAt'),

@@ -2,9 +2,8 @@
  * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
-import { join } from 'node:path';
-import { CloseCode, isHubRoom, type Json, type JsonObject } from '../protocol/index.js';
-import type { HubContext, HubExtension } from '../server/create-hub.js';
+import { isHubRoom } from '../protocol/index.js';
+import type { HubContext, HubExtension } from '../http/extension.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
 import { addAdminRoutes } from './admin-routes.js';
@@ -71,7 +70,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl, loopbackOnly);
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 
-  audit.onEntry((entry) => feed.publish('audit', entry as unknown as Json));
+  audit.onEntry((entry) => feed.publish('audit', entry));
   core.admin = createAdminGateway(service, feed, inspector);
   ctx.refusals.push((r) => {
     const details = {
@@ -88,7 +87,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   core.observe({
     connected(session) {
       directory.connected(session);
-      feed.publish('client.connected', () => summarizeClient(session, core.engine.nodeId) as unknown as Json);
+      feed.publish('client.connected', () => summarizeClient(session, core.engine.nodeId));
     },
     disconnected(session, code, reason) {
       directory.disconnected(session);
@@ -111,23 +110,17 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
       inspector.delivered(msg, recipients);
     },
     control(cmd) {
+      // Kick, ban and revoke are carried out by the core (HubCore.onControl).
       cluster.onControl(cmd);
-      // Kick and ban are carried out by the core; a revoked invite's live connections end here.
-      if (cmd.kind !== 'revoke') return;
-      // Tokens redeemed from a revoked invite end with it.
-      for (const s of core.sessions.values()) {
-        const { jti, inviteId } = s.identity.claims;
-        if (jti === cmd.jti || inviteId === cmd.jti) s.close(CloseCode.tokenInvalid, 'token revoked');
-      }
     },
   });
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
   const timer = setInterval(core.guard.wrap('admin_stats', () => {
-    const stats = sampler.sample() as JsonObject;
+    const stats = sampler.sample();
     const own = cluster.ownLine(stats);
     cluster.broadcast(own);
-    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) } as unknown as Json);
+    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) });
   }), options.statsIntervalMs ?? 1000);
   timer.unref();
   cluster.start();
@@ -135,7 +128,7 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   addAdminRoutes(ctx.router, ctx.auth, service, ctx.options.limits.maxHttpBodyBytes);
   addRedeemRoute(ctx, invites, (redemption, ip) => {
     service.redeemed(redemption, ip);
-    feed.publish('invite.redeemed', redemption as unknown as Json);
+    feed.publish('invite.redeemed', redemption);
   });
   ctx.onClose.push(() => {
     clearInterval(timer);

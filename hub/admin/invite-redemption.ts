@@ -6,9 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import { CredentialRefusal, HubError, isPlainObject } from '../protocol/index.js';
 import { checkRevoked } from '../auth/admission.js';
-import type { HubContext } from '../server/create-hub.js';
-import { bearerToken, clientIp, readJsonBody, sendJson } from '../server/http-util.js';
-import { KeyedRateLimit } from '../server/rest-rate-limit.js';
+import type { HubContext } from '../http/extension.js';
+import { bearerToken, clientIp, readJsonBody, sendJson } from '../http/http-util.js';
+import { KeyedRateLimit } from '../core/limits.js';
 import type { Invites, Redemption } from './invites.js';
 
 export const MAX_DISPLAY_NAME = 64;

@@ -7,7 +7,7 @@
  * record store, which every hub shares.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CredentialRefusal, HubError, type InviteRedemption, type Json, type Role, type TokenClaims } from '../protocol/index.js';
+import { CredentialRefusal, HubError, asJson, type InviteRedemption, type RedeemedInvite, type Role, type TokenClaims } from '../protocol/index.js';
 import type { RecordStore } from '../core/engine.js';
 import type { Revocations } from '../auth/revocations.js';
 import type { InviteParams } from './admin-params.js';
@@ -25,12 +25,7 @@ export interface InviteRecord {
 }
 
 /** Who redeemed an invite: the personal token's `sub`, the name they gave, and when. */
-export interface Redemption {
-  jti: string;
-  sub: string;
-  name: string;
-  at: number;
-}
+export type Redemption = RedeemedInvite;
 
 export interface MintInvite {
   (claims: { sub: string; name: string; role: Role; rooms: string[]; ttlSec: number; jti: string; extra: Record<string, string | number | boolean> }): Promise<string>;
@@ -74,7 +69,7 @@ export class Invites {
     if (invite.maxUses !== null) extra.maxUses = invite.maxUses;
     const ttlSec = Math.max(1, Math.round((invite.expiresAt - Date.now()) / 1000));
     const token = await this.mint({ sub: invite.sub, name: invite.name, role: invite.role, rooms: invite.rooms, ttlSec, jti: invite.jti, extra });
-    await this.records.put(KIND, invite.jti, invite as unknown as Json, Math.max(1, invite.expiresAt - Date.now()));
+    await this.records.put(KIND, invite.jti, asJson(invite), Math.max(1, invite.expiresAt - Date.now()));
     const url = `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}`;
     return this.loopbackOnly ? { token, url, warning: 'loopback' } : { token, url };
   }
@@ -118,7 +113,7 @@ export class Invites {
     const ttlSec = Math.max(1, Math.floor((expiresAt - now) / 1000));
     const token = await this.mint({ sub, name, role: claims.role, rooms: claims.rooms, ttlSec, jti: randomUUID(), extra: { inviteId: jti } });
     const redemption: Redemption = { jti, sub, name, at: now };
-    await this.records.put(REDEEMED, `${jti}|${sub}`, redemption as unknown as Json, Math.max(1, expiresAt - now));
+    await this.records.put(REDEEMED, `${jti}|${sub}`, asJson(redemption), Math.max(1, expiresAt - now));
     // The personal token's `exp` is whole seconds at or before the invite's.
     return { answer: { token, sub, expiresAt: (Math.floor(now / 1000) + ttlSec) * 1000 }, redemption };
   }

@@ -4,20 +4,16 @@
  * core's running traffic totals, so nothing is counted twice on the hot path. Only the busiest
  * rooms are listed; the rest are counted in `roomsOmitted`.
  */
-import { isHubRoom, type Json } from '../protocol/index.js';
+import { isHubRoom, type RoomRates, type StatsEvent } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from '../metrics/event-loop-lag.js';
 import { ProcessUsage } from '../metrics/process-usage.js';
 
-export interface RoomRates {
-  room: string;
-  clients: number;
-  messagesInPerSec: number;
-  bytesInPerSec: number;
-  messagesOutPerSec: number;
-  bytesOutPerSec: number;
-}
+
+export type { RoomRates };
+/** A `stats` event before the cluster view adds the hubs. */
+export type StatsSample = Omit<StatsEvent, 'startedAt' | 'version' | 'hubs' | 'cluster'>;
 
 const copy = (t: TrafficTotals): TrafficTotals => ({ ...t });
 
@@ -47,7 +43,7 @@ export class StatsSampler {
   }
 
   /** Rates since the previous sample. Call once per interval, whether or not anyone watches. */
-  sample(): Json {
+  sample(): StatsSample {
     const at = performance.now();
     const seconds = Math.max(0.001, (at - this.previousAt) / 1000);
     this.previousAt = at;
@@ -80,7 +76,7 @@ export class StatsSampler {
     return {
       intervalMs: Math.round(seconds * 1000),
       total: { clients: this.core.sessions.size, rooms: rooms.length, ...total },
-      rooms: listed as unknown as Json,
+      rooms: listed,
       roomsOmitted: rooms.length - listed.length,
       process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
       engine: { name: this.core.engine.name, state: this.core.engineHealth, node: this.core.engine.nodeId },
@@ -88,7 +84,7 @@ export class StatsSampler {
       // The hub-wide history budget (memory engine): estimated bytes kept, the budget, messages evicted for it.
       ...(this.core.engine.historyBytes ? { historyBytes: this.core.engine.historyBytes() } : {}),
       // The last time the hub's process was away (computer asleep, process stopped), if it was.
-      sleep: (this.core.sleepWatch.last ?? null) as unknown as Json,
+      sleep: this.core.sleepWatch.last ?? null,
     };
   }
 }

@@ -4,7 +4,7 @@
  * payload cut to a few hundred characters. Nothing is built while inspection is off. Turning it on
  * for a room also answers with the room's most recent envelopes from history.
  */
-import type { Json, JsonObject, RoomMessage } from '../protocol/index.js';
+import type { RoomMessage, TrafficEvent } from '../protocol/index.js';
 import type { AdminFeed } from './admin-feed.js';
 
 export const ALL_ROOMS = '*';
@@ -57,7 +57,7 @@ export class TrafficInspector {
 }
 
 /** An envelope with its payload cut to a few hundred characters (for `traffic` and `inspect`). */
-export function envelopePreview(msg: RoomMessage): JsonObject {
+export function envelopePreview(msg: RoomMessage): Omit<TrafficEvent, 'recipients' | 'skipped'> {
   const text = JSON.stringify(msg.data) ?? 'null';
   const truncated = text.length > PREVIEW_CHARS;
   return {
@@ -65,7 +65,7 @@ export function envelopePreview(msg: RoomMessage): JsonObject {
     epoch: msg.epoch,
     seq: msg.seq,
     event: msg.event,
-    from: msg.from as unknown as Json,
+    from: msg.from,
     time: msg.time,
     bytes: Buffer.byteLength(text),
     preview: truncated ? text.slice(0, PREVIEW_CHARS) : text,

@@ -1,6 +1,6 @@
 /** Bans by `sub`, kept in the engine's record store so they survive restarts and reach every hub. */
 import type { RecordStore } from '../core/engine.js';
-import type { Json } from '../protocol/index.js';
+import { asJson } from '../protocol/index.js';
 
 export interface Ban {
   sub: string;
@@ -19,7 +19,7 @@ export class BanList {
   ) {}
 
   async ban(ban: Ban): Promise<void> {
-    await this.store.put(KIND, ban.sub, ban as unknown as Json, Math.max(1, ban.until - this.now()));
+    await this.store.put(KIND, ban.sub, asJson(ban), Math.max(1, ban.until - this.now()));
   }
 
   async unban(sub: string): Promise<boolean> {

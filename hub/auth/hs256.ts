@@ -117,7 +117,7 @@ function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): JWTPay
   if (nbf !== undefined && nbf > now + rules.clockTolerance) throw new Hs256Error({ claim: 'nbf' });
   const exp = numericDate(claims, 'exp');
   if (exp !== undefined && exp <= now - rules.clockTolerance) throw new Hs256Error('expired');
-  return claims as JWTPayload;
+  return claims;
 }
 
 function numericDate(claims: Record<string, unknown>, claim: string): number | undefined {

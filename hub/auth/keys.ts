@@ -1,8 +1,11 @@
 /** Verification keys: an HS256 secret, a PEM public key, or a JWKS URL, each with pinned algorithms. */
-import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, randomBytes, type KeyObject, type webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, importSPKI, type JWTVerifyGetKey } from 'jose';
+
+/** Node's Web Crypto key (the hub compiles without the DOM library). */
+export type CryptoKey = webcrypto.CryptoKey;
 
 export interface VerificationKey {
   /** A CryptoKey imported once, or a JWKS resolver. */
@@ -59,7 +62,7 @@ function algorithmForPem(pem: string): string {
 export async function loadVerificationKey(s: KeySettings): Promise<VerificationKey> {
   if (s.publicKey) {
     const alg = algorithmForPem(s.publicKey);
-    return { key: (await importSPKI(s.publicKey, alg)) as CryptoKey, algorithms: [alg], source: `public key (${alg})` };
+    return { key: (await importSPKI(s.publicKey, alg)), algorithms: [alg], source: `public key (${alg})` };
   }
   if (s.jwksUrl) {
     return { key: createRemoteJWKSet(new URL(s.jwksUrl)), algorithms: ['RS256', 'ES256', 'EdDSA'], source: `JWKS ${s.jwksUrl}` };

@@ -1,6 +1,7 @@
 /** Minting HS256 tokens with the hub's own secret (CLI `token`, invites, the console's admin token). */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import type { CryptoKey } from './keys.js';
 import { TOKEN_AUDIENCE, checkRoomsClaim, isRole, type Role } from '../protocol/index.js';
 import { identityTextProblem } from './claim-values.js';
 

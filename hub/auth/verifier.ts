@@ -5,7 +5,7 @@
  * storm does not re-verify the same signature thousands of times.
  */
 import type { KeyObject } from 'node:crypto';
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import {
   CredentialRefusal,
   HubError,
@@ -95,7 +95,7 @@ export class TokenVerifier {
       };
       const { payload } =
         typeof this.key.key === 'function'
-          ? await jwtVerify(token, this.key.key as JWTVerifyGetKey, options)
+          ? await jwtVerify(token, this.key.key, options)
           : await jwtVerify(token, this.key.key, options);
       return payload;
     } catch (err) {

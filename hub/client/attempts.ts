@@ -32,7 +32,7 @@ export class Attempts {
 
   /** The URL of the next attempt. */
   get url(): string {
-    return this.urls[this.index]!;
+    return this.urls[this.index];
   }
 
   get attempt(): number {

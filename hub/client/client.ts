@@ -5,8 +5,10 @@
  */
 import {
   CloseCode,
+  CloseReason,
   isValidRoomName,
-  type AckMessage,
+  type AckFor,
+  type AnswerTo,
   type AdminAction,
   type ClientMessage,
   type Json,
@@ -128,14 +130,15 @@ class HubClient implements InsightClient, RoomHost {
     return room;
   }
 
-  request(msg: ClientMessage): Promise<AckMessage> {
+  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>> {
     return new Promise((resolve, reject) => {
       const { id: _ignored, ...message } = msg;
-      this.submit(message as ClientMessage, { onAnswer: (a) => resolve(a as AckMessage), onFailure: reject });
+      // The tracker matched the answer by id; the hub answers each request type with its own (AnswerMap).
+      this.submit(message as ClientMessage, { onAnswer: (a) => resolve(a as AnswerTo<M['type']>), onFailure: reject });
     });
   }
 
-  admin(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckMessage> {
+  admin(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckFor<'admin'>> {
     return this.request({ ...fields, type: 'admin', action });
   }
 
@@ -151,7 +154,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     const link = this.link;
     this.stop(CloseCode.normal, 'closed by the application', false);
-    link?.close(CloseCode.normal, 'client closed');
+    link?.close(CloseReason.clientClosed.code, CloseReason.clientClosed.reason);
   }
 
   // ---- RoomHost ----
@@ -362,8 +365,9 @@ class HubClient implements InsightClient, RoomHost {
       {
         onAnswer: (ack) => {
           this.token = token;
-          if (this.sessionValue && typeof (ack as AckMessage).expiresAt === 'number') {
-            this.sessionValue = { ...this.sessionValue, expiresAt: (ack as AckMessage).expiresAt as number };
+          const { expiresAt } = ack as AckFor<'auth'>;
+          if (this.sessionValue && typeof expiresAt === 'number') {
+            this.sessionValue = { ...this.sessionValue, expiresAt };
           }
         },
         onFailure: (err) => this.reportError(err),

@@ -7,13 +7,12 @@ import {
   type ClientMessage,
   type Json,
   type JsonObject,
-  type MembersAck,
   type PresenceMember,
   type PresenceMessage,
   type ResumeFailure,
   type RoomMessage,
   type StreamPosition,
-  type SubscribeAck,
+  type AckFor,
 } from '../protocol/index.js';
 import { ClientError, withRoom } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -99,7 +98,7 @@ export class Room implements RoomHandle {
       });
       // A resubscribe meanwhile restarted the paging from its own ack.
       if (this.presence.next !== cursor) continue;
-      const page = answer as unknown as MembersAck;
+      const page = answer as AckFor<'members'>;
       const change = this.presence.addPage(Array.isArray(page.members) ? page.members : [], typeof page.next === 'string' ? page.next : undefined);
       if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
     }
@@ -277,7 +276,7 @@ export class Room implements RoomHandle {
 
   private acknowledge(answer: Answer, since: StreamPosition | undefined): void {
     if (this.join.isOver) return;
-    const ack = answer as unknown as SubscribeAck;
+    const ack = answer as AckFor<'subscribe'>;
     const reset = this.stream.acknowledge(ack, since, this.options.history !== undefined);
     const members = Array.isArray(ack.members) ? ack.members : [];
     const change = this.presence.replace(ack);

@@ -171,7 +171,7 @@ export function readRefusal(status: number, body: string): Refusal {
   let parsed: { error?: unknown; message?: unknown; until?: unknown } = {};
   try {
     const value = JSON.parse(body) as unknown;
-    if (typeof value === 'object' && value !== null) parsed = value as typeof parsed;
+    if (typeof value === 'object' && value !== null) parsed = value;
   } catch {
     // Not JSON (a proxy's page, say): the status alone will do.
   }

@@ -1,7 +1,8 @@
 /** The SDK's public shapes. Wire types come from hub/protocol; these are the client-side views. */
 import type {
   AdminAction,
-  AckMessage,
+  AckFor,
+  AnswerTo,
   ClientMessage,
   Json,
   JsonObject,
@@ -190,9 +191,9 @@ export interface InsightClient {
   onState(fn: (state: ConnectionState) => void): Unsubscribe;
   /** The room, joined now and rejoined after every reconnect; `options` apply from the first call. */
   room(name: string, options?: RoomOptions): RoomHandle;
-  admin(action: AdminAction, fields?: Record<string, Json>): Promise<AckMessage>;
+  admin(action: AdminAction, fields?: Record<string, Json>): Promise<AckFor<'admin'>>;
   /** Any client message; an `id` is added and the answer returned (an `error` rejects). */
-  request(msg: ClientMessage): Promise<AckMessage>;
+  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>>;
   onNotice(fn: (notice: NoticeMessage) => void): Unsubscribe;
   onError(fn: (error: ClientError) => void): Unsubscribe;
   /** What the client still waits on: requests in flight, queued offline, publishes unanswered. */

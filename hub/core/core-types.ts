@@ -1,8 +1,12 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
 import type { SleepRecord } from './sleep-watch.js';
-import type { AdminMessage, Json, RoomMessage } from '../protocol/index.js';
-import type { ControlCommand, EngineState } from './engine.js';
-import type { Session } from './session.js';
+import type { AdminMessage, AnswerMap, Json, RoomMessage, Sender, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
+import type { ControlCommand, Engine, EngineState, PublishResult } from './engine.js';
+import type { EngineFailure } from './engine-errors.js';
+import type { KeyedRateLimit } from './limits.js';
+import type { PresenceCoalescer } from './presence.js';
+import type { Session, SessionIdentity } from './session.js';
+import type { TrafficCounters } from './traffic.js';
 
 export interface CoreLimits {
   /** Largest text frame accepted (bytes); larger closes with 1009. */
@@ -67,9 +71,31 @@ export interface CoreObserver {
 
 /** Handles `$admin` subscriptions and `admin` messages (provided by hub/admin). */
 export interface AdminGateway {
-  subscribe(session: Session, fields: Record<string, Json | undefined>): Promise<Record<string, Json>>;
+  subscribe(session: Session, msg: SubscribeMessage): Promise<Omit<SubscribeAck, 'room'>>;
   unsubscribe(session: Session): void;
-  handle(session: Session, msg: AdminMessage): Promise<Record<string, Json>>;
+  handle(session: Session, msg: AdminMessage): Promise<AnswerMap['admin']>;
   /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
   denied?(session: Session, attempt: string): void;
+}
+
+/**
+ * What the message handlers (dispatch.ts, subscribe.ts) may use of the core: HubCore implements
+ * it, and the handlers depend on this, not on HubCore, so there is no import cycle between them.
+ */
+export interface HandlerHost {
+  readonly options: CoreOptions;
+  readonly engine: Engine;
+  readonly traffic: TrafficCounters;
+  readonly admin?: AdminGateway;
+  readonly presence: PresenceCoalescer;
+  /** Published frame bytes per user, all connections together. */
+  readonly publishBytes: KeyedRateLimit;
+  /** Per big room, the sessions that read its member pages (they get its presence diffs). */
+  readonly rosterReaders: Map<string, Set<Session>>;
+  emit<K extends keyof CoreObserver>(event: K, ...args: Parameters<NonNullable<CoreObserver[K]>>): void;
+  verifyToken(token: string): Promise<SessionIdentity>;
+  publish(room: string, event: string, data: Json, from: Sender, echo?: boolean, key?: string): Promise<PublishResult>;
+  joinRoom(session: Session, room: string): Promise<void>;
+  leaveRoom(session: Session, room: string): void;
+  logEngineFailure(err: EngineFailure, what: string): void;
 }

@@ -1,16 +1,17 @@
 /** Incoming frames: limits first, then one validator, then one handler per message type. */
 import {
   ADMIN_ROOM,
-  CloseCode,
+  CloseReason,
   HubError,
   MAX_ID_LENGTH,
   parseClientMessage,
   requestIdOf,
+  type AckMessage,
+  type AnswerMap,
   type ClientMessage,
   type ErrorCode,
-  type Json,
 } from '../protocol/index.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { isEngineFailure } from './engine-errors.js';
@@ -20,15 +21,14 @@ import { historyRequest } from './history-read.js';
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
 const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
 
-export function handleFrame(core: HubCore, session: Session, data: Buffer, isBinary: boolean): void {
+export function handleFrame(core: HandlerHost, session: Session, data: Buffer, isBinary: boolean): void {
   if (!session.isOpen) return;
   if (isBinary) {
     core.emit('refused', session, 'binary', 'binary');
-    session.close(CloseCode.unsupportedData, 'binary frames are not supported');
+    session.end(CloseReason.binaryFrame);
     return;
   }
-  session.messagesIn++;
-  session.bytesIn += data.length;
+  session.received(data.length);
   if (!session.rate.take()) {
     rateLimited(core, session, peekId(data), 'rate limit exceeded: message dropped, slow down');
     return;
@@ -49,17 +49,18 @@ export function handleFrame(core: HubCore, session: Session, data: Buffer, isBin
   core.emit('received', session, msg.type, data.length);
   handlers[msg.type](core, session, msg as never).then(
     (answer) => {
-      if (answer) session.send({ type: 'ack', id: msg.id, ...answer });
+      // The handler of `msg.type` returned that type's answer (AnswerMap); an admin answer's `id` may be absent.
+      if (answer) session.send({ type: 'ack', id: msg.id, ...answer } as AckMessage);
     },
-    (err) => reject(core, session, err, msg.id as string | undefined, msg.type),
+    (err) => reject(core, session, err, msg.id, msg.type),
   );
 }
 
-function rateLimited(core: HubCore, session: Session, id: string | undefined, message: string): void {
-  session.rateStrikes++;
+function rateLimited(core: HandlerHost, session: Session, id: string | undefined, message: string): void {
+  const strikes = session.strike();
   core.emit('refused', session, 'rate_limited', 'any');
-  if (session.rateStrikes > core.options.limits.rateLimitStrikes) {
-    session.close(CloseCode.rateLimited, 'rate limit exceeded');
+  if (strikes > core.options.limits.rateLimitStrikes) {
+    session.end(CloseReason.rateLimited);
     return;
   }
   session.send({ type: 'error', id, code: 'rate_limited', message });
@@ -79,7 +80,7 @@ function peekId(data: Buffer): string | undefined {
   }
 }
 
-export function reject(core: HubCore, session: Session, err: unknown, id: string | undefined, type: string): void {
+export function reject(core: HandlerHost, session: Session, err: unknown, id: string | undefined, type: string): void {
   if (!session.isOpen) return;
   let code: ErrorCode = 'internal';
   let message = 'internal error';
@@ -93,12 +94,12 @@ export function reject(core: HubCore, session: Session, err: unknown, id: string
   core.emit('refused', session, code, type);
   session.send({ type: 'error', id, code, message });
   if (BUDGETED.has(code) && !session.errors.spend()) {
-    session.close(CloseCode.policy, 'too many protocol errors');
+    session.end(CloseReason.protocolErrors);
   }
 }
 
-type Answer = Record<string, Json | undefined> | void;
-type Handler<M> = (core: HubCore, session: Session, msg: M) => Promise<Answer>;
+type AnswerOf<T extends ClientMessage['type']> = T extends keyof AnswerMap ? AnswerMap[T] : never;
+type Handler<M extends ClientMessage> = (core: HandlerHost, session: Session, msg: M) => Promise<AnswerOf<M['type']> | void>;
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
@@ -143,8 +144,7 @@ const handlers: Handlers = {
       throw err instanceof HubError ? err : new HubError('unauthorized', 'token invalid');
     }
     if (identity.user.sub !== session.user.sub) throw new HubError('unauthorized', 'a refreshed token must have the same sub');
-    session.identity = identity;
-    session.expiryNoticeSent = false;
+    session.reauthorize(identity);
     for (const room of session.roomList()) {
       if (room !== ADMIN_ROOM && !identity.access.allows(room)) core.leaveRoom(session, room);
     }

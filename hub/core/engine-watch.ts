@@ -37,7 +37,7 @@ export class EngineWatch {
     const deadline = setTimeout(() => this.set(true), this.timeoutMs);
     deadline.unref();
     // A refusal is an outage the engine reports through its state; only silence is a stall.
-    this.engine
+    void this.engine
       .probe()
       .catch(() => undefined)
       .then(() => {

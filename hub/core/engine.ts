@@ -98,8 +98,16 @@ export interface HistoryPolicy {
   maxBytes?: number;
 }
 
+/** What an engine can do, asked instead of its name (callers never branch on `name`). */
+export interface EngineCapabilities {
+  /** Other hubs may share this engine: clients, rooms and control commands reach beyond this process. */
+  readonly shared: boolean;
+}
+
 export interface Engine {
+  /** For display and logs only; ask `capabilities` what it can do. */
   readonly name: 'memory' | 'redis';
+  readonly capabilities: EngineCapabilities;
   /** This hub's id, unique among the nodes sharing the engine. */
   readonly nodeId: string;
   readonly state: EngineState;

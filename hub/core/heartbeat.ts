@@ -7,7 +7,7 @@
  * `missedPongs` then), so a peer that keeps taking what it is sent stays, and one that takes
  * nothing misses pings and is terminated like any other.
  */
-import { CloseCode } from '../protocol/index.js';
+import { CloseReason } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session } from './session.js';
 import type { CallbackGuard } from './callback-guard.js';
@@ -30,7 +30,7 @@ export class Heartbeat {
 
   start(): void {
     const { guard } = this.host;
-    this.pingTimer = setInterval(guard.wrap('heartbeat', () => this.pingAll()), this.options.heartbeatMs);
+    this.pingTimer = setInterval(guard.wrap('heartbeat', () => this.beat()), this.options.heartbeatMs);
     this.expiryTimer = setInterval(guard.wrap('token_expiry', () => this.checkExpiry(Date.now())), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
     this.pingTimer.unref();
     this.expiryTimer.unref();
@@ -41,17 +41,17 @@ export class Heartbeat {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
   }
 
-  private pingAll(): void {
+  /** One beat: drop peers that missed two pings, ping the rest (the timer calls it; tests may too). */
+  beat(): void {
     const now = Date.now();
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
       s.resumeReadingIfBelowMark();
-      if (s.awaitingPong && ++s.missedPongs >= 2) {
+      // The second ping in a row left unanswered (and nothing drained meanwhile): dropped.
+      if (s.beat(now) >= 2) {
         s.terminate();
         continue;
       }
-      s.awaitingPong = true;
-      s.pingSentAt = now;
       s.ws.ping();
     }
   }
@@ -77,9 +77,7 @@ export class Heartbeat {
   }
 
   onPong(s: Session): void {
-    if (s.awaitingPong) s.rttMs = Date.now() - s.pingSentAt;
-    s.awaitingPong = false;
-    s.missedPongs = 0;
+    s.ponged(Date.now());
   }
 
   checkExpiry(now: number): void {
@@ -88,9 +86,8 @@ export class Heartbeat {
       const expiresAt = s.identity.expiresAt;
       // A token admitted inside the clock tolerance lives until the tolerance passes too.
       if (now >= expiresAt + this.options.clockToleranceMs) {
-        s.close(CloseCode.tokenInvalid, 'token expired');
-      } else if (!s.expiryNoticeSent && now >= expiresAt - this.options.tokenExpiryNoticeMs) {
-        s.expiryNoticeSent = true;
+        s.end(CloseReason.tokenExpired);
+      } else if (now >= expiresAt - this.options.tokenExpiryNoticeMs && s.expiryNoticeDue()) {
         s.send({ type: 'notice', event: 'token_expiring', expiresAt });
       }
     }

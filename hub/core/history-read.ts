@@ -10,11 +10,10 @@ import {
   isHubRoom,
   type HistoryAck,
   type HistoryRequestMessage,
-  type Json,
   type StreamPosition,
 } from '../protocol/index.js';
 import type { Engine, HistoryResult } from './engine.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 
 /** The whole kept history: bounded by the room's own policy, never by this number. */
@@ -76,12 +75,11 @@ export function boundAnswer(answer: HistoryAck, maxBytes: number, fromStart: boo
 }
 
 /** The WebSocket `history` request: read access to the room is enough, no join, no presence. */
-export async function historyRequest(core: HubCore, session: Session, msg: HistoryRequestMessage): Promise<Record<string, Json | undefined>> {
+export async function historyRequest(core: HandlerHost, session: Session, msg: HistoryRequestMessage): Promise<HistoryAck> {
   const { room } = msg;
   if (isHubRoom(room)) throw new HubError('bad_request', `${room} has no history`);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to read ${room}`);
   const answer = await historyAnswer(core.engine, room, msg.since, msg.limit);
   // A quarter of the cap leaves room for the live frames queued beside it.
-  const bounded = boundAnswer(answer, core.options.limits.maxQueuedBytes / 4, msg.since !== undefined);
-  return bounded as unknown as Record<string, Json | undefined>;
+  return boundAnswer(answer, core.options.limits.maxQueuedBytes / 4, msg.since !== undefined);
 }

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import {
   CloseCode,
+  CloseReason,
   HubError,
   type Json,
   type PresenceMessage,
@@ -27,10 +28,10 @@ import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
 import { PresenceCoalescer, summarize } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
-import { Session, SessionState, type SessionIdentity, type SessionInfo } from './session.js';
+import { Session, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
 import { Heartbeat } from './heartbeat.js';
-import type { AdminGateway, CoreObserver, CoreOptions } from './core-types.js';
+import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
 import { TrafficCounters } from './traffic.js';
 
 const ID_BYTES = 9;
@@ -51,30 +52,27 @@ function newClientId(): string {
 const SESSION = Symbol('session');
 type HubSocket = WebSocket & { [SESSION]: Session };
 
-function coreOf(session: Session): HubCore {
-  return session.host as HubCore;
-}
-
+// Shared listeners (no closure per socket): the socket finds its session, the session its host.
 function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
   const session = (this as HubSocket)[SESSION];
-  handleFrame(coreOf(session), session, data as Buffer, isBinary);
+  session.host.onFrame(session, data as Buffer, isBinary);
   session.pauseReadingIfBacklogged();
 }
 
 function onSocketPong(this: WebSocket): void {
   const session = (this as HubSocket)[SESSION];
-  coreOf(session).heartbeat.onPong(session);
+  session.host.onPong(session);
 }
 
 function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
   const session = (this as HubSocket)[SESSION];
-  coreOf(session).detach(session, code, reason.toString());
+  session.host.onClosed(session, code, reason.toString());
 }
 
 /** ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up. */
 function onSocketError(): void {}
 
-export class HubCore {
+export class HubCore implements HandlerHost, SessionHost {
   readonly sessions = new Map<string, Session>();
   readonly registry = new RoomRegistry();
   readonly connections: ConnectionCounter;
@@ -92,7 +90,6 @@ export class HubCore {
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
-  engineState: EngineState = 'up';
   private readonly engineWatch: EngineWatch;
   readonly sleepWatch = new SleepWatch((record) => this.onWake(record));
 
@@ -116,7 +113,7 @@ export class HubCore {
 
   /** What readiness and the console report: `stalled` while the engine is up but not answering. */
   get engineHealth(): EngineState | 'stalled' {
-    if (this.engineState === 'down') return 'down';
+    if (this.engine.state === 'down') return 'down';
     return this.engineWatch.stalled ? 'stalled' : 'up';
   }
 
@@ -128,7 +125,6 @@ export class HubCore {
       state: (state, detail) => this.onEngineState(state, detail),
       failed: (where, err) => this.guard.report(where, err),
     });
-    this.engineState = this.engine.state;
     this.heartbeat.start();
     this.engineWatch.start();
     this.sleepWatch.start();
@@ -186,8 +182,7 @@ export class HubCore {
   }
 
   detach(session: Session, code: number, reason: string): void {
-    if (session.state === SessionState.closed) return;
-    session.state = SessionState.closed;
+    if (!session.markClosed()) return;
     session.outbox.discard();
     // A connection closed while its reading was paused leaves no 'drain' listener behind.
     session.resumeReading();
@@ -228,7 +223,7 @@ export class HubCore {
    */
   async publish(room: string, event: string, data: Json, from: Sender, echo = false, key?: string): Promise<PublishResult> {
     try {
-      if (this.engineState === 'down') throw new EngineUnavailableError('engine down', { what: 'publish' });
+      if (this.engine.state === 'down') throw new EngineUnavailableError('engine down', { what: 'publish' });
       return await this.engine.publish({ room, event, data, from, time: Date.now(), echo, key });
     } catch (err) {
       if (isEngineFailure(err)) this.logEngineFailure(err, 'publish');
@@ -276,31 +271,37 @@ export class HubCore {
     for (const session of members) session.deliver(message.room, readers?.has(session) ? full! : summary);
   }
 
+  /** Kick, ban and revoke end connections here, whichever hub the command came from. */
   private onControl(cmd: ControlCommand): void {
     if (cmd.kind === 'kick') {
       for (const s of this.sessions.values()) {
         if ((cmd.clientId && s.id === cmd.clientId) || (cmd.sub && s.user.sub === cmd.sub)) {
           s.send({ type: 'notice', event: 'kicked', reason: cmd.reason });
-          s.close(CloseCode.kicked, cmd.reason);
+          s.end({ code: CloseCode.kicked, reason: cmd.reason });
         }
       }
     } else if (cmd.kind === 'ban') {
       for (const s of this.sessions.values()) {
         if (s.user.sub === cmd.sub) {
           s.send({ type: 'notice', event: 'banned', reason: cmd.reason, until: cmd.until });
-          s.close(CloseCode.banned, cmd.reason);
+          s.end({ code: CloseCode.banned, reason: cmd.reason });
         }
+      }
+    } else if (cmd.kind === 'revoke') {
+      // Tokens redeemed from a revoked invite end with it.
+      for (const s of this.sessions.values()) {
+        const { jti, inviteId } = s.identity.claims;
+        if (jti === cmd.jti || inviteId === cmd.jti) s.end(CloseReason.tokenRevoked);
       }
     }
     this.emit('control', cmd);
   }
 
   private onEngineState(state: EngineState, detail?: string): void {
-    const previous = this.engineState;
-    this.engineState = state;
     this.options.logger?.warn({ state, detail }, `engine ${state}`);
     this.emit('engineState', state, detail);
-    if (state === 'up' && previous === 'down') {
+    // Engines report changes only: `up` here means it was down.
+    if (state === 'up') {
       // Clients resume from history through their own resubscribe; the node re-listens to its rooms.
       for (const room of this.registry.rooms()) {
         this.engine.subscribe(room).catch((err) => this.logEngineError(err, 'resubscribe'));
@@ -309,10 +310,22 @@ export class HubCore {
     }
   }
 
+  onFrame(session: Session, data: Buffer, isBinary: boolean): void {
+    handleFrame(this, session, data, isBinary);
+  }
+
+  onPong(session: Session): void {
+    this.heartbeat.onPong(session);
+  }
+
+  onClosed(session: Session, code: number, reason: string): void {
+    this.detach(session, code, reason);
+  }
+
   private onEngineStall(stalled: boolean): void {
     if (stalled) this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
     else this.options.logger?.info({ engine: this.engine.name }, 'engine answering again');
-    if (!stalled && this.engineState === 'up') this.announceEngineUp();
+    if (!stalled && this.engine.state === 'up') this.announceEngineUp();
   }
 
   /**
@@ -335,7 +348,7 @@ export class HubCore {
     const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
-      s.close(CloseCode.goingAway, 'hub going to sleep');
+      s.end(CloseReason.goingToSleep);
     }
   }
 
@@ -354,12 +367,12 @@ export class HubCore {
 
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
-    session.state = SessionState.closing;
+    session.markClosing();
     // Paused or not, it is closed the same way; reading again lets its close frame be seen.
     session.resumeReading();
     // The close frame queues behind what the socket already holds; a reader that never resumes
     // is destroyed after a grace period so its buffers are freed.
-    session.ws.close(CloseCode.slowConsumer, 'slow consumer: send queue overflowed');
+    session.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
     setTimeout(() => session.ws.terminate(), this.options.slowConsumerGraceMs).unref();
   }
 
@@ -381,7 +394,7 @@ export class HubCore {
     const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
-      s.close(CloseCode.goingAway, 'hub shutting down');
+      s.end(CloseReason.shuttingDown);
     }
     const deadline = Date.now() + timeoutMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

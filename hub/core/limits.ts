@@ -1,4 +1,5 @@
 /** Per-connection and per-hub limits that keep one bad client from hurting the rest. */
+import { HubError } from '../protocol/index.js';
 
 /** Token bucket: `ratePerSec` sustained, `burst` at once. */
 export class TokenBucket {
@@ -97,14 +98,14 @@ export class ConnectionCounter {
 
   constructor(private readonly limits: { maxConnectionsPerUser: number; maxConnectionsPerIp: number; maxConnections: number }) {}
 
-  /** Why a new connection would break a limit, or null when it fits. */
-  refusal(sub: string, ip: string): { status: number; message: string } | null {
-    if (this.total >= this.limits.maxConnections) return { status: 503, message: 'hub connection limit reached' };
+  /** Why a new connection would break a limit (as a protocol error; the server picks its status), or null when it fits. */
+  refusal(sub: string, ip: string): HubError | null {
+    if (this.total >= this.limits.maxConnections) return new HubError('unavailable', 'hub connection limit reached');
     if ((this.byUser.get(sub) ?? 0) >= this.limits.maxConnectionsPerUser) {
-      return { status: 429, message: 'too many connections for this user' };
+      return new HubError('rate_limited', 'too many connections for this user');
     }
     if ((this.byIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
-      return { status: 429, message: 'too many connections from this address' };
+      return new HubError('rate_limited', 'too many connections from this address');
     }
     return null;
   }

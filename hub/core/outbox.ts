@@ -58,7 +58,7 @@ export class Outbox {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
     if (frames.length === 1) {
-      socket.write(frames[0]!);
+      socket.write(frames[0]);
     } else {
       socket.cork();
       for (const frame of frames) socket.write(frame);

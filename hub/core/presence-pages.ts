@@ -5,7 +5,7 @@
  */
 import { ADMIN_ROOM, HubError, type Json, type MembersMessage } from '../protocol/index.js';
 import { encodeJson } from './frame.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { PresencePage } from './presence-roster.js';
 import type { Session } from './session.js';
 
@@ -17,13 +17,13 @@ export function pageAckFrame(fields: Record<string, Json | undefined>, page: Pre
 }
 
 /** Read the room's page now and tell the coalescer a page was shown (a join then leave must not cancel). */
-export function servePage(core: HubCore, session: Session, room: string, cursor?: string): PresencePage {
+export function servePage(core: HandlerHost, session: Session, room: string, cursor?: string): PresencePage {
   const page = core.engine.presencePage(room, cursor);
   core.presence.observed(room, session.id);
   return page;
 }
 
-export async function members(core: HubCore, session: Session, msg: MembersMessage): Promise<void> {
+export async function members(core: HandlerHost, session: Session, msg: MembersMessage): Promise<void> {
   const { room } = msg;
   if (room === ADMIN_ROOM || !session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to list members of ${room}`);
   if (!session.inRoom(room)) throw new HubError('bad_request', `subscribe to ${room} before listing its members`);

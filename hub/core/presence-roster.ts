@@ -99,7 +99,7 @@ export class PresenceRoster {
     if (!m || m[1] !== this.tag) {
       throw new HubError('bad_request', 'members cursor is not valid for this room (page again from the subscribe ack)');
     }
-    return this.collect(parseInt(m[2]!, 36));
+    return this.collect(parseInt(m[2], 36));
   }
 
   private firstPage(): PresencePage {
@@ -126,12 +126,12 @@ export class PresenceRoster {
     let lastOrdinal = after;
     let i = this.indexAfter(after);
     for (; i < this.order.length && members.length < MEMBERS_PAGE; i++) {
-      const e = this.order[i]!;
+      const e = this.order[i];
       if (e.gone) continue;
       members.push(e.member);
       lastOrdinal = e.ordinal;
     }
-    while (i < this.order.length && this.order[i]!.gone) i++;
+    while (i < this.order.length && this.order[i].gone) i++;
     const more = i < this.order.length;
     return {
       members,
@@ -147,7 +147,7 @@ export class PresenceRoster {
     let hi = this.order.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.order[mid]!.ordinal <= ordinal) lo = mid + 1;
+      if (this.order[mid].ordinal <= ordinal) lo = mid + 1;
       else hi = mid;
     }
     return lo;

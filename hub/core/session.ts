@@ -1,10 +1,10 @@
 /** One connected client: identity, rooms, outgoing queue, limits and traffic counters. */
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
+import type { CloseWhy, RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { ErrorBudget, TokenBucket } from './limits.js';
-import { FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
+import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
 import { roomSetAdd, roomSetDelete, roomSetHas, roomSetList, roomSetSize, type RoomSet } from './room-set.js';
 
 /** Who a connection is, as established from its verified token. */
@@ -46,8 +46,12 @@ function onPausedSocketDrain(this: Duplex): void {
 }
 
 /** What a session reports to: the hub core. */
+/** What a session reports to the core that owns it (its socket's events among them). */
 export interface SessionHost {
   onSlowConsumer(session: Session): void;
+  onFrame(session: Session, data: Buffer, isBinary: boolean): void;
+  onPong(session: Session): void;
+  onClosed(session: Session, code: number, reason: string): void;
 }
 
 export interface SessionLimits {
@@ -78,7 +82,7 @@ export class Session implements OverflowListener {
   rateStrikes = 0;
   messagesIn = 0;
   bytesIn = 0;
-  /** Heartbeat bookkeeping. */
+  /** Heartbeat bookkeeping (read anywhere, changed only by the methods below). */
   pingSentAt = 0;
   awaitingPong = false;
   missedPongs = 0;
@@ -204,6 +208,56 @@ export class Session implements OverflowListener {
     this.ws.resume();
   }
 
+  /** A frame came in: count it. */
+  received(bytes: number): void {
+    this.messagesIn++;
+    this.bytesIn += bytes;
+  }
+
+  /** One more frame over the rate; returns how many so far. */
+  strike(): number {
+    return ++this.rateStrikes;
+  }
+
+  /** A refreshed token (same sub) replaces the identity; its expiry notice is owed again. */
+  reauthorize(identity: SessionIdentity): void {
+    this.identity = identity;
+    this.expiryNoticeSent = false;
+  }
+
+  /** A beat: returns how many pings in a row went unanswered before this one (0 if none). */
+  beat(now: number): number {
+    if (this.awaitingPong) this.missedPongs++;
+    this.awaitingPong = true;
+    this.pingSentAt = now;
+    return this.missedPongs;
+  }
+
+  ponged(now: number): void {
+    if (this.awaitingPong) this.rttMs = now - this.pingSentAt;
+    this.awaitingPong = false;
+    this.missedPongs = 0;
+  }
+
+  /** The token-expiring notice is due: true the first time only. */
+  expiryNoticeDue(): boolean {
+    if (this.expiryNoticeSent) return false;
+    this.expiryNoticeSent = true;
+    return true;
+  }
+
+  /** The socket is gone (the core detaches it); false if it already was. */
+  markClosed(): boolean {
+    if (this.state === SessionState.closed) return false;
+    this.state = SessionState.closed;
+    return true;
+  }
+
+  /** Closing without a close of our own (slow consumer: the socket is ended with a grace period). */
+  markClosing(): void {
+    this.state = SessionState.closing;
+  }
+
   get user(): UserInfo {
     return this.identity.user;
   }
@@ -249,6 +303,11 @@ export class Session implements OverflowListener {
   }
 
   /** Write queued frames now and close with a code (after any final messages). */
+  /** Close for one of the protocol's reasons (`CloseReason`, or kick/ban with the admin's text). */
+  end(why: CloseWhy): void {
+    this.close(why.code, why.reason);
+  }
+
   close(code: number, reason: string): void {
     if (!this.isOpen) return;
     this.outbox.flush();

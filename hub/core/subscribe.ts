@@ -2,14 +2,14 @@
  * Subscribe and resume. Live frames for the room are held while history is read and replayed, then
  * released after it, so there is no gap and no duplicate at the seam even while publishes arrive.
  */
-import { ADMIN_ROOM, HubError, type SubscribeMessage, type UnsubscribeMessage, type Json } from '../protocol/index.js';
+import { ADMIN_ROOM, HubError, type AnswerMap, type SubscribeAck, type SubscribeMessage, type UnsubscribeMessage } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { readHistory } from './history-read.js';
 import { pageAckFrame, servePage } from './presence-pages.js';
-import type { HubCore } from './hub-core.js';
+import type { HandlerHost } from './core-types.js';
 import type { HeldFrame, Session } from './session.js';
 
-export async function subscribe(core: HubCore, session: Session, msg: SubscribeMessage): Promise<Record<string, Json | undefined> | void> {
+export async function subscribe(core: HandlerHost, session: Session, msg: SubscribeMessage): Promise<SubscribeAck | void> {
   const { room } = msg;
   if (room === ADMIN_ROOM) return subscribeAdmin(core, session, msg);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to join ${room}`);
@@ -84,18 +84,18 @@ function cancelled(room: string): HubError {
   return new HubError('conflict', `subscribe to ${room} was cancelled by a later unsubscribe or subscribe`);
 }
 
-async function subscribeAdmin(core: HubCore, session: Session, msg: SubscribeMessage): Promise<Record<string, Json | undefined>> {
+async function subscribeAdmin(core: HandlerHost, session: Session, msg: SubscribeMessage): Promise<SubscribeAck> {
   if (session.user.role !== 'admin') {
     core.admin?.denied?.(session, 'subscribe');
     throw new HubError('forbidden', `not allowed to join ${ADMIN_ROOM}`);
   }
   if (!core.admin) throw new HubError('not_found', 'admin service not available');
   await core.joinRoom(session, ADMIN_ROOM);
-  const answer = await core.admin.subscribe(session, msg as unknown as Record<string, Json>);
-  return { room: ADMIN_ROOM, ...answer };
+  const answer = await core.admin.subscribe(session, msg);
+  return { ...answer, room: ADMIN_ROOM };
 }
 
-export async function unsubscribe(core: HubCore, session: Session, msg: UnsubscribeMessage): Promise<Record<string, Json>> {
+export async function unsubscribe(core: HandlerHost, session: Session, msg: UnsubscribeMessage): Promise<AnswerMap['unsubscribe']> {
   if (msg.room === ADMIN_ROOM) core.admin?.unsubscribe(session);
   core.leaveRoom(session, msg.room);
   return { room: msg.room };

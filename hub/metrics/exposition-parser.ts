@@ -121,7 +121,7 @@ function parseLabels(text: string, fail: (m: string) => never): Record<string, s
     let value = '';
     let j = eq + 2;
     for (; j < end; j++) {
-      const c = text[j]!;
+      const c = text[j];
       if (c === '"') break;
       if (c === '\\') {
         const next = text[++j];
@@ -155,7 +155,7 @@ function checkHistogram(family: MetricFamily): void {
     const key = JSON.stringify(Object.entries(rest).sort());
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { buckets: [] }));
-    if (s.name.endsWith('_bucket')) g.buckets.push([parseValue(le!, (m) => { throw new ExpositionError(0, m); }), s.value]);
+    if (s.name.endsWith('_bucket')) g.buckets.push([parseValue(le, (m) => { throw new ExpositionError(0, m); }), s.value]);
     else if (s.name.endsWith('_count')) g.count = s.value;
     else g.sum = s.value;
   }
@@ -167,9 +167,9 @@ function checkHistogram(family: MetricFamily): void {
     const last = g.buckets[g.buckets.length - 1];
     if (!last || last[0] !== Infinity) bad('no +Inf bucket');
     for (let i = 1; i < g.buckets.length; i++) {
-      if (g.buckets[i]![0] <= g.buckets[i - 1]![0]) bad('bucket bounds not increasing');
-      if (g.buckets[i]![1] < g.buckets[i - 1]![1]) bad('bucket counts not cumulative');
+      if (g.buckets[i][0] <= g.buckets[i - 1][0]) bad('bucket bounds not increasing');
+      if (g.buckets[i][1] < g.buckets[i - 1][1]) bad('bucket counts not cumulative');
     }
-    if (last![1] !== g.count) bad('+Inf bucket differs from _count');
+    if (last[1] !== g.count) bad('+Inf bucket differs from _count');
   }
 }

@@ -31,10 +31,7 @@ export class HubMetrics {
   private readonly errors: Counter<'code'>;
   private readonly latency: Histogram;
 
-  constructor(
-    private readonly core: HubCore,
-    sockets?: SocketCounts,
-  ) {
+  constructor(core: HubCore, sockets?: SocketCounts) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number): void => {
       new Gauge({ name: PREFIX + name, help, registers, collect() { this.set(read()); } });
@@ -42,7 +39,7 @@ export class HubMetrics {
     gauge('connections', 'Open WebSocket connections on this hub.', () => core.sessions.size);
     gauge('rooms', 'Rooms with members on this hub.', () => core.registry.size - (core.registry.has(ADMIN_ROOM) ? 1 : 0));
     gauge('history_messages', 'Messages held in room history by the engine.', () => core.engine.historySize());
-    gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () => (core.engineState === 'up' ? 1 : 0));
+    gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () => (core.engine.state === 'up' ? 1 : 0));
     let rss = 0;
     gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => (rss = memoryUsage(rss).rss));
     gauge('process_heap_used_bytes', 'V8 heap in use.', () => memoryUsage().heapUsed);

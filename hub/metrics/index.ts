@@ -4,8 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HubError } from '../protocol/index.js';
-import type { HubContext, HubExtension } from '../server/create-hub.js';
-import { clientIp } from '../server/http-util.js';
+import type { HubContext, HubExtension } from '../http/extension.js';
+import { clientIp } from '../http/http-util.js';
 import { HubMetrics } from './hub-metrics.js';
 
 export { HubMetrics } from './hub-metrics.js';

@@ -22,6 +22,28 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/** A close as the peer sees it: the code and its reason text (at most 123 bytes on the wire). */
+export interface CloseWhy {
+  code: CloseCode;
+  reason: string;
+}
+
+/**
+ * Each close the hub or the SDK makes for a fixed reason, its code beside its text (protocol.md,
+ * Close codes). Kick and ban carry the admin's reason instead: `{ code: CloseCode.kicked, reason }`.
+ */
+export const CloseReason = {
+  clientClosed: { code: CloseCode.normal, reason: 'client closed' },
+  shuttingDown: { code: CloseCode.goingAway, reason: 'hub shutting down' },
+  goingToSleep: { code: CloseCode.goingAway, reason: 'hub going to sleep' },
+  binaryFrame: { code: CloseCode.unsupportedData, reason: 'binary frames are not supported' },
+  protocolErrors: { code: CloseCode.policy, reason: 'too many protocol errors' },
+  tokenExpired: { code: CloseCode.tokenInvalid, reason: 'token expired' },
+  tokenRevoked: { code: CloseCode.tokenInvalid, reason: 'token revoked' },
+  slowConsumer: { code: CloseCode.slowConsumer, reason: 'slow consumer: send queue overflowed' },
+  rateLimited: { code: CloseCode.rateLimited, reason: 'rate limit exceeded' },
+} as const satisfies Record<string, CloseWhy>;
+
 export const ERROR_CODES = [
   'bad_request',
   'unauthorized',

@@ -2,4 +2,5 @@ export * from './codes.js';
 export * from './messages.js';
 export * from './rooms.js';
 export * from './validate.js';
+export * from './admin.js';
 export * from './refusal.js';

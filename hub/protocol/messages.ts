@@ -136,11 +136,40 @@ export interface WelcomeMessage {
   server: { version: string; node?: string };
 }
 
-export interface AckMessage {
+/** What every `ack` carries beside its answer. */
+export interface AckEnvelope {
   type: 'ack';
   id?: string;
-  [field: string]: Json | undefined;
 }
+
+/** A publish's answer: where the hub stored the message. */
+export interface PublishAnswer extends StreamPosition {
+  room: string;
+  /** A repeated `key`: the original's position, nothing stored again. */
+  duplicate?: boolean;
+}
+
+/** The answer to each request, by the request's `type` (`ping` is answered by a `pong`). */
+export interface AnswerMap {
+  subscribe: SubscribeAck;
+  unsubscribe: { room: string };
+  publish: PublishAnswer;
+  presence: { room: string };
+  auth: { expiresAt: number };
+  members: MembersAck;
+  history: HistoryAck;
+  /** Each action answers with its own fields (hub/protocol/admin.ts names the listings'). */
+  admin: JsonObject;
+}
+
+/** The `ack` that answers a request of type `T`. */
+export type AckFor<T extends keyof AnswerMap> = AckEnvelope & AnswerMap[T];
+
+/** What answers a request of type `T`: a `pong` for `ping`, else its `ack`. */
+export type AnswerTo<T extends ClientMessage['type']> = T extends 'ping' ? PongMessage : T extends keyof AnswerMap ? AckFor<T> : never;
+
+/** An `ack`: one of the answers of AnswerMap. */
+export type AckMessage = { [T in keyof AnswerMap]: AckFor<T> }[keyof AnswerMap];
 
 export interface SubscribeAck extends StreamPosition {
   room: string;

@@ -136,7 +136,7 @@ const validators: Record<ClientMessage['type'], Validator> = {
     if (msg.cursor !== undefined && (typeof msg.cursor !== 'string' || msg.cursor.length > 64)) {
       throw bad('"cursor" must be a string from a subscribe ack or a members answer');
     }
-    return { type: 'members', room, cursor: msg.cursor as string | undefined };
+    return { type: 'members', room, cursor: msg.cursor };
   },
   ping() {
     return { type: 'ping' };
@@ -184,7 +184,7 @@ export function validateClientMessage(value: unknown): ClientMessage {
   if (!validate) throw withId(bad(`unknown type "${type.slice(0, 32)}"`), id);
   try {
     const msg = validate(value);
-    if (id !== undefined) msg.id = id as string;
+    if (id !== undefined) msg.id = id;
     return msg;
   } catch (err) {
     throw withId(err, id);
@@ -207,7 +207,7 @@ export function checkRoomsClaim(rooms: unknown): string[] {
   if (!Array.isArray(rooms) || rooms.length > 256 || !rooms.every(isValidRoomPattern)) {
     throw new HubError('unauthorized', 'token claim "rooms" must be a list of room patterns');
   }
-  return rooms as string[];
+  return rooms;
 }
 
 export function isRole(v: unknown): v is (typeof ROLES)[number] {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { HISTORY_STORES, type HistoryStore, type HubOptionsInput } from './options.js';
+import type { HistoryStore, HubOptionsInput } from './options.js';
 import { ConfigError, authFields, fields, hubConfigSchema, int, keyName, limitFields, parseJsonText, parseWith, type HubConfigFile } from './config-schema.js';
 
 /** Environment variables the hub reads, for `--help` and the README. */
@@ -137,7 +137,7 @@ function readSource(where: string, given: (s: Setting) => { name: string; value:
     }
   }
   if (problems.length > 0) throw new ConfigError(where, problems);
-  return out as HubConfigFile;
+  return out;
 }
 
 export function readConfigFile(path: string): HubConfigFile {
@@ -164,7 +164,7 @@ function merge(...sources: HubConfigFile[]): HubConfigFile {
       out[key] = nested ? { ...(out[key] as object), ...(value as object) } : value;
     }
   }
-  return out as HubConfigFile;
+  return out;
 }
 
 export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env): HubOptionsInput {
@@ -184,7 +184,7 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
   // Certificate paths in flags or the file are read here; PEM text in the file is used as is.
   const tls = tlsCert && tlsKey ? { cert: pem(tlsCert, '--tls-cert'), key: pem(tlsKey, '--tls-key') } : undefined;
   const history = { ...merged.history, store: historyStore(merged.history?.store, merged.redis) };
-  return { ...merged, history, tls } as HubOptionsInput;
+  return { ...merged, history, tls };
 }
 
 /** `serve` keeps history on disk unless told otherwise; with Redis, history lives there. */

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../protocol/index.js';
-import { refusalText } from './http-util.js';
+import { refusalText } from '../http/http-util.js';
 
 export interface SocketLimits {
   /** From `connection` to a complete request head (or upgrade). */

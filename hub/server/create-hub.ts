@@ -4,10 +4,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { HubError } from '../protocol/index.js';
 import { HubCore } from '../core/hub-core.js';
 import type { Engine, HistoryPolicyFor } from '../core/engine.js';
-import type { SessionIdentity } from '../core/session.js';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
 import type { DurableRooms } from '../engines/durable/durable-rooms.js';
 import { loadVerificationKey } from '../auth/keys.js';
@@ -20,41 +18,20 @@ import { resolveOptions, type HubOptions, type HubOptionsInput } from './options
 import { createLogger } from './logger.js';
 import { chooseLogFormat, prettyDestination } from './log-format.js';
 import { createOriginPolicy } from './origin-policy.js';
-import { createUpgradeHandler, type Refusal } from './upgrade.js';
+import { createUpgradeHandler } from './upgrade.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { RefusalThrottle } from '../core/refusal-throttle.js';
-import { Router } from './router.js';
-import { createRestAuth, type RestAuth } from './rest-auth.js';
+import type { HubContext, HubExtension } from '../http/extension.js';
+import { Router } from '../http/router.js';
+import { createRestAuth } from '../http/rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
 import { addSessionRoute } from './session-route.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
-import { sendJson, sendError } from './http-util.js';
+import { sendJson, sendError } from '../http/http-util.js';
 import { HUB_VERSION } from './version.js';
 import type { Hub, HubState, MintClaims } from './types.js';
 
-/** What extensions (admin, metrics) receive to plug into a hub. */
-export interface HubContext {
-  options: HubOptions;
-  core: HubCore;
-  router: Router;
-  auth: RestAuth;
-  bans: BanList;
-  revocations: Revocations;
-  /** Admission checks run at upgrade and on REST calls. */
-  /** Admission checks (identity, client IP) run at upgrade and on REST calls. */
-  admit: Array<(identity: SessionIdentity, ip: string) => Promise<void>>;
-  refusals: Array<(refusal: Refusal) => void>;
-  /** TCP connections counted before HTTP, and what was refused there. */
-  sockets: ConnectionGuard;
-  mint(claims: MintClaims): Promise<string>;
-  /** The upgrade's `Host` allowlist, for routes that trust where a request comes from. */
-  hostAllowed(host: string | undefined): boolean;
-  readonly url: string;
-  onClose: Array<() => Promise<void> | void>;
-}
-
-/** Extensions are installed in order before the hub listens (see hub/admin, hub/metrics). */
-export type HubExtension = (ctx: HubContext) => void | Promise<void>;
+export type { HubContext, HubExtension } from '../http/extension.js';
 
 export function historyPolicyFor(options: HubOptions): HistoryPolicyFor {
   const overrides = options.history.rooms.map((r) => ({
@@ -219,6 +196,7 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
 
   const onUpgrade = createUpgradeHandler({
     core,
+    verify: (token) => verifier.verify(token),
     policy,
     bans,
     maxFrameBytes: options.limits.maxFrameBytes,

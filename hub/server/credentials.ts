@@ -1,7 +1,7 @@
 /** Where a token may come from at upgrade: the bearer subprotocol or the Authorization header. */
 import type { IncomingMessage } from 'node:http';
 import { BEARER_PREFIX, HubError } from '../protocol/index.js';
-import { authorizationHeaderCount, bearerToken } from './http-util.js';
+import { authorizationHeaderCount, bearerToken } from '../http/http-util.js';
 
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt', 'auth', 'bearer'];
 
@@ -25,7 +25,7 @@ export function upgradeToken(req: IncomingMessage, subprotocols: string[]): stri
       `more than one credential (${headers} Authorization header(s), ${fromProtocol.length} bearer subprotocol entr${fromProtocol.length === 1 ? 'y' : 'ies'}): send the token once`,
     );
   }
-  if (fromProtocol.length === 1) return fromProtocol[0]!.slice(BEARER_PREFIX.length);
+  if (fromProtocol.length === 1) return fromProtocol[0].slice(BEARER_PREFIX.length);
   return bearerToken(req);
 }
 

@@ -35,7 +35,7 @@ export function prettyLine(json: string): string {
     .filter(([k]) => !IMPLIED.has(k))
     .map(([k, v]) => `${k}=${show(v)}`)
     .join(' ');
-  return `${time} ${level} ${String(record.msg ?? '')}${rest ? ` ${rest}` : ''}\n`;
+  return `${time} ${level} ${typeof record.msg === 'string' ? record.msg : record.msg === undefined ? '' : show(record.msg)}${rest ? ` ${rest}` : ''}\n`;
 }
 
 /** A pino destination writing readable lines to `out` (stdout by default). */

@@ -3,10 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { HubError, isPlainObject, isValidRoomName, parseHistoryLimit, parseSince, validateClientMessage, type PublishMessage, type StreamPosition } from '../protocol/index.js';
 import { historyAnswer } from '../core/history-read.js';
 import type { HubCore } from '../core/hub-core.js';
-import type { Router } from './router.js';
-import type { RestAuth } from './rest-auth.js';
+import type { Router } from '../http/router.js';
+import type { RestAuth } from '../http/rest-auth.js';
 import type { LimitOptions } from './options.js';
-import { clientIp, readJsonBody, sendJson } from './http-util.js';
+import { clientIp, readJsonBody, sendJson } from '../http/http-util.js';
 import { KeyedRateLimit } from './rest-rate-limit.js';
 
 type RoomRouteLimits = Pick<LimitOptions, 'maxHttpBodyBytes' | 'restMessagesPerSecond' | 'restBurst' | 'restMessagesPerSecondPerIp' | 'restBurstPerIp'>;

@@ -7,8 +7,8 @@ import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
 import type { Revocations } from '../auth/revocations.js';
 import { checkBanned, checkInviteUses, checkRevoked } from '../auth/admission.js';
-import type { Router } from './router.js';
-import { bearerToken, sendJson } from './http-util.js';
+import type { Router } from '../http/router.js';
+import { bearerToken, sendJson } from '../http/http-util.js';
 
 export function addSessionRoute(router: Router, core: HubCore, bans: BanList, revocations: Revocations): void {
   router.add('GET', '/api/session', async (req, res, _params, url) => {

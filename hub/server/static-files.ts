@@ -3,7 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError, sendMethodNotAllowed } from './http-util.js';
+import { sendError, sendMethodNotAllowed } from '../http/http-util.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

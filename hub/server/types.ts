@@ -1,11 +1,11 @@
 /** The public handle of a running hub (returned by `createHub`). */
-import type { MintRequest } from '../auth/mint.js';
+import type { MintClaims } from '../http/extension.js';
 import type { HubOptions } from './options.js';
 
 export type HubState = 'starting' | 'running' | 'draining' | 'closed';
 
 /** What the hub signs: a mint request without `issuer` (the hub's own is used). */
-export type MintClaims = Omit<MintRequest, 'issuer'>;
+export type { MintClaims };
 
 export interface Hub {
   readonly options: HubOptions;

@@ -6,32 +6,25 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { HubError, SUBPROTOCOL, refusalFields, type ErrorCode, type RefusalReason } from '../protocol/index.js';
+import { HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
 import { bannedRefusal } from '../auth/admission.js';
 import type { OriginPolicy } from './origin-policy.js';
-import { clientIp, refuseUpgrade } from './http-util.js';
+import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
+import type { Refusal } from '../http/extension.js';
 
-export interface Refusal {
-  status: number;
-  code: ErrorCode;
-  message: string;
-  ip: string;
-  sub?: string;
-  origin?: string;
-  /** Why a credential was refused, and until when for a ban (also in the refusal's JSON body). */
-  reason?: RefusalReason;
-  until?: number;
-}
+export type { Refusal } from '../http/extension.js';
 
 type RefusalDetail = ReturnType<typeof refusalFields>;
 
 export interface UpgradeContext {
   core: HubCore;
+  /** The hub's token verifier (the core holds it too, for in-session refreshes). */
+  verify(token: string): Promise<SessionIdentity>;
   policy: OriginPolicy;
   bans: BanList;
   maxFrameBytes: number;
@@ -118,7 +111,7 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
   const token = upgradeToken(req, subprotocols);
   if (!token) throw new Refused(401, 'unauthorized', 'token missing', undefined, { reason: 'invalid' });
-  const identity = await ctx.core.verifyToken(token);
+  const identity = await ctx.verify(token);
   const sub = identity.user.sub;
   const ban = await ctx.bans.find(sub);
   if (ban) {
@@ -134,6 +127,6 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
     }
   }
   const limit = ctx.core.connections.refusal(sub, ip);
-  if (limit) throw new Refused(limit.status, limit.status === 429 ? 'rate_limited' : 'unavailable', limit.message, sub);
+  if (limit) throw new Refused(limit.status, limit.code, limit.message, sub);
   return identity;
 }

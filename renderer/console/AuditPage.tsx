@@ -3,9 +3,10 @@
  * recent entries from the hub once, and the feed adds each new one as it is written.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Json } from '../../hub/protocol/index.js';
+import { asJson, type Json } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
-import { asObject, readAudit, type AuditEntry } from './admin-feed.js';
+import { asObject } from './admin-feed.js';
+import { readAudit, type AuditEntry } from './feed-entries.js';
 import { useConnection } from '../connection/connection-store.js';
 import { adminAction } from './admin-session.js';
 import { setAuditPage, useAdmin } from './admin-store.js';
@@ -33,7 +34,7 @@ async function loadRecentAudit(): Promise<AuditEntry[]> {
       // Cross-origin or offline: ask over the WebSocket below.
     }
   }
-  return readEntries((await adminAction('list', { what: 'audit', limit: 200 })) as unknown as Json);
+  return readEntries(asJson(await adminAction('list', { what: 'audit', limit: 200 })));
 }
 
 export function AuditPage() {

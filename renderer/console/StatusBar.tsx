@@ -30,13 +30,11 @@ export function sleptLabel(durationMs: number): string {
 export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   const c = useConnection();
   const hub = useAdmin((s) => s.hub);
-  const hubSeenAt = useAdmin((s) => s.hubSeenAt);
   const now = useNow(1000);
   const conn = connectionLabel(c, now);
   const addresses = hub.urls.length > 0 ? hub.urls : c.credentials ? [c.credentials.address.httpUrl] : [];
-  // The hub's uptime from when it started (snapshot and stats carry `startedAt`); otherwise from
-  // an uptime it reports; otherwise how long this console has been connected.
-  const uptime = hub.startedAt ? Math.max(0, now - hub.startedAt) : hub.uptimeMs !== undefined ? hub.uptimeMs + (now - hubSeenAt) : null;
+  // The hub's uptime from when it started (snapshot and stats carry `startedAt`).
+  const uptime = hub.startedAt ? Math.max(0, now - hub.startedAt) : null;
   const version = hub.version ?? c.session?.server.version;
   // `stalled`: connected but not answering the hub's probe (publishes may end `outcome_unknown`).
   const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : hub.engineState === 'stalled' ? 'warn' : 'bad';

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { formatBytes, formatTime } from '../shared/format.js';
-import type { TrafficEntry } from './admin-feed.js';
+import type { TrafficEntry } from './feed-entries.js';
 import { clearTraffic, setTrafficPaused, useAdmin } from './admin-store.js';
 import { isInspecting, toggleInspection, useInspection } from './inspection.js';
 

@@ -1,15 +1,26 @@
 /**
- * Reads the `$admin` feed and admin answers into the console's own shapes. The hub's admin
- * service owns the envelopes; each reader here checks what it gets and takes what fits, so a
- * field the console does not know yet costs nothing and a missing one shows as "—".
+ * Reads the `$admin` feed and admin answers into the console's own shapes. The field names are
+ * the hub's contract (hub/protocol/admin.ts), checked by the compiler through `field<T>()`; the
+ * values are still checked at run time, so a hub of another version shows "—", never garbage.
  */
-import type { Json, JsonObject, Role } from '../../hub/protocol/index.js';
+import type {
+  ClientSummary,
+  EngineStatus,
+  HubTotals,
+  Json,
+  JsonObject,
+  ProcessStats,
+  RoomRates,
+  RoomSummary,
+  SnapshotEvent,
+  StatsEvent,
+  TotalRates,
+} from '../../hub/protocol/index.js';
 import type { StatsPoint } from './stats-series.js';
 
 export interface HubInfo {
   version?: string;
   startedAt?: number;
-  uptimeMs?: number;
   engine?: string;
   engineState?: string;
   urls: string[];
@@ -28,49 +39,19 @@ export interface RoomRow {
   historySize: number | null;
 }
 
-export interface ClientRow {
-  clientId: string;
-  sub: string;
-  name: string;
-  role: Role | string;
-  ip: string;
-  userAgent: string;
-  rooms: string[];
-  connectedAt: number | null;
-  messagesIn: number | null;
-  messagesOut: number | null;
-  bytesIn: number | null;
-  bytesOut: number | null;
-  queueBytes: number | null;
-  rttMs: number | null;
-  hub?: string;
-}
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
-export interface AuditEntry {
-  key: string;
-  time: number;
-  action: string;
-  actor: string;
-  target: string;
-  reason: string;
-  outcome: string;
-  detail: JsonObject;
-}
-
-export interface TrafficEntry {
-  key: string;
-  time: number;
-  room: string;
-  event: string;
-  from: string;
-  seq: number | null;
-  bytes: number | null;
-  recipients: number | null;
-  /** The hub cut the payload to a preview. */
-  truncated: boolean;
-  /** The payload as the hub sampled it (possibly cut), pretty-printed when it is JSON. */
-  payload: string;
-}
+/**
+ * A listed client as the console shows it: the contract's fields, the numbers null where the hub
+ * did not send them (a client of another hub has no traffic, agent or queue).
+ */
+export type ClientRow = Pick<ClientSummary, 'clientId' | 'sub' | 'name' | 'role' | 'ip' | 'userAgent' | 'rooms'> &
+  Nullable<Pick<ClientSummary, 'connectedAt' | 'messagesIn' | 'messagesOut' | 'bytesIn' | 'bytesOut' | 'rttMs'>> & {
+    /** `queuedBytes` */
+    queueBytes: number | null;
+    /** `node`: the hub it is connected to. */
+    hub?: string;
+  };
 
 export interface Stats {
   point: StatsPoint;
@@ -84,6 +65,19 @@ export interface Stats {
 }
 
 export type O = JsonObject;
+
+/** A field name of a contract type, as a plain string the readers below take. */
+export const field =
+  <T>() =>
+  <K extends Extract<keyof T, string>>(k: K): K =>
+    k;
+const client = field<ClientSummary>();
+const roomRate = field<RoomRates & RoomSummary>();
+const stat = field<StatsEvent>();
+const total = field<TotalRates & HubTotals>();
+const proc = field<ProcessStats>();
+const engineField = field<EngineStatus>();
+const snap = field<SnapshotEvent>();
 
 export function asObject(v: Json | undefined): O | null {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
@@ -125,30 +119,22 @@ function list(o: O | null, ...keys: string[]): Json[] | null {
   return null;
 }
 
-/** Epoch ms from a number (ms, or seconds when small) or an ISO string. */
+/** Epoch milliseconds: every time the hub sends is one. */
 export function time(v: Json | undefined): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v < 1e11 ? v * 1000 : v;
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The hub's identity from a `snapshot` or a `stats` event (both carry version, start and engine). */
 export function readHubInfo(o: O | null): Partial<HubInfo> {
-  const hub = asObject(o?.hub) ?? asObject(o?.server) ?? o;
-  const engine = asObject(hub?.engine ?? null);
-  const urls = list(hub, 'urls', 'addresses') ?? (str(hub, 'url') ? [str(hub, 'url')!] : null);
+  const engine = asObject(o?.[snap('engine')] ?? null);
   const info: Partial<HubInfo> = {
-    version: str(hub, 'version'),
-    startedAt: time(pick(hub, 'startedAt')) ?? undefined,
-    uptimeMs: num(hub, 'uptimeMs') ?? (num(hub, 'uptimeSec', 'uptime') !== null ? num(hub, 'uptimeSec', 'uptime')! * 1000 : undefined) ?? undefined,
-    engine: engine ? str(engine, 'name', 'kind') : str(hub, 'engine', 'engineName'),
-    engineState: engine ? str(engine, 'state') : str(hub, 'engineState'),
-    hubId: str(hub, 'hubId', 'id', 'node'),
+    version: str(o, snap('version')),
+    startedAt: time(o?.[snap('startedAt')]) ?? undefined,
+    engine: str(engine, engineField('name')),
+    engineState: str(engine, engineField('state')),
+    hubId: str(o, snap('node')) ?? str(engine, engineField('node')),
   };
-  if (urls) info.urls = urls.filter((u): u is string => typeof u === 'string');
-  const sleep = asObject(hub?.sleep ?? null);
+  const sleep = asObject(o?.[stat('sleep')] ?? null);
   const wokeAt = time(pick(sleep, 'wokeAt'));
   const durationMs = num(sleep, 'durationMs');
   if (wokeAt !== null && durationMs !== null) info.sleep = { wokeAt, durationMs };
@@ -159,16 +145,17 @@ export function readHubInfo(o: O | null): Partial<HubInfo> {
 /** A room's rates from `stats` (per second), or a room summary from a listing (running totals). */
 export function readRoom(v: Json, nameHint?: string): RoomRow | null {
   const o = asObject(v);
-  const name = str(o, 'room', 'name') ?? nameHint;
+  const name = str(o, roomRate('room')) ?? nameHint;
   if (!name) return null;
   return {
     name,
-    clients: num(o, 'clients', 'memberCount', 'members') ?? 0,
-    messagesInPerSec: num(o, 'messagesInPerSec'),
-    messagesOutPerSec: num(o, 'messagesOutPerSec'),
-    bytesInPerSec: num(o, 'bytesInPerSec'),
-    bytesOutPerSec: num(o, 'bytesOutPerSec'),
-    historySize: num(o, 'history', 'historySize', 'historyMessages'),
+    clients: num(o, roomRate('clients')) ?? 0,
+    messagesInPerSec: num(o, roomRate('messagesInPerSec')),
+    messagesOutPerSec: num(o, roomRate('messagesOutPerSec')),
+    bytesInPerSec: num(o, roomRate('bytesInPerSec')),
+    bytesOutPerSec: num(o, roomRate('bytesOutPerSec')),
+    // Not in a listing or in stats (the room's members page has it).
+    historySize: null,
   };
 }
 
@@ -186,26 +173,26 @@ export function readRooms(v: Json | undefined): RoomRow[] | null {
 
 export function readClient(v: Json): ClientRow | null {
   const o = asObject(v);
-  const clientId = str(o, 'clientId', 'id');
+  const clientId = str(o, client('clientId'));
   if (!o || !clientId) return null;
-  const user = asObject(o.user);
-  const rooms = list(o, 'rooms') ?? [];
+  const rooms = list(o, client('rooms')) ?? [];
+  // A client of another hub (RemoteClient) has no traffic, agent or queue: those read as null.
   return {
     clientId,
-    sub: str(user, 'sub') ?? str(o, 'sub') ?? '',
-    name: str(user, 'name') ?? str(o, 'name') ?? '',
-    role: str(user, 'role') ?? str(o, 'role') ?? '',
-    ip: str(o, 'ip', 'remoteAddress') ?? '',
-    userAgent: str(o, 'userAgent', 'ua') ?? '',
+    sub: str(o, client('sub')) ?? '',
+    name: str(o, client('name')) ?? '',
+    role: str(o, client('role')) ?? '',
+    ip: str(o, client('ip')) ?? '',
+    userAgent: str(o, client('userAgent')) ?? '',
     rooms: rooms.filter((r): r is string => typeof r === 'string'),
-    connectedAt: time(pick(o, 'connectedAt') ?? pick(o, 'since')),
-    messagesIn: num(o, 'messagesIn', 'in.messages', 'traffic.messagesIn'),
-    messagesOut: num(o, 'messagesOut', 'out.messages', 'traffic.messagesOut'),
-    bytesIn: num(o, 'bytesIn', 'in.bytes', 'traffic.bytesIn'),
-    bytesOut: num(o, 'bytesOut', 'out.bytes', 'traffic.bytesOut'),
-    queueBytes: num(o, 'queuedBytes', 'queueBytes', 'sendQueueBytes', 'queue'),
-    rttMs: num(o, 'rttMs', 'rtt'),
-    hub: str(o, 'hub', 'hubId', 'node'),
+    connectedAt: time(o[client('connectedAt')]),
+    messagesIn: num(o, client('messagesIn')),
+    messagesOut: num(o, client('messagesOut')),
+    bytesIn: num(o, client('bytesIn')),
+    bytesOut: num(o, client('bytesOut')),
+    queueBytes: num(o, client('queuedBytes')),
+    rttMs: num(o, client('rttMs')),
+    hub: str(o, client('node')),
   };
 }
 
@@ -216,96 +203,33 @@ export function readClients(v: Json | undefined): ClientRow[] {
 export function readStats(data: Json, now = Date.now()): Stats | null {
   const o = asObject(data);
   if (!o) return null;
-  const total = asObject(o.total) ?? asObject(o.totals) ?? o;
-  const proc = asObject(o.process) ?? o;
-  const lag = asObject(proc.eventLoopLag ?? o.eventLoopLag ?? null);
+  const totals = asObject(o[stat('total')] ?? null);
+  const p = asObject(o[stat('process')] ?? null);
   const point: StatsPoint = {
-    time: time(o.time ?? o.at ?? null) ?? now,
-    clients: num(total, 'clients', 'connections'),
-    rooms: num(total, 'rooms'),
-    messagesInPerSec: num(total, 'messagesInPerSec', 'in.messagesPerSec', 'messagesIn'),
-    messagesOutPerSec: num(total, 'messagesOutPerSec', 'out.messagesPerSec', 'messagesOut'),
-    bytesInPerSec: num(total, 'bytesInPerSec', 'in.bytesPerSec', 'bytesIn'),
-    bytesOutPerSec: num(total, 'bytesOutPerSec', 'out.bytesPerSec', 'bytesOut'),
-    eventLoopLagMs: lag ? num(lag, 'p99Ms', 'meanMs', 'maxMs') : num(proc, 'eventLoopLagMs.p99', 'eventLoopLagMs.mean', 'eventLoopLagMs', 'lagMs'),
-    rssBytes: num(proc, 'rssBytes', 'rss', 'memory.rss'),
-    heapUsedBytes: num(proc, 'heapUsedBytes', 'heapUsed', 'memory.heapUsed'),
+    // A stats event carries no time of its own: it is the envelope's (`now`).
+    time: now,
+    clients: num(totals, total('clients')),
+    rooms: num(totals, total('rooms')),
+    messagesInPerSec: num(totals, total('messagesInPerSec')),
+    messagesOutPerSec: num(totals, total('messagesOutPerSec')),
+    bytesInPerSec: num(totals, total('bytesInPerSec')),
+    bytesOutPerSec: num(totals, total('bytesOutPerSec')),
+    eventLoopLagMs: num(asObject(p?.[proc('eventLoopLagMs')] ?? null), 'p99'),
+    rssBytes: num(p, proc('rssBytes')),
+    heapUsedBytes: num(p, proc('heapUsedBytes')),
   };
   return {
     point,
-    historyMessages: num(o, 'historyMessages'),
+    historyMessages: num(o, stat('historyMessages')),
     historyBytes: historyBudget(o),
-    rooms: readRooms(o.rooms),
+    rooms: readRooms(o[stat('rooms')]),
     hub: readHubInfo(o),
-    cpuPercent: num(proc, 'cpuPercent', 'cpu'),
+    cpuPercent: num(p, proc('cpuPercent')),
   };
 }
 
 function historyBudget(o: O): { used: number; budget: number } | null {
-  const used = num(o, 'historyBytes.used');
-  const budget = num(o, 'historyBytes.budget');
+  const used = num(o, `${stat('historyBytes')}.used`);
+  const budget = num(o, `${stat('historyBytes')}.budget`);
   return used === null || budget === null ? null : { used, budget };
-}
-
-let auditCounter = 0;
-
-/**
- * An audit line: who (`sub`, `name`, `ip`) did or tried what (`action`, `kind`: action, denied,
- * refused), with the action's own fields, its `target` among them, under `details`.
- */
-export function readAudit(v: Json): AuditEntry | null {
-  const o = asObject(v);
-  if (!o) return null;
-  const details = asObject(o.details ?? null) ?? {};
-  const target = asObject(details.target ?? null) ?? details;
-  const t = time(o.time ?? o.at ?? null) ?? Date.now();
-  const seq = num(o, 'seq');
-  const rooms = Array.isArray(details.rooms) ? details.rooms.filter((r) => typeof r === 'string').join(', ') : undefined;
-  return {
-    key: seq !== null ? `seq-${seq}` : `${t}-${auditCounter++}`,
-    time: t,
-    action: str(o, 'action') ?? 'event',
-    actor: [str(o, 'name') ?? str(o, 'sub'), str(o, 'ip')].filter(Boolean).join(' · '),
-    target: str(target, 'sub', 'clientId', 'room', 'jti') ?? rooms ?? '',
-    reason: str(details, 'reason', 'message', 'error') ?? '',
-    outcome: str(o, 'kind', 'outcome') ?? '',
-    detail: o,
-  };
-}
-
-let trafficCounter = 0;
-
-export function readTraffic(v: Json): TrafficEntry | null {
-  const o = asObject(v);
-  if (!o) return null;
-  const room = str(o, 'room');
-  const event = str(o, 'event', 'type');
-  if (!room || !event) return null;
-  const from = asObject(o.from ?? null);
-  const t = time(o.time ?? o.at ?? null) ?? Date.now();
-  const raw = o.preview ?? o.data ?? o.payload ?? null;
-  return {
-    key: `${room}:${num(o, 'seq') ?? ''}:${t}:${trafficCounter++}`,
-    time: t,
-    room,
-    event,
-    from: from ? (str(from, 'name', 'sub') ?? '') : (str(o, 'from') ?? ''),
-    seq: num(o, 'seq'),
-    bytes: num(o, 'bytes', 'size'),
-    recipients: num(o, 'recipients'),
-    truncated: o.truncated === true,
-    payload: payloadText(raw),
-  };
-}
-
-/** A sampled payload for display: JSON pretty-printed, a cut string shown as it came. */
-export function payloadText(raw: Json): string {
-  if (typeof raw === 'string') {
-    try {
-      return JSON.stringify(JSON.parse(raw), null, 2);
-    } catch {
-      return raw;
-    }
-  }
-  return JSON.stringify(raw, null, 2) ?? 'null';
 }

@@ -2,7 +2,7 @@
  * The console's side of the admin protocol: the `$admin` feed into the admin store (batched per
  * quarter second), and the admin actions, each one request over the console's own connection.
  */
-import { ADMIN_ROOM, type AckMessage, type AdminAction, type Json } from '../../hub/protocol/index.js';
+import { ADMIN_ROOM, type AckFor, type AdminAction, type Json } from '../../hub/protocol/index.js';
 import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { applyFeed, setFeed, type FeedEvent } from './admin-store.js';
@@ -59,22 +59,22 @@ export function stopAdminFeed(): void {
 }
 
 /** One admin action; rejects with the hub's error message. */
-export function adminAction(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckMessage> {
+export function adminAction(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckFor<'admin'>> {
   return client().admin(action, fields);
 }
 
-export function kickClient(target: { clientId: string } | { sub: string }, reason: string): Promise<AckMessage> {
+export function kickClient(target: { clientId: string } | { sub: string }, reason: string): Promise<AckFor<'admin'>> {
   return adminAction('kick', { ...target, reason });
 }
 
-export function banUser(sub: string, minutes: number, reason: string): Promise<AckMessage> {
+export function banUser(sub: string, minutes: number, reason: string): Promise<AckFor<'admin'>> {
   return adminAction('ban', { sub, minutes, reason });
 }
 
-export function unbanUser(sub: string): Promise<AckMessage> {
+export function unbanUser(sub: string): Promise<AckFor<'admin'>> {
   return adminAction('unban', { sub });
 }
 
-export function setInspect(room: string | null, on: boolean): Promise<AckMessage> {
+export function setInspect(room: string | null, on: boolean): Promise<AckFor<'admin'>> {
   return adminAction('inspect', room ? { room, on } : { on });
 }

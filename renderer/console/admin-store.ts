@@ -4,23 +4,23 @@
  * connecting at once cost a few renders, not thousands.
  */
 import { create } from 'zustand';
-import type { Json } from '../../hub/protocol/index.js';
+import type { Json, SnapshotEvent } from '../../hub/protocol/index.js';
 import {
   asObject,
-  readAudit,
+  field,
   readClient,
   readHubInfo,
   readStats,
-  readTraffic,
   num,
   str,
-  type AuditEntry,
   type ClientRow,
   type HubInfo,
   type RoomRow,
-  type TrafficEntry,
 } from './admin-feed.js';
+import { readAudit, readTraffic, type AuditEntry, type TrafficEntry } from './feed-entries.js';
 import { appendPoint, emptySeries, type StatsSeries } from './stats-series.js';
+
+const snapshotField = field<SnapshotEvent>();
 
 export interface ConnectionEvent {
   key: string;
@@ -37,7 +37,7 @@ export interface AdminView {
   feed: FeedStatus;
   feedError: string | null;
   hub: HubInfo;
-  /** When `hub.uptimeMs` was read, to keep the uptime ticking between stats. */
+  /** When the hub's identity was last read from the feed. */
   hubSeenAt: number;
   series: StatsSeries;
   cpuPercent: number | null;
@@ -124,7 +124,7 @@ export function applyFeed(events: readonly FeedEvent[]): void {
     const info = readHubInfo(o);
     if (Object.keys(info).length === 0) return;
     hub = { ...hub, ...info, urls: info.urls ?? hub.urls };
-    if (info.uptimeMs !== undefined) hubSeenAt = at;
+    hubSeenAt = at;
   };
 
   for (const { event, data, time } of events) {
@@ -133,8 +133,8 @@ export function applyFeed(events: readonly FeedEvent[]): void {
       case 'snapshot': {
         mergeHub(o, time);
         roomsChanged = true;
-        const totals = asObject(o?.totals ?? o?.total ?? null);
-        clientCount = num(totals, 'clients', 'connections') ?? num(o, 'clients.total') ?? clientCount;
+        const totals = asObject(o?.[snapshotField('totals')] ?? null);
+        clientCount = num(totals, 'clients') ?? clientCount;
         roomCount = num(totals, 'rooms') ?? roomCount;
         clientsChanged = true;
         break;
@@ -154,7 +154,7 @@ export function applyFeed(events: readonly FeedEvent[]): void {
       }
       case 'client.connected':
       case 'client.disconnected': {
-        const c = readClient(asObject(o?.client ?? null) ?? data);
+        const c = readClient(data);
         if (!c) break;
         const kind = event === 'client.connected' ? 'connected' : 'disconnected';
         connections.push({
@@ -173,18 +173,15 @@ export function applyFeed(events: readonly FeedEvent[]): void {
         roomsChanged = true;
         break;
       case 'audit': {
-        const a = readAudit(asObject(o?.entry ?? null) ?? data);
+        const a = readAudit(data);
         if (a) audit.push(a);
         break;
       }
       case 'traffic': {
-        const items = Array.isArray(o?.messages) ? (o!.messages as Json[]) : Array.isArray(data) ? data : [data];
-        for (const item of items) {
-          const t = readTraffic(item);
-          if (!t) continue;
-          if (s.trafficPaused) dropped++;
-          else traffic.push(t);
-        }
+        const t = readTraffic(data);
+        if (!t) break;
+        if (s.trafficPaused) dropped++;
+        else traffic.push(t);
         break;
       }
       default:

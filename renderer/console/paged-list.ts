@@ -4,7 +4,7 @@
  * rooms) is one store made by `pagedList`.
  */
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
-import type { Json } from '../../hub/protocol/index.js';
+import { asJson, type Json } from '../../hub/protocol/index.js';
 import { asObject, num, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
@@ -58,7 +58,7 @@ export function pagedList<Row>(what: string, readRows: (items: Json | undefined)
       try {
         const ack = await adminAction('list', request());
         if (mine !== ticket) return;
-        const page = asObject(ack as unknown as Json) ?? {};
+        const page = asObject(asJson(ack)) ?? {};
         use.setState({ rows: readRows(page.items), total: num(page, 'total'), next: str(page, 'next') ?? null, loading: false, error: null, fetchedAt: Date.now() });
       } catch (err) {
         if (mine !== ticket) return;

@@ -5,7 +5,7 @@
  * loads more on request, and each poll refreshes the pages shown.
  */
 import { useEffect, useState } from 'react';
-import type { Json, PresenceMember } from '../../hub/protocol/index.js';
+import { asJson, type Json, type PresenceMember } from '../../hub/protocol/index.js';
 import { asObject, num, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
@@ -62,11 +62,15 @@ export function readRoomFacts(body: Json): RoomFacts {
 /** The room as the hub sees it, with up to `pages` pages of members; an empty room is simply nobody. */
 async function fetchRoom(room: string, pages: number): Promise<RoomFacts> {
   try {
-    const facts = readRoomFacts((await adminAction('list', { what: 'room', room })) as unknown as Json);
+    const facts = readRoomFacts(asJson(await adminAction('list', { what: 'room', room })));
     const seen = new Set(facts.members.map((m) => m.clientId));
     for (let n = 1; n < pages && facts.membersNext; n++) {
-      const page = readRoomFacts((await adminAction('list', { what: 'room', room, cursor: facts.membersNext })) as unknown as Json);
-      for (const m of page.members) if (!seen.has(m.clientId)) (seen.add(m.clientId), facts.members.push(m));
+      const page = readRoomFacts(asJson(await adminAction('list', { what: 'room', room, cursor: facts.membersNext })));
+      for (const m of page.members) {
+        if (seen.has(m.clientId)) continue;
+        seen.add(m.clientId);
+        facts.members.push(m);
+      }
       facts.membersNext = page.membersNext;
     }
     return facts;

@@ -20,20 +20,23 @@ export type CommandHandlers = Record<string, (args: never) => unknown>;
 /** Serve commands in a child; exit when the runner goes away so no process outlives a run. */
 export function serveCommands(handlers: CommandHandlers): void {
   if (!process.send) throw new Error('must run as a child process with an IPC channel');
-  process.on('message', async (raw: unknown) => {
-    const req = raw as IpcRequest;
-    if (typeof req?.id !== 'number') return;
-    const handler = handlers[req.cmd] as ((args: unknown) => unknown) | undefined;
-    let reply: IpcReply;
-    try {
-      if (!handler) throw new Error(`unknown command ${req.cmd}`);
-      reply = { id: req.id, ok: true, result: await handler(req.args) };
-    } catch (err) {
-      reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
-    }
-    process.send?.(reply);
-  });
+  // The handler catches every failure into its reply, so the listener's promise never rejects.
+  process.on('message', (raw: unknown) => void answer(handlers, raw));
   process.on('disconnect', () => process.exit(0));
+}
+
+async function answer(handlers: CommandHandlers, raw: unknown): Promise<void> {
+  const req = raw as IpcRequest;
+  if (typeof req?.id !== 'number') return;
+  const handler = handlers[req.cmd] as ((args: unknown) => unknown) | undefined;
+  let reply: IpcReply;
+  try {
+    if (!handler) throw new Error(`unknown command ${req.cmd}`);
+    reply = { id: req.id, ok: true, result: await handler(req.args) };
+  } catch (err) {
+    reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
+  }
+  process.send?.(reply);
 }
 
 /** Announce readiness (with e.g. the bound port) to the runner. */

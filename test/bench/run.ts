@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     for (const sut of ctx.shared.values()) await sut.stop().catch(() => {});
     process.exit(130);
   };
-  process.once('SIGINT', stop);
+  process.once('SIGINT', () => void stop());
   try {
     for (const [id, name, run] of SCENARIOS) {
       if (!opts.only.includes(id)) continue;

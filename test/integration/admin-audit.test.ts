@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../hub/admin/index.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, expectRefused, startHub, tempDir, token, apiCall } from '../support/hub.js';
 

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { Json, RoomMessage, ServerMessage } from '../../hub/protocol/index.js';
 import { connect as connectSdk } from '../../hub/client/index.js';
 import type { WebSocketConstructor } from '../../hub/client/index.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, startHub, token, until, type TestClient } from '../support/hub.js';
 

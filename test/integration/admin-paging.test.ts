@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClientSummary, RoomSummary } from '../../hub/admin/index.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, startHub, token, until, type TestClient } from '../support/hub.js';
 

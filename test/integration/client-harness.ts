@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import type { HubCore } from '../../hub/core/hub-core.js';
 import type { HubContext } from '../../hub/server/create-hub.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect } from '../../hub/client/index.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NoticeMessage, ResumeFailure } from '../../hub/protocol/index.js';
 import type { ClientError, ConnectionState } from '../../hub/client/index.js';
-import { sleep, startHub, until } from '../support/hub.js';
+import { sleep, until } from '../support/hub.js';
 import { sdkClient, sessionOf, startObservedHub, untilClosed, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
 
 const hubs: ObservedHub[] = [];

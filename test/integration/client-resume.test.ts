@@ -1,9 +1,9 @@
 /** Resume through the SDK against a real hub: replay at the seam, offline queue, 4008, eviction. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResumeFailure } from '../../hub/protocol/index.js';
-import type { ClientError, ConnectionState } from '../../hub/client/index.js';
+import type { ConnectionState } from '../../hub/client/index.js';
 import { sleep, token, until } from '../support/hub.js';
-import { sdkClient, sessionOf, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, sessionOf, startObservedHub, type ObservedHub, type SdkClient } from './client-harness.js';
 
 let h: ObservedHub;
 const clients: SdkClient[] = [];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PresenceMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import { TestClient, connect, rawUpgrade, sleep, startHub, token, until } from '../support/hub.js';
+import { TestClient, connect, rawUpgrade, startHub, token, until } from '../support/hub.js';
 
 const HEARTBEAT_MS = 200;
 let hub: Hub;
@@ -34,6 +34,8 @@ function leftEvents(watcher: TestClient, room: string, clientId: string): number
 describe('heartbeat', () => {
   it('drops a peer that stops answering pings, and its presence leaves exactly once', async () => {
     const watcher = await connect(hub, await token(hub, { sub: 'watcher', rooms: ['hb:*'] }));
+    let watcherPings = 0;
+    watcher.ws.on('ping', () => watcherPings++);
     await watcher.request({ type: 'subscribe', room: 'hb:1' });
     const dead = await deadPeer('dead');
     let pings = 0;
@@ -49,8 +51,9 @@ describe('heartbeat', () => {
     expect(pings).toBeGreaterThanOrEqual(2);
 
     await until(() => leftEvents(watcher, 'hb:1', id) > 0, 5000, 'presence left');
-    // Several more heartbeats and coalescing windows later, still exactly one `left`.
-    await sleep(HEARTBEAT_MS * 4);
+    // Several more heartbeats (seen as pings by the watcher) and coalescing windows later, still exactly one `left`.
+    const seen = watcherPings;
+    await until(() => watcherPings >= seen + 4, 20 * HEARTBEAT_MS + 5000, 'four more heartbeats');
     const pong = watcher.waitFor((m) => m.type === 'pong' && m.id === 'after');
     watcher.send({ type: 'ping', id: 'after' });
     await pong;

@@ -132,9 +132,12 @@ describe('clock tolerance', () => {
       // Expired 5 s ago: admitted within the 30 s tolerance, so it must not be closed at once.
       const t = await signJwt({ sub: 'late', role: 'editor', rooms: ['*'], aud: 'insight-hub', exp: Math.floor(Date.now() / 1000) - 5 });
       const c = await connect(tolerant, t);
+      let beats = 0;
+      c.ws.on('ping', () => beats++);
       await c.request({ type: 'subscribe', room: 'tol:1' });
-      // The expiry check runs every 200 ms here; several rounds later the connection is still open.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The expiry check runs every 200 ms here, as the heartbeat does: seven beats (pings) later
+      // it has run several times, and the connection is still open.
+      await until(() => beats >= 7, 30_000, 'seven heartbeats');
       expect(c.closed).toBeUndefined();
       c.send({ type: 'ping', id: 'p' });
       expect(await c.waitFor((m) => m.type === 'pong')).toMatchObject({ type: 'pong', id: 'p' });

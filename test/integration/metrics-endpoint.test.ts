@@ -1,7 +1,7 @@
 /** GET /metrics: strict Prometheus text, counters that follow real traffic, and who may read it. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition, type MetricFamily } from '../../hub/metrics/index.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, expectRefused, httpRequest, startHub, token, until } from '../support/hub.js';
 

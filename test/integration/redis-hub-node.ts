@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHub, historyPolicyFor } from '../../hub/server/create-hub.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import { resolveOptions, type HubOptionsInput } from '../../hub/server/options.js';
 import { createRedisEngine } from '../../hub/engines/redis/index.js';
 import { TEST_SECRET } from '../support/hub.js';

@@ -134,7 +134,7 @@ export async function measure(name: string, hub: Served, ms: number, attack: (si
   // In its own process: the attacker's CPU here must not be counted as the hub's slowness.
   const report = new Promise<NeighbourReport>((resolve, reject) =>
     execFile(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./attack-neighbour.ts', import.meta.url)), String(hub.port), String(ms)], (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as NeighbourReport),
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as NeighbourReport),
     ),
   );
   await sleep(1500);

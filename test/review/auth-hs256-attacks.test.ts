@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../hub/auth/verifier.js';
 import { importHmacSecret } from '../../hub/auth/keys.js';
 import { HubError } from '../../hub/protocol/index.js';
-import { AT, NOW, TOLERANCE, b64, hs256Verdicts, type Verdict } from '../support/hs256-verdicts.js';
+import { AT, NOW, TOLERANCE, b64, hs256Verdicts } from '../support/hs256-verdicts.js';
 
 const SECRET = 'review-secret-that-is-long-enough-0123456789';
 const { key: KEY, mac, ours, theirs } = hs256Verdicts(SECRET);

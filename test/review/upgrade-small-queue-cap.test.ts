@@ -5,7 +5,7 @@
  * client that has not even had the chance to read is closed as a slow consumer on connect.
  */
 import { describe, expect, it } from 'vitest';
-import { connect, sleep, startHub, token } from '../support/hub.js';
+import { connect, startHub, token } from '../support/hub.js';
 
 describe('welcome with a small queue cap', () => {
   it.each([512, 1024])('a fresh connection is not a slow consumer with maxQueuedBytes = %i', async (cap) => {
@@ -15,8 +15,7 @@ describe('welcome with a small queue cap', () => {
       const frameBytes = Buffer.byteLength(JSON.stringify(c.welcome));
       // The welcome alone fits well inside the cap.
       expect(frameBytes).toBeLessThan(cap);
-      await sleep(100);
-      expect(c.closed).toBeUndefined();
+      // Had the welcome made it a slow consumer, the close would come before this pong.
       const pong = c.waitFor((m) => m.type === 'pong' && m.id === 'alive');
       c.send({ type: 'ping', id: 'alive' });
       expect((await pong).type).toBe('pong');

@@ -13,7 +13,7 @@ import { createHub, type HubContext, type HubExtension } from '../../hub/server/
 import { createLogger, type Logger } from '../../hub/server/logger.js';
 import { importHmacSecret } from '../../hub/auth/keys.js';
 import { mintToken } from '../../hub/auth/mint.js';
-import { hubExtensions } from '../../hub/server/extensions.js';
+import { hubExtensions } from '../../hub/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub, MintClaims } from '../../hub/server/types.js';
 import type { ServerMessage } from '../../hub/protocol/index.js';

@@ -62,7 +62,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function rawServer(onUpgraded: (socket: Socket) => void): Promise<number> {
+async function rawServer(onUpgraded: (socket: Socket) => unknown): Promise<number> {
   server = createServer((socket) => {
     let head = '';
     const onData = (chunk: Buffer): void => {
@@ -72,7 +72,7 @@ async function rawServer(onUpgraded: (socket: Socket) => void): Promise<number> 
       const key = /sec-websocket-key: *(\S+)/i.exec(head)![1]!;
       const accept = createHash('sha1').update(key + GUID).digest('base64');
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-      onUpgraded(socket);
+      void onUpgraded(socket);
     };
     socket.on('data', onData);
     socket.on('error', () => {});

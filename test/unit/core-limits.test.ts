@@ -1,6 +1,7 @@
 /** TokenBucket, ErrorBudget and ConnectionCounter, on an injected clock. */
 import { describe, expect, it } from 'vitest';
 import { ConnectionCounter, ErrorBudget, TokenBucket } from '../../hub/core/limits.js';
+import type { HubError } from '../../hub/protocol/index.js';
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
@@ -88,18 +89,19 @@ describe('ErrorBudget', () => {
 describe('ConnectionCounter', () => {
   const limits = { maxConnectionsPerUser: 2, maxConnectionsPerIp: 3, maxConnections: 4 };
 
-  it('refuses per user with 429, per IP with 429 and in total with 503', () => {
+  it('refuses per user and per IP as rate_limited (429) and in total as unavailable (503)', () => {
+    const why = (e: HubError | null) => e && { code: e.code, status: e.status, message: e.message };
     const c = new ConnectionCounter(limits);
     expect(c.refusal('a', '1.1.1.1')).toBeNull();
     c.add('a', '1.1.1.1');
     c.add('a', '1.1.1.1');
-    expect(c.refusal('a', '2.2.2.2')).toEqual({ status: 429, message: 'too many connections for this user' });
+    expect(why(c.refusal('a', '2.2.2.2'))).toEqual({ code: 'rate_limited', status: 429, message: 'too many connections for this user' });
     c.add('b', '1.1.1.1');
-    expect(c.refusal('c', '1.1.1.1')).toEqual({ status: 429, message: 'too many connections from this address' });
+    expect(why(c.refusal('c', '1.1.1.1'))).toEqual({ code: 'rate_limited', status: 429, message: 'too many connections from this address' });
     expect(c.refusal('c', '2.2.2.2')).toBeNull();
     c.add('c', '2.2.2.2');
     expect(c.total).toBe(4);
-    expect(c.refusal('d', '3.3.3.3')).toEqual({ status: 503, message: 'hub connection limit reached' });
+    expect(why(c.refusal('d', '3.3.3.3'))).toEqual({ code: 'unavailable', status: 503, message: 'hub connection limit reached' });
   });
 
   it('frees slots on remove and forgets empty keys', () => {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import { readAudit, readClients, readStats, readTraffic } from '../../renderer/console/admin-feed.js';
+import { readClients, readStats } from '../../renderer/console/admin-feed.js';
+import { readAudit, readTraffic } from '../../renderer/console/feed-entries.js';
 import { readRoomFacts } from '../../renderer/console/room-members.js';
 import { applyFeed, MAX_CONNECTION_EVENTS, resetAdmin, setTrafficPaused, useAdmin, type FeedEvent } from '../../renderer/console/admin-store.js';
 import { connect, startHub, token, type TestClient } from '../support/hub.js';

@@ -28,7 +28,9 @@ describe('alert toasts', () => {
     pushAlert({ ...base, id: 'w', severity: 'warning', title: 'Slow', time: 2 });
     render(<AlertToasts />);
     expect(screen.getAllByTestId('toast').map((t) => t.getAttribute('data-severity'))).toEqual(['critical', 'warning', 'info']);
-    act(() => vi.advanceTimersByTime(60_000));
+    act(() => {
+      vi.advanceTimersByTime(60_000);
+    });
     expect(useAlerts.getState().toasts.map((t) => t.id)).toEqual(['c']);
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss alert' }));
     expect(screen.queryAllByTestId('toast')).toHaveLength(0);

@@ -21,10 +21,6 @@ afterEach(() => {
   resetConnection();
 });
 
-function credentials(tok: string): Credentials {
-  return { address: addressFromWsUrl(hub.wsUrl), token: tok, origin: 'session', getToken: async () => tok };
-}
-
 describe('a hub session', () => {
   let hub: Hub;
   beforeAll(async () => {

@@ -69,7 +69,7 @@ export class HistoryWindow implements BudgetedWindow {
   }
 
   private dropOldest(forBudget = false): void {
-    const size = this.sizes[this.head]!;
+    const size = this.sizes[this.head];
     this.keptBytes -= size;
     this.messages[this.head] = undefined;
     this.head++;

@@ -34,6 +34,7 @@ const SWEEP_MS = 10_000;
 
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
+  readonly capabilities = { shared: false };
   readonly nodeId = randomBytes(6).toString('base64url');
   readonly state = 'up';
   readonly records: RecordStore;

@@ -8,7 +8,6 @@ import type {
   ControlCommand,
   Engine,
   EngineEvents,
-  EngineMessage,
   EngineState,
   HistoryResult,
   PublishInput,
@@ -43,6 +42,7 @@ interface ControlEnvelope {
 
 export class RedisEngine implements Engine {
   readonly name = 'redis' as const;
+  readonly capabilities = { shared: true };
   readonly nodeId: string;
   readonly records: RedisRecordStore;
   private readonly options: ResolvedRedisOptions;

@@ -80,7 +80,7 @@ export function runServer(port: number, extra: CommandHandlers, close: () => Pro
     },
     exit: async () => {
       // Exit on the next turn so this reply still goes out; a --cpu-prof profile is written on exit.
-      setTimeout(() => close().finally(() => process.exit(0)), 10);
+      setTimeout(() => void close().catch(() => undefined).finally(() => process.exit(0)), 10);
       return { exiting: true };
     },
     ...extra,

@@ -51,5 +51,5 @@ io.on('connection', (socket) => {
 });
 
 http.listen(0, '127.0.0.1', () => {
-  runServer((http.address() as AddressInfo).port, {}, () => new Promise((resolve) => io.close(() => resolve())));
+  runServer((http.address() as AddressInfo).port, {}, () => io.close());
 });

@@ -4,7 +4,7 @@
  * Usage: node --import tsx hub-node.ts '{"port":0,"redis":"redis://…"}'
  */
 import { createHub } from '../../../hub/server/create-hub.js';
-import { hubExtensions } from '../../../hub/server/extensions.js';
+import { hubExtensions } from '../../../hub/extensions.js';
 import type { HubOptionsInput } from '../../../hub/server/options.js';
 import { TEST_SECRET } from '../../support/hub.js';
 

@@ -90,7 +90,8 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
     };
     const loops = publishers.map(async (_, p) => {
       while (publishing) {
-        publishOne(p, 'm');
+        // Settles either way (acked or refused, both recorded); the loop does not wait for it.
+        void publishOne(p, 'm');
         await new Promise((r) => setTimeout(r, profile.publishEveryMs));
       }
     });

@@ -85,7 +85,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 /** How many `Authorization` headers were sent: Node keeps only the first in `req.headers`. */
 export function authorizationHeaderCount(req: IncomingMessage): number {
   let headers = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'authorization') headers++;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'authorization') headers++;
   return headers;
 }
 

@@ -1,7 +1,7 @@
 /** The extensions every full hub installs, in order: the admin service, then metrics. */
-import { installAdmin, type AdminInstallation, type AdminOptions } from '../admin/index.js';
-import { installMetrics, type MetricsOptions } from '../metrics/index.js';
-import type { HubExtension } from './create-hub.js';
+import { installAdmin, type AdminInstallation, type AdminOptions } from './admin/index.js';
+import { installMetrics, type MetricsOptions } from './metrics/index.js';
+import type { HubExtension } from './http/extension.js';
 
 export interface ExtensionOptions {
   admin?: AdminOptions;

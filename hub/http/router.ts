@@ -38,7 +38,7 @@ export class Router {
       }
       const params: Record<string, string> = {};
       try {
-        route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+        route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
       } catch {
         sendError(res, 'bad_request', 'malformed path');
         return true;

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm run check`: format, lint, types (each runtime's tsconfig) and layers, in that order; every
+// step runs even when one fails, and the exit code is non-zero if any did. `--only lint,types`
+// runs a subset. The linter lives in tools/lint with its own TypeScript: installed on demand.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', cwd: repo }).status ?? 1;
+
+const STEPS = {
+  format: () => run('npm', ['run', '--silent', 'format:check']),
+  lint: () => {
+    if (!existsSync(new URL('lint/node_modules/eslint/package.json', import.meta.url))) {
+      const status = run('npm', ['run', '--silent', 'lint:install']);
+      if (status !== 0) return status;
+    }
+    return run('npm', ['run', '--silent', 'lint']);
+  },
+  types: () => run('npm', ['run', '--silent', 'typecheck']),
+  layers: () => run('npm', ['run', '--silent', 'layers']),
+};
+
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const failed = [];
+for (const [name, step] of Object.entries(STEPS)) {
+  if (only && !only.includes(name)) continue;
+  console.log(`\n── check: ${name}`);
+  if (step() !== 0) failed.push(name);
+}
+console.log(failed.length === 0 ? '\ncheck: all passed' : `\ncheck: failed: ${failed.join(', ')}`);
+process.exit(failed.length === 0 ? 0 : 1);

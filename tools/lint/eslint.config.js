@@ -1,0 +1,98 @@
+// The project's lint rules. Run from the repository root: `npm run lint` (patterns are relative to it).
+// Type-aware: each file is checked against the tsconfig of its runtime via the project service.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'renderer-dist/**',
+      'electron-dist/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+      'tools/lint/node_modules/**',
+      '.exp/**',
+      '.insight-hub/**',
+      // They import the published package (`insight-hub/client`); test/package checks them against it.
+      'docs/examples/**',
+    ],
+  },
+  {
+    files: ['**/*.{ts,tsx}'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: root },
+      globals: { ...globals.node },
+    },
+    rules: {
+      // A promise nobody awaits loses its rejection. `void p` says "p never rejects" (it catches and
+      // reports its own failures); anything else is awaited or gets a `.catch`.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // A `let` read by closures before its one assignment (an Electron window) stays a `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // An interface's async method may have nothing to await.
+      '@typescript-eslint/require-await': 'off',
+      // Methods handed on as callbacks here are arrow-bound or never use `this`; the type checker guards the rest.
+      '@typescript-eslint/unbound-method': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression > MemberExpression[property.name='name'][object.property.name='engine']",
+          message: "Ask the engine's `capabilities`, not its name.",
+        },
+      ],
+    },
+  },
+  {
+    // The SDK's WebSocket shim types accept both the DOM's and the `ws` package's sockets, whose
+    // event types have nothing in common to name.
+    files: ['hub/client/transport.ts', 'hub/client/types.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['test/**/*.{ts,tsx}'],
+    rules: {
+      // Tests reach into loose JSON frames on purpose, and assert on shapes the types already know.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/restrict-plus-operands': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-useless-assignment': 'off',
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
