@@ -39,7 +39,14 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__bundle_url' },
 };
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
 
 const jobs = {
   /** `insight-hub`, `insight-hub/client`, `insight-hub/protocol` and the CLI: ESM + .d.ts, one file
@@ -47,9 +54,13 @@ const jobs = {
   library: async () => {
     const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     try {
-      await promisify(execFile)(process.execPath, [tsc, '-p', src('tsconfig.build.json'), '--outDir', dist], { cwd: root });
+      await promisify(execFile)(process.execPath, [tsc, '-p', src('tsconfig.build.json'), '--outDir', dist], {
+        cwd: root,
+      });
     } catch (error) {
-      throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
+      throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, {
+        cause: error,
+      });
     }
   },
 
@@ -107,7 +118,8 @@ function checkPreload() {
   const code = readFileSync(join(electronDist, 'preload.cjs'), 'utf8');
   const required = [...code.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]);
   const foreign = required.filter((name) => name !== 'electron');
-  if (foreign.length > 0) throw new Error(`preload.cjs requires ${foreign.join(', ')}; a sandboxed preload may only require electron`);
+  if (foreign.length > 0)
+    throw new Error(`preload.cjs requires ${foreign.join(', ')}; a sandboxed preload may only require electron`);
 }
 
 const started = Date.now();
@@ -117,4 +129,6 @@ await Promise.all(Object.values(jobs).map((job) => job()));
 copyIcons();
 checkPreload();
 const renderer = await buildRenderer();
-console.log(`build: hub and desktop bundles in ${dist} and ${electronDist}; renderer ${renderer} (${Date.now() - started} ms)`);
+console.log(
+  `build: hub and desktop bundles in ${dist} and ${electronDist}; renderer ${renderer} (${Date.now() - started} ms)`,
+);

@@ -84,7 +84,10 @@ async function desktopHub() {
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, port: 0 }));
   const started = performance.now();
   const execArgv = hubEntry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = fork(hubEntry, ['--user-data', dataDir, '--log-level', 'warn'], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(hubEntry, ['--user-data', dataDir, '--log-level', 'warn'], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
     const url = await new Promise((resolveUrl, reject) => {
       child.on('message', (m) => {
@@ -105,7 +108,10 @@ async function desktopHub() {
 function timed(args, env = {}) {
   const started = performance.now();
   const times = join(tmpdir(), `measure-time-${process.pid}`);
-  execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', times, process.execPath, bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('/usr/bin/time', ['-f', '%U %S', '-o', times, process.execPath, bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const [user, sys] = readFileSync(times, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(times, { force: true });
   return { ms: performance.now() - started, cpu: (user + sys) * 1000 };
@@ -116,7 +122,11 @@ function mintTokens(count) {
   try {
     const started = performance.now();
     let cpu = 0;
-    for (let i = 0; i < count; i++) cpu += timed(['token', '--sub', `user-${i}`, '--role', 'viewer', '--room', 'dashboard:*', '--data-dir', dataDir], { INSIGHT_HUB_SECRET: SECRET }).cpu;
+    for (let i = 0; i < count; i++)
+      cpu += timed(
+        ['token', '--sub', `user-${i}`, '--role', 'viewer', '--room', 'dashboard:*', '--data-dir', dataDir],
+        { INSIGHT_HUB_SECRET: SECRET },
+      ).cpu;
     return { ms: performance.now() - started, cpu };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -135,11 +145,26 @@ async function repeat(fn) {
 const serve = await repeat(cliServe);
 const desktop = await repeat(desktopHub);
 const help = await repeat(() => timed(['--help']));
-const token = await repeat(() => timed(['token', '--sub', 'a', '--role', 'viewer', '--room', 'x'], { INSIGHT_HUB_SECRET: SECRET }));
+const token = await repeat(() =>
+  timed(['token', '--sub', 'a', '--role', 'viewer', '--room', 'x'], { INSIGHT_HUB_SECRET: SECRET }),
+);
 const thirty = mintTokens(Number(flags.tokens));
 
-const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpu)), ...(rs[0].rss ? { rssMiB: median(rs.map((r) => r.rss)) } : {}) });
-const report = { bin, hubEntry, runs, serve: summary(serve), desktopHub: summary(desktop), help: summary(help), token: summary(token), [`tokens${flags.tokens}Ms`]: thirty };
+const summary = (rs) => ({
+  ms: median(rs.map((r) => r.ms)),
+  cpuMs: median(rs.map((r) => r.cpu)),
+  ...(rs[0].rss ? { rssMiB: median(rs.map((r) => r.rss)) } : {}),
+});
+const report = {
+  bin,
+  hubEntry,
+  runs,
+  serve: summary(serve),
+  desktopHub: summary(desktop),
+  help: summary(help),
+  token: summary(token),
+  [`tokens${flags.tokens}Ms`]: thirty,
+};
 if (flags.json) {
   console.log(JSON.stringify(report));
 } else {
@@ -153,5 +178,7 @@ if (flags.json) {
   console.log(line('desktop hub, to /healthz:', desktop));
   console.log(line('--help:', help));
   console.log(line('token:', token));
-  console.log(`${flags.tokens} tokens, one after another: ${(thirty.ms / 1000).toFixed(1)} s wall, ${(thirty.cpu / 1000).toFixed(1)} s CPU`);
+  console.log(
+    `${flags.tokens} tokens, one after another: ${(thirty.ms / 1000).toFixed(1)} s wall, ${(thirty.cpu / 1000).toFixed(1)} s CPU`,
+  );
 }

@@ -22,7 +22,13 @@ const passThrough = args.filter((a) => a !== '--no-build' && a !== '--fetch-elec
 const cacheDir = process.env.INSIGHT_HUB_CACHE_DIR ?? join(root, 'node_modules/.cache/insight-hub');
 const failureFile = join(cacheDir, 'electron-fetch-failed.json');
 
-const OUTPUTS = ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'dist/cli.js', 'renderer-dist/index.html'];
+const OUTPUTS = [
+  'electron-dist/main.cjs',
+  'electron-dist/preload.cjs',
+  'dist/hub/hub-process.cjs',
+  'dist/cli.js',
+  'renderer-dist/index.html',
+];
 const SOURCES = ['electron', 'hub', 'renderer', 'build/build.mjs', 'build/vite.renderer.config.ts', 'package.json'];
 
 function newestMtime(path) {
@@ -93,7 +99,10 @@ function fetchElectron() {
     rmSync(failureFile, { force: true });
     return undefined;
   }
-  const detail = `${result.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line))?.trim();
+  const detail = `${result.stderr ?? ''}`
+    .split('\n')
+    .find((line) => /error/i.test(line))
+    ?.trim();
   const reason = detail ? `the download failed: ${detail}` : 'the download failed';
   try {
     mkdirSync(cacheDir, { recursive: true });
@@ -122,7 +131,11 @@ function runHeadless(reason) {
       'app, allow downloads from the Electron release server or set ELECTRON_MIRROR to a reachable mirror, ' +
       'make sure a display is available, and run `npm start` again.\n',
   );
-  follow(spawn(process.execPath, [join(root, 'bin/insight-hub.js'), 'serve', '--admin-link', ...passThrough], { stdio: 'inherit' }));
+  follow(
+    spawn(process.execPath, [join(root, 'bin/insight-hub.js'), 'serve', '--admin-link', ...passThrough], {
+      stdio: 'inherit',
+    }),
+  );
 }
 
 if (!noBuild) buildIfNeeded();

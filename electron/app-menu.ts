@@ -11,7 +11,11 @@ export interface AppMenuOptions {
 
 export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[] {
   const mac = o.platform === 'darwin';
-  const copyJoinLink: MenuItemConstructorOptions = { label: 'Copy Join Link', accelerator: 'CmdOrCtrl+Shift+L', click: () => o.copyJoinLink() };
+  const copyJoinLink: MenuItemConstructorOptions = {
+    label: 'Copy Join Link',
+    accelerator: 'CmdOrCtrl+Shift+L',
+    click: () => o.copyJoinLink(),
+  };
   const view: MenuItemConstructorOptions[] = [
     { role: 'reload' },
     ...(o.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]),
@@ -24,15 +28,29 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
   ];
   return [
     ...(mac
-      ? [{
-          label: o.appName,
-          submenu: [
-            { role: 'about' }, { type: 'separator' }, { role: 'services' }, { type: 'separator' },
-            { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' },
-          ],
-        } satisfies MenuItemConstructorOptions]
+      ? [
+          {
+            label: o.appName,
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              { role: 'services' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' },
+            ],
+          } satisfies MenuItemConstructorOptions,
+        ]
       : []),
-    { label: 'File', submenu: mac ? [copyJoinLink, { type: 'separator' }, { role: 'close' }] : [copyJoinLink, { type: 'separator' }, { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: mac
+        ? [copyJoinLink, { type: 'separator' }, { role: 'close' }]
+        : [copyJoinLink, { type: 'separator' }, { role: 'quit' }],
+    },
     { role: 'editMenu' },
     { label: 'View', submenu: view },
     { role: 'windowMenu' },

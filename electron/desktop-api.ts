@@ -31,8 +31,7 @@ export interface ShareInfo {
 }
 
 export type SaveSettingsResult =
-  | { ok: true; settings: DesktopSettings; hubRestarted: boolean }
-  | { ok: false; errors: string[] };
+  { ok: true; settings: DesktopSettings; hubRestarted: boolean } | { ok: false; errors: string[] };
 
 export interface DesktopApi {
   getHubConnection(): Promise<HubConnection>;

@@ -13,7 +13,11 @@ export interface QuitState {
   readonly quitting: boolean;
 }
 
-export function drainHubBeforeQuit(app: QuittableApp, stopHub: () => Promise<void>, log: (message: string) => void = () => undefined): QuitState {
+export function drainHubBeforeQuit(
+  app: QuittableApp,
+  stopHub: () => Promise<void>,
+  log: (message: string) => void = () => undefined,
+): QuitState {
   const state = { quitting: false };
   let drained = false;
   let draining = false;

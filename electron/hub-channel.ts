@@ -48,8 +48,13 @@ export function isHubToMain(v: unknown): v is HubToMain {
   switch (v.type) {
     case 'ready':
       return (
-        isString(v.url) && isString(v.wsUrl) && isString(v.host) && isInt(v.port) && typeof v.tls === 'boolean' &&
-        (v.fingerprint === null || isString(v.fingerprint)) && isString(v.joinUrl) &&
+        isString(v.url) &&
+        isString(v.wsUrl) &&
+        isString(v.host) &&
+        isInt(v.port) &&
+        typeof v.tls === 'boolean' &&
+        (v.fingerprint === null || isString(v.fingerprint)) &&
+        isString(v.joinUrl) &&
         (v.warning === undefined || isString(v.warning))
       );
     case 'stats':

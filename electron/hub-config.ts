@@ -70,7 +70,11 @@ export async function planHub(input: PlanInput): Promise<HubPlan> {
     allowedOrigins: [...new Set([...own, APP_ORIGIN, ...settings.allowedOrigins])],
     limits: { ...settings.limits },
     // On disk in the data directory: a restart (update, reboot, crash) keeps every dashboard's history.
-    history: { maxMessages: settings.history.maxMessages, maxAgeMs: settings.history.maxAgeMinutes * 60_000, store: 'sqlite' },
+    history: {
+      maxMessages: settings.history.maxMessages,
+      maxAgeMs: settings.history.maxAgeMinutes * 60_000,
+      store: 'sqlite',
+    },
   };
   if (cert) options.tls = { cert: cert.cert, key: cert.key };
   if (own.length > 0) options.publicUrl = own[0];

@@ -63,7 +63,10 @@ export function runHubHost(o: HubHostOptions): HubHost {
         interfaces: (o.interfaces ?? networkInterfaces)(),
       });
       if (plan.warning) log(plan.warning);
-      const running = await createHub({ ...plan.options, logLevel: o.logLevel ?? 'info' }, [...hubExtensions(), countConnections]);
+      const running = await createHub({ ...plan.options, logLevel: o.logLevel ?? 'info' }, [
+        ...hubExtensions(),
+        countConnections,
+      ]);
       hub = running;
       o.channel.post({
         type: 'ready',
@@ -88,7 +91,8 @@ export function runHubHost(o: HubHostOptions): HubHost {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const where = e as { address?: string; port?: number };
-      const message = e.code === 'EADDRINUSE' ? `${where.address}:${where.port} is already in use by another program` : e.message;
+      const message =
+        e.code === 'EADDRINUSE' ? `${where.address}:${where.port} is already in use by another program` : e.message;
       log(`could not start: ${message}`);
       o.channel.post({ type: 'failed', code: e.code ?? 'start_failed', message });
       // Without a hub this process has nothing to do; main decides whether to try again.

@@ -47,4 +47,3 @@ const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` :
 export function baseUrl(host: string, port: number, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${port}`;
 }
-

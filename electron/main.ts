@@ -73,7 +73,8 @@ async function boot(): Promise<void> {
   const userDataDir = app.getPath('userData');
   const files = appFiles(app.getAppPath());
   const loaded = await loadSettings(userDataDir);
-  if (loaded.keptAside) log(`settings were unusable (${loaded.keptAside.reason}); kept as ${loaded.keptAside.path}, using defaults`);
+  if (loaded.keptAside)
+    log(`settings were unusable (${loaded.keptAside.reason}); kept as ${loaded.keptAside.path}, using defaults`);
   const settings = { current: loaded.settings };
 
   let window: BrowserWindow | undefined;
@@ -129,7 +130,9 @@ async function boot(): Promise<void> {
   };
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, appName: app.name, isPackaged: app.isPackaged, copyJoinLink })),
+    Menu.buildFromTemplate(
+      appMenuTemplate({ platform: process.platform, appName: app.name, isPackaged: app.isPackaged, copyJoinLink }),
+    ),
   );
 
   window = new BrowserWindow(mainWindowOptions(files.preload, files.windowIcon));

@@ -85,7 +85,10 @@ const settingsSchema = z
     }),
     history: z.strictObject({ maxMessages: fields.historyMessages, maxAgeMinutes: int(0, 7 * 24 * 60) }),
   })
-  .refine((s) => s.sharing !== 'lan' || s.interfaceName !== null, { error: 'is required when sharing on the network', path: ['interfaceName'] });
+  .refine((s) => s.sharing !== 'lan' || s.interfaceName !== null, {
+    error: 'is required when sharing on the network',
+    path: ['interfaceName'],
+  });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -62,7 +62,10 @@ export async function generateCertificate(addresses: string[], now = new Date())
 
 async function readKept(dir: string): Promise<HubCertificate | undefined> {
   try {
-    const [cert, key] = await Promise.all([readFile(join(dir, CERT_FILE), 'utf8'), readFile(join(dir, KEY_FILE), 'utf8')]);
+    const [cert, key] = await Promise.all([
+      readFile(join(dir, CERT_FILE), 'utf8'),
+      readFile(join(dir, KEY_FILE), 'utf8'),
+    ]);
     const x509 = new X509Certificate(cert);
     // A key that does not belong to the certificate would fail every handshake; treat as missing.
     if (!x509.checkPrivateKey(createPrivateKey(key))) return undefined;

@@ -29,7 +29,11 @@ export function hubSummary(status: HubStatus): string {
   }
 }
 
-export function trayMenuTemplate(status: HubStatus, windowVisible: boolean, actions: TrayActions): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(
+  status: HubStatus,
+  windowVisible: boolean,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
   return [
     { label: hubSummary(status), enabled: false },
     { type: 'separator' },

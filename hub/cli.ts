@@ -14,7 +14,12 @@ import { HUB_VERSION } from './server/version.js';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 // The names column is as wide as the longest name, so every description starts in one column.
 const envWidth = Math.max(...Object.keys(ENVIRONMENT).map((k) => k.length));
-const envHelp = '\nEnvironment:\n' + Object.entries(ENVIRONMENT).map(([k, v]) => `  ${k.padEnd(envWidth)}  ${v}`).join('\n') + '\n';
+const envHelp =
+  '\nEnvironment:\n' +
+  Object.entries(ENVIRONMENT)
+    .map(([k, v]) => `  ${k.padEnd(envWidth)}  ${v}`)
+    .join('\n') +
+  '\n';
 
 const limitsHelp = `
 Limits (default) and the answer when one is hit:
@@ -39,7 +44,9 @@ Limits (default) and the answer when one is hit:
   refusals written to the log (10/s)     then one "N similar refusals suppressed" line a second
 `;
 
-const program = new Command('insight-hub').description('Insight Hub: real-time hub for InsightEngine dashboards').version(HUB_VERSION);
+const program = new Command('insight-hub')
+  .description('Insight Hub: real-time hub for InsightEngine dashboards')
+  .version(HUB_VERSION);
 
 program
   .command('serve')
@@ -61,7 +68,10 @@ program
   .option('--drain-timeout-ms <ms>', 'graceful shutdown limit (default 10000)')
   .option('--history-messages <n>', 'messages kept per room (default 1000)')
   .option('--history-minutes <n>', 'minutes kept per room (default 10)')
-  .option('--history <store>', 'without Redis, where history is kept: sqlite (default; survives restarts, in the data directory) or memory')
+  .option(
+    '--history <store>',
+    'without Redis, where history is kept: sqlite (default; survives restarts, in the data directory) or memory',
+  )
   .option('--max-frame-bytes <n>', 'largest frame (default 65536)')
   .option('--rate <n>', 'messages per second per connection (default 100)')
   .option('--burst <n>', 'burst per connection (default 200)')
@@ -69,9 +79,18 @@ program
   .option('--max-queued-bytes <n>', 'send queue cap per connection before close 4008 (default 1048576)')
   .option('--history-budget-bytes <n>', 'history kept across all rooms, memory engine (default: heap limit / 4)')
   .option('--publish-bytes-per-second <n>', 'published bytes per second per user, burst 4x (default 1048576)')
-  .option('--header-timeout-ms <ms>', 'close a socket without a complete request head after this long, or a body after twice this (default 5000)')
-  .option('--max-tcp-connections <n>', 'TCP connections in total, kept below the descriptor limit (default max-connections + 1000)')
-  .option('--max-tcp-connections-per-ip <n>', 'TCP connections per source address (default 1100; at most half the connection ceiling)')
+  .option(
+    '--header-timeout-ms <ms>',
+    'close a socket without a complete request head after this long, or a body after twice this (default 5000)',
+  )
+  .option(
+    '--max-tcp-connections <n>',
+    'TCP connections in total, kept below the descriptor limit (default max-connections + 1000)',
+  )
+  .option(
+    '--max-tcp-connections-per-ip <n>',
+    'TCP connections per source address (default 1100; at most half the connection ceiling)',
+  )
   .option('--redis <url>', 'use the Redis engine (several hubs share rooms, history, presence)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug (default info)')
   .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, json when stdout is not one)')
@@ -79,7 +98,10 @@ program
   .addHelpText('after', envHelp + limitsHelp)
   .action(async (flags: CliFlags & { adminLink?: boolean }) => {
     // Loaded here, not at the top, so `--help` and `token` do not pay for the whole hub.
-    const [{ createHub }, { hubExtensions }] = await Promise.all([import('./server/create-hub.js'), import('./extensions.js')]);
+    const [{ createHub }, { hubExtensions }] = await Promise.all([
+      import('./server/create-hub.js'),
+      import('./extensions.js'),
+    ]);
     const options = resolveServeOptions(flags);
     const hub = await createHub(options, hubExtensions()).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE' ? portInUse(options.port ?? DEFAULT_PORT) : err;
@@ -101,7 +123,13 @@ program
     if (hub.secretSource?.startsWith('generated')) console.error(`Insight Hub: ${hub.secretSource} (mode 0600)`);
     console.error(`Insight Hub listening on ${hub.url} (WebSocket ${hub.wsUrl})`);
     if (flags.adminLink) {
-      const token = await hub.mintToken({ sub: 'console', name: 'Console', role: 'admin', rooms: ['*'], ttlSec: 12 * 3600 });
+      const token = await hub.mintToken({
+        sub: 'console',
+        name: 'Console',
+        role: 'admin',
+        rooms: ['*'],
+        ttlSec: 12 * 3600,
+      });
       console.log(`Console: ${hub.url}/#token=${token}`);
     }
   });
@@ -112,35 +140,56 @@ program
   .option('--sub <id>', "user id (default for --role service: 'service')")
   .option('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices(ROLES as string[]).default('viewer'))
-  .option('--room <pattern>', "room pattern the token may join or publish to, e.g. 'dashboard:*' or '*' (repeatable; required for --role service)", collect, [])
+  .option(
+    '--room <pattern>',
+    "room pattern the token may join or publish to, e.g. 'dashboard:*' or '*' (repeatable; required for --role service)",
+    collect,
+    [],
+  )
   .option('--ttl <ttl>', 'lifetime: 90s, 15m, 8h, 7d', '8h')
   .option('--data-dir <dir>', 'data directory holding the generated secret')
   .option('--secret-file <file>', 'file holding the HS256 secret')
   .option('--issuer <iss>', 'iss claim')
   .addHelpText('after', envHelp)
-  .addHelpText('after', "\nExample: a service token for InsightEngine's backend\n  npx insight-hub token --role service --room 'dashboard:*' --ttl 30d\n")
-  .action(async (o: { sub?: string; name?: string; role: Role; room: string[]; ttl: string; dataDir?: string; secretFile?: string; issuer?: string }) => {
-    const sub = o.sub ?? (o.role === 'service' ? 'service' : undefined);
-    if (!sub) throw new Error(`--sub <id> is required for role ${o.role} (the user id the token speaks for)`);
-    // Without a room pattern a token can join nothing but user:<sub>: for a service, never what was meant.
-    const roomHint = "--room <pattern>, e.g. --room 'dashboard:*' (repeatable; '*' for every room)";
-    if (o.room.length === 0 && o.role === 'service') throw new Error(`a service token needs ${roomHint}: it publishes only to the rooms it names`);
-    if (o.room.length === 0) console.error(`insight-hub: note: this token can join only user:${sub}; pass ${roomHint} for dashboards`);
-    const key = await loadVerificationKey({
-      secret: process.env.INSIGHT_HUB_SECRET,
-      secretFile: o.secretFile ?? process.env.INSIGHT_HUB_SECRET_FILE,
-      dataDir: o.dataDir ?? defaultDataDir(),
-    });
-    const token = await mintToken(key.signingKey!, {
-      sub,
-      name: o.name,
-      role: o.role,
-      rooms: o.room,
-      ttlSec: parseTtl(o.ttl),
-      issuer: o.issuer ?? process.env.INSIGHT_HUB_ISSUER,
-    });
-    console.log(token);
-  });
+  .addHelpText(
+    'after',
+    "\nExample: a service token for InsightEngine's backend\n  npx insight-hub token --role service --room 'dashboard:*' --ttl 30d\n",
+  )
+  .action(
+    async (o: {
+      sub?: string;
+      name?: string;
+      role: Role;
+      room: string[];
+      ttl: string;
+      dataDir?: string;
+      secretFile?: string;
+      issuer?: string;
+    }) => {
+      const sub = o.sub ?? (o.role === 'service' ? 'service' : undefined);
+      if (!sub) throw new Error(`--sub <id> is required for role ${o.role} (the user id the token speaks for)`);
+      // Without a room pattern a token can join nothing but user:<sub>: for a service, never what was meant.
+      const roomHint = "--room <pattern>, e.g. --room 'dashboard:*' (repeatable; '*' for every room)";
+      if (o.room.length === 0 && o.role === 'service')
+        throw new Error(`a service token needs ${roomHint}: it publishes only to the rooms it names`);
+      if (o.room.length === 0)
+        console.error(`insight-hub: note: this token can join only user:${sub}; pass ${roomHint} for dashboards`);
+      const key = await loadVerificationKey({
+        secret: process.env.INSIGHT_HUB_SECRET,
+        secretFile: o.secretFile ?? process.env.INSIGHT_HUB_SECRET_FILE,
+        dataDir: o.dataDir ?? defaultDataDir(),
+      });
+      const token = await mintToken(key.signingKey!, {
+        sub,
+        name: o.name,
+        role: o.role,
+        rooms: o.room,
+        ttlSec: parseTtl(o.ttl),
+        issuer: o.issuer ?? process.env.INSIGHT_HUB_ISSUER,
+      });
+      console.log(token);
+    },
+  );
 
 program
   .command('bench')

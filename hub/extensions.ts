@@ -16,7 +16,10 @@ export function hubExtensions(options: ExtensionOptions = {}): HubExtension[] {
     },
     (ctx) => {
       // Refused /metrics requests go to the admin service's audit log like any admin refusal.
-      installMetrics(ctx, { ...options.metrics, denied: (d) => admin?.denied({ ...d, via: 'rest' }, 'metrics', d.message) });
+      installMetrics(ctx, {
+        ...options.metrics,
+        denied: (d) => admin?.denied({ ...d, via: 'rest' }, 'metrics', d.message),
+      });
     },
   ];
 }

@@ -12,11 +12,20 @@ rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
 const extra = process.argv.slice(2);
 
-const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (cmd, args, env = {}) =>
+  spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
-const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`, ...extra]);
+const vitestStatus = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${vitestJson}`,
+  ...extra,
+]);
 const e2eConfig = 'test/e2e/playwright.config.ts';
-const playwrightStatus = existsSync(e2eConfig) && extra.length === 0 ? run('npx', ['playwright', 'test', '-c', e2eConfig]) : 0;
+const playwrightStatus =
+  existsSync(e2eConfig) && extra.length === 0 ? run('npx', ['playwright', 'test', '-c', e2eConfig]) : 0;
 
 let passed = 0;
 let failed = 0;
@@ -27,7 +36,8 @@ if (existsSync(vitestJson)) {
   failed += v.numFailedTests;
   skipped += v.numPendingTests + v.numTodoTests;
   // A test file that fails to load has no tests to count: count the file as a failure.
-  for (const file of v.testResults ?? []) if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed++;
+  for (const file of v.testResults ?? [])
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed++;
 } else {
   failed++;
 }

@@ -31,12 +31,23 @@ function png(size, rgba) {
   header[9] = 6; // RGBA
   const rows = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y++) rgba.copy(rows, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-const satellites = Array.from({ length: 6 }, (_, i) => [0.5 + 0.3 * Math.cos((i * Math.PI) / 3 - Math.PI / 2), 0.5 + 0.3 * Math.sin((i * Math.PI) / 3 - Math.PI / 2)]);
+const satellites = Array.from({ length: 6 }, (_, i) => [
+  0.5 + 0.3 * Math.cos((i * Math.PI) / 3 - Math.PI / 2),
+  0.5 + 0.3 * Math.sin((i * Math.PI) / 3 - Math.PI / 2),
+]);
 const segDist = (px, py, [ax, ay], [bx, by]) => {
-  const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+  const t = Math.max(
+    0,
+    Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+  );
   return Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay)));
 };
 

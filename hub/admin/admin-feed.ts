@@ -3,7 +3,14 @@
  * and written to every admin member on this hub. They are not sequenced and have no history:
  * `epoch` is "admin" and `seq` is 0 on every one (see README.md).
  */
-import { ADMIN_ROOM, asJson, type AdminEvent, type AdminEventMap, type RoomMessage, type Sender } from '../protocol/index.js';
+import {
+  ADMIN_ROOM,
+  asJson,
+  type AdminEvent,
+  type AdminEventMap,
+  type RoomMessage,
+  type Sender,
+} from '../protocol/index.js';
 import { encodeMessage } from '../core/frame.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
@@ -14,7 +21,16 @@ export const HUB_SENDER: Sender = { sub: '$hub', name: 'Insight Hub' };
 export type { AdminEvent };
 
 export function adminMessage<E extends AdminEvent>(event: E, data: AdminEventMap[E]): RoomMessage {
-  return { type: 'message', room: ADMIN_ROOM, epoch: ADMIN_EPOCH, seq: 0, event, data: asJson(data), from: HUB_SENDER, time: Date.now() };
+  return {
+    type: 'message',
+    room: ADMIN_ROOM,
+    epoch: ADMIN_EPOCH,
+    seq: 0,
+    event,
+    data: asJson(data),
+    from: HUB_SENDER,
+    time: Date.now(),
+  };
 }
 
 export class AdminFeed {

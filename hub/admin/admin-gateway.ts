@@ -37,7 +37,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
     },
 
     async handle(session, msg: AdminMessage) {
-      return (await service.perform(msg.action, msg, actorOf(session)));
+      return await service.perform(msg.action, msg, actorOf(session));
     },
 
     denied(session, attempt) {

@@ -64,7 +64,8 @@ export function requiredBoolean(p: Params, key: string): boolean {
 export function optionalRoom(p: Params, key = 'room'): string | undefined {
   const v = p[key];
   if (v === undefined || v === null || v === '') return undefined;
-  if (!isValidRoomName(v) || isHubRoom(v)) throw bad(`"${key}" must be a room name: 1-128 characters of A-Z a-z 0-9 _ . : @ -`);
+  if (!isValidRoomName(v) || isHubRoom(v))
+    throw bad(`"${key}" must be a room name: 1-128 characters of A-Z a-z 0-9 _ . : @ -`);
   return v;
 }
 
@@ -113,11 +114,16 @@ export interface InviteParams {
 
 export function parseInvite(p: Params): InviteParams {
   const rooms = p.rooms;
-  if (!Array.isArray(rooms) || rooms.length === 0 || rooms.length > 64) throw bad('"rooms" must be a list of 1 to 64 room patterns');
+  if (!Array.isArray(rooms) || rooms.length === 0 || rooms.length > 64)
+    throw bad('"rooms" must be a list of 1 to 64 room patterns');
   for (const r of rooms) {
-    if (!isValidRoomPattern(r)) throw bad(`"rooms" has an invalid room pattern: ${JSON.stringify(String(r).slice(0, 64))}`);
+    if (!isValidRoomPattern(r))
+      throw bad(`"rooms" has an invalid room pattern: ${JSON.stringify(String(r).slice(0, 64))}`);
     // The console's prefill `dashboard:` names no room: an invite to it would open nothing.
-    if (r.endsWith(':')) throw bad(`"rooms" has a bare prefix ${JSON.stringify(r.slice(0, 64))}: name a room (${r}42) or every room of it (${r}*)`);
+    if (r.endsWith(':'))
+      throw bad(
+        `"rooms" has a bare prefix ${JSON.stringify(r.slice(0, 64))}: name a room (${r}42) or every room of it (${r}*)`,
+      );
   }
   const role = p.role ?? 'viewer';
   if (typeof role !== 'string' || !(INVITE_ROLES as readonly string[]).includes(role)) {
@@ -152,7 +158,8 @@ export function parsePage(p: Params): PageParams {
 }
 
 export function parseClientCursor(cursor: string | undefined): string | undefined {
-  if (cursor !== undefined && !/^(\d{1,15}|r\d{1,9})$/.test(cursor)) throw bad('"cursor" is not a cursor from a previous page');
+  if (cursor !== undefined && !/^(\d{1,15}|r\d{1,9})$/.test(cursor))
+    throw bad('"cursor" is not a cursor from a previous page');
   return cursor;
 }
 
@@ -162,9 +169,16 @@ const AUDIT_KINDS: readonly AuditKind[] = ['action', 'denied', 'refused'];
  * The audit filter on the entry's action is `filterAction`: over WebSocket `action` is always the
  * admin action itself (`list`), so reading it filtered every page down to nothing.
  */
-export function parseAuditQuery(p: Params): { limit: number; before?: number; kind?: AuditKind; sub?: string; action?: string } {
+export function parseAuditQuery(p: Params): {
+  limit: number;
+  before?: number;
+  kind?: AuditKind;
+  sub?: string;
+  action?: string;
+} {
   const kind = optionalString(p, 'kind', 16);
-  if (kind !== undefined && !(AUDIT_KINDS as readonly string[]).includes(kind)) throw bad(`"kind" must be one of ${AUDIT_KINDS.join(', ')}`);
+  if (kind !== undefined && !(AUDIT_KINDS as readonly string[]).includes(kind))
+    throw bad(`"kind" must be one of ${AUDIT_KINDS.join(', ')}`);
   return {
     limit: optionalInteger(p, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE,
     before: optionalInteger(p, 'before', 1, Number.MAX_SAFE_INTEGER),

@@ -4,7 +4,18 @@
  * if the entry cannot be written the action is not taken. Kick, ban and revoke go through the
  * engine's control channel, so they reach every hub sharing the engine.
  */
-import { ADMIN_ROOM, HubError, asJson, asJsonObject, isValidRoomName, type AdminAction, type Json, type JsonObject, type Role, type SnapshotEvent } from '../protocol/index.js';
+import {
+  ADMIN_ROOM,
+  HubError,
+  asJson,
+  asJsonObject,
+  isValidRoomName,
+  type AdminAction,
+  type Json,
+  type JsonObject,
+  type Role,
+  type SnapshotEvent,
+} from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
@@ -94,10 +105,24 @@ export class AdminService {
   /** A guest redeemed an invite: who, under what name, from which link (not an admin action, so after the fact). */
   redeemed(r: Redemption, ip: string): void {
     try {
-      this.parts.audit.append({ kind: 'action', action: 'redeem', via: 'rest', ip, sub: r.sub, name: r.name, details: { target: { jti: r.jti } } }, true);
+      this.parts.audit.append(
+        {
+          kind: 'action',
+          action: 'redeem',
+          via: 'rest',
+          ip,
+          sub: r.sub,
+          name: r.name,
+          details: { target: { jti: r.jti } },
+        },
+        true,
+      );
     } catch (err) {
       // The token is already minted; a lost line must not take it back.
-      this.parts.core.options.logger?.error({ err: (err as Error).message, action: 'redeem' }, 'audit log write failed');
+      this.parts.core.options.logger?.error(
+        { err: (err as Error).message, action: 'redeem' },
+        'audit log write failed',
+      );
     }
   }
 
@@ -123,7 +148,9 @@ export class AdminService {
   private async kick(params: Params, actor: Actor): Promise<JsonObject> {
     const { clientId, sub, reason } = parseKick(params);
     const { core } = this.parts;
-    const local = [...core.sessions.values()].filter((s) => (clientId !== undefined ? s.id === clientId : s.user.sub === sub));
+    const local = [...core.sessions.values()].filter((s) =>
+      clientId !== undefined ? s.id === clientId : s.user.sub === sub,
+    );
     // With a shared engine the client may be on another hub; alone, an unknown one is an error.
     if (local.length === 0 && !core.engine.capabilities.shared) {
       throw new HubError('not_found', clientId !== undefined ? `no client ${clientId}` : `no connection of ${sub}`);
@@ -200,7 +227,8 @@ export class AdminService {
       case 'clients': {
         const { limit, cursor } = parsePage(params);
         const room = optionalString(params, 'room', 128);
-        if (room !== undefined && !isValidRoomName(room)) throw new HubError('bad_request', '"room" must be a room name');
+        if (room !== undefined && !isValidRoomName(room))
+          throw new HubError('bad_request', '"room" must be a room name');
         const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
         // Other hubs' clients (shared engine) follow this hub's, with the same filters and paging.
         const remote = await this.parts.cluster.remoteClients();
@@ -231,10 +259,17 @@ export class AdminService {
     const summary = directory.summarizeRoom(room);
     const history = await core.engine.history(room);
     if (summary.clients === 0 && history.position.seq === 0) throw new HubError('not_found', `no room ${room}`);
-    if (cursor !== undefined && typeof cursor !== 'string') throw new HubError('bad_request', '"cursor" must be a membersNext string');
+    if (cursor !== undefined && typeof cursor !== 'string')
+      throw new HubError('bad_request', '"cursor" must be a membersNext string');
     if (core.registry.has(room)) {
       const page = core.engine.presencePage(room, cursor);
-      return { ...summary, position: history.position as unknown as Json, memberCount: page.count, members: page.members as unknown as Json, ...(page.next ? { membersNext: page.next } : {}) };
+      return {
+        ...summary,
+        position: history.position as unknown as Json,
+        memberCount: page.count,
+        members: page.members as unknown as Json,
+        ...(page.next ? { membersNext: page.next } : {}),
+      };
     }
     // No member on this hub (others hold them, with Redis): the shared list, cut.
     const members = await core.engine.presenceList(room);
@@ -248,7 +283,16 @@ export class AdminService {
 
   /** Write the action's audit entry, durably, before it takes effect. */
   private record(actor: Actor, action: AdminAction, details: JsonObject): void {
-    const entry: AuditRecord = { kind: 'action', action, via: actor.via, ip: actor.ip, sub: actor.sub, name: actor.name, clientId: actor.clientId, details };
+    const entry: AuditRecord = {
+      kind: 'action',
+      action,
+      via: actor.via,
+      ip: actor.ip,
+      sub: actor.sub,
+      name: actor.name,
+      clientId: actor.clientId,
+      details,
+    };
     try {
       this.parts.audit.append(entry, true);
     } catch (err) {

@@ -4,7 +4,18 @@
  * callers write first and act after; a line that cannot be written stops the action. Rotated by
  * size into `audit.log.1` … `audit.log.N`; paged newest first across the rotated files.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditPage } from '../protocol/index.js';
 
@@ -21,7 +32,6 @@ export interface AuditQuery {
   sub?: string;
   action?: string;
 }
-
 
 export interface AuditLogOptions {
   dir: string;
@@ -97,7 +107,8 @@ export class AuditLog {
         const entry = parseEntry(lines[i]);
         if (!entry || !matches(entry, query)) continue;
         entries.push(entry);
-        if (entries.length > query.limit) return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1].seq };
+        if (entries.length > query.limit)
+          return { entries: entries.slice(0, query.limit), next: entries[query.limit - 1].seq };
       }
     }
     return { entries, next: null };

@@ -25,7 +25,8 @@ export class AuditThrottle {
     this.throttle = new RefusalThrottle(
       perSecond,
       (record) => this.write(record),
-      (count) => this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond } }),
+      (count) =>
+        this.write({ kind: 'refused', action: 'suppressed', via: 'upgrade', ip: '', details: { count, perSecond } }),
       now,
     );
   }

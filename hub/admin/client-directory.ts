@@ -2,14 +2,19 @@
  * Server-side listing of this hub's clients and rooms: filtered, paged with a stable cursor, so a
  * console watching 10,000 clients asks for one screen at a time instead of everything each second.
  */
-import { ADMIN_ROOM, isHubRoom, type ClientSummary, type HubTotals, type Page, type RoomSummary } from '../protocol/index.js';
+import {
+  ADMIN_ROOM,
+  isHubRoom,
+  type ClientSummary,
+  type HubTotals,
+  type Page,
+  type RoomSummary,
+} from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
 import type { RemoteClient } from './cluster.js';
 
 export type { ClientSummary, Page, RoomSummary };
-
-
 
 export interface ClientFilter {
   /** Members of this room. */
@@ -26,7 +31,6 @@ export interface RoomFilter {
   /** Case-insensitive substring of the room name. */
   text?: string;
 }
-
 
 export class ClientDirectory {
   /** Connection order: the cursor of the client list. Insertion order is ordinal order. */
@@ -56,7 +60,12 @@ export class ClientDirectory {
    * This hub's clients in connection order, then `remote` (other hubs' clients) in their order.
    * A cursor is an ordinal on this hub, or `r<offset>` into the other hubs' matches.
    */
-  clients(filter: ClientFilter, limit: number, cursor?: string, remote: readonly RemoteClient[] = []): Page<ClientSummary | RemoteClient> {
+  clients(
+    filter: ClientFilter,
+    limit: number,
+    cursor?: string,
+    remote: readonly RemoteClient[] = [],
+  ): Page<ClientSummary | RemoteClient> {
     const text = filter.text?.toLowerCase();
     const test = (s: Session): boolean =>
       (filter.user === undefined || s.user.sub === filter.user) && (text === undefined || clientText(s).includes(text));
@@ -88,7 +97,9 @@ export class ClientDirectory {
     const after = cursor === undefined ? 0 : Number(cursor);
     const start = after > 0 ? firstIndexAfter(matched, after) : 0;
     const slice = matched.slice(start, start + limit);
-    const items: Array<ClientSummary | RemoteClient> = slice.map(([, s]) => summarizeClient(s, this.core.engine.nodeId));
+    const items: Array<ClientSummary | RemoteClient> = slice.map(([, s]) =>
+      summarizeClient(s, this.core.engine.nodeId),
+    );
     if (start + limit < matched.length) return { items, total, next: String(slice[slice.length - 1][0]) };
     const room = limit - slice.length;
     items.push(...others.slice(0, room));
@@ -100,7 +111,8 @@ export class ClientDirectory {
     let names: string[];
     if (filter.user !== undefined) {
       const set = new Set<string>();
-      for (const s of this.core.sessions.values()) if (s.user.sub === filter.user) for (const r of s.roomList()) set.add(r);
+      for (const s of this.core.sessions.values())
+        if (s.user.sub === filter.user) for (const r of s.roomList()) set.add(r);
       names = [...set];
     } else {
       names = [...this.core.registry.rooms()];

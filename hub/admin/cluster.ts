@@ -9,7 +9,6 @@ import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
 
-
 export type { RemoteClient };
 
 export const NODE_CLIENTS_KIND = 'node-clients';
@@ -103,7 +102,12 @@ export class ClusterView {
       Math.round(hubs.reduce((n, h) => n + h[k], 0) * 100) / 100;
     return {
       hubs,
-      cluster: { hubs: hubs.length, clients: sum('clients'), messagesInPerSec: sum('messagesInPerSec'), messagesOutPerSec: sum('messagesOutPerSec') },
+      cluster: {
+        hubs: hubs.length,
+        clients: sum('clients'),
+        messagesInPerSec: sum('messagesInPerSec'),
+        messagesOutPerSec: sum('messagesOutPerSec'),
+      },
     };
   }
 
@@ -144,21 +148,34 @@ export class ClusterView {
     for (const s of this.core.sessions.values()) {
       if (clients.length >= NODE_CLIENTS_CAP) break;
       const { sub, name, role } = s.user;
-      clients.push({ clientId: s.id, sub, name, role, ip: s.info.ip, rooms: s.roomList(), connectedAt: s.connectedAt, node: this.node });
+      clients.push({
+        clientId: s.id,
+        sub,
+        name,
+        role,
+        ip: s.info.ip,
+        rooms: s.roomList(),
+        connectedAt: s.connectedAt,
+        node: this.node,
+      });
     }
-    const value = { at: Date.now(), omitted: Math.max(0, this.core.sessions.size - clients.length), clients: asJson(clients) };
+    const value = {
+      at: Date.now(),
+      omitted: Math.max(0, this.core.sessions.size - clients.length),
+      clients: asJson(clients),
+    };
     try {
       await this.core.engine.records.put(NODE_CLIENTS_KIND, this.node, value, CLIENTS_TTL_MS);
     } catch (err) {
-      this.core.options.logger?.warn({ err: (err as Error).message }, 'could not write this hub\'s client summary');
+      this.core.options.logger?.warn({ err: (err as Error).message }, "could not write this hub's client summary");
     }
   }
 }
 
 function readLine(node: string, stats: Json): HubLine | undefined {
   if (!stats || typeof stats !== 'object' || Array.isArray(stats)) return undefined;
-  const n = (k: string): number => (typeof stats[k] === 'number' ? (stats[k]) : 0);
-  const s = (k: string): string => (typeof stats[k] === 'string' ? (stats[k]) : '');
+  const n = (k: string): number => (typeof stats[k] === 'number' ? stats[k] : 0);
+  const s = (k: string): string => (typeof stats[k] === 'string' ? stats[k] : '');
   return {
     node,
     startedAt: n('startedAt'),

@@ -52,7 +52,11 @@ export function adminExtension(options: AdminOptions = {}): HubExtension {
 export function installAdmin(ctx: HubContext, options: AdminOptions = {}): AdminInstallation {
   const { core } = ctx;
   const logger = ctx.options.logger;
-  const audit = new AuditLog({ dir: ctx.options.dataDir, maxBytes: ctx.options.auditMaxBytes, keep: options.auditKeep });
+  const audit = new AuditLog({
+    dir: ctx.options.dataDir,
+    maxBytes: ctx.options.auditMaxBytes,
+    keep: options.auditKeep,
+  });
   const throttle = new AuditThrottle(
     audit,
     options.auditRefusalsPerSecond ?? 100,
@@ -67,7 +71,14 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   const { publicKey, jwksUrl } = ctx.options.auth;
   // Links on a loopback address (sharing off, or 0.0.0.0 without --public-url) open on this computer only.
   const loopbackOnly = isLoopbackHost(new URL(ctx.url).hostname.replace(/^\[|\]$/g, ''));
-  const invites = new Invites(core.engine.records, ctx.revocations, (claims) => ctx.mint(claims), ctx.url, !publicKey && !jwksUrl, loopbackOnly);
+  const invites = new Invites(
+    core.engine.records,
+    ctx.revocations,
+    (claims) => ctx.mint(claims),
+    ctx.url,
+    !publicKey && !jwksUrl,
+    loopbackOnly,
+  );
   const service = new AdminService({ core, bans: ctx.bans, audit, throttle, directory, invites, inspector, cluster });
 
   audit.onEntry((entry) => feed.publish('audit', entry));
@@ -116,12 +127,21 @@ export function installAdmin(ctx: HubContext, options: AdminOptions = {}): Admin
   });
 
   const sampler = new StatsSampler(core, options.statsRooms ?? 100, options.statsIntervalMs ?? 1000).start();
-  const timer = setInterval(core.guard.wrap('admin_stats', () => {
-    const stats = sampler.sample();
-    const own = cluster.ownLine(stats);
-    cluster.broadcast(own);
-    if (feed.watched) feed.publish('stats', { ...stats, startedAt: cluster.startedAt, version: cluster.version, ...cluster.hubs(own) });
-  }), options.statsIntervalMs ?? 1000);
+  const timer = setInterval(
+    core.guard.wrap('admin_stats', () => {
+      const stats = sampler.sample();
+      const own = cluster.ownLine(stats);
+      cluster.broadcast(own);
+      if (feed.watched)
+        feed.publish('stats', {
+          ...stats,
+          startedAt: cluster.startedAt,
+          version: cluster.version,
+          ...cluster.hubs(own),
+        });
+    }),
+    options.statsIntervalMs ?? 1000,
+  );
   timer.unref();
   cluster.start();
 

@@ -29,8 +29,10 @@ export function parseDisplayName(value: unknown): string {
   if (typeof value !== 'string') throw new HubError('bad_request', '"name" must be a string');
   const name = value.trim();
   if (name.length === 0) throw new HubError('bad_request', '"name" must not be empty');
-  if ([...name].length > MAX_DISPLAY_NAME) throw new HubError('bad_request', `"name" is longer than ${MAX_DISPLAY_NAME} characters`);
-  if (INVISIBLE.test(name)) throw new HubError('bad_request', '"name" must not contain control or invisible characters');
+  if ([...name].length > MAX_DISPLAY_NAME)
+    throw new HubError('bad_request', `"name" is longer than ${MAX_DISPLAY_NAME} characters`);
+  if (INVISIBLE.test(name))
+    throw new HubError('bad_request', '"name" must not contain control or invisible characters');
   return name;
 }
 
@@ -38,7 +40,11 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export function addRedeemRoute(ctx: HubContext, invites: Invites, onRedeemed: (r: Redemption, ip: string) => void): void {
+export function addRedeemRoute(
+  ctx: HubContext,
+  invites: Invites,
+  onRedeemed: (r: Redemption, ip: string) => void,
+): void {
   const inviteOf = async (req: IncomingMessage) => {
     const token = bearerToken(req);
     if (!token) throw new CredentialRefusal('unauthorized', 'Authorization: Bearer <invite token> required', 'invalid');

@@ -7,7 +7,15 @@
  * record store, which every hub shares.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CredentialRefusal, HubError, asJson, type InviteRedemption, type RedeemedInvite, type Role, type TokenClaims } from '../protocol/index.js';
+import {
+  CredentialRefusal,
+  HubError,
+  asJson,
+  type InviteRedemption,
+  type RedeemedInvite,
+  type Role,
+  type TokenClaims,
+} from '../protocol/index.js';
 import type { RecordStore } from '../core/engine.js';
 import type { Revocations } from '../auth/revocations.js';
 import type { InviteParams } from './admin-params.js';
@@ -28,7 +36,15 @@ export interface InviteRecord {
 export type Redemption = RedeemedInvite;
 
 export interface MintInvite {
-  (claims: { sub: string; name: string; role: Role; rooms: string[]; ttlSec: number; jti: string; extra: Record<string, string | number | boolean> }): Promise<string>;
+  (claims: {
+    sub: string;
+    name: string;
+    role: Role;
+    rooms: string[];
+    ttlSec: number;
+    jti: string;
+    extra: Record<string, string | number | boolean>;
+  }): Promise<string>;
 }
 
 const KIND = 'invite';
@@ -49,7 +65,8 @@ export class Invites {
 
   /** What an invite will be, before anything is minted (so it can be audited first). */
   plan(params: InviteParams, by: string, now = Date.now()): InviteRecord {
-    if (!this.canMint) throw new HubError('conflict', 'this hub verifies tokens with a public key or JWKS and cannot mint invites');
+    if (!this.canMint)
+      throw new HubError('conflict', 'this hub verifies tokens with a public key or JWKS and cannot mint invites');
     const jti = randomUUID();
     return {
       jti,
@@ -68,7 +85,15 @@ export class Invites {
     const extra: Record<string, string | number | boolean> = { invite: true };
     if (invite.maxUses !== null) extra.maxUses = invite.maxUses;
     const ttlSec = Math.max(1, Math.round((invite.expiresAt - Date.now()) / 1000));
-    const token = await this.mint({ sub: invite.sub, name: invite.name, role: invite.role, rooms: invite.rooms, ttlSec, jti: invite.jti, extra });
+    const token = await this.mint({
+      sub: invite.sub,
+      name: invite.name,
+      role: invite.role,
+      rooms: invite.rooms,
+      ttlSec,
+      jti: invite.jti,
+      extra,
+    });
     await this.records.put(KIND, invite.jti, asJson(invite), Math.max(1, invite.expiresAt - Date.now()));
     const url = `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}`;
     return this.loopbackOnly ? { token, url, warning: 'loopback' } : { token, url };
@@ -85,7 +110,9 @@ export class Invites {
 
   async list(): Promise<Array<InviteRecord & { uses: number; redemptions: Redemption[] }>> {
     const now = Date.now();
-    const invites = (await this.records.list(KIND)).map((r) => r.value as unknown as InviteRecord).filter((i) => i.expiresAt > now);
+    const invites = (await this.records.list(KIND))
+      .map((r) => r.value as unknown as InviteRecord)
+      .filter((i) => i.expiresAt > now);
     const redemptions = (await this.records.list(REDEEMED)).map((r) => r.value as unknown as Redemption);
     const withUses = invites.map((i) => {
       const own = redemptions.filter((r) => r.jti === i.jti).sort((a, b) => a.at - b.at);
@@ -98,9 +125,15 @@ export class Invites {
    * Exchange a verified, unrevoked invite for a personal token. A limited invite is used once per
    * redemption; past `maxUses` the answer is 403 `used_up` and nothing is minted.
    */
-  async redeem(claims: TokenClaims, expiresAt: number, name: string, now = Date.now()): Promise<{ answer: InviteRedemption; redemption: Redemption }> {
+  async redeem(
+    claims: TokenClaims,
+    expiresAt: number,
+    name: string,
+    now = Date.now(),
+  ): Promise<{ answer: InviteRedemption; redemption: Redemption }> {
     const jti = claims.jti;
-    if (claims.invite !== true || jti === undefined) throw new CredentialRefusal('forbidden', 'this token is not an invite', 'not_allowed');
+    if (claims.invite !== true || jti === undefined)
+      throw new CredentialRefusal('forbidden', 'this token is not an invite', 'not_allowed');
     // Revoking deletes the record: an invite without one is not redeemed whatever its signature says.
     const invite = await this.find(jti);
     if (!invite) throw new CredentialRefusal('unauthorized', 'invite revoked', 'revoked');
@@ -111,7 +144,15 @@ export class Invites {
     }
     const sub = `guest-${randomBytes(9).toString('base64url')}`;
     const ttlSec = Math.max(1, Math.floor((expiresAt - now) / 1000));
-    const token = await this.mint({ sub, name, role: claims.role, rooms: claims.rooms, ttlSec, jti: randomUUID(), extra: { inviteId: jti } });
+    const token = await this.mint({
+      sub,
+      name,
+      role: claims.role,
+      rooms: claims.rooms,
+      ttlSec,
+      jti: randomUUID(),
+      extra: { inviteId: jti },
+    });
     const redemption: Redemption = { jti, sub, name, at: now };
     await this.records.put(REDEEMED, `${jti}|${sub}`, asJson(redemption), Math.max(1, expiresAt - now));
     // The personal token's `exp` is whole seconds at or before the invite's.

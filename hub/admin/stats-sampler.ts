@@ -10,7 +10,6 @@ import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from '../metrics/event-loop-lag.js';
 import { ProcessUsage } from '../metrics/process-usage.js';
 
-
 export type { RoomRates };
 /** A `stats` event before the cluster view adds the hubs. */
 export type StatsSample = Omit<StatsEvent, 'startedAt' | 'version' | 'hubs' | 'cluster'>;
@@ -64,7 +63,11 @@ export class StatsSampler {
     }
     for (const room of this.core.registry.rooms()) {
       if (!isHubRoom(room) && !this.core.traffic.rooms.has(room)) {
-        rooms.push({ room, clients: this.core.registry.membersOf(room)?.size ?? 0, ...rates(undefined, undefined, seconds) });
+        rooms.push({
+          room,
+          clients: this.core.registry.membersOf(room)?.size ?? 0,
+          ...rates(undefined, undefined, seconds),
+        });
       }
     }
     const total = rates(this.core.traffic.total, this.previousTotal, seconds);
@@ -78,7 +81,10 @@ export class StatsSampler {
       total: { clients: this.core.sessions.size, rooms: rooms.length, ...total },
       rooms: listed,
       roomsOmitted: rooms.length - listed.length,
-      process: { ...process, eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) } },
+      process: {
+        ...process,
+        eventLoopLagMs: { mean: round(lag.meanMs), p99: round(lag.p99Ms), max: round(lag.maxMs) },
+      },
       engine: { name: this.core.engine.name, state: this.core.engineHealth, node: this.core.engine.nodeId },
       historyMessages: this.core.engine.historySize(),
       // The hub-wide history budget (memory engine): estimated bytes kept, the budget, messages evicted for it.
@@ -89,10 +95,19 @@ export class StatsSampler {
   }
 }
 
-function rates(now: TrafficTotals | undefined, before: TrafficTotals | undefined, seconds: number): Omit<RoomRates, 'room' | 'clients'> {
+function rates(
+  now: TrafficTotals | undefined,
+  before: TrafficTotals | undefined,
+  seconds: number,
+): Omit<RoomRates, 'room' | 'clients'> {
   // A room forgotten and seen again starts from zero: never report a negative rate.
   const d = (k: keyof TrafficTotals): number => round(Math.max(0, (now?.[k] ?? 0) - (before?.[k] ?? 0)) / seconds);
-  return { messagesInPerSec: d('messagesIn'), bytesInPerSec: d('bytesIn'), messagesOutPerSec: d('messagesOut'), bytesOutPerSec: d('bytesOut') };
+  return {
+    messagesInPerSec: d('messagesIn'),
+    bytesInPerSec: d('bytesIn'),
+    messagesOutPerSec: d('messagesOut'),
+    bytesOutPerSec: d('bytesOut'),
+  };
 }
 
 const activity = (r: RoomRates): number => r.messagesInPerSec + r.messagesOutPerSec;

@@ -10,7 +10,12 @@ import type { Revocations } from './revocations.js';
 export const REDEEM_FIRST = 'an invite link is redeemed for a personal token first (POST /api/invites/redeem)';
 
 export function bannedRefusal(ban: Ban): CredentialRefusal {
-  return new CredentialRefusal('forbidden', `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`, 'banned', ban);
+  return new CredentialRefusal(
+    'forbidden',
+    `banned until ${new Date(ban.until).toISOString()}: ${ban.reason}`,
+    'banned',
+    ban,
+  );
 }
 
 /** Revoked tokens, and personal tokens whose invite was revoked. */
@@ -28,7 +33,11 @@ export async function checkBanned(sub: string, bans: BanList): Promise<void> {
 
 /** An invite still worth redeeming: not used up. (Expiry and revocation are checked before.) */
 export async function checkInviteUses(claims: TokenClaims, revocations: Revocations): Promise<void> {
-  if (typeof claims.maxUses === 'number' && claims.jti !== undefined && (await revocations.uses(claims.jti)) >= claims.maxUses) {
+  if (
+    typeof claims.maxUses === 'number' &&
+    claims.jti !== undefined &&
+    (await revocations.uses(claims.jti)) >= claims.maxUses
+  ) {
     throw new CredentialRefusal('forbidden', 'invite used up', 'used_up');
   }
 }

@@ -9,7 +9,8 @@
  * Control, format, private-use, unassigned, surrogate, line/paragraph separators, default-ignorable,
  * whitespace other than U+0020, and U+2800 (braille blank: a symbol, yet drawn as a space).
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|[^\P{White_Space} ]/u;
+const INVISIBLE =
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|[^\P{White_Space} ]/u;
 
 /**
  * Why `text` cannot stand for a person unambiguously, or null. Both kinds refuse invisible
@@ -20,7 +21,8 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorab
 export function identityTextProblem(text: string, kind: 'sub' | 'name'): string | null {
   if (INVISIBLE.test(text)) return 'has control, format or invisible characters';
   if (text !== text.trim()) return 'has leading or trailing whitespace';
-  if (kind === 'sub' && text !== text.normalize('NFKC')) return 'is not NFKC-normalized (fullwidth or compatibility characters)';
+  if (kind === 'sub' && text !== text.normalize('NFKC'))
+    return 'is not NFKC-normalized (fullwidth or compatibility characters)';
   return null;
 }
 
@@ -29,5 +31,7 @@ const MAX_NUMERIC_DATE = 8.64e12;
 
 /** A NumericDate claim (`exp`, `nbf`, `iat`): absent, or a finite number of seconds a Date can hold. */
 export function isNumericDate(value: unknown): value is number | undefined {
-  return value === undefined || (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_NUMERIC_DATE);
+  return (
+    value === undefined || (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_NUMERIC_DATE)
+  );
 }

@@ -36,7 +36,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): JWTPayload {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0 || !ASCII.test(token)) throw new Hs256Error('malformed');
+  if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0 || !ASCII.test(token))
+    throw new Hs256Error('malformed');
   const headerFailure = checkHeader(token.slice(0, firstDot));
   if (headerFailure) throw new Hs256Error(headerFailure);
   const encoded = token.slice(secondDot + 1);
@@ -110,7 +111,8 @@ function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): JWTPay
   for (const claim of required) if (!Object.hasOwn(claims, claim)) throw new Hs256Error({ claim });
   if (rules.issuer !== undefined && claims.iss !== rules.issuer) throw new Hs256Error({ claim: 'iss' });
   const aud = claims.aud;
-  if (!(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) throw new Hs256Error({ claim: 'aud' });
+  if (!(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience))))
+    throw new Hs256Error({ claim: 'aud' });
   const now = Math.floor(rules.now / 1000);
   numericDate(claims, 'iat');
   const nbf = numericDate(claims, 'nbf');

@@ -30,7 +30,7 @@ export interface KeySettings {
 const MIN_SECRET_BYTES = 32;
 
 export async function importHmacSecret(secret: string | Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  const raw = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
+  const raw = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
   return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
@@ -50,7 +50,8 @@ function algorithmForPem(pem: string): string {
     case 'rsa':
       return 'RS256';
     case 'ec':
-      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('EC public keys must be P-256 (ES256)');
+      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+        throw new Error('EC public keys must be P-256 (ES256)');
       return 'ES256';
     case 'ed25519':
       return 'EdDSA';
@@ -62,10 +63,14 @@ function algorithmForPem(pem: string): string {
 export async function loadVerificationKey(s: KeySettings): Promise<VerificationKey> {
   if (s.publicKey) {
     const alg = algorithmForPem(s.publicKey);
-    return { key: (await importSPKI(s.publicKey, alg)), algorithms: [alg], source: `public key (${alg})` };
+    return { key: await importSPKI(s.publicKey, alg), algorithms: [alg], source: `public key (${alg})` };
   }
   if (s.jwksUrl) {
-    return { key: createRemoteJWKSet(new URL(s.jwksUrl)), algorithms: ['RS256', 'ES256', 'EdDSA'], source: `JWKS ${s.jwksUrl}` };
+    return {
+      key: createRemoteJWKSet(new URL(s.jwksUrl)),
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+      source: `JWKS ${s.jwksUrl}`,
+    };
   }
   let secret = s.secret;
   let source = 'secret from options';

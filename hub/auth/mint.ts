@@ -24,7 +24,10 @@ export interface MintRequest {
 export async function mintToken(key: CryptoKey, req: MintRequest, now = Date.now()): Promise<string> {
   if (!req.sub) throw new Error('sub is required');
   // A token the hub would refuse is not minted: say why here, not at the upgrade.
-  for (const [kind, text] of [['sub', req.sub], ['name', req.name]] as const) {
+  for (const [kind, text] of [
+    ['sub', req.sub],
+    ['name', req.name],
+  ] as const) {
     const problem = text === undefined ? null : identityTextProblem(text, kind);
     if (problem) throw new Error(`${kind} ${problem}`);
   }

@@ -120,7 +120,12 @@ function describeJoseError(err: unknown): string {
 
 function describeHs256Failure(failure: Hs256Failure): string {
   if (typeof failure === 'object') return `token claim "${failure.claim}" invalid`;
-  return { malformed: 'token malformed', algorithm: 'token algorithm not allowed', signature: 'token signature invalid', expired: 'token expired' }[failure];
+  return {
+    malformed: 'token malformed',
+    algorithm: 'token algorithm not allowed',
+    signature: 'token signature invalid',
+    expired: 'token expired',
+  }[failure];
 }
 
 /** Claims the hub only checks at the handshake: not kept for the life of the connection. */
@@ -138,7 +143,8 @@ function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims 
 function toVerified(payload: JWTPayload): VerifiedToken {
   // jose takes any number, Infinity included: the same rule as the in-line HS256 path, for both.
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
-    if (!isNumericDate(payload[claim])) throw new HubError('unauthorized', `token claim "${claim}" invalid: not a finite date`);
+    if (!isNumericDate(payload[claim]))
+      throw new HubError('unauthorized', `token claim "${claim}" invalid: not a finite date`);
   }
   const sub = payload.sub!;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {

@@ -20,11 +20,16 @@ export class Attempts {
   /** Consecutive attempts that did not get as far as resubscribing every room. */
   private count = 0;
 
-  constructor(url: string | readonly string[], backoff: BackoffOptions | undefined, private readonly random: () => number = Math.random) {
+  constructor(
+    url: string | readonly string[],
+    backoff: BackoffOptions | undefined,
+    private readonly random: () => number = Math.random,
+  ) {
     this.urls = typeof url === 'string' ? [url] : [...url];
     if (this.urls.length === 0) throw new ClientError('bad_request', 'connect needs at least one hub url');
     // A malformed URL will not get better by retrying: say so before the first attempt.
-    for (const u of this.urls) if (!isHubUrl(u)) throw new ClientError('bad_request', `not a WebSocket URL (ws://, wss://): ${String(u)}`);
+    for (const u of this.urls)
+      if (!isHubUrl(u)) throw new ClientError('bad_request', `not a WebSocket URL (ws://, wss://): ${String(u)}`);
     // A random first hub spreads a deployment's clients over its hubs.
     this.index = Math.floor(random() * this.urls.length);
     this.backoff = new Backoff(backoff, random);

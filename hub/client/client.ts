@@ -25,7 +25,15 @@ import { RequestTracker, type Pending } from './requests.js';
 import { Room, type RoomHost } from './room.js';
 import { messageOf, parseServerMessage } from './server-frames.js';
 import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
-import type { CloseInfo, ConnectOptions, ConnectionState, InsightClient, RoomOptions, Session, Unsubscribe } from './types.js';
+import type {
+  CloseInfo,
+  ConnectOptions,
+  ConnectionState,
+  InsightClient,
+  RoomOptions,
+  Session,
+  Unsubscribe,
+} from './types.js';
 
 const DEFAULTS = { pingIntervalMs: 20_000, ackTimeoutMs: 10_000, offlineQueueLimit: 1000 };
 /** setTimeout's longest delay; a ban may last longer. */
@@ -115,7 +123,9 @@ class HubClient implements InsightClient, RoomHost {
 
   room(name: string, options?: RoomOptions): Room {
     if (!isValidRoomName(name)) {
-      throw new ClientError('bad_request', 'a room name is 1-128 characters of A-Z a-z 0-9 _ . : @ -', { room: String(name) });
+      throw new ClientError('bad_request', 'a room name is 1-128 characters of A-Z a-z 0-9 _ . : @ -', {
+        room: String(name),
+      });
     }
     const limit = options?.history?.limit;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
@@ -221,7 +231,9 @@ class HubClient implements InsightClient, RoomHost {
 
   /** Whatever goes wrong inside the client's own async work is reported, never thrown at the host. */
   private guard(work: Promise<void>): void {
-    work.catch((err: unknown) => this.reportError(new ClientError('connection_closed', `client failure: ${messageOf(err)}`)));
+    work.catch((err: unknown) =>
+      this.reportError(new ClientError('connection_closed', `client failure: ${messageOf(err)}`)),
+    );
   }
 
   /** Starts an attempt after `ms`. */
@@ -259,18 +271,27 @@ class HubClient implements InsightClient, RoomHost {
     const url = this.attempts.url;
     let link: Link;
     try {
-      link = new Link(ctor, url, token, {
-        open: () => undefined, // the connection counts as open at `welcome`
-        frame: (data) => this.link === link && this.onFrame(data),
-        end: (ending) => this.link === link && this.onEnd(ending),
-      }, this.ackTimeoutMs);
+      link = new Link(
+        ctor,
+        url,
+        token,
+        {
+          open: () => undefined, // the connection counts as open at `welcome`
+          frame: (data) => this.link === link && this.onFrame(data),
+          end: (ending) => this.link === link && this.onEnd(ending),
+        },
+        this.ackTimeoutMs,
+      );
     } catch (err) {
       // A malformed URL will not get better by retrying.
       return this.stop(1006, `cannot open ${url}: ${messageOf(err)}`);
     }
     this.link = link;
     if (Number.isFinite(this.ackTimeoutMs)) {
-      this.welcomeTimer = setTimeout(() => link.end(1006, `no welcome within ${this.ackTimeoutMs} ms`), this.ackTimeoutMs);
+      this.welcomeTimer = setTimeout(
+        () => link.end(1006, `no welcome within ${this.ackTimeoutMs} ms`),
+        this.ackTimeoutMs,
+      );
     }
   }
 
@@ -291,7 +312,8 @@ class HubClient implements InsightClient, RoomHost {
         return;
       case 'error':
         // A late answer to a request that timed out was already handled (as that timeout).
-        if (!this.tracker.settle(msg) && !this.tracker.timedOut(msg.id)) this.reportError(new ClientError(msg.code, msg.message));
+        if (!this.tracker.settle(msg) && !this.tracker.timedOut(msg.id))
+          this.reportError(new ClientError(msg.code, msg.message));
         return;
       case 'message':
         this.rooms.get(msg.room)?.receive(msg);
@@ -387,14 +409,19 @@ class HubClient implements InsightClient, RoomHost {
   private onEnd(ending: LinkEnding): void {
     this.dropLink();
     this.tracker.failAll(
-      () => new ClientError('connection_lost', `connection closed (${ending.code}) before the answer`, { closeCode: ending.code }),
+      () =>
+        new ClientError('connection_lost', `connection closed (${ending.code}) before the answer`, {
+          closeCode: ending.code,
+        }),
     );
     if (this.stopped) return;
     const decision = decideAfterClose({ ...ending, ...this.notes });
     const close: CloseInfo = { code: ending.code, reason: ending.reason };
     if (decision.kind === 'backoff' && decision.report) {
       const code = ending.httpStatus !== undefined ? 'handshake_refused' : 'connection_closed';
-      this.reportError(new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code }));
+      this.reportError(
+        new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code }),
+      );
     }
     if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
     if (decision.kind === 'new-token') {
@@ -411,11 +438,17 @@ class HubClient implements InsightClient, RoomHost {
       fresh = await this.options.getToken();
     } catch (err) {
       this.reportError(new ClientError('token_unavailable', `getToken failed: ${messageOf(err)}`));
-      return this.stop(CloseCode.tokenInvalid, `token rejected (${close.reason || 'expired or invalid'}) and no new one`);
+      return this.stop(
+        CloseCode.tokenInvalid,
+        `token rejected (${close.reason || 'expired or invalid'}) and no new one`,
+      );
     }
     if (this.stopped) return;
     if (fresh === this.token) {
-      return this.stop(CloseCode.tokenInvalid, `token rejected (${close.reason || 'expired or invalid'}) and getToken gave the same one`);
+      return this.stop(
+        CloseCode.tokenInvalid,
+        `token rejected (${close.reason || 'expired or invalid'}) and getToken gave the same one`,
+      );
     }
     this.freshToken = fresh;
     this.retry({ kind: 'backoff', report: false }, close);
@@ -425,7 +458,10 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     const delay = this.attempts.next(decision);
     if (delay === null) {
-      return this.stop(close.code, `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim());
+      return this.stop(
+        close.code,
+        `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim(),
+      );
     }
     this.phase = 'waiting';
     this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
@@ -454,12 +490,15 @@ class HubClient implements InsightClient, RoomHost {
     const at = this.attempts.afterBan(until);
     const wait = (): void => {
       const left = at - Date.now();
-      this.banTimer = setTimeout(() => {
-        if (left > MAX_TIMER_MS) return wait();
-        this.banTimer = undefined;
-        this.phase = 'waiting';
-        this.guard(this.open());
-      }, Math.min(Math.max(0, left), MAX_TIMER_MS));
+      this.banTimer = setTimeout(
+        () => {
+          if (left > MAX_TIMER_MS) return wait();
+          this.banTimer = undefined;
+          this.phase = 'waiting';
+          this.guard(this.open());
+        },
+        Math.min(Math.max(0, left), MAX_TIMER_MS),
+      );
     };
     wait();
   }
@@ -467,6 +506,10 @@ class HubClient implements InsightClient, RoomHost {
   private closedError(): ClientError {
     const state = this.cell.value;
     const why = state.status === 'closed' ? `${state.reason} (${state.code})` : 'closed';
-    return new ClientError('closed', `client is closed: ${why}`, state.status === 'closed' ? { closeCode: state.code } : {});
+    return new ClientError(
+      'closed',
+      `client is closed: ${why}`,
+      state.status === 'closed' ? { closeCode: state.code } : {},
+    );
   }
 }

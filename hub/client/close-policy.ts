@@ -50,7 +50,8 @@ export function decideAfterClose(ending: Ending): Decision {
     case 'stop': {
       const reason = ending.reason || ending.noticeReason || STOP_REASONS[ending.code] || 'closed';
       // Without the notice's `until` the ban's end is unknown: then it is a stop for good.
-      if (ending.code === CloseCode.banned && ending.banUntil !== undefined) return { kind: 'stop', code: ending.code, reason, until: ending.banUntil };
+      if (ending.code === CloseCode.banned && ending.banUntil !== undefined)
+        return { kind: 'stop', code: ending.code, reason, until: ending.banUntil };
       return { kind: 'stop', code: ending.code, reason };
     }
     case 'resume-now':

@@ -29,7 +29,9 @@ export class PresenceView {
    * later pages are dropped (they may have left while we were away) without being reported as left
    * unless the ack's page is the whole roster.
    */
-  replace(ack: Pick<SubscribeAck, 'members'> & Partial<Pick<SubscribeAck, 'memberCount' | 'membersNext'>>): PresenceChange {
+  replace(
+    ack: Pick<SubscribeAck, 'members'> & Partial<Pick<SubscribeAck, 'memberCount' | 'membersNext'>>,
+  ): PresenceChange {
     const members = Array.isArray(ack.members) ? ack.members : [];
     const next = new Map(members.map((m) => [m.clientId, m] as const));
     const change: PresenceChange = { joined: [], left: [], updated: [] };
@@ -61,7 +63,10 @@ export class PresenceView {
     for (const m of diff.left) this.byClient.delete(m.clientId);
     for (const m of diff.joined) this.byClient.set(m.clientId, m);
     for (const m of diff.updated) this.byClient.set(m.clientId, m);
-    this.count = typeof diff.count === 'number' ? diff.count : Math.max(this.byClient.size, this.count + diff.joined.length - diff.left.length);
+    this.count =
+      typeof diff.count === 'number'
+        ? diff.count
+        : Math.max(this.byClient.size, this.count + diff.joined.length - diff.left.length);
     return { joined: diff.joined, left: diff.left, updated: diff.updated };
   }
 

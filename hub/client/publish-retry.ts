@@ -60,7 +60,9 @@ export class PublishRetry {
   publish(event: string, data: Json, options: PublishOptions, events: PublishEvents): Promise<PublishAck> {
     const key = options.key ?? newPublishKey();
     if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_LENGTH) {
-      return Promise.reject(new ClientError('bad_request', `a publish key is 1-${MAX_KEY_LENGTH} characters`, { room: this.room }));
+      return Promise.reject(
+        new ClientError('bad_request', `a publish key is 1-${MAX_KEY_LENGTH} characters`, { room: this.room }),
+      );
     }
     const message = { type: 'publish', room: this.room, event, data, key } as ClientMessage & { key: string };
     if (options.echo !== undefined) (message as { echo?: boolean }).echo = options.echo;
@@ -116,4 +118,3 @@ export class PublishRetry {
     for (const entry of [...this.open]) entry.fail(withRoom(error(), this.room));
   }
 }
-

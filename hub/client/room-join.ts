@@ -9,7 +9,14 @@ import { Listeners } from './listeners.js';
 import type { BackoffOptions, JoinAnswer, RoomState } from './types.js';
 
 /** Subscribe errors that say "not now" rather than "never": the SDK keeps trying. */
-const PASSING = new Set<ClientErrorCode>(['timeout', 'internal', 'unavailable', 'conflict', 'rate_limited', 'outcome_unknown']);
+const PASSING = new Set<ClientErrorCode>([
+  'timeout',
+  'internal',
+  'unavailable',
+  'conflict',
+  'rate_limited',
+  'outcome_unknown',
+]);
 
 /** Whether a subscribe refused with this code is worth trying again (the rest fail the room). */
 export function isPassing(code: ClientErrorCode): boolean {
@@ -68,7 +75,9 @@ export class RoomJoin {
   /** The current join's answer: at once when joined, after the next ack otherwise; rejects on failure. */
   get joined(): Promise<JoinAnswer> {
     if (this.current.status === 'joined' || this.current.status === 'failed' || this.current.status === 'left') {
-      return (this.settledPromise ??= settled(this.current.status === 'joined' ? { answer: this.current.answer } : { error: this.current.error }));
+      return (this.settledPromise ??= settled(
+        this.current.status === 'joined' ? { answer: this.current.answer } : { error: this.current.error },
+      ));
     }
     return (this.waiting ??= deferred()).promise;
   }

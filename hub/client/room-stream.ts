@@ -75,7 +75,11 @@ export class RoomStream {
    * Takes a subscribe ack. Returns the reset reason when the hub could not replay from our
    * position; the app must then reload, and the stream continues from the hub's position.
    */
-  acknowledge(ack: SubscribeAck, sentSince: StreamPosition | undefined, historyFollows = false): ResumeFailure | undefined {
+  acknowledge(
+    ack: SubscribeAck,
+    sentSince: StreamPosition | undefined,
+    historyFollows = false,
+  ): ResumeFailure | undefined {
     this.live = true;
     this.catchUp = undefined;
     if (!this.sequenced) return undefined;

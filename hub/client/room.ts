@@ -94,12 +94,18 @@ export class Room implements RoomHandle {
     for (let n = 0; n < pages && !this.presence.complete && this.state.status !== 'left'; n++) {
       const cursor = this.presence.next!;
       const answer = await new Promise<Answer>((resolve, reject) => {
-        this.host.submit({ type: 'members', room: this.name, cursor }, { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.name)) });
+        this.host.submit(
+          { type: 'members', room: this.name, cursor },
+          { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.name)) },
+        );
       });
       // A resubscribe meanwhile restarted the paging from its own ack.
       if (this.presence.next !== cursor) continue;
       const page = answer as AckFor<'members'>;
-      const change = this.presence.addPage(Array.isArray(page.members) ? page.members : [], typeof page.next === 'string' ? page.next : undefined);
+      const change = this.presence.addPage(
+        Array.isArray(page.members) ? page.members : [],
+        typeof page.next === 'string' ? page.next : undefined,
+      );
       if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
     }
     return this.presence.members;
@@ -294,7 +300,8 @@ export class Room implements RoomHandle {
     if (reset) answerNow.reason = reset;
     if (reset) this.resetListeners.emit(reset);
     if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
-    if (this.rosterWanted && !this.presence.complete) this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
+    if (this.rosterWanted && !this.presence.complete)
+      this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
     if (!this.stream.catchingUp) return this.join.answered(answerNow);
     // The replayed history follows the ack; a hub that sends less than it said must not hold the
     // answer back for ever.
@@ -320,4 +327,3 @@ export class Room implements RoomHandle {
     return new ClientError('closed', `room "${this.name}" was left`, { room: this.name });
   }
 }
-

@@ -46,7 +46,13 @@ export class Link {
   private lastError = '';
   private readonly listeners: Array<[string, (event: any) => void]>;
 
-  constructor(ctor: WebSocketConstructor, url: string, token: string, private readonly events: LinkEvents, handshakeTimeoutMs: number) {
+  constructor(
+    ctor: WebSocketConstructor,
+    url: string,
+    token: string,
+    private readonly events: LinkEvents,
+    handshakeTimeoutMs: number,
+  ) {
     if (acceptsHeaders(ctor)) {
       this.socket = new ctor(url, SUBPROTOCOL, {
         headers: { Authorization: `Bearer ${token}` },
@@ -118,7 +124,11 @@ export class Link {
     if (!detached) this.detach();
     if (this.refusal) {
       const { status, reason, until } = this.refusal;
-      this.events.end(until === undefined ? { code, reason, httpStatus: status } : { code, reason, httpStatus: status, banUntil: until });
+      this.events.end(
+        until === undefined
+          ? { code, reason, httpStatus: status }
+          : { code, reason, httpStatus: status, banUntil: until },
+      );
     } else {
       this.events.end({ code, reason: reason || this.lastError });
     }
@@ -175,9 +185,11 @@ export function readRefusal(status: number, body: string): Refusal {
   } catch {
     // Not JSON (a proxy's page, say): the status alone will do.
   }
-  const text = typeof parsed.message === 'string' ? parsed.message : typeof parsed.error === 'string' ? parsed.error : undefined;
+  const text =
+    typeof parsed.message === 'string' ? parsed.message : typeof parsed.error === 'string' ? parsed.error : undefined;
   const refusal: Refusal = { status, reason: text === undefined ? `HTTP ${status}` : `${status}: ${text}` };
-  const until = typeof parsed.until === 'number' ? parsed.until : typeof parsed.until === 'string' ? Date.parse(parsed.until) : NaN;
+  const until =
+    typeof parsed.until === 'number' ? parsed.until : typeof parsed.until === 'string' ? Date.parse(parsed.until) : NaN;
   if (Number.isFinite(until)) refusal.until = until;
   return refusal;
 }

@@ -1,6 +1,14 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
 import type { SleepRecord } from './sleep-watch.js';
-import type { AdminMessage, AnswerMap, Json, RoomMessage, Sender, SubscribeAck, SubscribeMessage } from '../protocol/index.js';
+import type {
+  AdminMessage,
+  AnswerMap,
+  Json,
+  RoomMessage,
+  Sender,
+  SubscribeAck,
+  SubscribeMessage,
+} from '../protocol/index.js';
 import type { ControlCommand, Engine, EngineState, PublishResult } from './engine.js';
 import type { EngineFailure } from './engine-errors.js';
 import type { KeyedRateLimit } from './limits.js';

@@ -19,7 +19,13 @@ import { members } from './presence-pages.js';
 import { historyRequest } from './history-read.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
-const BUDGETED: ReadonlySet<ErrorCode> = new Set(['bad_request', 'forbidden', 'too_large', 'not_found', 'unauthorized']);
+const BUDGETED: ReadonlySet<ErrorCode> = new Set([
+  'bad_request',
+  'forbidden',
+  'too_large',
+  'not_found',
+  'unauthorized',
+]);
 
 export function handleFrame(core: HandlerHost, session: Session, data: Buffer, isBinary: boolean): void {
   if (!session.isOpen) return;
@@ -41,7 +47,12 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
     return;
   }
   if (msg.type === 'publish' && !core.publishBytes.take(session.user.sub, data.length)) {
-    rateLimited(core, session, msg.id, `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`);
+    rateLimited(
+      core,
+      session,
+      msg.id,
+      `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`,
+    );
     return;
   }
   const room = msg.type === 'admin' || !('room' in msg) ? undefined : msg.room;
@@ -99,7 +110,11 @@ export function reject(core: HandlerHost, session: Session, err: unknown, id: st
 }
 
 type AnswerOf<T extends ClientMessage['type']> = T extends keyof AnswerMap ? AnswerMap[T] : never;
-type Handler<M extends ClientMessage> = (core: HandlerHost, session: Session, msg: M) => Promise<AnswerOf<M['type']> | void>;
+type Handler<M extends ClientMessage> = (
+  core: HandlerHost,
+  session: Session,
+  msg: M,
+) => Promise<AnswerOf<M['type']> | void>;
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
@@ -111,8 +126,10 @@ const handlers: Handlers = {
   async publish(core, session, msg) {
     const { role, sub, name } = session.user;
     if (role === 'viewer') throw new HubError('forbidden', 'viewers cannot publish');
-    if (!session.identity.access.allows(msg.room)) throw new HubError('forbidden', `not allowed to publish to ${msg.room}`);
-    const from = role === 'service' ? { sub, name, clientId: session.id, service: true } : { sub, name, clientId: session.id };
+    if (!session.identity.access.allows(msg.room))
+      throw new HubError('forbidden', `not allowed to publish to ${msg.room}`);
+    const from =
+      role === 'service' ? { sub, name, clientId: session.id, service: true } : { sub, name, clientId: session.id };
     const stored = await core.publish(msg.room, msg.event, msg.data, from, msg.echo, msg.key);
     return { room: msg.room, epoch: stored.epoch, seq: stored.seq, duplicate: stored.duplicate };
   },
@@ -143,7 +160,8 @@ const handlers: Handlers = {
     } catch (err) {
       throw err instanceof HubError ? err : new HubError('unauthorized', 'token invalid');
     }
-    if (identity.user.sub !== session.user.sub) throw new HubError('unauthorized', 'a refreshed token must have the same sub');
+    if (identity.user.sub !== session.user.sub)
+      throw new HubError('unauthorized', 'a refreshed token must have the same sub');
     session.reauthorize(identity);
     for (const room of session.roomList()) {
       if (room !== ADMIN_ROOM && !identity.access.allows(room)) core.leaveRoom(session, room);

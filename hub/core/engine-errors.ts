@@ -35,7 +35,12 @@ export class EngineUnavailableError extends EngineFailure {
 export class EngineOutcomeUnknownError extends EngineFailure {
   constructor(detail: string, options?: { cause?: unknown; what?: string }) {
     const what = options?.what ?? 'request';
-    super('outcome_unknown', `the engine did not answer the ${what} in time: it may or may not have been stored; retry with the same key to find out`, detail, options);
+    super(
+      'outcome_unknown',
+      `the engine did not answer the ${what} in time: it may or may not have been stored; retry with the same key to find out`,
+      detail,
+      options,
+    );
     this.name = 'EngineOutcomeUnknownError';
   }
 }

@@ -2,14 +2,7 @@
  * The engine seam: everything `hub/core` needs from the layer that sequences, stores and fans out
  * across hubs. `memory` keeps it in process; `redis` shares it between hubs. Core never knows which.
  */
-import type {
-  Json,
-  PresenceMember,
-  ResumeFailure,
-  RoomMessage,
-  Sender,
-  StreamPosition,
-} from '../protocol/index.js';
+import type { Json, PresenceMember, ResumeFailure, RoomMessage, Sender, StreamPosition } from '../protocol/index.js';
 import type { PresencePage } from './presence-roster.js';
 
 export interface PublishInput {

@@ -30,8 +30,14 @@ export class Heartbeat {
 
   start(): void {
     const { guard } = this.host;
-    this.pingTimer = setInterval(guard.wrap('heartbeat', () => this.beat()), this.options.heartbeatMs);
-    this.expiryTimer = setInterval(guard.wrap('token_expiry', () => this.checkExpiry(Date.now())), Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs));
+    this.pingTimer = setInterval(
+      guard.wrap('heartbeat', () => this.beat()),
+      this.options.heartbeatMs,
+    );
+    this.expiryTimer = setInterval(
+      guard.wrap('token_expiry', () => this.checkExpiry(Date.now())),
+      Math.min(EXPIRY_CHECK_MS, this.options.heartbeatMs),
+    );
     this.pingTimer.unref();
     this.expiryTimer.unref();
   }

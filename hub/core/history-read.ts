@@ -47,7 +47,12 @@ export async function readHistory(
  * A one-shot read as an answer (REST body, `history` ack). After `since`, at most the first
  * `limit`; without it, the latest `limit` (default 100). `more` says the answer was cut.
  */
-export async function historyAnswer(engine: Engine, room: string, since: StreamPosition | null | undefined, limit = DEFAULT_HISTORY_LIMIT): Promise<HistoryAck> {
+export async function historyAnswer(
+  engine: Engine,
+  room: string,
+  since: StreamPosition | null | undefined,
+  limit = DEFAULT_HISTORY_LIMIT,
+): Promise<HistoryAck> {
   const h = await readHistory(engine, room, since, limit);
   const messages = since === undefined ? h.messages : h.messages.slice(0, limit);
   const answer: HistoryAck = { room, ...h.position, messages };
@@ -75,7 +80,11 @@ export function boundAnswer(answer: HistoryAck, maxBytes: number, fromStart: boo
 }
 
 /** The WebSocket `history` request: read access to the room is enough, no join, no presence. */
-export async function historyRequest(core: HandlerHost, session: Session, msg: HistoryRequestMessage): Promise<HistoryAck> {
+export async function historyRequest(
+  core: HandlerHost,
+  session: Session,
+  msg: HistoryRequestMessage,
+): Promise<HistoryAck> {
   const { room } = msg;
   if (isHubRoom(room)) throw new HubError('bad_request', `${room} has no history`);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to read ${room}`);

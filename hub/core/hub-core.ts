@@ -103,7 +103,11 @@ export class HubCore implements HandlerHost, SessionHost {
     this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
     this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
     this.presence = new PresenceCoalescer(
-      { windowMs: options.presenceCoalesceMs, bigRoom: options.presenceBigRoom ?? 20, bigRoomMs: options.presenceBigRoomMs ?? 250 },
+      {
+        windowMs: options.presenceCoalesceMs,
+        bigRoom: options.presenceBigRoom ?? 20,
+        bigRoomMs: options.presenceBigRoomMs ?? 250,
+      },
       (room) => this.engine.presenceCount(room),
       this.guard.wrap('presence', (m: PresenceMessage, big: boolean) => this.sendPresence(m, big)),
     );
@@ -221,7 +225,14 @@ export class HubCore implements HandlerHost, SessionHost {
    * the original position and `duplicate` for a repeated `key`). An engine failure is answered as the
    * engine named it: `unavailable` only when nothing was stored, `outcome_unknown` when it cannot tell.
    */
-  async publish(room: string, event: string, data: Json, from: Sender, echo = false, key?: string): Promise<PublishResult> {
+  async publish(
+    room: string,
+    event: string,
+    data: Json,
+    from: Sender,
+    echo = false,
+    key?: string,
+  ): Promise<PublishResult> {
     try {
       if (this.engine.state === 'down') throw new EngineUnavailableError('engine down', { what: 'publish' });
       return await this.engine.publish({ room, event, data, from, time: Date.now(), echo, key });
@@ -323,7 +334,8 @@ export class HubCore implements HandlerHost, SessionHost {
   }
 
   private onEngineStall(stalled: boolean): void {
-    if (stalled) this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
+    if (stalled)
+      this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
     else this.options.logger?.info({ engine: this.engine.name }, 'engine answering again');
     if (!stalled && this.engine.state === 'up') this.announceEngineUp();
   }
@@ -345,7 +357,12 @@ export class HubCore implements HandlerHost, SessionHost {
   suspend(): void {
     this.sleepWatch.suspended();
     this.options.logger?.info({ clients: this.sessions.size }, 'going to sleep: clients told to reconnect later');
-    const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs, reason: 'sleep' });
+    const notice = encodeMessage({
+      type: 'notice',
+      event: 'shutdown',
+      reconnectAfterMs: this.options.reconnectAfterMs,
+      reason: 'sleep',
+    });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
       s.end(CloseReason.goingToSleep);
@@ -358,7 +375,10 @@ export class HubCore implements HandlerHost, SessionHost {
   }
 
   private onWake(record: SleepRecord): void {
-    this.options.logger?.info({ durationMs: record.durationMs, source: record.source }, `awake after ${Math.round(record.durationMs / 1000)} s away`);
+    this.options.logger?.info(
+      { durationMs: record.durationMs, source: record.source },
+      `awake after ${Math.round(record.durationMs / 1000)} s away`,
+    );
     this.heartbeat.checkNow(Math.min(this.options.heartbeatMs, WAKE_PONG_GRACE_MS));
     // The engine may have gone quiet meanwhile too: probe it now rather than at the next tick.
     this.engineWatch.probe();
@@ -391,7 +411,11 @@ export class HubCore implements HandlerHost, SessionHost {
    */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    const notice = encodeMessage({ type: 'notice', event: 'shutdown', reconnectAfterMs: this.options.reconnectAfterMs });
+    const notice = encodeMessage({
+      type: 'notice',
+      event: 'shutdown',
+      reconnectAfterMs: this.options.reconnectAfterMs,
+    });
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
       s.end(CloseReason.shuttingDown);

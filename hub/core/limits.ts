@@ -96,7 +96,9 @@ export class ConnectionCounter {
   private readonly byIp = new Map<string, number>();
   total = 0;
 
-  constructor(private readonly limits: { maxConnectionsPerUser: number; maxConnectionsPerIp: number; maxConnections: number }) {}
+  constructor(
+    private readonly limits: { maxConnectionsPerUser: number; maxConnectionsPerIp: number; maxConnections: number },
+  ) {}
 
   /** Why a new connection would break a limit (as a protocol error; the server picks its status), or null when it fits. */
   refusal(sub: string, ip: string): HubError | null {

@@ -10,7 +10,11 @@ import type { PresencePage } from './presence-roster.js';
 import type { Session } from './session.js';
 
 /** An ack frame: `fields` plus `members` (the page's JSON), with `memberCount`/`membersNext` (subscribe) or `next` (members). */
-export function pageAckFrame(fields: Record<string, Json | undefined>, page: PresencePage, names: 'ack' | 'members'): Buffer {
+export function pageAckFrame(
+  fields: Record<string, Json | undefined>,
+  page: PresencePage,
+  names: 'ack' | 'members',
+): Buffer {
   const extra = names === 'ack' ? { memberCount: page.count, membersNext: page.next } : { next: page.next };
   const head = JSON.stringify({ type: 'ack', ...fields, ...extra });
   return encodeJson(`${head.slice(0, -1)},"members":${page.json}}`);
@@ -25,7 +29,8 @@ export function servePage(core: HandlerHost, session: Session, room: string, cur
 
 export async function members(core: HandlerHost, session: Session, msg: MembersMessage): Promise<void> {
   const { room } = msg;
-  if (room === ADMIN_ROOM || !session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to list members of ${room}`);
+  if (room === ADMIN_ROOM || !session.identity.access.allows(room))
+    throw new HubError('forbidden', `not allowed to list members of ${room}`);
   if (!session.inRoom(room)) throw new HubError('bad_request', `subscribe to ${room} before listing its members`);
   const page = servePage(core, session, room, msg.cursor);
   // From now on every change reaches this session, so the roster it pages through stays exact.

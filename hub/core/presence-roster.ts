@@ -70,7 +70,10 @@ export class PresenceRoster {
     // A join lands on the first page only while that page is not full: then it is appended.
     const first = this.first;
     if (first && first.members.length < MEMBERS_PAGE) {
-      first.json = first.members.length === 0 ? `[${JSON.stringify(member)}]` : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
+      first.json =
+        first.members.length === 0
+          ? `[${JSON.stringify(member)}]`
+          : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
       first.members.push(member);
       first.lastOrdinal = added.ordinal;
     }
@@ -97,7 +100,10 @@ export class PresenceRoster {
     if (cursor === undefined) return this.firstPage();
     const m = CURSOR.exec(cursor);
     if (!m || m[1] !== this.tag) {
-      throw new HubError('bad_request', 'members cursor is not valid for this room (page again from the subscribe ack)');
+      throw new HubError(
+        'bad_request',
+        'members cursor is not valid for this room (page again from the subscribe ack)',
+      );
     }
     return this.collect(parseInt(m[2], 36));
   }
@@ -106,7 +112,11 @@ export class PresenceRoster {
     if (!this.first) {
       const page = this.collect(0);
       const last = page.members.at(-1);
-      this.first = { members: page.members, json: page.json, lastOrdinal: last ? this.byId.get(last.clientId)!.ordinal : 0 };
+      this.first = {
+        members: page.members,
+        json: page.json,
+        lastOrdinal: last ? this.byId.get(last.clientId)!.ordinal : 0,
+      };
     }
     const { members, json, lastOrdinal } = this.first;
     // Everyone not on the first page comes after it.

@@ -114,10 +114,12 @@ export class PresenceCoalescer {
       if (pending.big) this.lastFlush.set(room, now);
       const message: PresenceMessage = { type: 'presence', room, joined: [], left: [], updated: [], count };
       for (const { change, member } of pending.changes.values()) message[change].push(member);
-      if (message.joined.length + message.left.length + message.updated.length > 0) this.flushRoom(message, pending.big);
+      if (message.joined.length + message.left.length + message.updated.length > 0)
+        this.flushRoom(message, pending.big);
     }
     if (deferred) this.arm('big');
-    if (this.lastFlush.size > 1000) for (const [room, at] of this.lastFlush) if (now - at > 60_000) this.lastFlush.delete(room);
+    if (this.lastFlush.size > 1000)
+      for (const [room, at] of this.lastFlush) if (now - at > 60_000) this.lastFlush.delete(room);
   };
 
   stop(): void {
@@ -160,5 +162,9 @@ function merge(pending: RoomPending, change: Change, member: PresenceMember): vo
     return;
   }
   // Later state wins; a join stays a join.
-  changes.set(member.clientId, { change: prior.change === 'joined' ? 'joined' : change, member, seenAtJoin: prior.seenAtJoin });
+  changes.set(member.clientId, {
+    change: prior.change === 'joined' ? 'joined' : change,
+    member,
+    seenAtJoin: prior.seenAtJoin,
+  });
 }

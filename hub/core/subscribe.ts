@@ -2,14 +2,25 @@
  * Subscribe and resume. Live frames for the room are held while history is read and replayed, then
  * released after it, so there is no gap and no duplicate at the seam even while publishes arrive.
  */
-import { ADMIN_ROOM, HubError, type AnswerMap, type SubscribeAck, type SubscribeMessage, type UnsubscribeMessage } from '../protocol/index.js';
+import {
+  ADMIN_ROOM,
+  HubError,
+  type AnswerMap,
+  type SubscribeAck,
+  type SubscribeMessage,
+  type UnsubscribeMessage,
+} from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { readHistory } from './history-read.js';
 import { pageAckFrame, servePage } from './presence-pages.js';
 import type { HandlerHost } from './core-types.js';
 import type { HeldFrame, Session } from './session.js';
 
-export async function subscribe(core: HandlerHost, session: Session, msg: SubscribeMessage): Promise<SubscribeAck | void> {
+export async function subscribe(
+  core: HandlerHost,
+  session: Session,
+  msg: SubscribeMessage,
+): Promise<SubscribeAck | void> {
   const { room } = msg;
   if (room === ADMIN_ROOM) return subscribeAdmin(core, session, msg);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to join ${room}`);
@@ -35,14 +46,27 @@ export async function subscribe(core: HandlerHost, session: Session, msg: Subscr
     // A malformed `since` arrives as null: recovered:false, and the room's current epoch is replayed.
     // Without `since`, `history.limit` asks for the latest kept messages; so it does when `since`
     // is past what the room keeps (evicted), for the client to rebuild from.
-    const history = await readHistory(core.engine, room, msg.since, msg.since === undefined ? msg.history?.limit : undefined, msg.history?.limit);
+    const history = await readHistory(
+      core.engine,
+      room,
+      msg.since,
+      msg.since === undefined ? msg.history?.limit : undefined,
+      msg.history?.limit,
+    );
     if (superseded()) throw cancelled(room);
 
     // The page is read now and the ack queued in the same turn: presence frames held so far were
     // flushed before it, so the ack supersedes them (their counts are older than its memberCount).
     const page = servePage(core, session, room);
     dropHeldPresence(session, held);
-    const fields = { id: msg.id, room, epoch: history.position.epoch, seq: history.position.seq, recovered: history.recovered, reason: history.reason };
+    const fields = {
+      id: msg.id,
+      room,
+      epoch: history.position.epoch,
+      seq: history.position.seq,
+      recovered: history.recovered,
+      reason: history.reason,
+    };
     session.sendFrame(pageAckFrame(fields, page, 'ack'));
     let last = history.position.seq;
     // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
@@ -66,7 +90,8 @@ export async function subscribe(core: HandlerHost, session: Session, msg: Subscr
   } catch (err) {
     session.takeHeld(room, held);
     // Only the subscribe that still owns the room's join undoes it.
-    if (session.heldFor(room) === undefined && !(err instanceof HubError && err.code === 'conflict')) core.leaveRoom(session, room);
+    if (session.heldFor(room) === undefined && !(err instanceof HubError && err.code === 'conflict'))
+      core.leaveRoom(session, room);
     throw err;
   }
 }
@@ -95,7 +120,11 @@ async function subscribeAdmin(core: HandlerHost, session: Session, msg: Subscrib
   return { ...answer, room: ADMIN_ROOM };
 }
 
-export async function unsubscribe(core: HandlerHost, session: Session, msg: UnsubscribeMessage): Promise<AnswerMap['unsubscribe']> {
+export async function unsubscribe(
+  core: HandlerHost,
+  session: Session,
+  msg: UnsubscribeMessage,
+): Promise<AnswerMap['unsubscribe']> {
   if (msg.room === ADMIN_ROOM) core.admin?.unsubscribe(session);
   core.leaveRoom(session, msg.room);
   return { room: msg.room };

@@ -4,7 +4,12 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { HTTP_STATUS, HubError, refusalFields, type ErrorCode } from '../protocol/index.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -16,7 +21,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, status = HTTP_STATUS[code], headers: Record<string, string> = {}, detail: object = {}): void {
+export function sendError(
+  res: ServerResponse,
+  code: ErrorCode,
+  message: string,
+  status = HTTP_STATUS[code],
+  headers: Record<string, string> = {},
+  detail: object = {},
+): void {
   sendJson(res, status, { error: code, message, ...detail }, headers);
 }
 
@@ -25,13 +37,20 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
  * (the request is wrong as sent) with the precise status and `Allow`; `not_found` would deny a
  * resource that exists.
  */
-export function sendMethodNotAllowed(res: ServerResponse, method: string | undefined, allowed: readonly string[]): void {
-  sendError(res, 'bad_request', `method ${method ?? '?'} not allowed here (allowed: ${allowed.join(', ')})`, 405, { allow: allowed.join(', ') });
+export function sendMethodNotAllowed(
+  res: ServerResponse,
+  method: string | undefined,
+  allowed: readonly string[],
+): void {
+  sendError(res, 'bad_request', `method ${method ?? '?'} not allowed here (allowed: ${allowed.join(', ')})`, 405, {
+    allow: allowed.join(', '),
+  });
 }
 
 export function sendHubError(res: ServerResponse, err: unknown): void {
   // A refused credential also says why (`reason`, and `until` for a ban) as fields.
-  if (err instanceof HubError) sendError(res, err.code, err.message, err.status, retryAfter(err.code), refusalFields(err));
+  if (err instanceof HubError)
+    sendError(res, err.code, err.message, err.status, retryAfter(err.code), refusalFields(err));
   else sendError(res, 'internal', 'internal error');
 }
 
@@ -43,7 +62,13 @@ export function retryAfter(code: ErrorCode): Record<string, string> {
 /**
  * Refuse an upgrade before any `101`: an HTTP status with a JSON body, then the socket is closed.
  */
-export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, detail: object = {}): void {
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  detail: object = {},
+): void {
   if (socket.destroyed) return;
   socket.end(refusalText(status, code, message, detail));
   setTimeout(() => socket.destroy(), 1000).unref();
@@ -52,7 +77,9 @@ export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, m
 /** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
 export function refusalText(status: number, code: ErrorCode, message: string, detail: object = {}): string {
   const body = JSON.stringify({ error: code, message, ...detail });
-  const extra = Object.entries(retryAfter(code)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const extra = Object.entries(retryAfter(code))
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'Connection: close\r\n' +
@@ -95,7 +122,8 @@ export function authorizationHeaderCount(req: IncomingMessage): number {
  */
 export function bearerToken(req: IncomingMessage): string | undefined {
   const count = authorizationHeaderCount(req);
-  if (count > 1) throw new HubError('bad_request', `more than one credential (${count} Authorization headers): send the token once`);
+  if (count > 1)
+    throw new HubError('bad_request', `more than one credential (${count} Authorization headers): send the token once`);
   const h = req.headers.authorization;
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);

@@ -86,7 +86,8 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
     if (seriesSeen.has(key)) fail(`duplicate series ${sample.name}`);
     seriesSeen.add(key);
     if (family.type === 'counter' && !(sample.value >= 0)) fail(`counter ${sample.name} is negative or NaN`);
-    if (family.type === 'histogram' && sample.name.endsWith('_bucket') && sample.labels.le === undefined) fail('bucket without "le"');
+    if (family.type === 'histogram' && sample.name.endsWith('_bucket') && sample.labels.le === undefined)
+      fail('bucket without "le"');
     family.samples.push(sample);
   });
   for (const family of families.values()) if (family.type === 'histogram') checkHistogram(family);
@@ -155,7 +156,13 @@ function checkHistogram(family: MetricFamily): void {
     const key = JSON.stringify(Object.entries(rest).sort());
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { buckets: [] }));
-    if (s.name.endsWith('_bucket')) g.buckets.push([parseValue(le, (m) => { throw new ExpositionError(0, m); }), s.value]);
+    if (s.name.endsWith('_bucket'))
+      g.buckets.push([
+        parseValue(le, (m) => {
+          throw new ExpositionError(0, m);
+        }),
+        s.value,
+      ]);
     else if (s.name.endsWith('_count')) g.count = s.value;
     else g.sum = s.value;
   }

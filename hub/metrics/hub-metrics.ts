@@ -34,12 +34,25 @@ export class HubMetrics {
   constructor(core: HubCore, sockets?: SocketCounts) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({ name: PREFIX + name, help, registers, collect() { this.set(read()); } });
+      new Gauge({
+        name: PREFIX + name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     };
     gauge('connections', 'Open WebSocket connections on this hub.', () => core.sessions.size);
-    gauge('rooms', 'Rooms with members on this hub.', () => core.registry.size - (core.registry.has(ADMIN_ROOM) ? 1 : 0));
+    gauge(
+      'rooms',
+      'Rooms with members on this hub.',
+      () => core.registry.size - (core.registry.has(ADMIN_ROOM) ? 1 : 0),
+    );
     gauge('history_messages', 'Messages held in room history by the engine.', () => core.engine.historySize());
-    gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () => (core.engine.state === 'up' ? 1 : 0));
+    gauge('engine_up', '1 while the engine (memory or Redis) is reachable, else 0.', () =>
+      core.engine.state === 'up' ? 1 : 0,
+    );
     let rss = 0;
     gauge('process_resident_memory_bytes', 'Resident set size of the hub process.', () => (rss = memoryUsage(rss).rss));
     gauge('process_heap_used_bytes', 'V8 heap in use.', () => memoryUsage().heapUsed);
@@ -47,26 +60,63 @@ export class HubMetrics {
     const history = core.engine.historyBytes?.bind(core.engine);
     if (history) {
       gauge('history_bytes', 'Estimated bytes of history kept across all rooms (memory engine).', () => history().used);
-      gauge('history_budget_bytes', 'The hub-wide history budget; past it the oldest messages anywhere are evicted.', () => history().budget);
-      mirroredCounter(registers, 'history_evicted_total', 'Messages evicted to keep history within the hub-wide budget.', [], () => [[{}, history().evicted]]);
+      gauge(
+        'history_budget_bytes',
+        'The hub-wide history budget; past it the oldest messages anywhere are evicted.',
+        () => history().budget,
+      );
+      mirroredCounter(
+        registers,
+        'history_evicted_total',
+        'Messages evicted to keep history within the hub-wide budget.',
+        [],
+        () => [[{}, history().evicted]],
+      );
     }
-    mirroredCounter(registers, 'callback_errors_total', 'Timer and event callbacks that threw and were survived, by callback.', ['where'], () =>
-      [...core.guard.errors].map(([where, n]) => [{ where }, n]),
+    mirroredCounter(
+      registers,
+      'callback_errors_total',
+      'Timer and event callbacks that threw and were survived, by callback.',
+      ['where'],
+      () => [...core.guard.errors].map(([where, n]) => [{ where }, n]),
     );
     if (sockets) {
       gauge('tcp_connections', 'Open TCP connections (WebSocket, HTTP and not yet identified).', () => sockets.total);
-      gauge('tcp_connection_ceiling', 'TCP connections accepted at most: the configured cap, below the descriptor limit.', () => sockets.ceiling);
-      mirroredCounter(registers, 'tcp_refused_total', 'TCP connections closed before HTTP, by reason (per_ip, total, header_timeout, accept_failed).', ['reason'], () =>
-        [...sockets.refused].map(([reason, n]) => [{ reason }, n]),
+      gauge(
+        'tcp_connection_ceiling',
+        'TCP connections accepted at most: the configured cap, below the descriptor limit.',
+        () => sockets.ceiling,
+      );
+      mirroredCounter(
+        registers,
+        'tcp_refused_total',
+        'TCP connections closed before HTTP, by reason (per_ip, total, header_timeout, accept_failed).',
+        ['reason'],
+        () => [...sockets.refused].map(([reason, n]) => [{ reason }, n]),
       );
     }
 
     const traffic = (read: (t: TrafficTotals) => [number, number]) => (): Array<[{ direction: string }, number]> => {
       const [inbound, outbound] = read(core.traffic.total);
-      return [[{ direction: 'in' }, inbound], [{ direction: 'out' }, outbound]];
+      return [
+        [{ direction: 'in' }, inbound],
+        [{ direction: 'out' }, outbound],
+      ];
     };
-    mirroredCounter(registers, 'messages_total', 'Messages received from and delivered to clients.', ['direction'], traffic((t) => [t.messagesIn, t.messagesOut]));
-    mirroredCounter(registers, 'bytes_total', 'Frame bytes received from and delivered to clients.', ['direction'], traffic((t) => [t.bytesIn, t.bytesOut]));
+    mirroredCounter(
+      registers,
+      'messages_total',
+      'Messages received from and delivered to clients.',
+      ['direction'],
+      traffic((t) => [t.messagesIn, t.messagesOut]),
+    );
+    mirroredCounter(
+      registers,
+      'bytes_total',
+      'Frame bytes received from and delivered to clients.',
+      ['direction'],
+      traffic((t) => [t.bytesIn, t.bytesOut]),
+    );
 
     let cpuSeen = 0;
     new Counter({
@@ -95,7 +145,12 @@ export class HubMetrics {
       },
     });
 
-    this.closes = new Counter({ name: PREFIX + 'closes_total', help: 'Closed connections by close code.', labelNames: ['code'], registers });
+    this.closes = new Counter({
+      name: PREFIX + 'closes_total',
+      help: 'Closed connections by close code.',
+      labelNames: ['code'],
+      registers,
+    });
     this.slowConsumers = new Counter({
       name: PREFIX + 'slow_consumer_closes_total',
       help: 'Connections closed with 4008 because their send queue passed the cap.',
@@ -107,7 +162,12 @@ export class HubMetrics {
       labelNames: ['reason', 'status'],
       registers,
     });
-    this.errors = new Counter({ name: PREFIX + 'errors_total', help: 'Error answers sent to clients, by code.', labelNames: ['code'], registers });
+    this.errors = new Counter({
+      name: PREFIX + 'errors_total',
+      help: 'Error answers sent to clients, by code.',
+      labelNames: ['code'],
+      registers,
+    });
     this.latency = new Histogram({
       name: PREFIX + 'delivery_latency_seconds',
       help: 'From publish (message time) to fan-out on this hub.',

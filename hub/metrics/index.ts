@@ -64,7 +64,11 @@ export function installMetrics(ctx: HubContext, options: MetricsOptions = {}): H
   ctx.router.add('GET', '/metrics', async (req, res) => {
     await authorize(req);
     const body = await metrics.text();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   return metrics;

@@ -166,7 +166,11 @@ export interface AnswerMap {
 export type AckFor<T extends keyof AnswerMap> = AckEnvelope & AnswerMap[T];
 
 /** What answers a request of type `T`: a `pong` for `ping`, else its `ack`. */
-export type AnswerTo<T extends ClientMessage['type']> = T extends 'ping' ? PongMessage : T extends keyof AnswerMap ? AckFor<T> : never;
+export type AnswerTo<T extends ClientMessage['type']> = T extends 'ping'
+  ? PongMessage
+  : T extends keyof AnswerMap
+    ? AckFor<T>
+    : never;
 
 /** An `ack`: one of the answers of AnswerMap. */
 export type AckMessage = { [T in keyof AnswerMap]: AckFor<T> }[keyof AnswerMap];
@@ -197,7 +201,14 @@ export interface HistoryAck extends StreamPosition {
 
 /** Why a token is refused (`GET /api/session`, upgrade refusal bodies). */
 export type RefusalReason = 'expired' | 'banned' | 'revoked' | 'used_up' | 'not_allowed' | 'invalid';
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['expired', 'banned', 'revoked', 'used_up', 'not_allowed', 'invalid'];
+export const REFUSAL_REASONS: readonly RefusalReason[] = [
+  'expired',
+  'banned',
+  'revoked',
+  'used_up',
+  'not_allowed',
+  'invalid',
+];
 
 /** `GET /api/session` when the token would be admitted. */
 export interface SessionAnswer {
@@ -262,13 +273,7 @@ export type NoticeMessage =
   | { type: 'notice'; event: 'engine_up' };
 
 export type ServerMessage =
-  | WelcomeMessage
-  | AckMessage
-  | ErrorMessage
-  | RoomMessage
-  | PresenceMessage
-  | PongMessage
-  | NoticeMessage;
+  WelcomeMessage | AckMessage | ErrorMessage | RoomMessage | PresenceMessage | PongMessage | NoticeMessage;
 
 /** Token claims the hub reads (protocol.md, Token claims). */
 export interface TokenClaims {

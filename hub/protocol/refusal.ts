@@ -26,6 +26,7 @@ export class CredentialRefusal extends HubError {
 /** The structured fields of a refusal body: `{reason, until?, banReason?}` (empty for other errors). */
 export function refusalFields(err: unknown): { reason?: RefusalReason; until?: number; banReason?: string } {
   // A token that fails a claim check is as bad as one that fails its signature.
-  if (!(err instanceof CredentialRefusal)) return err instanceof HubError && err.code === 'unauthorized' ? { reason: 'invalid' } : {};
+  if (!(err instanceof CredentialRefusal))
+    return err instanceof HubError && err.code === 'unauthorized' ? { reason: 'invalid' } : {};
   return { reason: err.reason, ...(err.until !== undefined ? { until: err.until, banReason: err.banReason } : {}) };
 }

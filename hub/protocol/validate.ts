@@ -91,7 +91,8 @@ export function parseHistoryLimit(value: unknown, field = 'limit'): number | und
 
 function parseHistoryOption(value: unknown): { limit: number } | undefined {
   if (value === undefined) return undefined;
-  if (!isPlainObject(value) || value.limit === undefined) throw bad(`"history" must be {limit: 1-${MAX_HISTORY_LIMIT}}`);
+  if (!isPlainObject(value) || value.limit === undefined)
+    throw bad(`"history" must be {limit: 1-${MAX_HISTORY_LIMIT}}`);
   return { limit: parseHistoryLimit(value.limit, 'history.limit')! };
 }
 
@@ -123,7 +124,14 @@ const validators: Record<ClientMessage['type'], Validator> = {
     const data = requireJson(msg.data, 'data');
     if (msg.echo !== undefined && typeof msg.echo !== 'boolean') throw bad('"echo" must be a boolean');
     if (msg.key === undefined) return { type: 'publish', room, event, data, echo: msg.echo === true };
-    return { type: 'publish', room, event, data, echo: msg.echo === true, key: requireString(msg, 'key', MAX_KEY_LENGTH) };
+    return {
+      type: 'publish',
+      room,
+      event,
+      data,
+      echo: msg.echo === true,
+      key: requireString(msg, 'key', MAX_KEY_LENGTH),
+    };
   },
   presence(msg) {
     const room = requireRoom(msg);

@@ -10,14 +10,19 @@ const MiB = 1024 * 1024;
 
 /** Messages of our own start with "must be": the formatter uses them as they are. */
 const must = (what: string) => ({ error: `must be ${what}` });
-const range = (min: number, max: number): string => (max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`);
+const range = (min: number, max: number): string =>
+  max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
 export const int = (min: number, max: number) =>
   z
     .number(must(range(min, max)))
     .int(must(range(min, max)))
     .min(min, must(range(min, max)))
     .max(max, must(range(min, max)));
-const text = (max = 4096) => z.string(must('a string')).min(1, must('a non-empty string')).max(max, must(`at most ${max} characters`));
+const text = (max = 4096) =>
+  z
+    .string(must('a string'))
+    .min(1, must('a non-empty string'))
+    .max(max, must(`at most ${max} characters`));
 const httpUrl = () => z.url({ protocol: /^https?$/, ...must('an http:// or https:// URL') });
 
 /** An origin is `scheme://host[:port]` of http or https, nothing more (no path, no trailing slash). */
@@ -59,7 +64,9 @@ export const fields = {
   host: text(255),
   dataDir: text(),
   publicUrl: httpUrl(),
-  origin: z.string(must('an origin like "https://dash.example.com"')).refine(isOrigin, must('an origin like "https://dash.example.com" (no path)')),
+  origin: z
+    .string(must('an origin like "https://dash.example.com"'))
+    .refine(isOrigin, must('an origin like "https://dash.example.com" (no path)')),
   hostName: text(255),
   redis: z.url({ protocol: /^rediss?$/, ...must('a redis:// or rediss:// URL') }),
   logLevel: z.enum(LOG_LEVELS, must(`one of ${LOG_LEVELS.join(', ')}`)),
@@ -134,7 +141,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -154,7 +165,8 @@ export function nearestName(wrong: string, valid: readonly string[]): string | u
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
@@ -187,7 +199,12 @@ const join = (prefix: string, path: readonly PropertyKey[]): string =>
  * One line per problem: `<key> must be <expected>, got <value>` or `<key> is not a setting; did you
  * mean <name>?`. `name(path)` says how the key is called where it came from (a flag, a variable).
  */
-export function describeIssues(schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[], name: (path: readonly PropertyKey[]) => string): string[] {
+export function describeIssues(
+  schema: z.ZodType,
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  name: (path: readonly PropertyKey[]) => string,
+): string[] {
   return issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const valid = keysAt(schema, issue.path);
@@ -209,11 +226,21 @@ export function describeIssues(schema: z.ZodType, input: unknown, issues: readon
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      return issue.expected === 'int'
+        ? 'an integer'
+        : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
-      return issue.origin === 'string' ? `at least ${issue.minimum} characters` : issue.origin === 'array' ? `at least ${issue.minimum} entries` : `a number ≥ ${issue.minimum}`;
+      return issue.origin === 'string'
+        ? `at least ${issue.minimum} characters`
+        : issue.origin === 'array'
+          ? `at least ${issue.minimum} entries`
+          : `a number ≥ ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'string' ? `at most ${issue.maximum} characters` : issue.origin === 'array' ? `at most ${issue.maximum} entries` : `a number ≤ ${issue.maximum}`;
+      return issue.origin === 'string'
+        ? `at most ${issue.maximum} characters`
+        : issue.origin === 'array'
+          ? `at most ${issue.maximum} entries`
+          : `a number ≤ ${issue.maximum}`;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
@@ -233,7 +260,12 @@ export class ConfigError extends Error {
 }
 
 /** Validate `input` against `schema`; a ConfigError naming each key (via `name`) otherwise. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: string, name: (path: readonly PropertyKey[]) => string = (p) => join('', p) || '(top level)'): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: string,
+  name: (path: readonly PropertyKey[]) => string = (p) => join('', p) || '(top level)',
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(where, describeIssues(schema, input, result.error.issues, name));
@@ -275,7 +307,9 @@ export function parseJsonText(textIn: string, where: string): unknown {
     // The engine's message may quote the whole text (secrets included): only its first words are kept.
     const line = before.length;
     const column = before.at(-1)!.length + 1;
-    throw new ConfigError(where, [`not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*$/s, '')}`]);
+    throw new ConfigError(where, [
+      `not valid JSON at line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*$/s, '')}`,
+    ]);
   }
 }
 

@@ -6,7 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HistoryStore, HubOptionsInput } from './options.js';
-import { ConfigError, authFields, fields, hubConfigSchema, int, keyName, limitFields, parseJsonText, parseWith, type HubConfigFile } from './config-schema.js';
+import {
+  ConfigError,
+  authFields,
+  fields,
+  hubConfigSchema,
+  int,
+  keyName,
+  limitFields,
+  parseJsonText,
+  parseWith,
+  type HubConfigFile,
+} from './config-schema.js';
 
 /** Environment variables the hub reads, for `--help` and the README. */
 export const ENVIRONMENT: Record<string, string> = {
@@ -79,23 +90,62 @@ const SETTINGS: Setting[] = [
   { flag: 'host', env: 'INSIGHT_HUB_HOST', path: ['host'], schema: fields.host },
   { flag: 'dataDir', env: 'INSIGHT_HUB_DATA_DIR', path: ['dataDir'], schema: fields.dataDir },
   { flag: 'publicUrl', env: 'INSIGHT_HUB_PUBLIC_URL', path: ['publicUrl'], schema: fields.publicUrl },
-  { flag: 'allowedOrigin', env: 'INSIGHT_HUB_ALLOWED_ORIGINS', path: ['allowedOrigins'], schema: z.array(fields.origin), kind: 'list' },
-  { flag: 'allowedHost', env: 'INSIGHT_HUB_ALLOWED_HOSTS', path: ['allowedHosts'], schema: z.array(fields.hostName), kind: 'list' },
+  {
+    flag: 'allowedOrigin',
+    env: 'INSIGHT_HUB_ALLOWED_ORIGINS',
+    path: ['allowedOrigins'],
+    schema: z.array(fields.origin),
+    kind: 'list',
+  },
+  {
+    flag: 'allowedHost',
+    env: 'INSIGHT_HUB_ALLOWED_HOSTS',
+    path: ['allowedHosts'],
+    schema: z.array(fields.hostName),
+    kind: 'list',
+  },
   { flag: 'heartbeatMs', path: ['heartbeatMs'], schema: fields.milliseconds, kind: 'number' },
   { flag: 'drainTimeoutMs', path: ['drainTimeoutMs'], schema: fields.milliseconds, kind: 'number' },
   { flag: 'historyMessages', path: ['history', 'maxMessages'], schema: fields.historyMessages, kind: 'number' },
-  { flag: 'historyMinutes', path: ['history', 'maxAgeMs'], schema: int(0, 30 * 24 * 60), kind: 'number', scale: 60_000 },
+  {
+    flag: 'historyMinutes',
+    path: ['history', 'maxAgeMs'],
+    schema: int(0, 30 * 24 * 60),
+    kind: 'number',
+    scale: 60_000,
+  },
   { flag: 'maxFrameBytes', path: ['limits', 'maxFrameBytes'], schema: limitFields.maxFrameBytes, kind: 'number' },
   { flag: 'rate', path: ['limits', 'messagesPerSecond'], schema: limitFields.messagesPerSecond, kind: 'number' },
   { flag: 'burst', path: ['limits', 'burst'], schema: limitFields.burst, kind: 'number' },
   { flag: 'maxConnections', path: ['limits', 'maxConnections'], schema: limitFields.maxConnections, kind: 'number' },
   { flag: 'maxQueuedBytes', path: ['limits', 'maxQueuedBytes'], schema: limitFields.maxQueuedBytes, kind: 'number' },
-  { flag: 'publishBytesPerSecond', path: ['limits', 'publishBytesPerSecond'], schema: limitFields.publishBytesPerSecond, kind: 'number' },
+  {
+    flag: 'publishBytesPerSecond',
+    path: ['limits', 'publishBytesPerSecond'],
+    schema: limitFields.publishBytesPerSecond,
+    kind: 'number',
+  },
   { flag: 'headerTimeoutMs', path: ['limits', 'headerTimeoutMs'], schema: limitFields.headerTimeoutMs, kind: 'number' },
-  { flag: 'maxTcpConnections', path: ['limits', 'maxTcpConnections'], schema: limitFields.maxTcpConnections, kind: 'number' },
-  { flag: 'maxTcpConnectionsPerIp', path: ['limits', 'maxTcpConnectionsPerIp'], schema: limitFields.maxTcpConnectionsPerIp, kind: 'number' },
+  {
+    flag: 'maxTcpConnections',
+    path: ['limits', 'maxTcpConnections'],
+    schema: limitFields.maxTcpConnections,
+    kind: 'number',
+  },
+  {
+    flag: 'maxTcpConnectionsPerIp',
+    path: ['limits', 'maxTcpConnectionsPerIp'],
+    schema: limitFields.maxTcpConnectionsPerIp,
+    kind: 'number',
+  },
   { flag: 'history', env: 'INSIGHT_HUB_HISTORY', path: ['history', 'store'], schema: fields.historyStore },
-  { flag: 'historyBudgetBytes', env: 'INSIGHT_HUB_HISTORY_BUDGET_BYTES', path: ['history', 'budgetBytes'], schema: fields.historyBudgetBytes, kind: 'number' },
+  {
+    flag: 'historyBudgetBytes',
+    env: 'INSIGHT_HUB_HISTORY_BUDGET_BYTES',
+    path: ['history', 'budgetBytes'],
+    schema: fields.historyBudgetBytes,
+    kind: 'number',
+  },
   { flag: 'redis', env: 'INSIGHT_HUB_REDIS_URL', path: ['redis'], schema: fields.redis },
   { flag: 'logLevel', env: 'INSIGHT_HUB_LOG_LEVEL', path: ['logLevel'], schema: fields.logLevel },
   { flag: 'logFormat', env: 'INSIGHT_HUB_LOG_FORMAT', path: ['logFormat'], schema: fields.logFormat },
@@ -109,7 +159,8 @@ const flagName = (flag: string): string => `--${flag.replace(/[A-Z]/g, (c) => `-
 
 /** Text from a flag or a variable as the schema sees it: numbers as numbers, lists split at commas. */
 function fromText(setting: Setting, value: string | string[]): unknown {
-  if (setting.kind === 'list') return (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (setting.kind === 'list')
+    return (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
   const one = Array.isArray(value) ? value.at(-1)! : value;
   if (setting.kind === 'number' && /^[+-]?\d+(\.\d+)?$/.test(one.trim())) return Number(one);
   return one;
@@ -122,14 +173,19 @@ function place(target: Record<string, unknown>, path: readonly string[], value: 
 }
 
 /** The settings one source gives, checked; every problem of the source is reported at once. */
-function readSource(where: string, given: (s: Setting) => { name: string; value: string | string[] } | undefined): HubConfigFile {
+function readSource(
+  where: string,
+  given: (s: Setting) => { name: string; value: string | string[] } | undefined,
+): HubConfigFile {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const setting of SETTINGS) {
     const g = given(setting);
     if (g === undefined || (Array.isArray(g.value) && g.value.length === 0)) continue;
     try {
-      const value = parseWith(setting.schema, fromText(setting, g.value), where, (p) => (p.length ? `${g.name}[${p.join('.')}]` : g.name));
+      const value = parseWith(setting.schema, fromText(setting, g.value), where, (p) =>
+        p.length ? `${g.name}[${p.join('.')}]` : g.name,
+      );
       place(out, setting.path, setting.scale ? (value as number) * setting.scale : value);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -170,17 +226,24 @@ function merge(...sources: HubConfigFile[]): HubConfigFile {
 export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env): HubOptionsInput {
   const configPath = flags.config ?? env.INSIGHT_HUB_CONFIG;
   const file = configPath ? readConfigFile(configPath) : {};
-  const fromEnv = readSource('environment', (s) => (s.env && env[s.env] !== undefined && env[s.env] !== '' ? { name: s.env, value: env[s.env]! } : undefined));
+  const fromEnv = readSource('environment', (s) =>
+    s.env && env[s.env] !== undefined && env[s.env] !== '' ? { name: s.env, value: env[s.env]! } : undefined,
+  );
   const fromFlags = readSource('command line', (s) => {
     const value = s.flag ? flags[s.flag] : undefined;
     return value === undefined ? undefined : { name: flagName(s.flag!), value };
   });
   const merged = merge(file, fromEnv, fromFlags);
   const publicKeyFile = flags.publicKey ?? env.INSIGHT_HUB_PUBLIC_KEY_FILE;
-  if (publicKeyFile) merged.auth = { ...merged.auth, publicKey: readText(publicKeyFile, flags.publicKey ? '--public-key' : 'INSIGHT_HUB_PUBLIC_KEY_FILE') };
+  if (publicKeyFile)
+    merged.auth = {
+      ...merged.auth,
+      publicKey: readText(publicKeyFile, flags.publicKey ? '--public-key' : 'INSIGHT_HUB_PUBLIC_KEY_FILE'),
+    };
   const tlsCert = flags.tlsCert ?? file.tls?.cert;
   const tlsKey = flags.tlsKey ?? file.tls?.key;
-  if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new ConfigError('TLS', ['needs both a certificate and a key (--tls-cert and --tls-key)']);
+  if (Boolean(tlsCert) !== Boolean(tlsKey))
+    throw new ConfigError('TLS', ['needs both a certificate and a key (--tls-cert and --tls-key)']);
   // Certificate paths in flags or the file are read here; PEM text in the file is used as is.
   const tls = tlsCert && tlsKey ? { cert: pem(tlsCert, '--tls-cert'), key: pem(tlsKey, '--tls-key') } : undefined;
   const history = { ...merged.history, store: historyStore(merged.history?.store, merged.redis) };
@@ -190,7 +253,8 @@ export function resolveServeOptions(flags: CliFlags, env: NodeJS.ProcessEnv = pr
 /** `serve` keeps history on disk unless told otherwise; with Redis, history lives there. */
 function historyStore(value: HistoryStore | undefined, redis: string | undefined): HistoryStore | undefined {
   if (redis) {
-    if (value !== undefined) throw new ConfigError('--history', ['is for the embedded engine; with --redis the history is kept in Redis']);
+    if (value !== undefined)
+      throw new ConfigError('--history', ['is for the embedded engine; with --redis the history is kept in Redis']);
     return undefined;
   }
   return value ?? 'sqlite';

@@ -96,7 +96,8 @@ export class ConnectionGuard {
     const ip = socket.remoteAddress;
     if (ip === undefined) return void socket.destroy();
     const fromIp = this.byIp.get(ip) ?? 0;
-    if (this.total >= this.ceiling) return this.refuse(socket, 'total', ip, 503, 'unavailable', 'too many connections to this hub; retry later');
+    if (this.total >= this.ceiling)
+      return this.refuse(socket, 'total', ip, 503, 'unavailable', 'too many connections to this hub; retry later');
     if (fromIp >= this.perIpCeiling) {
       return this.refuse(socket, 'per_ip', ip, 429, 'rate_limited', 'too many connections from this address');
     }
@@ -111,7 +112,14 @@ export class ConnectionGuard {
     });
     socket[PENDING] = setTimeout(() => {
       socket[PENDING] = undefined;
-      this.refuse(socket, 'header_timeout', ip, 408, 'bad_request', `no complete request within ${this.limits.headerTimeoutMs} ms`);
+      this.refuse(
+        socket,
+        'header_timeout',
+        ip,
+        408,
+        'bad_request',
+        `no complete request within ${this.limits.headerTimeoutMs} ms`,
+      );
     }, this.limits.headerTimeoutMs).unref();
   }
 
@@ -124,7 +132,14 @@ export class ConnectionGuard {
     raw[PENDING] = undefined;
   }
 
-  private refuse(socket: Socket, reason: SocketRefusalReason, ip: string, status: number, code: ErrorCode, message: string): void {
+  private refuse(
+    socket: Socket,
+    reason: SocketRefusalReason,
+    ip: string,
+    status: number,
+    code: ErrorCode,
+    message: string,
+  ): void {
     this.count(reason);
     this.onRefused({ reason, ip, message });
     // An answer in plain HTTP means nothing inside TLS; there the socket is just closed.

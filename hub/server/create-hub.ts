@@ -36,7 +36,12 @@ export type { HubContext, HubExtension } from '../http/extension.js';
 export function historyPolicyFor(options: HubOptions): HistoryPolicyFor {
   const overrides = options.history.rooms.map((r) => ({
     ...r,
-    test: r.pattern === '*' ? () => true : r.pattern.endsWith('*') ? (room: string) => room.startsWith(r.pattern.slice(0, -1)) : (room: string) => room === r.pattern,
+    test:
+      r.pattern === '*'
+        ? () => true
+        : r.pattern.endsWith('*')
+          ? (room: string) => room.startsWith(r.pattern.slice(0, -1))
+          : (room: string) => room === r.pattern,
   }));
   return (room) => {
     const o = overrides.find((r) => r.test(room));
@@ -56,7 +61,12 @@ async function createEngine(options: HubOptions): Promise<Engine> {
     return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
   }
   const durable = options.history.store === 'sqlite' ? await openDurableHistory(options) : undefined;
-  return new MemoryEngine({ historyPolicy, recordsFile: join(options.dataDir, 'records.json'), durable, historyBudgetBytes: options.history.budgetBytes });
+  return new MemoryEngine({
+    historyPolicy,
+    recordsFile: join(options.dataDir, 'records.json'),
+    durable,
+    historyBudgetBytes: options.history.budgetBytes,
+  });
 }
 
 /**
@@ -71,17 +81,25 @@ async function openDurableHistory(options: HubOptions): Promise<DurableRooms | u
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    options.logger?.error({ err: (err as Error).message }, 'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only');
+    options.logger?.error(
+      { err: (err as Error).message },
+      'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only',
+    );
     return undefined;
   }
 }
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
   const options = resolveOptions(input);
-  const logger = options.logger ?? createLogger(options.logLevel, chooseLogFormat(options.logFormat) === 'pretty' ? prettyDestination() : undefined);
+  const logger =
+    options.logger ??
+    createLogger(options.logLevel, chooseLogFormat(options.logFormat) === 'pretty' ? prettyDestination() : undefined);
   options.logger = logger;
   const key = await loadVerificationKey({ ...options.auth, dataDir: options.dataDir });
-  const verifier = new TokenVerifier(key, { issuer: options.auth.issuer, clockToleranceSec: options.auth.clockToleranceSec });
+  const verifier = new TokenVerifier(key, {
+    issuer: options.auth.issuer,
+    clockToleranceSec: options.auth.clockToleranceSec,
+  });
   const engine = await createEngine(options);
   const core = new HubCore(
     engine,
@@ -117,11 +135,19 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     (count, perSecond) => logger.warn({ suppressed: count, perSecond }, `${count} similar refusals suppressed`),
   );
   const refusals: HubContext['refusals'] = [
-    (r) => refusalLog.record(() => logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused')),
+    (r) =>
+      refusalLog.record(() =>
+        logger.info({ status: r.status, reason: r.message, ip: r.ip, sub: r.sub }, 'upgrade refused'),
+      ),
   ];
   // Browsers open sockets they may never use: a header timeout is routine, a cap being hit is not.
   const sockets = new ConnectionGuard(options.limits, Boolean(options.tls), (r) =>
-    refusalLog.record(() => logger[r.reason === 'header_timeout' ? 'info' : 'warn']({ reason: r.reason, ip: r.ip }, `connection refused: ${r.message}`)),
+    refusalLog.record(() =>
+      logger[r.reason === 'header_timeout' ? 'info' : 'warn'](
+        { reason: r.reason, ip: r.ip },
+        `connection refused: ${r.message}`,
+      ),
+    ),
   );
   const router = new Router();
   const auth = createRestAuth((t) => verifier.verify(t), bans, admit);
@@ -134,9 +160,15 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     if (url.pathname === '/readyz') {
       if (state !== 'running') return sendError(res, 'unavailable', `hub is ${state}`);
       const health = core.engineHealth;
-      if (health === 'down') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
+      if (health === 'down')
+        return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is down`, engine: 'down' });
       // Connected but not answering its probe: every publish now would end `outcome_unknown`.
-      if (health === 'stalled') return sendJson(res, 503, { error: 'unavailable', message: `engine ${engine.name} is not answering`, engine: 'stalled' });
+      if (health === 'stalled')
+        return sendJson(res, 503, {
+          error: 'unavailable',
+          message: `engine ${engine.name} is not answering`,
+          engine: 'stalled',
+        });
       return sendJson(res, 200, { status: 'ready', engine: engine.name });
     }
     router
@@ -154,7 +186,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   // After its head, a request's body (and a keep-alive connection's next head) is bounded too:
   // twice the header timeout, checked every second, so a body never sent cannot hold a socket long.
   const timing = { connectionsCheckingInterval: 1000 };
-  const server: Server = options.tls ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(timing, onRequest);
+  const server: Server = options.tls
+    ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createHttpServer(timing, onRequest);
   // A second later than the connection guard's timer, so a first head always gets the guard's JSON 408.
   server.headersTimeout = options.limits.headerTimeoutMs + 1000;
   server.requestTimeout = 2 * options.limits.headerTimeoutMs;
@@ -167,13 +201,24 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     });
   });
   // Listening, the server's 'error' is a failed accept (EMFILE): without a listener it would end the process.
-  server.on('error', core.guard.wrap('accept', (err: NodeJS.ErrnoException) => sockets.acceptFailed(err)));
+  server.on(
+    'error',
+    core.guard.wrap('accept', (err: NodeJS.ErrnoException) => sockets.acceptFailed(err)),
+  );
   if (sockets.ceiling < options.limits.maxTcpConnections) {
-    logger.info({ ceiling: sockets.ceiling, descriptorLimit: sockets.fdLimit }, 'TCP connections capped below the descriptor limit');
+    logger.info(
+      { ceiling: sockets.ceiling, descriptorLimit: sockets.fdLimit },
+      'TCP connections capped below the descriptor limit',
+    );
   }
   const port = (server.address() as AddressInfo).port;
   const scheme = options.tls ? 'https' : 'http';
-  const displayHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const displayHost =
+    options.host === '0.0.0.0' || options.host === '::'
+      ? '127.0.0.1'
+      : options.host.includes(':')
+        ? `[${options.host}]`
+        : options.host;
   const url = `${scheme}://${displayHost}:${port}`;
   const policy = createOriginPolicy({
     bindHost: options.host,
@@ -189,7 +234,21 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     return mintToken(key.signingKey, { ...claims, issuer: options.auth.issuer });
   };
   const hostAllowed = (host: string | undefined): boolean => policy.hostAllowed(host);
-  const ctx: HubContext = { options, core, router, auth, bans, revocations, admit, refusals, sockets, mint, hostAllowed, url: options.publicUrl ?? url, onClose: [] };
+  const ctx: HubContext = {
+    options,
+    core,
+    router,
+    auth,
+    bans,
+    revocations,
+    admit,
+    refusals,
+    sockets,
+    mint,
+    hostAllowed,
+    url: options.publicUrl ?? url,
+    onClose: [],
+  };
   addRoomRoutes(router, core, auth, options.limits);
   addSessionRoute(router, core, bans, revocations);
   for (const extension of extensions) await extension(ctx);
@@ -208,7 +267,15 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
     onUpgrade(req, socket, head);
   });
   state = 'running';
-  logger.info({ url, engine: engine.name, history: options.redis || options.engine ? undefined : options.history.store, key: key.source }, 'hub listening');
+  logger.info(
+    {
+      url,
+      engine: engine.name,
+      history: options.redis || options.engine ? undefined : options.history.store,
+      key: key.source,
+    },
+    'hub listening',
+  );
 
   const closeServer = async (): Promise<void> => {
     for (const fn of ctx.onClose) await fn();

@@ -16,13 +16,26 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'insight-hub' },
       redact: {
-        paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', 'headers["sec-websocket-protocol"]', 'secret', '*.secret'],
+        paths: [
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          'headers["sec-websocket-protocol"]',
+          'secret',
+          '*.secret',
+        ],
         censor: '[redacted]',
       },
       hooks: {
         // Belt and braces: a token pasted into a message string is redacted too.
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactTokens(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redactTokens(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

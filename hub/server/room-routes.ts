@@ -1,6 +1,15 @@
 /** REST for InsightEngine's backend: publish to a room, read a room's history (one call, see core/history-read). */
 import type { ServerResponse } from 'node:http';
-import { HubError, isPlainObject, isValidRoomName, parseHistoryLimit, parseSince, validateClientMessage, type PublishMessage, type StreamPosition } from '../protocol/index.js';
+import {
+  HubError,
+  isPlainObject,
+  isValidRoomName,
+  parseHistoryLimit,
+  parseSince,
+  validateClientMessage,
+  type PublishMessage,
+  type StreamPosition,
+} from '../protocol/index.js';
 import { historyAnswer } from '../core/history-read.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Router } from '../http/router.js';
@@ -9,7 +18,10 @@ import type { LimitOptions } from './options.js';
 import { clientIp, readJsonBody, sendJson } from '../http/http-util.js';
 import { KeyedRateLimit } from './rest-rate-limit.js';
 
-type RoomRouteLimits = Pick<LimitOptions, 'maxHttpBodyBytes' | 'restMessagesPerSecond' | 'restBurst' | 'restMessagesPerSecondPerIp' | 'restBurstPerIp'>;
+type RoomRouteLimits = Pick<
+  LimitOptions,
+  'maxHttpBodyBytes' | 'restMessagesPerSecond' | 'restBurst' | 'restMessagesPerSecondPerIp' | 'restBurstPerIp'
+>;
 
 export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, limits: RoomRouteLimits): void {
   // Every publish is stored in history: without a bound one token could fill memory at wire speed.
@@ -29,14 +41,30 @@ export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, lim
     const body = await readJsonBody(req, limits.maxHttpBodyBytes);
     if (!isPlainObject(body)) throw new HubError('bad_request', 'body must be a JSON object {event, data}');
     // The same validator as a WebSocket publish: one set of rules for both doors.
-    const msg = validateClientMessage({ type: 'publish', room, event: body.event, data: body.data, key: body.key }) as PublishMessage;
+    const msg = validateClientMessage({
+      type: 'publish',
+      room,
+      event: body.event,
+      data: body.data,
+      key: body.key,
+    }) as PublishMessage;
     const { sub, name, role } = identity.user;
     // The same per-user byte rate as the WebSocket door, so REST is no way around it.
     if (!core.publishBytes.take(sub, Buffer.byteLength(JSON.stringify(body)))) {
       res.setHeader('retry-after', '1');
-      throw new HubError('rate_limited', `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`);
+      throw new HubError(
+        'rate_limited',
+        `publish byte rate exceeded (${core.options.limits.publishBytesPerSecond} bytes/s per user): message dropped, slow down`,
+      );
     }
-    const stored = await core.publish(room, msg.event, msg.data, role === 'service' ? { sub, name, service: true } : { sub, name }, false, msg.key);
+    const stored = await core.publish(
+      room,
+      msg.event,
+      msg.data,
+      role === 'service' ? { sub, name, service: true } : { sub, name },
+      false,
+      msg.key,
+    );
     // A repeated key stored nothing new: 200 with the original position instead of 201.
     if (stored.duplicate) sendJson(res, 200, { room, epoch: stored.epoch, seq: stored.seq, duplicate: true });
     else sendJson(res, 201, { room, epoch: stored.epoch, seq: stored.seq });
@@ -45,7 +73,8 @@ export function addRoomRoutes(router: Router, core: HubCore, auth: RestAuth, lim
   router.add('GET', '/api/rooms/{room}/history', async (req, res, { room }, url) => {
     const identity = await auth.identify(req);
     if (!isValidRoomName(room) || room.startsWith('$')) throw new HubError('bad_request', 'invalid room name');
-    if (identity.user.role !== 'admin' && !identity.access.allows(room)) throw new HubError('forbidden', `not a member of ${room}`);
+    if (identity.user.role !== 'admin' && !identity.access.allows(room))
+      throw new HubError('forbidden', `not a member of ${room}`);
     sendJson(res, 200, await historyAnswer(core.engine, room, sinceParam(url), limitParam(url)));
   });
 }

@@ -22,8 +22,10 @@ export function addSessionRoute(router: Router, core: HubCore, bans: BanList, re
     else await checkBanned(user.sub, bans);
     const room = url.searchParams.get('room');
     if (room !== null) {
-      const allowed = isValidRoomName(room) && (room === ADMIN_ROOM ? user.role === 'admin' : identity.access.allows(room));
-      if (!allowed) throw new CredentialRefusal('forbidden', `this token does not allow ${room.slice(0, 128)}`, 'not_allowed');
+      const allowed =
+        isValidRoomName(room) && (room === ADMIN_ROOM ? user.role === 'admin' : identity.access.allows(room));
+      if (!allowed)
+        throw new CredentialRefusal('forbidden', `this token does not allow ${room.slice(0, 128)}`, 'not_allowed');
     }
     const answer: SessionAnswer & { invite?: true } = { user, expiresAt: identity.expiresAt };
     if (claims.invite === true) answer.invite = true;

@@ -81,6 +81,9 @@ export function createStaticHandler(webRoot: string): (req: IncomingMessage, res
     if (req.method === 'HEAD') res.end();
     // The open can fail (EMFILE when descriptors run out): without a listener that error ends the
     // process. The headers are gone, so the only answer left is to cut this response.
-    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    else
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
   };
 }

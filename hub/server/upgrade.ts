@@ -53,7 +53,9 @@ const NOT_ALLOWED: RefusalDetail = { reason: 'not_allowed' };
  */
 function ignoreSocketError(): void {}
 
-export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function createUpgradeHandler(
+  ctx: UpgradeContext,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: ctx.maxFrameBytes,
@@ -75,7 +77,10 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         wss.handleUpgrade(req, socket, head, (ws) => {
           // ws has its own error listener on the socket now; ours would cost an array per connection.
           socket.off('error', ignoreSocketError);
-          ctx.core.attach(ws, socket, identity, { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256) });
+          ctx.core.attach(ws, socket, identity, {
+            ip,
+            userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+          });
         });
         socket.uncork();
       })
@@ -89,7 +94,16 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
               ? new Refused(err.status, err.code, err.message, undefined, refusalFields(err))
               : new Refused(500, 'internal', 'internal error');
         const { reason, until } = r.detail;
-        ctx.onRefused({ status: r.status, code: r.code, message: r.message, ip, sub: r.sub, origin: req.headers.origin, reason, until });
+        ctx.onRefused({
+          status: r.status,
+          code: r.code,
+          message: r.message,
+          ip,
+          sub: r.sub,
+          origin: req.headers.origin,
+          reason,
+          until,
+        });
         refuseUpgrade(socket, r.status, r.code, r.message, r.detail);
       });
   };
@@ -99,13 +113,20 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
   // The path as sent, never normalized: `/./ws` or an absolute-form target is not the endpoint.
-  if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws') throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
-  if (!ctx.policy.hostAllowed(req.headers.host)) throw new Refused(403, 'forbidden', 'host not allowed', undefined, NOT_ALLOWED);
+  if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws')
+    throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
+  if (!ctx.policy.hostAllowed(req.headers.host))
+    throw new Refused(403, 'forbidden', 'host not allowed', undefined, NOT_ALLOWED);
   const origin = req.headers.origin;
-  if (origin !== undefined && !ctx.policy.originAllowed(origin)) throw new Refused(403, 'forbidden', 'origin not allowed', undefined, NOT_ALLOWED);
+  if (origin !== undefined && !ctx.policy.originAllowed(origin))
+    throw new Refused(403, 'forbidden', 'origin not allowed', undefined, NOT_ALLOWED);
   if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
   if (queryAt >= 0 && hasQueryToken(new URL(target, 'http://hub.invalid'))) {
-    throw new Refused(400, 'bad_request', 'tokens in the query string are refused; use the bearer subprotocol or the Authorization header');
+    throw new Refused(
+      400,
+      'bad_request',
+      'tokens in the query string are refused; use the bearer subprotocol or the Authorization header',
+    );
   }
   const subprotocols = offeredSubprotocols(req);
   if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
@@ -122,7 +143,8 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
     try {
       await check(identity, ip);
     } catch (err) {
-      if (err instanceof HubError && !isEngineFailure(err)) throw new Refused(err.status, err.code, err.message, sub, refusalFields(err));
+      if (err instanceof HubError && !isEngineFailure(err))
+        throw new Refused(err.status, err.code, err.message, sub, refusalFields(err));
       throw err;
     }
   }

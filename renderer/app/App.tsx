@@ -5,10 +5,26 @@
  */
 import { useEffect, useState } from 'react';
 import { ConsoleApp } from '../console/ConsoleApp.js';
-import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, parseFragment, withToken, type Credentials } from '../connection/credentials.js';
+import {
+  credentialsFromPaste,
+  findCredentials,
+  forgetCredentials,
+  pageEnv,
+  parseFragment,
+  withToken,
+  type Credentials,
+} from '../connection/credentials.js';
 import { useConnection, type Ending } from '../connection/connection-store.js';
 import { endHubSession, startHubSession } from '../connection/hub-session.js';
-import { forgetRedeemed, keepRedeemed, needsRedeeming, redeemedFor, redeemInvite, rememberedName, rememberName } from '../connection/invite-redeem.js';
+import {
+  forgetRedeemed,
+  keepRedeemed,
+  needsRedeeming,
+  redeemedFor,
+  redeemInvite,
+  rememberedName,
+  rememberName,
+} from '../connection/invite-redeem.js';
 import { checkSession } from '../connection/refusal.js';
 import { DashboardApp } from '../dashboard/DashboardApp.js';
 import { resetDashboard } from '../dashboard/dashboard-store.js';
@@ -52,7 +68,12 @@ export function App() {
     setPhase({ kind: 'invite', credentials: found });
     // A link already expired, revoked or used up says so before anyone types a name.
     void checkSession(found.address.httpUrl, found.token).then((answer) => {
-      if (answer.kind === 'refused') setPhase((now) => (now.kind === 'invite' && now.credentials === found ? { kind: 'refused', ending: { kind: 'refused', refusal: answer.refusal } } : now));
+      if (answer.kind === 'refused')
+        setPhase((now) =>
+          now.kind === 'invite' && now.credentials === found
+            ? { kind: 'refused', ending: { kind: 'refused', refusal: answer.refusal } }
+            : now,
+        );
     });
   };
 
@@ -64,7 +85,8 @@ export function App() {
         if (!found) return setPhase({ kind: 'gate' });
         enter(found);
       },
-      (err: Error) => !cancelled && setPhase({ kind: 'gate', error: `Could not get the hub connection: ${err.message}` }),
+      (err: Error) =>
+        !cancelled && setPhase({ kind: 'gate', error: `Could not get the hub connection: ${err.message}` }),
     );
     return () => {
       cancelled = true;
@@ -121,7 +143,13 @@ export function App() {
   if (phase.kind === 'starting') return <Splash text="Starting…" />;
   if (phase.kind === 'gate') return <TokenGate onSubmit={usePasted} error={phase.error} />;
   if (phase.kind === 'invite') {
-    return <InviteWelcome invite={phase.credentials.token} initialName={rememberedName(pageEnv().lasting)} onJoin={(name) => redeem(phase.credentials, name)} />;
+    return (
+      <InviteWelcome
+        invite={phase.credentials.token}
+        initialName={rememberedName(pageEnv().lasting)}
+        onJoin={(name) => redeem(phase.credentials, name)}
+      />
+    );
   }
   if (phase.kind === 'refused') return <EndedScreen ending={phase.ending} onPaste={usePasted} />;
   if (ending && ending.kind !== 'signed-out') return <EndedScreen ending={ending} onPaste={usePasted} />;

@@ -27,7 +27,8 @@ export interface BannerInput {
 }
 
 export function bannerFor(c: BannerInput, now: number): BannerModel | null {
-  if (!c.online) return { tone: 'error', text: 'You are offline. The dashboard will reconnect when the network is back.' };
+  if (!c.online)
+    return { tone: 'error', text: 'You are offline. The dashboard will reconnect when the network is back.' };
   if (c.status === 'reconnecting' && c.retryAt !== null) {
     const s = secondsUntil(c.retryAt, now);
     const why = c.lastClose && c.lastClose.reason ? ` (${c.lastClose.reason})` : '';
@@ -45,7 +46,10 @@ export function bannerFor(c: BannerInput, now: number): BannerModel | null {
   }
   if (c.status === 'connecting' && c.everOpen) return { tone: 'warning', text: 'Reconnecting…' };
   if (c.tokenExpiresAt && !c.renewsItself && c.tokenExpiresAt > now) {
-    return { tone: 'warning', text: `Your access ends at ${formatTime(c.tokenExpiresAt)}. Ask for a new join link to stay connected.` };
+    return {
+      tone: 'warning',
+      text: `Your access ends at ${formatTime(c.tokenExpiresAt)}. Ask for a new join link to stay connected.`,
+    };
   }
   return null;
 }

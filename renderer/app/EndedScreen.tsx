@@ -23,17 +23,31 @@ export function describeRefusal(r: Refusal): EndingText {
     case 'banned':
       return {
         title: 'You are banned from this hub',
-        detail: r.until ? `The ban ends ${formatDateTime(r.until)}; this page reconnects then.` : 'An administrator banned this account.',
+        detail: r.until
+          ? `The ban ends ${formatDateTime(r.until)}; this page reconnects then.`
+          : 'An administrator banned this account.',
         reason: r.banReason ?? said,
       };
     case 'revoked':
       return { title: 'Your link was revoked', detail: `An administrator withdrew it. ${ASK_AGAIN}`, reason: said };
     case 'used_up':
-      return { title: 'This link has been used up', detail: `It was for a limited number of people, and they have all joined. ${ASK_AGAIN}`, reason: said };
+      return {
+        title: 'This link has been used up',
+        detail: `It was for a limited number of people, and they have all joined. ${ASK_AGAIN}`,
+        reason: said,
+      };
     case 'not_allowed':
-      return { title: 'This link is not for this hub', detail: `It does not give access here. ${ASK_AGAIN}`, reason: said };
+      return {
+        title: 'This link is not for this hub',
+        detail: `It does not give access here. ${ASK_AGAIN}`,
+        reason: said,
+      };
     case 'invalid':
-      return { title: 'This link is not valid', detail: `The hub could not read it: it may be cut short or changed. ${ASK_AGAIN}`, reason: said };
+      return {
+        title: 'This link is not valid',
+        detail: `The hub could not read it: it may be cut short or changed. ${ASK_AGAIN}`,
+        reason: said,
+      };
   }
 }
 
@@ -42,15 +56,25 @@ export function describeEnding(ending: Ending): EndingText {
     case 'refused':
       return describeRefusal(ending.refusal);
     case 'kicked':
-      return { title: 'You were removed from this hub', detail: 'An administrator disconnected this session. It will not reconnect by itself.', reason: ending.reason };
+      return {
+        title: 'You were removed from this hub',
+        detail: 'An administrator disconnected this session. It will not reconnect by itself.',
+        reason: ending.reason,
+      };
     case 'banned':
       return {
         title: 'You are banned from this hub',
-        detail: ending.until ? `The ban ends ${formatDateTime(ending.until)}; this page reconnects then.` : 'An administrator banned this account.',
+        detail: ending.until
+          ? `The ban ends ${formatDateTime(ending.until)}; this page reconnects then.`
+          : 'An administrator banned this account.',
         reason: ending.reason,
       };
     case 'forbidden':
-      return { title: 'Access refused', detail: 'This link does not give access to what was asked for.', reason: ending.reason };
+      return {
+        title: 'Access refused',
+        detail: 'This link does not give access to what was asked for.',
+        reason: ending.reason,
+      };
     case 'expired':
       return {
         title: /revoked/i.test(ending.reason) ? 'Your link was revoked' : 'Your link has expired',
@@ -60,7 +84,11 @@ export function describeEnding(ending: Ending): EndingText {
     case 'signed-out':
       return { title: 'Signed out', detail: 'This tab no longer holds a token.' };
     case 'closed':
-      return { title: 'Disconnected', detail: `The connection ended (${ending.code}) and will not be retried.`, reason: ending.reason };
+      return {
+        title: 'Disconnected',
+        detail: `The connection ended (${ending.code}) and will not be retried.`,
+        reason: ending.reason,
+      };
   }
 }
 
@@ -75,7 +103,8 @@ export function EndedScreen({ ending, onPaste }: { ending: Ending; onPaste(text:
         <h1>{title}</h1>
         {reason ? (
           <p className="ended-reason">
-            {kind === 'banned' || kind === 'kicked' ? 'Reason' : 'The hub says'}: <q data-testid="ended-reason">{reason}</q>
+            {kind === 'banned' || kind === 'kicked' ? 'Reason' : 'The hub says'}:{' '}
+            <q data-testid="ended-reason">{reason}</q>
           </p>
         ) : null}
         <p className="muted">{detail}</p>

@@ -7,7 +7,15 @@ import { readTokenClaims } from '../connection/token-claims.js';
 import { cleanDisplayName, MAX_DISPLAY_NAME } from '../connection/invite-redeem.js';
 import { formatDateTime } from '../shared/format.js';
 
-export function InviteWelcome({ invite, initialName, onJoin }: { invite: string; initialName: string; onJoin(name: string): Promise<string | null> }) {
+export function InviteWelcome({
+  invite,
+  initialName,
+  onJoin,
+}: {
+  invite: string;
+  initialName: string;
+  onJoin(name: string): Promise<string | null>;
+}) {
   const claims = readTokenClaims(invite);
   const [name, setName] = useState(initialName);
   const [busy, setBusy] = useState(false);

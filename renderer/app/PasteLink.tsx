@@ -1,7 +1,17 @@
 /** A field to paste a join link (or a bare token) into: the way in, and the way back after a refusal. */
 import { useState, type FormEvent } from 'react';
 
-export function PasteLink({ onSubmit, error, autoFocus, label = 'Join link or token' }: { onSubmit(text: string): boolean; error?: string | null; autoFocus?: boolean; label?: string }) {
+export function PasteLink({
+  onSubmit,
+  error,
+  autoFocus,
+  label = 'Join link or token',
+}: {
+  onSubmit(text: string): boolean;
+  error?: string | null;
+  autoFocus?: boolean;
+  label?: string;
+}) {
   const [text, setText] = useState('');
   const [invalid, setInvalid] = useState(false);
   const submit = (e: FormEvent): void => {

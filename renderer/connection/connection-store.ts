@@ -109,7 +109,8 @@ export function applyState(state: ConnectionState, session: Session | null, now 
   if (state.status === 'closed') {
     const before = useConnection.getState();
     // A refusal the hub explained outlives the close the app made to stop retrying.
-    patch.ending = before.ending?.kind === 'refused' ? before.ending : endingOf(state.code, state.reason, before.stopNotice);
+    patch.ending =
+      before.ending?.kind === 'refused' ? before.ending : endingOf(state.code, state.reason, before.stopNotice);
     patch.lastClose = { code: state.code, reason: state.reason };
   }
   useConnection.setState(patch);
@@ -129,7 +130,8 @@ export function applyError(message: string): void {
 }
 
 export function applyCheck(check: SessionCheck): void {
-  if (check.kind === 'refused') useConnection.setState({ hubCheck: check.kind, ending: { kind: 'refused', refusal: check.refusal } });
+  if (check.kind === 'refused')
+    useConnection.setState({ hubCheck: check.kind, ending: { kind: 'refused', refusal: check.refusal } });
   else useConnection.setState({ hubCheck: check.kind });
 }
 

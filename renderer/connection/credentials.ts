@@ -42,7 +42,13 @@ export interface PageEnv {
 }
 
 export function pageEnv(): PageEnv {
-  return { location: window.location, history: window.history, storage: window.sessionStorage, lasting: window.localStorage, host: window };
+  return {
+    location: window.location,
+    history: window.history,
+    storage: window.sessionStorage,
+    lasting: window.localStorage,
+    host: window,
+  };
 }
 
 export async function findCredentials(env: PageEnv): Promise<Credentials | null> {
@@ -100,7 +106,13 @@ function takeJoinFragment(env: PageEnv): { token: string; room?: string } | null
   return found;
 }
 
-function browserCredentials(env: PageEnv, address: HubAddress, token: string, origin: CredentialOrigin, room?: string): Credentials {
+function browserCredentials(
+  env: PageEnv,
+  address: HubAddress,
+  token: string,
+  origin: CredentialOrigin,
+  room?: string,
+): Credentials {
   return {
     address,
     token,

@@ -5,7 +5,16 @@
 import { CloseCode } from '../../hub/protocol/index.js';
 import { connect, type ConnectOptions, type ConnectionState, type InsightClient } from '../../hub/client/index.js';
 import type { Credentials } from './credentials.js';
-import { adoptClient, applyCheck, applyError, applyNotice, applyOnline, applyState, markSignedOut, useConnection } from './connection-store.js';
+import {
+  adoptClient,
+  applyCheck,
+  applyError,
+  applyNotice,
+  applyOnline,
+  applyState,
+  markSignedOut,
+  useConnection,
+} from './connection-store.js';
 import { checkSession, isPermanent, type SessionCheck } from './refusal.js';
 
 export type ConnectFn = (options: ConnectOptions) => InsightClient;
@@ -13,7 +22,13 @@ export type ConnectFn = (options: ConnectOptions) => InsightClient;
 export type CheckFn = (credentials: Credentials) => Promise<SessionCheck | null>;
 
 /** Closes after which the hub may be refusing the token itself (a refused upgrade reads as 1006). */
-const ASK_WHY = new Set<number>([1006, CloseCode.tokenInvalid, CloseCode.forbidden, CloseCode.kicked, CloseCode.banned]);
+const ASK_WHY = new Set<number>([
+  1006,
+  CloseCode.tokenInvalid,
+  CloseCode.forbidden,
+  CloseCode.kicked,
+  CloseCode.banned,
+]);
 /** A ban is waited out a little past its end: the hub's clock may be behind ours. */
 const BAN_SLACK_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -24,9 +39,15 @@ let detach: (() => void) | null = null;
  * The desktop app mints a fresh token for every connect, and its window is cross-origin to the
  * hub's HTTP side: asking there would only read as "unreachable".
  */
-const defaultCheck: CheckFn = async (c) => (c.origin === 'desktop' ? null : checkSession(c.address.httpUrl, await c.getToken()));
+const defaultCheck: CheckFn = async (c) =>
+  c.origin === 'desktop' ? null : checkSession(c.address.httpUrl, await c.getToken());
 
-export function startHubSession(credentials: Credentials, extra: Partial<ConnectOptions> = {}, open: ConnectFn = connect, check: CheckFn = defaultCheck): InsightClient {
+export function startHubSession(
+  credentials: Credentials,
+  extra: Partial<ConnectOptions> = {},
+  open: ConnectFn = connect,
+  check: CheckFn = defaultCheck,
+): InsightClient {
   endHubSession();
   const client = open({
     url: credentials.address.wsUrl,
@@ -53,7 +74,10 @@ export function startHubSession(credentials: Credentials, extra: Partial<Connect
         client.close();
         const { until } = answer.refusal;
         if (!isPermanent(answer.refusal) && until !== undefined) {
-          banTimer = setTimeout(() => startHubSession(credentials, extra, open, check), Math.min(MAX_TIMER_MS, Math.max(0, until - Date.now()) + BAN_SLACK_MS));
+          banTimer = setTimeout(
+            () => startHubSession(credentials, extra, open, check),
+            Math.min(MAX_TIMER_MS, Math.max(0, until - Date.now()) + BAN_SLACK_MS),
+          );
         }
       },
       () => {
@@ -65,7 +89,11 @@ export function startHubSession(credentials: Credentials, extra: Partial<Connect
     applyState(state, client.session);
     if (mayBeRefused(state)) askWhy();
   };
-  const offs = [client.onState(onState), client.onNotice(applyNotice), client.onError((err) => applyError(err.message))];
+  const offs = [
+    client.onState(onState),
+    client.onNotice(applyNotice),
+    client.onError((err) => applyError(err.message)),
+  ];
   const onOnline = (): void => applyOnline(true);
   const onOffline = (): void => applyOnline(false);
   if (typeof window !== 'undefined') {

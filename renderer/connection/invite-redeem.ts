@@ -14,9 +14,17 @@ export const MAX_DISPLAY_NAME = 64;
 
 export type LastingStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
-export type Redeemed = { kind: 'redeemed'; token: string; sub: string; expiresAt?: number } | { kind: 'refused'; refusal: Refusal } | { kind: 'failed'; message: string };
+export type Redeemed =
+  | { kind: 'redeemed'; token: string; sub: string; expiresAt?: number }
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'failed'; message: string };
 
-export async function redeemInvite(httpUrl: string, invite: string, name: string, fetchImpl: FetchFn = fetch): Promise<Redeemed> {
+export async function redeemInvite(
+  httpUrl: string,
+  invite: string,
+  name: string,
+  fetchImpl: FetchFn = fetch,
+): Promise<Redeemed> {
   let res: Response;
   try {
     res = await fetchImpl(`${httpUrl}/api/invites/redeem`, {
@@ -30,11 +38,19 @@ export async function redeemInvite(httpUrl: string, invite: string, name: string
   }
   const body = await jsonObject(res);
   if (res.ok && typeof body.token === 'string') {
-    return { kind: 'redeemed', token: body.token, sub: typeof body.sub === 'string' ? body.sub : '', expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : undefined };
+    return {
+      kind: 'redeemed',
+      token: body.token,
+      sub: typeof body.sub === 'string' ? body.sub : '',
+      expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : undefined,
+    };
   }
   const refusal = readRefusal(body);
   if (refusal) return { kind: 'refused', refusal };
-  return { kind: 'failed', message: typeof body.message === 'string' ? body.message : `The hub answered ${res.status}` };
+  return {
+    kind: 'failed',
+    message: typeof body.message === 'string' ? body.message : `The hub answered ${res.status}`,
+  };
 }
 
 /** A display name: trimmed, inner runs of space made one, at most MAX_DISPLAY_NAME characters. */

@@ -27,14 +27,21 @@ export type SessionCheck =
 export async function checkSession(httpUrl: string, token: string, fetchImpl: FetchFn = fetch): Promise<SessionCheck> {
   let res: Response;
   try {
-    res = await fetchImpl(`${httpUrl}/api/session`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+    res = await fetchImpl(`${httpUrl}/api/session`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
   } catch (err) {
     return { kind: 'unreachable', message: (err as Error).message };
   }
   const body = await jsonObject(res);
   if (res.ok) {
     const answer = body as Partial<SessionAnswer>;
-    return { kind: 'accepted', sub: answer.user?.sub, expiresAt: typeof answer.expiresAt === 'number' ? answer.expiresAt : undefined };
+    return {
+      kind: 'accepted',
+      sub: answer.user?.sub,
+      expiresAt: typeof answer.expiresAt === 'number' ? answer.expiresAt : undefined,
+    };
   }
   const refusal = readRefusal(body);
   if ((res.status === 401 || res.status === 403) && refusal) return { kind: 'refused', refusal };
@@ -53,7 +60,10 @@ export function jsonObject(res: Response): Promise<Record<string, unknown>> {
 export function readRefusal(body: Record<string, unknown>): Refusal | null {
   const reason = body.reason;
   if (!REFUSAL_REASONS.includes(reason as RefusalReason)) return null;
-  const refusal: Refusal = { reason: reason as RefusalReason, message: typeof body.message === 'string' ? body.message : '' };
+  const refusal: Refusal = {
+    reason: reason as RefusalReason,
+    message: typeof body.message === 'string' ? body.message : '',
+  };
   if (typeof body.until === 'number' && Number.isFinite(body.until)) refusal.until = body.until;
   if (typeof body.banReason === 'string' && body.banReason) refusal.banReason = body.banReason;
   return refusal;

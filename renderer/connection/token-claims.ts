@@ -40,7 +40,10 @@ export function readTokenClaims(token: string): TokenView | null {
 }
 
 function decodeBase64Url(text: string): string {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
   return new TextDecoder().decode(bytes);
 }

@@ -109,7 +109,12 @@ export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke
                 <td>{formatDateTime(r.expiresAt)}</td>
                 <td>{r.by}</td>
                 <td>
-                  <button type="button" className="small danger-outline" onClick={() => onRevoke(r.jti)} aria-label={`Revoke the link for ${r.rooms.join(', ')}`}>
+                  <button
+                    type="button"
+                    className="small danger-outline"
+                    onClick={() => onRevoke(r.jti)}
+                    aria-label={`Revoke the link for ${r.rooms.join(', ')}`}
+                  >
                     Revoke
                   </button>
                 </td>

@@ -50,7 +50,9 @@ export function AuditPage() {
   const shown = useMemo(() => {
     const t = text.trim().toLowerCase();
     return audit.filter(
-      (e) => (!kind || e.outcome === kind) && (!t || `${e.action} ${e.actor} ${e.target} ${e.reason}`.toLowerCase().includes(t)),
+      (e) =>
+        (!kind || e.outcome === kind) &&
+        (!t || `${e.action} ${e.actor} ${e.target} ${e.reason}`.toLowerCase().includes(t)),
     );
   }, [audit, kind, text]);
 
@@ -69,7 +71,13 @@ export function AuditPage() {
         <label htmlFor="audit-search" className="sr-only">
           Search the audit log
         </label>
-        <input id="audit-search" type="search" placeholder="Search…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="audit-search"
+          type="search"
+          placeholder="Search…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <span className="spacer" />
         <span className="muted">{shown.length} entries</span>
       </div>

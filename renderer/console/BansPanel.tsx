@@ -17,7 +17,12 @@ export function readBans(items: Json | undefined): BanRow[] {
   return items
     .map((i) => asObject(i))
     .filter((o): o is NonNullable<typeof o> => !!o && typeof o.sub === 'string')
-    .map((o) => ({ sub: str(o, 'sub')!, until: num(o, 'until'), reason: str(o, 'reason') ?? '', by: str(o, 'by') ?? '' }));
+    .map((o) => ({
+      sub: str(o, 'sub')!,
+      until: num(o, 'until'),
+      reason: str(o, 'reason') ?? '',
+      by: str(o, 'by') ?? '',
+    }));
 }
 
 export function BansPanel({ changeVersion }: { changeVersion: number }) {
@@ -59,7 +64,16 @@ export function BansPanel({ changeVersion }: { changeVersion: number }) {
               <td>{b.reason}</td>
               <td>{b.by}</td>
               <td>
-                <button type="button" className="small" onClick={() => void unbanUser(b.sub).then(() => setTick((t) => t + 1), (err: Error) => setError(err.message))}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() =>
+                    void unbanUser(b.sub).then(
+                      () => setTick((t) => t + 1),
+                      (err: Error) => setError(err.message),
+                    )
+                  }
+                >
                   Unban
                 </button>
               </td>

@@ -26,12 +26,14 @@ export function KickDialog({ client, onClose }: { client: ClientRow; onClose(): 
       onClose={onClose}
     >
       <p className="muted">
-        The connection closes and does not reconnect by itself; {who} sees the reason. They can come back with their link unless you also ban them.
+        The connection closes and does not reconnect by itself; {who} sees the reason. They can come back with their
+        link unless you also ban them.
       </p>
       <label htmlFor="kick-reason">Reason (shown to {who})</label>
       <input id="kick-reason" value={reason} maxLength={100} onChange={(e) => setReason(e.target.value)} />
       <label className="check">
-        <input type="checkbox" checked={everyConnection} onChange={(e) => setEveryConnection(e.target.checked)} /> Every connection of {client.sub}
+        <input type="checkbox" checked={everyConnection} onChange={(e) => setEveryConnection(e.target.checked)} /> Every
+        connection of {client.sub}
       </label>
     </ConfirmDialog>
   );

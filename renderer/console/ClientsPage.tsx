@@ -38,14 +38,31 @@ export function ClientsPage() {
         <label htmlFor="client-search" className="sr-only">
           Search clients
         </label>
-        <input id="client-search" className="search" type="search" placeholder="Search user, name, IP, client id…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="client-search"
+          className="search"
+          type="search"
+          placeholder="Search user, name, IP, client id…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <label htmlFor="client-room" className="sr-only">
           Room
         </label>
-        <input id="client-room" className="room-filter" placeholder="In room…" value={room} onChange={(e) => setRoom(e.target.value)} />
+        <input
+          id="client-room"
+          className="room-filter"
+          placeholder="In room…"
+          value={room}
+          onChange={(e) => setRoom(e.target.value)}
+        />
         <span className="spacer" />
         <span className="muted" data-testid="clients-range">
-          {view.total === null ? '…' : view.total === 0 ? 'No clients' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
+          {view.total === null
+            ? '…'
+            : view.total === 0
+              ? 'No clients'
+              : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
         </span>
         <button type="button" className="small" onClick={clientList.previousPage} disabled={cursors.length === 0}>
           Previous
@@ -75,7 +92,13 @@ export function ClientsPage() {
           </thead>
           <tbody>
             {view.rows.map((c) => (
-              <ClientLine key={c.clientId} client={c} self={c.clientId === selfId} onAct={setActing} hub={showHub ? (c.hub === selfNode ? `${c.hub} (this hub)` : (c.hub ?? '—')) : undefined} />
+              <ClientLine
+                key={c.clientId}
+                client={c}
+                self={c.clientId === selfId}
+                onAct={setActing}
+                hub={showHub ? (c.hub === selfNode ? `${c.hub} (this hub)` : (c.hub ?? '—')) : undefined}
+              />
             ))}
           </tbody>
         </table>
@@ -111,7 +134,17 @@ export function roomsShown(rooms: readonly string[]): string[] {
 }
 
 const ClientLine = memo(
-  function ClientLine({ client: c, self, onAct, hub }: { client: ClientRow; self: boolean; onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void; hub?: string }) {
+  function ClientLine({
+    client: c,
+    self,
+    onAct,
+    hub,
+  }: {
+    client: ClientRow;
+    self: boolean;
+    onAct(a: { kind: 'kick' | 'ban'; client: ClientRow }): void;
+    hub?: string;
+  }) {
     return (
       <tr data-testid="client-row" data-sub={c.sub} data-client={c.clientId}>
         <td>
@@ -139,10 +172,20 @@ const ClientLine = memo(
             <span className="muted">this console</span>
           ) : (
             <div className="row">
-              <button type="button" className="small" onClick={() => onAct({ kind: 'kick', client: c })} aria-label={`Kick ${c.name || c.sub}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => onAct({ kind: 'kick', client: c })}
+                aria-label={`Kick ${c.name || c.sub}`}
+              >
                 Kick
               </button>
-              <button type="button" className="small danger-outline" onClick={() => onAct({ kind: 'ban', client: c })} aria-label={`Ban ${c.name || c.sub}`}>
+              <button
+                type="button"
+                className="small danger-outline"
+                onClick={() => onAct({ kind: 'ban', client: c })}
+                aria-label={`Ban ${c.name || c.sub}`}
+              >
                 Ban
               </button>
             </div>

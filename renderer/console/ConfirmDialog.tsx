@@ -45,7 +45,14 @@ export function ConfirmDialog({ title, confirmLabel, danger, children, ready, on
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form ref={box} className="dialog" role="dialog" aria-modal="true" aria-label={title} onSubmit={(e) => void submit(e)}>
+      <form
+        ref={box}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        onSubmit={(e) => void submit(e)}
+      >
         <h2>{title}</h2>
         {children}
         {error ? <p className="error-text">{error}</p> : null}

@@ -78,8 +78,12 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
               }}
             >
               {n.label}
-              {n.page === 'clients' && clientCount !== null ? <span className="count">{formatCount(clientCount)}</span> : null}
-              {n.page === 'rooms' && roomCount !== null ? <span className="count">{formatCount(roomCount)}</span> : null}
+              {n.page === 'clients' && clientCount !== null ? (
+                <span className="count">{formatCount(clientCount)}</span>
+              ) : null}
+              {n.page === 'rooms' && roomCount !== null ? (
+                <span className="count">{formatCount(roomCount)}</span>
+              ) : null}
             </a>
           ))}
         </nav>

@@ -19,7 +19,13 @@ interface Created {
 }
 
 export function InvitePage() {
-  const [draft, setDraft] = useState<InviteDraft>({ rooms: 'dashboard:', role: 'viewer', ttlMinutes: 8 * 60, name: '', maxUses: '' });
+  const [draft, setDraft] = useState<InviteDraft>({
+    rooms: 'dashboard:',
+    role: 'viewer',
+    ttlMinutes: 8 * 60,
+    name: '',
+    maxUses: '',
+  });
   const [error, setError] = useState<string | null>(null);
   // Until the rooms are edited, their problem (the bare prefill) is a hint, not an error.
   const [roomsEdited, setRoomsEdited] = useState(false);
@@ -39,7 +45,9 @@ export function InvitePage() {
       const token = typeof ack.token === 'string' ? ack.token : null;
       if (!url || !token) throw new Error('the hub answered without a link');
       const claims = readTokenClaims(token);
-      const rooms = Array.isArray(ack.rooms) ? ack.rooms.filter((r): r is string => typeof r === 'string') : (claims?.rooms ?? []);
+      const rooms = Array.isArray(ack.rooms)
+        ? ack.rooms.filter((r): r is string => typeof r === 'string')
+        : (claims?.rooms ?? []);
       setCreated((list) => [
         {
           url,
@@ -92,14 +100,22 @@ export function InvitePage() {
         <div className="form-row">
           <div>
             <label htmlFor="invite-role">Role</label>
-            <select id="invite-role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as InviteDraft['role'] })}>
+            <select
+              id="invite-role"
+              value={draft.role}
+              onChange={(e) => setDraft({ ...draft, role: e.target.value as InviteDraft['role'] })}
+            >
               <option value="viewer">Viewer — watches, shows presence</option>
               <option value="editor">Editor — also posts annotations</option>
             </select>
           </div>
           <div>
             <label htmlFor="invite-lifetime">Link works for</label>
-            <select id="invite-lifetime" value={draft.ttlMinutes} onChange={(e) => setDraft({ ...draft, ttlMinutes: Number(e.target.value) })}>
+            <select
+              id="invite-lifetime"
+              value={draft.ttlMinutes}
+              onChange={(e) => setDraft({ ...draft, ttlMinutes: Number(e.target.value) })}
+            >
               {INVITE_LIFETIMES.map((l) => (
                 <option key={l.minutes} value={l.minutes}>
                   {l.label}
@@ -111,14 +127,28 @@ export function InvitePage() {
         <div className="form-row">
           <div>
             <label htmlFor="invite-name">Label for this link (optional)</label>
-            <input id="invite-name" value={draft.name} maxLength={128} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="e.g. Visiting auditors" />
+            <input
+              id="invite-name"
+              value={draft.name}
+              maxLength={128}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              placeholder="e.g. Visiting auditors"
+            />
           </div>
           <div>
             <label htmlFor="invite-uses">Uses (optional)</label>
-            <input id="invite-uses" value={draft.maxUses} inputMode="numeric" onChange={(e) => setDraft({ ...draft, maxUses: e.target.value })} placeholder="unlimited" />
+            <input
+              id="invite-uses"
+              value={draft.maxUses}
+              inputMode="numeric"
+              onChange={(e) => setDraft({ ...draft, maxUses: e.target.value })}
+              placeholder="unlimited"
+            />
           </div>
         </div>
-        <p className="muted small-text">Each colleague who opens the link gives their own name and becomes a person of their own.</p>
+        <p className="muted small-text">
+          Each colleague who opens the link gives their own name and becomes a person of their own.
+        </p>
         {problems.length > 0 ? (
           <p id="invite-problems" className={roomsEdited ? 'error-text' : 'muted small-text'}>
             {problems.join('. ')}
@@ -168,15 +198,25 @@ function InviteCard({ invite, onRevoke }: { invite: Created; onRevoke?: () => vo
           {invite.rooms.join(', ')} · {invite.role}
         </h3>
         <p className="muted small-text">
-          {invite.revoked ? 'Revoked.' : `Works until ${formatDateTime(invite.expiresAt)}.`} The token travels in the link's # part, which browsers never send to a server.
+          {invite.revoked ? 'Revoked.' : `Works until ${formatDateTime(invite.expiresAt)}.`} The token travels in the
+          link's # part, which browsers never send to a server.
         </p>
         {invite.loopback && !invite.revoked ? (
           <p className="warning-text" role="note" data-testid="invite-loopback">
-            This link points at {invite.loopback}, which only this computer can open: colleagues cannot use it. Share the hub on your network first (desktop app: “Share on my network”;
-            headless: <code>--host</code> with this computer’s address, or <code>--public-url</code>), then make a new link.
+            This link points at {invite.loopback}, which only this computer can open: colleagues cannot use it. Share
+            the hub on your network first (desktop app: “Share on my network”; headless: <code>--host</code> with this
+            computer’s address, or <code>--public-url</code>), then make a new link.
           </p>
         ) : null}
-        <input id={`link-${invite.jti ?? 'new'}`} className="mono" readOnly value={invite.url} onFocus={(e) => e.target.select()} data-testid="invite-url" aria-label="Join link" />
+        <input
+          id={`link-${invite.jti ?? 'new'}`}
+          className="mono"
+          readOnly
+          value={invite.url}
+          onFocus={(e) => e.target.select()}
+          data-testid="invite-url"
+          aria-label="Join link"
+        />
         <div className="row">
           <button type="button" onClick={() => void copy()} disabled={invite.revoked}>
             {copied ? 'Copied' : 'Copy link'}
@@ -188,7 +228,9 @@ function InviteCard({ invite, onRevoke }: { invite: Created; onRevoke?: () => vo
           ) : null}
         </div>
       </div>
-      {qr && !invite.revoked ? <img className="qr" src={qr} alt="QR code of the join link" width={220} height={220} data-testid="invite-qr" /> : null}
+      {qr && !invite.revoked ? (
+        <img className="qr" src={qr} alt="QR code of the join link" width={220} height={220} data-testid="invite-qr" />
+      ) : null}
     </section>
   );
 }

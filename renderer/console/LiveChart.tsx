@@ -25,7 +25,9 @@ interface Props {
 function columns(series: StatsSeries, lines: ChartLine[]): uPlot.AlignedData {
   return [
     series.times,
-    ...lines.map((l) => (l.scale ? series.values[l.key].map((v) => (v === null ? null : v * l.scale!)) : series.values[l.key])),
+    ...lines.map((l) =>
+      l.scale ? series.values[l.key].map((v) => (v === null ? null : v * l.scale!)) : series.values[l.key],
+    ),
   ] as uPlot.AlignedData;
 }
 
@@ -41,12 +43,29 @@ export function LiveChart({ title, series, lines, unit, height = 160 }: Props) {
       height,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 1) * 1.1)] } },
+      scales: {
+        x: { time: true },
+        y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 1) * 1.1)] },
+      },
       axes: [
         { stroke: '#64748b', grid: { stroke: '#e2e8f0' } },
-        { stroke: '#64748b', grid: { stroke: '#e2e8f0' }, size: 60, values: (_u, ticks) => ticks.map((t) => `${formatTick(t)}${unit ? ` ${unit}` : ''}`) },
+        {
+          stroke: '#64748b',
+          grid: { stroke: '#e2e8f0' },
+          size: 60,
+          values: (_u, ticks) => ticks.map((t) => `${formatTick(t)}${unit ? ` ${unit}` : ''}`),
+        },
       ],
-      series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, fill: `${l.color}14`, points: { show: false } }))],
+      series: [
+        {},
+        ...lines.map((l) => ({
+          label: l.label,
+          stroke: l.color,
+          width: 2,
+          fill: `${l.color}14`,
+          points: { show: false },
+        })),
+      ],
     };
     plot.current = new uPlot(opts, columns(series, lines), el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));

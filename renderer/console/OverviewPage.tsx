@@ -41,7 +41,8 @@ export function OverviewPage() {
       {clientCount !== null && clientCount <= 1 ? (
         <div className="callout">
           <div>
-            <strong>Nobody else is here yet.</strong> Create a join link for a dashboard room and share it with colleagues on your network.
+            <strong>Nobody else is here yet.</strong> Create a join link for a dashboard room and share it with
+            colleagues on your network.
           </div>
           <button type="button" onClick={() => navigate({ page: 'invite' })}>
             Invite colleagues
@@ -59,7 +60,11 @@ export function OverviewPage() {
         <Tile label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
         <Tile label="Messages in history" value={formatCount(history)} />
         {historyBytes ? (
-          <Tile label="History memory / budget" value={`${formatBytes(historyBytes.used)} / ${formatBytes(historyBytes.budget)}`} testId="history-budget" />
+          <Tile
+            label="History memory / budget"
+            value={`${formatBytes(historyBytes.used)} / ${formatBytes(historyBytes.budget)}`}
+            testId="history-budget"
+          />
         ) : null}
       </div>
       {severalHubs(hubs) ? <HubList hubs={hubs} /> : null}
@@ -72,13 +77,22 @@ export function OverviewPage() {
       </div>
       <section className="panel">
         <h2 className="section-title">Recent connections</h2>
-        {connections.length === 0 ? <p className="muted">No one has connected or left since the console opened.</p> : null}
+        {connections.length === 0 ? (
+          <p className="muted">No one has connected or left since the console opened.</p>
+        ) : null}
         <ul className="event-list">
           {connections.slice(0, 12).map((e) => (
             <li key={`${e.key}-${e.time}`} className={e.kind}>
-              <span className="muted">{formatTime(e.time)}</span> <strong>{e.client.name || e.client.sub}</strong> {e.kind}
+              <span className="muted">{formatTime(e.time)}</span> <strong>{e.client.name || e.client.sub}</strong>{' '}
+              {e.kind}
               {e.client.ip ? <span className="muted"> from {e.client.ip}</span> : null}
-              {e.kind === 'disconnected' && e.code ? <span className="muted"> ({e.code}{e.reason ? `: ${e.reason}` : ''})</span> : null}
+              {e.kind === 'disconnected' && e.code ? (
+                <span className="muted">
+                  {' '}
+                  ({e.code}
+                  {e.reason ? `: ${e.reason}` : ''})
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -106,7 +120,9 @@ function HubList({ hubs }: { hubs: HubSummary[] }) {
         {hubs.map((h) => (
           <li key={h.node} className={`hub-card${h.self ? ' self' : ''}`} data-testid="hub" data-node={h.node}>
             <strong className="mono">{h.node}</strong>
-            <span className="muted small-text">{h.self ? 'this hub (the console is connected here)' : `since ${formatTime(h.startedAt)}`}</span>
+            <span className="muted small-text">
+              {h.self ? 'this hub (the console is connected here)' : `since ${formatTime(h.startedAt)}`}
+            </span>
             <span>
               {formatCount(h.clients)} connections · {formatCount(h.rooms)} rooms
             </span>

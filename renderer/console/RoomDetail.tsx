@@ -9,7 +9,9 @@ import { TrafficInspector } from './TrafficInspector.js';
 export function RoomDetail({ room }: { room: string }) {
   const row = useAdmin((s) => s.roomRates[room]);
   const { members, memberCount, lastSeq, since, error, membersNext, showMore } = useRoomFacts(room);
-  const people = peopleOf(members, (state) => (state ? activityOf({ clientId: '', sub: '', name: '', state }) : 'connected'));
+  const people = peopleOf(members, (state) =>
+    state ? activityOf({ clientId: '', sub: '', name: '', state }) : 'connected',
+  );
   return (
     <div className="page room-detail">
       <div className="toolbar">
@@ -62,7 +64,12 @@ export function RoomDetail({ room }: { room: string }) {
                   {p.name} <span className="muted">{p.sub}</span>
                 </span>
                 <span className="presence-activity">
-                  {p.tabs > 1 ? <span className="tag" data-testid="member-tabs">{p.tabs} tabs</span> : null} {p.activities.join(', ')}
+                  {p.tabs > 1 ? (
+                    <span className="tag" data-testid="member-tabs">
+                      {p.tabs} tabs
+                    </span>
+                  ) : null}{' '}
+                  {p.activities.join(', ')}
                 </span>
               </span>
             </li>

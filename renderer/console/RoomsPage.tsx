@@ -23,10 +23,20 @@ export function RoomsPage() {
         <label htmlFor="room-filter" className="sr-only">
           Search rooms
         </label>
-        <input id="room-filter" type="search" placeholder="Search rooms…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="room-filter"
+          type="search"
+          placeholder="Search rooms…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <span className="spacer" />
         <span className="muted">
-          {view.total === null ? '…' : view.total === 0 ? 'No rooms' : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
+          {view.total === null
+            ? '…'
+            : view.total === 0
+              ? 'No rooms'
+              : `${formatCount(first + 1)}–${formatCount(first + view.rows.length)} of ${formatCount(view.total)}`}
         </span>
         <button type="button" className="small" onClick={roomList.previousPage} disabled={view.cursors.length === 0}>
           Previous

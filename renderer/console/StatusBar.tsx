@@ -4,14 +4,20 @@ import { formatDuration, secondsUntil } from '../shared/format.js';
 import { useNow } from '../shared/use-now.js';
 import { useAdmin } from './admin-store.js';
 
-export function connectionLabel(c: { status: string; retryAt: number | null; attempt: number }, now: number): { text: string; tone: 'ok' | 'warn' | 'bad' } {
+export function connectionLabel(
+  c: { status: string; retryAt: number | null; attempt: number },
+  now: number,
+): { text: string; tone: 'ok' | 'warn' | 'bad' } {
   switch (c.status) {
     case 'open':
       return { text: 'Connected', tone: 'ok' };
     case 'connecting':
       return { text: 'Connecting…', tone: 'warn' };
     case 'reconnecting':
-      return { text: `Reconnecting in ${c.retryAt === null ? 0 : secondsUntil(c.retryAt, now)} s (attempt ${c.attempt})`, tone: 'warn' };
+      return {
+        text: `Reconnecting in ${c.retryAt === null ? 0 : secondsUntil(c.retryAt, now)} s (attempt ${c.attempt})`,
+        tone: 'warn',
+      };
     case 'closed':
       return { text: 'Disconnected', tone: 'bad' };
     default:
@@ -24,7 +30,9 @@ const SHOW_SLEEP_MS = 60 * 60_000;
 
 export function sleptLabel(durationMs: number): string {
   const min = Math.round(durationMs / 60_000);
-  return durationMs >= 60_000 ? `Was asleep for ${min} min` : `Was asleep for ${Math.max(1, Math.round(durationMs / 1000))} s`;
+  return durationMs >= 60_000
+    ? `Was asleep for ${min} min`
+    : `Was asleep for ${Math.max(1, Math.round(durationMs / 1000))} s`;
 }
 
 export function StatusBar({ onSignOut }: { onSignOut(): void }) {
@@ -37,7 +45,14 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
   const uptime = hub.startedAt ? Math.max(0, now - hub.startedAt) : null;
   const version = hub.version ?? c.session?.server.version;
   // `stalled`: connected but not answering the hub's probe (publishes may end `outcome_unknown`).
-  const engineTone = hub.engineState === undefined ? 'unknown' : hub.engineState === 'up' ? 'ok' : hub.engineState === 'stalled' ? 'warn' : 'bad';
+  const engineTone =
+    hub.engineState === undefined
+      ? 'unknown'
+      : hub.engineState === 'up'
+        ? 'ok'
+        : hub.engineState === 'stalled'
+          ? 'warn'
+          : 'bad';
   return (
     <header className="statusbar" data-testid="statusbar">
       <span className="brand">Insight Hub</span>
@@ -56,7 +71,8 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
         </span>
       ) : (
         <span className="status-item" title="How long this console has been connected to the hub">
-          <span className="label">Connected</span> <span data-testid="uptime">{c.openedAt ? formatDuration(now - c.openedAt) : '—'}</span>
+          <span className="label">Connected</span>{' '}
+          <span data-testid="uptime">{c.openedAt ? formatDuration(now - c.openedAt) : '—'}</span>
         </span>
       )}
       <span className="status-item" data-testid="engine-state" data-state={hub.engineState ?? 'unknown'}>
@@ -64,13 +80,22 @@ export function StatusBar({ onSignOut }: { onSignOut(): void }) {
         <span className="label">Engine</span> {hub.engine ?? '—'} {hub.engineState ?? ''}
       </span>
       {hub.sleep && now - hub.sleep.wokeAt < SHOW_SLEEP_MS ? (
-        <span className="status-item" data-testid="hub-slept" title={`Woke at ${new Date(hub.sleep.wokeAt).toLocaleTimeString()}`}>
+        <span
+          className="status-item"
+          data-testid="hub-slept"
+          title={`Woke at ${new Date(hub.sleep.wokeAt).toLocaleTimeString()}`}
+        >
           <span className="dot warn" aria-hidden="true" />
           {sleptLabel(hub.sleep.durationMs)}
         </span>
       ) : null}
       <span className="spacer" />
-      <span className="status-item" data-testid="console-connection" data-status={c.status} title={c.lastError ?? undefined}>
+      <span
+        className="status-item"
+        data-testid="console-connection"
+        data-status={c.status}
+        title={c.lastError ?? undefined}
+      >
         <span className={`dot ${conn.tone}`} aria-hidden="true" />
         {conn.text}
       </span>

@@ -32,17 +32,33 @@ export function TrafficInspector({ room }: { room?: string }) {
   const shown = useMemo(() => {
     const rf = (room ?? roomFilter).trim().toLowerCase();
     const ef = eventFilter.trim().toLowerCase();
-    return traffic.filter((t) => (!rf || (room ? t.room === room : t.room.toLowerCase().includes(rf))) && (!ef || t.event.toLowerCase().includes(ef)));
+    return traffic.filter(
+      (t) =>
+        (!rf || (room ? t.room === room : t.room.toLowerCase().includes(rf))) &&
+        (!ef || t.event.toLowerCase().includes(ef)),
+    );
   }, [traffic, room, roomFilter, eventFilter]);
   const current: TrafficEntry | undefined = shown.find((t) => t.key === selected) ?? undefined;
 
   return (
     <section className="panel traffic" aria-label="Traffic inspector">
       <div className="toolbar">
-        <button type="button" className={on ? 'active' : undefined} aria-pressed={on} onClick={() => void toggle(!on)} data-testid="inspect-toggle">
+        <button
+          type="button"
+          className={on ? 'active' : undefined}
+          aria-pressed={on}
+          onClick={() => void toggle(!on)}
+          data-testid="inspect-toggle"
+        >
           {on ? 'Stop inspecting' : room ? `Inspect ${room}` : 'Inspect all rooms'}
         </button>
-        <button type="button" className="small" aria-pressed={paused} onClick={() => setTrafficPaused(!paused)} disabled={!on && !paused}>
+        <button
+          type="button"
+          className="small"
+          aria-pressed={paused}
+          onClick={() => setTrafficPaused(!paused)}
+          disabled={!on && !paused}
+        >
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="small ghost" onClick={clearTraffic}>
@@ -53,18 +69,33 @@ export function TrafficInspector({ room }: { room?: string }) {
             <label htmlFor="traffic-room" className="sr-only">
               Filter by room
             </label>
-            <input id="traffic-room" placeholder="Room…" value={roomFilter} onChange={(e) => setRoomFilter(e.target.value)} />
+            <input
+              id="traffic-room"
+              placeholder="Room…"
+              value={roomFilter}
+              onChange={(e) => setRoomFilter(e.target.value)}
+            />
           </>
         ) : null}
         <label htmlFor="traffic-event" className="sr-only">
           Filter by event
         </label>
-        <input id="traffic-event" placeholder="Event…" value={eventFilter} onChange={(e) => setEventFilter(e.target.value)} />
+        <input
+          id="traffic-event"
+          placeholder="Event…"
+          value={eventFilter}
+          onChange={(e) => setEventFilter(e.target.value)}
+        />
         <span className="spacer" />
         {paused ? <span className="muted">Paused · {dropped} sampled messages skipped</span> : null}
       </div>
       {error ? <p className="error-text">{error}</p> : null}
-      {!on && shown.length === 0 ? <p className="muted">Inspection is off. Turn it on to sample what the hub delivers{room ? ' in this room' : ''}; payloads are cut to a few hundred characters.</p> : null}
+      {!on && shown.length === 0 ? (
+        <p className="muted">
+          Inspection is off. Turn it on to sample what the hub delivers{room ? ' in this room' : ''}; payloads are cut
+          to a few hundred characters.
+        </p>
+      ) : null}
       <div className="traffic-split">
         <div className="table-scroll">
           <table className="data traffic-table">
@@ -80,7 +111,12 @@ export function TrafficInspector({ room }: { room?: string }) {
             </thead>
             <tbody>
               {shown.slice(0, 200).map((t) => (
-                <tr key={t.key} className={t.key === selected ? 'selected' : undefined} onClick={() => setSelected(t.key)} data-testid="traffic-row">
+                <tr
+                  key={t.key}
+                  className={t.key === selected ? 'selected' : undefined}
+                  onClick={() => setSelected(t.key)}
+                  data-testid="traffic-row"
+                >
                   <td>{formatTime(t.time)}</td>
                   <td>{t.room}</td>
                   <td>{t.event}</td>

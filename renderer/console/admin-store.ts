@@ -196,7 +196,8 @@ export function applyFeed(events: readonly FeedEvent[]): void {
   if (clientCount !== s.clientCount) patch.clientCount = clientCount;
   if (roomCount !== s.roomCount) patch.roomCount = roomCount;
   if (clientsChanged) patch.clientsVersion = s.clientsVersion + 1;
-  if (connections.length > 0) patch.connections = [...connections.reverse(), ...s.connections].slice(0, MAX_CONNECTION_EVENTS);
+  if (connections.length > 0)
+    patch.connections = [...connections.reverse(), ...s.connections].slice(0, MAX_CONNECTION_EVENTS);
   if (audit.length > 0) patch.audit = [...audit.reverse(), ...s.audit].slice(0, MAX_AUDIT);
   if (traffic.length > 0) patch.traffic = [...traffic.reverse(), ...s.traffic].slice(0, MAX_TRAFFIC);
   if (dropped > 0) patch.trafficDropped = s.trafficDropped + dropped;

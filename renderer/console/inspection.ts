@@ -39,6 +39,7 @@ export async function toggleInspection(room: string | undefined, next: boolean):
 
 /** The console is closing: switch off what it switched on (best effort, the socket may be gone). */
 export function stopOwnInspection(): void {
-  for (const key of useInspection.getState().mine) void setInspect(key === ALL_ROOMS ? null : key, false).catch(() => undefined);
+  for (const key of useInspection.getState().mine)
+    void setInspect(key === ALL_ROOMS ? null : key, false).catch(() => undefined);
   useInspection.setState({ on: [], mine: [] });
 }

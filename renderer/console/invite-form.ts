@@ -20,7 +20,14 @@ export interface InviteDraft {
 
 /** Rooms typed as a list separated by commas, spaces or new lines. */
 export function parseRooms(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((r) => r.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function inviteProblems(draft: InviteDraft): string[] {
@@ -29,10 +36,12 @@ export function inviteProblems(draft: InviteDraft): string[] {
   if (rooms.length === 0) problems.push('Name at least one room, e.g. dashboard:sales or dashboard:*');
   // `dashboard:` is the form's prefill, a prefix without a name: no dashboard is called that.
   const bare = rooms.filter((r) => r.endsWith(':'));
-  if (bare.length > 0) problems.push(`${bare.join(', ')} names no room: add a name (${bare[0]}sales) or * for all of them (${bare[0]}*)`);
+  if (bare.length > 0)
+    problems.push(`${bare.join(', ')} names no room: add a name (${bare[0]}sales) or * for all of them (${bare[0]}*)`);
   const bad = rooms.filter((r) => !r.endsWith(':') && (!isValidRoomPattern(r) || r.startsWith('$')));
   if (bad.length > 0) problems.push(`Not a room name or pattern: ${bad.join(', ')}`);
-  if (draft.maxUses.trim() && !/^[1-9]\d{0,5}$/.test(draft.maxUses.trim())) problems.push('Uses must be a whole number from 1');
+  if (draft.maxUses.trim() && !/^[1-9]\d{0,5}$/.test(draft.maxUses.trim()))
+    problems.push('Uses must be a whole number from 1');
   return problems;
 }
 
@@ -52,6 +61,13 @@ export function loopbackHost(url: string): string | null {
     return null;
   }
   const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '0:0:0:0:0:0:0:1') return host;
+  if (
+    bare === 'localhost' ||
+    bare.endsWith('.localhost') ||
+    bare === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(bare) ||
+    bare === '0:0:0:0:0:0:0:1'
+  )
+    return host;
   return null;
 }

@@ -34,8 +34,21 @@ export interface PagedList<Row> {
   request(): Record<string, Json>;
 }
 
-export function pagedList<Row>(what: string, readRows: (items: Json | undefined) => Row[], pageSize = PAGE_SIZE): PagedList<Row> {
-  const initial = (): PagedView<Row> => ({ filters: {}, cursors: [], rows: [], total: null, next: null, loading: false, error: null, fetchedAt: null });
+export function pagedList<Row>(
+  what: string,
+  readRows: (items: Json | undefined) => Row[],
+  pageSize = PAGE_SIZE,
+): PagedList<Row> {
+  const initial = (): PagedView<Row> => ({
+    filters: {},
+    cursors: [],
+    rows: [],
+    total: null,
+    next: null,
+    loading: false,
+    error: null,
+    fetchedAt: null,
+  });
   const use = create<PagedView<Row>>(initial);
   let ticket = 0;
 
@@ -59,7 +72,14 @@ export function pagedList<Row>(what: string, readRows: (items: Json | undefined)
         const ack = await adminAction('list', request());
         if (mine !== ticket) return;
         const page = asObject(asJson(ack)) ?? {};
-        use.setState({ rows: readRows(page.items), total: num(page, 'total'), next: str(page, 'next') ?? null, loading: false, error: null, fetchedAt: Date.now() });
+        use.setState({
+          rows: readRows(page.items),
+          total: num(page, 'total'),
+          next: str(page, 'next') ?? null,
+          loading: false,
+          error: null,
+          fetchedAt: Date.now(),
+        });
       } catch (err) {
         if (mine !== ticket) return;
         use.setState({ loading: false, error: (err as Error).message });

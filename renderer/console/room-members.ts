@@ -28,7 +28,12 @@ export function readMembers(body: Json): RoomMember[] | null {
     const mo = asObject(m);
     const clientId = str(mo, 'clientId');
     if (!mo || !clientId) continue;
-    members.push({ clientId, sub: str(mo, 'sub') ?? '', name: str(mo, 'name') ?? '', state: asObject(mo.state ?? null) ?? {} });
+    members.push({
+      clientId,
+      sub: str(mo, 'sub') ?? '',
+      name: str(mo, 'name') ?? '',
+      state: asObject(mo.state ?? null) ?? {},
+    });
   }
   return members;
 }
@@ -112,7 +117,10 @@ export interface RoomPerson {
   activities: string[];
 }
 
-export function peopleOf(members: readonly RoomMember[], describe: (state: RoomMember['state']) => string): RoomPerson[] {
+export function peopleOf(
+  members: readonly RoomMember[],
+  describe: (state: RoomMember['state']) => string,
+): RoomPerson[] {
   const bySub = new Map<string, RoomPerson>();
   for (const m of members) {
     let person = bySub.get(m.sub);
@@ -125,6 +133,7 @@ export function peopleOf(members: readonly RoomMember[], describe: (state: RoomM
     if (!person.activities.includes(activity)) person.activities.push(activity);
   }
   // A busy tab says more than an idle one: "viewing" only when no tab does anything else.
-  for (const p of bySub.values()) if (p.activities.length > 1) p.activities = p.activities.filter((a) => a !== 'viewing' && a !== 'connected');
+  for (const p of bySub.values())
+    if (p.activities.length > 1) p.activities = p.activities.filter((a) => a !== 'viewing' && a !== 'connected');
   return [...bySub.values()].sort((a, b) => a.name.localeCompare(b.name) || a.sub.localeCompare(b.sub));
 }

@@ -23,7 +23,12 @@ function AlertToast({ toast }: { toast: Toast }) {
     return () => clearTimeout(timer);
   }, [toast.id, toast.severity]);
   return (
-    <div className={`toast ${toast.severity}`} role={toast.severity === 'critical' ? 'alert' : 'status'} data-testid="toast" data-severity={toast.severity}>
+    <div
+      className={`toast ${toast.severity}`}
+      role={toast.severity === 'critical' ? 'alert' : 'status'}
+      data-testid="toast"
+      data-severity={toast.severity}
+    >
       <div className="toast-head">
         <span className="toast-severity">{toast.severity}</span>
         <strong className="toast-title">{toast.title}</strong>

@@ -34,10 +34,19 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
   const role = session?.user.role;
   const canEdit = role === 'editor' || role === 'admin';
   const widgets = useMemo(() => Object.values(dash.model.widgets), [dash.model.widgets]);
-  const streams = useMemo(() => Object.values(dash.model.queries).sort((a, b) => b.updatedAt - a.updatedAt), [dash.model.queries]);
+  const streams = useMemo(
+    () => Object.values(dash.model.queries).sort((a, b) => b.updatedAt - a.updatedAt),
+    [dash.model.queries],
+  );
 
   return (
-    <div className="dashboard" data-testid="dashboard" data-room={dash.room ?? ''} data-seq={dash.model.lastSeq} data-status={dash.status}>
+    <div
+      className="dashboard"
+      data-testid="dashboard"
+      data-room={dash.room ?? ''}
+      data-seq={dash.model.lastSeq}
+      data-status={dash.status}
+    >
       {!embedded ? (
         <header className="topbar">
           <span className="brand">Insight Hub</span>
@@ -61,7 +70,8 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
       ) : null}
       {dash.status === 'retrying' ? (
         <div className="banner warning" role="status" data-testid="room-retrying">
-          The hub did not let {dash.room} open yet ({dash.error}); trying again in {Math.max(1, Math.round((dash.retryInMs ?? 0) / 1000))} s.
+          The hub did not let {dash.room} open yet ({dash.error}); trying again in{' '}
+          {Math.max(1, Math.round((dash.retryInMs ?? 0) / 1000))} s.
         </div>
       ) : null}
       {!dash.room ? (

@@ -3,7 +3,15 @@ import { useState, type FormEvent } from 'react';
 import { isValidRoomName } from '../../hub/protocol/index.js';
 import { allowedBy, type DashboardChoices } from './dashboard-rooms.js';
 
-export function DashboardPicker({ choices, current, onOpen }: { choices: DashboardChoices; current: string | null; onOpen(room: string): void }) {
+export function DashboardPicker({
+  choices,
+  current,
+  onOpen,
+}: {
+  choices: DashboardChoices;
+  current: string | null;
+  onOpen(room: string): void;
+}) {
   const [name, setName] = useState(choices.patterns[0]?.replace(/\*$/, '') ?? '');
   const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent): void => {
@@ -17,7 +25,13 @@ export function DashboardPicker({ choices, current, onOpen }: { choices: Dashboa
   return (
     <nav className="dashboard-picker" aria-label="Dashboards">
       {choices.rooms.map((r) => (
-        <button key={r} type="button" className={`tab${r === current ? ' active' : ''}`} aria-current={r === current ? 'page' : undefined} onClick={() => onOpen(r)}>
+        <button
+          key={r}
+          type="button"
+          className={`tab${r === current ? ' active' : ''}`}
+          aria-current={r === current ? 'page' : undefined}
+          onClick={() => onOpen(r)}
+        >
           {r}
         </button>
       ))}
@@ -26,7 +40,13 @@ export function DashboardPicker({ choices, current, onOpen }: { choices: Dashboa
           <label htmlFor="dashboard-room" className="sr-only">
             Dashboard room
           </label>
-          <input id="dashboard-room" value={name} onChange={(e) => setName(e.target.value)} placeholder="dashboard:42" spellCheck={false} />
+          <input
+            id="dashboard-room"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="dashboard:42"
+            spellCheck={false}
+          />
           <button type="submit" className="small">
             Open
           </button>

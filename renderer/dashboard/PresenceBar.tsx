@@ -24,7 +24,11 @@ function isActive(m: PresenceMember): boolean {
 
 export function Avatar({ sub, name, size = 32 }: { sub: string; name: string; size?: number }) {
   return (
-    <span className="avatar" style={{ background: avatarColor(sub), width: size, height: size, fontSize: size * 0.4 }} aria-hidden="true">
+    <span
+      className="avatar"
+      style={{ background: avatarColor(sub), width: size, height: size, fontSize: size * 0.4 }}
+      aria-hidden="true"
+    >
       {initials(name || sub)}
     </span>
   );
@@ -67,7 +71,15 @@ export function personsOf(members: readonly PresenceMember[], selfId: string | u
 }
 
 /** `count`: connections in the room (exact, from the hub); `members`: those this client knows. One row per person. */
-export function PresenceBar({ members, selfId, count }: { members: PresenceMember[]; selfId: string | undefined; count?: number }) {
+export function PresenceBar({
+  members,
+  selfId,
+  count,
+}: {
+  members: PresenceMember[];
+  selfId: string | undefined;
+  count?: number;
+}) {
   const total = Math.max(count ?? members.length, members.length);
   const persons = personsOf(members, selfId);
   const self = persons.find((p) => p.isSelf);
@@ -82,7 +94,14 @@ export function PresenceBar({ members, selfId, count }: { members: PresenceMembe
         {shown.map((m) => {
           const activity = activityOf(m);
           return (
-            <li key={m.sub} className="presence-member" data-testid="member" data-sub={m.sub} data-tabs={m.tabs} title={`${m.name || m.sub} — ${activity}`}>
+            <li
+              key={m.sub}
+              className="presence-member"
+              data-testid="member"
+              data-sub={m.sub}
+              data-tabs={m.tabs}
+              title={`${m.name || m.sub} — ${activity}`}
+            >
               <Avatar sub={m.sub} name={m.name || m.sub} />
               <span className="presence-text">
                 <span className="presence-name">

@@ -73,7 +73,11 @@ function QueryTable({ stream }: { stream: QueryStream }) {
           </tbody>
         </table>
       </div>
-      {rows.length > SHOWN_ROWS ? <p className="muted small-text">Showing the first {SHOWN_ROWS} of {rows.length.toLocaleString('en-US')} rows.</p> : null}
+      {rows.length > SHOWN_ROWS ? (
+        <p className="muted small-text">
+          Showing the first {SHOWN_ROWS} of {rows.length.toLocaleString('en-US')} rows.
+        </p>
+      ) : null}
     </article>
   );
 }

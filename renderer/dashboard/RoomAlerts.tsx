@@ -10,7 +10,12 @@ export function RoomAlerts({ alerts }: { alerts: readonly RoomAlert[] }) {
       <h2 className="section-title">Recent alerts</h2>
       <ul className="alert-list">
         {[...alerts].reverse().map((a) => (
-          <li key={`${a.round}-${a.seq}-${a.id}`} className={`room-alert ${a.severity}`} data-testid="room-alert" data-severity={a.severity}>
+          <li
+            key={`${a.round}-${a.seq}-${a.id}`}
+            className={`room-alert ${a.severity}`}
+            data-testid="room-alert"
+            data-severity={a.severity}
+          >
             <span className="toast-severity">{a.severity}</span> <strong>{a.title}</strong>
             {a.body ? <RichText className="block small-text" text={a.body} /> : null}
             <span className="block muted small-text">

@@ -27,7 +27,10 @@ export function WidgetGrid({ widgets, members, selfId, editing, canEdit, annotat
     return (
       <section className="panel empty" aria-label="Widgets">
         <h2 className="section-title">Widgets</h2>
-        <p className="muted">No widgets reported yet. They appear here when InsightEngine refreshes them, streams their query, or a colleague starts editing one.</p>
+        <p className="muted">
+          No widgets reported yet. They appear here when InsightEngine refreshes them, streams their query, or a
+          colleague starts editing one.
+        </p>
       </section>
     );
   }
@@ -41,19 +44,35 @@ export function WidgetGrid({ widgets, members, selfId, editing, canEdit, annotat
           const notes = annotations.filter((a) => a.widget === w.id).slice(-3);
           const mine = editing === w.id;
           return (
-            <article key={w.id} className={`widget${fresh ? ' fresh' : ''}${mine ? ' mine' : ''}`} data-testid="widget" data-widget={w.id}>
+            <article
+              key={w.id}
+              className={`widget${fresh ? ' fresh' : ''}${mine ? ' mine' : ''}`}
+              data-testid="widget"
+              data-widget={w.id}
+            >
               <header className="widget-head">
                 <h3>{w.id}</h3>
                 {canEdit ? (
-                  <button type="button" className="small" onClick={() => onEdit(mine ? null : w.id)} aria-pressed={mine}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => onEdit(mine ? null : w.id)}
+                    aria-pressed={mine}
+                  >
                     {mine ? 'Done' : 'Edit'}
                   </button>
                 ) : null}
               </header>
               <p className="widget-refresh" data-testid="refresh-state">
-                {w.refreshedAt ? `Refreshed ${formatTime(w.refreshedAt)}${w.refreshes > 1 ? ` · ${w.refreshes}×` : ''}` : 'Not refreshed yet'}
+                {w.refreshedAt
+                  ? `Refreshed ${formatTime(w.refreshedAt)}${w.refreshes > 1 ? ` · ${w.refreshes}×` : ''}`
+                  : 'Not refreshed yet'}
               </p>
-              {w.reason ? <p className="muted small-text"><RichText text={w.reason} /></p> : null}
+              {w.reason ? (
+                <p className="muted small-text">
+                  <RichText text={w.reason} />
+                </p>
+              ) : null}
               {editors.length > 0 ? (
                 <p className="widget-editors">{editors.map((m) => m.name || m.sub).join(', ')} editing</p>
               ) : null}

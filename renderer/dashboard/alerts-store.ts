@@ -24,7 +24,9 @@ export function pushAlert(toast: Toast): void {
   const nextSeen = new Set(seen);
   nextSeen.add(toast.id);
   // Critical alerts stay on screen before older, milder ones.
-  const next = [toast, ...toasts].sort((a, b) => rank(b.severity) - rank(a.severity) || b.time - a.time).slice(0, MAX_TOASTS);
+  const next = [toast, ...toasts]
+    .sort((a, b) => rank(b.severity) - rank(a.severity) || b.time - a.time)
+    .slice(0, MAX_TOASTS);
   useAlerts.setState({ toasts: next, seen: nextSeen });
 }
 

@@ -71,7 +71,12 @@ export function receiveMembers(room: string, members: PresenceMember[], memberCo
  * first join they are the room's state; after `recovered: false` the state starts over from them
  * (on top of the old epoch's state after a restart); a recovered rejoin brings none.
  */
-export function receiveJoin(room: string, epoch: string, history: RoomMessage[], reset: ResumeFailure | undefined): void {
+export function receiveJoin(
+  room: string,
+  epoch: string,
+  history: RoomMessage[],
+  reset: ResumeFailure | undefined,
+): void {
   const state = useDashboard.getState();
   if (room !== state.room) return;
   let model = state.model;
@@ -91,7 +96,13 @@ export function receiveJoin(room: string, epoch: string, history: RoomMessage[],
     model = applied.model;
     if (applied.alert) alerts.push({ ...applied.alert, room, from: m.from.name || m.from.sub, time: m.time });
   }
-  useDashboard.setState({ model, status: 'live', error: null, retryInMs: null, resync: reset ? { reason: reset, at: Date.now() } : state.resync });
+  useDashboard.setState({
+    model,
+    status: 'live',
+    error: null,
+    retryInMs: null,
+    resync: reset ? { reason: reset, at: Date.now() } : state.resync,
+  });
   for (const a of alerts) pushAlert(a);
 }
 

@@ -70,13 +70,21 @@ export function readAlert(data: Json, fallbackId: string): AlertEvent | null {
   const body = text(d.body) ?? '';
   if (!title && !body) return null;
   const severity = (SEVERITIES as readonly string[]).includes(d.severity as string) ? (d.severity as Severity) : 'info';
-  return { id: text(d.id, 128) ?? fallbackId, severity, title: title ?? body.slice(0, 80), body, dashboardId: text(d.dashboardId, 128) };
+  return {
+    id: text(d.id, 128) ?? fallbackId,
+    severity,
+    title: title ?? body.slice(0, 80),
+    body,
+    dashboardId: text(d.dashboardId, 128),
+  };
 }
 
 export function readRefresh(data: Json): RefreshEvent {
   const d = obj(data);
   if (!d) return {};
-  const widgets = Array.isArray(d.widgets) ? d.widgets.map((w) => text(w, 128)).filter((w): w is string => !!w) : undefined;
+  const widgets = Array.isArray(d.widgets)
+    ? d.widgets.map((w) => text(w, 128)).filter((w): w is string => !!w)
+    : undefined;
   return { widgets: widgets && widgets.length > 0 ? widgets : undefined, reason: text(d.reason, 500) };
 }
 

@@ -100,7 +100,16 @@ export const APPLIED_WINDOW = 4096;
 export const MAX_QUERY_ROWS = 10_000;
 
 export function emptyRoom(): RoomModel {
-  return { epoch: null, round: 0, applied: new Set(), widgets: {}, queries: {}, annotations: [], alerts: [], lastSeq: 0 };
+  return {
+    epoch: null,
+    round: 0,
+    applied: new Set(),
+    widgets: {},
+    queries: {},
+    annotations: [],
+    alerts: [],
+    lastSeq: 0,
+  };
 }
 
 /** Oldest first across epochs: a later epoch's seq 1 comes after an earlier epoch's seq 8. */
@@ -118,7 +127,13 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
   let next = model;
   // A new epoch numbers from 1 again; what was built so far is still what the users saw.
   if (next.epoch !== msg.epoch) {
-    next = { ...next, epoch: msg.epoch, round: next.epoch === null ? next.round : next.round + 1, applied: new Set(), lastSeq: 0 };
+    next = {
+      ...next,
+      epoch: msg.epoch,
+      round: next.epoch === null ? next.round : next.round + 1,
+      applied: new Set(),
+      lastSeq: 0,
+    };
   }
   if (next.applied.has(msg.seq)) return { model: next };
   remember(next.applied, msg.seq);
@@ -127,7 +142,13 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
     case 'alert': {
       const alert = readAlert(msg.data, `${msg.epoch}:${msg.seq}`);
       if (!alert) return { model: next };
-      const entry: RoomAlert = { ...alert, seq: msg.seq, round: next.round, from: msg.from.name || msg.from.sub, time: msg.time };
+      const entry: RoomAlert = {
+        ...alert,
+        seq: msg.seq,
+        round: next.round,
+        from: msg.from.name || msg.from.sub,
+        time: msg.time,
+      };
       const alerts = [...next.alerts, entry].sort(inRoomOrder).slice(-MAX_ROOM_ALERTS);
       return { model: { ...next, alerts }, alert: live ? alert : undefined };
     }
@@ -210,14 +231,20 @@ function applyDone(model: RoomModel, msg: RoomMessage): RoomModel {
   if (!ev) return model;
   const stream = model.queries[ev.queryId] ?? emptyStream(ev.queryId, msg.time);
   const rowCount = ev.rowCount >= 0 ? ev.rowCount : stream.rowsReceived;
-  return { ...model, queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'done', rowCount, updatedAt: msg.time } } };
+  return {
+    ...model,
+    queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'done', rowCount, updatedAt: msg.time } },
+  };
 }
 
 function applyQueryError(model: RoomModel, msg: RoomMessage): RoomModel {
   const ev = readQueryError(msg.data);
   if (!ev) return model;
   const stream = model.queries[ev.queryId] ?? emptyStream(ev.queryId, msg.time);
-  return { ...model, queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'error', error: ev.message, updatedAt: msg.time } } };
+  return {
+    ...model,
+    queries: { ...model.queries, [ev.queryId]: { ...stream, status: 'error', error: ev.message, updatedAt: msg.time } },
+  };
 }
 
 function emptyStream(queryId: string, time: number): QueryStream {

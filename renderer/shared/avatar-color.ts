@@ -1,6 +1,17 @@
 /** A stable colour per user, so the same colleague looks the same in every list. */
 // Each dark enough for white initials (WCAG AA, 4.5:1).
-const PALETTE = ['#2563eb', '#be185d', '#047857', '#b45309', '#7c3aed', '#0e7490', '#dc2626', '#4d7c0f', '#9333ea', '#0f766e'];
+const PALETTE = [
+  '#2563eb',
+  '#be185d',
+  '#047857',
+  '#b45309',
+  '#7c3aed',
+  '#0e7490',
+  '#dc2626',
+  '#4d7c0f',
+  '#9333ea',
+  '#0f766e',
+];
 
 export function avatarColor(sub: string): string {
   let h = 0;

@@ -13,7 +13,9 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 export function formatByteRate(bytesPerSecond: number | null | undefined): string {
-  return bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond) ? '—' : `${formatBytes(bytesPerSecond)}/s`;
+  return bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond)
+    ? '—'
+    : `${formatBytes(bytesPerSecond)}/s`;
 }
 
 export function formatRate(perSecond: number | null | undefined, unit = '/s'): string {

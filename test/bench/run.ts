@@ -48,7 +48,13 @@ const USAGE = `usage: npm run bench -- [--quick] [--only 1,2,...] [--servers hub
   --out        results folder (default bench-results)`;
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, only: SCENARIOS.map(([id]) => id), servers: [...SERVER_KINDS], cpuProf: false, out: 'bench-results' };
+  const opts = {
+    quick: false,
+    only: SCENARIOS.map(([id]) => id),
+    servers: [...SERVER_KINDS],
+    cpuProf: false,
+    out: 'bench-results',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -83,7 +89,10 @@ async function main(): Promise<void> {
     `Insight Hub benchmark — ${profile.name} profile — ${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node}, ${machine.platform} ${machine.kernel}`,
   );
-  if (!HAS_TASKSET) console.log('taskset is not available: servers and the load generator share all cores (figures are less comparable)');
+  if (!HAS_TASKSET)
+    console.log(
+      'taskset is not available: servers and the load generator share all cores (figures are less comparable)',
+    );
   const generator = await startGenerator();
   const ctx: ScenarioContext = {
     profile,
@@ -106,15 +115,26 @@ async function main(): Promise<void> {
     for (const [id, name, run] of SCENARIOS) {
       if (!opts.only.includes(id)) continue;
       log(`— scenario ${id}: ${name}`);
-      const background = backgroundMeter(() => [generator.child.pid ?? 0, ...[...ctx.shared.values()].map((s) => s.handle.child.pid ?? 0)]);
+      const background = backgroundMeter(() => [
+        generator.child.pid ?? 0,
+        ...[...ctx.shared.values()].map((s) => s.handle.child.pid ?? 0),
+      ]);
       try {
         const result = await run(ctx);
         result.backgroundPercent = background.stop();
         scenarios.push(result);
-        log(`scenario ${id} took ${(result.elapsedMs / 1000).toFixed(0)} s; other processes used ${result.backgroundPercent?.toFixed(0) ?? '?'}% of the machine`);
+        log(
+          `scenario ${id} took ${(result.elapsedMs / 1000).toFixed(0)} s; other processes used ${result.backgroundPercent?.toFixed(0) ?? '?'}% of the machine`,
+        );
       } catch (err) {
         log(`scenario ${id} failed: ${(err as Error).message}`);
-        scenarios.push({ id, title: `${name} (failed: ${(err as Error).message.split('\n')[0]})`, metrics: [], detail: null, elapsedMs: 0 });
+        scenarios.push({
+          id,
+          title: `${name} (failed: ${(err as Error).message.split('\n')[0]})`,
+          metrics: [],
+          detail: null,
+          elapsedMs: 0,
+        });
         await generator.call('closeAll').catch(() => {});
       }
     }

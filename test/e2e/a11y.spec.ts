@@ -26,9 +26,19 @@ async function problems(page: Page, what: string): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `${what}: ${v.id} (${v.impact}) at ${n.target.join(' ')}: ${v.help}`));
 }
 
-test('the dashboard, the join page, the name prompt and a refusal screen have no serious accessibility problems', async ({ browser }) => {
+test('the dashboard, the join page, the name prompt and a refusal screen have no serious accessibility problems', async ({
+  browser,
+}) => {
   await publish(ROOM, 'refresh', { widgets: ['revenue', 'pipeline'], reason: 'nightly load' });
-  await publish(ROOM, 'query.rows', { queryId: 'q-sales', chunk: 0, columns: ['region', 'amount'], rows: [['north', 12], ['south', 7]] });
+  await publish(ROOM, 'query.rows', {
+    queryId: 'q-sales',
+    chunk: 0,
+    columns: ['region', 'amount'],
+    rows: [
+      ['north', 12],
+      ['south', 7],
+    ],
+  });
   await publish(ROOM, 'query.done', { queryId: 'q-sales', rowCount: 2 });
   await publish(ROOM, 'annotation', { id: 'n1', text: 'Q3 dip is the holiday week', widget: 'revenue' });
   await publish(ROOM, 'alert', { id: 'a1', severity: 'warning', title: 'Pipeline below target' });
@@ -72,9 +82,14 @@ test('every console page has no serious accessibility problems', async ({ browse
 
   await visit('overview', () => expect(admin.page.getByTestId('chart')).toHaveCount(5));
   await visit('rooms', () => expect(admin.page.locator('[data-testid=room-row]').first()).toBeVisible());
-  await visit(`rooms/${encodeURIComponent(ROOM)}`, () => expect(admin.page.locator('[data-testid=room-member]')).toHaveCount(1));
+  await visit(`rooms/${encodeURIComponent(ROOM)}`, () =>
+    expect(admin.page.locator('[data-testid=room-member]')).toHaveCount(1),
+  );
   await visit('clients', () => expect(admin.page.locator('[data-testid=client-row]').first()).toBeVisible());
-  await admin.page.locator('[data-testid=client-row][data-sub=axe-viewer]').getByRole('button', { name: 'Kick' }).click();
+  await admin.page
+    .locator('[data-testid=client-row][data-sub=axe-viewer]')
+    .getByRole('button', { name: 'Kick' })
+    .click();
   await expect(admin.page.getByRole('dialog')).toBeVisible();
   found.push(...(await problems(admin.page, 'kick dialog')));
   await admin.page.keyboard.press('Escape');

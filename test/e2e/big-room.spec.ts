@@ -33,7 +33,9 @@ test('the dashboard shows the count and who is active; the console pages the mem
   // Alice, the typist and five viewers; the rest are a number.
   await expect(bar.getByTestId('member')).toHaveCount(7);
   await expect(bar.locator('[data-testid=member][data-sub=alice]')).toContainText('(you)');
-  await expect(bar.locator(`[data-testid=member][data-sub="${PREFIX}-7"]`).getByTestId('activity')).toHaveText('typing…');
+  await expect(bar.locator(`[data-testid=member][data-sub="${PREFIX}-7"]`).getByTestId('activity')).toHaveText(
+    'typing…',
+  );
   await expect(bar.getByTestId('presence-more')).toHaveText(`and ${CROWD + 1 - 7} more viewing`);
   await screenshot(alice.page, 'big-room-dashboard');
 

@@ -66,12 +66,24 @@ test('a refresh marks the named widgets on every page', async () => {
 });
 
 test('alerts to the dashboard and to one user arrive as toasts by severity', async () => {
-  await publish(ROOM, 'alert', { id: 'a-room-1', severity: 'warning', title: 'Pipeline lagging', body: 'Ingest is 12 minutes behind' });
-  await publish('user:bob', 'alert', { id: 'a-bob-1', severity: 'critical', title: 'Quota exceeded', body: 'Your workspace hit its query quota' });
+  await publish(ROOM, 'alert', {
+    id: 'a-room-1',
+    severity: 'warning',
+    title: 'Pipeline lagging',
+    body: 'Ingest is 12 minutes behind',
+  });
+  await publish('user:bob', 'alert', {
+    id: 'a-bob-1',
+    severity: 'critical',
+    title: 'Quota exceeded',
+    body: 'Your workspace hit its query quota',
+  });
   await expect(alice.page.locator('[data-testid=toast][data-severity=warning]')).toContainText('Pipeline lagging');
   const bobToasts = bob.page.getByTestId('toast');
   await expect(bob.page.locator('[data-testid=toast][data-severity=critical]')).toContainText('Quota exceeded');
-  await expect(bob.page.locator('[data-testid=toast][data-severity=warning]')).toContainText('Ingest is 12 minutes behind');
+  await expect(bob.page.locator('[data-testid=toast][data-severity=warning]')).toContainText(
+    'Ingest is 12 minutes behind',
+  );
   // Most severe first; Alice never gets Bob's personal alert.
   await expect(bobToasts.first()).toHaveAttribute('data-severity', 'critical');
   await expect(alice.page.getByText('Quota exceeded')).toHaveCount(0);
@@ -81,8 +93,17 @@ test('a streamed query fills the live table and reports when it is done', async 
   const columns = ['region', 'orders', 'revenue'];
   const regions = ['north', 'south', 'east', 'west', 'central'];
   for (let chunk = 0; chunk < 5; chunk++) {
-    const rows = Array.from({ length: 20 }, (_, i) => [`${regions[chunk]}-${i}`, chunk * 20 + i, (chunk * 20 + i) * 10.5]);
-    await publish(ROOM, 'query.rows', { queryId: 'q-revenue', chunk, columns: chunk === 0 ? columns : undefined, rows } as never);
+    const rows = Array.from({ length: 20 }, (_, i) => [
+      `${regions[chunk]}-${i}`,
+      chunk * 20 + i,
+      (chunk * 20 + i) * 10.5,
+    ]);
+    await publish(ROOM, 'query.rows', {
+      queryId: 'q-revenue',
+      chunk,
+      columns: chunk === 0 ? columns : undefined,
+      rows,
+    } as never);
   }
   const table = bob.page.locator('[data-testid=query][data-query=q-revenue]');
   await expect(table.locator('tbody tr')).toHaveCount(100);
@@ -95,7 +116,12 @@ test('a streamed query fills the live table and reports when it is done', async 
 });
 
 test('markup in a message is shown as text and never runs', async () => {
-  await publish(ROOM, 'alert', { id: 'a-xss', severity: 'info', title: MARKUP, body: `${MARKUP} see https://example.com/report and javascript:alert(2)` });
+  await publish(ROOM, 'alert', {
+    id: 'a-xss',
+    severity: 'info',
+    title: MARKUP,
+    body: `${MARKUP} see https://example.com/report and javascript:alert(2)`,
+  });
   await publish(ROOM, 'annotation', { id: 'n-xss', text: MARKUP });
   const toast = alice.page.locator('[data-testid=toast]', { hasText: 'see https://example.com/report' });
   await expect(toast).toContainText(MARKUP);

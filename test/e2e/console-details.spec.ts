@@ -43,7 +43,9 @@ test('a room lists each person once, with how many tabs they have open', async (
   await screenshot(admin.page, 'console-presence-per-person');
 });
 
-test('the clients table keeps Kick/Ban in its rows, shows its search placeholder whole, and the kick dialog works by keyboard', async ({ browser }) => {
+test('the clients table keeps Kick/Ban in its rows, shows its search placeholder whole, and the kick dialog works by keyboard', async ({
+  browser,
+}) => {
   const admin = await openAs(browser, await adminToken());
   const cy = await openAs(browser, await mint({ sub: 'cy-13', name: 'Cy', role: 'viewer', rooms: [ROOM] }));
   const dee = await openAs(browser, await mint({ sub: 'dee-13', name: 'Dee', role: 'viewer', rooms: [ROOM] }));
@@ -59,7 +61,11 @@ test('the clients table keeps Kick/Ban in its rows, shows its search placeholder
     trs.map((tr) => {
       const first = tr.querySelector('td')!.getBoundingClientRect();
       const actions = tr.querySelector('td.actions')!.getBoundingClientRect();
-      return { dy: Math.abs(first.top - actions.top), dh: Math.abs(first.height - actions.height), display: getComputedStyle(tr.querySelector('td.actions')!).display };
+      return {
+        dy: Math.abs(first.top - actions.top),
+        dh: Math.abs(first.height - actions.height),
+        display: getComputedStyle(tr.querySelector('td.actions')!).display,
+      };
     }),
   );
   for (const c of cells) expect(c).toEqual({ dy: 0, dh: 0, display: 'table-cell' });
@@ -86,7 +92,10 @@ test('the clients table keeps Kick/Ban in its rows, shows its search placeholder
     const range = document.createRange();
     range.selectNodeContents(text);
     const words = range.getBoundingClientRect();
-    return { gap: words.left - box.right, sameLine: Math.abs(words.top + words.height / 2 - (box.top + box.height / 2)) < 6 };
+    return {
+      gap: words.left - box.right,
+      sameLine: Math.abs(words.top + words.height / 2 - (box.top + box.height / 2)) < 6,
+    };
   });
   expect(gap.sameLine).toBe(true);
   expect(gap.gap).toBeGreaterThanOrEqual(0);
@@ -125,12 +134,23 @@ test('traffic inspection stays on while other console pages are shown', async ({
   await expect(admin.page.getByTestId('inspect-toggle')).toHaveAttribute('aria-pressed', 'false');
 });
 
-test('the console is usable by keyboard: every navigation link in order, each with a visible focus ring', async ({ browser }) => {
+test('the console is usable by keyboard: every navigation link in order, each with a visible focus ring', async ({
+  browser,
+}) => {
   const admin = await openAs(browser, await adminToken());
   people.push(admin);
   await expect(admin.page.getByTestId('console')).toBeVisible();
   // A link's label without its live count badge (the counts change while the test runs).
-  const labels = () => admin.page.locator('nav.sidenav a').evaluateAll((as) => as.map((a) => [...a.childNodes].filter((n) => !(n instanceof Element && n.classList.contains('count'))).map((n) => n.textContent).join('').trim()));
+  const labels = () =>
+    admin.page.locator('nav.sidenav a').evaluateAll((as) =>
+      as.map((a) =>
+        [...a.childNodes]
+          .filter((n) => !(n instanceof Element && n.classList.contains('count')))
+          .map((n) => n.textContent)
+          .join('')
+          .trim(),
+      ),
+    );
   const links = await labels();
   await admin.page.locator('nav.sidenav a').first().focus();
   const seen: string[] = [];
@@ -139,7 +159,13 @@ test('the console is usable by keyboard: every navigation link in order, each wi
     seen.push(
       await admin.page.evaluate(() => {
         const a = document.activeElement;
-        return a ? [...a.childNodes].filter((n) => !(n instanceof Element && n.classList.contains('count'))).map((n) => n.textContent).join('').trim() : '';
+        return a
+          ? [...a.childNodes]
+              .filter((n) => !(n instanceof Element && n.classList.contains('count')))
+              .map((n) => n.textContent)
+              .join('')
+              .trim()
+          : '';
       }),
     );
     await admin.page.keyboard.press('Tab');
@@ -170,6 +196,8 @@ function focusRing(page: Page): Promise<boolean> {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return false;
     const s = getComputedStyle(el);
-    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow !== 'none' && s.boxShadow !== '');
+    return (
+      (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow !== 'none' && s.boxShadow !== '')
+    );
   });
 }

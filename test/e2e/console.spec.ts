@@ -51,12 +51,21 @@ test('every console page renders under the CSP', async ({ browser }) => {
   const admin = await openAs(browser, await adminToken());
   people.push(admin);
   for (const name of ['Overview', 'Rooms', 'Clients', 'Invite', 'Audit log', 'Traffic', 'Open a dashboard']) {
-    await admin.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
-    await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText(name);
-    expect(admin.page.url()).toContain(`#/${{ 'Audit log': 'audit', 'Open a dashboard': 'dashboard' }[name] ?? name.toLowerCase()}`);
+    await admin.page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: new RegExp(`^${name}`) })
+      .click();
+    await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText(
+      name,
+    );
+    expect(admin.page.url()).toContain(
+      `#/${{ 'Audit log': 'audit', 'Open a dashboard': 'dashboard' }[name] ?? name.toLowerCase()}`,
+    );
   }
   await admin.page.goBack();
-  await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText('Traffic');
+  await expect(admin.page.getByRole('navigation', { name: 'Console' }).locator('[aria-current=page]')).toContainText(
+    'Traffic',
+  );
   await expect(admin.page.getByTestId('chart')).toHaveCount(0);
   await admin.page.getByRole('link', { name: 'Overview' }).click();
   await expect(admin.page.getByTestId('chart')).toHaveCount(5);
@@ -64,7 +73,9 @@ test('every console page renders under the CSP', async ({ browser }) => {
   expect(admin.problems).toEqual([]);
 });
 
-test('the traffic inspector samples a room, pauses, filters and shows payloads; the audit log records it', async ({ browser }) => {
+test('the traffic inspector samples a room, pauses, filters and shows payloads; the audit log records it', async ({
+  browser,
+}) => {
   const admin = await openAs(browser, await adminToken());
   const viewer = await openAs(browser, await mint({ sub: 'carol', name: 'Carol', role: 'viewer', rooms: [ROOM] }));
   people.push(admin, viewer);
@@ -109,7 +120,9 @@ test('the traffic inspector samples a room, pauses, filters and shows payloads; 
   people.push(later);
   await later.page.getByRole('link', { name: 'Audit log' }).click();
   // Inspection on, then off: both written before this console came.
-  await expect.poll(() => later.page.locator('[data-testid=audit-row][data-action=inspect]').count()).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(() => later.page.locator('[data-testid=audit-row][data-action=inspect]').count())
+    .toBeGreaterThanOrEqual(2);
   await expect(later.page.locator('[data-testid=audit-row][data-action=inspect]').first()).toContainText('Ana Analyst');
 });
 

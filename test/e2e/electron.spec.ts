@@ -24,18 +24,30 @@ function electronRuntime(): string | undefined {
 const runtime = electronRuntime();
 const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 
-test.skip(!runtime, 'the Electron runtime is not installed here (its download is blocked); run `npm start` once where it can be fetched, or set ELECTRON_MIRROR');
+test.skip(
+  !runtime,
+  'the Electron runtime is not installed here (its download is blocked); run `npm start` once where it can be fetched, or set ELECTRON_MIRROR',
+);
 test.skip(headless, 'no display to open the desktop window on (set DISPLAY, e.g. under xvfb-run)');
 
 test('the desktop app starts its hub, loads the hardened console and drains on quit', async () => {
-  for (const built of ['electron-dist/main.cjs', 'electron-dist/preload.cjs', 'dist/hub/hub-process.cjs', 'renderer-dist/index.html']) {
+  for (const built of [
+    'electron-dist/main.cjs',
+    'electron-dist/preload.cjs',
+    'dist/hub/hub-process.cjs',
+    'renderer-dist/index.html',
+  ]) {
     expect(existsSync(join(root, built)), `${built} is built (npm run build)`).toBe(true);
   }
   const userData = mkdtempSync(join(tmpdir(), 'insight-electron-e2e-'));
   writeFileSync(join(userData, 'settings.json'), JSON.stringify({ version: 1, port: 0 }));
   // Chromium refuses to run as root with its sandbox on; CI containers run as root.
   const args = process.getuid?.() === 0 ? [root, '--no-sandbox'] : [root];
-  const app = await electron.launch({ executablePath: runtime, args, env: { ...process.env, INSIGHT_HUB_USER_DATA: userData } });
+  const app = await electron.launch({
+    executablePath: runtime,
+    args,
+    env: { ...process.env, INSIGHT_HUB_USER_DATA: userData },
+  });
 
   const page = await app.firstWindow();
   await expect.poll(() => page.url(), { timeout: 30_000 }).toBe('app://console/index.html');
@@ -58,7 +70,17 @@ test('the desktop app starts its hub, loads the hardened console and drains on q
     };
   });
   expect(surface).toEqual({
-    api: ['copyJoinLink', 'getHubConnection', 'getHubStatus', 'getSettings', 'getShareInfo', 'listNetworkInterfaces', 'onHubStatus', 'quit', 'saveSettings'],
+    api: [
+      'copyJoinLink',
+      'getHubConnection',
+      'getHubStatus',
+      'getSettings',
+      'getShareInfo',
+      'listNetworkInterfaces',
+      'onHubStatus',
+      'quit',
+      'saveSettings',
+    ],
     node: 'undefined',
     require: 'undefined',
     popup: true,
@@ -66,7 +88,9 @@ test('the desktop app starts its hub, loads the hardened console and drains on q
   });
 
   const connection = await page.evaluate(() =>
-    (window as unknown as { insightDesktop: { getHubConnection(): Promise<{ url: string; token: string }> } }).insightDesktop.getHubConnection(),
+    (
+      window as unknown as { insightDesktop: { getHubConnection(): Promise<{ url: string; token: string }> } }
+    ).insightDesktop.getHubConnection(),
   );
   expect(connection.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect((await fetch(`${connection.url}/readyz`)).status).toBe(200);

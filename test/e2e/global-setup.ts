@@ -17,7 +17,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-'));
   const config = join(dataDir, 'hub.json');
   // 2,000 simulated clients share one address and a handful of users.
-  writeFileSync(config, JSON.stringify({ limits: { maxConnectionsPerIp: 10_000, maxConnectionsPerUser: 5_000, maxConnections: 20_000 } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ limits: { maxConnectionsPerIp: 10_000, maxConnectionsPerUser: 5_000, maxConnections: 20_000 } }),
+  );
   const hub = await startHubProcess({ dataDir, config });
   process.env[E2E_ENV.url] = hub.url;
   process.env[E2E_ENV.dataDir] = dataDir;

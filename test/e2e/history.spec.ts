@@ -27,18 +27,36 @@ type Op =
 
 const words = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,15}$/);
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('refresh' as const), widgets: fc.option(fc.subarray(WIDGETS, { minLength: 1 }), { nil: undefined }), reason: fc.option(words, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('refresh' as const),
+    widgets: fc.option(fc.subarray(WIDGETS, { minLength: 1 }), { nil: undefined }),
+    reason: fc.option(words, { nil: undefined }),
+  }),
   fc.integer({ min: 1, max: 4 }).chain((width) =>
     fc.record({
       kind: fc.constant('query' as const),
       queryId: fc.constantFrom('q-sales', 'q-ops'),
       columns: fc.constant(['region', 'amount', 'count', 'share'].slice(0, width)),
-      chunks: fc.array(fc.array(fc.array(fc.integer({ min: 0, max: 999 }), { minLength: width, maxLength: width }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+      chunks: fc.array(
+        fc.array(fc.array(fc.integer({ min: 0, max: 999 }), { minLength: width, maxLength: width }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
       end: fc.constantFrom('done' as const, 'error' as const, 'open' as const),
     }),
   ),
-  fc.record({ kind: fc.constant('annotation' as const), text: words, widget: fc.option(fc.constantFrom(...WIDGETS), { nil: undefined }) }),
-  fc.record({ kind: fc.constant('alert' as const), severity: fc.constantFrom('info' as const, 'warning' as const, 'critical' as const), title: words }),
+  fc.record({
+    kind: fc.constant('annotation' as const),
+    text: words,
+    widget: fc.option(fc.constantFrom(...WIDGETS), { nil: undefined }),
+  }),
+  fc.record({
+    kind: fc.constant('alert' as const),
+    severity: fc.constantFrom('info' as const, 'warning' as const, 'critical' as const),
+    title: words,
+  }),
 );
 
 /** Publishes one op as InsightEngine would; returns the seq of its last message. */
@@ -55,14 +73,20 @@ async function publishOp(room: string, o: Op, n: number): Promise<number> {
       let seq = 0;
       for (const [chunk, rows] of o.chunks.entries()) {
         // Column names travel with the first chunk only: a tab that missed it shows "#1 #2".
-        seq = await send('query.rows', chunk === 0 ? { queryId: o.queryId, chunk, columns: o.columns, rows } : { queryId: o.queryId, chunk, rows });
+        seq = await send(
+          'query.rows',
+          chunk === 0 ? { queryId: o.queryId, chunk, columns: o.columns, rows } : { queryId: o.queryId, chunk, rows },
+        );
       }
       if (o.end === 'done') seq = await send('query.done', { queryId: o.queryId, rowCount: o.chunks.flat().length });
       if (o.end === 'error') seq = await send('query.error', { queryId: o.queryId, message: 'warehouse timed out' });
       return seq;
     }
     case 'annotation':
-      return send('annotation', o.widget ? { id: `n${n}`, text: o.text, widget: o.widget } : { id: `n${n}`, text: o.text });
+      return send(
+        'annotation',
+        o.widget ? { id: `n${n}`, text: o.text, widget: o.widget } : { id: `n${n}`, text: o.text },
+      );
     case 'alert':
       return send('alert', { id: `a${n}-${Date.now().toString(36)}`, severity: o.severity, title: o.title });
   }
@@ -127,7 +151,22 @@ test('a late joiner sees a whole streamed query with its column names, the widge
   const room = `dashboard:late-${Date.now().toString(36)}`;
   const ops: Op[] = [
     { kind: 'refresh', widgets: ['revenue', 'pipeline'], reason: 'nightly load finished' },
-    { kind: 'query', queryId: 'q-sales', columns: ['region', 'amount', 'count'], chunks: [[[1, 120, 4], [2, 80, 3]], [[3, 45, 1], [4, 300, 9]]], end: 'done' },
+    {
+      kind: 'query',
+      queryId: 'q-sales',
+      columns: ['region', 'amount', 'count'],
+      chunks: [
+        [
+          [1, 120, 4],
+          [2, 80, 3],
+        ],
+        [
+          [3, 45, 1],
+          [4, 300, 9],
+        ],
+      ],
+      end: 'done',
+    },
     { kind: 'annotation', text: 'Q3 dip is the holiday week', widget: 'revenue' },
     { kind: 'alert', severity: 'critical', title: 'Pipeline below target' },
     { kind: 'refresh', widgets: ['revenue'] },
@@ -157,7 +196,9 @@ test('a late joiner sees a whole streamed query with its column names, the widge
   }
 });
 
-test('an alert published right after a hub restart, before the tab is back, is on the dashboard', async ({ browser }) => {
+test('an alert published right after a hub restart, before the tab is back, is on the dashboard', async ({
+  browser,
+}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-restart-'));
   // History in memory: the restarted hub starts a new epoch (a sqlite hub would resume the old one).
   let hub = await startHubProcess({ dataDir, history: 'memory' });
@@ -178,7 +219,11 @@ test('an alert published right after a hub restart, before the tab is back, is o
     // engine started a new epoch, holding a position in the old one.
     await context.setOffline(true);
     hub = await startHubProcess({ dataDir, port, history: 'memory' });
-    await publishTo(hub.url, room, 'alert', { id: 'after-restart', severity: 'critical', title: 'Published after the restart' });
+    await publishTo(hub.url, room, 'alert', {
+      id: 'after-restart',
+      severity: 'critical',
+      title: 'Published after the restart',
+    });
     await context.setOffline(false);
     await expect(page.getByTestId('room-alert')).toContainText('Published after the restart');
     await expect(page.getByTestId('resync-banner')).toContainText('the hub restarted');

@@ -37,8 +37,12 @@ test('the console lists the hubs sharing its Redis and shows each client on its 
   const [a, b] = hubs as [HubProcess, HubProcess];
   const token = await adminToken();
   const admin = await openAs(browser, null, { url: `${a.url}/#token=${token}` });
-  const here = await openAs(browser, null, { url: `${a.url}/#token=${await mint({ sub: 'on-a', name: 'Ada on A', role: 'viewer', rooms: [ROOM] })}` });
-  const there = await openAs(browser, null, { url: `${b.url}/#token=${await mint({ sub: 'on-b', name: 'Bo on B', role: 'viewer', rooms: [ROOM] })}` });
+  const here = await openAs(browser, null, {
+    url: `${a.url}/#token=${await mint({ sub: 'on-a', name: 'Ada on A', role: 'viewer', rooms: [ROOM] })}`,
+  });
+  const there = await openAs(browser, null, {
+    url: `${b.url}/#token=${await mint({ sub: 'on-b', name: 'Bo on B', role: 'viewer', rooms: [ROOM] })}`,
+  });
   people.push(admin, here, there);
   for (const p of [here, there]) await expect(p.page.getByTestId('dashboard-room')).toHaveText(ROOM);
 
@@ -52,7 +56,11 @@ test('the console lists the hubs sharing its Redis and shows each client on its 
   await admin.page.getByRole('link', { name: /Clients/ }).click();
   await admin.page.getByLabel('Room', { exact: true }).fill(ROOM);
   await expect(admin.page.locator('[data-testid=client-row]')).toHaveCount(2);
-  await expect(admin.page.locator('[data-testid=client-row][data-sub=on-a] [data-testid=client-hub]')).toHaveText(`${self} (this hub)`);
-  await expect(admin.page.locator('[data-testid=client-row][data-sub=on-b] [data-testid=client-hub]')).toHaveText(other!);
+  await expect(admin.page.locator('[data-testid=client-row][data-sub=on-a] [data-testid=client-hub]')).toHaveText(
+    `${self} (this hub)`,
+  );
+  await expect(admin.page.locator('[data-testid=client-row][data-sub=on-b] [data-testid=client-hub]')).toHaveText(
+    other!,
+  );
   await screenshot(admin.page, 'console-clients-hubs');
 });

@@ -32,7 +32,9 @@ async function join(page: Page, name: string | null): Promise<void> {
   await field.press('Enter');
 }
 
-test('an invite link asks each colleague their name and makes them a person of their own; revoking it ends them all', async ({ browser }) => {
+test('an invite link asks each colleague their name and makes them a person of their own; revoking it ends them all', async ({
+  browser,
+}) => {
   await admin.page.getByRole('link', { name: 'Invite' }).click();
   // The prefill is a prefix, not a room: the form says so and will not make the link.
   await expect(admin.page.getByLabel('Rooms')).toHaveValue('dashboard:');
@@ -101,7 +103,8 @@ test('an invite link asks each colleague their name and makes them a person of t
   await screenshot(admin.page, 'console-invite');
 
   await row.getByRole('button', { name: /Revoke/ }).click();
-  for (const page of [ann.page, secondTab, bob.page]) await expect(page.getByTestId('ended')).toHaveAttribute('data-kind', 'revoked');
+  for (const page of [ann.page, secondTab, bob.page])
+    await expect(page.getByTestId('ended')).toHaveAttribute('data-kind', 'revoked');
   await expect(admin.page.getByTestId('invite-row').filter({ hasText: OPS })).toHaveCount(0);
   expect(ann.problems).toEqual([]);
   expect(admin.problems).toEqual([]);

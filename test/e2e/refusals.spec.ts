@@ -112,7 +112,9 @@ test('a used-up link and a revoked one say so', async ({ browser }) => {
   await expectRefused(first.page, 'revoked');
 });
 
-test('"Cannot reach the hub" only when the hub does not answer, and the tab comes back with it', async ({ browser }) => {
+test('"Cannot reach the hub" only when the hub does not answer, and the tab comes back with it', async ({
+  browser,
+}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'insight-hub-e2e-own-'));
   let hub = await startHubProcess({ dataDir });
   const port = Number(new URL(hub.url).port);

@@ -27,14 +27,20 @@ test('the console stays responsive with 2,000 clients connected', async ({ brows
   await admin.page.evaluate(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+      type: 'longtask',
+    });
   });
 
   crowd = await connectCrowd(CROWD, { users: 50, rooms: 40, prefix: PREFIX });
   expect(crowd.sockets).toHaveLength(CROWD);
 
-  await expect.poll(async () => count(await admin.page.getByTestId('total-connections').textContent()), { timeout: 30_000 }).toBeGreaterThanOrEqual(CROWD);
-  await expect.poll(async () => count(await admin.page.getByTestId('total-rooms').textContent()), { timeout: 30_000 }).toBeGreaterThanOrEqual(40);
+  await expect
+    .poll(async () => count(await admin.page.getByTestId('total-connections').textContent()), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(CROWD);
+  await expect
+    .poll(async () => count(await admin.page.getByTestId('total-rooms').textContent()), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(40);
   await screenshot(admin.page, 'console-overview-2000-clients');
 
   await admin.page.getByRole('link', { name: /Clients/ }).click();
@@ -46,7 +52,9 @@ test('the console stays responsive with 2,000 clients connected', async ({ brows
   // Server-side search: one user's 40 connections out of 2,000.
   await admin.page.getByLabel('Search clients').fill(`${PREFIX}-7`);
   await expect(admin.page.getByTestId('clients-range')).toHaveText(/^1–\d+ of \d+$/);
-  const subs = await admin.page.getByTestId('client-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sub')));
+  const subs = await admin.page
+    .getByTestId('client-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sub')));
   expect(subs.length).toBeGreaterThan(0);
   expect(subs.every((s) => s === `${PREFIX}-7`)).toBe(true);
   await screenshot(admin.page, 'console-clients-2000');
@@ -58,11 +66,16 @@ test('the console stays responsive with 2,000 clients connected', async ({ brows
   await expect(admin.page.getByTestId('room-title')).toHaveText(`${PREFIX}:room-1`);
   // 50 connections of 5 people (socket i is user i % 50 in room i % 40): one row per person, 10 tabs each.
   await expect(admin.page.getByTestId('room-member')).toHaveCount(5);
-  const tabs = await admin.page.getByTestId('room-member').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-tabs'))));
+  const tabs = await admin.page
+    .getByTestId('room-member')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-tabs'))));
   expect(tabs).toEqual([10, 10, 10, 10, 10]);
 
   const longTasks = await admin.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  test.info().annotations.push({ type: 'long tasks', description: `${longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...longTasks))} ms` });
+  test.info().annotations.push({
+    type: 'long tasks',
+    description: `${longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...longTasks))} ms`,
+  });
   expect(admin.problems).toEqual([]);
 });
 

@@ -38,24 +38,32 @@ describe('fault: hub SIGKILL and restart', () => {
     await killOneHub('hub SIGKILL + restart (memory)', {});
   });
 
-  it('memory engine with durable history (SQLite): killed and started again, clients resume where they were', TIMEOUT, async () => {
-    const { resets } = await killOneHub('hub SIGKILL + restart (memory + SQLite history)', DURABLE);
-    // Every acknowledged message survived the kill: the epoch is the same, no room was reset.
-    expect(resets).toBe(0);
-  });
+  it(
+    'memory engine with durable history (SQLite): killed and started again, clients resume where they were',
+    TIMEOUT,
+    async () => {
+      const { resets } = await killOneHub('hub SIGKILL + restart (memory + SQLite history)', DURABLE);
+      // Every acknowledged message survived the kill: the epoch is the same, no room was reset.
+      expect(resets).toBe(0);
+    },
+  );
 
-  it('Redis engine: one of two hubs killed (clients move to the other by their URL list) and started again', TIMEOUT, async () => {
-    const redis = await processes.redis();
-    const a = await processes.hub({ ...HUB, redis: redis.url });
-    const b = await processes.hub({ ...HUB, redis: redis.url });
-    const { counts } = await runFault({
-      name: 'hub SIGKILL + restart (Redis, 2 hubs)',
-      urls: [a.wsUrl, b.wsUrl],
-      inject: () => a.stop('SIGKILL'),
-      heal: () => a.start(),
-      hubConnections: async () => (await metricsConnections(a.url)) + (await metricsConnections(b.url)),
-    });
-    expect(counts).toMatchObject(CLEAN);
-    expect(counts.recoveryMs).not.toBeNull();
-  });
+  it(
+    'Redis engine: one of two hubs killed (clients move to the other by their URL list) and started again',
+    TIMEOUT,
+    async () => {
+      const redis = await processes.redis();
+      const a = await processes.hub({ ...HUB, redis: redis.url });
+      const b = await processes.hub({ ...HUB, redis: redis.url });
+      const { counts } = await runFault({
+        name: 'hub SIGKILL + restart (Redis, 2 hubs)',
+        urls: [a.wsUrl, b.wsUrl],
+        inject: () => a.stop('SIGKILL'),
+        heal: () => a.start(),
+        hubConnections: async () => (await metricsConnections(a.url)) + (await metricsConnections(b.url)),
+      });
+      expect(counts).toMatchObject(CLEAN);
+      expect(counts.recoveryMs).not.toBeNull();
+    },
+  );
 });

@@ -18,7 +18,10 @@ async function twoHubs(): Promise<Pick<Fault, 'urls' | 'hubConnections'>> {
   redis = await processes.redis();
   const a = await processes.hub({ heartbeatMs: 1_000, redis: redis.url });
   const b = await processes.hub({ heartbeatMs: 1_000, redis: redis.url });
-  return { urls: [a.wsUrl, b.wsUrl], hubConnections: async () => (await metricsConnections(a.url)) + (await metricsConnections(b.url)) };
+  return {
+    urls: [a.wsUrl, b.wsUrl],
+    hubConnections: async () => (await metricsConnections(a.url)) + (await metricsConnections(b.url)),
+  };
 }
 
 describe('fault: Redis', () => {
@@ -39,7 +42,8 @@ describe('fault: Redis', () => {
       name: 'Redis stalled (DEBUG SLEEP)',
       ...(await twoHubs()),
       // The reply comes when the sleep ends: that is the heal.
-      inject: async () => void (sleeping = redis!.command('DEBUG', 'SLEEP', String(PROFILE.faultMs / 1000)).catch(() => undefined)),
+      inject: async () =>
+        void (sleeping = redis!.command('DEBUG', 'SLEEP', String(PROFILE.faultMs / 1000)).catch(() => undefined)),
       heal: async () => void (await sleeping),
     });
     expect(counts).toMatchObject(CLEAN);

@@ -57,15 +57,29 @@ describe('audit log', () => {
     await admin.request({ type: 'admin', action: 'kick', clientId: bob.welcome.clientId, reason: 'r1' });
     await admin.request({ type: 'admin', action: 'ban', sub: 'mallory', minutes: 10, reason: 'r2' });
     await admin.request({ type: 'admin', action: 'unban', sub: 'mallory' });
-    const inv = await admin.request({ type: 'admin', action: 'invite', rooms: ['standup'], role: 'viewer', ttlMinutes: 5 });
+    const inv = await admin.request({
+      type: 'admin',
+      action: 'invite',
+      rooms: ['standup'],
+      role: 'viewer',
+      ttlMinutes: 5,
+    });
     await admin.request({ type: 'admin', action: 'revoke', jti: inv.jti });
     await admin.request({ type: 'admin', action: 'inspect', room: 'standup', on: true });
-    expect(await vic.request({ type: 'admin', action: 'kick', sub: 'root' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await vic.request({ type: 'subscribe', room: '$admin' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await vic.request({ type: 'admin', action: 'kick', sub: 'root' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await vic.request({ type: 'subscribe', room: '$admin' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     expect((await api(h, 'GET', '/api/clients', viewerTok)).status).toBe(403);
     expect((await api(h, 'GET', '/api/clients')).status).toBe(401);
     expect((await expectRefused(h, inv.token as string)).status).toBe(401);
-    expect((await expectRefused(h, await token(h, { sub: 'eve' }), { origin: 'https://allowed.example.evil.com' })).status).toBe(403);
+    expect(
+      (await expectRefused(h, await token(h, { sub: 'eve' }), { origin: 'https://allowed.example.evil.com' })).status,
+    ).toBe(403);
     expect((await expectRefused(h, tampered)).status).toBe(401);
 
     const entries = fileEntries(dataDir);
@@ -85,14 +99,28 @@ describe('audit log', () => {
       'refused:upgrade:upgrade',
       'refused:upgrade:upgrade',
     ]);
-    expect(entries[0]).toMatchObject({ sub: 'root', name: 'Root', ip: '127.0.0.1', clientId: admin.welcome.clientId, details: { target: { clientId: bob.welcome.clientId, sub: 'bob' }, reason: 'r1' } });
-    expect(entries[6]).toMatchObject({ sub: 'vic', clientId: vic.welcome.clientId, details: { message: 'admin role required' } });
+    expect(entries[0]).toMatchObject({
+      sub: 'root',
+      name: 'Root',
+      ip: '127.0.0.1',
+      clientId: admin.welcome.clientId,
+      details: { target: { clientId: bob.welcome.clientId, sub: 'bob' }, reason: 'r1' },
+    });
+    expect(entries[6]).toMatchObject({
+      sub: 'vic',
+      clientId: vic.welcome.clientId,
+      details: { message: 'admin role required' },
+    });
     expect(entries[8]).toMatchObject({ sub: 'vic', details: { message: 'admin role required' } });
     expect(entries[9]!.sub).toBeUndefined();
     expect(entries[10]).toMatchObject({ ip: '127.0.0.1', details: { status: 401, reason: 'token revoked' } });
     expect(entries[10]!.sub).toBe(inv.sub);
-    expect(entries[11]).toMatchObject({ details: { status: 403, reason: 'origin not allowed', origin: 'https://allowed.example.evil.com' } });
-    expect(entries[12]).toMatchObject({ details: { status: 401, code: 'unauthorized', reason: 'token signature invalid' } });
+    expect(entries[11]).toMatchObject({
+      details: { status: 403, reason: 'origin not allowed', origin: 'https://allowed.example.evil.com' },
+    });
+    expect(entries[12]).toMatchObject({
+      details: { status: 401, code: 'unauthorized', reason: 'token signature invalid' },
+    });
     expect(entries[12]!.sub).toBeUndefined();
 
     const text = readFileSync(join(dataDir, 'audit.log'), 'utf8');
@@ -127,7 +155,9 @@ describe('audit log', () => {
     expect((bans.entries as AuditEntry[]).map((e) => e.action)).toEqual(['ban']);
     // REST keeps `?action=` as the filter's name, and answers the same.
     expect((await api(h, 'GET', '/api/audit?action=ban', adminTok)).body.entries).toEqual(bans.entries);
-    expect((await api(h, 'GET', '/api/audit?filterAction=unban', adminTok)).body.entries.map((e: AuditEntry) => e.action)).toEqual(['unban']);
+    expect(
+      (await api(h, 'GET', '/api/audit?filterAction=unban', adminTok)).body.entries.map((e: AuditEntry) => e.action),
+    ).toEqual(['unban']);
     admin.close();
   });
 
@@ -136,10 +166,16 @@ describe('audit log', () => {
     const h = await hub({ dataDir });
     const admin = await connect(h, await token(h, { sub: 'root', role: 'admin' }));
     const bob = await connect(h, await token(h, { sub: 'bob' }));
-    const seenAtClose = new Promise<AuditEntry[]>((resolve) => bob.ws.once('close', () => resolve(fileEntries(dataDir))));
+    const seenAtClose = new Promise<AuditEntry[]>((resolve) =>
+      bob.ws.once('close', () => resolve(fileEntries(dataDir))),
+    );
     await admin.request({ type: 'admin', action: 'kick', sub: 'bob', reason: 'audit first' });
     const entries = await seenAtClose;
-    expect(entries.at(-1)).toMatchObject({ kind: 'action', action: 'kick', details: { target: { sub: 'bob' }, reason: 'audit first' } });
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'action',
+      action: 'kick',
+      details: { target: { sub: 'bob' }, reason: 'audit first' },
+    });
   });
 
   it('refuses the action when the entry cannot be written, and the hub carries on', async () => {
@@ -149,7 +185,10 @@ describe('audit log', () => {
     const tok = await token(h, { sub: 'root', role: 'admin' });
     const bob = await connect(h, await token(h, { sub: 'bob' }));
     const kick = await api(h, 'DELETE', `/api/clients/${bob.welcome.clientId}`, tok);
-    expect(kick).toEqual({ status: 500, body: { error: 'internal', message: 'audit log unavailable: action not taken' } });
+    expect(kick).toEqual({
+      status: 500,
+      body: { error: 'internal', message: 'audit log unavailable: action not taken' },
+    });
     const ban = await api(h, 'POST', '/api/bans', tok, { sub: 'bob', minutes: 5 });
     expect(ban.status).toBe(500);
     expect((await api(h, 'GET', '/api/bans', tok)).body.items).toEqual([]);
@@ -167,15 +206,23 @@ describe('audit log', () => {
     const tok = await token(first, { sub: 'root', role: 'admin' });
     const admin = await connect(first, tok);
     for (let i = 0; i < 20; i++) {
-      expect(await admin.request({ type: 'admin', action: 'inspect', room: `room-${i}`, on: i % 2 === 0 })).toMatchObject({ type: 'ack' });
+      expect(
+        await admin.request({ type: 'admin', action: 'inspect', room: `room-${i}`, on: i % 2 === 0 }),
+      ).toMatchObject({ type: 'ack' });
     }
     expect(existsSync(join(dataDir, 'audit.log.1'))).toBe(true);
     expect(statSync(join(dataDir, 'audit.log')).size).toBeLessThanOrEqual(1500);
-    const rotated = [...fileEntries(dataDir, 'audit.log.2'), ...fileEntries(dataDir, 'audit.log.1'), ...fileEntries(dataDir)];
+    const rotated = [
+      ...fileEntries(dataDir, 'audit.log.2'),
+      ...fileEntries(dataDir, 'audit.log.1'),
+      ...fileEntries(dataDir),
+    ];
     expect(rotated.map((e) => e.seq)).toEqual(rotated.map((_, i) => i + 1));
     const paged = await walkAudit(first, tok, 3);
     expect(paged.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
-    expect(paged.map((e) => e.details?.target)).toEqual(Array.from({ length: 20 }, (_, i) => ({ room: `room-${19 - i}` })));
+    expect(paged.map((e) => e.details?.target)).toEqual(
+      Array.from({ length: 20 }, (_, i) => ({ room: `room-${19 - i}` })),
+    );
 
     admin.close();
     await first.close();
@@ -184,7 +231,11 @@ describe('audit log', () => {
     const again = await connect(second, tok);
     await again.request({ type: 'admin', action: 'inspect', on: false });
     const newest = await api(second, 'GET', '/api/audit?limit=1', tok);
-    expect(newest.body.entries[0]).toMatchObject({ seq: 21, action: 'inspect', details: { target: { room: '*' }, on: false } });
+    expect(newest.body.entries[0]).toMatchObject({
+      seq: 21,
+      action: 'inspect',
+      details: { target: { room: '*' }, on: false },
+    });
     expect(newest.body.next).toBe(21);
   });
 
@@ -193,7 +244,9 @@ describe('audit log', () => {
     const h = await startHub({ dataDir }, hubExtensions({ admin: { auditRefusalsPerSecond: 3 } }));
     hubs.push(h);
     // Twelve addresses: one address repeating one refusal is written once (see hub-session tests).
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => expectRefused(h, 'garbage', { localAddress: `127.0.0.${i + 2}` })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => expectRefused(h, 'garbage', { localAddress: `127.0.0.${i + 2}` })),
+    );
     expect(results.every((r) => r.status === 401)).toBe(true);
     const tok = await token(h, { sub: 'root', role: 'admin' });
     let entries: AuditEntry[] = [];

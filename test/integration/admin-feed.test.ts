@@ -37,7 +37,13 @@ describe('$admin', () => {
     expect(ack).toMatchObject({ type: 'ack', room: '$admin', epoch: 'admin', seq: 0, members: [] });
     const snapshot = await adminEvent('snapshot');
     expect(admin.received.indexOf(ack)).toBeLessThan(admin.received.indexOf(snapshot));
-    expect(snapshot).toMatchObject({ type: 'message', room: '$admin', epoch: 'admin', seq: 0, from: { sub: '$hub', name: 'Insight Hub' } });
+    expect(snapshot).toMatchObject({
+      type: 'message',
+      room: '$admin',
+      epoch: 'admin',
+      seq: 0,
+      from: { sub: '$hub', name: 'Insight Hub' },
+    });
     expect(snapshot.data).toMatchObject({
       engine: { name: 'memory', state: 'up' },
       totals: { clients: 2, rooms: 1 },
@@ -46,7 +52,14 @@ describe('$admin', () => {
       inspect: [],
     });
     const ana = snapshot.data.clients.items.find((c: { sub: string }) => c.sub === 'ana');
-    expect(ana).toMatchObject({ clientId: other.welcome.clientId, name: 'Ana', role: 'editor', ip: '127.0.0.1', rooms: ['dashboard:1'], messagesIn: 1 });
+    expect(ana).toMatchObject({
+      clientId: other.welcome.clientId,
+      name: 'Ana',
+      role: 'editor',
+      ip: '127.0.0.1',
+      rooms: ['dashboard:1'],
+      messagesIn: 1,
+    });
     expect(ana.messagesOut).toBeGreaterThanOrEqual(2);
     expect(typeof ana.connectedAt).toBe('number');
     expect(ana).toHaveProperty('queuedBytes');
@@ -72,7 +85,12 @@ describe('$admin', () => {
     let busy: any;
     for (let i = 0; !busy && i < 200; i++) {
       await pub.request({ type: 'publish', room: 'busy', event: 'tick', data: i });
-      busy = admin.messages('$admin').find((m) => m.event === 'stats' && (m.data as any).rooms.some((r: any) => r.room === 'busy' && r.messagesOutPerSec > 0));
+      busy = admin
+        .messages('$admin')
+        .find(
+          (m) =>
+            m.event === 'stats' && (m.data as any).rooms.some((r: any) => r.room === 'busy' && r.messagesOutPerSec > 0),
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
     const room = (busy.data as any).rooms.find((r: any) => r.room === 'busy');
@@ -86,7 +104,10 @@ describe('$admin', () => {
     await admin.request({ type: 'subscribe', room: '$admin' });
     await adminEvent('snapshot');
     const cleo = await connect(hub, await token(hub, { sub: 'cleo' }));
-    expect((await adminEvent('client.connected', (d) => d.sub === 'cleo')).data).toMatchObject({ clientId: cleo.welcome.clientId, role: 'editor' });
+    expect((await adminEvent('client.connected', (d) => d.sub === 'cleo')).data).toMatchObject({
+      clientId: cleo.welcome.clientId,
+      role: 'editor',
+    });
     await cleo.request({ type: 'subscribe', room: 'team' });
     await adminEvent('room.created', (d) => d.room === 'team');
     await cleo.request({ type: 'unsubscribe', room: 'team' });
@@ -102,8 +123,15 @@ describe('$admin', () => {
 
     const dan = await connect(hub, await token(hub, { sub: 'dan' }));
     await admin.request({ type: 'admin', action: 'kick', clientId: dan.welcome.clientId, reason: 'testing' });
-    expect((await adminEvent('audit', (d) => d.action === 'kick')).data).toMatchObject({ kind: 'action', sub: 'root', details: { reason: 'testing' } });
-    expect((await adminEvent('client.disconnected', (d) => d.sub === 'dan')).data).toMatchObject({ code: 4004, reason: 'testing' });
+    expect((await adminEvent('audit', (d) => d.action === 'kick')).data).toMatchObject({
+      kind: 'action',
+      sub: 'root',
+      details: { reason: 'testing' },
+    });
+    expect((await adminEvent('client.disconnected', (d) => d.sub === 'dan')).data).toMatchObject({
+      code: 4004,
+      reason: 'testing',
+    });
     // Hub rooms are not reported as rooms.
     expect(admin.messages('$admin').some((m) => (m.data as any)?.room === '$admin')).toBe(false);
   });
@@ -125,7 +153,15 @@ describe('$admin', () => {
     await pub.request({ type: 'publish', room: 'r2', event: 'other', data: 'not inspected' });
     await pub.request({ type: 'publish', room: 'r1', event: 'big', data: { text: 'x'.repeat(2000) } });
     const traffic = await adminEvent('traffic');
-    expect(traffic.data).toMatchObject({ room: 'r1', seq: 13, event: 'big', from: { sub: 'pub' }, recipients: 1, truncated: true, bytes: 2011 });
+    expect(traffic.data).toMatchObject({
+      room: 'r1',
+      seq: 13,
+      event: 'big',
+      from: { sub: 'pub' },
+      recipients: 1,
+      truncated: true,
+      bytes: 2011,
+    });
     expect(traffic.data.preview).toBe(JSON.stringify({ text: 'x'.repeat(2000) }).slice(0, 300));
     expect(admin.messages('$admin').filter((m) => m.event === 'traffic')).toHaveLength(1);
 
@@ -135,20 +171,43 @@ describe('$admin', () => {
     await admin.request({ type: 'admin', action: 'inspect', room: 'r2', on: true });
     await pub.request({ type: 'publish', room: 'r2', event: 'marker', data: 2 });
     await adminEvent('traffic', (d) => d.event === 'marker');
-    expect(admin.messages('$admin').filter((m) => m.event === 'traffic').map((m) => (m.data as any).event)).toEqual(['big', 'marker']);
-    expect(await admin.request({ type: 'admin', action: 'inspect', room: '$admin', on: true })).toMatchObject({ type: 'error', code: 'bad_request' });
-    expect(await admin.request({ type: 'admin', action: 'inspect', room: 'r1', on: 'yes please' })).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(
+      admin
+        .messages('$admin')
+        .filter((m) => m.event === 'traffic')
+        .map((m) => (m.data as any).event),
+    ).toEqual(['big', 'marker']);
+    expect(await admin.request({ type: 'admin', action: 'inspect', room: '$admin', on: true })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
+    expect(await admin.request({ type: 'admin', action: 'inspect', room: 'r1', on: 'yes please' })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
   });
 
   it('refuses non-admins with forbidden, audits it, and keeps the feed going for admins', async () => {
     await admin.request({ type: 'subscribe', room: '$admin' });
     const viewer = await connect(hub, await token(hub, { sub: 'vic', role: 'viewer' }));
-    expect(await viewer.request({ type: 'subscribe', room: '$admin' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect((await adminEvent('audit', (d) => d.kind === 'denied')).data).toMatchObject({ action: 'subscribe', sub: 'vic', via: 'ws' });
+    expect(await viewer.request({ type: 'subscribe', room: '$admin' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect((await adminEvent('audit', (d) => d.kind === 'denied')).data).toMatchObject({
+      action: 'subscribe',
+      sub: 'vic',
+      via: 'ws',
+    });
     for (const action of ['kick', 'ban', 'unban', 'invite', 'revoke', 'inspect', 'list']) {
-      expect(await viewer.request({ type: 'admin', action, sub: 'root' })).toMatchObject({ type: 'error', code: 'forbidden' });
+      expect(await viewer.request({ type: 'admin', action, sub: 'root' })).toMatchObject({
+        type: 'error',
+        code: 'forbidden',
+      });
     }
-    await until(() => admin.messages('$admin').filter((m) => m.event === 'audit' && (m.data as any).sub === 'vic').length === 8);
+    await until(
+      () => admin.messages('$admin').filter((m) => m.event === 'audit' && (m.data as any).sub === 'vic').length === 8,
+    );
     expect(viewer.messages('$admin')).toEqual([]);
     expect(viewer.received.some((m) => m.type === 'message')).toBe(false);
     const late = await connect(hub, await token(hub, { sub: 'late' }));
@@ -168,7 +227,11 @@ describe('$admin', () => {
       await until(() => seen.some((e) => e.event === 'snapshot'), 5000, 'the snapshot');
       await until(() => seen.some((e) => e.event === 'stats'), 5000, 'a stats event');
       const guest = await connect(hub, await token(hub, { sub: 'guest' }));
-      await until(() => seen.some((e) => e.event === 'client.connected' && (e.data as any).clientId === guest.welcome.clientId), 5000, 'client.connected');
+      await until(
+        () => seen.some((e) => e.event === 'client.connected' && (e.data as any).clientId === guest.welcome.clientId),
+        5000,
+        'client.connected',
+      );
     } finally {
       client.close();
     }

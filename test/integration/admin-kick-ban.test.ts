@@ -44,7 +44,12 @@ describe('kick', () => {
     alice.client.onNotice((n) => notices.push(n.event === 'kicked' ? n.reason : n.event));
     await untilOpen(alice.client);
 
-    const ack = await admin.request({ type: 'admin', action: 'kick', clientId: alice.client.session!.clientId, reason: 'spamming the dashboard' });
+    const ack = await admin.request({
+      type: 'admin',
+      action: 'kick',
+      clientId: alice.client.session!.clientId,
+      reason: 'spamming the dashboard',
+    });
     expect(ack).toMatchObject({ type: 'ack', clientId: alice.client.session!.clientId, sub: 'alice', kicked: 1 });
 
     const closed = await untilClosed(alice.client);
@@ -63,8 +68,13 @@ describe('kick', () => {
     const h = await hub();
     const tok = await adminToken(h);
     const bob = await connect(h, await token(h, { sub: 'bob' }));
-    const res = await api(h, 'DELETE', `/api/clients/${bob.welcome.clientId}`, tok, { reason: 'left running overnight' });
-    expect(res).toEqual({ status: 200, body: { clientId: bob.welcome.clientId, sub: 'bob', reason: 'left running overnight', kicked: 1 } });
+    const res = await api(h, 'DELETE', `/api/clients/${bob.welcome.clientId}`, tok, {
+      reason: 'left running overnight',
+    });
+    expect(res).toEqual({
+      status: 200,
+      body: { clientId: bob.welcome.clientId, sub: 'bob', reason: 'left running overnight', kicked: 1 },
+    });
     expect(await bob.waitForClose()).toEqual({ code: 4004, reason: 'left running overnight' });
     expect(bob.received).toContainEqual({ type: 'notice', event: 'kicked', reason: 'left running overnight' });
 
@@ -88,19 +98,19 @@ describe('kick', () => {
   it('answers bad kicks with bad_request and unknown targets with not_found, and the admin stays connected', async () => {
     const h = await hub();
     const admin = await connect(h, await adminToken(h));
-    const bad = [
-      {},
-      { clientId: 'x', sub: 'y' },
-      { clientId: 42 },
-      { sub: '' },
-      { sub: 'u', reason: 'r'.repeat(513) },
-    ];
+    const bad = [{}, { clientId: 'x', sub: 'y' }, { clientId: 42 }, { sub: '' }, { sub: 'u', reason: 'r'.repeat(513) }];
     for (const fields of bad) {
       const answer = await admin.request({ type: 'admin', action: 'kick', ...fields });
       expect(answer).toMatchObject({ type: 'error', code: 'bad_request' });
     }
-    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'nobody' })).toMatchObject({ type: 'error', code: 'not_found' });
-    expect(await admin.request({ type: 'admin', action: 'explode' })).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'nobody' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
+    expect(await admin.request({ type: 'admin', action: 'explode' })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
     expect(admin.closed).toBeUndefined();
     await stillServes(h);
   });
@@ -140,10 +150,19 @@ describe('bad fields', () => {
         admin.close();
         admin = await connect(h, tok);
       }
-      expect(await admin.request({ type: 'admin', ...fields }), JSON.stringify(fields)).toMatchObject({ type: 'error', code: 'bad_request' });
+      expect(await admin.request({ type: 'admin', ...fields }), JSON.stringify(fields)).toMatchObject({
+        type: 'error',
+        code: 'bad_request',
+      });
     }
-    expect(await admin.request({ type: 'admin', action: 'revoke', jti: 'no-such-invite' })).toMatchObject({ type: 'error', code: 'not_found' });
-    expect(await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'never-used' })).toMatchObject({ type: 'error', code: 'not_found' });
+    expect(await admin.request({ type: 'admin', action: 'revoke', jti: 'no-such-invite' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
+    expect(await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'never-used' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
     await stillServes(h);
   });
 });
@@ -156,13 +175,24 @@ describe('ban', () => {
     const erinTok = await token(first, { sub: 'erin' });
     const erins = [await connect(first, erinTok), await connect(first, erinTok)];
 
-    const ack = await admin.request({ type: 'admin', action: 'ban', sub: 'erin', minutes: 60, reason: 'abusive messages' });
+    const ack = await admin.request({
+      type: 'admin',
+      action: 'ban',
+      sub: 'erin',
+      minutes: 60,
+      reason: 'abusive messages',
+    });
     expect(ack).toMatchObject({ type: 'ack', sub: 'erin', reason: 'abusive messages' });
     const until60 = ack.until as number;
     expect(until60).toBeGreaterThan(Date.now() + 59 * 60_000);
     for (const c of erins) {
       expect(await c.waitForClose()).toEqual({ code: 4005, reason: 'abusive messages' });
-      expect(c.received).toContainEqual({ type: 'notice', event: 'banned', reason: 'abusive messages', until: until60 });
+      expect(c.received).toContainEqual({
+        type: 'notice',
+        event: 'banned',
+        reason: 'abusive messages',
+        until: until60,
+      });
     }
     const refused = await expectRefused(first, erinTok);
     expect(refused.status).toBe(403);
@@ -175,12 +205,20 @@ describe('ban', () => {
     expect((await expectRefused(second, erinTok)).status).toBe(403);
     const tok = await adminToken(second);
     const bans = await api(second, 'GET', '/api/bans', tok);
-    expect(bans.body.items).toEqual([expect.objectContaining({ sub: 'erin', until: until60, reason: 'abusive messages', by: 'root' })]);
+    expect(bans.body.items).toEqual([
+      expect.objectContaining({ sub: 'erin', until: until60, reason: 'abusive messages', by: 'root' }),
+    ]);
 
-    expect(await api(second, 'DELETE', '/api/bans/erin', tok)).toEqual({ status: 200, body: { sub: 'erin', unbanned: true } });
+    expect(await api(second, 'DELETE', '/api/bans/erin', tok)).toEqual({
+      status: 200,
+      body: { sub: 'erin', unbanned: true },
+    });
     const back = await connect(second, erinTok);
     expect(back.welcome.user.sub).toBe('erin');
-    expect(await api(second, 'DELETE', '/api/bans/erin', tok)).toEqual({ status: 404, body: { error: 'not_found', message: 'erin is not banned' } });
+    expect(await api(second, 'DELETE', '/api/bans/erin', tok)).toEqual({
+      status: 404,
+      body: { error: 'not_found', message: 'erin is not banned' },
+    });
   });
 
   it('over REST: POST /api/bans answers 201; bad bodies 400, banning oneself 409; the hub carries on', async () => {
@@ -201,7 +239,10 @@ describe('ban', () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('bad_request');
     }
-    expect(await api(h, 'POST', '/api/bans', tok, { sub: 'root', minutes: 5 })).toMatchObject({ status: 409, body: { error: 'conflict' } });
+    expect(await api(h, 'POST', '/api/bans', tok, { sub: 'root', minutes: 5 })).toMatchObject({
+      status: 409,
+      body: { error: 'conflict' },
+    });
     expect(frank.closed).toBeUndefined();
 
     const res = await api(h, 'POST', '/api/bans', tok, { sub: 'frank', minutes: 5, reason: 'cool off' });

@@ -67,7 +67,9 @@ async function walk<T>(path: string, limit: number): Promise<{ items: T[]; pages
   let total = -1;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const page: { items: T[]; total: number; next: string | null } = await api(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: { items: T[]; total: number; next: string | null } = await api(
+      `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     expect(page.items.length).toBeLessThanOrEqual(limit);
     if (page.next) expect(page.items.length).toBe(limit);
     total = page.total;
@@ -79,7 +81,11 @@ async function walk<T>(path: string, limit: number): Promise<{ items: T[]; pages
 }
 
 const ids = (list: Array<{ clientId: string }>): string[] => list.map((c) => c.clientId).sort();
-const expected = (test: (o: Opened) => boolean): string[] => opened.filter(test).map((o) => o.clientId).sort();
+const expected = (test: (o: Opened) => boolean): string[] =>
+  opened
+    .filter(test)
+    .map((o) => o.clientId)
+    .sort();
 
 beforeAll(async () => {
   hub = await startHub(
@@ -87,9 +93,13 @@ beforeAll(async () => {
     hubExtensions({ admin: { statsIntervalMs: 500 } }),
   );
   adminTok = await token(hub, { sub: 'root', role: 'admin' });
-  const tokens = await Promise.all(Array.from({ length: USERS }, (_, u) => token(hub, { sub: userOf(u), role: 'viewer', rooms: ['room-*'] })));
+  const tokens = await Promise.all(
+    Array.from({ length: USERS }, (_, u) => token(hub, { sub: userOf(u), role: 'viewer', rooms: ['room-*'] })),
+  );
   for (let start = 0; start < CLIENTS; start += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, CLIENTS - start) }, (_, k) => open(start + k, tokens[(start + k) % USERS]!));
+    const batch = Array.from({ length: Math.min(BATCH, CLIENTS - start) }, (_, k) =>
+      open(start + k, tokens[(start + k) % USERS]!),
+    );
     opened.push(...(await Promise.all(batch)));
   }
   admin = await connect(hub, adminTok);
@@ -154,7 +164,11 @@ describe(`paging and filters with ${CLIENTS} clients`, () => {
     const inRoom = opened.filter((o) => o.room === 'room-3');
     const leaving = [...inRoom.slice(0, 5), ...inRoom.slice(60, 65)];
     for (const o of leaving) o.ws.close(1000, 'bye');
-    await until(async () => (await api('/api/clients?room=room-3&limit=1')).total === inRoom.length - leaving.length, 10_000, 'the closes');
+    await until(
+      async () => (await api('/api/clients?room=room-3&limit=1')).total === inRoom.length - leaving.length,
+      10_000,
+      'the closes',
+    );
     const rest: ClientSummary[] = [];
     let cursor: string | null = first.next;
     while (cursor) {
@@ -165,7 +179,12 @@ describe(`paging and filters with ${CLIENTS} clients`, () => {
     const restIds = ids(rest);
     expect(restIds.some((id) => firstIds.has(id))).toBe(false);
     const gone = new Set(leaving.map((o) => o.clientId));
-    expect(restIds).toEqual(inRoom.map((o) => o.clientId).filter((id) => !firstIds.has(id) && !gone.has(id)).sort());
+    expect(restIds).toEqual(
+      inRoom
+        .map((o) => o.clientId)
+        .filter((id) => !firstIds.has(id) && !gone.has(id))
+        .sort(),
+    );
     opened.splice(0, opened.length, ...opened.filter((o) => !gone.has(o.clientId)));
   });
 
@@ -189,7 +208,15 @@ describe(`paging and filters with ${CLIENTS} clients`, () => {
   });
 
   it('refuses bad paging input with 400 and carries on', async () => {
-    for (const q of ['limit=0', 'limit=501', 'limit=ten', 'cursor=-1', 'cursor=abc', 'room=a%20b', 'text=' + 'x'.repeat(129)]) {
+    for (const q of [
+      'limit=0',
+      'limit=501',
+      'limit=ten',
+      'cursor=-1',
+      'cursor=abc',
+      'room=a%20b',
+      'text=' + 'x'.repeat(129),
+    ]) {
       const res = await fetch(`${hub.url}/api/clients?${q}`, { headers: { authorization: `Bearer ${adminTok}` } });
       expect(res.status, q).toBe(400);
       expect((await res.json()).error).toBe('bad_request');

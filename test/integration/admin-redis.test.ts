@@ -35,19 +35,31 @@ describe('admin across hubs (Redis engine)', () => {
   it('kicks a client connected to the other hub, by clientId and by sub', async () => {
     const admin = await connect(a, adminTok);
     const onB = await connect(b, await token(b, { sub: 'remote' }));
-    const ack = await admin.request({ type: 'admin', action: 'kick', clientId: onB.welcome.clientId, reason: 'from hub a' });
+    const ack = await admin.request({
+      type: 'admin',
+      action: 'kick',
+      clientId: onB.welcome.clientId,
+      reason: 'from hub a',
+    });
     expect(ack).toMatchObject({ type: 'ack', kicked: 0 });
     expect(await onB.waitForClose()).toEqual({ code: 4004, reason: 'from hub a' });
 
-    const twice = [await connect(a, await token(a, { sub: 'both' })), await connect(b, await token(b, { sub: 'both' }))];
-    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'both', reason: 'everywhere' })).toMatchObject({ kicked: 1 });
+    const twice = [
+      await connect(a, await token(a, { sub: 'both' })),
+      await connect(b, await token(b, { sub: 'both' })),
+    ];
+    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'both', reason: 'everywhere' })).toMatchObject({
+      kicked: 1,
+    });
     for (const c of twice) expect(await c.waitForClose()).toEqual({ code: 4004, reason: 'everywhere' });
   });
 
   it('bans on one hub: live connections on the other close 4005 and its upgrades get 403', async () => {
     const tok = await token(b, { sub: 'banned-everywhere' });
     const onB = await connect(b, tok);
-    expect((await post(a, '/api/bans', { sub: 'banned-everywhere', minutes: 10, reason: 'shared ban' })).status).toBe(201);
+    expect((await post(a, '/api/bans', { sub: 'banned-everywhere', minutes: 10, reason: 'shared ban' })).status).toBe(
+      201,
+    );
     expect(await onB.waitForClose()).toEqual({ code: 4005, reason: 'shared ban' });
     expect((await expectRefused(b, tok)).status).toBe(403);
     const bans = await (await fetch(`${b.url}/api/bans`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
@@ -55,9 +67,14 @@ describe('admin across hubs (Redis engine)', () => {
   });
 
   it('counts redemptions across hubs, and a revoke on one hub ends every redeemed guest on the others', async () => {
-    const limited = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 })).body;
+    const limited = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10, maxUses: 2 }))
+      .body;
     const redeem = (h: Hub, tok: string, name: string) =>
-      fetch(`${h.url}/api/invites/redeem`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      fetch(`${h.url}/api/invites/redeem`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
     // One use per person, wherever they redeem: the count lives in Redis.
     const ada = await (await redeem(a, limited.token, 'Ada')).json();
     const bob = await (await redeem(b, limited.token, 'Bob')).json();
@@ -67,14 +84,19 @@ describe('admin across hubs (Redis engine)', () => {
     // A personal token redeemed on hub a opens sessions on hub b as often as it likes.
     await connect(b, ada.token);
     await connect(b, ada.token);
-    const listed = await (await fetch(`${b.url}/api/invites`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    const listed = await (
+      await fetch(`${b.url}/api/invites`, { headers: { authorization: `Bearer ${adminTok}` } })
+    ).json();
     const item = listed.items.find((i: { jti: string }) => i.jti === limited.jti);
     expect(item.redemptions.map((r: { name: string }) => r.name)).toEqual(['Ada', 'Bob']);
 
     const open = (await post(a, '/api/invites', { rooms: ['standup'], role: 'viewer', ttlMinutes: 10 })).body;
     const carol = await (await redeem(b, open.token, 'Carol')).json();
     const guestOnB = await connect(b, carol.token);
-    const res = await fetch(`${a.url}/api/invites/${open.jti}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminTok}` } });
+    const res = await fetch(`${a.url}/api/invites/${open.jti}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminTok}` },
+    });
     expect(res.status).toBe(200);
     expect(await guestOnB.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
     expect(await expectRefused(b, carol.token)).toMatchObject({ status: 401, body: { reason: 'revoked' } });
@@ -82,7 +104,7 @@ describe('admin across hubs (Redis engine)', () => {
     expect(bob.sub).not.toBe(ada.sub);
   });
 
-  it('lists every hub in the $admin stats and the other hub\'s clients, marked with their node', async () => {
+  it("lists every hub in the $admin stats and the other hub's clients, marked with their node", async () => {
     const nodeOf = async (h: Hub): Promise<{ node: string; startedAt: number }> => {
       const watcher = await connect(h, adminTok);
       await watcher.request({ type: 'subscribe', room: '$admin' });
@@ -120,8 +142,15 @@ describe('admin across hubs (Redis engine)', () => {
       page = await find();
     }
     expect(page.total).toBe(1);
-    expect(page.items[0]).toMatchObject({ clientId: onB.welcome.clientId, sub: 'far-away', name: 'Far Away', node: snapB.node });
-    const local = await (await fetch(`${a.url}/api/clients?user=root`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
+    expect(page.items[0]).toMatchObject({
+      clientId: onB.welcome.clientId,
+      sub: 'far-away',
+      name: 'Far Away',
+      node: snapB.node,
+    });
+    const local = await (
+      await fetch(`${a.url}/api/clients?user=root`, { headers: { authorization: `Bearer ${adminTok}` } })
+    ).json();
     expect(local.items[0]).toMatchObject({ sub: 'root', node: snapA.node });
   });
 
@@ -131,7 +160,14 @@ describe('admin across hubs (Redis engine)', () => {
     for (let i = 0; i < 3; i++) remote.push((await connect(b, await token(b, { sub: 'pager' }))).welcome.clientId);
     const admin = await connect(a, adminTok);
     const list = async (cursor?: string) =>
-      (await admin.request({ type: 'admin', action: 'list', what: 'clients', user: 'pager', limit: 2, ...(cursor ? { cursor } : {}) })) as unknown as {
+      (await admin.request({
+        type: 'admin',
+        action: 'list',
+        what: 'clients',
+        user: 'pager',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      })) as unknown as {
         items: Array<{ clientId: string; node: string }>;
         total: number;
         next: string | null;
@@ -145,14 +181,19 @@ describe('admin across hubs (Redis engine)', () => {
     const nodeA = first.items[0]!.node;
     expect(first.items.map((c) => c.node)).toEqual([nodeA, nodeA]);
     const seen = [...first.items];
-    for (let cursor = first.next; cursor !== null; ) {
+    for (let cursor = first.next; cursor !== null;) {
       const page = await list(cursor);
       expect(page.total).toBe(5);
       seen.push(...page.items);
       cursor = page.next;
     }
     expect(seen).toHaveLength(5);
-    expect(seen.slice(2).map((c) => c.clientId).sort()).toEqual([...remote].sort());
+    expect(
+      seen
+        .slice(2)
+        .map((c) => c.clientId)
+        .sort(),
+    ).toEqual([...remote].sort());
     expect(new Set(seen.slice(2).map((c) => c.node)).size).toBe(1);
     expect(seen[2]!.node).not.toBe(nodeA);
   });

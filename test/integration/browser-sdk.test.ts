@@ -137,7 +137,12 @@ describe('the SDK in Chromium', () => {
     expect(s.clientId).not.toBe(first.clientId);
 
     const ack = await page.evaluate(() => (window as any).room.publish('from-browser', { hello: 'node' }));
-    expect(ack).toEqual({ room: 'dash:1', epoch: s.position!.epoch, seq: total + 1, key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(ack).toEqual({
+      room: 'dash:1',
+      epoch: s.position!.epoch,
+      seq: total + 1,
+      key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
     await until(() => fromBrowser.length === 1, 5000, 'the browser message');
     expect(fromBrowser).toEqual(['browser-user']);
   });
@@ -146,7 +151,11 @@ describe('the SDK in Chromium', () => {
     const node = nodeClients[0]!;
     const nodeRoom = node.client.room('dash:1');
     await page.evaluate(() => (window as any).room.setState({ view: 'widget-3' }));
-    await until(() => nodeRoom.members.some((m) => m.sub === 'browser-user' && m.state.view === 'widget-3'), 5000, 'the page member');
+    await until(
+      () => nodeRoom.members.some((m) => m.sub === 'browser-user' && m.state.view === 'widget-3'),
+      5000,
+      'the page member',
+    );
     const members = await page.evaluate(() => (window as any).room.members.map((m: { sub: string }) => m.sub).sort());
     expect(members).toEqual(['browser-user', 'node-user']);
   });

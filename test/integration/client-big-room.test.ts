@@ -45,7 +45,10 @@ describe('SDK presence in a big room', { timeout: 60_000 }, () => {
     leaving.ws.terminate();
     typist.send({ type: 'presence', room, state: { typing: true } });
     await until(
-      () => handle.memberCount === 140 && handle.members.length === 140 && handle.members.some((m) => m.clientId === typist.welcome.clientId && m.state.typing === true),
+      () =>
+        handle.memberCount === 140 &&
+        handle.members.length === 140 &&
+        handle.members.some((m) => m.clientId === typist.welcome.clientId && m.state.typing === true),
       10_000,
       'the leave and the update',
     );

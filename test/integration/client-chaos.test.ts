@@ -57,7 +57,12 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
     const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const random = mulberry32(seed);
     const { hub, core } = await startObservedHub({
-      limits: { messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12, maxQueuedBytes: 2 * 1024 * 1024 },
+      limits: {
+        messagesPerSecond: 1_000_000,
+        burst: 1_000_000,
+        publishBytesPerSecond: 1e12,
+        maxQueuedBytes: 2 * 1024 * 1024,
+      },
       history: { maxMessages: 2 * TOTAL },
     });
     let lastAcked = 0;
@@ -98,7 +103,8 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
         });
         room.onReset(() => sub.resets++);
         sdk.client.onState((s: ConnectionState) => {
-          if (sub.lostAt !== null || s.status === 'reconnecting') sub.outage.push({ ...s, atMs: Date.now() - (sub.lostAt ?? Date.now()) });
+          if (sub.lostAt !== null || s.status === 'reconnecting')
+            sub.outage.push({ ...s, atMs: Date.now() - (sub.lostAt ?? Date.now()) });
           if (s.status === 'reconnecting' && sub.lostAt === null) {
             sub.lostAt = Date.now();
             sub.lostAtSeq = lastAcked;
@@ -108,7 +114,11 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
         });
         subscribers.push(sub);
       }
-      await until(() => subscribers.every((s) => s.sdk.client.room(ROOM).position !== null), 10_000, 'subscribers in the room');
+      await until(
+        () => subscribers.every((s) => s.sdk.client.room(ROOM).position !== null),
+        10_000,
+        'subscribers in the room',
+      );
 
       const publisher = sdkClient(hub, 'engine', { role: 'service', rooms: [ROOM] });
       const room = publisher.client.room(ROOM);
@@ -135,7 +145,9 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
           const sub = open[Math.floor(random() * open.length)]!;
           // One paused reader at a time keeps the run short; the pause must start early enough to overflow.
           const kinds: CutKind[] =
-            subscribers.some((s) => s.paused) || published > TOTAL * 0.4 ? ['destroy', 'hub-kill'] : ['destroy', 'hub-kill', 'pause'];
+            subscribers.some((s) => s.paused) || published > TOTAL * 0.4
+              ? ['destroy', 'hub-kill']
+              : ['destroy', 'hub-kill', 'pause'];
           const kind = kinds[Math.floor(random() * kinds.length)]!;
           const ws = sub.sdk.current();
           // The client may still think it is open while the hub has already let it go.
@@ -166,11 +178,13 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
       const closes: Record<string, number> = {};
       for (const s of subscribers) {
         for (const st of s.sdk.states) {
-          if (st.status === 'reconnecting' && st.lastClose) closes[st.lastClose.code] = (closes[st.lastClose.code] ?? 0) + 1;
+          if (st.status === 'reconnecting' && st.lastClose)
+            closes[st.lastClose.code] = (closes[st.lastClose.code] ?? 0) + 1;
         }
       }
       const worst = (xs: number[]): number => (xs.length ? Math.max(...xs) : 0);
-      const median = (xs: number[]): number => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : 0);
+      const median = (xs: number[]): number =>
+        xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : 0;
       const summary = {
         seed,
         published,

@@ -3,7 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import { ClientError, connect } from '../../hub/client/index.js';
 import { token, until } from '../support/hub.js';
-import { sdkClient, sessionOf, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import {
+  sdkClient,
+  sessionOf,
+  startObservedHub,
+  untilOpen,
+  type ObservedHub,
+  type SdkClient,
+} from './client-harness.js';
 
 let h: ObservedHub;
 const clients: SdkClient[] = [];
@@ -102,7 +109,7 @@ describe('rooms', () => {
     expect(ra.position).toEqual({ epoch: acks[19]!.epoch, seq: 20 });
   });
 
-  it("returns the same handle for the same name, and the publisher sees its own message only with echo", async () => {
+  it('returns the same handle for the same name, and the publisher sees its own message only with echo', async () => {
     const a = client('alice');
     const room = a.client.room('dash:1');
     expect(a.client.room('dash:1')).toBe(room);
@@ -121,10 +128,18 @@ describe('rooms', () => {
     const rb = b.client.room('dash:1');
     const diffs: Array<{ joined: string[]; left: string[]; updated: string[] }> = [];
     rb.onPresence((_members, d) =>
-      diffs.push({ joined: d.joined.map((m) => m.sub), left: d.left.map((m) => m.sub), updated: d.updated.map((m) => m.sub) }),
+      diffs.push({
+        joined: d.joined.map((m) => m.sub),
+        left: d.left.map((m) => m.sub),
+        updated: d.updated.map((m) => m.sub),
+      }),
     );
     ra.setState({ view: 'widget-7', typing: true });
-    await until(() => rb.members.some((m) => m.sub === 'alice' && m.state.view === 'widget-7'), 5000, 'alice to be seen');
+    await until(
+      () => rb.members.some((m) => m.sub === 'alice' && m.state.view === 'widget-7'),
+      5000,
+      'alice to be seen',
+    );
     // Bob's join reaches alice as a (coalesced) presence diff, which may come after alice's state reached bob.
     await until(() => ra.members.some((m) => m.sub === 'bob'), 5000, 'bob to be seen by alice');
     expect(diffs.length).toBeGreaterThan(0);
@@ -147,7 +162,11 @@ describe('bad input gets its documented answer', () => {
     expect(err.code).toBe('forbidden');
     expect(err.room).toBe('secret:9');
     // The subscribe the handle made was refused too, and the app was told.
-    await until(() => errors.some((e) => e.code === 'forbidden' && e.room === 'secret:9'), 5000, 'the subscribe refusal');
+    await until(
+      () => errors.some((e) => e.code === 'forbidden' && e.room === 'secret:9'),
+      5000,
+      'the subscribe refusal',
+    );
     expect(a.client.room('secret:9').position).toBeNull();
     expect(a.client.state.status).toBe('open');
   });

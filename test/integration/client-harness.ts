@@ -83,7 +83,10 @@ export function untilOpen(client: InsightClient, what = 'the client to be open',
   return until(() => client.state.status === 'open', timeoutMs, what);
 }
 
-export function untilClosed(client: InsightClient, timeoutMs = 10_000): Promise<Extract<ConnectionState, { status: 'closed' }>> {
+export function untilClosed(
+  client: InsightClient,
+  timeoutMs = 10_000,
+): Promise<Extract<ConnectionState, { status: 'closed' }>> {
   return until(() => client.state.status === 'closed', timeoutMs, 'the client to stop').then(
     () => client.state as Extract<ConnectionState, { status: 'closed' }>,
   );

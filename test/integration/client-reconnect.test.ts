@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NoticeMessage, ResumeFailure } from '../../hub/protocol/index.js';
 import type { ClientError, ConnectionState } from '../../hub/client/index.js';
 import { sleep, until } from '../support/hub.js';
-import { sdkClient, sessionOf, startObservedHub, untilClosed, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import {
+  sdkClient,
+  sessionOf,
+  startObservedHub,
+  untilClosed,
+  untilOpen,
+  type ObservedHub,
+  type SdkClient,
+} from './client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];
@@ -80,11 +88,20 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
     });
     const ban = (await res.json()) as { until: number };
     expect(res.status).toBe(201);
-    expect(await untilClosed(c.client)).toEqual({ status: 'closed', code: 4005, reason: 'cool down', until: ban.until });
+    expect(await untilClosed(c.client)).toEqual({
+      status: 'closed',
+      code: 4005,
+      reason: 'cool down',
+      until: ban.until,
+    });
     const publisher = client(h, 'bob');
     await untilOpen(publisher.client);
     await publisher.client.room('dash:1').publish('while-banned', 1);
-    await until(() => c.client.state.status === 'open' && c.sockets.length === 2, 15_000, 'the reconnect after the ban');
+    await until(
+      () => c.client.state.status === 'open' && c.sockets.length === 2,
+      15_000,
+      'the reconnect after the ban',
+    );
     await until(() => seen.length === 1, 5000, 'the message published during the ban');
     expect(seen).toEqual([1]);
   });
@@ -131,7 +148,9 @@ describe('reconnect with backoff', () => {
     });
     c.onState((s) => states.push(s));
     const closed = await untilClosed(c);
-    const retries = states.filter((s): s is Extract<ConnectionState, { status: 'reconnecting' }> => s.status === 'reconnecting');
+    const retries = states.filter(
+      (s): s is Extract<ConnectionState, { status: 'reconnecting' }> => s.status === 'reconnecting',
+    );
     expect(retries.map((s) => s.attempt)).toEqual([1, 2, 3, 4, 5]);
     const ceilings = [40, 80, 100, 100, 100];
     retries.forEach((s, i) => {
@@ -164,7 +183,10 @@ describe('reconnect with backoff', () => {
     // The link goes silent: nothing from the hub is read any more.
     first.pause();
     await until(() => c.sockets.length === 2 && c.client.state.status === 'open', 5000, 'a new connection');
-    const dropped = c.states.find((s) => s.status === 'reconnecting') as Extract<ConnectionState, { status: 'reconnecting' }>;
+    const dropped = c.states.find((s) => s.status === 'reconnecting') as Extract<
+      ConnectionState,
+      { status: 'reconnecting' }
+    >;
     expect(dropped.lastClose).toEqual({ code: 1006, reason: 'no answer to ping' });
     expect(first.readyState).toBe(first.CLOSED);
   });
@@ -199,7 +221,10 @@ describe('hub shutdown and restart', () => {
     publisher.client.close();
 
     await first.hub.drain(2000);
-    const waiting = c.states.find((s) => s.status === 'reconnecting') as Extract<ConnectionState, { status: 'reconnecting' }>;
+    const waiting = c.states.find((s) => s.status === 'reconnecting') as Extract<
+      ConnectionState,
+      { status: 'reconnecting' }
+    >;
     expect(waiting.lastClose?.code).toBe(1001);
     expect(waiting.inMs).toBeGreaterThanOrEqual(300);
     expect(waiting.inMs).toBeLessThan(300 + 20);

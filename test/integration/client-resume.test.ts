@@ -11,7 +11,11 @@ const clients: SdkClient[] = [];
 const PRESENCE_COALESCE_MS = 50;
 
 async function hub(options: Parameters<typeof startObservedHub>[0] = {}): Promise<ObservedHub> {
-  h = await startObservedHub({ presenceCoalesceMs: PRESENCE_COALESCE_MS, limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12 }, ...options });
+  h = await startObservedHub({
+    presenceCoalesceMs: PRESENCE_COALESCE_MS,
+    limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12 },
+    ...options,
+  });
   return h;
 }
 
@@ -57,7 +61,11 @@ describe('resume', () => {
       await until(() => rec.seqs.length >= (kill * total) / 5, 10_000, `progress ${kill}`);
       const killed = sessionOf(h.core, sub.client);
       killed.terminate();
-      await until(() => sub.client.state.status === 'open' && sub.client.session!.clientId !== killed.id, 10_000, `reconnect ${kill}`);
+      await until(
+        () => sub.client.state.status === 'open' && sub.client.session!.clientId !== killed.id,
+        10_000,
+        `reconnect ${kill}`,
+      );
     }
     await publishing;
     await until(() => rec.seqs.length >= total, 10_000, 'every message');
@@ -76,7 +84,8 @@ describe('resume', () => {
     const queued: Array<Promise<{ seq: number }>> = [];
     pub.client.onState((s) => {
       // Called as the connection is lost: these must wait for the next one.
-      if (s.status === 'reconnecting' && queued.length === 0) for (let i = 0; i < 5; i++) queued.push(room.publish('x', i));
+      if (s.status === 'reconnecting' && queued.length === 0)
+        for (let i = 0; i < 5; i++) queued.push(room.publish('x', i));
     });
     sessionOf(h.core, pub.client).terminate();
     await until(() => queued.length === 5, 5000, 'the queued publishes');
@@ -104,7 +113,9 @@ describe('resume', () => {
   });
 
   it('resumes at once after 4008 from a paused reader and misses nothing', async () => {
-    await hub({ limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12, maxQueuedBytes: 64 * 1024 } });
+    await hub({
+      limits: { messagesPerSecond: 100_000, burst: 100_000, publishBytesPerSecond: 1e12, maxQueuedBytes: 64 * 1024 },
+    });
     const slow = client('alice');
     const rec = recordSeqs(slow);
     const pub = client('bob');

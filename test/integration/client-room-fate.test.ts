@@ -29,7 +29,9 @@ function statesOf(room: RoomHandle): RoomState['status'][] {
 
 /** The next `count` calls to the engine's history go through `wrap` (then it is itself again). */
 function interceptHistory(count: number, wrap: (call: () => Promise<unknown>) => Promise<unknown>): void {
-  const engine = h.core.engine as unknown as { history: (room: string, since?: StreamPosition | null) => Promise<unknown> };
+  const engine = h.core.engine as unknown as {
+    history: (room: string, since?: StreamPosition | null) => Promise<unknown>;
+  };
   const original = engine.history.bind(engine);
   let left = count;
   engine.history = (room, since) => (left-- > 0 ? wrap(() => original(room, since)) : original(room, since));
@@ -193,7 +195,11 @@ describe('several hub URLs', () => {
     await a.client.room('dash:1').joined;
     // This hub closes the connection (1011): the next attempt goes to the next hub.
     for (const s of h.core.sessions.values()) s.close(1011, 'going wrong');
-    await until(() => a.client.state.status === 'open' && b.core.sessions.has(a.client.session!.clientId), 10_000, 'the move to hub b');
+    await until(
+      () => a.client.state.status === 'open' && b.core.sessions.has(a.client.session!.clientId),
+      10_000,
+      'the move to hub b',
+    );
     await a.client.room('dash:1').joined;
   });
 

@@ -6,7 +6,12 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connect, type ConnectionState, type InsightClient, type WebSocketConstructor } from '../../hub/client/index.js';
+import {
+  connect,
+  type ConnectionState,
+  type InsightClient,
+  type WebSocketConstructor,
+} from '../../hub/client/index.js';
 import { until } from '../support/hub.js';
 
 let server: net.Server | undefined;

@@ -2,7 +2,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientError } from '../../hub/client/index.js';
 import { sleep, token, until } from '../support/hub.js';
-import { sdkClient, startObservedHub, untilClosed, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import {
+  sdkClient,
+  startObservedHub,
+  untilClosed,
+  untilOpen,
+  type ObservedHub,
+  type SdkClient,
+} from './client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];
@@ -14,7 +21,11 @@ async function hub(options: Parameters<typeof startObservedHub>[0] = {}): Promis
   return h;
 }
 
-function client(h: ObservedHub, getToken: () => string | Promise<string>, options: Parameters<typeof sdkClient>[2] = {}): SdkClient {
+function client(
+  h: ObservedHub,
+  getToken: () => string | Promise<string>,
+  options: Parameters<typeof sdkClient>[2] = {},
+): SdkClient {
   const c = sdkClient(h.hub, 'alice', { backoff: { baseMs: 20, capMs: 100 }, getToken, ...options });
   clients.push(c);
   return c;
@@ -63,7 +74,11 @@ describe('4001: a new token, or stop', () => {
     const c = client(h, () => token(h.hub, { sub: 'alice', ttlSec: calls++ === 0 ? 2 : 3600 }));
     await untilOpen(c.client);
     const firstId = c.client.session!.clientId;
-    await until(() => c.client.state.status === 'open' && c.client.session!.clientId !== firstId, 10_000, 'the second connection');
+    await until(
+      () => c.client.state.status === 'open' && c.client.session!.clientId !== firstId,
+      10_000,
+      'the second connection',
+    );
     const retry = c.states.find((s) => s.status === 'reconnecting') as { lastClose?: { code: number } };
     expect(retry.lastClose?.code).toBe(4001);
     expect(c.sockets.length).toBe(2);

@@ -76,7 +76,11 @@ export function superviseHub(
   });
   const next = (state: HubStatus['state'], timeoutMs = 20_000): Promise<HubStatus> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`hub never reached "${state}"; statuses: ${JSON.stringify(statuses.map((s) => s.state))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`hub never reached "${state}"; statuses: ${JSON.stringify(statuses.map((s) => s.state))}`)),
+        timeoutMs,
+      );
       waiters.push({ state, resolve: (s) => (clearTimeout(timer), resolve(s)) });
     });
   return { supervisor, statuses, children, next };

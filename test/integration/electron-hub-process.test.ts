@@ -15,7 +15,13 @@ import { lanInterfaces } from '../../electron/lan.js';
 import { CERT_FILE } from '../../electron/tls-certificate.js';
 import type { ServerMessage } from '../../hub/protocol/index.js';
 import { TestClient } from '../support/hub.js';
-import { runningEndpoint, superviseHub, userDataDir, writeSettings, type SupervisedHub } from './electron-hub-harness.js';
+import {
+  runningEndpoint,
+  superviseHub,
+  userDataDir,
+  writeSettings,
+  type SupervisedHub,
+} from './electron-hub-harness.js';
 
 const running: SupervisedHub[] = [];
 afterEach(async () => {
@@ -69,9 +75,14 @@ describe('desktop hub process', () => {
     expect(await refusal(endpoint.wsUrl, token, { origin: 'https://evil.example' })).toBe(403);
 
     // The settings' history window reached the hub: only the last 5 messages are kept.
-    for (let i = 1; i <= 8; i++) await console_.request({ type: 'publish', room: 'dashboard:1', event: 'refresh', data: { i } });
+    for (let i = 1; i <= 8; i++)
+      await console_.request({ type: 'publish', room: 'dashboard:1', event: 'refresh', data: { i } });
     const late = await connectClient(endpoint.wsUrl, token);
-    const ack = await late.request({ type: 'subscribe', room: 'dashboard:1', since: { epoch: (await console_.request({ type: 'subscribe', room: 'dashboard:1' })).epoch, seq: 0 } });
+    const ack = await late.request({
+      type: 'subscribe',
+      room: 'dashboard:1',
+      since: { epoch: (await console_.request({ type: 'subscribe', room: 'dashboard:1' })).epoch, seq: 0 },
+    });
     expect(ack).toMatchObject({ type: 'ack', recovered: false, reason: 'evicted' });
     console_.close();
     late.close();
@@ -182,7 +193,7 @@ describe('desktop hub process', () => {
     const ws = open(endpoint.wsUrl, token, { ca: certPem });
     const client = new TestClient(ws);
     await client.waitFor((m) => m.type === 'welcome');
-    const peer = ((ws as unknown as { _socket: TLSSocket })._socket).getPeerCertificate();
+    const peer = (ws as unknown as { _socket: TLSSocket })._socket.getPeerCertificate();
     expect(peer.fingerprint256).toBe(endpoint.fingerprint);
     client.close();
 

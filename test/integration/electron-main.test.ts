@@ -39,7 +39,12 @@ const electron = vi.hoisted(() => {
     setPath = (name: string, path: string) => void (name === 'userData' && (this.userData = path));
     exit = (code: number) => void (this.exited = code);
     quit = () => {
-      const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      const event = {
+        defaultPrevented: false,
+        preventDefault() {
+          this.defaultPrevented = true;
+        },
+      };
       this.emit('before-quit', event);
       if (!event.defaultPrevented) this.quits += 1;
     };
@@ -108,7 +113,8 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, listener: Listener) => electron.ipcHandlers.set(channel, listener) },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => electron.privileged.push(...schemes),
-      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => electron.protocolHandlers.set(scheme, handler),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        electron.protocolHandlers.set(scheme, handler),
     },
     session: {
       defaultSession: {
@@ -129,12 +135,16 @@ vi.mock('electron', () => {
 
 /** A real Node child running the hub entry, shaped like Electron's UtilityProcess. */
 function utilityProcessStandIn(_modulePath: string, args: string[]) {
-  const child = fork(HUB_ENTRY_SOURCE, [...args, '--log-level', 'warn'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(HUB_ENTRY_SOURCE, [...args, '--log-level', 'warn'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   electron.children.push(child);
   return {
     postMessage: (message: unknown) => child.connected && child.send(message as object),
     kill: () => child.kill('SIGKILL'),
-    on: (event: string, listener: Listener) => (event === 'exit' ? child.on('exit', (code) => listener(code)) : child.on('message', listener)),
+    on: (event: string, listener: Listener) =>
+      event === 'exit' ? child.on('exit', (code) => listener(code)) : child.on('message', listener),
   };
 }
 
@@ -163,7 +173,9 @@ describe('Electron main, second instance', () => {
     expect(electron.forks).toHaveLength(0);
     expect(electron.windows).toHaveLength(0);
     // The console's scheme is still registered before ready, as Electron requires.
-    expect(electron.privileged).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(electron.privileged).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
   });
 });
 
@@ -198,11 +210,19 @@ describe('Electron main, first instance', () => {
       args: ['--user-data', dataDir, '--web-root', join(appRoot, 'renderer-dist')],
     });
     const window = electron.windows[0];
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(appRoot, 'electron-dist', 'preload.cjs') });
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: join(appRoot, 'electron-dist', 'preload.cjs'),
+    });
     expect(window.loads).toEqual([APP_ENTRY_URL]);
     expect(window.visible).toBe(true);
     expect([...electron.ipcHandlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
-    const statuses = window.sent.filter(([c]: [string]) => c === IpcChannel.hubStatusChanged).map(([, s]: [string, HubStatus]) => s.state);
+    const statuses = window.sent
+      .filter(([c]: [string]) => c === IpcChannel.hubStatusChanged)
+      .map(([, s]: [string, HubStatus]) => s.state);
     expect(statuses).toContain('running');
     expect(electron.trays[0].tooltip).toMatch(/Hub running/);
 
@@ -226,7 +246,9 @@ describe('Electron main, first instance', () => {
 
   it('gives the console a working admin connection, and refuses a foreign frame', async () => {
     const connection = (await invoke(IpcChannel.hubConnection)) as HubConnection;
-    const ws = new WebSocket(connection.wsUrl, ['insight.v1', `bearer.${connection.token}`], { origin: 'app://console' });
+    const ws = new WebSocket(connection.wsUrl, ['insight.v1', `bearer.${connection.token}`], {
+      origin: 'app://console',
+    });
     const client = new TestClient(ws);
     await client.waitFor((m) => m.type === 'welcome');
     expect(client.welcome.user.role).toBe('admin');
@@ -247,26 +269,40 @@ describe('Electron main, first instance', () => {
   it('on suspend the hub tells its clients to come back later; on resume it reports the sleep to the console', async () => {
     const connection = (await invoke(IpcChannel.hubConnection)) as HubConnection;
     const open = async (): Promise<TestClient> => {
-      const c = new TestClient(new WebSocket(connection.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${connection.token}` } }));
+      const c = new TestClient(
+        new WebSocket(connection.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${connection.token}` } }),
+      );
       await c.waitFor((m) => m.type === 'welcome');
       return c;
     };
     const client = await open();
     electron.powerMonitor.emit('suspend');
     expect((await client.waitForClose(10_000)).code).toBe(1001);
-    expect(client.received).toContainEqual(expect.objectContaining({ type: 'notice', event: 'shutdown', reason: 'sleep' }));
+    expect(client.received).toContainEqual(
+      expect.objectContaining({ type: 'notice', event: 'shutdown', reason: 'sleep' }),
+    );
 
     electron.powerMonitor.emit('resume');
     const console_ = await open();
     await console_.request({ type: 'subscribe', room: '$admin' });
-    const stats = await console_.waitFor((m) => m.type === 'message' && m.event === 'stats' && (m.data as { sleep?: { source?: string } }).sleep?.source === 'power', 15_000);
-    expect((stats as unknown as { data: { sleep: { durationMs: number; wokeAt: number } } }).data.sleep.durationMs).toBeGreaterThanOrEqual(0);
+    const stats = await console_.waitFor(
+      (m) =>
+        m.type === 'message' &&
+        m.event === 'stats' &&
+        (m.data as { sleep?: { source?: string } }).sleep?.source === 'power',
+      15_000,
+    );
+    expect(
+      (stats as unknown as { data: { sleep: { durationMs: number; wokeAt: number } } }).data.sleep.durationMs,
+    ).toBeGreaterThanOrEqual(0);
     console_.close();
   });
 
   it('quitting drains the hub: connected clients get notice shutdown and 1001, then the app quits', async () => {
     const connection = (await invoke(IpcChannel.hubConnection)) as HubConnection;
-    const client = new TestClient(new WebSocket(connection.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${connection.token}` } }));
+    const client = new TestClient(
+      new WebSocket(connection.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${connection.token}` } }),
+    );
     await client.waitFor((m) => m.type === 'welcome');
     const child = electron.children.at(-1)!;
 

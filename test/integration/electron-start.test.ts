@@ -20,17 +20,21 @@ afterAll(() => {
 
 /** `npm start` in headless fallback; resolves with the console link once it is printed. */
 async function npmStart(dataDir: string): Promise<{ link: string; stderr: () => string }> {
-  start = spawn(process.execPath, [join(repo, 'build/start.mjs'), '--no-build', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      // No runtime anywhere, and a mirror that refuses at once: the download fails fast and for sure.
-      ELECTRON_OVERRIDE_DIST_PATH: join(dataDir, 'no-electron-here'),
-      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
-      INSIGHT_HUB_CACHE_DIR: join(dataDir, 'cache'),
+  start = spawn(
+    process.execPath,
+    [join(repo, 'build/start.mjs'), '--no-build', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        // No runtime anywhere, and a mirror that refuses at once: the download fails fast and for sure.
+        ELECTRON_OVERRIDE_DIST_PATH: join(dataDir, 'no-electron-here'),
+        ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+        INSIGHT_HUB_CACHE_DIR: join(dataDir, 'cache'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stdout = '';
   let stderr = '';
   start.stdout!.on('data', (c: Buffer) => (stdout += c));
@@ -61,7 +65,9 @@ describe('npm start without the Electron runtime', () => {
     const { link, stderr: output } = await npmStart(dataDir);
     const stderr = output();
     expect(stderr).toContain('Fetching the Electron runtime from http://127.0.0.1:9/');
-    expect(stderr).toContain('cannot open its desktop window here: the Electron runtime is not installed and could not be fetched');
+    expect(stderr).toContain(
+      'cannot open its desktop window here: the Electron runtime is not installed and could not be fetched',
+    );
     expect(stderr).toContain('ELECTRON_MIRROR');
     const paragraph = stderr.split('\n').filter((l) => l.includes('cannot open its desktop window'));
     expect(paragraph).toHaveLength(1);
@@ -72,7 +78,9 @@ describe('npm start without the Electron runtime', () => {
     expect(token).toMatch(/^eyJ/);
     expect((await fetch(`${url.origin}/`)).status).toBe(200);
 
-    const client = new TestClient(new WebSocket(`ws://${url.host}/ws`, ['insight.v1', `bearer.${token}`], { origin: url.origin }));
+    const client = new TestClient(
+      new WebSocket(`ws://${url.host}/ws`, ['insight.v1', `bearer.${token}`], { origin: url.origin }),
+    );
     await client.waitFor((m) => m.type === 'welcome');
     expect(client.welcome.user.role).toBe('admin');
 

@@ -155,7 +155,10 @@ describe('backpressure', () => {
     // Reading resumed and the drain listener is gone; the connection works as before.
     expect(session.readingPaused).toBe(false);
     expect(session.socket.listenerCount('drain')).toBe(drainListeners);
-    expect(await publisher.request({ type: 'publish', room: 'bp:1', event: 'after', data: null })).toMatchObject({ type: 'ack', seq: sent + 1 });
+    expect(await publisher.request({ type: 'publish', room: 'bp:1', event: 'after', data: null })).toMatchObject({
+      type: 'ack',
+      seq: sent + 1,
+    });
     subscriber.close();
     publisher.close();
   }, 240_000);
@@ -198,7 +201,15 @@ describe('backpressure and the heartbeat', () => {
   const BEATS = 4;
   let h: Started;
   beforeAll(async () => {
-    h = await start({ heartbeatMs: NO_AUTOMATIC_BEAT_MS, limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 10_000_000, burst: 10_000_000, publishBytesPerSecond: 1e12 } });
+    h = await start({
+      heartbeatMs: NO_AUTOMATIC_BEAT_MS,
+      limits: {
+        maxQueuedBytes: 256 * 1024,
+        messagesPerSecond: 10_000_000,
+        burst: 10_000_000,
+        publishBytesPerSecond: 1e12,
+      },
+    });
   });
   afterAll(() => h.hub.close());
 

@@ -101,7 +101,10 @@ for (const engine of ['memory', 'redis'] as const) {
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.sort()).toEqual(expected.sort());
       // A member with state shows it on its page.
-      expect(rest.members.find((m) => m.clientId === late.welcome.clientId)).toMatchObject({ sub: 'paged-late', state: {} });
+      expect(rest.members.find((m) => m.clientId === late.welcome.clientId)).toMatchObject({
+        sub: 'paged-late',
+        state: {},
+      });
     });
 
     it("pages a big room's members for the console (admin list room with cursor)", async () => {
@@ -112,10 +115,18 @@ for (const engine of ['memory', 'redis'] as const) {
       const first = (await admin.request({ type: 'admin', action: 'list', what: 'room', room })) as Ack;
       expect(first).toMatchObject({ type: 'ack', memberCount: 120 });
       expect(first.members).toHaveLength(100);
-      const second = (await admin.request({ type: 'admin', action: 'list', what: 'room', room, cursor: first.membersNext })) as Ack;
+      const second = (await admin.request({
+        type: 'admin',
+        action: 'list',
+        what: 'room',
+        room,
+        cursor: first.membersNext,
+      })) as Ack;
       expect(second.members).toHaveLength(20);
       expect(second.membersNext).toBeUndefined();
-      expect([...first.members, ...second.members].map((m) => m.clientId).sort()).toEqual(members.map((c) => c.welcome.clientId).sort());
+      expect([...first.members, ...second.members].map((m) => m.clientId).sort()).toEqual(
+        members.map((c) => c.welcome.clientId).sort(),
+      );
       const bad = await admin.request({ type: 'admin', action: 'list', what: 'room', room, cursor: 'x.y' });
       expect(bad).toMatchObject({ type: 'error', code: 'bad_request' });
     });
@@ -134,8 +145,14 @@ for (const engine of ['memory', 'redis'] as const) {
       expect(stolen).toMatchObject({ type: 'error', code: 'bad_request' });
       const wrongType = await c.request({ type: 'members', room: 'big:asker', cursor: 42 });
       expect(wrongType).toMatchObject({ type: 'error', code: 'bad_request' });
-      expect(await c.request({ type: 'members', room: 'secret:x' })).toMatchObject({ type: 'error', code: 'forbidden' });
-      expect(await c.request({ type: 'members', room: 'other:never-joined' })).toMatchObject({ type: 'error', code: 'bad_request' });
+      expect(await c.request({ type: 'members', room: 'secret:x' })).toMatchObject({
+        type: 'error',
+        code: 'forbidden',
+      });
+      expect(await c.request({ type: 'members', room: 'other:never-joined' })).toMatchObject({
+        type: 'error',
+        code: 'bad_request',
+      });
       const first = (await c.request({ type: 'members', room: 'big:asker' })) as Ack;
       expect(first.members.map((m) => m.sub)).toEqual(['asker']);
       const pong = c.waitFor((m) => m.type === 'pong' && m.id === 'after');
@@ -182,8 +199,13 @@ for (const engine of ['memory', 'redis'] as const) {
         }
         return v;
       };
-      const typing = (v: Map<string, PresenceMember>) => typists.every((c) => v.get(c.welcome.clientId)?.state.typing === true);
-      await until(() => lastCount() === expected.size && view().size === expected.size && typing(view()), 60_000, 'the storm to settle');
+      const typing = (v: Map<string, PresenceMember>) =>
+        typists.every((c) => v.get(c.welcome.clientId)?.state.typing === true);
+      await until(
+        () => lastCount() === expected.size && view().size === expected.size && typing(view()),
+        60_000,
+        'the storm to settle',
+      );
       const elapsed = Date.now() - started;
 
       const frames = presenceFrames(watcher, room);
@@ -195,13 +217,19 @@ for (const engine of ['memory', 'redis'] as const) {
       // Paging through afterwards gives the same roster, each member once, with its state.
       const paged = await pageAll(watcher, room);
       expect(paged.map((m) => m.clientId).sort()).toEqual([...expected.keys()].sort());
-      for (const c of typists) expect(paged.find((m) => m.clientId === c.welcome.clientId)?.state).toEqual({ typing: true });
+      for (const c of typists)
+        expect(paged.find((m) => m.clientId === c.welcome.clientId)?.state).toEqual({ typing: true });
       // The bystander has the exact count and every typist, but no entry for each plain joiner.
       await until(() => presenceFrames(bystander, room).at(-1)?.count === expected.size, 30_000, 'the bystander count');
       const told = presenceFrames(bystander, room).flatMap((f) => [...f.joined, ...f.updated]);
-      for (const c of typists) expect(told.some((m) => m.clientId === c.welcome.clientId && m.state.typing === true)).toBe(true);
+      for (const c of typists)
+        expect(told.some((m) => m.clientId === c.welcome.clientId && m.state.typing === true)).toBe(true);
       const plain = joiners.filter((c) => !typists.includes(c)).map((c) => c.welcome.clientId);
-      expect(presenceFrames(bystander, room).flatMap((f) => f.joined).filter((m) => plain.includes(m.clientId))).toEqual([]);
+      expect(
+        presenceFrames(bystander, room)
+          .flatMap((f) => f.joined)
+          .filter((m) => plain.includes(m.clientId)),
+      ).toEqual([]);
       // A newcomer's ack agrees.
       const newcomer = await client('newcomer');
       const ack = await subscribe(newcomer, room);
@@ -215,10 +243,18 @@ for (const engine of ['memory', 'redis'] as const) {
       await subscribe(a, room);
       const b = await client('small-b');
       await subscribe(b, room);
-      await until(() => presenceFrames(a, room).some((f) => f.joined.some((m) => m.clientId === b.welcome.clientId)), 10_000, 'b joined');
+      await until(
+        () => presenceFrames(a, room).some((f) => f.joined.some((m) => m.clientId === b.welcome.clientId)),
+        10_000,
+        'b joined',
+      );
       expect(presenceFrames(a, room).at(-1)?.count).toBe(2);
       b.send({ type: 'presence', room, state: { typing: true } });
-      await until(() => presenceFrames(a, room).some((f) => f.updated.some((m) => m.state.typing === true)), 10_000, 'b typing');
+      await until(
+        () => presenceFrames(a, room).some((f) => f.updated.some((m) => m.state.typing === true)),
+        10_000,
+        'b typing',
+      );
     });
   });
 }

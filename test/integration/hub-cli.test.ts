@@ -21,12 +21,34 @@ async function cliToken(args: string[], env: Record<string, string | undefined> 
 
 describe('insight-hub token', { timeout: 90_000 }, () => {
   it('prints a token with the requested claims that the served hub accepts for subscribe, publish and presence', async () => {
-    const t = await cliToken(['--sub', 'alice', '--name', 'Alice', '--role', 'editor', '--room', 'dashboard:*', '--room', 'team:1', '--ttl', '8h'], {
-      INSIGHT_HUB_SECRET: TEST_SECRET,
-    });
+    const t = await cliToken(
+      [
+        '--sub',
+        'alice',
+        '--name',
+        'Alice',
+        '--role',
+        'editor',
+        '--room',
+        'dashboard:*',
+        '--room',
+        'team:1',
+        '--ttl',
+        '8h',
+      ],
+      {
+        INSIGHT_HUB_SECRET: TEST_SECRET,
+      },
+    );
     expect(t).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const claims = claimsOf(t);
-    expect(claims).toMatchObject({ sub: 'alice', name: 'Alice', role: 'editor', rooms: ['dashboard:*', 'team:1'], aud: 'insight-hub' });
+    expect(claims).toMatchObject({
+      sub: 'alice',
+      name: 'Alice',
+      role: 'editor',
+      rooms: ['dashboard:*', 'team:1'],
+      aud: 'insight-hub',
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(8 * 3600);
 
     const served = await serveHub();
@@ -39,10 +61,16 @@ describe('insight-hub token', { timeout: 90_000 }, () => {
       await bob.request({ type: 'subscribe', room: 'dashboard:7' });
       expect((await alice.request({ type: 'subscribe', room: 'dashboard:7' })).type).toBe('ack');
       await bob.waitFor((m) => m.type === 'presence' && m.joined.some((j) => j.sub === 'alice'));
-      expect((await alice.request({ type: 'publish', room: 'dashboard:7', event: 'refresh', data: { widgets: ['w1'] } })).type).toBe('ack');
+      expect(
+        (await alice.request({ type: 'publish', room: 'dashboard:7', event: 'refresh', data: { widgets: ['w1'] } }))
+          .type,
+      ).toBe('ack');
       const msg = await bob.waitFor((m) => m.type === 'message' && m.room === 'dashboard:7');
       expect(msg).toMatchObject({ event: 'refresh', from: { sub: 'alice', name: 'Alice' } });
-      expect(await alice.request({ type: 'subscribe', room: 'finance:1' })).toMatchObject({ type: 'error', code: 'forbidden' });
+      expect(await alice.request({ type: 'subscribe', room: 'finance:1' })).toMatchObject({
+        type: 'error',
+        code: 'forbidden',
+      });
       alice.close();
       bob.close();
     } finally {
@@ -81,7 +109,12 @@ describe('insight-hub token', { timeout: 90_000 }, () => {
   });
 
   it('fails with a message and a non-zero exit for bad input', async () => {
-    const bad = [['--role', 'editor'], ['--sub', 'a', '--role', 'superuser'], ['--sub', 'a', '--ttl', 'forever'], ['--sub', 'a', '--room', 'bad room']];
+    const bad = [
+      ['--role', 'editor'],
+      ['--sub', 'a', '--role', 'superuser'],
+      ['--sub', 'a', '--ttl', 'forever'],
+      ['--sub', 'a', '--room', 'bad room'],
+    ];
     const runs = bad.map((args) => runCli(['token', ...args], { INSIGHT_HUB_SECRET: TEST_SECRET }));
     const short = runCli(['token', '--sub', 'a'], { INSIGHT_HUB_SECRET: 'too-short' });
     for (const run of runs) {
@@ -131,7 +164,10 @@ describe('insight-hub serve --help', { timeout: 60_000 }, () => {
     expect(help).toContain('INSIGHT_HUB_SECRET');
     expect(help).toContain('INSIGHT_HUB_PORT');
     // Every description starts in one column, two spaces after the longest name.
-    const envLines = help.split('Environment:\n')[1]!.split('\n').filter((l) => /^ {2}INSIGHT_HUB_/.test(l));
+    const envLines = help
+      .split('Environment:\n')[1]!
+      .split('\n')
+      .filter((l) => /^ {2}INSIGHT_HUB_/.test(l));
     expect(envLines).toHaveLength(Object.keys(ENVIRONMENT).length);
     const width = Math.max(...Object.keys(ENVIRONMENT).map((k) => k.length));
     for (const line of envLines) expect(line.slice(2 + width, 4 + width), line).toBe('  ');
@@ -140,7 +176,8 @@ describe('insight-hub serve --help', { timeout: 60_000 }, () => {
   it('token --help documents its options', async () => {
     const run = runCli(['token', '--help']);
     expect(await run.exited).toBe(0);
-    for (const flag of ['--sub', '--name', '--role', '--room', '--ttl', '--data-dir', '--secret-file', '--issuer']) expect(run.stdout()).toContain(flag);
+    for (const flag of ['--sub', '--name', '--role', '--room', '--ttl', '--data-dir', '--secret-file', '--issuer'])
+      expect(run.stdout()).toContain(flag);
   });
 });
 
@@ -163,7 +200,12 @@ describe('serve options: flags over environment over the config file', { timeout
 
   it('takes everything from the config file when nothing else is given', () => {
     const o = resolveServeOptions({ config: configFile(file) }, {});
-    expect(o).toMatchObject({ port: 1111, host: '10.0.0.1', heartbeatMs: 5000, allowedOrigins: ['https://file.example'] });
+    expect(o).toMatchObject({
+      port: 1111,
+      host: '10.0.0.1',
+      heartbeatMs: 5000,
+      allowedOrigins: ['https://file.example'],
+    });
     expect(o.auth).toMatchObject({ issuer: 'file-iss', secret: file.auth.secret, clockToleranceSec: 5 });
     expect(o.limits).toMatchObject({ burst: 7, maxFrameBytes: 1999, errorBudget: 3 });
     expect(o.history).toMatchObject({ maxMessages: 50, rooms: [{ pattern: 'big:*', maxMessages: 5000 }] });
@@ -181,18 +223,44 @@ describe('serve options: flags over environment over the config file', { timeout
       INSIGHT_HUB_LOG_LEVEL: 'warn',
     };
     const fromEnv = resolveServeOptions({}, env);
-    expect(fromEnv).toMatchObject({ port: 2222, host: '10.0.0.2', heartbeatMs: 5000, logLevel: 'warn', allowedOrigins: ['https://a.example', 'https://b.example'] });
+    expect(fromEnv).toMatchObject({
+      port: 2222,
+      host: '10.0.0.2',
+      heartbeatMs: 5000,
+      logLevel: 'warn',
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+    });
     expect(fromEnv.auth).toMatchObject({ issuer: 'env-iss', secret: env.INSIGHT_HUB_SECRET, clockToleranceSec: 5 });
 
     const fromFlags = resolveServeOptions(
-      { port: '3333', host: '10.0.0.3', issuer: 'flag-iss', allowedOrigin: ['https://c.example'], heartbeatMs: '100', burst: '9', historyMessages: '60', historyMinutes: '2', logLevel: 'debug' },
+      {
+        port: '3333',
+        host: '10.0.0.3',
+        issuer: 'flag-iss',
+        allowedOrigin: ['https://c.example'],
+        heartbeatMs: '100',
+        burst: '9',
+        historyMessages: '60',
+        historyMinutes: '2',
+        logLevel: 'debug',
+      },
       env,
     );
-    expect(fromFlags).toMatchObject({ port: 3333, host: '10.0.0.3', heartbeatMs: 100, logLevel: 'debug', allowedOrigins: ['https://c.example'] });
+    expect(fromFlags).toMatchObject({
+      port: 3333,
+      host: '10.0.0.3',
+      heartbeatMs: 100,
+      logLevel: 'debug',
+      allowedOrigins: ['https://c.example'],
+    });
     expect(fromFlags.auth).toMatchObject({ issuer: 'flag-iss' });
     // Flags replace only what they name; the rest of the file's limits stay.
     expect(fromFlags.limits).toMatchObject({ burst: 9, maxFrameBytes: 1999, errorBudget: 3 });
-    expect(fromFlags.history).toMatchObject({ maxMessages: 60, maxAgeMs: 120_000, rooms: [{ pattern: 'big:*', maxMessages: 5000 }] });
+    expect(fromFlags.history).toMatchObject({
+      maxMessages: 60,
+      maxAgeMs: 120_000,
+      rooms: [{ pattern: 'big:*', maxMessages: 5000 }],
+    });
   });
 
   it('prefers a --config flag over INSIGHT_HUB_CONFIG', () => {
@@ -204,11 +272,17 @@ describe('serve options: flags over environment over the config file', { timeout
 
   it('refuses bad numbers, half a TLS pair, and config files that are missing or not JSON objects', () => {
     expect(() => resolveServeOptions({ port: 'eighty' }, {})).toThrow(/port/);
-    expect(() => resolveServeOptions({}, { INSIGHT_HUB_PORT: '-1' })).toThrow(/INSIGHT_HUB_PORT must be an integer from 0 to 65535, got number -1/);
+    expect(() => resolveServeOptions({}, { INSIGHT_HUB_PORT: '-1' })).toThrow(
+      /INSIGHT_HUB_PORT must be an integer from 0 to 65535, got number -1/,
+    );
     expect(() => resolveServeOptions({ burst: '1.5' }, {})).toThrow(/--burst/);
     expect(() => resolveServeOptions({ tlsCert: '/nowhere/cert.pem' }, {})).toThrow(/both a certificate and a key/);
-    expect(() => resolveServeOptions({ config: join(tempDir(), 'missing.json') }, {})).toThrow(/cannot read config file/);
-    expect(() => resolveServeOptions({ config: configFile('{"port": ') }, {})).toThrow(/not valid JSON at line 1, column \d+/);
+    expect(() => resolveServeOptions({ config: join(tempDir(), 'missing.json') }, {})).toThrow(
+      /cannot read config file/,
+    );
+    expect(() => resolveServeOptions({ config: configFile('{"port": ') }, {})).toThrow(
+      /not valid JSON at line 1, column \d+/,
+    );
     expect(() => resolveServeOptions({ config: configFile('[1, 2]') }, {})).toThrow(/must be a JSON object/);
   });
 
@@ -216,7 +290,10 @@ describe('serve options: flags over environment over the config file', { timeout
     const path = configFile({ heartbeatMs: 4321, limits: { maxFrameBytes: 2048, burst: 33 } });
     const served = await serveHub(['--config', path, '--burst', '44']);
     try {
-      const c = await connect(served.hub, await served.hub.mintToken({ sub: 'cfg', role: 'viewer', rooms: [], ttlSec: 60 }));
+      const c = await connect(
+        served.hub,
+        await served.hub.mintToken({ sub: 'cfg', role: 'viewer', rooms: [], ttlSec: 60 }),
+      );
       expect(c.welcome.heartbeatMs).toBe(4321);
       expect(c.welcome.limits).toMatchObject({ maxFrameBytes: 2048, burst: 44 });
       c.close();
@@ -226,7 +303,9 @@ describe('serve options: flags over environment over the config file', { timeout
   });
 
   it('serve exits with a message when the config file is broken', async () => {
-    const run = runCli(['serve', '--port', '0', '--data-dir', tempDir(), '--config', join(tempDir(), 'missing.json')], { INSIGHT_HUB_SECRET: TEST_SECRET });
+    const run = runCli(['serve', '--port', '0', '--data-dir', tempDir(), '--config', join(tempDir(), 'missing.json')], {
+      INSIGHT_HUB_SECRET: TEST_SECRET,
+    });
     expect(await run.exited).toBe(1);
     await until(() => /cannot read config file/.test(run.stderr()), 5000, 'error message');
   });

@@ -5,13 +5,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
-import { TestClient, connect, expectRefused, httpRequest, rawUpgrade, serveHub, startHub, token, until } from '../support/hub.js';
+import {
+  TestClient,
+  connect,
+  expectRefused,
+  httpRequest,
+  rawUpgrade,
+  serveHub,
+  startHub,
+  token,
+  until,
+} from '../support/hub.js';
 
 const DRAIN_MS = 3000;
 
 /** A peer that completed the upgrade but never answers the close handshake (keeps a drain busy). */
 async function stuckPeer(hub: Hub): Promise<Awaited<ReturnType<typeof rawUpgrade>>> {
-  const peer = await rawUpgrade(hub, { authorization: `Bearer ${await token(hub, { sub: 'stuck' })}`, 'Sec-WebSocket-Protocol': 'insight.v1' });
+  const peer = await rawUpgrade(hub, {
+    authorization: `Bearer ${await token(hub, { sub: 'stuck' })}`,
+    'Sec-WebSocket-Protocol': 'insight.v1',
+  });
   expect(peer.status).toBe(101);
   await until(() => peer.messages().some((m) => m.type === 'welcome'), 5000, 'welcome');
   return peer;
@@ -56,7 +69,10 @@ describe('SIGTERM to insight-hub serve', { timeout: 90_000 }, () => {
       expect(stuck.messages().some((m) => m.type === 'notice' && m.event === 'shutdown')).toBe(true);
 
       // Bounded generously: without the drain timeout the stuck peer would hold it for 30 s.
-      const exit = await Promise.race([served.exited, new Promise((r) => setTimeout(() => r('still running'), DRAIN_MS + 12_000))]);
+      const exit = await Promise.race([
+        served.exited,
+        new Promise((r) => setTimeout(() => r('still running'), DRAIN_MS + 12_000)),
+      ]);
       expect(exit).toBe(0);
       await until(() => stuck.ended, 5000, 'stuck peer disconnected');
       expect(served.stderr()).toMatch(/SIGTERM, draining/);

@@ -61,7 +61,11 @@ describe('durable history (serve, SQLite)', { timeout: 90_000 }, () => {
 
     const second = await serve(dataDir);
     const resumer = await client(second.hub, 'resumer');
-    const resumed = (await resumer.request({ type: 'subscribe', room, since: { epoch: joined.epoch, seq: 0 } })) as unknown as Ack;
+    const resumed = (await resumer.request({
+      type: 'subscribe',
+      room,
+      since: { epoch: joined.epoch, seq: 0 },
+    })) as unknown as Ack;
     expect(resumed).toMatchObject({ type: 'ack', epoch: joined.epoch, recovered: true });
     expect(resumed.seq).toBeGreaterThanOrEqual(Math.max(...acked));
     await resumer.waitFor((m) => m.type === 'message' && m.seq === resumed.seq, 10_000);
@@ -76,7 +80,10 @@ describe('durable history (serve, SQLite)', { timeout: 90_000 }, () => {
     // 'm0' was the publisher's key: the resumer's own 'm0' is a new message; the publisher's is not.
     expect(retry.duplicate).toBeUndefined();
     const again = await client(second.hub, 'publisher');
-    expect(await again.request({ type: 'publish', room, event: 'n', data: 0, key: 'm0' })).toMatchObject({ seq: 1, duplicate: true });
+    expect(await again.request({ type: 'publish', room, event: 'n', data: 0, key: 'm0' })).toMatchObject({
+      seq: 1,
+      duplicate: true,
+    });
   });
 
   it('applies the history bounds to what is kept on disk', async () => {
@@ -85,7 +92,8 @@ describe('durable history (serve, SQLite)', { timeout: 90_000 }, () => {
     const first = await serve(dataDir, ['--history-messages', '5']);
     const c = await client(first.hub);
     let last: Ack | undefined;
-    for (let n = 1; n <= 12; n++) last = (await c.request({ type: 'publish', room, event: 'n', data: n })) as unknown as Ack;
+    for (let n = 1; n <= 12; n++)
+      last = (await c.request({ type: 'publish', room, event: 'n', data: n })) as unknown as Ack;
     await kill(first);
     expect(statSync(join(dataDir, 'history.sqlite')).mode & 0o777).toBe(0o600);
     const db = new Database(join(dataDir, 'history.sqlite'), { readonly: true });
@@ -95,8 +103,16 @@ describe('durable history (serve, SQLite)', { timeout: 90_000 }, () => {
 
     const second = await serve(dataDir, ['--history-messages', '5']);
     const r = await client(second.hub);
-    expect(await r.request({ type: 'subscribe', room, since: { epoch: last!.epoch, seq: 2 } })).toMatchObject({ recovered: false, reason: 'evicted', seq: 12 });
-    const resumed = (await r.request({ type: 'subscribe', room, since: { epoch: last!.epoch, seq: 9 } })) as unknown as Ack;
+    expect(await r.request({ type: 'subscribe', room, since: { epoch: last!.epoch, seq: 2 } })).toMatchObject({
+      recovered: false,
+      reason: 'evicted',
+      seq: 12,
+    });
+    const resumed = (await r.request({
+      type: 'subscribe',
+      room,
+      since: { epoch: last!.epoch, seq: 9 },
+    })) as unknown as Ack;
     expect(resumed).toMatchObject({ recovered: true, seq: 12 });
     await r.waitFor((m) => m.type === 'message' && m.seq === 12);
     expect(r.messages(room).map((m) => m.data)).toEqual([10, 11, 12]);
@@ -133,6 +149,9 @@ describe('--history', () => {
     const b = await startHub({ dataDir });
     cleanups.push(() => b.close());
     const d = await client(b);
-    expect(await d.request({ type: 'subscribe', room: 'r', since: { epoch: ack.epoch, seq: 1 } })).toMatchObject({ recovered: false, reason: 'epoch_changed' });
+    expect(await d.request({ type: 'subscribe', room: 'r', since: { epoch: ack.epoch, seq: 1 } })).toMatchObject({
+      recovered: false,
+      reason: 'epoch_changed',
+    });
   });
 });

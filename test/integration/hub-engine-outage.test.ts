@@ -82,7 +82,11 @@ describe('a hub through a stalled or stopped Redis', { timeout: 90_000 }, () => 
     expect(stalled).toMatchObject({ error: 'unavailable', engine: 'stalled' });
 
     await awake;
-    await until(async () => (await httpRequest(hub, 'GET', '/readyz')).status === 200, 20_000, 'readyz 200 after the stall');
+    await until(
+      async () => (await httpRequest(hub, 'GET', '/readyz')).status === 200,
+      20_000,
+      'readyz 200 after the stall',
+    );
     const retry = await publisher.request({ type: 'publish', room, event: 'n', data: 1, key: 'k1' });
     expect(retry).toMatchObject({ type: 'ack', epoch: before.epoch, seq: (before.seq as number) + 1, duplicate: true });
     const last = await publisher.request({ type: 'publish', room, event: 'n', data: 2, key: 'k2' });
@@ -113,7 +117,10 @@ describe('a hub through a stalled or stopped Redis', { timeout: 90_000 }, () => 
     expect(published).toMatchObject({ type: 'error', code: 'unavailable' });
 
     const rest = await httpRequest(hub, 'POST', '/api/rooms/stop:kept/messages', {
-      headers: { authorization: `Bearer ${await token(hub, { sub: 'svc', role: 'service' })}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token(hub, { sub: 'svc', role: 'service' })}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ event: 'n', data: 1, key: 'r1' }),
     });
     expect(rest.status).toBe(503);

@@ -47,7 +47,8 @@ describe('flooding', () => {
     await publishSteady();
 
     const FLOOD = 100;
-    for (let i = 0; i < FLOOD; i++) flooder.send({ type: 'publish', id: `f${i}`, room: ROOM, event: 'flood', data: { i } });
+    for (let i = 0; i < FLOOD; i++)
+      flooder.send({ type: 'publish', id: `f${i}`, room: ROOM, event: 'flood', data: { i } });
     await publishSteady();
     const closed = await flooder.waitForClose();
     expect(closed.code).toBe(4029);

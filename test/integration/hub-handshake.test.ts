@@ -54,7 +54,10 @@ describe('handshake with an HS256 secret', () => {
   });
 
   it('accepts a valid token in the Authorization header and sends welcome', async () => {
-    const c = await connect(hub, await token(hub, { sub: 'alice', name: 'Alice', role: 'editor', rooms: ['dashboard:*'] }));
+    const c = await connect(
+      hub,
+      await token(hub, { sub: 'alice', name: 'Alice', role: 'editor', rooms: ['dashboard:*'] }),
+    );
     expect(c.welcome).toMatchObject({ type: 'welcome', user: { sub: 'alice', name: 'Alice', role: 'editor' } });
     expect(typeof c.welcome.clientId).toBe('string');
     expect(c.welcome.limits.maxFrameBytes).toBe(64 * 1024);
@@ -69,7 +72,9 @@ describe('handshake with an HS256 secret', () => {
   });
 
   it('refuses an Authorization header that is not a Bearer token', async () => {
-    const r = await expectRefused(hub, undefined, { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    const r = await expectRefused(hub, undefined, {
+      headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    });
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('unauthorized');
   });
@@ -252,7 +257,11 @@ describe('handshake with an HS256 secret', () => {
     expect(peer.status).toBe(401);
     await until(() => peer.ended, 5000, 'socket closed');
     expect(peer.response).not.toMatch(/upgrade: websocket/i);
-    expect(JSON.parse(peer.body.toString('utf8'))).toEqual({ error: 'unauthorized', message: 'token missing', reason: 'invalid' });
+    expect(JSON.parse(peer.body.toString('utf8'))).toEqual({
+      error: 'unauthorized',
+      message: 'token missing',
+      reason: 'invalid',
+    });
     expect(peer.frames).toHaveLength(0);
   });
 
@@ -261,7 +270,8 @@ describe('handshake with an HS256 secret', () => {
     const expired = await signJwt({ sub: 'secretive', exp: now() - 3600 });
     const forged = await signJwt({ sub: 'secretive' }, { key: new TextEncoder().encode('x'.repeat(48)) });
     const seen: string[] = [];
-    const collect = (r: { headers: Record<string, unknown>; body: unknown }): void => void seen.push(JSON.stringify(r.headers), JSON.stringify(r.body));
+    const collect = (r: { headers: Record<string, unknown>; body: unknown }): void =>
+      void seen.push(JSON.stringify(r.headers), JSON.stringify(r.body));
 
     const ok = await connect(hub, valid, { via: 'subprotocol' });
     ok.close();
@@ -344,7 +354,10 @@ describe.each([
   });
 
   it('refuses HS256 signed with the public key text (algorithm confusion)', async () => {
-    const r = await expectRefused(hub, await signJwt({ sub: 'alice' }, { alg: 'HS256', key: new TextEncoder().encode(publicPem) }));
+    const r = await expectRefused(
+      hub,
+      await signJwt({ sub: 'alice' }, { alg: 'HS256', key: new TextEncoder().encode(publicPem) }),
+    );
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('unauthorized');
   });
@@ -368,7 +381,10 @@ describe('draining, bans and connection limits at upgrade', () => {
   it('refuses new upgrades with 503 while draining', async () => {
     const hub = await startHub();
     // A peer that never answers the close handshake keeps the drain going until its timeout.
-    const stuck = await rawUpgrade(hub, { authorization: `Bearer ${await token(hub, { sub: 'stuck' })}`, 'Sec-WebSocket-Protocol': 'insight.v1' });
+    const stuck = await rawUpgrade(hub, {
+      authorization: `Bearer ${await token(hub, { sub: 'stuck' })}`,
+      'Sec-WebSocket-Protocol': 'insight.v1',
+    });
     expect(stuck.status).toBe(101);
     const drained = hub.drain(3000);
     await until(() => hub.state === 'draining', 5000, 'draining');
@@ -412,16 +428,20 @@ describe('draining, bans and connection limits at upgrade', () => {
       const bob = await connect(hub, await token(hub, { sub: 'bob' }));
       a.close();
       await a.waitForClose();
-      await until(async () => {
-        const ws = openSocket(hub, t);
-        const opened = await new Promise<boolean>((resolve) => {
-          ws.on('open', () => resolve(true));
-          ws.on('unexpected-response', () => resolve(false));
-          ws.on('error', () => resolve(false));
-        });
-        ws.close();
-        return opened;
-      }, 5000, 'a slot for alice');
+      await until(
+        async () => {
+          const ws = openSocket(hub, t);
+          const opened = await new Promise<boolean>((resolve) => {
+            ws.on('open', () => resolve(true));
+            ws.on('unexpected-response', () => resolve(false));
+            ws.on('error', () => resolve(false));
+          });
+          ws.close();
+          return opened;
+        },
+        5000,
+        'a slot for alice',
+      );
       await ping(b);
       await ping(bob);
       b.close();

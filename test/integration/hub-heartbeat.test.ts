@@ -27,7 +27,8 @@ async function deadPeer(sub: string): Promise<TestClient> {
 
 function leftEvents(watcher: TestClient, room: string, clientId: string): number {
   return watcher.received.filter(
-    (m): m is PresenceMessage => m.type === 'presence' && m.room === room && m.left.some((l) => l.clientId === clientId),
+    (m): m is PresenceMessage =>
+      m.type === 'presence' && m.room === room && m.left.some((l) => l.clientId === clientId),
   ).length;
 }
 
@@ -58,7 +59,9 @@ describe('heartbeat', () => {
     watcher.send({ type: 'ping', id: 'after' });
     await pong;
     expect(leftEvents(watcher, 'hb:1', id)).toBe(1);
-    const members = (await watcher.request({ type: 'subscribe', room: 'hb:1' })) as unknown as { members: Array<{ clientId: string }> };
+    const members = (await watcher.request({ type: 'subscribe', room: 'hb:1' })) as unknown as {
+      members: Array<{ clientId: string }>;
+    };
     expect(members.members.map((m) => m.clientId)).not.toContain(id);
     expect(watcher.closed).toBeUndefined();
     watcher.close();

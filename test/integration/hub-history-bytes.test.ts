@@ -22,14 +22,17 @@ afterAll(async () => {
 
 async function publishBig(room: string, count: number): Promise<{ epoch: string }> {
   let last: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) last = await client.request({ type: 'publish', room, event: 'e', data: 'x'.repeat(8_000) });
+  for (let i = 0; i < count; i++)
+    last = await client.request({ type: 'publish', room, event: 'e', data: 'x'.repeat(8_000) });
   return last as { epoch: string };
 }
 
 describe('history size bound', () => {
   it('defaults to 8 MiB per room and applies per-pattern overrides', () => {
     expect(historyPolicyFor(resolveOptions({}))('any').maxBytes).toBe(8 * 1024 * 1024);
-    const policy = historyPolicyFor(resolveOptions({ history: { maxBytes: 5, rooms: [{ pattern: 'big:*', maxBytes: 100 }] } }));
+    const policy = historyPolicyFor(
+      resolveOptions({ history: { maxBytes: 5, rooms: [{ pattern: 'big:*', maxBytes: 100 }] } }),
+    );
     expect([policy('big:1').maxBytes, policy('small').maxBytes]).toEqual([100, 5]);
   });
 

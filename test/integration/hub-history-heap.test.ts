@@ -19,7 +19,9 @@ const metric = async (s: ServedHub, name: string): Promise<number> => {
 
 describe('history of many small objects under a small heap', { timeout: 120_000 }, () => {
   it('600 publishes of 57 KB of empty objects into 600 rooms under a 128 MB heap: every one acknowledged, the hub stays up', async () => {
-    const s = await serveHub(['--publish-bytes-per-second', '1000000000'], {}, 30_000, { nodeFlags: ['--max-old-space-size=128'] });
+    const s = await serveHub(['--publish-bytes-per-second', '1000000000'], {}, 30_000, {
+      nodeFlags: ['--max-old-space-size=128'],
+    });
     served.push(s);
     const neighbour = await connect(s.hub, await token(s.hub, { sub: 'neighbour' }), { localAddress: '127.0.0.2' });
     const tok = await token(s.hub, { sub: 'flooder' });

@@ -46,14 +46,21 @@ afterAll(async () => {
 
 describe('REST GET /api/rooms/{room}/history', () => {
   const get = async (query: string, rooms = ['dashboard:*']) =>
-    httpRequest(hub, 'GET', `/api/rooms/dashboard:h/history${query}`, { headers: { authorization: `Bearer ${await token(hub, { sub: 'reader', role: 'viewer', rooms })}` } });
+    httpRequest(hub, 'GET', `/api/rooms/dashboard:h/history${query}`, {
+      headers: { authorization: `Bearer ${await token(hub, { sub: 'reader', role: 'viewer', rooms })}` },
+    });
 
   it('without since answers the latest limit messages and the position in one call (default 100)', async () => {
     const latest = await get('?limit=3');
     expect(latest.status).toBe(200);
     expect(latest.body).toMatchObject({ room: 'dashboard:h', seq: 8, epoch: expect.any(String) });
     expect(seqs(latest.body.messages)).toEqual([6, 7, 8]);
-    expect(latest.body.messages[2]).toMatchObject({ type: 'message', event: 'n', data: { i: 8 }, from: { sub: 'publisher' } });
+    expect(latest.body.messages[2]).toMatchObject({
+      type: 'message',
+      event: 'n',
+      data: { i: 8 },
+      from: { sub: 'publisher' },
+    });
     expect(seqs((await get('')).body.messages)).toEqual(range(1, 8));
     expect(seqs((await get('?limit=1000')).body.messages)).toEqual(range(1, 8));
   });
@@ -75,7 +82,18 @@ describe('REST GET /api/rooms/{room}/history', () => {
   });
 
   it('answers 400 bad_request to a bad limit or since, and keeps serving', async () => {
-    for (const q of ['?limit=0', '?limit=1001', '?limit=-1', '?limit=abc', '?limit=2.5', '?limit=', '?since=garbage', '?since=e:-1', '?since=:3', '?since=e:1.5']) {
+    for (const q of [
+      '?limit=0',
+      '?limit=1001',
+      '?limit=-1',
+      '?limit=abc',
+      '?limit=2.5',
+      '?limit=',
+      '?since=garbage',
+      '?since=e:-1',
+      '?since=:3',
+      '?since=e:1.5',
+    ]) {
       const r = await get(q);
       expect(r.status, q).toBe(400);
       expect(r.body, q).toMatchObject({ error: 'bad_request', message: expect.any(String) });
@@ -99,8 +117,15 @@ describe('subscribe history {limit}', () => {
 
   it('with since, since decides where the replay starts', async () => {
     const c = await client(hub, 'resumer');
-    const { epoch } = (await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })) as unknown as { epoch: string };
-    const ack = await c.request({ type: 'subscribe', room: 'dashboard:h', since: { epoch, seq: 6 }, history: { limit: 1 } });
+    const { epoch } = (await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })) as unknown as {
+      epoch: string;
+    };
+    const ack = await c.request({
+      type: 'subscribe',
+      room: 'dashboard:h',
+      since: { epoch, seq: 6 },
+      history: { limit: 1 },
+    });
     expect(ack).toMatchObject({ recovered: true });
     expect((await replayed(c, 'dashboard:h')).slice(0, 3)).toEqual([7, 8, 9]);
   });
@@ -110,13 +135,23 @@ describe('subscribe history {limit}', () => {
     try {
       const pub = await client(small, 'pub');
       await publishMany(pub, 'dashboard:e', 8);
-      const { epoch } = (await pub.request({ type: 'history', room: 'dashboard:e', limit: 1 })) as unknown as { epoch: string };
+      const { epoch } = (await pub.request({ type: 'history', room: 'dashboard:e', limit: 1 })) as unknown as {
+        epoch: string;
+      };
       const asked = await client(small, 'asked');
-      const ack = await asked.request({ type: 'subscribe', room: 'dashboard:e', since: { epoch, seq: 1 }, history: { limit: 3 } });
+      const ack = await asked.request({
+        type: 'subscribe',
+        room: 'dashboard:e',
+        since: { epoch, seq: 1 },
+        history: { limit: 3 },
+      });
       expect(ack).toMatchObject({ recovered: false, reason: 'evicted', epoch, seq: 8 });
       expect(await replayed(asked, 'dashboard:e')).toEqual([6, 7, 8]);
       const plain = await client(small, 'plain');
-      expect(await plain.request({ type: 'subscribe', room: 'dashboard:e', since: { epoch, seq: 1 } })).toMatchObject({ recovered: false, reason: 'evicted' });
+      expect(await plain.request({ type: 'subscribe', room: 'dashboard:e', since: { epoch, seq: 1 } })).toMatchObject({
+        recovered: false,
+        reason: 'evicted',
+      });
       expect(await replayed(plain, 'dashboard:e')).toEqual([]);
     } finally {
       await small.close();
@@ -130,7 +165,9 @@ describe('subscribe history {limit}', () => {
       expect(e, JSON.stringify(history)).toMatchObject({ type: 'error', code: 'bad_request' });
       expect(String(e.message)).toMatch(/history/);
     }
-    expect(await c.request({ type: 'subscribe', room: 'dashboard:h', history: { limit: 1 } })).toMatchObject({ type: 'ack' });
+    expect(await c.request({ type: 'subscribe', room: 'dashboard:h', history: { limit: 1 } })).toMatchObject({
+      type: 'ack',
+    });
   });
 });
 
@@ -140,12 +177,19 @@ describe('WebSocket history request', () => {
     const ack = await c.request({ type: 'history', room: 'dashboard:h', limit: 2 });
     expect(ack).toMatchObject({ type: 'ack', room: 'dashboard:h', seq: 9, epoch: expect.any(String) });
     expect(seqs(ack.messages as RoomMessage[])).toEqual([8, 9]);
-    const paged = await c.request({ type: 'history', room: 'dashboard:h', since: { epoch: ack.epoch, seq: 3 }, limit: 2 });
+    const paged = await c.request({
+      type: 'history',
+      room: 'dashboard:h',
+      since: { epoch: ack.epoch, seq: 3 },
+      limit: 2,
+    });
     expect(paged).toMatchObject({ recovered: true, more: true });
     expect(seqs(paged.messages as RoomMessage[])).toEqual([4, 5]);
     // Not a member: a publish to the room reaches it only as history, never live.
     await publisher.request({ type: 'publish', room: 'dashboard:h', event: 'n', data: { i: 10 } });
-    expect(seqs((await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })).messages as RoomMessage[])).toEqual([10]);
+    expect(
+      seqs((await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })).messages as RoomMessage[]),
+    ).toEqual([10]);
     expect(c.messages('dashboard:h')).toEqual([]);
   });
 
@@ -153,7 +197,8 @@ describe('WebSocket history request', () => {
     const small = await startHub({ limits: { maxQueuedBytes: 64 * 1024 } });
     try {
       const c = await connect(small, await token(small, { sub: 'w', rooms: ['*'] }));
-      for (let i = 1; i <= 12; i++) await c.request({ type: 'publish', room: 'big', event: 'n', data: 'x'.repeat(4000) });
+      for (let i = 1; i <= 12; i++)
+        await c.request({ type: 'publish', room: 'big', event: 'n', data: 'x'.repeat(4000) });
       const ack = await c.request({ type: 'history', room: 'big', limit: 12 });
       expect(ack.more).toBe(true);
       const got = seqs(ack.messages as RoomMessage[]);
@@ -180,9 +225,15 @@ describe('WebSocket history request', () => {
       { room: '$admin' },
     ];
     for (const fields of bad) {
-      expect(await c.request({ type: 'history', ...fields }), JSON.stringify(fields)).toMatchObject({ type: 'error', code: 'bad_request' });
+      expect(await c.request({ type: 'history', ...fields }), JSON.stringify(fields)).toMatchObject({
+        type: 'error',
+        code: 'bad_request',
+      });
     }
-    expect(await c.request({ type: 'history', room: 'dashboard:other' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'history', room: 'dashboard:other' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     expect(await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })).toMatchObject({ type: 'ack' });
   });
 });
@@ -212,11 +263,20 @@ describe('after an epoch change, a resume gets recovered:false and every message
     hubs.push(after);
     const backend = await client(after, 'backend');
     // Published before the tab is back: the alert the issue lost.
-    await backend.request({ type: 'publish', room: 'dashboard:42', event: 'alert', data: { id: 'a1', severity: 'critical', title: 'Disk', body: 'full' } });
+    await backend.request({
+      type: 'publish',
+      room: 'dashboard:42',
+      event: 'alert',
+      data: { id: 'a1', severity: 'critical', title: 'Disk', body: 'full' },
+    });
     await backend.request({ type: 'publish', room: 'dashboard:42', event: 'refresh', data: {} });
 
     const back = await client(after, 'tab');
-    const ack = await back.request({ type: 'subscribe', room: 'dashboard:42', since: { epoch: old.epoch, seq: old.seq } });
+    const ack = await back.request({
+      type: 'subscribe',
+      room: 'dashboard:42',
+      since: { epoch: old.epoch, seq: old.seq },
+    });
     expect(ack).toMatchObject({ type: 'ack', recovered: false, reason: 'epoch_changed', seq: 2 });
     expect(ack.epoch).not.toBe(old.epoch);
     expect(await replayed(back, 'dashboard:42')).toEqual([1, 2]);
@@ -238,33 +298,45 @@ describe('after an epoch change, a resume gets recovered:false and every message
     expect(await replayed(c, 'r')).toEqual([1, 2]);
   });
 
-  it('redis engine: a Redis that lost its data is a new epoch, and a resume gets all of it', { timeout: 60_000 }, async () => {
-    redis = await startRedisServer();
-    const h = await startHub({ redis: redis.url });
-    hubs.push(h);
-    const tab = await client(h, 'tab');
-    await tab.request({ type: 'subscribe', room: 'dashboard:r' });
-    await publishMany(tab, 'dashboard:r', 3);
-    await tab.waitFor((m) => m.type === 'message' && m.seq === 3);
-    const old = tab.messages('dashboard:r').at(-1)!;
-    tab.close();
+  it(
+    'redis engine: a Redis that lost its data is a new epoch, and a resume gets all of it',
+    { timeout: 60_000 },
+    async () => {
+      redis = await startRedisServer();
+      const h = await startHub({ redis: redis.url });
+      hubs.push(h);
+      const tab = await client(h, 'tab');
+      await tab.request({ type: 'subscribe', room: 'dashboard:r' });
+      await publishMany(tab, 'dashboard:r', 3);
+      await tab.waitFor((m) => m.type === 'message' && m.seq === 3);
+      const old = tab.messages('dashboard:r').at(-1)!;
+      tab.close();
 
-    expect(await redis.command('FLUSHALL')).toBe('+OK');
-    const backend = await client(h, 'backend');
-    let newEpoch = '';
-    await until(async () => {
-      const a = await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 1 } });
-      newEpoch = String(a.epoch);
-      return a.type === 'ack';
-    }, 20_000, 'a publish in the new epoch');
-    await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 2 } });
-    expect(newEpoch).not.toBe(old.epoch);
+      expect(await redis.command('FLUSHALL')).toBe('+OK');
+      const backend = await client(h, 'backend');
+      let newEpoch = '';
+      await until(
+        async () => {
+          const a = await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 1 } });
+          newEpoch = String(a.epoch);
+          return a.type === 'ack';
+        },
+        20_000,
+        'a publish in the new epoch',
+      );
+      await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 2 } });
+      expect(newEpoch).not.toBe(old.epoch);
 
-    const back = await client(h, 'tab');
-    const ack = await back.request({ type: 'subscribe', room: 'dashboard:r', since: { epoch: old.epoch, seq: old.seq } });
-    expect(ack).toMatchObject({ recovered: false, reason: 'epoch_changed', epoch: newEpoch });
-    await until(() => seqs(back.messages('dashboard:r')).length >= 2, 10_000, 'the new epoch replayed');
-    expect(await replayed(back, 'dashboard:r')).toEqual(range(1, Number(ack.seq)));
-    expect(back.messages('dashboard:r').map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }]);
-  });
+      const back = await client(h, 'tab');
+      const ack = await back.request({
+        type: 'subscribe',
+        room: 'dashboard:r',
+        since: { epoch: old.epoch, seq: old.seq },
+      });
+      expect(ack).toMatchObject({ recovered: false, reason: 'epoch_changed', epoch: newEpoch });
+      await until(() => seqs(back.messages('dashboard:r')).length >= 2, 10_000, 'the new epoch replayed');
+      expect(await replayed(back, 'dashboard:r')).toEqual(range(1, Number(ack.seq)));
+      expect(back.messages('dashboard:r').map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    },
+  );
 });

@@ -7,7 +7,15 @@
 import { get as httpGet } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, expectRefused, httpRequest, serveHub, token, type ServedHub, type TestClient } from '../support/hub.js';
+import {
+  connect,
+  expectRefused,
+  httpRequest,
+  serveHub,
+  token,
+  type ServedHub,
+  type TestClient,
+} from '../support/hub.js';
 import { floodRooms } from '../support/history-flood.js';
 
 const served: ServedHub[] = [];
@@ -21,7 +29,8 @@ async function start(...args: Parameters<typeof serveHub>): Promise<ServedHub> {
   return s;
 }
 
-const neighbourOf = async (s: ServedHub): Promise<TestClient> => connect(s.hub, await token(s.hub, { sub: 'neighbour' }), { localAddress: '127.0.0.2' });
+const neighbourOf = async (s: ServedHub): Promise<TestClient> =>
+  connect(s.hub, await token(s.hub, { sub: 'neighbour' }), { localAddress: '127.0.0.2' });
 
 const metric = async (s: ServedHub, name: string): Promise<number> => {
   const text = (await httpRequest(s.hub, 'GET', '/metrics')).text;
@@ -60,7 +69,9 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     expect(count('429') + count('408') + count('none')).toBe(400);
     expect(count('429')).toBeGreaterThanOrEqual(400 - 96);
     expect(count('408')).toBeGreaterThan(0);
-    expect(texts.find((t) => status(t) === '429')).toContain('"error":"rate_limited","message":"too many connections from this address"');
+    expect(texts.find((t) => status(t) === '429')).toContain(
+      '"error":"rate_limited","message":"too many connections from this address"',
+    );
     // Still serving: the neighbour, and someone new.
     await neighbour.pong(20_000);
     expect(neighbour.closed).toBeUndefined();
@@ -70,7 +81,9 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
   });
 
   it('3000 publishes of 60 KB into 3000 rooms under a 128 MB heap: every one acknowledged, history kept within the budget, the oldest evicted', async () => {
-    const s = await start(['--publish-bytes-per-second', '1000000000'], {}, 30_000, { nodeFlags: ['--max-old-space-size=128'] });
+    const s = await start(['--publish-bytes-per-second', '1000000000'], {}, 30_000, {
+      nodeFlags: ['--max-old-space-size=128'],
+    });
     const neighbour = await neighbourOf(s);
     const tok = await token(s.hub, { sub: 'flooder' });
     const member = await connect(s.hub, await token(s.hub, { sub: 'member' }));
@@ -87,7 +100,11 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
     expect(budget).toBeLessThan(3000 * 60_000);
     expect(used).toBeLessThanOrEqual(budget);
     expect(await metric(s, 'history_evicted_total')).toBeGreaterThan(0);
-    const resumed = await neighbour.request({ type: 'subscribe', room: 'dashboard:h0', since: { epoch: epochOfFirst, seq: 0 } });
+    const resumed = await neighbour.request({
+      type: 'subscribe',
+      room: 'dashboard:h0',
+      since: { epoch: epochOfFirst, seq: 0 },
+    });
     expect(resumed).toMatchObject({ type: 'ack', recovered: false, reason: 'evicted' });
     expect(s.child.exitCode).toBeNull();
   });
@@ -101,8 +118,13 @@ describe('insight-hub serve under attack', { timeout: 120_000 }, () => {
       if (batch % 20 === 0) await neighbour.pong(20_000);
     }
     const lines = (): Array<{ msg: string; suppressed?: number }> =>
-      s.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; suppressed?: number });
-    const accounted = (): number => lines().filter((l) => l.msg === 'upgrade refused').length + lines().reduce((n, l) => n + (l.suppressed ?? 0), 0);
+      s
+        .stdout()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; suppressed?: number });
+    const accounted = (): number =>
+      lines().filter((l) => l.msg === 'upgrade refused').length + lines().reduce((n, l) => n + (l.suppressed ?? 0), 0);
     // The last summary is written a second after the flood: wait for the output that brings it.
     while (accounted() < total) await new Promise((resolve) => s.child.stdout!.once('data', resolve));
     expect(accounted()).toBe(total);

@@ -13,7 +13,16 @@ import { generateCertificate } from '../../electron/tls-certificate.js';
 import { createLogger } from '../../hub/server/logger.js';
 import type { Hub } from '../../hub/server/types.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
-import { TEST_SECRET, TestClient, connect, expectRefused, httpRequest, rawUpgrade, startHub, token } from '../support/hub.js';
+import {
+  TEST_SECRET,
+  TestClient,
+  connect,
+  expectRefused,
+  httpRequest,
+  rawUpgrade,
+  startHub,
+  token,
+} from '../support/hub.js';
 
 const hubs: Hub[] = [];
 afterEach(async () => {
@@ -34,7 +43,9 @@ async function neighbour(hub: Hub): Promise<{ client: TestClient; answers(): Pro
     client,
     async answers() {
       await client.pong();
-      expect(await client.request({ type: 'publish', room: 'dashboard:calm', event: 'e', data: 1 })).toMatchObject({ type: 'ack' });
+      expect(await client.request({ type: 'publish', room: 'dashboard:calm', event: 'e', data: 1 })).toMatchObject({
+        type: 'ack',
+      });
     },
   };
 }
@@ -68,12 +79,23 @@ describe('one credential per upgrade', () => {
     ]);
     expect(twoHeaders.status).toBe(400);
     await new Promise((r) => twoHeaders.socket.once('close', r));
-    expect(JSON.parse(twoHeaders.body.toString())).toEqual({ error: 'bad_request', message: expect.stringContaining('more than one credential') });
+    expect(JSON.parse(twoHeaders.body.toString())).toEqual({
+      error: 'bad_request',
+      message: expect.stringContaining('more than one credential'),
+    });
 
     const both = await expectRefused(hub, alice, { protocols: ['insight.v1', `bearer.${mallory}`] });
-    expect(both).toMatchObject({ status: 400, body: { error: 'bad_request', message: expect.stringMatching(/1 Authorization header.*1 bearer/) } });
-    const twoBearers = await expectRefused(hub, undefined, { protocols: ['insight.v1', `bearer.${alice}`, `bearer.${mallory}`] });
-    expect(twoBearers).toMatchObject({ status: 400, body: { error: 'bad_request', message: expect.stringContaining('2 bearer subprotocol entries') } });
+    expect(both).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request', message: expect.stringMatching(/1 Authorization header.*1 bearer/) },
+    });
+    const twoBearers = await expectRefused(hub, undefined, {
+      protocols: ['insight.v1', `bearer.${alice}`, `bearer.${mallory}`],
+    });
+    expect(twoBearers).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request', message: expect.stringContaining('2 bearer subprotocol entries') },
+    });
     // One credential, either way, still works.
     expect((await connect(hub, alice, { via: 'subprotocol' })).welcome.user.sub).toBe('alice');
     expect((await connect(hub, alice)).welcome.user.sub).toBe('alice');
@@ -91,13 +113,18 @@ describe('numeric dates must be finite', () => {
     const hub = await hubWith();
     const n = await neighbour(hub);
     const refused = await expectRefused(hub, hs256Raw(claims(extra)));
-    expect(refused).toMatchObject({ status: 401, body: { error: 'unauthorized', message: expect.stringMatching(/token claim "(exp|iat|nbf)" invalid/) } });
+    expect(refused).toMatchObject({
+      status: 401,
+      body: { error: 'unauthorized', message: expect.stringMatching(/token claim "(exp|iat|nbf)" invalid/) },
+    });
     await n.answers();
   });
 
   it('public key (jose): exp 1e400 and iat 1e400 are refused with 401 too', async () => {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const hub = await hubWith({ auth: { secret: undefined, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    const hub = await hubWith({
+      auth: { secret: undefined, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    });
     const exp = await expectRefused(hub, es256Raw(claims(',"exp":1e400'), pair.privateKey));
     expect(exp).toMatchObject({ status: 401, body: { message: 'token claim "exp" invalid: not a finite date' } });
     const iat = await expectRefused(hub, es256Raw(claims(`,"exp":${at() + 600},"iat":1e400`), pair.privateKey));
@@ -121,7 +148,10 @@ describe('look-alike subs and names', () => {
   ])('sub with a %s is refused at the upgrade with 401', async (_name, sub, reason) => {
     const hub = await hubWith();
     const n = await neighbour(hub);
-    const refused = await expectRefused(hub, hs256Raw(`{"sub":${JSON.stringify(sub)},"aud":"insight-hub","exp":${at() + 600}}`));
+    const refused = await expectRefused(
+      hub,
+      hs256Raw(`{"sub":${JSON.stringify(sub)},"aud":"insight-hub","exp":${at() + 600}}`),
+    );
     expect(refused.status).toBe(401);
     expect(refused.body.error).toBe('unauthorized');
     expect(refused.body.message).toMatch(/^token claim "sub" invalid: /);
@@ -131,9 +161,18 @@ describe('look-alike subs and names', () => {
 
   it('a name with invisible characters is refused; a plain bob, a name with spaces and accents are admitted', async () => {
     const hub = await hubWith();
-    const refused = await expectRefused(hub, hs256Raw(`{"sub":"bob2","name":"Bob\\u200b","aud":"insight-hub","exp":${at() + 600}}`));
-    expect(refused).toMatchObject({ status: 401, body: { message: 'token claim "name" invalid: has control, format or invisible characters' } });
-    const bob = await connect(hub, hs256Raw(`{"sub":"bob","name":"Bob Dupré ｱｷﾗ","aud":"insight-hub","exp":${at() + 600}}`));
+    const refused = await expectRefused(
+      hub,
+      hs256Raw(`{"sub":"bob2","name":"Bob\\u200b","aud":"insight-hub","exp":${at() + 600}}`),
+    );
+    expect(refused).toMatchObject({
+      status: 401,
+      body: { message: 'token claim "name" invalid: has control, format or invisible characters' },
+    });
+    const bob = await connect(
+      hub,
+      hs256Raw(`{"sub":"bob","name":"Bob Dupré ｱｷﾗ","aud":"insight-hub","exp":${at() + 600}}`),
+    );
     expect(bob.welcome.user).toMatchObject({ sub: 'bob', name: 'Bob Dupré ｱｷﾗ' });
   });
 
@@ -151,11 +190,14 @@ describe('every error carries the id of its request', () => {
     const client = await connect(hub, await token(hub, { sub: 'idlast' }));
     const data = { pad: 'y'.repeat(5000), nested: { id: 'not-this-one' } };
     const sent = 215; // past the burst of 200, within the 20 strikes
-    for (let i = 0; i < sent; i++) client.send(JSON.stringify({ type: 'publish', room: 'dashboard:1', event: 'e', data, id: `late${i}` }));
+    for (let i = 0; i < sent; i++)
+      client.send(JSON.stringify({ type: 'publish', room: 'dashboard:1', event: 'e', data, id: `late${i}` }));
     // A last request, answered (pong, or rate_limited with its id) after every publish before it.
     client.send({ type: 'ping', id: 'after' });
     await client.waitFor((m) => 'id' in m && m.id === 'after');
-    const answers = client.received.filter((m) => (m.type === 'ack' || m.type === 'error') && m.id !== 'after') as Array<{ type: string; id?: string; code?: string }>;
+    const answers = client.received.filter(
+      (m) => (m.type === 'ack' || m.type === 'error') && m.id !== 'after',
+    ) as Array<{ type: string; id?: string; code?: string }>;
     const errors = answers.filter((m) => m.type === 'error');
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => e.code === 'rate_limited')).toBe(true);
@@ -165,18 +207,29 @@ describe('every error carries the id of its request', () => {
 });
 
 describe('publish byte rate per user', () => {
-  it('past the byte rate a publish gets rate_limited with its id, across the user\'s connections; other users publish on', async () => {
+  it("past the byte rate a publish gets rate_limited with its id, across the user's connections; other users publish on", async () => {
     const hub = await hubWith({ limits: { publishBytesPerSecond: 1000, publishBurstBytes: 50_000 } });
     const n = await neighbour(hub);
     const tok = await token(hub, { sub: 'bulk' });
     const [a, b] = [await connect(hub, tok), await connect(hub, tok)];
     const big = { blob: 'z'.repeat(20_000) };
-    expect(await a.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({ type: 'ack' });
-    expect(await b.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({ type: 'ack' });
+    expect(await a.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({
+      type: 'ack',
+    });
+    expect(await b.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({
+      type: 'ack',
+    });
     const refused = await a.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big });
-    expect(refused).toMatchObject({ type: 'error', code: 'rate_limited', message: expect.stringContaining('publish byte rate') });
+    expect(refused).toMatchObject({
+      type: 'error',
+      code: 'rate_limited',
+      message: expect.stringContaining('publish byte rate'),
+    });
     expect(refused.id).toMatch(/^r\d+$/);
-    expect(await b.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({ type: 'error', code: 'rate_limited' });
+    expect(await b.request({ type: 'publish', room: 'dashboard:bulk', event: 'e', data: big })).toMatchObject({
+      type: 'error',
+      code: 'rate_limited',
+    });
     await n.answers();
   });
 });
@@ -191,13 +244,22 @@ describe('hub-wide history budget (memory engine)', () => {
     await member.request({ type: 'subscribe', room: 'dashboard:h0' });
     const data = { blob: 'h'.repeat(10_000) };
     const acks = [];
-    for (let i = 0; i < 40; i++) acks.push(await client.request({ type: 'publish', room: `dashboard:h${i}`, event: 'e', data }));
+    for (let i = 0; i < 40; i++)
+      acks.push(await client.request({ type: 'publish', room: `dashboard:h${i}`, event: 'e', data }));
     expect(acks.every((a) => a.type === 'ack')).toBe(true);
     const first = acks[0] as unknown as { epoch: string };
-    const oldest = await client.request({ type: 'subscribe', room: 'dashboard:h0', since: { epoch: first.epoch, seq: 0 } });
+    const oldest = await client.request({
+      type: 'subscribe',
+      room: 'dashboard:h0',
+      since: { epoch: first.epoch, seq: 0 },
+    });
     expect(oldest).toMatchObject({ type: 'ack', recovered: false, reason: 'evicted' });
     const last = acks[39] as unknown as { epoch: string };
-    const newest = await client.request({ type: 'subscribe', room: 'dashboard:h39', since: { epoch: last.epoch, seq: 0 } });
+    const newest = await client.request({
+      type: 'subscribe',
+      room: 'dashboard:h39',
+      since: { epoch: last.epoch, seq: 0 },
+    });
     expect(newest).toMatchObject({ type: 'ack', recovered: true });
     const metrics = (await httpRequest(hub, 'GET', '/metrics')).text;
     const used = Number(/^insight_hub_history_bytes (\d+)/m.exec(metrics)?.[1]);
@@ -228,7 +290,10 @@ describe('TCP connections before HTTP', () => {
     for (const s of [silent, partial]) {
       const answer = await s.answer;
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'bad_request', message: 'no complete request within 300 ms' });
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+        error: 'bad_request',
+        message: 'no complete request within 300 ms',
+      });
     }
     // The neighbour's own connection sent its head long ago and is not touched.
     await n.answers();
@@ -238,7 +303,10 @@ describe('TCP connections before HTTP', () => {
   it('over TLS: an idle socket is closed without an answer, while a wss client past the same timeout stays', async () => {
     const { cert, key } = await generateCertificate(['127.0.0.1']);
     const hub = await hubWith({ tls: { cert, key }, limits: { headerTimeoutMs: 300 } });
-    const ws = new WebSocket(hub.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${await token(hub, { sub: 'secure' })}` }, ca: cert });
+    const ws = new WebSocket(hub.wsUrl, ['insight.v1'], {
+      headers: { authorization: `Bearer ${await token(hub, { sub: 'secure' })}` },
+      ca: cert,
+    });
     const client = new TestClient(ws);
     await client.waitFor((m) => m.type === 'welcome');
     // Its timer started before the idle socket's: had the upgrade not cleared it, it would be gone first.
@@ -265,13 +333,18 @@ describe('TCP connections before HTTP', () => {
 });
 
 /** Process-log lines as they are written, with a wait for one that matches. */
-function logSink(): { logger: ReturnType<typeof createLogger>; lines: string[]; bytes(): number; next(match: (line: string) => boolean): Promise<string> } {
+function logSink(): {
+  logger: ReturnType<typeof createLogger>;
+  lines: string[];
+  bytes(): number;
+  next(match: (line: string) => boolean): Promise<string>;
+} {
   const lines: string[] = [];
   const waiters: Array<{ match: (l: string) => boolean; resolve: (l: string) => void }> = [];
   const destination = {
     write(line: string) {
       lines.push(line);
-      for (const w of waiters.splice(0)) (w.match(line) ? w.resolve(line) : waiters.push(w));
+      for (const w of waiters.splice(0)) w.match(line) ? w.resolve(line) : waiters.push(w);
     },
   };
   return {
@@ -294,7 +367,9 @@ describe('the process log under a refusal flood', () => {
     // Written lines are logged as each refusal happens; the last summary comes a second after the flood.
     const written = sink.lines.filter((l) => l.includes('"upgrade refused"')).length;
     const suppressed = (): number =>
-      sink.lines.filter((l) => l.includes('similar refusals suppressed')).reduce((sum, l) => sum + (JSON.parse(l) as { suppressed: number }).suppressed, 0);
+      sink.lines
+        .filter((l) => l.includes('similar refusals suppressed'))
+        .reduce((sum, l) => sum + (JSON.parse(l) as { suppressed: number }).suppressed, 0);
     while (written + suppressed() < total) await sink.next((l) => l.includes('similar refusals suppressed'));
     expect(written + suppressed()).toBe(total);
     expect(written).toBeLessThan(total / 4);
@@ -315,7 +390,10 @@ describe('timers survive what throws', () => {
       throw emfile;
     });
     const before = admin.received.length;
-    const stats = (await admin.waitFor((m) => m.type === 'message' && m.event === 'stats' && admin.received.indexOf(m) >= before, 5000)) as unknown as {
+    const stats = (await admin.waitFor(
+      (m) => m.type === 'message' && m.event === 'stats' && admin.received.indexOf(m) >= before,
+      5000,
+    )) as unknown as {
       data: { process: { heapUsedBytes: number } };
     };
     expect(stats.data.process.heapUsedBytes).toBeGreaterThan(0);
@@ -327,7 +405,9 @@ describe('timers survive what throws', () => {
     await sink.next((l) => l.includes('"callback failed"') && l.includes('admin_stats'));
     vi.restoreAllMocks();
     const metrics = (await httpRequest(hub, 'GET', '/metrics')).text;
-    expect(Number(/^insight_hub_callback_errors_total\{where="admin_stats"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(
+      Number(/^insight_hub_callback_errors_total\{where="admin_stats"\} (\d+)/m.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(2);
     await n.answers();
   });
 });

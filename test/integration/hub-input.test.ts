@@ -141,7 +141,10 @@ describe('malformed messages get error bad_request and the connection stays open
 
   it('a malformed since is not an error: the ack says recovered false (fail closed) and the room as it is now follows', async () => {
     const c = await fresh();
-    const ack = (await c.request({ type: 'subscribe', room: ROOM, since: 'yesterday' })) as unknown as { epoch: string; seq: number };
+    const ack = (await c.request({ type: 'subscribe', room: ROOM, since: 'yesterday' })) as unknown as {
+      epoch: string;
+      seq: number;
+    };
     expect(ack).toMatchObject({ type: 'ack', room: ROOM, recovered: false, reason: 'epoch_changed' });
     const negative = await c.request({ type: 'subscribe', room: ROOM, since: { epoch: ack.epoch, seq: -1 } });
     expect(negative).toMatchObject({ type: 'ack', recovered: false, reason: 'epoch_changed' });
@@ -152,7 +155,9 @@ describe('malformed messages get error bad_request and the connection stays open
     expect(replayed.length % 2).toBe(0);
     const once = replayed.slice(0, replayed.length / 2);
     expect(once.every((m) => m.room === ROOM && m.epoch === ack.epoch)).toBe(true);
-    expect(once.map((m) => m.seq)).toEqual(Array.from({ length: once.length }, (_, i) => ack.seq - once.length + 1 + i));
+    expect(once.map((m) => m.seq)).toEqual(
+      Array.from({ length: once.length }, (_, i) => ack.seq - once.length + 1 + i),
+    );
     c.close();
   });
 
@@ -190,7 +195,13 @@ describe('frame limits', () => {
   /** A publish frame of exactly `bytes` bytes. */
   function publishOfSize(bytes: number, id: string): string {
     const base = JSON.stringify({ type: 'publish', id, room: ROOM, event: 'big', data: '' });
-    const frame = JSON.stringify({ type: 'publish', id, room: ROOM, event: 'big', data: 'x'.repeat(bytes - Buffer.byteLength(base)) });
+    const frame = JSON.stringify({
+      type: 'publish',
+      id,
+      room: ROOM,
+      event: 'big',
+      data: 'x'.repeat(bytes - Buffer.byteLength(base)),
+    });
     expect(Buffer.byteLength(frame)).toBe(bytes);
     return frame;
   }

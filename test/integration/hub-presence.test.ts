@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-async function client(sub: string, role: 'viewer' | 'editor' | 'service' = 'editor', name?: string): Promise<TestClient> {
+async function client(
+  sub: string,
+  role: 'viewer' | 'editor' | 'service' = 'editor',
+  name?: string,
+): Promise<TestClient> {
   return connect(hub, await token(hub, { sub, role, name, rooms: ['pr:*'] }));
 }
 
@@ -50,7 +54,12 @@ describe('presence diffs', () => {
     const ack = (await bob.request({ type: 'subscribe', room })) as unknown as { members: PresenceMember[] };
     expect(ack.members.map((m) => m.clientId).sort()).toEqual([alice.welcome.clientId, bobId].sort());
     const joined = await alice.waitFor((m) => m.type === 'presence' && m.joined.some((j) => j.clientId === bobId));
-    expect((joined as PresenceMessage).joined.find((j) => j.clientId === bobId)).toEqual({ clientId: bobId, sub: 'bob', name: 'Bob', state: {} });
+    expect((joined as PresenceMessage).joined.find((j) => j.clientId === bobId)).toEqual({
+      clientId: bobId,
+      sub: 'bob',
+      name: 'Bob',
+      state: {},
+    });
 
     bob.send({ type: 'presence', room, state: { view: 'dashboard:7', editing: 'w3' } });
     const updated = await alice.waitFor((m) => m.type === 'presence' && m.updated.some((u) => u.clientId === bobId));
@@ -81,9 +90,17 @@ describe('presence diffs', () => {
     const id = leaver.welcome.clientId;
     await leaver.request({ type: 'subscribe', room: 'pr:a' });
     await leaver.request({ type: 'subscribe', room: 'pr:b' });
-    await until(() => stateOf(watcher, 'pr:a', id) !== undefined && stateOf(watcher, 'pr:b', id) !== undefined, 5000, 'joins');
+    await until(
+      () => stateOf(watcher, 'pr:a', id) !== undefined && stateOf(watcher, 'pr:b', id) !== undefined,
+      5000,
+      'joins',
+    );
     leaver.close();
-    await until(() => stateOf(watcher, 'pr:a', id) === undefined && stateOf(watcher, 'pr:b', id) === undefined, 5000, 'leaves');
+    await until(
+      () => stateOf(watcher, 'pr:a', id) === undefined && stateOf(watcher, 'pr:b', id) === undefined,
+      5000,
+      'leaves',
+    );
     await watcher.request({ type: 'presence', room: 'pr:a', state: { later: true } });
     await until(() => stateOf(watcher, 'pr:a', watcher.welcome.clientId)?.later === true, 5000, 'own update');
     for (const room of ['pr:a', 'pr:b']) {
@@ -96,11 +113,17 @@ describe('presence diffs', () => {
     const early = await client('early');
     await early.request({ type: 'subscribe', room: 'pr:ghost' });
     const late = await client('late');
-    const ack = (await late.request({ type: 'subscribe', room: 'pr:ghost' })) as unknown as { members: PresenceMember[] };
+    const ack = (await late.request({ type: 'subscribe', room: 'pr:ghost' })) as unknown as {
+      members: PresenceMember[];
+    };
     // `late` knows `early` from its ack; `early` leaves inside the coalescing window of late's join.
     expect(ack.members.map((m) => m.clientId)).toContain(early.welcome.clientId);
     early.ws.terminate();
-    await until(() => presenceFrames(late, 'pr:ghost').some((f) => f.left.some((m) => m.clientId === early.welcome.clientId)), 5000, 'left');
+    await until(
+      () => presenceFrames(late, 'pr:ghost').some((f) => f.left.some((m) => m.clientId === early.welcome.clientId)),
+      5000,
+      'left',
+    );
     late.close();
   });
 
@@ -111,7 +134,13 @@ describe('presence diffs', () => {
     const tab2 = await client('dana');
     await tab1.request({ type: 'subscribe', room: 'pr:twice' });
     await tab2.request({ type: 'subscribe', room: 'pr:twice' });
-    await until(() => stateOf(watcher, 'pr:twice', tab1.welcome.clientId) !== undefined && stateOf(watcher, 'pr:twice', tab2.welcome.clientId) !== undefined, 5000, 'both tabs');
+    await until(
+      () =>
+        stateOf(watcher, 'pr:twice', tab1.welcome.clientId) !== undefined &&
+        stateOf(watcher, 'pr:twice', tab2.welcome.clientId) !== undefined,
+      5000,
+      'both tabs',
+    );
     tab1.close();
     await until(() => stateOf(watcher, 'pr:twice', tab1.welcome.clientId) === undefined, 5000, 'tab 1 leaves');
     expect(stateOf(watcher, 'pr:twice', tab2.welcome.clientId)).toEqual({});
@@ -130,7 +159,8 @@ describe('presence coalescing', () => {
     await until(() => stateOf(watcher, room, id) !== undefined, 5000, 'typist joined');
     const before = presenceFrames(watcher, room).length;
 
-    for (let i = 1; i <= 50; i++) typist.send({ type: 'presence', room, state: { typing: i < 50, n: i, view: 'dashboard:1' } });
+    for (let i = 1; i <= 50; i++)
+      typist.send({ type: 'presence', room, state: { typing: i < 50, n: i, view: 'dashboard:1' } });
     await until(() => stateOf(watcher, room, id)?.n === 50, 5000, 'the final state');
 
     const burst = presenceFrames(watcher, room).slice(before);
@@ -154,12 +184,21 @@ describe('presence rules', () => {
     const base = JSON.stringify({ blob: '' }).length;
     const exact = { blob: 'x'.repeat(1024 - base) };
     expect(Buffer.byteLength(JSON.stringify(exact))).toBe(1024);
-    expect(await c.request({ type: 'presence', room: 'pr:size', state: exact })).toMatchObject({ type: 'ack', room: 'pr:size' });
+    expect(await c.request({ type: 'presence', room: 'pr:size', state: exact })).toMatchObject({
+      type: 'ack',
+      room: 'pr:size',
+    });
     const over = { blob: 'x'.repeat(1025 - base) };
-    expect(await c.request({ type: 'presence', room: 'pr:size', state: over })).toMatchObject({ type: 'error', code: 'too_large' });
+    expect(await c.request({ type: 'presence', room: 'pr:size', state: over })).toMatchObject({
+      type: 'error',
+      code: 'too_large',
+    });
     // Multi-byte characters count as bytes, not characters.
     const wide = { blob: 'é'.repeat(600) };
-    expect(await c.request({ type: 'presence', room: 'pr:size', state: wide })).toMatchObject({ type: 'error', code: 'too_large' });
+    expect(await c.request({ type: 'presence', room: 'pr:size', state: wide })).toMatchObject({
+      type: 'error',
+      code: 'too_large',
+    });
     expect(c.closed).toBeUndefined();
     c.close();
   });
@@ -169,15 +208,23 @@ describe('presence rules', () => {
     await c.request({ type: 'subscribe', room: 'pr:ack' });
     c.send({ type: 'presence', room: 'pr:ack', state: { view: 'a' } });
     await barrier(c);
-    expect(c.received.filter((m) => m.type === 'ack' && (m as { room?: string }).room === 'pr:ack' && m.id === undefined)).toHaveLength(0);
+    expect(
+      c.received.filter((m) => m.type === 'ack' && (m as { room?: string }).room === 'pr:ack' && m.id === undefined),
+    ).toHaveLength(0);
     expect(c.received.filter((m) => m.type === 'error')).toHaveLength(0);
-    expect(await c.request({ type: 'presence', room: 'pr:ack', state: { view: 'b' } })).toMatchObject({ type: 'ack', room: 'pr:ack' });
+    expect(await c.request({ type: 'presence', room: 'pr:ack', state: { view: 'b' } })).toMatchObject({
+      type: 'ack',
+      room: 'pr:ack',
+    });
     c.close();
   });
 
   it('refuses presence in a room the client has not subscribed to', async () => {
     const c = await client('early');
-    expect(await c.request({ type: 'presence', room: 'pr:elsewhere', state: {} })).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(await c.request({ type: 'presence', room: 'pr:elsewhere', state: {} })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
     c.close();
   });
 
@@ -186,10 +233,16 @@ describe('presence rules', () => {
     const human = await client('human');
     await human.request({ type: 'subscribe', room });
     const service = await client('engine', 'service');
-    const ack = (await service.request({ type: 'subscribe', room })) as unknown as { type: string; members: PresenceMember[] };
+    const ack = (await service.request({ type: 'subscribe', room })) as unknown as {
+      type: string;
+      members: PresenceMember[];
+    };
     expect(ack.type).toBe('ack');
     expect(ack.members.map((m) => m.sub)).toEqual(['human']);
-    expect(await service.request({ type: 'presence', room, state: { view: 'x' } })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await service.request({ type: 'presence', room, state: { view: 'x' } })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     await service.request({ type: 'publish', room, event: 'refresh', data: {} });
     await human.waitFor((m) => m.type === 'message' && m.room === room);
     service.close();

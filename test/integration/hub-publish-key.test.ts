@@ -26,7 +26,10 @@ async function client(hub: Hub, sub: string): Promise<TestClient> {
 
 async function restPublish(hub: Hub, room: string, body: unknown, sub = 'backend') {
   return httpRequest(hub, 'POST', `/api/rooms/${room}/messages`, {
-    headers: { authorization: `Bearer ${await token(hub, { sub, role: 'service' })}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${await token(hub, { sub, role: 'service' })}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
 }
@@ -45,7 +48,9 @@ describe('publish keys (memory engine)', () => {
     expect(again).toMatchObject({ type: 'ack', room, epoch: first.epoch, seq: 1, duplicate: true });
     // Another user's identical key is their own message.
     const bob = await client(hub, 'bob');
-    expect(await bob.request({ type: 'publish', room, event: 'note', data: 'b', key: 'note-1' })).toMatchObject({ seq: 2 });
+    expect(await bob.request({ type: 'publish', room, event: 'note', data: 'b', key: 'note-1' })).toMatchObject({
+      seq: 2,
+    });
     const last = await alice.request({ type: 'publish', room, event: 'note', data: 'c' });
     await watcher.waitFor((m) => m.type === 'message' && m.seq === last.seq);
     expect(watcher.messages(room).map((m) => [m.seq, m.data])).toEqual([
@@ -82,7 +87,10 @@ describe('publish keys (memory engine)', () => {
     // A WebSocket publish by the same user with the same key is the same message.
     const sameUser = await connect(hub, await token(hub, { sub: 'backend', role: 'service' }));
     cleanups.push(() => sameUser.ws.terminate());
-    expect(await sameUser.request({ type: 'publish', room, event: 'result', data: {}, key: 'job-17' })).toMatchObject({ seq: 1, duplicate: true });
+    expect(await sameUser.request({ type: 'publish', room, event: 'result', data: {}, key: 'job-17' })).toMatchObject({
+      seq: 1,
+      duplicate: true,
+    });
   });
 
   it('refuses a key that is empty, longer than 64 characters or not a string, and carries on', async () => {
@@ -94,7 +102,10 @@ describe('publish keys (memory engine)', () => {
       expect(answer).toMatchObject({ type: 'error', code: 'bad_request' });
       expect(String(answer.message)).toContain('"key"');
     }
-    expect(await alice.request({ type: 'publish', room, event: 'n', data: 1, key: 'k'.repeat(64) })).toMatchObject({ type: 'ack', seq: 1 });
+    expect(await alice.request({ type: 'publish', room, event: 'n', data: 1, key: 'k'.repeat(64) })).toMatchObject({
+      type: 'ack',
+      seq: 1,
+    });
     const rest = await restPublish(hub, room, { event: 'n', data: 1, key: '' });
     expect(rest.status).toBe(400);
     expect(rest.body.error).toBe('bad_request');

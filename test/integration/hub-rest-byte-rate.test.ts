@@ -31,10 +31,14 @@ describe('REST publish byte rate', () => {
     expect(history.body.messages).toEqual([]);
     // WebSocket publishes of the same user share the bucket.
     const ws = await connect(hub, editor);
-    const refused = await ws.request({ type: 'publish', room: 'dashboard:b4', event: 'note', data }).catch((e: unknown) => e);
+    const refused = await ws
+      .request({ type: 'publish', room: 'dashboard:b4', event: 'note', data })
+      .catch((e: unknown) => e);
     expect(JSON.stringify(refused)).toContain('rate_limited');
     // Another user is served.
     const other = await token(hub, { sub: 'other', role: 'editor', rooms: ['dashboard:*'] });
-    expect((await apiCall(hub, 'POST', '/api/rooms/dashboard:b5/messages', other, { event: 'note', data: 'hi' })).status).toBe(201);
+    expect(
+      (await apiCall(hub, 'POST', '/api/rooms/dashboard:b5/messages', other, { event: 'note', data: 'hi' })).status,
+    ).toBe(201);
   });
 });

@@ -18,7 +18,18 @@ function rawRequest(hub: Hub, head: string[], body = ''): Promise<{ status: numb
   return new Promise((resolve, reject) => {
     const socket = netConnect(hub.port, '127.0.0.1');
     let text = '';
-    socket.on('connect', () => socket.write([...head, `Host: 127.0.0.1:${hub.port}`, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n')));
+    socket.on('connect', () =>
+      socket.write(
+        [
+          ...head,
+          `Host: 127.0.0.1:${hub.port}`,
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          'Connection: close',
+          '',
+          body,
+        ].join('\r\n'),
+      ),
+    );
     socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
     socket.on('error', reject);
     socket.on('close', () => {
@@ -39,11 +50,26 @@ describe('REST with two Authorization headers', () => {
     const b = await token(hub, { sub: 'svc-b', role: 'service' });
     const twice = await rawRequest(
       hub,
-      ['POST /api/rooms/dashboard:1/messages HTTP/1.1', `Authorization: Bearer ${a}`, `Authorization: Bearer ${b}`, 'Content-Type: application/json'],
+      [
+        'POST /api/rooms/dashboard:1/messages HTTP/1.1',
+        `Authorization: Bearer ${a}`,
+        `Authorization: Bearer ${b}`,
+        'Content-Type: application/json',
+      ],
       '{"event":"e","data":1}',
     );
-    expect(twice).toEqual({ status: 400, body: { error: 'bad_request', message: 'more than one credential (2 Authorization headers): send the token once' } });
-    const history = await rawRequest(hub, ['GET /api/rooms/dashboard:1/history HTTP/1.1', `Authorization: Bearer ${a}`, `authorization: Bearer ${b}`]);
+    expect(twice).toEqual({
+      status: 400,
+      body: {
+        error: 'bad_request',
+        message: 'more than one credential (2 Authorization headers): send the token once',
+      },
+    });
+    const history = await rawRequest(hub, [
+      'GET /api/rooms/dashboard:1/history HTTP/1.1',
+      `Authorization: Bearer ${a}`,
+      `authorization: Bearer ${b}`,
+    ]);
     expect(history.status).toBe(400);
     const once = await apiCall(hub, 'POST', '/api/rooms/dashboard:1/messages', a, { event: 'e', data: 2 });
     expect(once).toMatchObject({ status: 201, body: { seq: 1 } });

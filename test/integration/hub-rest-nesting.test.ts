@@ -11,13 +11,17 @@ let auth: Record<string, string>;
 
 beforeAll(async () => {
   hub = await startHub();
-  auth = { authorization: `Bearer ${await token(hub, { sub: 'ed', rooms: ['dashboard:*'] })}`, 'content-type': 'application/json' };
+  auth = {
+    authorization: `Bearer ${await token(hub, { sub: 'ed', rooms: ['dashboard:*'] })}`,
+    'content-type': 'application/json',
+  };
 });
 afterAll(async () => {
   await hub.close();
 });
 
-const nested = (depth: number, open = '[', close = ']'): string => `{"event":"e","data":${open.repeat(depth)}${close.repeat(depth)}}`;
+const nested = (depth: number, open = '[', close = ']'): string =>
+  `{"event":"e","data":${open.repeat(depth)}${close.repeat(depth)}}`;
 
 describe('REST publish nesting', () => {
   it.each([40, 5_000, 50_000])('refuses data nested %i deep with 400 bad_request', async (depth) => {
@@ -28,7 +32,9 @@ describe('REST publish nesting', () => {
 
   it('refuses deep objects too, and still publishes data at the limit', async () => {
     const objects = '{"event":"e","data":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}';
-    expect((await httpRequest(hub, 'POST', '/api/rooms/dashboard:1/messages', { headers: auth, body: objects })).status).toBe(400);
+    expect(
+      (await httpRequest(hub, 'POST', '/api/rooms/dashboard:1/messages', { headers: auth, body: objects })).status,
+    ).toBe(400);
     const ok = await httpRequest(hub, 'POST', '/api/rooms/dashboard:1/messages', { headers: auth, body: nested(32) });
     expect(ok.status).toBe(201);
   });

@@ -44,7 +44,9 @@ describe('REST publish rate limit', () => {
 
   it('lets a normal publisher through with the defaults', async () => {
     hub = await startHub();
-    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => publish(hub!, 'engine', i).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => publish(hub!, 'engine', i).then((r) => r.status)),
+    );
     expect(statuses.every((s) => s === 201)).toBe(true);
   });
 });

@@ -37,22 +37,39 @@ function expectError(r: Awaited<ReturnType<typeof httpRequest>>, status: number,
 
 describe('POST /api/rooms/{room}/messages', () => {
   it('publishes for a service: 201 {room, epoch, seq}, delivered with from.service', async () => {
-    const r = await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'engine', name: 'InsightEngine', role: 'service', rooms: ['dashboard:*'] }), {
-      event: 'refresh',
-      data: { widgets: ['w1'], reason: 'query finished' },
-    });
+    const r = await post(
+      '/api/rooms/dashboard:1/messages',
+      await bearer({ sub: 'engine', name: 'InsightEngine', role: 'service', rooms: ['dashboard:*'] }),
+      {
+        event: 'refresh',
+        data: { widgets: ['w1'], reason: 'query finished' },
+      },
+    );
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ room: 'dashboard:1', epoch: expect.any(String), seq: expect.any(Number) });
     const m = await watcher.waitFor((x) => x.type === 'message' && x.room === 'dashboard:1' && x.seq === r.body.seq);
-    expect(m).toMatchObject({ event: 'refresh', epoch: r.body.epoch, data: { widgets: ['w1'], reason: 'query finished' }, from: { sub: 'engine', name: 'InsightEngine', service: true } });
+    expect(m).toMatchObject({
+      event: 'refresh',
+      epoch: r.body.epoch,
+      data: { widgets: ['w1'], reason: 'query finished' },
+      from: { sub: 'engine', name: 'InsightEngine', service: true },
+    });
     expect((m as { from: { clientId?: string } }).from.clientId).toBeUndefined();
   });
 
   it('publishes for an editor and an admin too, on the same seq line as WebSocket publishes', async () => {
-    const a = await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'ed', role: 'editor', rooms: ['dashboard:*'] }), { event: 'e', data: 1 });
+    const a = await post(
+      '/api/rooms/dashboard:1/messages',
+      await bearer({ sub: 'ed', role: 'editor', rooms: ['dashboard:*'] }),
+      { event: 'e', data: 1 },
+    );
     expect(a.status).toBe(201);
     const ws = await watcher.request({ type: 'publish', room: 'dashboard:1', event: 'e', data: 2 });
-    const b = await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'root', role: 'admin', rooms: ['*'] }), { event: 'e', data: 3 });
+    const b = await post(
+      '/api/rooms/dashboard:1/messages',
+      await bearer({ sub: 'root', role: 'admin', rooms: ['*'] }),
+      { event: 'e', data: 3 },
+    );
     expect(b.status).toBe(201);
     expect((ws as unknown as { seq: number }).seq).toBe(a.body.seq + 1);
     expect(b.body.seq).toBe(a.body.seq + 2);
@@ -61,29 +78,71 @@ describe('POST /api/rooms/{room}/messages', () => {
   });
 
   it('ignores sender fields in the body: from is stamped from the token', async () => {
-    const r = await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'svc', role: 'service', rooms: ['*'] }), {
-      event: 'alert',
-      data: { id: 'a', severity: 'info', title: 't', body: 'b' },
-      from: { sub: 'ceo', name: 'CEO' },
-    });
+    const r = await post(
+      '/api/rooms/dashboard:1/messages',
+      await bearer({ sub: 'svc', role: 'service', rooms: ['*'] }),
+      {
+        event: 'alert',
+        data: { id: 'a', severity: 'info', title: 't', body: 'b' },
+        from: { sub: 'ceo', name: 'CEO' },
+      },
+    );
     expect(r.status).toBe(201);
     const m = await watcher.waitFor((x) => x.type === 'message' && x.seq === r.body.seq);
     expect((m as { from: { sub: string } }).from.sub).toBe('svc');
   });
 
   it('401 without a token, with a malformed one, an expired one or one signed by another key', async () => {
-    expectError(await post('/api/rooms/dashboard:1/messages', { 'content-type': 'application/json' }, { event: 'e', data: 1 }), 401, 'unauthorized');
-    expectError(await post('/api/rooms/dashboard:1/messages', { authorization: 'Bearer nope' }, { event: 'e', data: 1 }), 401, 'unauthorized');
+    expectError(
+      await post('/api/rooms/dashboard:1/messages', { 'content-type': 'application/json' }, { event: 'e', data: 1 }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await post('/api/rooms/dashboard:1/messages', { authorization: 'Bearer nope' }, { event: 'e', data: 1 }),
+      401,
+      'unauthorized',
+    );
     const expired = await signJwt({ sub: 'svc', role: 'service', exp: Math.floor(Date.now() / 1000) - 3600 });
-    expectError(await post('/api/rooms/dashboard:1/messages', { authorization: `Bearer ${expired}` }, { event: 'e', data: 1 }), 401, 'unauthorized');
+    expectError(
+      await post('/api/rooms/dashboard:1/messages', { authorization: `Bearer ${expired}` }, { event: 'e', data: 1 }),
+      401,
+      'unauthorized',
+    );
     const forged = await signJwt({ sub: 'svc', role: 'service' }, { key: new TextEncoder().encode('z'.repeat(48)) });
-    expectError(await post('/api/rooms/dashboard:1/messages', { authorization: `Bearer ${forged}` }, { event: 'e', data: 1 }), 401, 'unauthorized');
-    expectError(await post('/api/rooms/dashboard:1/messages', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, { event: 'e', data: 1 }), 401, 'unauthorized');
+    expectError(
+      await post('/api/rooms/dashboard:1/messages', { authorization: `Bearer ${forged}` }, { event: 'e', data: 1 }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await post(
+        '/api/rooms/dashboard:1/messages',
+        { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        { event: 'e', data: 1 },
+      ),
+      401,
+      'unauthorized',
+    );
   });
 
   it('403 for a viewer and for a room outside the token’s rooms', async () => {
-    expectError(await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'v', role: 'viewer', rooms: ['*'] }), { event: 'e', data: 1 }), 403, 'forbidden');
-    expectError(await post('/api/rooms/finance:1/messages', await bearer({ sub: 's', role: 'service', rooms: ['dashboard:*'] }), { event: 'e', data: 1 }), 403, 'forbidden');
+    expectError(
+      await post('/api/rooms/dashboard:1/messages', await bearer({ sub: 'v', role: 'viewer', rooms: ['*'] }), {
+        event: 'e',
+        data: 1,
+      }),
+      403,
+      'forbidden',
+    );
+    expectError(
+      await post('/api/rooms/finance:1/messages', await bearer({ sub: 's', role: 'service', rooms: ['dashboard:*'] }), {
+        event: 'e',
+        data: 1,
+      }),
+      403,
+      'forbidden',
+    );
   });
 
   it('400 for bad JSON, a body that is not an object, a missing or bad event, missing data, a bad room', async () => {
@@ -118,7 +177,9 @@ describe('POST /api/rooms/{room}/messages', () => {
 
   it('405 for another method on the route, 404 JSON for an unknown API route', async () => {
     const h = await bearer({ sub: 's', role: 'service', rooms: ['*'] });
-    expect((await httpRequest(hub, 'PUT', '/api/rooms/dashboard:1/messages', { headers: h, body: '{}' })).status).toBe(405);
+    expect((await httpRequest(hub, 'PUT', '/api/rooms/dashboard:1/messages', { headers: h, body: '{}' })).status).toBe(
+      405,
+    );
     expectError(await httpRequest(hub, 'GET', '/api/nothing-here', { headers: h }), 404, 'not_found');
   });
 
@@ -162,8 +223,20 @@ describe('GET /api/rooms/{room}/history', () => {
   });
 
   it('lets an admin read any room, refuses non-members (403) and anonymous callers (401)', async () => {
-    expect((await httpRequest(hub, 'GET', '/api/rooms/hist:1/history', { headers: await bearer({ sub: 'root', role: 'admin', rooms: [] }) })).status).toBe(200);
-    expectError(await httpRequest(hub, 'GET', '/api/rooms/hist:1/history', { headers: await bearer({ sub: 'x', role: 'editor', rooms: ['other:*'] }) }), 403, 'forbidden');
+    expect(
+      (
+        await httpRequest(hub, 'GET', '/api/rooms/hist:1/history', {
+          headers: await bearer({ sub: 'root', role: 'admin', rooms: [] }),
+        })
+      ).status,
+    ).toBe(200);
+    expectError(
+      await httpRequest(hub, 'GET', '/api/rooms/hist:1/history', {
+        headers: await bearer({ sub: 'x', role: 'editor', rooms: ['other:*'] }),
+      }),
+      403,
+      'forbidden',
+    );
     expectError(await httpRequest(hub, 'GET', '/api/rooms/hist:1/history'), 401, 'unauthorized');
   });
 });
@@ -171,6 +244,9 @@ describe('GET /api/rooms/{room}/history', () => {
 describe('health and readiness', () => {
   it('answers /healthz and /readyz with 200 while running', async () => {
     expect(await httpRequest(hub, 'GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await httpRequest(hub, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', engine: 'memory' } });
+    expect(await httpRequest(hub, 'GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', engine: 'memory' },
+    });
   });
 });

@@ -51,7 +51,9 @@ describe('room access', () => {
     expect(busy).toMatchObject({ type: 'error', code: 'forbidden' });
     expect(empty).toMatchObject({ type: 'error', code: 'forbidden' });
     // The same words whether or not the room exists or has members.
-    expect((busy as { message: string }).message.replace('secret:1', 'X')).toBe((empty as { message: string }).message.replace('secret:never-used', 'X'));
+    expect((busy as { message: string }).message.replace('secret:1', 'X')).toBe(
+      (empty as { message: string }).message.replace('secret:never-used', 'X'),
+    );
     expect(JSON.stringify(busy)).not.toMatch(/member|classified|board/);
 
     await member.request({ type: 'publish', room: 'secret:1', event: 'note', data: { text: 'after' } });
@@ -70,7 +72,9 @@ describe('room access', () => {
     const refused = await intruder.request({ type: 'publish', room: 'ops:1', event: 'spoof', data: {} });
     expect(refused).toMatchObject({ type: 'error', code: 'forbidden' });
     const publisher = await client('p2', { rooms: ['ops:*'] });
-    const ok = (await publisher.request({ type: 'publish', room: 'ops:1', event: 'real', data: {} })) as unknown as { seq: number };
+    const ok = (await publisher.request({ type: 'publish', room: 'ops:1', event: 'real', data: {} })) as unknown as {
+      seq: number;
+    };
     expect(ok.seq).toBe(ack1.seq + 1);
     await barrier(member);
     expect(member.messages('ops:1').map((m) => m.event)).toEqual(['real']);
@@ -89,11 +93,25 @@ describe('room access', () => {
 
   it('lets every user join user:<own sub> and nobody else’s', async () => {
     const alice = await client('alice', { rooms: [], role: 'viewer' });
-    expect(await alice.request({ type: 'subscribe', room: 'user:alice' })).toMatchObject({ type: 'ack', room: 'user:alice' });
-    expect(await alice.request({ type: 'subscribe', room: 'user:bob' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await alice.request({ type: 'subscribe', room: 'user:alice2' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await alice.request({ type: 'subscribe', room: 'user:alice' })).toMatchObject({
+      type: 'ack',
+      room: 'user:alice',
+    });
+    expect(await alice.request({ type: 'subscribe', room: 'user:bob' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await alice.request({ type: 'subscribe', room: 'user:alice2' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     const service = await client('alerts', { role: 'service', rooms: ['user:*'] });
-    await service.request({ type: 'publish', room: 'user:alice', event: 'alert', data: { id: 'a1', severity: 'info', title: 't', body: 'b' } });
+    await service.request({
+      type: 'publish',
+      room: 'user:alice',
+      event: 'alert',
+      data: { id: 'a1', severity: 'info', title: 't', body: 'b' },
+    });
     const alert = await alice.waitFor((m) => m.type === 'message' && m.room === 'user:alice');
     expect(alert).toMatchObject({ event: 'alert', from: { sub: 'alerts', service: true } });
     alice.close();
@@ -103,16 +121,28 @@ describe('room access', () => {
   it('keeps $ rooms for the hub: * does not match $admin, unknown $ rooms are invalid', async () => {
     const c = await client('wild', { rooms: ['*'] });
     expect(await c.request({ type: 'subscribe', room: '$admin' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await c.request({ type: 'publish', room: '$admin', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await c.request({ type: 'subscribe', room: '$system' })).toMatchObject({ type: 'error', code: 'bad_request' });
-    expect(await c.request({ type: 'presence', room: '$admin', state: {} })).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(await c.request({ type: 'publish', room: '$admin', event: 'x', data: 1 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await c.request({ type: 'subscribe', room: '$system' })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
+    expect(await c.request({ type: 'presence', room: '$admin', state: {} })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
     c.close();
   });
 
   it('lets viewers subscribe but not publish', async () => {
     const v = await client('viewer', { role: 'viewer', rooms: ['board:*'] });
     expect((await v.request({ type: 'subscribe', room: 'board:1' })).type).toBe('ack');
-    expect(await v.request({ type: 'publish', room: 'board:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await v.request({ type: 'publish', room: 'board:1', event: 'x', data: 1 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     v.close();
   });
 
@@ -128,7 +158,10 @@ describe('room access', () => {
       from: { sub: 'ceo', name: 'CEO', service: true },
     });
     const m = await reader.waitFor((x) => x.type === 'message' && x.room === 'chat:1');
-    expect(m).toMatchObject({ from: { sub: 'sender', name: 'Real Name', clientId: sender.welcome.clientId }, data: { text: 'hi', from: { sub: 'ceo' } } });
+    expect(m).toMatchObject({
+      from: { sub: 'sender', name: 'Real Name', clientId: sender.welcome.clientId },
+      data: { text: 'hi', from: { sub: 'ceo' } },
+    });
     expect((m as { from: { service?: boolean } }).from.service).toBeUndefined();
     sender.close();
     reader.close();
@@ -172,7 +205,11 @@ describe('room access', () => {
 
   it('answers subscribe with the room position and replays after since, in order', async () => {
     const pub = await client('pub-r', { rooms: ['replay:*'] });
-    const first = (await pub.request({ type: 'subscribe', room: 'replay:1' })) as unknown as { epoch: string; seq: number; members: unknown[] };
+    const first = (await pub.request({ type: 'subscribe', room: 'replay:1' })) as unknown as {
+      epoch: string;
+      seq: number;
+      members: unknown[];
+    };
     expect(first).toMatchObject({ room: 'replay:1', seq: 0 });
     expect(typeof first.epoch).toBe('string');
     for (let i = 1; i <= 5; i++) await pub.request({ type: 'publish', room: 'replay:1', event: 'n', data: i });
@@ -181,7 +218,11 @@ describe('room access', () => {
     expect(ack).toMatchObject({ type: 'ack', epoch: first.epoch, seq: 5, recovered: true });
     await barrier(late);
     expect(late.messages('replay:1').map((m) => m.seq)).toEqual([3, 4, 5]);
-    const other = await late.request({ type: 'subscribe', room: 'replay:1', since: { epoch: 'another-epoch', seq: 2 } });
+    const other = await late.request({
+      type: 'subscribe',
+      room: 'replay:1',
+      since: { epoch: 'another-epoch', seq: 2 },
+    });
     expect(other).toMatchObject({ recovered: false, reason: 'epoch_changed' });
     pub.close();
     late.close();
@@ -209,7 +250,10 @@ describe('property: delivery follows membership', () => {
       fc.asyncProperty(
         fc.array(
           fc.record({
-            role: fc.oneof({ arbitrary: fc.constant('editor' as const), weight: 3 }, { arbitrary: fc.constant('viewer' as const), weight: 1 }),
+            role: fc.oneof(
+              { arbitrary: fc.constant('editor' as const), weight: 3 },
+              { arbitrary: fc.constant('viewer' as const), weight: 1 },
+            ),
             access: fc.oneof(
               { arbitrary: fc.constant('*' as const), weight: 2 },
               { arbitrary: fc.constant('prefix' as const), weight: 2 },
@@ -219,7 +263,11 @@ describe('property: delivery follows membership', () => {
           { minLength: 2, maxLength: 4 },
         ),
         fc.array(
-          fc.record({ user: fc.nat(3), room: fc.nat(ROOM_COUNT - 1), kind: fc.constantFrom<Kind>('join', 'join', 'leave', 'publish', 'publish', 'publish') }),
+          fc.record({
+            user: fc.nat(3),
+            room: fc.nat(ROOM_COUNT - 1),
+            kind: fc.constantFrom<Kind>('join', 'join', 'leave', 'publish', 'publish', 'publish'),
+          }),
           { minLength: 10, maxLength: 60 },
         ),
         async (users: UserSpec[], ops) => {
@@ -237,7 +285,9 @@ describe('property: delivery follows membership', () => {
             return u.access === '*' || (u.access === 'prefix' ? room.startsWith(`p${id}:`) : u.access.includes(ri));
           };
 
-          const clients = await Promise.all(users.map((u, i) => client(subs[i]!, { role: u.role, rooms: patterns(u) }, propertyHub)));
+          const clients = await Promise.all(
+            users.map((u, i) => client(subs[i]!, { role: u.role, rooms: patterns(u) }, propertyHub)),
+          );
           try {
             const members = rooms.map(() => new Set<number>());
             const everJoined = users.map(() => new Set<string>());

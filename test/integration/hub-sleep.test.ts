@@ -61,13 +61,21 @@ describe('a hub stopped and continued (SIGSTOP/SIGCONT)', { timeout: 90_000 }, (
     expect(retry.type).toBe('ack');
     const last = (await back.request({ type: 'publish', room, event: 'n', data: 'end' })) as Ack;
     await watcher.waitFor((m) => m.type === 'message' && m.seq === last.seq, 10_000);
-    expect(watcher.messages(room).map((m) => m.data).sort()).toEqual([1, 2, 3, 'end', 'q'].sort());
+    expect(
+      watcher
+        .messages(room)
+        .map((m) => m.data)
+        .sort(),
+    ).toEqual([1, 2, 3, 'end', 'q'].sort());
     expect(watcher.closed).toBeUndefined();
 
     // The hub noticed the gap by itself (no power monitor here) and tells the console.
     const admin = await client(hub, 'admin', 'admin');
     await admin.request({ type: 'subscribe', room: '$admin' });
-    const stats = await admin.waitFor((m) => m.type === 'message' && m.event === 'stats' && Boolean((m.data as { sleep?: unknown }).sleep), 15_000);
+    const stats = await admin.waitFor(
+      (m) => m.type === 'message' && m.event === 'stats' && Boolean((m.data as { sleep?: unknown }).sleep),
+      15_000,
+    );
     const sleep = (stats as unknown as { data: { sleep: { source: string; durationMs: number } } }).data.sleep;
     expect(sleep.source).toBe('clock');
     expect(sleep.durationMs).toBeGreaterThan(5_000);
@@ -97,11 +105,15 @@ describe('wake check', { timeout: 60_000 }, () => {
     const c = await client(hub, 'someone');
     hub.suspend();
     expect((await c.waitForClose()).code).toBe(1001);
-    expect(c.received).toContainEqual({ type: 'notice', event: 'shutdown', reconnectAfterMs: hub.options.reconnectAfterMs, reason: 'sleep' });
+    expect(c.received).toContainEqual({
+      type: 'notice',
+      event: 'shutdown',
+      reconnectAfterMs: hub.options.reconnectAfterMs,
+      reason: 'sleep',
+    });
     // The hub stays up: clients come back.
     const again = await connect(hub, await token(hub, { sub: 'someone' }));
     cleanups.push(() => again.ws.terminate());
     expect(again.welcome.type).toBe('welcome');
   });
 });
-

@@ -43,12 +43,17 @@ describe('a request body that never comes', { timeout: 60_000 }, () => {
     ].join('\r\n');
     const closedBody = sendThenWait(hub, head);
     // And a keep-alive connection whose second request head stops half-way.
-    const keepAlive = sendThenWait(hub, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${hub.port}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 1`);
+    const keepAlive = sendThenWait(
+      hub,
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${hub.port}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 1`,
+    );
     await neighbour.pong();
     // A generous deadline (the test's own): the hub's answer is due after 2 s, Node's default came after 30-60 s.
     const [body, second] = await Promise.race([
       Promise.all([closedBody, keepAlive]),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the hub still holds the sockets after 25 s')), 25_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the hub still holds the sockets after 25 s')), 25_000),
+      ),
     ]);
     expect(body).toMatch(/^HTTP\/1\.1 408 /);
     expect(second).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 408 /);

@@ -44,7 +44,12 @@ describe('slow consumer', () => {
 
     let published = 0;
     const publish = async (): Promise<void> => {
-      const a = await publisher.request({ type: 'publish', room: ROOM, event: 'tick', data: { n: published + 1, pad: PAYLOAD } });
+      const a = await publisher.request({
+        type: 'publish',
+        room: ROOM,
+        event: 'tick',
+        data: { n: published + 1, pad: PAYLOAD },
+      });
       expect(a).toMatchObject({ type: 'ack', seq: published + 1 });
       published++;
     };
@@ -85,7 +90,12 @@ describe('slow consumer', () => {
     let epoch = '';
     const N = 100; // 100 × 16 KiB is several times the 256 KiB cap
     for (let i = 1; i <= N; i++) {
-      const a = (await publisher.request({ type: 'publish', room: 'slow:3', event: 'tick', data: { n: i, pad: PAYLOAD } })) as unknown as { epoch: string };
+      const a = (await publisher.request({
+        type: 'publish',
+        room: 'slow:3',
+        event: 'tick',
+        data: { n: i, pad: PAYLOAD },
+      })) as unknown as { epoch: string };
       epoch = a.epoch;
     }
     const reader = await client('r4');
@@ -107,7 +117,12 @@ describe('slow consumer', () => {
     let epoch = '';
     const N = 100;
     for (let i = 1; i <= N; i++) {
-      const a = (await publisher.request({ type: 'publish', room: 'slow:5', event: 'tick', data: { n: i, pad: PAYLOAD } })) as unknown as { epoch: string };
+      const a = (await publisher.request({
+        type: 'publish',
+        room: 'slow:5',
+        event: 'tick',
+        data: { n: i, pad: PAYLOAD },
+      })) as unknown as { epoch: string };
       epoch = a.epoch;
     }
     const reader = await client('r5');
@@ -131,7 +146,8 @@ describe('slow consumer', () => {
     const publisher = await client('p2');
     const readers = await Promise.all([client('r1'), client('r2'), client('r3')]);
     for (const r of readers) await r.request({ type: 'subscribe', room: 'slow:2' });
-    for (let i = 1; i <= 200; i++) await publisher.request({ type: 'publish', room: 'slow:2', event: 'tick', data: { n: i, pad: PAYLOAD } });
+    for (let i = 1; i <= 200; i++)
+      await publisher.request({ type: 'publish', room: 'slow:2', event: 'tick', data: { n: i, pad: PAYLOAD } });
     for (const r of readers) await until(() => r.messages('slow:2').length === 200, 10_000, 'all messages');
     expect(slowConsumers.length).toBe(count);
     for (const c of [publisher, ...readers]) c.close();
@@ -140,7 +156,14 @@ describe('slow consumer', () => {
 
 describe('a burst within one turn', () => {
   it('does not close a subscriber that keeps reading, even when the burst is larger than the cap', async () => {
-    const burstHub = await startHubWithCore({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12 } });
+    const burstHub = await startHubWithCore({
+      limits: {
+        maxQueuedBytes: 64 * 1024,
+        messagesPerSecond: 1_000_000,
+        burst: 1_000_000,
+        publishBytesPerSecond: 1e12,
+      },
+    });
     try {
       const tok = (sub: string): Promise<string> => token(burstHub.hub, { sub, rooms: ['burst:*'] });
       const publisher = await connect(burstHub.hub, await tok('publisher'));

@@ -82,7 +82,12 @@ describe('start-up', { timeout: 60_000 }, () => {
     const json = await serveHub([], { INSIGHT_HUB_LOG_LEVEL: 'info' });
     running.push(json);
     await until(() => json.stdout().includes('hub listening'), 10_000, 'the listening record');
-    const record = JSON.parse(json.stdout().split('\n').find((l) => l.includes('hub listening'))!);
+    const record = JSON.parse(
+      json
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('hub listening'))!,
+    );
     expect(record).toMatchObject({ level: 30, msg: 'hub listening', engine: 'memory' });
     // The human start-up text (stderr) has no JSON in it.
     expect(json.stderr()).not.toMatch(/^\{/m);
@@ -90,10 +95,16 @@ describe('start-up', { timeout: 60_000 }, () => {
     const pretty = await serveHub(['--log-format', 'pretty'], { INSIGHT_HUB_LOG_LEVEL: 'info' });
     running.push(pretty);
     await until(() => pretty.stdout().includes('hub listening'), 10_000, 'the listening line');
-    const line = pretty.stdout().split('\n').find((l) => l.includes('hub listening'))!;
+    const line = pretty
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('hub listening'))!;
     expect(line).toMatch(/^\d\d:\d\d:\d\d INFO {2}hub listening url=http:\/\/127\.0\.0\.1:\d+ engine=memory/);
     expect(pretty.stdout()).not.toMatch(/^\{/m);
-    const c = await connect(pretty.hub, await pretty.hub.mintToken({ sub: 'p', role: 'viewer', rooms: [], ttlSec: 60 }));
+    const c = await connect(
+      pretty.hub,
+      await pretty.hub.mintToken({ sub: 'p', role: 'viewer', rooms: [], ttlSec: 60 }),
+    );
     expect(c.welcome.type).toBe('welcome');
     c.close();
   });
@@ -102,7 +113,11 @@ describe('start-up', { timeout: 60_000 }, () => {
     const run = runCli(['token', '--role', 'service', '--room', 'dashboard:*'], { INSIGHT_HUB_SECRET: TEST_SECRET });
     expect(await run.exited).toBe(0);
     const tok = run.stdout().trim();
-    expect(JSON.parse(Buffer.from(tok.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'service', role: 'service', rooms: ['dashboard:*'] });
+    expect(JSON.parse(Buffer.from(tok.split('.')[1]!, 'base64url').toString())).toMatchObject({
+      sub: 'service',
+      role: 'service',
+      rooms: ['dashboard:*'],
+    });
     const served = await serveHub();
     running.push(served);
     const res = await fetch(`${served.hub.url}/api/rooms/dashboard:42/messages`, {

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import { connect, startHub, startHubWithCore, token, underlyingSocket, until, type TestClient } from '../support/hub.js';
+import {
+  connect,
+  startHub,
+  startHubWithCore,
+  token,
+  underlyingSocket,
+  until,
+  type TestClient,
+} from '../support/hub.js';
 
 let hub: Hub;
 beforeAll(async () => {
@@ -16,7 +24,8 @@ afterAll(() => hub.close());
 const client = async (sub: string, role: 'editor' | 'viewer' = 'editor'): Promise<TestClient> =>
   connect(hub, await token(hub, { sub, role, rooms: ['race:*'] }));
 
-const answerTo = (c: TestClient, id: string) => c.waitFor((m) => (m.type === 'ack' || m.type === 'error') && m.id === id);
+const answerTo = (c: TestClient, id: string) =>
+  c.waitFor((m) => (m.type === 'ack' || m.type === 'error') && m.id === id);
 
 async function membersOf(room: string): Promise<string[]> {
   const probe = await client('probe');
@@ -64,7 +73,9 @@ describe('subscribe races', () => {
 
 describe('a resuming client that stops reading', () => {
   it('is closed with 4008 once the live traffic held during its replay passes the cap', async () => {
-    const { hub: small } = await startHubWithCore({ limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 1e6, burst: 1e6, publishBytesPerSecond: 1e12 } });
+    const { hub: small } = await startHubWithCore({
+      limits: { maxQueuedBytes: 256 * 1024, messagesPerSecond: 1e6, burst: 1e6, publishBytesPerSecond: 1e12 },
+    });
     try {
       const tok = await token(small, { sub: 'x', rooms: ['busy:*'] });
       const pub = await connect(small, tok);

@@ -41,7 +41,9 @@ describe('in-band auth refresh', () => {
     await until(() => Date.now() > expOf(short) + 1000, 10_000, 'the old exp to pass');
     await ping(c);
     expect(c.closed).toBeUndefined();
-    expect(c.received.some((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(long))).toBe(false);
+    expect(
+      c.received.some((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(long)),
+    ).toBe(false);
     c.close();
   });
 
@@ -50,7 +52,10 @@ describe('in-band auth refresh', () => {
     const answer = await c.request({ type: 'auth', token: await token(hub, { sub: 'mallory', role: 'admin' }) });
     expect(answer).toMatchObject({ type: 'error', code: 'unauthorized' });
     // Still alice the viewer: publishing stays forbidden.
-    expect(await c.request({ type: 'publish', room: 'r:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'publish', room: 'r:1', event: 'x', data: 1 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     await ping(c);
     c.close();
   });
@@ -58,7 +63,10 @@ describe('in-band auth refresh', () => {
   it.each([
     ['garbage', async () => 'not.a.jwt'],
     ['an expired token', async () => signJwt({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 3600 })],
-    ['a token signed with another key', async () => signJwt({ sub: 'alice' }, { key: new TextEncoder().encode('k'.repeat(48)) })],
+    [
+      'a token signed with another key',
+      async () => signJwt({ sub: 'alice' }, { key: new TextEncoder().encode('k'.repeat(48)) }),
+    ],
     ['a token for another audience', async () => signJwt({ sub: 'alice', aud: 'elsewhere' })],
   ])('refuses %s with unauthorized', async (_what, make) => {
     const c = await connect(hub, await token(hub, { sub: 'alice' }));
@@ -73,10 +81,16 @@ describe('in-band auth refresh', () => {
     const c = await connect(hub, await token(hub, { sub: 'bob', role: 'viewer', rooms: ['a:*', 'b:*'] }));
     await c.request({ type: 'subscribe', room: 'a:1' });
     await c.request({ type: 'subscribe', room: 'b:1' });
-    const ack = await c.request({ type: 'auth', token: await token(hub, { sub: 'bob', role: 'editor', rooms: ['a:*'] }) });
+    const ack = await c.request({
+      type: 'auth',
+      token: await token(hub, { sub: 'bob', role: 'editor', rooms: ['a:*'] }),
+    });
     expect(ack.type).toBe('ack');
     expect((await c.request({ type: 'publish', room: 'a:1', event: 'x', data: 1 })).type).toBe('ack');
-    expect(await c.request({ type: 'publish', room: 'b:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'publish', room: 'b:1', event: 'x', data: 1 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     await publisher.request({ type: 'publish', room: 'b:1', event: 'gone', data: 1 });
     await publisher.request({ type: 'publish', room: 'a:1', event: 'kept', data: 1 });
     await c.waitFor((m) => m.type === 'message' && m.event === 'kept');
@@ -109,7 +123,10 @@ describe('expiry', () => {
     const second = await token(hub, { sub: 'renewer', ttlSec: 6 });
     expect(expOf(second)).toBeGreaterThan(expOf(first));
     expect(await c.request({ type: 'auth', token: second })).toMatchObject({ type: 'ack', expiresAt: expOf(second) });
-    const notice = (await c.waitFor((m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(second), 10_000)) as Notice;
+    const notice = (await c.waitFor(
+      (m) => m.type === 'notice' && m.event === 'token_expiring' && m.expiresAt === expOf(second),
+      10_000,
+    )) as Notice;
     expect(notice.event).toBe('token_expiring');
     const closed = await c.waitForClose(10_000);
     expect(closed.code).toBe(4001);
@@ -130,7 +147,13 @@ describe('clock tolerance', () => {
     const tolerant = await startHub({ heartbeatMs: 200, auth: { clockToleranceSec: 30 } });
     try {
       // Expired 5 s ago: admitted within the 30 s tolerance, so it must not be closed at once.
-      const t = await signJwt({ sub: 'late', role: 'editor', rooms: ['*'], aud: 'insight-hub', exp: Math.floor(Date.now() / 1000) - 5 });
+      const t = await signJwt({
+        sub: 'late',
+        role: 'editor',
+        rooms: ['*'],
+        aud: 'insight-hub',
+        exp: Math.floor(Date.now() / 1000) - 5,
+      });
       const c = await connect(tolerant, t);
       let beats = 0;
       c.ws.on('ping', () => beats++);

@@ -27,7 +27,9 @@ async function scrape(h: Hub, tok?: string): Promise<Map<string, MetricFamily>> 
 /** The value of one series (0 when the series does not exist yet). */
 function value(families: Map<string, MetricFamily>, sample: string, labels: Record<string, string> = {}): number {
   const family = [...families.values()].find((f) => f.samples.some((s) => s.name === sample));
-  const match = family?.samples.find((s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const match = family?.samples.find(
+    (s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   return match?.value ?? 0;
 }
 
@@ -69,7 +71,10 @@ describe('/metrics', () => {
     expect(value(during, 'insight_hub_rooms')).toBe(1);
     expect(value(during, 'insight_hub_history_messages')).toBe(10);
     // 3 subscribes + 10 publishes in; 10 messages to 3 members out.
-    expect(value(during, 'insight_hub_messages_total', { direction: 'in' }) - value(before, 'insight_hub_messages_total', { direction: 'in' })).toBe(13);
+    expect(
+      value(during, 'insight_hub_messages_total', { direction: 'in' }) -
+        value(before, 'insight_hub_messages_total', { direction: 'in' }),
+    ).toBe(13);
     expect(value(during, 'insight_hub_messages_total', { direction: 'out' })).toBe(30);
     expect(value(during, 'insight_hub_bytes_total', { direction: 'in' })).toBeGreaterThan(10 * 40);
     expect(value(during, 'insight_hub_bytes_total', { direction: 'out' })).toBeGreaterThan(30 * 60);
@@ -106,7 +111,9 @@ describe('/metrics', () => {
   });
 
   it('counts slow-consumer closes', async () => {
-    const h = await hub({ limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 10_000, burst: 10_000, publishBytesPerSecond: 1e12 } });
+    const h = await hub({
+      limits: { maxQueuedBytes: 64 * 1024, messagesPerSecond: 10_000, burst: 10_000, publishBytesPerSecond: 1e12 },
+    });
     const pub = await connect(h, await token(h, { sub: 'pub' }));
     const slow = await connect(h, await token(h, { sub: 'slow' }));
     await slow.request({ type: 'subscribe', room: 'firehose' });
@@ -130,8 +137,14 @@ describe('/metrics', () => {
       expect((await res.json()).error).toBe('forbidden');
     }
     expect(value(await scrape(h, adminTok), 'insight_hub_engine_up')).toBe(1);
-    const audit = await (await fetch(`${h.url}/api/audit?kind=denied`, { headers: { authorization: `Bearer ${adminTok}` } })).json();
-    expect(audit.entries.map((e: { action: string; sub?: string }) => `${e.action}:${e.sub ?? '-'}`)).toEqual(['metrics:-', 'metrics:vic', 'metrics:-']);
+    const audit = await (
+      await fetch(`${h.url}/api/audit?kind=denied`, { headers: { authorization: `Bearer ${adminTok}` } })
+    ).json();
+    expect(audit.entries.map((e: { action: string; sub?: string }) => `${e.action}:${e.sub ?? '-'}`)).toEqual([
+      'metrics:-',
+      'metrics:vic',
+      'metrics:-',
+    ]);
 
     const open = await hub();
     expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
@@ -167,7 +180,12 @@ describe('the strict exposition parser these tests rely on', () => {
 
   it('accepts well-formed text', () => {
     const families = parseExposition(valid);
-    expect(families.get('a_total')).toEqual({ name: 'a_total', type: 'counter', help: 'A counter.', samples: [{ name: 'a_total', labels: { k: 'v' }, value: 3 }] });
+    expect(families.get('a_total')).toEqual({
+      name: 'a_total',
+      type: 'counter',
+      help: 'A counter.',
+      samples: [{ name: 'a_total', labels: { k: 'v' }, value: 3 }],
+    });
     expect(families.get('h')!.samples).toHaveLength(4);
   });
 

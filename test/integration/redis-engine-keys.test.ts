@@ -13,7 +13,14 @@ const setup = privateRedisEngines();
 
 const alice: Sender = { sub: 'alice', name: 'Alice' };
 const bob: Sender = { sub: 'bob', name: 'Bob' };
-const input = (room: string, n: number, key?: string, from = alice): PublishInput => ({ room, event: 'tick', data: { n }, from, time: Date.now(), key });
+const input = (room: string, n: number, key?: string, from = alice): PublishInput => ({
+  room,
+  event: 'tick',
+  data: { n },
+  from,
+  time: Date.now(),
+  key,
+});
 
 describe('redis engine: publish keys', { timeout: 60_000 }, () => {
   it('stores a repeated key once, answers the original position with duplicate, and delivers it once', async () => {
@@ -39,7 +46,9 @@ describe('redis engine: publish keys', { timeout: 60_000 }, () => {
   it('stores a key once when two hubs publish it at the same moment', async () => {
     const { hubs } = await setup(2);
     const room = 'keys:race';
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => hubs[i % 2]!.engine.publish(input(room, 7, 'same'))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => hubs[i % 2]!.engine.publish(input(room, 7, 'same'))),
+    );
     expect(new Set(results.map((r) => r.seq))).toEqual(new Set([1]));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const h = await hubs[0]!.engine.history(room, { epoch: results[0]!.epoch, seq: 0 });

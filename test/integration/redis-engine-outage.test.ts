@@ -54,9 +54,12 @@ describe('redis engine: outages', () => {
 
     // The publish in flight when the connection dropped may have been stored: outcome unknown, never
     // "refused"; once the engine knows Redis is gone, publishes are refused before being sent.
-    expect(refused.every((e) => e instanceof EngineUnavailableError || e instanceof EngineOutcomeUnknownError)).toBe(true);
+    expect(refused.every((e) => e instanceof EngineUnavailableError || e instanceof EngineOutcomeUnknownError)).toBe(
+      true,
+    );
     expect(refused.at(-1)).toBeInstanceOf(EngineUnavailableError);
-    for (const h of hubs) await h.events.until(() => h.events.states.some((s) => s.state === 'down'), `${h.engine.nodeId} down`);
+    for (const h of hubs)
+      await h.events.until(() => h.events.states.some((s) => s.state === 'down'), `${h.engine.nodeId} down`);
     expect(a.engine.state).toBe('down');
     // Every acknowledged message had been stored and announced: b delivered each one, in order.
     const firstEpoch = acked[0].epoch;
@@ -74,7 +77,10 @@ describe('redis engine: outages', () => {
     expect(burst.map((m) => m.seq)).toEqual(burst.map((_, i) => i + 1));
     const after = burst[0];
     expect(after.epoch).not.toBe(firstEpoch);
-    await b.events.until(() => b.events.messagesOf(room).some((m) => m.epoch === after.epoch), 'delivery in the new epoch');
+    await b.events.until(
+      () => b.events.messagesOf(room).some((m) => m.epoch === after.epoch),
+      'delivery in the new epoch',
+    );
     const resumed = await b.engine.history(room, { epoch: firstEpoch, seq: acked.length });
     expect(resumed).toMatchObject({ recovered: false, reason: 'epoch_changed' });
   });
@@ -114,10 +120,16 @@ describe('redis engine: outages', () => {
 
     await redis.stop();
     await redis.restart();
-    for (const h of hubs) await h.events.until(() => h.engine.state === 'up' && h.events.states.length >= 2, `${h.engine.nodeId} back`, 20_000);
+    for (const h of hubs)
+      await h.events.until(
+        () => h.engine.state === 'up' && h.events.states.length >= 2,
+        `${h.engine.nodeId} back`,
+        20_000,
+      );
     // a puts m1 back; b may have caught up before that and reported m1 gone, then hears it join
     // again, or caught up after and reports nothing: either way b's view ends as Redis holds it.
-    for (let i = 0; i < 400 && (await b.engine.presenceList(room)).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && (await b.engine.presenceList(room)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
     await b.events.until(() => present(b.events.presenceDiffs).has('m1'), 'm1 present in b view');
     expect(await b.engine.presenceList(room)).toEqual([m1]);
   });

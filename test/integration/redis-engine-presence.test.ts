@@ -21,12 +21,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(running.splice(0).map((r) => r.engine.close()));
 });
 
 async function engines(n: number, prefix = testPrefix()): Promise<RunningEngine[]> {
-  const started = await Promise.all(Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}` })));
+  const started = await Promise.all(
+    Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}` })),
+  );
   running.push(...started);
   return started;
 }
@@ -44,7 +47,10 @@ describe('redis engine: presence', () => {
 
     await a.engine.presenceSet(room, member('c1', { view: 'w1' }));
     for (const h of [a, b]) await h.events.until(() => h.events.presenceDiffs.length === 1, 'joined');
-    expect(b.events.presenceDiffs[0]).toEqual({ room, diff: { joined: [member('c1', { view: 'w1' })], left: [], updated: [] } });
+    expect(b.events.presenceDiffs[0]).toEqual({
+      room,
+      diff: { joined: [member('c1', { view: 'w1' })], left: [], updated: [] },
+    });
 
     await a.engine.presenceSet(room, member('c1', { view: 'w2' }));
     await b.events.until(() => b.events.presenceDiffs.length === 2, 'updated');
@@ -57,7 +63,10 @@ describe('redis engine: presence', () => {
     expect(a.events.presenceDiffs[2].diff.joined).toEqual([member('c2')]);
 
     const listed = await c.engine.presenceList(room);
-    expect(listed.sort((x, y) => x.clientId.localeCompare(y.clientId))).toEqual([member('c1', { view: 'w2' }), member('c2')]);
+    expect(listed.sort((x, y) => x.clientId.localeCompare(y.clientId))).toEqual([
+      member('c1', { view: 'w2' }),
+      member('c2'),
+    ]);
     // c does not listen to the room: it hears nothing.
     expect(c.events.presenceDiffs).toEqual([]);
 
@@ -75,15 +84,22 @@ describe('redis engine: presence', () => {
     await a.engine.presenceSet(room, member('survivor'));
 
     const script = fileURLToPath(new URL('./redis-engine-node.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, redis.url, prefix, 'doomed-hub', room, 'd1', 'd2', 'd3'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, redis.url, prefix, 'doomed-hub', room, 'd1', 'd2', 'd3'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`engine process exited early (${code})`)));
     });
-    await a.events.until(() => (a.events.presenceDiffs.flatMap((d) => d.diff.joined).length === 4), 'the doomed hub members to join');
+    await a.events.until(
+      () => a.events.presenceDiffs.flatMap((d) => d.diff.joined).length === 4,
+      'the doomed hub members to join',
+    );
     expect((await a.engine.presenceList(room)).map((m) => m.clientId).sort()).toEqual(['d1', 'd2', 'd3', 'survivor']);
 
     child.kill('SIGKILL');
@@ -97,11 +113,17 @@ describe('redis engine: presence', () => {
   it('removes members left behind by an earlier process with the same nodeId when it starts again', async () => {
     const prefix = testPrefix();
     const script = fileURLToPath(new URL('./redis-engine-node.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, redis.url, prefix, 'fixed-id', 'room:restart', 'old1'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, redis.url, prefix, 'fixed-id', 'room:restart', 'old1'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.push(child);
-    await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()),
+    );
     child.kill('SIGKILL');
     const again = await startEngine(redis.url, { keyPrefix: prefix, nodeId: 'fixed-id' });
     running.push(again);
@@ -141,7 +163,8 @@ describe('redis engine: control and records', () => {
     await b.engine.records.delete('ban', 'mallory');
     expect(await a.engine.records.get('ban', 'mallory')).toBeUndefined();
     // eve's ban expires by Redis's own TTL; poll until it is gone from get and list.
-    for (let i = 0; i < 200 && (await a.engine.records.get('ban', 'eve')) !== undefined; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (await a.engine.records.get('ban', 'eve')) !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(await a.engine.records.get('ban', 'eve')).toBeUndefined();
     expect(await a.engine.records.list('ban')).toEqual([]);
   });

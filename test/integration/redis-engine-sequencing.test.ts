@@ -21,9 +21,15 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.engine.close()));
 });
 
-async function engines(n: number, prefix = testPrefix(), policy = { maxMessages: 1000, maxAgeMs: 600_000 }): Promise<RunningEngine[]> {
+async function engines(
+  n: number,
+  prefix = testPrefix(),
+  policy = { maxMessages: 1000, maxAgeMs: 600_000 },
+): Promise<RunningEngine[]> {
   const started = await Promise.all(
-    Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, historyPolicy: () => policy })),
+    Array.from({ length: n }, (_, i) =>
+      startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, historyPolicy: () => policy }),
+    ),
   );
   running.push(...started);
   return started;
@@ -42,9 +48,14 @@ describe('redis engine: sequencing and fan-out', () => {
     for (const h of hubs) await h.engine.subscribe(room);
     const perHub = 400;
     const acks = await Promise.all(
-      hubs.map((h, i) => Promise.all(Array.from({ length: perHub }, (_, n) => h.engine.publish(publishInput(room, i * perHub + n))))),
+      hubs.map((h, i) =>
+        Promise.all(Array.from({ length: perHub }, (_, n) => h.engine.publish(publishInput(room, i * perHub + n)))),
+      ),
     );
-    const seqs = acks.flat().map((m) => m.seq).sort((a, b) => a - b);
+    const seqs = acks
+      .flat()
+      .map((m) => m.seq)
+      .sort((a, b) => a - b);
     const total = perHub * hubs.length;
     expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(acks.flat().map((m) => m.epoch)).size).toBe(1);
@@ -102,9 +113,11 @@ describe('redis engine: sequencing and fan-out', () => {
   it('carries the sender and the echo wish to every hub', async () => {
     const [a, b] = await engines(2);
     await b.engine.subscribe('echo:room');
-    const acked = await a.engine.publish({ ...publishInput('echo:room', 1), echo: true } as Parameters<typeof a.engine.publish>[0]);
+    const acked = await a.engine.publish({ ...publishInput('echo:room', 1), echo: true } as Parameters<
+      typeof a.engine.publish
+    >[0]);
     await b.events.until(() => b.events.messagesOf('echo:room').length === 1, 'delivery');
-    const delivered = b.events.messagesOf('echo:room')[0] as (typeof acked) & { echo?: boolean };
+    const delivered = b.events.messagesOf('echo:room')[0] as typeof acked & { echo?: boolean };
     expect(delivered.from).toEqual(alice);
     expect(delivered.echo).toBe(true);
     expect({ ...delivered, echo: undefined }).toEqual({ ...acked, echo: undefined });
@@ -140,15 +153,30 @@ describe('redis engine: history and resume', () => {
     for (let n = 0; n < 12; n++) last = await a.engine.publish(publishInput(room, n));
     const epoch = last!.epoch;
 
-    expect(await a.engine.history(room, { epoch: 'another', seq: 3 })).toMatchObject({ recovered: false, reason: 'epoch_changed', messages: [] });
-    expect(await a.engine.history(room, null)).toMatchObject({ recovered: false, messages: [], position: { epoch, seq: 12 } });
+    expect(await a.engine.history(room, { epoch: 'another', seq: 3 })).toMatchObject({
+      recovered: false,
+      reason: 'epoch_changed',
+      messages: [],
+    });
+    expect(await a.engine.history(room, null)).toMatchObject({
+      recovered: false,
+      messages: [],
+      position: { epoch, seq: 12 },
+    });
     // A position the room never reached fails closed too.
-    expect(await a.engine.history(room, { epoch, seq: 13 })).toMatchObject({ recovered: false, reason: 'epoch_changed' });
+    expect(await a.engine.history(room, { epoch, seq: 13 })).toMatchObject({
+      recovered: false,
+      reason: 'epoch_changed',
+    });
     // The last 5 are 8..12: resuming after 7 works, after 6 does not.
     const inside = await a.engine.history(room, { epoch, seq: 7 });
     expect(inside.recovered).toBe(true);
     expect(inside.messages.map((m) => m.seq)).toEqual([8, 9, 10, 11, 12]);
-    expect(await a.engine.history(room, { epoch, seq: 6 })).toMatchObject({ recovered: false, reason: 'evicted', messages: [] });
+    expect(await a.engine.history(room, { epoch, seq: 6 })).toMatchObject({
+      recovered: false,
+      reason: 'evicted',
+      messages: [],
+    });
   });
 
   it('treats messages older than the age bound as evicted', async () => {
@@ -156,7 +184,10 @@ describe('redis engine: history and resume', () => {
     const room = 'aged:1';
     const old = await a.engine.publish({ ...publishInput(room, 0), time: Date.now() - 120_000 });
     await a.engine.publish(publishInput(room, 1));
-    expect(await a.engine.history(room, { epoch: old.epoch, seq: 0 })).toMatchObject({ recovered: false, reason: 'evicted' });
+    expect(await a.engine.history(room, { epoch: old.epoch, seq: 0 })).toMatchObject({
+      recovered: false,
+      reason: 'evicted',
+    });
     const fresh = await a.engine.history(room, { epoch: old.epoch, seq: 1 });
     expect(fresh.messages.map((m) => m.seq)).toEqual([2]);
   });

@@ -66,7 +66,6 @@ export class EngineRecorder implements EngineEvents {
   }
 }
 
-
 export interface RunningEngine {
   engine: RedisEngine;
   events: EngineRecorder;
@@ -98,7 +97,10 @@ export async function startEngine(
  * For tests that take Redis away: each `setup` starts a redis-server of its own and `n` engines on
  * it; everything is closed and stopped after each test. Call at the top level of a test file.
  */
-export function privateRedisEngines(): (n: number, overrides?: Partial<RedisEngineOptions>) => Promise<{ redis: RedisServerHandle; hubs: RunningEngine[] }> {
+export function privateRedisEngines(): (
+  n: number,
+  overrides?: Partial<RedisEngineOptions>,
+) => Promise<{ redis: RedisServerHandle; hubs: RunningEngine[] }> {
   const servers: RedisServerHandle[] = [];
   const running: RunningEngine[] = [];
   afterEach(async () => {
@@ -110,7 +112,11 @@ export function privateRedisEngines(): (n: number, overrides?: Partial<RedisEngi
     const redis = await startRedisServer();
     servers.push(redis);
     const prefix = testPrefix();
-    const hubs = await Promise.all(Array.from({ length: n }, (_, i) => startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, ...overrides })));
+    const hubs = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        startEngine(redis.url, { keyPrefix: prefix, nodeId: `hub-${i}`, ...overrides }),
+      ),
+    );
     running.push(...hubs);
     return { redis, hubs };
   };

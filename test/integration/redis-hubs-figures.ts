@@ -27,7 +27,9 @@ interface Peer {
 }
 
 async function open(hub: HubProcess, sub: string, onFrame: (msg: any, peer: Peer) => void): Promise<Peer> {
-  const ws = new WebSocket(hub.hub.wsUrl, ['insight.v1'], { headers: { authorization: `Bearer ${await tokenFor(sub)}` } });
+  const ws = new WebSocket(hub.hub.wsUrl, ['insight.v1'], {
+    headers: { authorization: `Bearer ${await tokenFor(sub)}` },
+  });
   const peer: Peer = { ws, received: 0, lastSeq: 0, outOfOrder: 0 };
   await new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
@@ -63,7 +65,12 @@ interface Figures {
 }
 
 /** Subscribers spread evenly over `hubs`, one publisher per entry of `publishOn`. */
-async function measure(layout: string, hubs: HubProcess[], publishOn: HubProcess[], redisPid?: number): Promise<Figures> {
+async function measure(
+  layout: string,
+  hubs: HubProcess[],
+  publishOn: HubProcess[],
+  redisPid?: number,
+): Promise<Figures> {
   const latencies: number[] = [];
   const subscribers: Peer[] = [];
   const subscriberCount = subscribersPerHub * 3;
@@ -123,7 +130,15 @@ async function publish(hub: HubProcess, sub: string): Promise<void> {
   const allAcked = new Promise<void>((resolve, reject) => ((release = resolve), (fail = reject)));
   const send = () => {
     sent++;
-    publisher.ws.send(JSON.stringify({ type: 'publish', room, event: 'tick', id: String(sent), data: { t: performance.timeOrigin + performance.now() } }));
+    publisher.ws.send(
+      JSON.stringify({
+        type: 'publish',
+        room,
+        event: 'tick',
+        id: String(sent),
+        data: { t: performance.timeOrigin + performance.now() },
+      }),
+    );
   };
   const publisher = await open(hub, sub, (msg) => {
     if (msg.type === 'error') fail(new Error(`publish refused: ${msg.message}`));
@@ -146,7 +161,10 @@ async function publish(hub: HubProcess, sub: string): Promise<void> {
   publisher.ws.close();
 }
 
-const mode = ratePerPublisher === 0 ? `closed loop, ${WINDOW} outstanding per publisher` : `open loop, ${ratePerPublisher}/s per publisher`;
+const mode =
+  ratePerPublisher === 0
+    ? `closed loop, ${WINDOW} outstanding per publisher`
+    : `open loop, ${ratePerPublisher}/s per publisher`;
 const results: Figures[] = [];
 
 // Baseline first: one in-memory hub with every subscriber and the same three publishers.

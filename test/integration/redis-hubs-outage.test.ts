@@ -61,7 +61,9 @@ describe('hubs through a Redis outage', { timeout: 120_000 }, () => {
     const ackedBefore = feed.seqs(firstEpoch);
     await until(() => seqsOf(watcher, room).length >= ackedBefore.length, 10_000, 'acked messages at the watcher');
     // (A publish whose outcome was unknown may have been stored after them: it may follow.)
-    expect(seqsOf(watcher, room).slice(0, Math.max(...ackedBefore) - joined.seq)).toEqual(range(joined.seq + 1, Math.max(...ackedBefore)));
+    expect(seqsOf(watcher, room).slice(0, Math.max(...ackedBefore) - joined.seq)).toEqual(
+      range(joined.seq + 1, Math.max(...ackedBefore)),
+    );
     expect(ackedBefore).toEqual(range(joined.seq + 1, Math.max(...ackedBefore)));
 
     await redis.restart();
@@ -74,14 +76,27 @@ describe('hubs through a Redis outage', { timeout: 120_000 }, () => {
 
     // The restarted Redis kept nothing, so a resume from before the outage says so, never a silent gap.
     const resumer = await client(hubs[0], 'resumer');
-    const resumed = (await resumer.request({ type: 'subscribe', room, since: { epoch: firstEpoch, seq: Math.max(...ackedBefore) } })) as Ack;
+    const resumed = (await resumer.request({
+      type: 'subscribe',
+      room,
+      since: { epoch: firstEpoch, seq: Math.max(...ackedBefore) },
+    })) as Ack;
     expect(resumed.recovered).toBe(false);
     expect(resumed.reason).toBe('epoch_changed');
     // And what the watcher got in the new epoch is every acknowledged message of it, in order.
     const newEpoch = resumed.epoch;
     const ackedAfter = feed.seqs(newEpoch);
-    await until(() => watcher.messages(room).filter((m) => m.epoch === newEpoch).length >= ackedAfter.length, 10_000, 'new-epoch delivery');
-    expect(watcher.messages(room).filter((m) => m.epoch === newEpoch).map((m) => m.seq)).toEqual(range(1, Math.max(...ackedAfter)));
+    await until(
+      () => watcher.messages(room).filter((m) => m.epoch === newEpoch).length >= ackedAfter.length,
+      10_000,
+      'new-epoch delivery',
+    );
+    expect(
+      watcher
+        .messages(room)
+        .filter((m) => m.epoch === newEpoch)
+        .map((m) => m.seq),
+    ).toEqual(range(1, Math.max(...ackedAfter)));
   });
 
   it('notices a killed subscriber connection and keeps every client feed whole', async () => {

@@ -30,7 +30,16 @@ async function join(hub: HubProcess, sub: string, room: string, since?: { epoch:
   clients.push(client);
   const ack = await client.request({ type: 'subscribe', room, ...(since ? { since } : {}) });
   expect(ack.type).toBe('ack');
-  return { client, ack: ack as ServerMessage & { epoch: string; seq: number; recovered?: boolean; reason?: string; members: unknown[] } };
+  return {
+    client,
+    ack: ack as ServerMessage & {
+      epoch: string;
+      seq: number;
+      recovered?: boolean;
+      reason?: string;
+      members: unknown[];
+    },
+  };
 }
 
 // Several processes on a shared machine: generous budgets; nothing here measures time.
@@ -38,13 +47,16 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
   it('delivers every message of concurrent publishers on three hubs to subscribers on all three, once and in order', async () => {
     const room = 'dashboard:fanout';
     const subscribers: TestClient[] = [];
-    for (const hub of hubs) for (let i = 0; i < 3; i++) subscribers.push((await join(hub, `viewer-${hub.nodeId}-${i}`, room)).client);
+    for (const hub of hubs)
+      for (let i = 0; i < 3; i++) subscribers.push((await join(hub, `viewer-${hub.nodeId}-${i}`, room)).client);
     const perPublisher = 1000;
-    const publishers = await Promise.all(hubs.map(async (hub) => {
-      const c = await clientOn(hub, `publisher-${hub.nodeId}`);
-      clients.push(c);
-      return c;
-    }));
+    const publishers = await Promise.all(
+      hubs.map(async (hub) => {
+        const c = await clientOn(hub, `publisher-${hub.nodeId}`);
+        clients.push(c);
+        return c;
+      }),
+    );
 
     // All three publish at once, each keeping a window of 50 requests in flight.
     const answers = await Promise.all(
@@ -52,7 +64,11 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
         const mine = [];
         for (let from = 1; from <= perPublisher; from += 50) {
           const batch = range(from, Math.min(perPublisher, from + 49));
-          mine.push(...(await Promise.all(batch.map((n) => p.request({ type: 'publish', room, event: 'tick', data: { publisher: i, n } })))));
+          mine.push(
+            ...(await Promise.all(
+              batch.map((n) => p.request({ type: 'publish', room, event: 'tick', data: { publisher: i, n } })),
+            )),
+          );
         }
         return mine;
       }),
@@ -100,7 +116,8 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
     clients.push(publisher);
     const feed = steadyPublisher(publisher, room);
     const victims = [await join(hubs[0], 'v1', room), await join(hubs[0], 'v2', room)];
-    for (const v of victims) await until(() => v.client.messages(room).length >= 30, 10_000, 'messages before the crash');
+    for (const v of victims)
+      await until(() => v.client.messages(room).length >= 30, 10_000, 'messages before the crash');
 
     await hubs[0].stop('SIGKILL');
     for (const v of victims) expect((await v.client.waitForClose()).code).toBe(1006);
@@ -116,7 +133,11 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
     await feed.stop();
     const lastAcked = Math.max(...feed.seqs());
     for (const [i, v] of victims.entries()) {
-      await until(() => seqsOf(resumed[i].client, room).at(-1) === lastAcked, 10_000, 'the last message after resuming');
+      await until(
+        () => seqsOf(resumed[i].client, room).at(-1) === lastAcked,
+        10_000,
+        'the last message after resuming',
+      );
       expect([...seqsOf(v.client, room), ...seqsOf(resumed[i].client, room)]).toEqual(range(v.ack.seq + 1, lastAcked));
     }
   });
@@ -134,7 +155,11 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
     const left = () => presence().flatMap((p) => p.left.map((m) => m.clientId));
     // Documented bound: the engine's node TTL plus one heartbeat (1.2 s for these hubs).
     await until(() => doomedIds.every((id) => left().includes(id)), 15_000, 'the killed hub members to leave');
-    expect(left().filter((id) => doomedIds.includes(id)).sort()).toEqual(doomedIds);
+    expect(
+      left()
+        .filter((id) => doomedIds.includes(id))
+        .sort(),
+    ).toEqual(doomedIds);
 
     // A client joining afterwards on the third hub sees only the live members.
     const late = await join(hubs[2], 'late', room);
@@ -150,10 +175,14 @@ describe('several hubs on one Redis', { timeout: 120_000 }, () => {
     const bystander = await clientOn(hubs[2], 'bystander');
     clients.push(...kicked, ...banned, bystander);
 
-    expect(await admin.request({ type: 'admin', action: 'kick', sub: 'kicked', reason: 'kicked from hub a' })).toMatchObject({ type: 'ack' });
+    expect(
+      await admin.request({ type: 'admin', action: 'kick', sub: 'kicked', reason: 'kicked from hub a' }),
+    ).toMatchObject({ type: 'ack' });
     for (const c of kicked) expect(await c.waitForClose()).toEqual({ code: 4004, reason: 'kicked from hub a' });
 
-    expect(await admin.request({ type: 'admin', action: 'ban', sub: 'banned', minutes: 10, reason: 'banned from hub a' })).toMatchObject({ type: 'ack' });
+    expect(
+      await admin.request({ type: 'admin', action: 'ban', sub: 'banned', minutes: 10, reason: 'banned from hub a' }),
+    ).toMatchObject({ type: 'ack' });
     for (const c of banned) expect(await c.waitForClose()).toEqual({ code: 4005, reason: 'banned from hub a' });
     // The ban lives in Redis: every hub refuses the user's next upgrade.
     for (const hub of hubs) expect((await expectRefused(hub.hub, await tokenFor('banned'))).status).toBe(403);

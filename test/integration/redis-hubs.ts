@@ -30,7 +30,9 @@ export async function startHubProcess(redisUrl: string, keyPrefix: string, nodeI
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve((JSON.parse(line) as { port: number }).port);
     });
-    child.once('exit', (code, signal) => reject(new Error(`hub ${nodeId} exited before listening (${code ?? signal})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`hub ${nodeId} exited before listening (${code ?? signal})`)),
+    );
   });
   const url = `http://127.0.0.1:${port}`;
   const hub = { port, url, wsUrl: `ws://127.0.0.1:${port}/ws` } as Hub;

@@ -15,17 +15,25 @@ const sdkDoc = read('hub/client/README.md');
 
 /** Every `<!-- example: path -->` marker and the fenced block right after it. */
 function includedExamples(doc: string): Array<{ path: string; block: string | undefined }> {
-  return [...doc.matchAll(/<!-- example: (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => ({ path: m[1]!, block: m[2] }));
+  return [...doc.matchAll(/<!-- example: (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => ({
+    path: m[1]!,
+    block: m[2],
+  }));
 }
 
 function exampleFiles(dir = 'docs/examples'): string[] {
-  return readdirSync(join(repo, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? exampleFiles(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+  return readdirSync(join(repo, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? exampleFiles(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
+  );
 }
 
 /** Names exported by an `index.ts` made of `export { … } from` lines. */
 function exportedNames(source: string): string[] {
   return [...source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) =>
-    m[1]!.split(',').map((name) => name.replace(/^\s*type\s+/, '').trim()).filter(Boolean),
+    m[1]!
+      .split(',')
+      .map((name) => name.replace(/^\s*type\s+/, '').trim())
+      .filter(Boolean),
   );
 }
 

@@ -23,8 +23,13 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   packed = await buildAndPack(scratch);
-  project = await consumerProject(packed.tarball, ['@types/node', 'react', 'react-dom', '@types/react', '@types/react-dom'].map(pinned));
-  console.log(`package: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`);
+  project = await consumerProject(
+    packed.tarball,
+    ['@types/node', 'react', 'react-dom', '@types/react', '@types/react-dom'].map(pinned),
+  );
+  console.log(
+    `package: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`,
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -36,7 +41,11 @@ afterAll(async () => {
 
 /** A child process in the consumer project whose output is kept; `line` waits for a matching line. */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: project,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -68,13 +77,30 @@ describe('the tarball', () => {
       expect(paths, entry).toContain(`dist/${entry}.js`);
       expect(paths, entry).toContain(`dist/${entry}.d.ts`);
     }
-    for (const file of ['dist/cli.js', 'bin/insight-hub.js', 'renderer-dist/index.html', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'hub/client/README.md']) {
+    for (const file of [
+      'dist/cli.js',
+      'bin/insight-hub.js',
+      'renderer-dist/index.html',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'package.json',
+      'hub/client/README.md',
+    ]) {
       expect(paths, file).toContain(file);
     }
   });
 
   it('holds no sources, tests, desktop bundles or source maps', () => {
-    const unwanted = packed.files.map((f) => f.path).filter((p) => /^(test|electron|electron-dist|renderer|build|docs)\//.test(p) || /\.(ts|tsx)$/.test(p.replace(/\.d\.ts$/, '')) || p.endsWith('.map') || p.startsWith('dist/hub/'));
+    const unwanted = packed.files
+      .map((f) => f.path)
+      .filter(
+        (p) =>
+          /^(test|electron|electron-dist|renderer|build|docs)\//.test(p) ||
+          /\.(ts|tsx)$/.test(p.replace(/\.d\.ts$/, '')) ||
+          p.endsWith('.map') ||
+          p.startsWith('dist/hub/'),
+      );
     expect(unwanted).toEqual([]);
   });
 });
@@ -139,11 +165,18 @@ describe('the CLI', () => {
   }, 30_000);
 
   it('`insight-hub token` prints a token signed with the given secret', async () => {
-    const { stdout } = await run('npx', ['--no-install', 'insight-hub', 'token', '--sub', 'alice', '--room', 'dashboard:*'], {
-      cwd: project,
-      env: { ...process.env, INSIGHT_HUB_SECRET: SECRET },
-    });
-    const claims = JSON.parse(Buffer.from(stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const { stdout } = await run(
+      'npx',
+      ['--no-install', 'insight-hub', 'token', '--sub', 'alice', '--room', 'dashboard:*'],
+      {
+        cwd: project,
+        env: { ...process.env, INSIGHT_HUB_SECRET: SECRET },
+      },
+    );
+    const claims = JSON.parse(Buffer.from(stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ sub: 'alice', rooms: ['dashboard:*'], role: 'viewer' });
   }, 30_000);
 });
@@ -152,19 +185,40 @@ describe('a strict TypeScript consumer (module nodenext, no skipLibCheck)', () =
   /** Writes `sources` and a tsconfig naming them (plus `files`), and type-checks that project. */
   const check = (config: string, sources: Record<string, string>, files: string[], types: string[]) => {
     for (const [name, text] of Object.entries(sources)) writeFileSync(join(project, name), text);
-    const compilerOptions = { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], jsx: 'react-jsx', noEmit: true, skipLibCheck: false, types };
-    writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files: [...Object.keys(sources), ...files] }));
+    const compilerOptions = {
+      strict: true,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'es2022',
+      lib: ['es2023', 'dom'],
+      jsx: 'react-jsx',
+      noEmit: true,
+      skipLibCheck: false,
+      types,
+    };
+    writeFileSync(
+      join(project, config),
+      JSON.stringify({ compilerOptions, files: [...Object.keys(sources), ...files] }),
+    );
     return typecheck(project, config);
   };
 
   it('type-checks the server, the SDK, the protocol types and the React example', async () => {
     example('react');
-    const result = await check('tsconfig.json', { 'typed.ts': TYPED_CONSUMER }, ['react/hub-hooks.tsx', 'react/Dashboard.tsx', 'react/main.tsx'], ['node']);
+    const result = await check(
+      'tsconfig.json',
+      { 'typed.ts': TYPED_CONSUMER },
+      ['react/hub-hooks.tsx', 'react/Dashboard.tsx', 'react/main.tsx'],
+      ['node'],
+    );
     expect(result).toEqual({ code: 0, output: '' });
   }, 60_000);
 
   it('a browser-only consumer of insight-hub/client needs no Node types', async () => {
-    expect(await check('tsconfig.browser.json', { 'browser-only.ts': BROWSER_CONSUMER }, [], [])).toEqual({ code: 0, output: '' });
+    expect(await check('tsconfig.browser.json', { 'browser-only.ts': BROWSER_CONSUMER }, [], [])).toEqual({
+      code: 0,
+      output: '',
+    });
   }, 60_000);
 
   it('refuses wrong calls, each on its own line', async () => {
@@ -195,9 +249,14 @@ describe('the React example bundled by Vite, in Chromium', () => {
       if (nodeEnv === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = nodeEnv;
     });
-    const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => ('output' in o ? o.output : [])).filter((o) => o.type === 'chunk');
+    const chunks = (Array.isArray(output) ? output : [output])
+      .flatMap((o) => ('output' in o ? o.output : []))
+      .filter((o) => o.type === 'chunk');
     // Files only (virtual modules such as the bundler's runtime start with NUL), relative to the project.
-    const modules = chunks.flatMap((c) => c.moduleIds).filter((id) => id.startsWith('/')).map((id) => relative(project, id));
+    const modules = chunks
+      .flatMap((c) => c.moduleIds)
+      .filter((id) => id.startsWith('/'))
+      .map((id) => relative(project, id));
     const sdk = modules.filter((m) => m.startsWith('node_modules/insight-hub/'));
     expect(sdk).toContain('node_modules/insight-hub/dist/client/client.js');
     expect(sdk.filter((m) => !/^node_modules\/insight-hub\/dist\/(client|protocol)\//.test(m))).toEqual([]);
@@ -209,11 +268,21 @@ describe('the React example bundled by Vite, in Chromium', () => {
     try {
       const room = publisher.room('dashboard:42');
       const refreshed = new Promise((resolve) => room.on('refresh', resolve));
-      const browserJoined = new Promise<void>((resolve) => room.onPresence((members) => members.some((m) => m.sub === 'browser') && resolve()));
+      const browserJoined = new Promise<void>((resolve) =>
+        room.onPresence((members) => members.some((m) => m.sub === 'browser') && resolve()),
+      );
 
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
       });
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -13,7 +13,11 @@ import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
 export const repo = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
+const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  files: string[];
+};
 
 export interface PackedFile {
   path: string;
@@ -30,33 +34,74 @@ export interface Packed {
 export async function buildAndPack(scratch: string): Promise<Packed> {
   // The test runner's NODE_ENV=test would give the web client React's development build.
   const env = { ...process.env, NODE_ENV: 'production' };
-  await run(process.execPath, [join(repo, 'build/build.mjs'), '--out', scratch], { cwd: repo, env, maxBuffer: 16 << 20 });
+  await run(process.execPath, [join(repo, 'build/build.mjs'), '--out', scratch], {
+    cwd: repo,
+    env,
+    maxBuffer: 16 << 20,
+  });
   // Everything `files` names that the build does not make comes from the repo as it is.
-  const copied = ['package.json', 'README.md', 'LICENSE', ...pkg.files.filter((f) => !f.startsWith('!') && !/^(dist|renderer-dist)\//.test(f))];
+  const copied = [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    ...pkg.files.filter((f) => !f.startsWith('!') && !/^(dist|renderer-dist)\//.test(f)),
+  ];
   for (const entry of copied) {
     mkdirSync(dirname(join(scratch, entry)), { recursive: true });
     cpSync(join(repo, entry), join(scratch, entry), { recursive: true });
   }
-  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: scratch, maxBuffer: 16 << 20 });
-  const [report] = JSON.parse(stdout) as Array<{ filename: string; size: number; unpackedSize: number; files: PackedFile[] }>;
-  return { tarball: join(scratch, report!.filename), size: report!.size, unpackedSize: report!.unpackedSize, files: report!.files };
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+    cwd: scratch,
+    maxBuffer: 16 << 20,
+  });
+  const [report] = JSON.parse(stdout) as Array<{
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: PackedFile[];
+  }>;
+  return {
+    tarball: join(scratch, report!.filename),
+    size: report!.size,
+    unpackedSize: report!.unpackedSize,
+    files: report!.files,
+  };
 }
 
 /** `name@version` as installed in this repo, so the consumer's install can come from the cache. */
 export function pinned(name: string): string {
-  const { version } = JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return `${name}@${version}`;
 }
 
 /** A fresh ESM project in the system temp folder with the tarball (and `extra` packages) installed. */
 export async function consumerProject(tarball: string, extra: string[]): Promise<string> {
   const project = mkdtempSync(join(tmpdir(), 'insight-consumer-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error', tarball, ...extra], {
-    cwd: project,
-    maxBuffer: 16 << 20,
-  });
-  if (!existsSync(join(project, 'node_modules', pkg.name, 'package.json'))) throw new Error('the tarball did not install');
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      '--loglevel=error',
+      tarball,
+      ...extra,
+    ],
+    {
+      cwd: project,
+      maxBuffer: 16 << 20,
+    },
+  );
+  if (!existsSync(join(project, 'node_modules', pkg.name, 'package.json')))
+    throw new Error('the tarball did not install');
   return project;
 }
 

@@ -17,7 +17,7 @@ while (!refusedWith && held.length < 5000) {
   refusedWith = await new Promise<string>((resolve) => {
     s.once('data', (d) => resolve(d.toString('latin1').split('\r\n')[0]!));
     // Accepted and counted: the hub says nothing until the header timeout.
-    setTimeout(() => resolve(""), 5);
+    setTimeout(() => resolve(''), 5);
   });
   if (!refusedWith) held.push(s);
 }
@@ -30,7 +30,15 @@ const visitor = await new Promise<string>((resolve) => {
   req.on('error', (e) => resolve(e.message));
   req.end();
 });
-console.log(JSON.stringify({ ulimit, heldByOneAddress: held.length, thenRefusedWith: refusedWith, visitorFrom127_0_0_2: visitor, alive: hub.alive() }));
+console.log(
+  JSON.stringify({
+    ulimit,
+    heldByOneAddress: held.length,
+    thenRefusedWith: refusedWith,
+    visitorFrom127_0_0_2: visitor,
+    alive: hub.alive(),
+  }),
+);
 for (const s of held) s.destroy();
 hub.stop();
 process.exit(0);

@@ -6,7 +6,14 @@ import { connect, expectRefused, startHub, token } from '../support/hub.js';
 
 const hub = await startHub();
 const admin = await connect(hub, await token(hub, { sub: 'root', role: 'admin' }));
-const answer = (await admin.request({ type: 'admin', action: 'invite', rooms: ['dashboard:*'], role: 'editor', ttlMinutes: 10, maxUses: 1 })) as { token?: string };
+const answer = (await admin.request({
+  type: 'admin',
+  action: 'invite',
+  rooms: ['dashboard:*'],
+  role: 'editor',
+  ttlMinutes: 10,
+  maxUses: 1,
+})) as { token?: string };
 const invite = answer.token!;
 const tries: string[] = [];
 for (const from of ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.3']) {

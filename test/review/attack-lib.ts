@@ -29,7 +29,12 @@ export async function serve(opts: { ulimit?: number; nodeOptions?: string; args?
   const dataDir = tempDir();
   const cmd = `ulimit -n ${opts.ulimit ?? 4096}; exec "${process.execPath}" "${BIN}" serve --port 0 --host 127.0.0.1 --data-dir "${dataDir}" ${(opts.args ?? []).join(' ')}`;
   const child = spawn('bash', ['-c', cmd], {
-    env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info', NODE_OPTIONS: opts.nodeOptions ?? '' },
+    env: {
+      ...process.env,
+      INSIGHT_HUB_SECRET: TEST_SECRET,
+      INSIGHT_HUB_LOG_LEVEL: 'info',
+      NODE_OPTIONS: opts.nodeOptions ?? '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = 0;
@@ -46,7 +51,15 @@ export async function serve(opts: { ulimit?: number; nodeOptions?: string; args?
     });
     child.on('exit', () => reject(new Error(`hub exited: ${err}`)));
   });
-  return { pid: child.pid!, port, dataDir, out: () => out, err: () => err, alive: () => !exited, stop: () => child.kill('SIGKILL') };
+  return {
+    pid: child.pid!,
+    port,
+    dataDir,
+    out: () => out,
+    err: () => err,
+    alive: () => !exited,
+    stop: () => child.kill('SIGKILL'),
+  };
 }
 
 export function rss(pid: number): number {
@@ -57,12 +70,25 @@ export function rss(pid: number): number {
   }
 }
 
-export async function tok(claims: { sub: string; role?: 'viewer' | 'editor' | 'admin' | 'service'; rooms?: string[]; ttlSec?: number }): Promise<string> {
+export async function tok(claims: {
+  sub: string;
+  role?: 'viewer' | 'editor' | 'admin' | 'service';
+  rooms?: string[];
+  ttlSec?: number;
+}): Promise<string> {
   return mintToken(await importHmacSecret(TEST_SECRET), { role: 'editor', rooms: ['*'], ttlSec: 3600, ...claims });
 }
 
-export function openWs(port: number, token: string, localAddress = '127.0.0.1', headers: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], { headers: { authorization: `Bearer ${token}`, ...headers }, localAddress });
+export function openWs(
+  port: number,
+  token: string,
+  localAddress = '127.0.0.1',
+  headers: Record<string, string> = {},
+): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], {
+    headers: { authorization: `Bearer ${token}`, ...headers },
+    localAddress,
+  });
   return new Promise((resolve, reject) => {
     ws.once('message', () => resolve(ws));
     ws.once('error', reject);
@@ -122,7 +148,15 @@ export async function neighbour(port: number, from = '127.0.0.2'): Promise<{ sto
       ws.terminate();
       rtts.sort((a, b) => a - b);
       if (closed) failures.add('neighbour socket was closed');
-      return { sent, lost, p99: rtts[Math.floor(rtts.length * 0.99)] ?? NaN, max: rtts.at(-1) ?? NaN, newConnOk: ok, newConnFail: fail, failures: [...failures] };
+      return {
+        sent,
+        lost,
+        p99: rtts[Math.floor(rtts.length * 0.99)] ?? NaN,
+        max: rtts.at(-1) ?? NaN,
+        newConnOk: ok,
+        newConnFail: fail,
+        failures: [...failures],
+      };
     },
   };
 }
@@ -130,11 +164,27 @@ export async function neighbour(port: number, from = '127.0.0.2'): Promise<{ sto
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Run `attack` for `ms` with a neighbour and an RSS sampler; print one line. */
-export async function measure(name: string, hub: Served, ms: number, attack: (signal: { stopped: boolean }) => Promise<string>): Promise<void> {
+export async function measure(
+  name: string,
+  hub: Served,
+  ms: number,
+  attack: (signal: { stopped: boolean }) => Promise<string>,
+): Promise<void> {
   // In its own process: the attacker's CPU here must not be counted as the hub's slowness.
   const report = new Promise<NeighbourReport>((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./attack-neighbour.ts', import.meta.url)), String(hub.port), String(ms)], (err, stdout) =>
-      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as NeighbourReport),
+    execFile(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./attack-neighbour.ts', import.meta.url)),
+        String(hub.port),
+        String(ms),
+      ],
+      (err, stdout) =>
+        err
+          ? reject(err instanceof Error ? err : new Error(String(err)))
+          : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as NeighbourReport),
     ),
   );
   await sleep(1500);

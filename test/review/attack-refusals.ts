@@ -33,9 +33,25 @@ await measure(`mixed refusals x19 addresses`, hub, seconds * 1000, async (signal
           path: k.path,
           method: k.method ?? 'GET',
           localAddress: `127.0.0.${10 + (w % 19)}`,
-          headers: upgrade ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'insight.v1', ...k.headers } : k.headers,
+          headers: upgrade
+            ? {
+                connection: 'Upgrade',
+                upgrade: 'websocket',
+                'sec-websocket-version': '13',
+                'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+                'sec-websocket-protocol': 'insight.v1',
+                ...k.headers,
+              }
+            : k.headers,
         });
-        req.on('response', (res) => (statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1), res.resume(), res.on('end', resolve)));
+        req.on(
+          'response',
+          (res) => (
+            statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1),
+            res.resume(),
+            res.on('end', resolve)
+          ),
+        );
         req.on('upgrade', (_res, socket) => (socket.destroy(), resolve()));
         req.on('error', (e) => (statuses.set(e.message, (statuses.get(e.message) ?? 0) + 1), resolve()));
         req.end();
@@ -47,7 +63,9 @@ await measure(`mixed refusals x19 addresses`, hub, seconds * 1000, async (signal
   return `${sent} sent; ${JSON.stringify(Object.fromEntries(statuses))}`;
 });
 const dir = hub.dataDir;
-const audit = readdirSync(dir).filter((f) => f.startsWith('audit')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+const audit = readdirSync(dir)
+  .filter((f) => f.startsWith('audit'))
+  .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 console.log(JSON.stringify({ stdoutBytes: hub.out(), stderrBytes: hub.err().length, auditBytes: audit }));
 hub.stop();
 process.exit(0);

@@ -17,7 +17,8 @@ function rawJwt(payloadJson: string): string {
   const signing = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64(payloadJson)}`;
   return `${signing}.${createHmac('sha256', TEST_SECRET).update(signing).digest('base64url')}`;
 }
-const claims = (extra: string, sub = '"eve"'): string => `{"sub":${sub},"aud":"insight-hub","role":"editor","rooms":["*"],"iat":${now},"exp":${now + 3600}${extra}}`;
+const claims = (extra: string, sub = '"eve"'): string =>
+  `{"sub":${sub},"aud":"insight-hub","role":"editor","rooms":["*"],"iat":${now},"exp":${now + 3600}${extra}}`;
 
 /** Raw HTTP: the status line and body the hub answered (or what happened). */
 function raw(head: string[], body = ''): Promise<string> {
@@ -32,7 +33,12 @@ function raw(head: string[], body = ''): Promise<string> {
     s.on('error', (e) => (got ||= `error ${e.message}`));
     s.on('close', () => {
       const [status] = got.split('\r\n');
-      resolve(`${status} ${got.slice(got.indexOf('\r\n\r\n') + 4).replace(/^[0-9a-f]+\r\n/, '').slice(0, 160)}`.trim());
+      resolve(
+        `${status} ${got
+          .slice(got.indexOf('\r\n\r\n') + 4)
+          .replace(/^[0-9a-f]+\r\n/, '')
+          .slice(0, 160)}`.trim(),
+      );
     });
     setTimeout(() => s.destroy(), 4000);
   });
@@ -53,23 +59,96 @@ const good = await tok({ sub: 'eve' });
 const other = await tok({ sub: 'mallory' });
 
 // Credentials
-log('two Authorization headers', await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${good}`, `Authorization: Bearer ${other}`]));
-log('Authorization + bearer. entry', await upgrade([`Sec-WebSocket-Protocol: insight.v1, bearer.${other}`, `Authorization: Bearer ${good}`]));
+log(
+  'two Authorization headers',
+  await upgrade([
+    'Sec-WebSocket-Protocol: insight.v1',
+    `Authorization: Bearer ${good}`,
+    `Authorization: Bearer ${other}`,
+  ]),
+);
+log(
+  'Authorization + bearer. entry',
+  await upgrade([`Sec-WebSocket-Protocol: insight.v1, bearer.${other}`, `Authorization: Bearer ${good}`]),
+);
 log('two bearer. entries', await upgrade([`Sec-WebSocket-Protocol: insight.v1, bearer.${good}, bearer.${other}`]));
-log('two Sec-WebSocket-Protocol headers, one bearer each', await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Sec-WebSocket-Protocol: bearer.${good}`, `Sec-WebSocket-Protocol: bearer.${other}`]));
-log('AUTHORIZATION casing, one header', await upgrade(['Sec-WebSocket-Protocol: insight.v1', `AUTHORIZATION: bEaReR ${good}`]));
-log('one header "Bearer a, Bearer b"', await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${good}, Bearer ${other}`]));
+log(
+  'two Sec-WebSocket-Protocol headers, one bearer each',
+  await upgrade([
+    'Sec-WebSocket-Protocol: insight.v1',
+    `Sec-WebSocket-Protocol: bearer.${good}`,
+    `Sec-WebSocket-Protocol: bearer.${other}`,
+  ]),
+);
+log(
+  'AUTHORIZATION casing, one header',
+  await upgrade(['Sec-WebSocket-Protocol: insight.v1', `AUTHORIZATION: bEaReR ${good}`]),
+);
+log(
+  'one header "Bearer a, Bearer b"',
+  await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${good}, Bearer ${other}`]),
+);
 log('empty bearer. entry alone', await upgrade(['Sec-WebSocket-Protocol: insight.v1, bearer.']));
-log('empty bearer. entry + header', await upgrade(['Sec-WebSocket-Protocol: insight.v1, bearer.', `Authorization: Bearer ${good}`]));
-log('token in query ?Access_Token=', await raw([`GET /ws?Access_Token=${good} HTTP/1.1`, `Host: 127.0.0.1:${hub.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: insight.v1']));
-log('token in query ?t= (unlisted name) + header', await raw([`GET /ws?t=${other} HTTP/1.1`, `Host: 127.0.0.1:${hub.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${good}`]));
+log(
+  'empty bearer. entry + header',
+  await upgrade(['Sec-WebSocket-Protocol: insight.v1, bearer.', `Authorization: Bearer ${good}`]),
+);
+log(
+  'token in query ?Access_Token=',
+  await raw([
+    `GET /ws?Access_Token=${good} HTTP/1.1`,
+    `Host: 127.0.0.1:${hub.port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+    'Sec-WebSocket-Protocol: insight.v1',
+  ]),
+);
+log(
+  'token in query ?t= (unlisted name) + header',
+  await raw([
+    `GET /ws?t=${other} HTTP/1.1`,
+    `Host: 127.0.0.1:${hub.port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+    'Sec-WebSocket-Protocol: insight.v1',
+    `Authorization: Bearer ${good}`,
+  ]),
+);
 const svc = await tok({ sub: 'svc', role: 'service' });
 const svc2 = await tok({ sub: 'svc-b', role: 'service' });
-log('REST publish, two Authorization headers', await raw(['POST /api/rooms/dashboard:1/messages HTTP/1.1', `Host: 127.0.0.1:${hub.port}`, `Authorization: Bearer ${svc}`, `Authorization: Bearer ${svc2}`, 'Content-Type: application/json', 'Content-Length: 25', 'Connection: close'], '{"event":"e","data":null}'));
-log('REST history, two Authorization headers', await raw(['GET /api/rooms/dashboard:1/history HTTP/1.1', `Host: 127.0.0.1:${hub.port}`, `Authorization: Bearer ${svc}`, `Authorization: Bearer ${svc2}`, 'Connection: close']));
+log(
+  'REST publish, two Authorization headers',
+  await raw(
+    [
+      'POST /api/rooms/dashboard:1/messages HTTP/1.1',
+      `Host: 127.0.0.1:${hub.port}`,
+      `Authorization: Bearer ${svc}`,
+      `Authorization: Bearer ${svc2}`,
+      'Content-Type: application/json',
+      'Content-Length: 25',
+      'Connection: close',
+    ],
+    '{"event":"e","data":null}',
+  ),
+);
+log(
+  'REST history, two Authorization headers',
+  await raw([
+    'GET /api/rooms/dashboard:1/history HTTP/1.1',
+    `Host: 127.0.0.1:${hub.port}`,
+    `Authorization: Bearer ${svc}`,
+    `Authorization: Bearer ${svc2}`,
+    'Connection: close',
+  ]),
+);
 
 // Claims
-const claimProbe = async (what: string, payload: string): Promise<void> => log(what, await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${rawJwt(payload)}`]));
+const claimProbe = async (what: string, payload: string): Promise<void> =>
+  log(what, await upgrade(['Sec-WebSocket-Protocol: insight.v1', `Authorization: Bearer ${rawJwt(payload)}`]));
 const base = `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"]`;
 await claimProbe('exp 1e400', `${base},"exp":1e400}`);
 await claimProbe('exp -1e400', `${base},"exp":-1e400}`);
@@ -81,11 +160,23 @@ await claimProbe('exp now+3600.5 (fraction)', `${base},"exp":${now + 3600}.5}`);
 await claimProbe('exp true', `${base},"exp":true}`);
 await claimProbe('nbf 1e400', claims(',"nbf":1e400'));
 await claimProbe('nbf -1e400', claims(',"nbf":-1e400'));
-await claimProbe('iat 1e400', `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":1e400}`);
-await claimProbe('iat -1e400', `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":-1e400}`);
-await claimProbe('iat "x"', `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":"x"}`);
+await claimProbe(
+  'iat 1e400',
+  `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":1e400}`,
+);
+await claimProbe(
+  'iat -1e400',
+  `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":-1e400}`,
+);
+await claimProbe(
+  'iat "x"',
+  `{"sub":"eve","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600},"iat":"x"}`,
+);
 await claimProbe('duplicate exp keys (past, then 1e400)', `${base},"exp":1,"exp":1e400}`);
-await claimProbe('duplicate sub keys', `{"sub":"eve","sub":"admin","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600}}`);
+await claimProbe(
+  'duplicate sub keys',
+  `{"sub":"eve","sub":"admin","aud":"insight-hub","role":"editor","rooms":["*"],"exp":${now + 3600}}`,
+);
 for (const [what, sub] of [
   ['sub zero-width bob\\u200b', '"bob\\u200b"'],
   ['sub RLO \\u202ebob', '"\\u202ebob"'],
@@ -108,8 +199,14 @@ for (const [what, sub] of [
 await claimProbe('name RLO', claims(',"name":"\\u202eevil"'));
 await claimProbe('name 10,000 chars', claims(`,"name":"${'n'.repeat(10_000)}"`));
 await claimProbe('role "root"', `{"sub":"eve","aud":"insight-hub","role":"root","rooms":["*"],"exp":${now + 3600}}`);
-await claimProbe('rooms "*" (string, not list)', `{"sub":"eve","aud":"insight-hub","role":"admin","rooms":"*","exp":${now + 3600}}`);
-await claimProbe('aud list ["x","insight-hub"]', `{"sub":"eve","aud":["x","insight-hub"],"role":"editor","rooms":["*"],"exp":${now + 3600}}`);
+await claimProbe(
+  'rooms "*" (string, not list)',
+  `{"sub":"eve","aud":"insight-hub","role":"admin","rooms":"*","exp":${now + 3600}}`,
+);
+await claimProbe(
+  'aud list ["x","insight-hub"]',
+  `{"sub":"eve","aud":["x","insight-hub"],"role":"editor","rooms":["*"],"exp":${now + 3600}}`,
+);
 
 // Frames: every error must carry the id
 const ws = await openWs(hub.port, await tok({ sub: 'framer' }));
@@ -133,13 +230,32 @@ await frame('admin action as editor', '{"type":"admin","action":"kick","sub":"ne
 // Past the rate (5/s, burst 5): ids after a long field must still come back on rate_limited.
 for (let i = 0; i < 8; i++) ws.send(`{"type":"ping","pad":"${pad}","id":"rl${i}"}`);
 await new Promise((r) => setTimeout(r, 500));
-log('8 pings at rate 5/s, id after 10 KB', answers.slice(-8).map((a) => a.replace(/"time":\d+/, '')).join(' ‖ '));
+log(
+  '8 pings at rate 5/s, id after 10 KB',
+  answers
+    .slice(-8)
+    .map((a) => a.replace(/"time":\d+/, ''))
+    .join(' ‖ '),
+);
 ws.terminate();
 
 // /metrics from another loopback address and with another Host
-log('/metrics from 127.0.0.2', (await raw(['GET /metrics HTTP/1.1', `Host: 127.0.0.1:${hub.port}`, 'Connection: close'])).slice(0, 40));
+log(
+  '/metrics from 127.0.0.2',
+  (await raw(['GET /metrics HTTP/1.1', `Host: 127.0.0.1:${hub.port}`, 'Connection: close'])).slice(0, 40),
+);
 log('/metrics Host: evil.example', await raw(['GET /metrics HTTP/1.1', 'Host: evil.example', 'Connection: close']));
-log('/metrics with X-Forwarded-For', (await raw(['GET /metrics HTTP/1.1', `Host: 127.0.0.1:${hub.port}`, 'X-Forwarded-For: 10.0.0.9', 'Connection: close'])).slice(0, 40));
+log(
+  '/metrics with X-Forwarded-For',
+  (
+    await raw([
+      'GET /metrics HTTP/1.1',
+      `Host: 127.0.0.1:${hub.port}`,
+      'X-Forwarded-For: 10.0.0.9',
+      'Connection: close',
+    ])
+  ).slice(0, 40),
+);
 log('hub alive', String(hub.alive()));
 hub.stop();
 process.exit(0);

@@ -57,18 +57,24 @@ const REFUSED: Array<[string, string, string?]> = [
   ['iss when configured: other case', rawToken(HS, base(`,"iss":"https://IDP.example"`)), 'https://idp.example'],
   ['iss when configured: in a list', rawToken(HS, base(`,"iss":["https://idp.example"]`)), 'https://idp.example'],
   ['signature of another secret', rawToken(HS, base(), 'x'.repeat(44))],
-  ['signature with base64 (+/) alphabet', (() => {
-    const input = `${b64(HS)}.${b64(base())}`;
-    const std = createHmac('sha256', SECRET).update(input).digest('base64').replace(/=+$/, '');
-    return std.includes('+') || std.includes('/') ? `${input}.${std}` : `${input}.${std}+`;
-  })()],
+  [
+    'signature with base64 (+/) alphabet',
+    (() => {
+      const input = `${b64(HS)}.${b64(base())}`;
+      const std = createHmac('sha256', SECRET).update(input).digest('base64').replace(/=+$/, '');
+      return std.includes('+') || std.includes('/') ? `${input}.${std}` : `${input}.${std}+`;
+    })(),
+  ],
   ['leading space', ` ${rawToken(HS, base())}`],
   ['trailing newline', `${rawToken(HS, base())}\n`],
-  ['non-ASCII in the payload part', (() => {
-    const t = rawToken(HS, base());
-    const [h, p, s] = t.split('.');
-    return `${h}.${p}\u00e9.${s}`;
-  })()],
+  [
+    'non-ASCII in the payload part',
+    (() => {
+      const t = rawToken(HS, base());
+      const [h, p, s] = t.split('.');
+      return `${h}.${p}\u00e9.${s}`;
+    })(),
+  ],
   ['payload with a NUL after the JSON', rawToken(HS, `${base()}\u0000`)],
   ['very long token (1 MB header)', rawToken(`{"alg":"HS256","x":"${'a'.repeat(1_000_000)}"`, base())],
 ];
@@ -106,7 +112,18 @@ describe('hostile HS256 tokens', () => {
       fc.constant(undefined),
       fc.constant(null),
       fc.boolean(),
-      fc.constantFrom(AT - 3600, AT - TOLERANCE, AT - TOLERANCE + 1, AT, AT + TOLERANCE, AT + TOLERANCE + 1, AT + 600, 0, -1, 1.5),
+      fc.constantFrom(
+        AT - 3600,
+        AT - TOLERANCE,
+        AT - TOLERANCE + 1,
+        AT,
+        AT + TOLERANCE,
+        AT + TOLERANCE + 1,
+        AT + 600,
+        0,
+        -1,
+        1.5,
+      ),
       fc.constantFrom('insight-hub', 'other', '', 'alice', String(AT + 600)),
       fc.constantFrom(['insight-hub'], ['other', 'insight-hub'], [], ['other'], [null], [['insight-hub']]),
       fc.constantFrom({}, { aud: 'insight-hub' }),
@@ -143,12 +160,20 @@ describe('hostile HS256 tokens', () => {
 describe('claims kept after verification', () => {
   const verifier = async () => {
     const signingKey = await importHmacSecret(SECRET);
-    return new TokenVerifier({ key: signingKey, algorithms: ['HS256'], signingKey, hmacSecret: KEY, source: 'test' }, { clockToleranceSec: 30, now: () => NOW });
+    return new TokenVerifier(
+      { key: signingKey, algorithms: ['HS256'], signingKey, hmacSecret: KEY, source: 'test' },
+      { clockToleranceSec: 30, now: () => NOW },
+    );
   };
 
   it('a __proto__ claim neither reaches Object.prototype nor the kept claims’ prototype', async () => {
     const v = await verifier();
-    const t = rawToken(HS, base(`,"__proto__":{"polluted":"yes","role":"admin","rooms":["*"]},"constructor":{"prototype":{"polluted":"yes"}}`));
+    const t = rawToken(
+      HS,
+      base(
+        `,"__proto__":{"polluted":"yes","role":"admin","rooms":["*"]},"constructor":{"prototype":{"polluted":"yes"}}`,
+      ),
+    );
     const verified = await v.verify(t);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(verified.claims)).toBe(Object.prototype);

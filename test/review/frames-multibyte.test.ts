@@ -60,50 +60,64 @@ async function pongBytes(id: string): Promise<Buffer> {
 }
 
 describe('multi-byte text at the 7-bit/16-bit boundary (pong ids)', () => {
-  it.each([125, 126, 127].flatMap((b) => UNITS.map((u) => [b, u] as const)))('outgoing payload of exactly %i bytes made of "%s"', async (target, unit) => {
-    const overhead = (await pongBytes(`c${target}${unit}`)).length - Buffer.byteLength(`c${target}${unit}`);
-    const id = textOf(unit, target - overhead);
-    expect(id.length).toBeLessThanOrEqual(64);
-    const bytes = await pongBytes(id);
-    expect(bytes.length).toBe(target);
-    expect(JSON.parse(bytes.toString('utf8')).id).toBe(id);
-  });
+  it.each([125, 126, 127].flatMap((b) => UNITS.map((u) => [b, u] as const)))(
+    'outgoing payload of exactly %i bytes made of "%s"',
+    async (target, unit) => {
+      const overhead = (await pongBytes(`c${target}${unit}`)).length - Buffer.byteLength(`c${target}${unit}`);
+      const id = textOf(unit, target - overhead);
+      expect(id.length).toBeLessThanOrEqual(64);
+      const bytes = await pongBytes(id);
+      expect(bytes.length).toBe(target);
+      expect(JSON.parse(bytes.toString('utf8')).id).toBe(id);
+    },
+  );
 });
 
 const BOUNDARIES = [65_535, 65_536, 65_537];
 
 describe('multi-byte text at the 16-bit/64-bit boundary (room messages)', () => {
-  it.each(BOUNDARIES.flatMap((b) => UNITS.map((u) => [b, u] as const)))('outgoing payload of exactly %i bytes made of "%s"', async (target, unit) => {
-    const room = `mb:${++roomNo}`;
-    await sub.request({ type: 'subscribe', room });
-    // Calibrate the envelope's size in this room (same epoch, seq digits and time digits next time).
-    const probe = await roundTrip(room, 'x');
-    const overhead = probe.length - 1;
-    const want = target - overhead;
-    const data = textOf(unit, want);
-    expect(Buffer.byteLength(data)).toBe(want);
-    const bytes = await roundTrip(room, data);
-    expect(bytes.length).toBe(target);
-    await sub.request({ type: 'unsubscribe', room });
-  });
+  it.each(BOUNDARIES.flatMap((b) => UNITS.map((u) => [b, u] as const)))(
+    'outgoing payload of exactly %i bytes made of "%s"',
+    async (target, unit) => {
+      const room = `mb:${++roomNo}`;
+      await sub.request({ type: 'subscribe', room });
+      // Calibrate the envelope's size in this room (same epoch, seq digits and time digits next time).
+      const probe = await roundTrip(room, 'x');
+      const overhead = probe.length - 1;
+      const want = target - overhead;
+      const data = textOf(unit, want);
+      expect(Buffer.byteLength(data)).toBe(want);
+      const bytes = await roundTrip(room, data);
+      expect(bytes.length).toBe(target);
+      await sub.request({ type: 'unsubscribe', room });
+    },
+  );
 
   it('strings JSON has to escape arrive as they were sent', async () => {
     const room = `mb:${++roomNo}`;
     await sub.request({ type: 'subscribe', room });
-    for (const data of ['\ud800', 'a\udfffb', '\u2028\u2029', '\u0000\u001f\u007f', '"\\', '😀'.slice(0, 1), '\ufeffbom', 'ü'.repeat(30_000)]) {
+    for (const data of [
+      '\ud800',
+      'a\udfffb',
+      '\u2028\u2029',
+      '\u0000\u001f\u007f',
+      '"\\',
+      '😀'.slice(0, 1),
+      '\ufeffbom',
+      'ü'.repeat(30_000),
+    ]) {
       await roundTrip(room, data);
     }
   });
 });
 
 describe('encodeMessage in place equals the two-step encoding', () => {
-  it.each([0, 1, 60, 61, 62, 63, 64, 32_760, 32_761, 32_762, 32_763, 21_840, 21_841, 21_842, 16_380, 16_381, 16_382, 16_383])(
-    'for %i repetitions of each unit, and for lone surrogates',
-    (count) => {
-      for (const unit of ['é', '€', '😀', '\ud800', 'a']) {
-        const message = { t: unit.repeat(count) };
-        expect(encodeMessage(message).equals(encodeTextFrame(Buffer.from(JSON.stringify(message), 'utf8')))).toBe(true);
-      }
-    },
-  );
+  it.each([
+    0, 1, 60, 61, 62, 63, 64, 32_760, 32_761, 32_762, 32_763, 21_840, 21_841, 21_842, 16_380, 16_381, 16_382, 16_383,
+  ])('for %i repetitions of each unit, and for lone surrogates', (count) => {
+    for (const unit of ['é', '€', '😀', '\ud800', 'a']) {
+      const message = { t: unit.repeat(count) };
+      expect(encodeMessage(message).equals(encodeTextFrame(Buffer.from(JSON.stringify(message), 'utf8')))).toBe(true);
+    }
+  });
 });

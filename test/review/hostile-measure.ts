@@ -30,7 +30,10 @@ interface Child {
 
 async function serve(ulimit: number, nodeFlags: string[], args: string[]): Promise<Child> {
   const cmd = `ulimit -n ${ulimit}; exec "${process.execPath}" ${nodeFlags.join(' ')} ${LOADER} "${CLI}" serve --port 0 --host 127.0.0.1 --data-dir "${tempDir()}" ${args.join(' ')}`;
-  const child = spawn('bash', ['-c', cmd], { env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', cmd], {
+    env: { ...process.env, INSIGHT_HUB_SECRET: TEST_SECRET, INSIGHT_HUB_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = 0;
   let err = '';
   let exited = false;
@@ -60,7 +63,10 @@ const token = async (claims: { sub: string; role?: 'editor' | 'viewer' }): Promi
 
 /** A neighbour on 127.0.0.2 sending one ping every 50 ms; round trips kept, lost = no pong in 2 s. */
 async function neighbour(port: number): Promise<{ stop(): { p99: number; lost: number; sent: number } }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], { headers: { authorization: `Bearer ${await token({ sub: 'neighbour' })}` }, localAddress: '127.0.0.2' });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], {
+    headers: { authorization: `Bearer ${await token({ sub: 'neighbour' })}` },
+    localAddress: '127.0.0.2',
+  });
   ws.on('error', () => {});
   await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)));
   const pending = new Map<string, number>();
@@ -120,7 +126,9 @@ const history: Attack = async (port) => {
   let n = 0;
   const sockets = await Promise.all(
     Array.from({ length: 8 }, async () => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], { headers: { authorization: `Bearer ${tok}` } });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], {
+        headers: { authorization: `Bearer ${tok}` },
+      });
       ws.on('error', () => {});
       await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)));
       ws.on('message', (d) => {
@@ -133,7 +141,9 @@ const history: Attack = async (port) => {
     }),
   );
   const timer = setInterval(() => {
-    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1e6) ws.send(JSON.stringify({ type: 'publish', room: `dashboard:h${n}`, event: 'e', data, id: `m${n++}` }));
+    for (const ws of sockets)
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1e6)
+        ws.send(JSON.stringify({ type: 'publish', room: `dashboard:h${n}`, event: 'e', data, id: `m${n++}` }));
   }, 11);
   await new Promise((r) => setTimeout(r, ATTACK_MS));
   clearInterval(timer);
@@ -160,15 +170,19 @@ const refusals: Attack = async (port) => {
       ws.on('open', () => done('101'));
       ws.on('error', (err) => done(`error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     });
-  await Promise.all(Array.from({ length: 50 }, async () => {
-    while (Date.now() < deadline) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (Date.now() < deadline) await one();
+    }),
+  );
   return `refused upgrades: ${JSON.stringify(statuses)}`;
 };
 
 /** 400 publishes sent at once (past the burst), 5 KB of data before the `id`. */
 const idlast: Attack = async (port) => {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], { headers: { authorization: `Bearer ${await token({ sub: 'idlast' })}` } });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['insight.v1'], {
+    headers: { authorization: `Bearer ${await token({ sub: 'idlast' })}` },
+  });
   ws.on('error', () => {});
   await new Promise((resolve, reject) => (ws.once('message', resolve), ws.once('error', reject)));
   let withId = 0;
@@ -177,10 +191,11 @@ const idlast: Attack = async (port) => {
   ws.on('message', (d) => {
     const m = JSON.parse(d.toString()) as { type: string; id?: string };
     if (m.type === 'ack') acks++;
-    if (m.type === 'error') (m.id ? withId++ : withoutId++);
+    if (m.type === 'error') m.id ? withId++ : withoutId++;
   });
   const data = { pad: 'y'.repeat(5000) };
-  for (let i = 0; i < 215; i++) ws.send(JSON.stringify({ type: 'publish', room: 'dashboard:1', event: 'e', data, id: `late${i}` }));
+  for (let i = 0; i < 215; i++)
+    ws.send(JSON.stringify({ type: 'publish', room: 'dashboard:1', event: 'e', data, id: `late${i}` }));
   await new Promise((resolve) => {
     ws.send(JSON.stringify({ type: 'ping', id: 'last' }));
     ws.on('message', (d) => (JSON.parse(d.toString()) as { id?: string }).id === 'last' && resolve(null));
@@ -194,7 +209,12 @@ const ATTACKS: Record<string, { run: Attack; ulimit: number; nodeFlags: string[]
   idle: { run: idle, ulimit: 1024, nodeFlags: [] },
   history: { run: history, ulimit: 1024, nodeFlags: ['--max-old-space-size=128'] },
   // The same flood with the per-user byte rate lifted, so only the history budget stands in the way.
-  'history-budget': { run: history, ulimit: 1024, nodeFlags: ['--max-old-space-size=128'], args: ['--publish-bytes-per-second', '1000000000'] },
+  'history-budget': {
+    run: history,
+    ulimit: 1024,
+    nodeFlags: ['--max-old-space-size=128'],
+    args: ['--publish-bytes-per-second', '1000000000'],
+  },
   refusals: { run: refusals, ulimit: 1024, nodeFlags: [] },
   idlast: { run: idlast, ulimit: 1024, nodeFlags: [] },
 };

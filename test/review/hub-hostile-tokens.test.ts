@@ -36,11 +36,20 @@ const HOSTILE: Array<[string, () => string]> = [
   ['b64 false', () => signRaw('{"alg":"HS256","b64":false}', claims())],
   ['exp missing', () => signRaw(HS, '{"sub":"mallory","aud":"insight-hub"}')],
   ['exp a string', () => signRaw(HS, `{"sub":"mallory","aud":"insight-hub","exp":"${now() + 600}"}`)],
-  ['exp 31 s ago (outside the tolerance)', () => signRaw(HS, `{"sub":"mallory","aud":"insight-hub","exp":${now() - 31}}`)],
+  [
+    'exp 31 s ago (outside the tolerance)',
+    () => signRaw(HS, `{"sub":"mallory","aud":"insight-hub","exp":${now() - 31}}`),
+  ],
   ['nbf 60 s ahead', () => signRaw(HS, claims(`,"nbf":${now() + 60}`))],
   ['aud other', () => signRaw(HS, `{"sub":"mallory","aud":"other","exp":${now() + 600}}`)],
-  ['aud hidden under __proto__', () => signRaw(HS, `{"sub":"mallory","exp":${now() + 600},"__proto__":{"aud":"insight-hub"}}`)],
-  ['sub hidden under __proto__', () => signRaw(HS, `{"aud":"insight-hub","exp":${now() + 600},"__proto__":{"sub":"mallory"}}`)],
+  [
+    'aud hidden under __proto__',
+    () => signRaw(HS, `{"sub":"mallory","exp":${now() + 600},"__proto__":{"aud":"insight-hub"}}`),
+  ],
+  [
+    'sub hidden under __proto__',
+    () => signRaw(HS, `{"aud":"insight-hub","exp":${now() + 600},"__proto__":{"sub":"mallory"}}`),
+  ],
   ['sub empty', () => signRaw(HS, `{"sub":"","aud":"insight-hub","exp":${now() + 600}}`)],
   ['sub 129 characters', () => signRaw(HS, `{"sub":"${'s'.repeat(129)}","aud":"insight-hub","exp":${now() + 600}}`)],
   ['sub a number', () => signRaw(HS, `{"sub":42,"aud":"insight-hub","exp":${now() + 600}}`)],
@@ -50,10 +59,13 @@ const HOSTILE: Array<[string, () => string]> = [
   ['rooms $admin', () => signRaw(HS, claims(',"rooms":["$admin"]'))],
   ['rooms a string', () => signRaw(HS, claims(',"rooms":"*"'))],
   ['signed with another secret', () => signRaw(HS, claims(), 'another-secret-that-is-long-enough-0123456789')],
-  ['signature with one character changed', () => {
-    const t = signRaw(HS, claims());
-    return t.slice(0, -2) + (t.at(-2) === 'A' ? 'B' : 'A') + t.at(-1);
-  }],
+  [
+    'signature with one character changed',
+    () => {
+      const t = signRaw(HS, claims());
+      return t.slice(0, -2) + (t.at(-2) === 'A' ? 'B' : 'A') + t.at(-1);
+    },
+  ],
 ];
 
 describe('hostile tokens at the upgrade', () => {
@@ -69,8 +81,14 @@ describe('hostile tokens at the upgrade', () => {
     const c = await connect(hub, t);
     expect(c.welcome.user).toEqual({ sub: 'mallory', name: 'mallory', role: 'viewer' });
     expect(await c.request({ type: 'subscribe', room: '$admin' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await c.request({ type: 'subscribe', room: 'dashboard:1' })).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(await c.request({ type: 'subscribe', room: 'user:bystander' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'subscribe', room: 'dashboard:1' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await c.request({ type: 'subscribe', room: 'user:bystander' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     expect(await c.request({ type: 'subscribe', room: 'user:mallory' })).toMatchObject({ type: 'ack' });
     c.close();
   });
@@ -86,7 +104,10 @@ describe('hostile tokens in an auth refresh', () => {
     }
     // Still the old viewer, still in its room, and publishing is still refused.
     expect(c.closed).toBeUndefined();
-    expect(await c.request({ type: 'publish', room: 'r:1', event: 'x', data: 1 })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'publish', room: 'r:1', event: 'x', data: 1 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     c.close();
   });
 });

@@ -6,7 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HubError, RoomAccess, checkRoomsClaim, isValidRoomName, isValidRoomPattern, personalRoom } from '../../hub/protocol/index.js';
+import {
+  HubError,
+  RoomAccess,
+  checkRoomsClaim,
+  isValidRoomName,
+  isValidRoomPattern,
+  personalRoom,
+} from '../../hub/protocol/index.js';
 
 /** What a list of patterns allows, computed the slow, obvious way. */
 function reference(patterns: string[], personal: string | undefined, room: string): boolean {
@@ -71,17 +78,26 @@ describe('grant cache', () => {
   it('agrees with a reference matcher for random valid grants, rooms and subs (property)', () => {
     const chars = fc.constantFrom(...'ab:.-_@1'.split(''));
     const name = fc.string({ unit: chars, minLength: 1, maxLength: 6 });
-    const pattern = fc.oneof(name, name.map((n) => `${n}*`), fc.constant('*'));
+    const pattern = fc.oneof(
+      name,
+      name.map((n) => `${n}*`),
+      fc.constant('*'),
+    );
     fc.assert(
-      fc.property(fc.array(pattern, { maxLength: 5 }), fc.option(name, { nil: undefined }), fc.array(name, { minLength: 1, maxLength: 10 }), (patterns, sub, rooms) => {
-        const claim = checkRoomsClaim(patterns);
-        const personal = sub === undefined ? undefined : personalRoom(sub);
-        const access = new RoomAccess(claim, personal);
-        for (const room of [...rooms, ...rooms.map((r) => `user:${r}`), '$admin']) {
-          if (!isValidRoomName(room)) continue;
-          expect(access.allows(room)).toBe(reference(claim, personal, room));
-        }
-      }),
+      fc.property(
+        fc.array(pattern, { maxLength: 5 }),
+        fc.option(name, { nil: undefined }),
+        fc.array(name, { minLength: 1, maxLength: 10 }),
+        (patterns, sub, rooms) => {
+          const claim = checkRoomsClaim(patterns);
+          const personal = sub === undefined ? undefined : personalRoom(sub);
+          const access = new RoomAccess(claim, personal);
+          for (const room of [...rooms, ...rooms.map((r) => `user:${r}`), '$admin']) {
+            if (!isValidRoomName(room)) continue;
+            expect(access.allows(room)).toBe(reference(claim, personal, room));
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

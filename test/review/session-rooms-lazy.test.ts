@@ -18,7 +18,16 @@ let publisher: TestClient;
 let run = 0;
 
 beforeAll(async () => {
-  ({ hub, core } = await startHubWithCore({ presenceCoalesceMs: 10, limits: { errorBudget: 1_000_000, maxConnectionsPerUser: 10_000, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12 } }));
+  ({ hub, core } = await startHubWithCore({
+    presenceCoalesceMs: 10,
+    limits: {
+      errorBudget: 1_000_000,
+      maxConnectionsPerUser: 10_000,
+      messagesPerSecond: 1_000_000,
+      burst: 1_000_000,
+      publishBytesPerSecond: 1e12,
+    },
+  }));
   // A service connection has no presence of its own: its acks show exactly the others.
   observer = await connect(hub, await token(hub, { sub: 'observer', role: 'service', rooms: ['lz*'] }));
   publisher = await connect(hub, await token(hub, { sub: 'publisher', role: 'service', rooms: ['lz*'] }));
@@ -47,11 +56,20 @@ async function roomsReached(c: TestClient, rooms: string[]): Promise<string[]> {
   const marker = `m${Math.random().toString(36).slice(2)}`;
   for (const room of rooms) await publisher.request({ type: 'publish', room, event: marker, data: room });
   await barrier(c);
-  return c.messages().filter((m) => m.event === marker).map((m) => m.room).sort();
+  return c
+    .messages()
+    .filter((m) => m.event === marker)
+    .map((m) => m.room)
+    .sort();
 }
 
 /** The client is in exactly the model's rooms, with the model's presence state, then leaves. */
-async function expectModel(c: TestClient, rooms: string[], sub: string, model: Map<number, Record<string, number>>): Promise<void> {
+async function expectModel(
+  c: TestClient,
+  rooms: string[],
+  sub: string,
+  model: Map<number, Record<string, number>>,
+): Promise<void> {
   const expected = [...model.keys()].map((i) => rooms[i]!).sort();
   expect(await roomsReached(c, rooms)).toEqual(expected);
   for (let i = 0; i < rooms.length; i++) {
@@ -79,7 +97,10 @@ describe('one session across several rooms', () => {
     expect((await membersOf(a)).map((m) => m.sub)).toEqual([]);
     expect(await membersOf(b)).toMatchObject([{ sub: `two${id}`, state: { view: 'B' } }]);
     // Presence in the room left is refused; in the other it still works.
-    expect(await c.request({ type: 'presence', room: a, state: { view: 'A2' } })).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(await c.request({ type: 'presence', room: a, state: { view: 'A2' } })).toMatchObject({
+      type: 'error',
+      code: 'bad_request',
+    });
     expect(await c.request({ type: 'presence', room: b, state: { view: 'B2' } })).toMatchObject({ type: 'ack' });
     expect(await membersOf(b)).toMatchObject([{ sub: `two${id}`, state: { view: 'B2' } }]);
 
@@ -104,8 +125,13 @@ describe('one session across several rooms', () => {
     await c.request({ type: 'subscribe', room: rooms[1]! });
     c.send({ type: 'subscribe', id: 'late', room: rooms[2]! });
     c.ws.terminate();
-    await until(() => core.sessions.size === before.sessions && core.connections.total === before.total, 5000, 'session gone');
-    for (const room of rooms) await until(async () => (await membersOf(room)).length === 0, 5000, `presence gone in ${room}`);
+    await until(
+      () => core.sessions.size === before.sessions && core.connections.total === before.total,
+      5000,
+      'session gone',
+    );
+    for (const room of rooms)
+      await until(async () => (await membersOf(room)).length === 0, 5000, `presence gone in ${room}`);
     expect(core.registry.has(rooms[0]!) || core.registry.has(rooms[1]!) || core.registry.has(rooms[2]!)).toBe(false);
   });
 
@@ -117,13 +143,18 @@ describe('one session across several rooms', () => {
     await c.request({ type: 'subscribe', room: keep });
     await c.request({ type: 'subscribe', room: drop });
     await c.request({ type: 'subscribe', room: `user:${sub}` });
-    expect(await c.request({ type: 'auth', token: await token(hub, { sub, role: 'viewer', rooms: [keep] }) })).toMatchObject({ type: 'ack' });
+    expect(
+      await c.request({ type: 'auth', token: await token(hub, { sub, role: 'viewer', rooms: [keep] }) }),
+    ).toMatchObject({ type: 'ack' });
     expect(await roomsReached(c, [keep, drop])).toEqual([keep]);
     expect((await membersOf(drop)).map((m) => m.sub)).toEqual([]);
     expect((await membersOf(keep)).map((m) => m.sub)).toEqual([sub]);
     // The personal room survives a refresh (same sub), and another user's stays closed.
     expect(await c.request({ type: 'subscribe', room: `user:${sub}` })).toMatchObject({ type: 'ack' });
-    expect(await c.request({ type: 'subscribe', room: 'user:someone-else' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await c.request({ type: 'subscribe', room: 'user:someone-else' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     c.close();
   });
 
@@ -131,7 +162,9 @@ describe('one session across several rooms', () => {
     const id = ++run;
     const room = `lz${id}:who`;
     const clients = await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => connect(hub, await token(hub, { sub: `who${id}-${i}`, role: 'editor', rooms: ['lz*'] }))),
+      Array.from({ length: 8 }, async (_, i) =>
+        connect(hub, await token(hub, { sub: `who${id}-${i}`, role: 'editor', rooms: ['lz*'] })),
+      ),
     );
     await observer.request({ type: 'subscribe', room });
     await Promise.all(clients.map((c) => c.request({ type: 'subscribe', room })));
@@ -152,7 +185,11 @@ type Op = { kind: 'sub' | 'unsub' | 'presence'; room: number; state: number };
 
 describe('property: membership and presence follow the requests', () => {
   const ops = fc.array(
-    fc.record({ kind: fc.constantFrom<Op['kind']>('sub', 'sub', 'unsub', 'presence'), room: fc.nat(2), state: fc.nat(9) }),
+    fc.record({
+      kind: fc.constantFrom<Op['kind']>('sub', 'sub', 'unsub', 'presence'),
+      room: fc.nat(2),
+      state: fc.nat(9),
+    }),
     { minLength: 1, maxLength: 14 },
   );
 

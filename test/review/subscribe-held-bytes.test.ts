@@ -25,7 +25,13 @@ function closeGate(): void {
 
 beforeAll(async () => {
   ({ hub, core } = await startHubWithCore({
-    limits: { maxQueuedBytes: CAP, messagesPerSecond: 1_000_000, burst: 1_000_000, publishBytesPerSecond: 1e12, errorBudget: 1_000_000 },
+    limits: {
+      maxQueuedBytes: CAP,
+      messagesPerSecond: 1_000_000,
+      burst: 1_000_000,
+      publishBytesPerSecond: 1e12,
+      errorBudget: 1_000_000,
+    },
   }));
   const engine = core.engine as unknown as { history: (room: string, since: unknown) => Promise<unknown> };
   const original = engine.history.bind(engine);
@@ -37,10 +43,18 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const sessionOf = (c: TestClient) => core.sessions.get(c.welcome.clientId)!;
-const answerTo = (c: TestClient, id: string) => c.waitFor((m) => (m.type === 'ack' || m.type === 'error') && (m as { id?: string }).id === id);
+const answerTo = (c: TestClient, id: string) =>
+  c.waitFor((m) => (m.type === 'ack' || m.type === 'error') && (m as { id?: string }).id === id);
 
 /** One overtaken subscribe with `count` live frames of `size` bytes held meanwhile. */
-async function overtakenSubscribe(pub: TestClient, c: TestClient, room: string, id: string, count: number, size: number): Promise<void> {
+async function overtakenSubscribe(
+  pub: TestClient,
+  c: TestClient,
+  room: string,
+  id: string,
+  count: number,
+  size: number,
+): Promise<void> {
   closeGate();
   c.send({ type: 'subscribe', id, room });
   await until(() => sessionOf(c).inRoom(room), 5000, 'joined');

@@ -8,7 +8,17 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
 import type { HubContext } from '../../hub/server/create-hub.js';
-import { clientFrame, connect, rawUpgrade, sleep, startHub, startHubWithCore, token, until, type TestClient } from '../support/hub.js';
+import {
+  clientFrame,
+  connect,
+  rawUpgrade,
+  sleep,
+  startHub,
+  startHubWithCore,
+  token,
+  until,
+  type TestClient,
+} from '../support/hub.js';
 
 let hub: Hub;
 let core: HubContext['core'];
@@ -26,10 +36,14 @@ afterAll(async () => {
 });
 
 async function statusFor(path: string, tok: string | undefined = valid): Promise<number> {
-  const peer = await rawUpgrade(hub, {
-    'Sec-WebSocket-Protocol': 'insight.v1',
-    ...(tok ? { Authorization: `Bearer ${tok}` } : {}),
-  }, path);
+  const peer = await rawUpgrade(
+    hub,
+    {
+      'Sec-WebSocket-Protocol': 'insight.v1',
+      ...(tok ? { Authorization: `Bearer ${tok}` } : {}),
+    },
+    path,
+  );
   peer.destroy();
   return peer.status;
 }
@@ -50,16 +64,18 @@ function rawWrite(bytes: Buffer): Promise<{ socket: Socket; chunks: Buffer[] }> 
 }
 
 function upgradeRequest(tok: string, path = '/ws'): string {
-  return [
-    `GET ${path} HTTP/1.1`,
-    `Host: 127.0.0.1:${hub.port}`,
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-    'Sec-WebSocket-Version: 13',
-    'Sec-WebSocket-Protocol: insight.v1',
-    `Authorization: Bearer ${tok}`,
-  ].join('\r\n') + '\r\n\r\n';
+  return (
+    [
+      `GET ${path} HTTP/1.1`,
+      `Host: 127.0.0.1:${hub.port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Protocol: insight.v1',
+      `Authorization: Bearer ${tok}`,
+    ].join('\r\n') + '\r\n\r\n'
+  );
 }
 
 /** Text frames in raw server bytes after the HTTP head. */
@@ -70,8 +86,8 @@ function framesAfterHead(bytes: Buffer): string[] {
   while (b.length >= 2) {
     let len = b[1]! & 0x7f;
     let off = 2;
-    if (len === 126) (len = b.readUInt16BE(2)), (off = 4);
-    else if (len === 127) (len = Number(b.readBigUInt64BE(2))), (off = 10);
+    if (len === 126) ((len = b.readUInt16BE(2)), (off = 4));
+    else if (len === 127) ((len = Number(b.readBigUInt64BE(2))), (off = 10));
     if (b.length < off + len) break;
     if ((b[0]! & 0x0f) === 1) out.push(b.subarray(off, off + len).toString('utf8'));
     b = b.subarray(off + len);
@@ -91,13 +107,19 @@ describe('request targets', () => {
     await settled();
   });
 
-  it.each(['/ws/', '//ws', '/WS', '/Ws', '/ws%2F', '/%77s', '/ws;x', '/ws/x', '/wss', '/w', '/'])('answers 404 for %s', async (path) => {
-    expect(await statusFor(path)).toBe(404);
-  });
+  it.each(['/ws/', '//ws', '/WS', '/Ws', '/ws%2F', '/%77s', '/ws;x', '/ws/x', '/wss', '/w', '/'])(
+    'answers 404 for %s',
+    async (path) => {
+      expect(await statusFor(path)).toBe(404);
+    },
+  );
 
-  it.each(['//ws?x=1', '/ws/?x=1', '/WS?x=1', '/ws/x?x=1', '/wsx?x=1'])('answers 404 for %s (with a query)', async (path) => {
-    expect(await statusFor(path)).toBe(404);
-  });
+  it.each(['//ws?x=1', '/ws/?x=1', '/WS?x=1', '/ws/x?x=1', '/wsx?x=1'])(
+    'answers 404 for %s (with a query)',
+    async (path) => {
+      expect(await statusFor(path)).toBe(404);
+    },
+  );
 
   it.each([
     ['dot segment', '/./ws'],
@@ -126,7 +148,11 @@ describe('tokens in the query string', () => {
     '/ws?x=1;token={tok}&token={tok}',
   ])('refuses %s with 400, even with a valid Authorization header', async (path) => {
     const target = path.replaceAll('{tok}', encodeURIComponent(valid));
-    const peer = await rawUpgrade(hub, { 'Sec-WebSocket-Protocol': 'insight.v1', Authorization: `Bearer ${valid}` }, target);
+    const peer = await rawUpgrade(
+      hub,
+      { 'Sec-WebSocket-Protocol': 'insight.v1', Authorization: `Bearer ${valid}` },
+      target,
+    );
     peer.destroy();
     expect(peer.status).toBe(400);
     expect(peer.body.toString()).not.toContain(valid.split('.')[2]!);
@@ -142,7 +168,9 @@ describe('tokens in the query string', () => {
 describe('the corked upgrade', () => {
   it('sends the 101 and the welcome, then answers a frame written in the same packet as the request', async () => {
     const ping = JSON.stringify({ type: 'ping', id: 'early' });
-    const { socket, chunks } = await rawWrite(Buffer.concat([Buffer.from(upgradeRequest(valid)), clientFrame(0x1, Buffer.from(ping))]));
+    const { socket, chunks } = await rawWrite(
+      Buffer.concat([Buffer.from(upgradeRequest(valid)), clientFrame(0x1, Buffer.from(ping))]),
+    );
     await until(() => framesAfterHead(Buffer.concat(chunks)).length >= 2, 5000, 'welcome and pong');
     const all = Buffer.concat(chunks);
     expect(all.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
@@ -187,7 +215,9 @@ describe('the corked upgrade', () => {
   it('a client that sends a close frame right behind its request is closed and forgotten', async () => {
     const close = Buffer.alloc(2);
     close.writeUInt16BE(1000);
-    const { socket, chunks } = await rawWrite(Buffer.concat([Buffer.from(upgradeRequest(valid)), clientFrame(0x8, close)]));
+    const { socket, chunks } = await rawWrite(
+      Buffer.concat([Buffer.from(upgradeRequest(valid)), clientFrame(0x8, close)]),
+    );
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
     expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
     await settled();
@@ -200,7 +230,9 @@ describe('connection limits under a burst', () => {
     try {
       const t = await token(limited, { sub: 'burst' });
       const request = (): Promise<number> =>
-        rawUpgrade(limited, { 'Sec-WebSocket-Protocol': 'insight.v1', Authorization: `Bearer ${t}` }).then((p) => p.status);
+        rawUpgrade(limited, { 'Sec-WebSocket-Protocol': 'insight.v1', Authorization: `Bearer ${t}` }).then(
+          (p) => p.status,
+        );
       const statuses = await Promise.all(Array.from({ length: 30 }, request));
       expect(statuses.filter((s) => s === 101).length).toBeLessThanOrEqual(3);
     } finally {

@@ -6,7 +6,13 @@ import type { TestClient } from './hub.js';
  * The neighbour must answer a ping every 50 publishes. Resolves with every answer (`ack` or
  * `error <code>`) and the epoch of room 0.
  */
-export async function floodRooms(writers: TestClient[], neighbour: TestClient, prefix: string, perWriter: number, data: unknown): Promise<{ outcomes: string[]; epochOfFirst: string }> {
+export async function floodRooms(
+  writers: TestClient[],
+  neighbour: TestClient,
+  prefix: string,
+  perWriter: number,
+  data: unknown,
+): Promise<{ outcomes: string[]; epochOfFirst: string }> {
   let epochOfFirst = '';
   const outcomes = await Promise.all(
     writers.map(async (w, wi) => {

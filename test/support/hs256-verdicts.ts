@@ -12,14 +12,22 @@ export const TOLERANCE = 30;
 
 export type Verdict = 'ok' | 'malformed' | 'algorithm' | 'signature' | 'expired' | `claim:${string}`;
 
-export const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+export const b64 = (v: unknown): string =>
+  Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 export function hs256Verdicts(secret: string) {
   const key = createSecretKey(Buffer.from(secret));
-  const mac = (input: string, withSecret = secret): string => createHmac('sha256', withSecret).update(input).digest('base64url');
+  const mac = (input: string, withSecret = secret): string =>
+    createHmac('sha256', withSecret).update(input).digest('base64url');
 
   function ours(t: string, issuer?: string): Verdict {
-    const rules: ClaimRules = { audience: 'insight-hub', issuer, clockTolerance: TOLERANCE, now: NOW, requiredClaims: ['exp', 'sub'] };
+    const rules: ClaimRules = {
+      audience: 'insight-hub',
+      issuer,
+      clockTolerance: TOLERANCE,
+      now: NOW,
+      requiredClaims: ['exp', 'sub'],
+    };
     try {
       verifyHs256(t, key, rules);
       return 'ok';

@@ -25,7 +25,10 @@ export function tempDir(prefix = 'insight-hub-test-'): string {
 }
 
 /** Start a hub on 127.0.0.1 and a free port with a known secret and a fresh data directory. */
-export async function startHub(options: HubOptionsInput = {}, extensions: HubExtension[] = hubExtensions()): Promise<Hub> {
+export async function startHub(
+  options: HubOptionsInput = {},
+  extensions: HubExtension[] = hubExtensions(),
+): Promise<Hub> {
   return createHub(
     {
       port: 0,
@@ -84,7 +87,10 @@ export class TestClient {
     const seen = this.received.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a message; got ${JSON.stringify(this.received.slice(-3))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for a message; got ${JSON.stringify(this.received.slice(-3))}`)),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
@@ -106,7 +112,9 @@ export class TestClient {
   }
 
   messages(room?: string): Array<Extract<ServerMessage, { type: 'message' }>> {
-    return this.received.filter((m) => m.type === 'message' && (!room || m.room === room)) as Array<Extract<ServerMessage, { type: 'message' }>>;
+    return this.received.filter((m) => m.type === 'message' && (!room || m.room === room)) as Array<
+      Extract<ServerMessage, { type: 'message' }>
+    >;
   }
 
   close(): void {
@@ -138,7 +146,11 @@ export function openSocket(hub: Hub, tok: string | undefined, opts: ConnectOptio
   const protocols = opts.protocols ?? (via === 'subprotocol' && tok ? ['insight.v1', `bearer.${tok}`] : ['insight.v1']);
   const headers: Record<string, string> = { ...opts.headers };
   if (via === 'header' && tok) headers.authorization = `Bearer ${tok}`;
-  return new WebSocket(hub.wsUrl.replace('/ws', opts.path ?? '/ws'), protocols, { headers, origin: opts.origin, localAddress: opts.localAddress });
+  return new WebSocket(hub.wsUrl.replace('/ws', opts.path ?? '/ws'), protocols, {
+    headers,
+    origin: opts.origin,
+    localAddress: opts.localAddress,
+  });
 }
 
 export interface Refused {
@@ -164,7 +176,11 @@ export function expectRefused(hub: Hub, tok: string | undefined, opts: ConnectOp
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll until `check` is true (for state that settles asynchronously); fails after the timeout. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -187,10 +203,22 @@ export async function startHubWithCore(
 /** Sign arbitrary JWT claims (defaults: HS256 with the test secret, aud insight-hub, exp in 1 h). */
 export async function signJwt(
   claims: Record<string, unknown>,
-  opts: { alg?: string; key?: CryptoKey | KeyObject | Uint8Array; header?: Record<string, unknown>; omit?: string[] } = {},
+  opts: {
+    alg?: string;
+    key?: CryptoKey | KeyObject | Uint8Array;
+    header?: Record<string, unknown>;
+    omit?: string[];
+  } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: Record<string, unknown> = { aud: 'insight-hub', exp: now + 3600, iat: now, role: 'editor', rooms: ['*'], ...claims };
+  const payload: Record<string, unknown> = {
+    aud: 'insight-hub',
+    exp: now + 3600,
+    iat: now,
+    role: 'editor',
+    rooms: ['*'],
+    ...claims,
+  };
   for (const k of opts.omit ?? []) delete payload[k];
   const alg = opts.alg ?? 'HS256';
   const key = opts.key ?? new TextEncoder().encode(TEST_SECRET);
@@ -249,7 +277,8 @@ export class RawPeer {
     rest: Buffer,
   ) {
     const upgraded = this.status === 101;
-    const take = (chunk: Buffer): void => (upgraded ? this.onData(chunk) : void (this.body = Buffer.concat([this.body, chunk])));
+    const take = (chunk: Buffer): void =>
+      upgraded ? this.onData(chunk) : void (this.body = Buffer.concat([this.body, chunk]));
     socket.on('data', take);
     socket.on('close', () => (this.ended = true));
     socket.on('error', () => {});
@@ -284,7 +313,9 @@ export class RawPeer {
 
   /** JSON messages from the hub's text frames. */
   messages(): ServerMessage[] {
-    return this.frames.filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.payload.toString('utf8')) as ServerMessage);
+    return this.frames
+      .filter((f) => f.opcode === 0x1)
+      .map((f) => JSON.parse(f.payload.toString('utf8')) as ServerMessage);
   }
 
   /** The close code the hub sent, if it sent a close frame. */
@@ -397,7 +428,10 @@ export interface CliLaunch {
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, launch: CliLaunch = {}): CliRun {
   const node = [process.execPath, ...(launch.nodeFlags ?? []), '--import', 'tsx', CLI_PATH, ...args];
   // `exec` keeps one process: the pid, signals and exit code are the hub's own.
-  const [command, argv] = launch.ulimit === undefined ? [node[0]!, node.slice(1)] : ['bash', ['-c', `ulimit -n ${launch.ulimit} && exec "$@"`, 'bash', ...node]];
+  const [command, argv] =
+    launch.ulimit === undefined
+      ? [node[0]!, node.slice(1)]
+      : ['bash', ['-c', `ulimit -n ${launch.ulimit} && exec "$@"`, 'bash', ...node]];
   const child = spawn(command, argv, {
     env: { ...process.env, INSIGHT_HUB_SECRET: undefined, INSIGHT_HUB_CONFIG: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -407,7 +441,9 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
   // 'close' comes after the output streams have ended, so stdout()/stderr() are complete by then.
-  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -433,7 +469,11 @@ export async function serveHub(
     { INSIGHT_HUB_SECRET: secret, INSIGHT_HUB_LOG_LEVEL: 'warn', ...env },
     launch,
   );
-  await until(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(run.stderr()) || run.child.exitCode !== null, timeoutMs, 'the served hub to listen');
+  await until(
+    () => /listening on http:\/\/127\.0\.0\.1:\d+/.test(run.stderr()) || run.child.exitCode !== null,
+    timeoutMs,
+    'the served hub to listen',
+  );
   const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(run.stderr());
   if (!m) throw new Error(`insight-hub serve did not start: ${run.stderr()}`);
   const port = Number(m[2]);
@@ -448,10 +488,20 @@ export async function serveHub(
 }
 
 /** A REST call with an optional bearer token and JSON body; answers the status and parsed JSON. */
-export async function apiCall(h: Hub, method: string, path: string, tok?: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function apiCall(
+  h: Hub,
+  method: string,
+  path: string,
+  tok?: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = {};
   if (tok) headers.authorization = `Bearer ${tok}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(h.url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(h.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }

@@ -84,7 +84,20 @@ function launch(port: number): ChildProcess {
   const child = spawn(
     REDIS_BIN,
     // DEBUG from local connections only: stall tests use DEBUG SLEEP.
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--enable-debug-command', 'local'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+      '--enable-debug-command',
+      'local',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return child;
@@ -148,10 +161,15 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
       return rawCommand(port, args);
     },
     async stall(seconds: number) {
-      const awake = rawCommand(port, ['DEBUG', 'SLEEP', String(seconds)], seconds * 1000 + 30_000).then(() => undefined);
+      const awake = rawCommand(port, ['DEBUG', 'SLEEP', String(seconds)], seconds * 1000 + 30_000).then(
+        () => undefined,
+      );
       // Begun once a PING is not answered at once; the sleep's own reply ends it.
       for (;;) {
-        const answered = await rawCommand(port, ['PING'], 200).then(() => true, () => false);
+        const answered = await rawCommand(port, ['PING'], 200).then(
+          () => true,
+          () => false,
+        );
         if (!answered) return { awake };
       }
     },

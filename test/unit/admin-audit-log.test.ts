@@ -6,7 +6,14 @@ import { AuditLog, type AuditRecord } from '../../hub/admin/audit-log.js';
 import { AuditThrottle } from '../../hub/admin/audit-throttle.js';
 import { tempDir } from '../support/hub.js';
 
-const action = (n: number, sub = 'root'): AuditRecord => ({ kind: 'action', action: 'inspect', via: 'rest', ip: '127.0.0.1', sub, details: { n } });
+const action = (n: number, sub = 'root'): AuditRecord => ({
+  kind: 'action',
+  action: 'inspect',
+  via: 'rest',
+  ip: '127.0.0.1',
+  sub,
+  details: { n },
+});
 
 describe('AuditLog', () => {
   it('numbers entries from 1, tells listeners after writing, and pages newest first with filters', () => {
@@ -15,7 +22,10 @@ describe('AuditLog', () => {
     log.onEntry((e) => heard.push(e.seq));
     for (let i = 1; i <= 7; i++) log.append(action(i, i % 2 ? 'odd' : 'even'), i === 1);
     expect(heard).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(log.page({ limit: 3 })).toMatchObject({ next: 5, entries: [{ seq: 7, time: 1000 }, { seq: 6 }, { seq: 5 }] });
+    expect(log.page({ limit: 3 })).toMatchObject({
+      next: 5,
+      entries: [{ seq: 7, time: 1000 }, { seq: 6 }, { seq: 5 }],
+    });
     expect(log.page({ limit: 3, before: 5 }).entries.map((e) => e.seq)).toEqual([4, 3, 2]);
     expect(log.page({ limit: 3, before: 2 })).toMatchObject({ next: null, entries: [{ seq: 1 }] });
     expect(log.page({ limit: 10, sub: 'even' }).entries.map((e) => e.seq)).toEqual([6, 4, 2]);
@@ -67,13 +77,26 @@ describe('AuditThrottle', () => {
     const dir = tempDir();
     const log = new AuditLog({ dir, maxBytes: 1 << 20 });
     let now = 10_000;
-    const throttle = new AuditThrottle(log, 3, () => undefined, () => now);
+    const throttle = new AuditThrottle(
+      log,
+      3,
+      () => undefined,
+      () => now,
+    );
     // Each from its own address: one address repeating itself is folded (see the repeats tests).
-    const refusal = (n: number): AuditRecord => ({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: `10.0.0.${n}` });
+    const refusal = (n: number): AuditRecord => ({
+      kind: 'refused',
+      action: 'upgrade',
+      via: 'upgrade',
+      ip: `10.0.0.${n}`,
+    });
     for (let i = 0; i < 10; i++) throttle.record(refusal(i));
     now += 1000;
     throttle.record(refusal(10));
-    const lines = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.action)).toEqual(['upgrade', 'upgrade', 'upgrade', 'suppressed', 'upgrade']);
     expect(lines[3].details).toEqual({ count: 7, perSecond: 3 });
   });
@@ -84,7 +107,12 @@ describe('AuditThrottle', () => {
       throw new Error('disk full');
     };
     const errors: unknown[] = [];
-    new AuditThrottle(log, 3, (e) => errors.push(e)).record({ kind: 'refused', action: 'upgrade', via: 'upgrade', ip: '::1' });
+    new AuditThrottle(log, 3, (e) => errors.push(e)).record({
+      kind: 'refused',
+      action: 'upgrade',
+      via: 'upgrade',
+      ip: '::1',
+    });
     expect(errors.map((e) => (e as Error).message)).toEqual(['disk full']);
   });
 });
@@ -102,7 +130,15 @@ describe('AuditThrottle repeats', () => {
   it('writes a refusal once per (sub or address, reason) within the window, then the next one with the count folded in', () => {
     let now = 1_000_000;
     const log = new AuditLog({ dir: tempDir(), maxBytes: 1 << 20, now: () => now });
-    const throttle = new AuditThrottle(log, 100, (err) => { throw err; }, () => now, 60_000);
+    const throttle = new AuditThrottle(
+      log,
+      100,
+      (err) => {
+        throw err;
+      },
+      () => now,
+      60_000,
+    );
     for (let i = 0; i < 110; i++) {
       throttle.record(refusal('banned-tab', 'banned'));
       now += 500;
@@ -121,13 +157,32 @@ describe('AuditThrottle repeats', () => {
     ]);
     now += 60_000;
     throttle.record(refusal('banned-tab', 'banned'));
-    expect(log.page({ limit: 1 }).entries[0]).toMatchObject({ sub: 'banned-tab', details: { refusal: 'banned', repeated: 109 } });
+    expect(log.page({ limit: 1 }).entries[0]).toMatchObject({
+      sub: 'banned-tab',
+      details: { refusal: 'banned', repeated: 109 },
+    });
   });
 
   it('leaves denied attempts to the per-second cap only', () => {
     const log = new AuditLog({ dir: tempDir(), maxBytes: 1 << 20 });
-    const throttle = new AuditThrottle(log, 100, (err) => { throw err; }, () => 5000, 60_000);
-    for (let i = 0; i < 3; i++) throttle.record({ kind: 'denied', action: 'kick', via: 'ws', ip: '10.0.0.1', sub: 'eve', details: { message: 'admin role required' } });
+    const throttle = new AuditThrottle(
+      log,
+      100,
+      (err) => {
+        throw err;
+      },
+      () => 5000,
+      60_000,
+    );
+    for (let i = 0; i < 3; i++)
+      throttle.record({
+        kind: 'denied',
+        action: 'kick',
+        via: 'ws',
+        ip: '10.0.0.1',
+        sub: 'eve',
+        details: { message: 'admin role required' },
+      });
     expect(log.page({ limit: 10 }).entries).toHaveLength(3);
   });
 });

@@ -30,6 +30,7 @@ describe('identityTextProblem', () => {
 describe('isNumericDate', () => {
   it('takes absent or finite seconds within what a Date holds', () => {
     for (const ok of [undefined, 0, 1_700_000_000, 1.5, -1, 8.64e12]) expect(isNumericDate(ok)).toBe(true);
-    for (const bad of [Infinity, -Infinity, NaN, 8.64e12 + 1, 1e300, '1700000000', null, [1]]) expect(isNumericDate(bad)).toBe(false);
+    for (const bad of [Infinity, -Infinity, NaN, 8.64e12 + 1, 1e300, '1700000000', null, [1]])
+      expect(isNumericDate(bad)).toBe(false);
   });
 });

@@ -12,7 +12,13 @@ function token(header: unknown, payload: unknown, secret?: string): string {
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${mac(input, secret)}`;
 }
-const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'alice', aud: 'insight-hub', exp: AT + 600, iat: AT, ...extra });
+const claims = (extra: Record<string, unknown> = {}) => ({
+  sub: 'alice',
+  aud: 'insight-hub',
+  exp: AT + 600,
+  iat: AT,
+  ...extra,
+});
 
 const HS = { alg: 'HS256', typ: 'JWT' };
 const CASES: Array<[string, string, string?]> = [
@@ -33,20 +39,26 @@ const CASES: Array<[string, string, string?]> = [
   ['payload a string', token(HS, 'alice')],
   ['payload null', token(HS, null)],
   ['payload not JSON', token(HS, 'not json')],
-  ['payload invalid UTF-8', (() => {
-    const input = `${b64(HS)}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}`;
-    return `${input}.${mac(input)}`;
-  })()],
+  [
+    'payload invalid UTF-8',
+    (() => {
+      const input = `${b64(HS)}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}`;
+      return `${input}.${mac(input)}`;
+    })(),
+  ],
   ['two parts', `${b64(HS)}.${b64(claims())}`],
   ['four parts', `${token(HS, claims())}.x`],
   ['empty', ''],
   ['other secret', token(HS, claims(), 'o'.repeat(40))],
   ['signature truncated', token(HS, claims()).slice(0, -2)],
   ['signature empty', `${b64(HS)}.${b64(claims())}.`],
-  ['payload tampered', (() => {
-    const [h, , s] = token(HS, claims()).split('.');
-    return `${h}.${b64(claims({ sub: 'mallory' }))}.${s}`;
-  })()],
+  [
+    'payload tampered',
+    (() => {
+      const [h, , s] = token(HS, claims()).split('.');
+      return `${h}.${b64(claims({ sub: 'mallory' }))}.${s}`;
+    })(),
+  ],
   ['exp missing', token(HS, claims({ exp: undefined }))],
   ['exp a string', token(HS, claims({ exp: String(AT + 600) }))],
   ['exp just inside tolerance', token(HS, claims({ exp: AT - TOLERANCE + 1 }))],
@@ -74,7 +86,9 @@ function nonCanonicalSignature(t: string): boolean {
   const parts = t.split('.');
   if (parts.length !== 3) return false;
   const right = mac(`${parts[0]}.${parts[1]}`);
-  return parts[2] !== right && Buffer.from(parts[2]!.replace(/=+$/, ''), 'base64url').equals(Buffer.from(right, 'base64url'));
+  return (
+    parts[2] !== right && Buffer.from(parts[2]!.replace(/=+$/, ''), 'base64url').equals(Buffer.from(right, 'base64url'))
+  );
 }
 
 describe('in-line HS256 verification agrees with jose', () => {
@@ -87,12 +101,20 @@ describe('in-line HS256 verification agrees with jose', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=!';
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(base.length - 1), fc.constantFrom(...alphabet), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.tuple(fc.nat(base.length - 1), fc.constantFrom(...alphabet), fc.constantFrom('set', 'insert', 'delete')),
+          { minLength: 1, maxLength: 4 },
+        ),
         async (edits) => {
           let t = base;
           for (const [at, ch, op] of edits) {
             const i = at % Math.max(1, t.length);
-            t = op === 'set' ? t.slice(0, i) + ch + t.slice(i + 1) : op === 'insert' ? t.slice(0, i) + ch + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
+            t =
+              op === 'set'
+                ? t.slice(0, i) + ch + t.slice(i + 1)
+                : op === 'insert'
+                  ? t.slice(0, i) + ch + t.slice(i)
+                  : t.slice(0, i) + t.slice(i + 1);
           }
           const mine = ours(t);
           const jose = await theirs(t);

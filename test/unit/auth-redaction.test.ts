@@ -16,7 +16,10 @@ describe('log redaction', () => {
     const logs = captureLogs('debug');
     logs.logger.info({ token: jwt }, 'a token field');
     logs.logger.info({ req: { headers: { authorization: `Bearer ${jwt}` } } }, 'request headers');
-    logs.logger.info({ headers: { authorization: `Bearer ${jwt}`, 'sec-websocket-protocol': `insight.v1, bearer.${jwt}` } }, 'upgrade headers');
+    logs.logger.info(
+      { headers: { authorization: `Bearer ${jwt}`, 'sec-websocket-protocol': `insight.v1, bearer.${jwt}` } },
+      'upgrade headers',
+    );
     logs.logger.warn({ auth: { secret: 'the-secret-value-0123456789' } }, 'a secret');
     logs.logger.error({}, `pasted ${jwt} into a message`);
     expect(logs.lines).toHaveLength(5);

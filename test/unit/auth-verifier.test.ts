@@ -15,15 +15,31 @@ import { TEST_SECRET, signJwt, tempDir, unsignedJwt } from '../support/hub.js';
 
 const SEC = 1000;
 
-async function hsVerifier(opts: { issuer?: string; now?: () => number; tolerance?: number; cacheSize?: number } = {}): Promise<TokenVerifier> {
+async function hsVerifier(
+  opts: { issuer?: string; now?: () => number; tolerance?: number; cacheSize?: number } = {},
+): Promise<TokenVerifier> {
   const key = await loadVerificationKey({ secret: TEST_SECRET, dataDir: tempDir() });
-  return new TokenVerifier(key, { issuer: opts.issuer, clockToleranceSec: opts.tolerance ?? 30, now: opts.now, cacheSize: opts.cacheSize });
+  return new TokenVerifier(key, {
+    issuer: opts.issuer,
+    clockToleranceSec: opts.tolerance ?? 30,
+    now: opts.now,
+    cacheSize: opts.cacheSize,
+  });
 }
 
-async function esVerifier(opts: { now?: () => number; tolerance?: number; cacheSize?: number } = {}): Promise<{ verifier: TokenVerifier; privateKey: KeyObject }> {
+async function esVerifier(
+  opts: { now?: () => number; tolerance?: number; cacheSize?: number } = {},
+): Promise<{ verifier: TokenVerifier; privateKey: KeyObject }> {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const key = await loadVerificationKey({ publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), dataDir: tempDir() });
-  const verifier = new TokenVerifier(key, { clockToleranceSec: opts.tolerance ?? 30, now: opts.now, cacheSize: opts.cacheSize });
+  const key = await loadVerificationKey({
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    dataDir: tempDir(),
+  });
+  const verifier = new TokenVerifier(key, {
+    clockToleranceSec: opts.tolerance ?? 30,
+    now: opts.now,
+    cacheSize: opts.cacheSize,
+  });
   return { verifier, privateKey };
 }
 
@@ -43,7 +59,12 @@ describe('TokenVerifier', () => {
     const v = await hsVerifier();
     const exp = Math.floor(Date.now() / 1000) + 600;
     const t = await signJwt({ sub: 'alice', exp, rooms: ['dashboard:*'] }, {});
-    const bare = await new SignJWT({ rooms: [] }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').setAudience('insight-hub').setExpirationTime(exp).sign(new TextEncoder().encode(TEST_SECRET));
+    const bare = await new SignJWT({ rooms: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('bob')
+      .setAudience('insight-hub')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(TEST_SECRET));
     const a = await v.verify(t);
     expect(a.user).toEqual({ sub: 'alice', name: 'alice', role: 'editor' });
     expect(a.expiresAt).toBe(exp * SEC);
@@ -56,11 +77,15 @@ describe('TokenVerifier', () => {
   it('refuses alg none, another key, another algorithm, a tampered payload', async () => {
     const v = await hsVerifier();
     expect(await refusal(v.verify(unsignedJwt({ sub: 'a' })))).toBe('token algorithm not allowed');
-    expect(await refusal(v.verify(await signJwt({ sub: 'a' }, { key: new TextEncoder().encode('q'.repeat(40)) })))).toBe('token signature invalid');
+    expect(
+      await refusal(v.verify(await signJwt({ sub: 'a' }, { key: new TextEncoder().encode('q'.repeat(40)) }))),
+    ).toBe('token signature invalid');
     expect(await refusal(v.verify(await signJwt({ sub: 'a' }, { alg: 'HS512' })))).toBe('token algorithm not allowed');
     const t = await signJwt({ sub: 'a', role: 'viewer' });
     const [h, p, s] = t.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), role: 'admin' }),
+    ).toString('base64url');
     expect(await refusal(v.verify(`${h}.${forged}.${s}`))).toBe('token signature invalid');
   });
 
@@ -72,14 +97,23 @@ describe('TokenVerifier', () => {
     await refusal(v.verify(await signJwt({ sub: 'a' }, { omit: ['aud'] })));
     const withIss = await hsVerifier({ issuer: 'https://idp' });
     await withIss.verify(await signJwt({ sub: 'a', iss: 'https://idp' }));
-    expect(await refusal(withIss.verify(await signJwt({ sub: 'a', iss: 'https://other' })))).toBe('token claim "iss" invalid');
+    expect(await refusal(withIss.verify(await signJwt({ sub: 'a', iss: 'https://other' })))).toBe(
+      'token claim "iss" invalid',
+    );
     // Without an issuer configured, any iss is fine.
     await v.verify(await signJwt({ sub: 'a', iss: 'https://anyone' }));
   });
 
   it('refuses invalid sub, name, role and rooms claims', async () => {
     const v = await hsVerifier();
-    for (const claims of [{ sub: 'x'.repeat(129) }, { sub: 'a', name: 5 }, { sub: 'a', name: 'n'.repeat(129) }, { sub: 'a', role: 'root' }, { sub: 'a', rooms: ['a b'] }, { sub: 'a', rooms: 'x' }]) {
+    for (const claims of [
+      { sub: 'x'.repeat(129) },
+      { sub: 'a', name: 5 },
+      { sub: 'a', name: 'n'.repeat(129) },
+      { sub: 'a', role: 'root' },
+      { sub: 'a', rooms: ['a b'] },
+      { sub: 'a', rooms: 'x' },
+    ]) {
       await refusal(v.verify(await signJwt(claims)));
     }
   });
@@ -156,7 +190,10 @@ describe('verification keys', () => {
     ['ed25519', {}, 'EdDSA'],
   ] as const)('detects the algorithm of a PEM %s public key (%s) and cannot mint', async (type, options, alg) => {
     const { publicKey } = generateKeyPairSync(type as 'rsa', options as { modulusLength: number });
-    const key = await loadVerificationKey({ publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), dataDir: tempDir() });
+    const key = await loadVerificationKey({
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      dataDir: tempDir(),
+    });
     expect(key.algorithms).toEqual([alg]);
     expect(key.signingKey).toBeUndefined();
     expect(key.source).toContain(alg);
@@ -164,7 +201,12 @@ describe('verification keys', () => {
 
   it('refuses an EC key that is not P-256', async () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    await expect(loadVerificationKey({ publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), dataDir: tempDir() })).rejects.toThrow(/P-256/);
+    await expect(
+      loadVerificationKey({
+        publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        dataDir: tempDir(),
+      }),
+    ).rejects.toThrow(/P-256/);
   });
 
   it('generates a secret file with mode 0600 on first run and reuses it', async () => {
@@ -196,10 +238,35 @@ describe('minting', () => {
   it('mints HS256 tokens with sub, name, role, rooms, aud, iat, exp, jti and optional iss', async () => {
     const key = await importHmacSecret(TEST_SECRET);
     const now = 1_900_000_000_000;
-    const t = await mintToken(key, { sub: 'alice', name: 'Alice', role: 'editor', rooms: ['d:*'], ttlSec: 90, issuer: 'me', extra: { invite: true } }, now);
-    const [header, payload] = t.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const t = await mintToken(
+      key,
+      {
+        sub: 'alice',
+        name: 'Alice',
+        role: 'editor',
+        rooms: ['d:*'],
+        ttlSec: 90,
+        issuer: 'me',
+        extra: { invite: true },
+      },
+      now,
+    );
+    const [header, payload] = t
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(payload).toMatchObject({ sub: 'alice', name: 'Alice', role: 'editor', rooms: ['d:*'], aud: 'insight-hub', iss: 'me', iat: now / 1000, exp: now / 1000 + 90, invite: true });
+    expect(payload).toMatchObject({
+      sub: 'alice',
+      name: 'Alice',
+      role: 'editor',
+      rooms: ['d:*'],
+      aud: 'insight-hub',
+      iss: 'me',
+      iat: now / 1000,
+      exp: now / 1000 + 90,
+      invite: true,
+    });
     expect(typeof payload.jti).toBe('string');
   });
 

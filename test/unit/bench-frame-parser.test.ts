@@ -36,7 +36,15 @@ describe('bench frame parser', () => {
   });
 
   it('reads several frames from one chunk and one frame split at every byte', () => {
-    const stream = bytes([0x81, 0x02], 'hi', [0x81, 126, 0x00, 0x80], 'x'.repeat(128), [0x89, 0x00], [0x81, 0x03], 'end');
+    const stream = bytes(
+      [0x81, 0x02],
+      'hi',
+      [0x81, 126, 0x00, 0x80],
+      'x'.repeat(128),
+      [0x89, 0x00],
+      [0x81, 0x03],
+      'end',
+    );
     const whole = collect();
     whole.parser.push(stream);
     expect(whole.frames.map((f) => f[0])).toEqual([Opcode.text, Opcode.text, Opcode.ping, Opcode.text]);
@@ -105,7 +113,9 @@ describe('bench client frames', () => {
 
   it('round-trips through the parser', () => {
     const { parser, frames } = collect();
-    parser.push(Buffer.concat([encodeClientText('{"type":"ping"}'), encodeClientFrame(Opcode.text, Buffer.alloc(70_000, 0x7a))]));
+    parser.push(
+      Buffer.concat([encodeClientText('{"type":"ping"}'), encodeClientFrame(Opcode.text, Buffer.alloc(70_000, 0x7a))]),
+    );
     expect(frames[0]).toEqual([Opcode.text, '{"type":"ping"}']);
     expect(frames[1][1].length).toBe(70_000);
   });
@@ -117,7 +127,9 @@ describe('bench upgrade handshake', () => {
   });
 
   it('writes the request with the given headers', () => {
-    const { request, expectedAccept } = buildUpgradeRequest('127.0.0.1:7420', '/ws', { 'Sec-WebSocket-Protocol': 'insight.v1' });
+    const { request, expectedAccept } = buildUpgradeRequest('127.0.0.1:7420', '/ws', {
+      'Sec-WebSocket-Protocol': 'insight.v1',
+    });
     const text = request.toString();
     expect(text.startsWith('GET /ws HTTP/1.1\r\nHost: 127.0.0.1:7420\r\n')).toBe(true);
     expect(text).toContain('Sec-WebSocket-Protocol: insight.v1\r\n');

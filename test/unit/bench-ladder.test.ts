@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { advance, newClimb } from '../bench/runner/capacity.js';
 
 /** Run the ladder against a server whose true capacity is `limit` (msg/s); returns rates tried. */
-function climb(limit: number, options: { factor: number; retry: boolean; refine: boolean }, start = 8, disturbed = new Set<number>()) {
+function climb(
+  limit: number,
+  options: { factor: number; retry: boolean; refine: boolean },
+  start = 8,
+  disturbed = new Set<number>(),
+) {
   const c = newClimb(start);
   const tried: number[] = [];
   for (let i = 0; i < 30 && c.phase !== 'done'; i++) {

@@ -73,7 +73,9 @@ describe('bench tables', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^metric\s+hub\s+ws\s+socket\.io\s+hub÷ws\s+hub÷sio\s+target/);
     expect(lines[2]).toBe('2. Fan-out in one room');
-    expect(lines[3]).toMatch(/capacity @1k \(msg\/s\)\s+120\s+30\.0\s+30\.0\s+4\.00×\s+4\.00×\s+÷ws >= 3, ÷sio >= 5\s+MISSED/);
+    expect(lines[3]).toMatch(
+      /capacity @1k \(msg\/s\)\s+120\s+30\.0\s+30\.0\s+4\.00×\s+4\.00×\s+÷ws >= 3, ÷sio >= 5\s+MISSED/,
+    );
     expect(lines[4]).toMatch(/1\.44×\s+—\s+÷ws <= 1\.5, <= 8 KB\s+met$/);
   });
 
@@ -93,8 +95,23 @@ describe('bench chart', () => {
       xLabel: 'deliveries per second',
       yLabel: 'p99 (ms)',
       series: [
-        { name: 'hub', color: '#00f', points: [[1000, 2], [5000, 8], [9000, 150]] },
-        { name: 'ws', color: '#f80', points: [[1000, 5], [3000, 300]] },
+        {
+          name: 'hub',
+          color: '#00f',
+          points: [
+            [1000, 2],
+            [5000, 8],
+            [9000, 150],
+          ],
+        },
+        {
+          name: 'ws',
+          color: '#f80',
+          points: [
+            [1000, 5],
+            [3000, 300],
+          ],
+        },
       ],
       reference: { y: 100, label: 'limit' },
     });
@@ -109,7 +126,9 @@ describe('bench chart', () => {
 describe('bench payload reads', () => {
   it('finds the stamp and seq without parsing JSON', () => {
     const data = eventData(1_234_567_890_123, padFor(64));
-    const frame = Buffer.from(`{"type":"message","room":"r","epoch":"e1","seq":42,"event":"tick","data":${data},"time":1}`);
+    const frame = Buffer.from(
+      `{"type":"message","room":"r","epoch":"e1","seq":42,"event":"tick","data":${data},"time":1}`,
+    );
     const at = frame.indexOf(TS_MARKER);
     expect(stampAt(frame, at)).toBe(1_234_567_890_123);
     expect(seqOf(frame)).toBe(42);

@@ -38,7 +38,9 @@ describe('Attempts', () => {
     expect(attempts.next({ kind: 'backoff', report: false })).toBe(0);
     expect(attempts.next({ kind: 'backoff', report: false })).toBeNull();
     expect(() => new Attempts([], backoff)).toThrow(/at least one hub url/);
-    expect(() => new Attempts(['ws://a/ws', 'ftp://b/ws'], backoff)).toThrow(/not a WebSocket URL \(ws:\/\/, wss:\/\/\): ftp:\/\/b\/ws/);
+    expect(() => new Attempts(['ws://a/ws', 'ftp://b/ws'], backoff)).toThrow(
+      /not a WebSocket URL \(ws:\/\/, wss:\/\/\): ftp:\/\/b\/ws/,
+    );
     expect(() => new Attempts('not a url', backoff)).toThrow(/not a WebSocket URL/);
     // What the WebSocket constructors take besides ws(s): http(s) (WHATWG).
     expect(new Attempts('https://a/ws', backoff).url).toBe('https://a/ws');

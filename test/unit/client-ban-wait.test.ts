@@ -3,7 +3,12 @@
  * "stop until the ban ends"), on fake timers and a fake browser-style WebSocket.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connect, type ConnectionState, type InsightClient, type WebSocketConstructor } from '../../hub/client/index.js';
+import {
+  connect,
+  type ConnectionState,
+  type InsightClient,
+  type WebSocketConstructor,
+} from '../../hub/client/index.js';
 
 type Listener = (event: any) => void;
 
@@ -23,7 +28,10 @@ class FakeSocket {
   }
 
   removeEventListener(type: string, fn: Listener): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((f) => f !== fn));
+    this.listeners.set(
+      type,
+      (this.listeners.get(type) ?? []).filter((f) => f !== fn),
+    );
   }
 
   send(): void {}
@@ -76,7 +84,12 @@ afterEach(() => {
 
 /** A client whose first connection is welcomed; jitter is 0 (baseMs 0), so delays are exact. */
 async function connected(): Promise<{ states: ConnectionState[]; socket: FakeSocket }> {
-  client = connect({ url: 'ws://hub.test/ws', getToken: () => 'tok', WebSocket: FakeSocket as unknown as WebSocketConstructor, backoff: { baseMs: 0 } });
+  client = connect({
+    url: 'ws://hub.test/ws',
+    getToken: () => 'tok',
+    WebSocket: FakeSocket as unknown as WebSocketConstructor,
+    backoff: { baseMs: 0 },
+  });
   client.onError(() => {});
   const states: ConnectionState[] = [];
   client.onState((s) => states.push(s));

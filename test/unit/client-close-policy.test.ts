@@ -10,7 +10,11 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
   });
 
   it('tells the app why it stopped: the close reason first, then a kick notice, then a default', () => {
-    expect(decideAfterClose({ code: 4004, reason: 'spamming' })).toEqual({ kind: 'stop', code: 4004, reason: 'spamming' });
+    expect(decideAfterClose({ code: 4004, reason: 'spamming' })).toEqual({
+      kind: 'stop',
+      code: 4004,
+      reason: 'spamming',
+    });
     expect(decideAfterClose({ code: 4004, reason: '', noticeReason: 'ask the admin' })).toEqual({
       kind: 'stop',
       code: 4004,
@@ -21,9 +25,18 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
   });
 
   it("stops after 4005 until the ban ends when a notice said when (the contract's stop until the ban ends)", () => {
-    expect(decideAfterClose({ code: 4005, reason: 'spam', noticeReason: 'spam', banUntil: 5000 })).toEqual({ kind: 'stop', code: 4005, reason: 'spam', until: 5000 });
+    expect(decideAfterClose({ code: 4005, reason: 'spam', noticeReason: 'spam', banUntil: 5000 })).toEqual({
+      kind: 'stop',
+      code: 4005,
+      reason: 'spam',
+      until: 5000,
+    });
     // A notice's until means nothing on other codes.
-    expect(decideAfterClose({ code: 4004, reason: 'bye', banUntil: 5000 })).toEqual({ kind: 'stop', code: 4004, reason: 'bye' });
+    expect(decideAfterClose({ code: 4004, reason: 'bye', banUntil: 5000 })).toEqual({
+      kind: 'stop',
+      code: 4004,
+      reason: 'bye',
+    });
   });
 
   it('resumes at once after 4008 (slow consumer)', () => {
@@ -55,7 +68,9 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
   });
 
   it('maps refused upgrades by HTTP status: 401 new token, 403 stop, others back off', () => {
-    expect(decideAfterClose({ code: 1006, reason: '401: token expired', httpStatus: 401 })).toEqual({ kind: 'new-token' });
+    expect(decideAfterClose({ code: 1006, reason: '401: token expired', httpStatus: 401 })).toEqual({
+      kind: 'new-token',
+    });
     expect(decideAfterClose({ code: 1006, reason: '403: origin not allowed', httpStatus: 403 })).toEqual({
       kind: 'stop',
       code: 4003,
@@ -70,7 +85,9 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       until,
     });
     // A date in the message text is not data: without the body's `until` it is a stop for good.
-    expect(decideAfterClose({ code: 1006, reason: '403: banned until 2031-05-04T10:20:30.400Z: spam', httpStatus: 403 })).toEqual({
+    expect(
+      decideAfterClose({ code: 1006, reason: '403: banned until 2031-05-04T10:20:30.400Z: spam', httpStatus: 403 }),
+    ).toEqual({
       kind: 'stop',
       code: 4003,
       reason: '403: banned until 2031-05-04T10:20:30.400Z: spam',
@@ -84,13 +101,20 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
   });
 
   it('reads a refusal body: message as the reason, until as epoch ms or ISO time, anything else ignored', () => {
-    expect(readRefusal(403, JSON.stringify({ error: 'forbidden', message: 'banned: spam', until: 5000 }))).toEqual({ status: 403, reason: '403: banned: spam', until: 5000 });
+    expect(readRefusal(403, JSON.stringify({ error: 'forbidden', message: 'banned: spam', until: 5000 }))).toEqual({
+      status: 403,
+      reason: '403: banned: spam',
+      until: 5000,
+    });
     expect(readRefusal(403, JSON.stringify({ error: 'forbidden', until: '2031-05-04T10:20:30.400Z' }))).toEqual({
       status: 403,
       reason: '403: forbidden',
       until: Date.parse('2031-05-04T10:20:30.400Z'),
     });
-    expect(readRefusal(403, JSON.stringify({ message: 'x', until: 'soon' }))).toEqual({ status: 403, reason: '403: x' });
+    expect(readRefusal(403, JSON.stringify({ message: 'x', until: 'soon' }))).toEqual({
+      status: 403,
+      reason: '403: x',
+    });
     expect(readRefusal(502, '<html>bad gateway</html>')).toEqual({ status: 502, reason: 'HTTP 502' });
     expect(readRefusal(403, 'null')).toEqual({ status: 403, reason: 'HTTP 403' });
   });

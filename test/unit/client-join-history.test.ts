@@ -7,8 +7,24 @@ import { describe, expect, it } from 'vitest';
 import type { RoomMessage, SubscribeAck } from '../../hub/protocol/index.js';
 import { RoomStream } from '../../hub/client/room-stream.js';
 
-const msg = (seq: number, epoch = 'e1'): RoomMessage => ({ type: 'message', room: 'r', epoch, seq, event: 'x', data: seq, from: { sub: 'u', name: 'U' }, time: 0 });
-const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): SubscribeAck => ({ room: 'r', epoch, seq, members: [], memberCount: 0, ...extra });
+const msg = (seq: number, epoch = 'e1'): RoomMessage => ({
+  type: 'message',
+  room: 'r',
+  epoch,
+  seq,
+  event: 'x',
+  data: seq,
+  from: { sub: 'u', name: 'U' },
+  time: 0,
+});
+const ack = (epoch: string, seq: number, extra: Partial<SubscribeAck> = {}): SubscribeAck => ({
+  room: 'r',
+  epoch,
+  seq,
+  members: [],
+  memberCount: 0,
+  ...extra,
+});
 
 describe('RoomStream join history', () => {
   it('collects the replay up to the join position, then delivers what follows', () => {

@@ -4,7 +4,14 @@ import { PresenceView } from '../../hub/client/presence.js';
 import type { PresenceMember, PresenceMessage } from '../../hub/protocol/index.js';
 
 const member = (clientId: string, state = {}): PresenceMember => ({ clientId, sub: clientId, name: clientId, state });
-const diff = (d: Partial<PresenceMessage>): PresenceMessage => ({ type: 'presence', room: 'r', joined: [], left: [], updated: [], ...d });
+const diff = (d: Partial<PresenceMessage>): PresenceMessage => ({
+  type: 'presence',
+  room: 'r',
+  joined: [],
+  left: [],
+  updated: [],
+  ...d,
+});
 
 describe('PresenceView with pages', () => {
   it('takes the count and cursor from the ack, and each diff’s count as the new count', () => {

@@ -7,7 +7,11 @@ import { RequestTracker, type Answer } from '../../hub/client/requests.js';
 function recorder() {
   const answers: Answer[] = [];
   const failures: ClientError[] = [];
-  return { answers, failures, handlers: { onAnswer: (a: Answer) => answers.push(a), onFailure: (e: ClientError) => failures.push(e) } };
+  return {
+    answers,
+    failures,
+    handlers: { onAnswer: (a: Answer) => answers.push(a), onFailure: (e: ClientError) => failures.push(e) },
+  };
 }
 
 describe('RequestTracker', () => {
@@ -98,7 +102,11 @@ describe('Heartbeat', () => {
   it('pings every period while the hub keeps answering', () => {
     let pings = 0;
     let dead = 0;
-    const hb = new Heartbeat(100, () => pings++, () => dead++);
+    const hb = new Heartbeat(
+      100,
+      () => pings++,
+      () => dead++,
+    );
     hb.start();
     for (let i = 0; i < 10; i++) {
       vi.advanceTimersByTime(100);
@@ -112,7 +120,11 @@ describe('Heartbeat', () => {
   it('declares the connection dead when a whole period passes in silence after a ping', () => {
     let pings = 0;
     let dead = 0;
-    const hb = new Heartbeat(100, () => pings++, () => dead++);
+    const hb = new Heartbeat(
+      100,
+      () => pings++,
+      () => dead++,
+    );
     hb.start();
     vi.advanceTimersByTime(100);
     expect(pings).toBe(1);
@@ -125,7 +137,11 @@ describe('Heartbeat', () => {
 
   it('does nothing after stop', () => {
     let calls = 0;
-    const hb = new Heartbeat(100, () => calls++, () => calls++);
+    const hb = new Heartbeat(
+      100,
+      () => calls++,
+      () => calls++,
+    );
     hb.start();
     hb.stop();
     vi.advanceTimersByTime(1000);

@@ -4,7 +4,15 @@ import { ClientError } from '../../hub/client/errors.js';
 import { isPassing, RoomJoin } from '../../hub/client/room-join.js';
 import type { JoinAnswer, RoomState } from '../../hub/client/types.js';
 
-const answer = (seq: number): JoinAnswer => ({ room: 'r', epoch: 'e1', seq, members: [], memberCount: 0, recovered: true, history: [] });
+const answer = (seq: number): JoinAnswer => ({
+  room: 'r',
+  epoch: 'e1',
+  seq,
+  members: [],
+  memberCount: 0,
+  recovered: true,
+  history: [],
+});
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -67,7 +75,9 @@ describe('RoomJoin', () => {
   });
 
   it('knows which refusals pass', () => {
-    for (const code of ['timeout', 'internal', 'unavailable', 'conflict', 'rate_limited', 'outcome_unknown'] as const) expect(isPassing(code), code).toBe(true);
-    for (const code of ['forbidden', 'not_found', 'bad_request', 'too_large', 'unauthorized'] as const) expect(isPassing(code), code).toBe(false);
+    for (const code of ['timeout', 'internal', 'unavailable', 'conflict', 'rate_limited', 'outcome_unknown'] as const)
+      expect(isPassing(code), code).toBe(true);
+    for (const code of ['forbidden', 'not_found', 'bad_request', 'too_large', 'unauthorized'] as const)
+      expect(isPassing(code), code).toBe(false);
   });
 });

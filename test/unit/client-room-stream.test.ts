@@ -33,7 +33,8 @@ function feed(s: RoomStream, ...msgs: RoomMessage[]): { delivered: number[]; res
   }
   return { delivered, resync };
 }
-const range = (from: number, to: number): RoomMessage[] => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
+const range = (from: number, to: number): RoomMessage[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
 
 describe('RoomStream', () => {
   it('ignores messages before the first ack', () => {
@@ -84,7 +85,9 @@ describe('RoomStream', () => {
 
     const asked = new RoomStream();
     asked.acknowledge(ack('e1', 3), undefined, true);
-    expect(asked.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), asked.since, true)).toBe('evicted');
+    expect(asked.acknowledge(ack('e1', 50, { recovered: false, reason: 'evicted' }), asked.since, true)).toBe(
+      'evicted',
+    );
     expect(asked.catchingUp).toBe(true);
     expect(asked.receive(msg(49)).history).toBeUndefined();
     expect(asked.receive(msg(50)).history?.map((m) => m.seq)).toEqual([49, 50]);
@@ -110,7 +113,7 @@ describe('RoomStream', () => {
     expect(feed(s, msg(4, 'other'))).toEqual({ delivered: [], resync: true });
   });
 
-  it("steps over its own publish without echo, even when the ack comes after later messages", () => {
+  it('steps over its own publish without echo, even when the ack comes after later messages', () => {
     const s = new RoomStream();
     s.acknowledge(ack('e1', 0), undefined);
     s.publishing();

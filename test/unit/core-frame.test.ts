@@ -70,8 +70,12 @@ async function rawServer(onUpgraded: (socket: Socket) => unknown): Promise<numbe
       if (!head.includes('\r\n\r\n')) return;
       socket.off('data', onData);
       const key = /sec-websocket-key: *(\S+)/i.exec(head)![1]!;
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      const accept = createHash('sha1')
+        .update(key + GUID)
+        .digest('base64');
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
       void onUpgraded(socket);
     };
     socket.on('data', onData);
@@ -94,7 +98,9 @@ function receive(port: number, count: number): Promise<Array<[string, boolean]>>
       }
     });
     ws.on('error', reject);
-    ws.on('close', (code) => (got.length < count ? reject(new Error(`closed ${code} after ${got.length}`)) : undefined));
+    ws.on('close', (code) =>
+      got.length < count ? reject(new Error(`closed ${code} after ${got.length}`)) : undefined,
+    );
   });
 }
 
@@ -105,12 +111,17 @@ const payloads = [
   'y'.repeat(126),
   JSON.stringify({ type: 'message', data: 'z'.repeat(65_535 - 30) }),
   'w'.repeat(65_536),
-  JSON.stringify({ type: 'message', data: { text: 'grüße 👋 — ✓', rows: Array.from({ length: 3000 }, (_, i) => [i, `r${i}`]) } }),
+  JSON.stringify({
+    type: 'message',
+    data: { text: 'grüße 👋 — ✓', rows: Array.from({ length: 3000 }, (_, i) => [i, `r${i}`]) },
+  }),
 ];
 
 describe('what a ws client decodes', () => {
   it('decodes frames written back to back in one write', async () => {
-    const port = await rawServer((socket) => socket.write(Buffer.concat(payloads.map((p) => encodeTextFrame(Buffer.from(p, 'utf8'))))));
+    const port = await rawServer((socket) =>
+      socket.write(Buffer.concat(payloads.map((p) => encodeTextFrame(Buffer.from(p, 'utf8'))))),
+    );
     const got = await receive(port, payloads.length);
     expect(got).toEqual(payloads.map((p) => [p, false]));
   });
@@ -129,7 +140,11 @@ describe('what a ws client decodes', () => {
   });
 
   it('decodes encodeMessage frames as the JSON that was encoded', async () => {
-    const messages = [{ type: 'welcome', n: 1 }, { type: 'message', data: { deep: [[[1]]] } }, { type: 'notice', event: 'shutdown', reconnectAfterMs: 2000 }];
+    const messages = [
+      { type: 'welcome', n: 1 },
+      { type: 'message', data: { deep: [[[1]]] } },
+      { type: 'notice', event: 'shutdown', reconnectAfterMs: 2000 },
+    ];
     const port = await rawServer((socket) => socket.write(Buffer.concat(messages.map(encodeMessage))));
     const got = await receive(port, messages.length);
     expect(got.map(([text]) => JSON.parse(text))).toEqual(messages);

@@ -37,7 +37,10 @@ describe('HistoryWindow', () => {
     fill(w, 10, (i) => i * 100); // times 100 … 1000
     w.trim(1650); // keeps time >= 650
     expect(w.size).toBe(4);
-    expect(w.since({ epoch: w.epoch, seq: 6 }, 1650)).toMatchObject({ recovered: true, messages: [{ seq: 7 }, { seq: 8 }, { seq: 9 }, { seq: 10 }] });
+    expect(w.since({ epoch: w.epoch, seq: 6 }, 1650)).toMatchObject({
+      recovered: true,
+      messages: [{ seq: 7 }, { seq: 8 }, { seq: 9 }, { seq: 10 }],
+    });
     expect(w.since({ epoch: w.epoch, seq: 5 }, 1650)).toEqual({ messages: [], recovered: false, reason: 'evicted' });
   });
 
@@ -72,8 +75,16 @@ describe('HistoryWindow', () => {
   it('says epoch_changed for another epoch, a position ahead of the room, or a malformed since', () => {
     const w = new HistoryWindow({ maxMessages: 10, maxAgeMs: 60_000 });
     fill(w, 3);
-    expect(w.since({ epoch: 'other', seq: 1 }, 1000)).toEqual({ messages: [], recovered: false, reason: 'epoch_changed' });
-    expect(w.since({ epoch: w.epoch, seq: 4 }, 1000)).toEqual({ messages: [], recovered: false, reason: 'epoch_changed' });
+    expect(w.since({ epoch: 'other', seq: 1 }, 1000)).toEqual({
+      messages: [],
+      recovered: false,
+      reason: 'epoch_changed',
+    });
+    expect(w.since({ epoch: w.epoch, seq: 4 }, 1000)).toEqual({
+      messages: [],
+      recovered: false,
+      reason: 'epoch_changed',
+    });
     expect(w.since(null, 1000)).toEqual({ messages: [], recovered: false, reason: 'epoch_changed' });
   });
 
@@ -122,11 +133,17 @@ describe('MemoryEngine history', () => {
   it('answers with the position only without since, and per-room policies apply', async () => {
     let now = 1000;
     const engine = new MemoryEngine({
-      historyPolicy: (room) => (room.startsWith('big:') ? { maxMessages: 100, maxAgeMs: 60_000 } : { maxMessages: 2, maxAgeMs: 60_000 }),
+      historyPolicy: (room) =>
+        room.startsWith('big:') ? { maxMessages: 100, maxAgeMs: 60_000 } : { maxMessages: 2, maxAgeMs: 60_000 },
       now: () => now,
     });
     const delivered: number[] = [];
-    await engine.start({ message: (m) => void delivered.push(m.seq), presence: () => {}, control: () => {}, state: () => {} });
+    await engine.start({
+      message: (m) => void delivered.push(m.seq),
+      presence: () => {},
+      control: () => {},
+      state: () => {},
+    });
     for (let i = 0; i < 5; i++) {
       await engine.publish({ room: 'small', event: 'e', data: i, from, time: now });
       await engine.publish({ room: 'big:1', event: 'e', data: i, from, time: now });
@@ -134,7 +151,10 @@ describe('MemoryEngine history', () => {
     expect(delivered).toEqual([]); // nobody subscribed this node to the rooms
     const small = await engine.history('small');
     expect(small).toEqual({ position: { epoch: expect.any(String), seq: 5 }, messages: [] });
-    expect(await engine.history('small', { epoch: small.position.epoch, seq: 0 })).toMatchObject({ recovered: false, reason: 'evicted' });
+    expect(await engine.history('small', { epoch: small.position.epoch, seq: 0 })).toMatchObject({
+      recovered: false,
+      reason: 'evicted',
+    });
     const big = await engine.history('big:1', { epoch: (await engine.history('big:1')).position.epoch, seq: 0 });
     expect(big.recovered).toBe(true);
     expect(big.messages).toHaveLength(5);

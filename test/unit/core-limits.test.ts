@@ -95,13 +95,25 @@ describe('ConnectionCounter', () => {
     expect(c.refusal('a', '1.1.1.1')).toBeNull();
     c.add('a', '1.1.1.1');
     c.add('a', '1.1.1.1');
-    expect(why(c.refusal('a', '2.2.2.2'))).toEqual({ code: 'rate_limited', status: 429, message: 'too many connections for this user' });
+    expect(why(c.refusal('a', '2.2.2.2'))).toEqual({
+      code: 'rate_limited',
+      status: 429,
+      message: 'too many connections for this user',
+    });
     c.add('b', '1.1.1.1');
-    expect(why(c.refusal('c', '1.1.1.1'))).toEqual({ code: 'rate_limited', status: 429, message: 'too many connections from this address' });
+    expect(why(c.refusal('c', '1.1.1.1'))).toEqual({
+      code: 'rate_limited',
+      status: 429,
+      message: 'too many connections from this address',
+    });
     expect(c.refusal('c', '2.2.2.2')).toBeNull();
     c.add('c', '2.2.2.2');
     expect(c.total).toBe(4);
-    expect(why(c.refusal('d', '3.3.3.3'))).toEqual({ code: 'unavailable', status: 503, message: 'hub connection limit reached' });
+    expect(why(c.refusal('d', '3.3.3.3'))).toEqual({
+      code: 'unavailable',
+      status: 503,
+      message: 'hub connection limit reached',
+    });
   });
 
   it('frees slots on remove and forgets empty keys', () => {

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { MEMBERS_PAGE, PresenceRoster } from '../../hub/core/presence-roster.js';
 import { HubError, type PresenceMember } from '../../hub/protocol/index.js';
 
-const member = (i: number, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId: `c${i}`, sub: `u${i}`, name: `n${i}`, state });
+const member = (i: number, state: PresenceMember['state'] = {}): PresenceMember => ({
+  clientId: `c${i}`,
+  sub: `u${i}`,
+  name: `n${i}`,
+  state,
+});
 
 function pageAll(r: PresenceRoster): PresenceMember[] {
   const out: PresenceMember[] = [];
@@ -28,7 +33,10 @@ describe('PresenceRoster', () => {
     expect(first.count).toBe(250);
     expect(JSON.parse(first.json)).toEqual(first.members);
     const all = pageAll(r);
-    expect(all.map((m) => m.clientId)).toEqual([...Array.from({ length: 250 }, (_, i) => `c${i}`).filter((c) => c !== 'c5'), 'c5']);
+    expect(all.map((m) => m.clientId)).toEqual([
+      ...Array.from({ length: 250 }, (_, i) => `c${i}`).filter((c) => c !== 'c5'),
+      'c5',
+    ]);
     expect(all[3]!.state).toEqual({ typing: true });
   });
 
@@ -56,12 +64,13 @@ describe('PresenceRoster', () => {
     for (let i = 0; i < 150; i++) (a.set(member(i)), b.set(member(i)));
     const next = a.page().next!;
     expect(() => b.page(next)).toThrow(HubError);
-    for (const bad of ['', 'x', `${next}0000000000000`, next.replace('.', ':')]) expect(() => a.page(bad)).toThrow(HubError);
+    for (const bad of ['', 'x', `${next}0000000000000`, next.replace('.', ':')])
+      expect(() => a.page(bad)).toThrow(HubError);
   });
 
   it('keeps the cached first page equal to a fresh one through random joins, updates and leaves', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const r = new PresenceRoster();
     const fresh = new Map<string, PresenceMember>();
     let next = 0;

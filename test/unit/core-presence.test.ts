@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceCoalescer } from '../../hub/core/presence.js';
 import type { PresenceMember, PresenceMessage } from '../../hub/protocol/index.js';
 
-const member = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId, sub: `u-${clientId}`, name: clientId, state });
+const member = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({
+  clientId,
+  sub: `u-${clientId}`,
+  name: clientId,
+  state,
+});
 const none = { joined: [], left: [], updated: [] };
 
 /** Rooms named `big…` count 500 members, others 3. */
@@ -71,7 +76,7 @@ describe('PresenceCoalescer', () => {
     expect(sent[0]).toMatchObject({ joined: [], updated: [], left: [member('a')] });
   });
 
-  it('holds a big room\'s plain joins for the count cadence (once a second) but sends a state at the next interval', () => {
+  it("holds a big room's plain joins for the count cadence (once a second) but sends a state at the next interval", () => {
     vi.useFakeTimers();
     const { co, sent } = setup(50);
     co.add('big', { ...none, joined: [member('a')] });
@@ -125,7 +130,12 @@ describe('PresenceCoalescer', () => {
     co.add('s', { ...none, updated: [member('a', { other: true })] });
     co.flush();
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatchObject({ room: 'r', joined: [member('a')], left: [member('b')], updated: [member('c', { k: 1 })] });
+    expect(sent[0]).toMatchObject({
+      room: 'r',
+      joined: [member('a')],
+      left: [member('b')],
+      updated: [member('c', { k: 1 })],
+    });
     expect(sent[1]).toMatchObject({ room: 's', updated: [member('a', { other: true })] });
   });
 

@@ -89,7 +89,9 @@ describe('content security policy', () => {
   });
 
   it('lets the console reach exactly its hub', () => {
-    const d = directives(contentSecurityPolicy({ url: 'https://192.168.1.20:7420', wsUrl: 'wss://192.168.1.20:7420/ws' }));
+    const d = directives(
+      contentSecurityPolicy({ url: 'https://192.168.1.20:7420', wsUrl: 'wss://192.168.1.20:7420/ws' }),
+    );
     expect(d.get('connect-src')).toEqual(["'self'", 'https://192.168.1.20:7420', 'wss://192.168.1.20:7420']);
   });
 });

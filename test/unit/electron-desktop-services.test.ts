@@ -16,14 +16,27 @@ afterEach(async () => {
 });
 
 const runningStatus: HubStatus = {
-  state: 'running', connections: 2,
-  endpoint: { url: 'https://192.168.1.20:7420', wsUrl: 'wss://192.168.1.20:7420/ws', host: '192.168.1.20', port: 7420, tls: true, fingerprint: 'AB:CD', joinUrl: 'https://192.168.1.20:7420/' },
+  state: 'running',
+  connections: 2,
+  endpoint: {
+    url: 'https://192.168.1.20:7420',
+    wsUrl: 'wss://192.168.1.20:7420/ws',
+    host: '192.168.1.20',
+    port: 7420,
+    tls: true,
+    fingerprint: 'AB:CD',
+    joinUrl: 'https://192.168.1.20:7420/',
+  },
 };
 
 function services(status: HubStatus = runningStatus) {
   const deps = {
     userDataDir: dir,
-    hub: { status, mintAdminToken: vi.fn(async () => ({ token: 'admin-token', expiresAt: 123 })), restart: vi.fn(async () => undefined) },
+    hub: {
+      status,
+      mintAdminToken: vi.fn(async () => ({ token: 'admin-token', expiresAt: 123 })),
+      restart: vi.fn(async () => undefined),
+    },
     settings: { current: structuredClone(DEFAULT_SETTINGS) },
     networkInterfaces: () => [{ name: 'eth0', address: '192.168.1.20', family: 'IPv4' as const }],
     writeClipboard: vi.fn(),
@@ -36,7 +49,13 @@ function services(status: HubStatus = runningStatus) {
 describe('desktop services', () => {
   it('hands the console its hub and a freshly minted admin token', async () => {
     const { s, deps } = services();
-    expect(await s.hubConnection()).toEqual({ url: 'https://192.168.1.20:7420', wsUrl: 'wss://192.168.1.20:7420/ws', token: 'admin-token', expiresAt: 123, fingerprint: 'AB:CD' });
+    expect(await s.hubConnection()).toEqual({
+      url: 'https://192.168.1.20:7420',
+      wsUrl: 'wss://192.168.1.20:7420/ws',
+      token: 'admin-token',
+      expiresAt: 123,
+      fingerprint: 'AB:CD',
+    });
     await s.hubConnection();
     expect(deps.hub.mintAdminToken).toHaveBeenCalledTimes(2);
   });
@@ -50,7 +69,10 @@ describe('desktop services', () => {
 
   it('rejects invalid settings with the reasons, saving nothing and keeping the hub', async () => {
     const { s, deps } = services();
-    expect(await s.saveSettings({ ...DEFAULT_SETTINGS, port: 'x' })).toEqual({ ok: false, errors: ['settings.port must be an integer from 0 to 65535, got string "x"'] });
+    expect(await s.saveSettings({ ...DEFAULT_SETTINGS, port: 'x' })).toEqual({
+      ok: false,
+      errors: ['settings.port must be an integer from 0 to 65535, got string "x"'],
+    });
     await expect(readFile(join(dir, SETTINGS_FILE))).rejects.toThrow();
     expect(deps.hub.restart).not.toHaveBeenCalled();
   });

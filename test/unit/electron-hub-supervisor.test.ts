@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { HubEndpoint, MainToHub } from '../../electron/hub-channel.js';
-import { HubSupervisor, HubUnavailableError, backoffDelay, type HubChild, type HubStatus } from '../../electron/hub-supervisor.js';
+import {
+  HubSupervisor,
+  HubUnavailableError,
+  backoffDelay,
+  type HubChild,
+  type HubStatus,
+} from '../../electron/hub-supervisor.js';
 
 /** A hub process stand-in: records what main sends, and says or does what a test tells it to. */
 class FakeHub extends EventEmitter implements HubChild {
@@ -23,7 +29,12 @@ class FakeHub extends EventEmitter implements HubChild {
 }
 
 const endpoint: HubEndpoint = {
-  url: 'http://127.0.0.1:7420', wsUrl: 'ws://127.0.0.1:7420/ws', host: '127.0.0.1', port: 7420, tls: false, fingerprint: null,
+  url: 'http://127.0.0.1:7420',
+  wsUrl: 'ws://127.0.0.1:7420/ws',
+  host: '127.0.0.1',
+  port: 7420,
+  tls: false,
+  fingerprint: null,
   joinUrl: 'http://127.0.0.1:7420/',
 };
 
@@ -54,7 +65,9 @@ function harness(options: { now?: () => number; drainTimeoutMs?: number; killGra
 
 describe('hub supervisor', () => {
   it('backoff doubles from the first delay up to the cap', () => {
-    expect([0, 1, 2, 3, 4, 10, 100].map((n) => backoffDelay(n, 500, 30_000))).toEqual([500, 1000, 2000, 4000, 8000, 30_000, 30_000]);
+    expect([0, 1, 2, 3, 4, 10, 100].map((n) => backoffDelay(n, 500, 30_000))).toEqual([
+      500, 1000, 2000, 4000, 8000, 30_000, 30_000,
+    ]);
   });
 
   it('starts one hub and reports it running with its endpoint and connection count', () => {
@@ -92,7 +105,11 @@ describe('hub supervisor', () => {
     const again = reach('starting');
     children[1]!.die(78);
     await again;
-    expect(statuses.filter((s) => s.state === 'restarting')[1]).toMatchObject({ reason: 'port 7420 is in use', restartInMs: 2, attempt: 2 });
+    expect(statuses.filter((s) => s.state === 'restarting')[1]).toMatchObject({
+      reason: 'port 7420 is in use',
+      restartInMs: 2,
+      attempt: 2,
+    });
     expect(children).toHaveLength(3);
   });
 
@@ -106,7 +123,9 @@ describe('hub supervisor', () => {
     clock += 60_000;
     children[1]!.die(1);
     await reach('starting');
-    expect(statuses.filter((s) => s.state === 'restarting').map((s) => (s as { restartInMs: number }).restartInMs)).toEqual([1, 1]);
+    expect(
+      statuses.filter((s) => s.state === 'restarting').map((s) => (s as { restartInMs: number }).restartInMs),
+    ).toEqual([1, 1]);
   });
 
   it('stop asks the hub to drain and resolves when it has exited, without restarting it', async () => {

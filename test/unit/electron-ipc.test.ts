@@ -1,12 +1,24 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../electron/settings.js';
-import { ForeignSenderError, isConsoleFrame, registerIpcHandlers, type DesktopServices, type InvokeEvent } from '../../electron/ipc.js';
+import {
+  ForeignSenderError,
+  isConsoleFrame,
+  registerIpcHandlers,
+  type DesktopServices,
+  type InvokeEvent,
+} from '../../electron/ipc.js';
 import { INVOKE_CHANNELS, IpcChannel } from '../../electron/ipc-channels.js';
 
 function setup() {
   const handlers = new Map<string, (event: InvokeEvent, ...args: unknown[]) => unknown>();
   const services: DesktopServices = {
-    hubConnection: vi.fn(async () => ({ url: 'http://127.0.0.1:7420', wsUrl: 'ws://127.0.0.1:7420/ws', token: 't', expiresAt: 1, fingerprint: null })),
+    hubConnection: vi.fn(async () => ({
+      url: 'http://127.0.0.1:7420',
+      wsUrl: 'ws://127.0.0.1:7420/ws',
+      token: 't',
+      expiresAt: 1,
+      fingerprint: null,
+    })),
     hubStatus: vi.fn(() => ({ state: 'stopped' as const })),
     getSettings: vi.fn(() => DEFAULT_SETTINGS),
     saveSettings: vi.fn(async () => ({ ok: false as const, errors: ['x'] })),

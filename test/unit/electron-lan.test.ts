@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { baseUrl, certificateAddresses, interfaceAddress, lanInterfaces, type InterfaceTable } from '../../electron/lan.js';
+import {
+  baseUrl,
+  certificateAddresses,
+  interfaceAddress,
+  lanInterfaces,
+  type InterfaceTable,
+} from '../../electron/lan.js';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
-  address, netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal, cidr: `${address}/24`,
+  address,
+  netmask: '255.255.255.0',
+  family: 'IPv4',
+  mac: '02:00:00:00:00:01',
+  internal,
+  cidr: `${address}/24`,
 });
 const v6 = (address: string, internal = false): NetworkInterfaceInfo => ({
-  address, netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal, cidr: `${address}/64`, scopeid: 0,
+  address,
+  netmask: 'ffff:ffff:ffff:ffff::',
+  family: 'IPv6',
+  mac: '02:00:00:00:00:01',
+  internal,
+  cidr: `${address}/64`,
+  scopeid: 0,
 });
 
 const office: InterfaceTable = {

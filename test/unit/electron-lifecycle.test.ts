@@ -7,7 +7,12 @@ import type { HubEndpoint } from '../../electron/hub-channel.js';
 
 class FakeApp extends EventEmitter {
   quit = vi.fn(() => {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
     if (!event.defaultPrevented) this.quitted += 1;
   });
@@ -19,7 +24,10 @@ class FakeApp extends EventEmitter {
 }
 
 const fakeWindow = (minimized: boolean) => ({
-  isMinimized: () => minimized, restore: vi.fn(), show: vi.fn(), focus: vi.fn(),
+  isMinimized: () => minimized,
+  restore: vi.fn(),
+  show: vi.fn(),
+  focus: vi.fn(),
 });
 
 describe('single instance', () => {
@@ -82,7 +90,12 @@ describe('console window', () => {
     let quitting = false;
     keepHostingOnClose(win, () => quitting);
     const close = () => {
-      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       win.emit('close', e);
       return e.prevented;
     };
@@ -93,14 +106,40 @@ describe('console window', () => {
   });
 
   it('is loaded for the running hub, reloaded when the hub moves, and shown anyway when it cannot start', () => {
-    const endpoint = (url: string): HubEndpoint => ({ url, wsUrl: `${url.replace('http', 'ws')}/ws`, host: '127.0.0.1', port: 1, tls: false, fingerprint: null, joinUrl: `${url}/` });
+    const endpoint = (url: string): HubEndpoint => ({
+      url,
+      wsUrl: `${url.replace('http', 'ws')}/ws`,
+      host: '127.0.0.1',
+      port: 1,
+      tls: false,
+      fingerprint: null,
+      joinUrl: `${url}/`,
+    });
     const running = (url: string) => ({ state: 'running' as const, endpoint: endpoint(url), connections: 0 });
     expect(consoleLoadFor(undefined, { state: 'starting', attempt: 0 })).toBeUndefined();
     expect(consoleLoadFor(undefined, running('http://127.0.0.1:7420'))).toBe('http://127.0.0.1:7420');
     expect(consoleLoadFor('http://127.0.0.1:7420', running('http://127.0.0.1:7420'))).toBeUndefined();
-    expect(consoleLoadFor('http://127.0.0.1:7420', running('https://192.168.1.20:7420'))).toBe('https://192.168.1.20:7420');
-    expect(consoleLoadFor(undefined, { state: 'restarting', reason: 'port taken', exitCode: 78, restartInMs: 500, attempt: 1 })).toBeNull();
-    expect(consoleLoadFor('http://127.0.0.1:7420', { state: 'restarting', reason: 'crash', exitCode: 1, restartInMs: 500, attempt: 1 })).toBeUndefined();
+    expect(consoleLoadFor('http://127.0.0.1:7420', running('https://192.168.1.20:7420'))).toBe(
+      'https://192.168.1.20:7420',
+    );
+    expect(
+      consoleLoadFor(undefined, {
+        state: 'restarting',
+        reason: 'port taken',
+        exitCode: 78,
+        restartInMs: 500,
+        attempt: 1,
+      }),
+    ).toBeNull();
+    expect(
+      consoleLoadFor('http://127.0.0.1:7420', {
+        state: 'restarting',
+        reason: 'crash',
+        exitCode: 1,
+        restartInMs: 500,
+        attempt: 1,
+      }),
+    ).toBeUndefined();
     expect(consoleLoadFor(null, running('http://127.0.0.1:7420'))).toBe('http://127.0.0.1:7420');
   });
 });

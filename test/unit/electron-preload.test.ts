@@ -16,8 +16,11 @@ vi.mock('electron', () => ({
       if (!bridge.listeners.has(channel)) bridge.listeners.set(channel, new Set());
       bridge.listeners.get(channel)!.add(listener);
     },
-    removeListener: (channel: string, listener: (...args: unknown[]) => void) => bridge.listeners.get(channel)?.delete(listener),
-    send: () => { throw new Error('the preload must not use send'); },
+    removeListener: (channel: string, listener: (...args: unknown[]) => void) =>
+      bridge.listeners.get(channel)?.delete(listener),
+    send: () => {
+      throw new Error('the preload must not use send');
+    },
   },
 }));
 
@@ -31,7 +34,15 @@ describe('preload', () => {
   it('exposes one object, of named functions only, and no IPC primitive', () => {
     expect([...bridge.exposed.keys()]).toEqual([DESKTOP_API_KEY]);
     expect(Object.keys(api).sort()).toEqual([
-      'copyJoinLink', 'getHubConnection', 'getHubStatus', 'getSettings', 'getShareInfo', 'listNetworkInterfaces', 'onHubStatus', 'quit', 'saveSettings',
+      'copyJoinLink',
+      'getHubConnection',
+      'getHubStatus',
+      'getSettings',
+      'getShareInfo',
+      'listNetworkInterfaces',
+      'onHubStatus',
+      'quit',
+      'saveSettings',
     ]);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.keys(api).some((k) => /ipc|send|invoke/i.test(k))).toBe(false);

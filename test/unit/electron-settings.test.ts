@@ -24,7 +24,13 @@ afterEach(async () => {
 
 describe('settings schema', () => {
   it('defaults: this computer only on 7420, no TLS', () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ port: 7420, sharing: 'local', interfaceName: null, tls: false, allowedOrigins: [] });
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      port: 7420,
+      sharing: 'local',
+      interfaceName: null,
+      tls: false,
+      allowedOrigins: [],
+    });
     expect(checkSettings(DEFAULT_SETTINGS)).toEqual({ ok: true, settings: DEFAULT_SETTINGS });
   });
 
@@ -66,7 +72,13 @@ describe('settings schema', () => {
   });
 
   it('accepts network sharing with an interface and exact origins', () => {
-    const check = checkSettings({ ...DEFAULT_SETTINGS, sharing: 'lan', interfaceName: 'Wi-Fi', tls: true, allowedOrigins: ['https://dash.example.com', 'http://10.0.0.5:8080'] });
+    const check = checkSettings({
+      ...DEFAULT_SETTINGS,
+      sharing: 'lan',
+      interfaceName: 'Wi-Fi',
+      tls: true,
+      allowedOrigins: ['https://dash.example.com', 'http://10.0.0.5:8080'],
+    });
     expect(check.ok).toBe(true);
   });
 

@@ -75,7 +75,12 @@ describe('self-signed hub certificate', () => {
   });
 
   it('is replaced when the key on disk does not belong to it', async () => {
-    await writeFile(join(dir, KEY_FILE), createPrivateKey({ key: (await ensureCertificate(await mkdtemp(join(tmpdir(), 'insight-tls-other-')), '127.0.0.1', [])).key }).export({ format: 'pem', type: 'pkcs8' }));
+    await writeFile(
+      join(dir, KEY_FILE),
+      createPrivateKey({
+        key: (await ensureCertificate(await mkdtemp(join(tmpdir(), 'insight-tls-other-')), '127.0.0.1', [])).key,
+      }).export({ format: 'pem', type: 'pkcs8' }),
+    );
     expect((await ensureCertificate(dir, '127.0.0.1', ['127.0.0.1'])).generated).toBe(true);
   });
 });

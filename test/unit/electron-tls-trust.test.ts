@@ -14,21 +14,39 @@ beforeAll(async () => {
 });
 
 const endpoint = (fingerprint: string | null, tls = true): HubEndpoint => ({
-  url: 'https://192.168.1.20:7420', wsUrl: 'wss://192.168.1.20:7420/ws', host: '192.168.1.20', port: 7420, tls, fingerprint, joinUrl: 'https://192.168.1.20:7420/',
+  url: 'https://192.168.1.20:7420',
+  wsUrl: 'wss://192.168.1.20:7420/ws',
+  host: '192.168.1.20',
+  port: 7420,
+  tls,
+  fingerprint,
+  joinUrl: 'https://192.168.1.20:7420/',
 });
 
 describe('window trust of the hub certificate', () => {
   it('accepts exactly the hub certificate on the hub address', () => {
-    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, endpoint(ours.fingerprint))).toBe(VERIFY_ACCEPT);
+    expect(
+      verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, endpoint(ours.fingerprint)),
+    ).toBe(VERIFY_ACCEPT);
   });
 
   it('leaves everything else to Chromium', () => {
     const ep = endpoint(ours.fingerprint);
-    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: other.cert } }, ep)).toBe(VERIFY_USE_CHROMIUM);
-    expect(verifyHubCertificate({ hostname: 'example.com', certificate: { data: ours.cert } }, ep)).toBe(VERIFY_USE_CHROMIUM);
-    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: 'garbage' } }, ep)).toBe(VERIFY_USE_CHROMIUM);
-    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, undefined)).toBe(VERIFY_USE_CHROMIUM);
-    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, endpoint(null, false))).toBe(VERIFY_USE_CHROMIUM);
+    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: other.cert } }, ep)).toBe(
+      VERIFY_USE_CHROMIUM,
+    );
+    expect(verifyHubCertificate({ hostname: 'example.com', certificate: { data: ours.cert } }, ep)).toBe(
+      VERIFY_USE_CHROMIUM,
+    );
+    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: 'garbage' } }, ep)).toBe(
+      VERIFY_USE_CHROMIUM,
+    );
+    expect(verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, undefined)).toBe(
+      VERIFY_USE_CHROMIUM,
+    );
+    expect(
+      verifyHubCertificate({ hostname: '192.168.1.20', certificate: { data: ours.cert } }, endpoint(null, false)),
+    ).toBe(VERIFY_USE_CHROMIUM);
   });
 
   it('matches IPv6 hosts with or without brackets', () => {

@@ -15,7 +15,13 @@ class FakeContents extends EventEmitter {
     this.openHandler = handler;
   }
   navigate(event: string, extra: Record<string, unknown> = {}): { prevented: boolean } {
-    const e = { prevented: false, preventDefault() { this.prevented = true; }, ...extra };
+    const e = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+      ...extra,
+    };
     this.emit(event, e);
     return e;
   }
@@ -55,8 +61,12 @@ describe('navigation and new windows', () => {
   it('denies every navigation the page starts', () => {
     const { contents, openExternal } = guarded();
     expect(contents.navigate('will-navigate', { url: 'https://evil.example/' }).prevented).toBe(true);
-    expect(contents.navigate('will-frame-navigate', { url: 'app://console/other', isMainFrame: true }).prevented).toBe(true);
-    expect(contents.navigate('will-frame-navigate', { url: 'https://ads.example/', isMainFrame: false }).prevented).toBe(true);
+    expect(contents.navigate('will-frame-navigate', { url: 'app://console/other', isMainFrame: true }).prevented).toBe(
+      true,
+    );
+    expect(
+      contents.navigate('will-frame-navigate', { url: 'https://ads.example/', isMainFrame: false }).prevented,
+    ).toBe(true);
     // Only a top-level http(s) link goes to the system browser; a subframe's never does.
     expect(openExternal.mock.calls).toEqual([]);
   });
@@ -69,7 +79,16 @@ describe('navigation and new windows', () => {
 
   it('denies new windows; http(s) targets open outside, anything else nowhere', () => {
     const { contents, openExternal } = guarded();
-    for (const url of ['https://example.com/a', 'http://10.0.0.5:7420/', 'file:///etc/passwd', 'javascript:alert(1)', 'app://console/x', 'smb://share/x', 'https://user:pw@example.com/', 'not a url']) {
+    for (const url of [
+      'https://example.com/a',
+      'http://10.0.0.5:7420/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'app://console/x',
+      'smb://share/x',
+      'https://user:pw@example.com/',
+      'not a url',
+    ]) {
       expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
     }
     expect(openExternal.mock.calls.map((c) => c[0])).toEqual(['https://example.com/a', 'http://10.0.0.5:7420/']);
@@ -102,12 +121,25 @@ describe('permissions', () => {
       request: undefined as undefined | ((c: unknown, p: string, cb: (granted: boolean) => void) => void),
       check: undefined as undefined | (() => boolean),
       device: undefined as undefined | (() => boolean),
-      setPermissionRequestHandler(h: (c: unknown, p: string, cb: (granted: boolean) => void) => void) { this.request = h; },
-      setPermissionCheckHandler(h: () => boolean) { this.check = h; },
-      setDevicePermissionHandler(h: () => boolean) { this.device = h; },
+      setPermissionRequestHandler(h: (c: unknown, p: string, cb: (granted: boolean) => void) => void) {
+        this.request = h;
+      },
+      setPermissionCheckHandler(h: () => boolean) {
+        this.check = h;
+      },
+      setDevicePermissionHandler(h: () => boolean) {
+        this.device = h;
+      },
     };
     denyAllPermissions(session);
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+    ]) {
       const answer = vi.fn();
       session.request!({}, permission, answer);
       expect(answer).toHaveBeenCalledWith(false);

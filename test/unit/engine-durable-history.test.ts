@@ -19,15 +19,30 @@ function recorder(): EngineEvents & { messages: EngineMessage[] } {
   return { messages, message: (m) => void messages.push(m), presence() {}, control() {}, state() {} };
 }
 
-async function engine(dir: string, clock: { now: number }, policy: HistoryPolicy = { maxMessages: 100, maxAgeMs: 60_000 }): Promise<MemoryEngine> {
-  const e = new MemoryEngine({ historyPolicy: () => policy, durable: DurableRooms.open(join(dir, 'history.sqlite')), now: () => clock.now });
+async function engine(
+  dir: string,
+  clock: { now: number },
+  policy: HistoryPolicy = { maxMessages: 100, maxAgeMs: 60_000 },
+): Promise<MemoryEngine> {
+  const e = new MemoryEngine({
+    historyPolicy: () => policy,
+    durable: DurableRooms.open(join(dir, 'history.sqlite')),
+    now: () => clock.now,
+  });
   await e.start(recorder());
   open.push(e);
   return e;
 }
 
 const from = { sub: 'alice', name: 'Alice', clientId: 'c1' };
-const msg = (room: string, data: unknown, time: number, extra: Partial<PublishInput> = {}): PublishInput => ({ room, event: 'n', data: data as never, from, time, ...extra });
+const msg = (room: string, data: unknown, time: number, extra: Partial<PublishInput> = {}): PublishInput => ({
+  room,
+  event: 'n',
+  data: data as never,
+  from,
+  time,
+  ...extra,
+});
 
 async function restart(e: MemoryEngine): Promise<void> {
   await e.close();
@@ -63,7 +78,10 @@ describe('durable history', () => {
     clock.now += 20_000; // 'old' is now 70 s old: past the 60 s bound
     const b = await engine(dir, clock, { maxMessages: 100, maxAgeMs: 60_000, maxBytes: 1_000 });
     expect((await b.history('aged', { epoch: old.epoch, seq: 1 })).messages.map((m) => m.data)).toEqual(['new']);
-    expect(await b.history('aged', { epoch: old.epoch, seq: 0 })).toMatchObject({ recovered: false, reason: 'evicted' });
+    expect(await b.history('aged', { epoch: old.epoch, seq: 0 })).toMatchObject({
+      recovered: false,
+      reason: 'evicted',
+    });
     const big = await b.history('big', { epoch: (await b.history('big')).position.epoch, seq: 4 });
     expect(big.messages).toHaveLength(1);
     expect((await b.history('big')).position.seq).toBe(5);

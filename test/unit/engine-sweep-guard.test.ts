@@ -27,7 +27,13 @@ describe('memory engine sweep', () => {
     } as unknown as DurableRooms;
     const failures: string[] = [];
     const engine = new MemoryEngine({ historyPolicy: () => ({ maxMessages: 10, maxAgeMs: 60_000 }), durable });
-    await engine.start({ message() {}, presence() {}, control() {}, state() {}, failed: (where) => void failures.push(where) });
+    await engine.start({
+      message() {},
+      presence() {},
+      control() {},
+      state() {},
+      failed: (where) => void failures.push(where),
+    });
     await engine.subscribe('dashboard:1');
     await engine.publish({ room: 'dashboard:1', event: 'n', data: 1, from: { sub: 'a', name: 'A' }, time: Date.now() });
     await vi.advanceTimersByTimeAsync(10_000);
@@ -35,7 +41,13 @@ describe('memory engine sweep', () => {
     expect(failures).toEqual(['history_sweep', 'history_sweep']);
     expect(trims).toBe(2);
     // Still serving after the failures.
-    const second = await engine.publish({ room: 'dashboard:1', event: 'n', data: 2, from: { sub: 'a', name: 'A' }, time: Date.now() });
+    const second = await engine.publish({
+      room: 'dashboard:1',
+      event: 'n',
+      data: 2,
+      from: { sub: 'a', name: 'A' },
+      time: Date.now(),
+    });
     expect(second.seq).toBe(2);
     await engine.close();
   });

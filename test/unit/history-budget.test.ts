@@ -20,7 +20,8 @@ function append(w: HistoryWindow, data: unknown): void {
   w.append({ room: 'r', event: 'e', data: data as never, from, time: 1000 }, 1000);
 }
 
-const kept = (w: HistoryWindow): string[] => w.since({ epoch: w.epoch, seq: w.oldestSeq - 1 }, 1000).messages.map((m) => (m.data as { tag: string }).tag);
+const kept = (w: HistoryWindow): string[] =>
+  w.since({ epoch: w.epoch, seq: w.oldestSeq - 1 }, 1000).messages.map((m) => (m.data as { tag: string }).tag);
 
 describe('HistoryBudget', () => {
   it('past the budget the oldest message of any room goes first; resuming past it is evicted', () => {
@@ -66,7 +67,8 @@ describe('HistoryBudget', () => {
   it('the memory engine shares one budget across its rooms and reports it', async () => {
     const engine = new MemoryEngine({ historyPolicy: () => policy, historyBudgetBytes: 5000 });
     await engine.start({ message() {}, presence() {}, control() {}, state() {} });
-    for (let i = 0; i < 20; i++) await engine.publish({ room: `room${i}`, event: 'e', data: kilo(`m${i}`), from, time: Date.now() });
+    for (let i = 0; i < 20; i++)
+      await engine.publish({ room: `room${i}`, event: 'e', data: kilo(`m${i}`), from, time: Date.now() });
     const { used, budget, evicted } = engine.historyBytes();
     expect(budget).toBe(5000);
     expect(used).toBeLessThanOrEqual(5000);

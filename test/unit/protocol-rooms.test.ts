@@ -16,7 +16,8 @@ import {
 
 describe('room names', () => {
   it('accepts 1–128 of A-Z a-z 0-9 _ . : @ - and $admin', () => {
-    for (const ok of ['a', 'dashboard:42', 'user:alice@example.com', 'A_b.c-d', 'x'.repeat(128), ADMIN_ROOM]) expect(isValidRoomName(ok)).toBe(true);
+    for (const ok of ['a', 'dashboard:42', 'user:alice@example.com', 'A_b.c-d', 'x'.repeat(128), ADMIN_ROOM])
+      expect(isValidRoomName(ok)).toBe(true);
   });
 
   it('refuses everything else', () => {
@@ -37,7 +38,8 @@ describe('room patterns', () => {
     for (const ok of ['*', 'dashboard:*', 'dashboard:42', 'a*']) expect(isValidRoomPattern(ok)).toBe(true);
   });
   it('refuses empty, wildcards elsewhere, bad characters and $ rooms', () => {
-    for (const bad of ['', '**', '*a', 'a*b*', 'a b*', '$admin', '$*', 'x'.repeat(130), 1]) expect(isValidRoomPattern(bad)).toBe(false);
+    for (const bad of ['', '**', '*a', 'a*b*', 'a b*', '$admin', '$*', 'x'.repeat(130), 1])
+      expect(isValidRoomPattern(bad)).toBe(false);
   });
 });
 
@@ -67,10 +69,16 @@ describe('RoomAccess', () => {
 
   it('agrees with a straightforward reading of the patterns (property)', () => {
     const name = fc.stringMatching(/^[a-c:]{1,6}$/);
-    const pattern = fc.oneof(name, name.map((n) => `${n}*`), fc.constant('*'));
+    const pattern = fc.oneof(
+      name,
+      name.map((n) => `${n}*`),
+      fc.constant('*'),
+    );
     fc.assert(
       fc.property(fc.array(pattern, { maxLength: 5 }), name, (patterns, room) => {
-        const expected = patterns.some((p) => p === '*' || p === room || (p.endsWith('*') && room.startsWith(p.slice(0, -1))));
+        const expected = patterns.some(
+          (p) => p === '*' || p === room || (p.endsWith('*') && room.startsWith(p.slice(0, -1))),
+        );
         expect(new RoomAccess(patterns).allows(room)).toBe(expected);
       }),
       { numRuns: 500 },
@@ -80,7 +88,16 @@ describe('RoomAccess', () => {
 
 describe('codes', () => {
   it('maps every error code to an HTTP status', () => {
-    expect(HTTP_STATUS).toMatchObject({ bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503 });
+    expect(HTTP_STATUS).toMatchObject({
+      bad_request: 400,
+      unauthorized: 401,
+      forbidden: 403,
+      not_found: 404,
+      conflict: 409,
+      too_large: 413,
+      rate_limited: 429,
+      unavailable: 503,
+    });
     const err = new HubError('too_large', 'big');
     expect(err.status).toBe(413);
     expect(new HubError('forbidden', 'x', 418).status).toBe(418);
@@ -89,7 +106,16 @@ describe('codes', () => {
   it('gives the client SDK a policy for every close code of the protocol', () => {
     expect(closePolicy(CloseCode.normal)).toBe('stop');
     expect(closePolicy(CloseCode.goingAway)).toBe('resume-after-notice');
-    for (const c of [CloseCode.unsupportedData, CloseCode.invalidPayload, CloseCode.tooBig, CloseCode.policy, CloseCode.internal, CloseCode.overloaded, CloseCode.rateLimited, 1006]) {
+    for (const c of [
+      CloseCode.unsupportedData,
+      CloseCode.invalidPayload,
+      CloseCode.tooBig,
+      CloseCode.policy,
+      CloseCode.internal,
+      CloseCode.overloaded,
+      CloseCode.rateLimited,
+      1006,
+    ]) {
       expect(closePolicy(c)).toBe('reconnect');
     }
     expect(closePolicy(CloseCode.tokenInvalid)).toBe('new-token');

@@ -26,8 +26,17 @@ const parse = (msg: object): ReturnType<typeof parseClientMessage> => parseClien
 
 describe('parseClientMessage', () => {
   it('accepts each message type and keeps only its fields', () => {
-    expect(parse({ type: 'subscribe', room: 'dashboard:1', id: 'a' })).toEqual({ type: 'subscribe', room: 'dashboard:1', since: undefined, id: 'a' });
-    expect(parse({ type: 'subscribe', room: 'd', since: { epoch: 'e1', seq: 4 } })).toEqual({ type: 'subscribe', room: 'd', since: { epoch: 'e1', seq: 4 } });
+    expect(parse({ type: 'subscribe', room: 'dashboard:1', id: 'a' })).toEqual({
+      type: 'subscribe',
+      room: 'dashboard:1',
+      since: undefined,
+      id: 'a',
+    });
+    expect(parse({ type: 'subscribe', room: 'd', since: { epoch: 'e1', seq: 4 } })).toEqual({
+      type: 'subscribe',
+      room: 'd',
+      since: { epoch: 'e1', seq: 4 },
+    });
     expect(parse({ type: 'unsubscribe', room: 'd', extra: 1 })).toEqual({ type: 'unsubscribe', room: 'd' });
     expect(parse({ type: 'publish', room: 'd', event: 'query.rows', data: { rows: [[1, 'a']] } })).toEqual({
       type: 'publish',
@@ -36,11 +45,22 @@ describe('parseClientMessage', () => {
       data: { rows: [[1, 'a']] },
       echo: false,
     });
-    expect(parse({ type: 'publish', room: 'd', event: 'e', data: null, echo: true })).toMatchObject({ data: null, echo: true });
-    expect(parse({ type: 'presence', room: 'd', state: { typing: true } })).toEqual({ type: 'presence', room: 'd', state: { typing: true } });
+    expect(parse({ type: 'publish', room: 'd', event: 'e', data: null, echo: true })).toMatchObject({
+      data: null,
+      echo: true,
+    });
+    expect(parse({ type: 'presence', room: 'd', state: { typing: true } })).toEqual({
+      type: 'presence',
+      room: 'd',
+      state: { typing: true },
+    });
     expect(parse({ type: 'ping', id: 'p' })).toEqual({ type: 'ping', id: 'p' });
     expect(parse({ type: 'auth', token: 'abc' })).toEqual({ type: 'auth', token: 'abc' });
-    expect(parse({ type: 'admin', action: 'kick', sub: 'bob', reason: 'x' })).toMatchObject({ type: 'admin', action: 'kick', sub: 'bob' });
+    expect(parse({ type: 'admin', action: 'kick', sub: 'bob', reason: 'x' })).toMatchObject({
+      type: 'admin',
+      action: 'kick',
+      sub: 'bob',
+    });
   });
 
   it('does not let sender fields through a publish', () => {
@@ -86,12 +106,26 @@ describe('parseClientMessage', () => {
 
   it('accepts an id of 64 characters and refuses 65 or a non-string (without echoing it)', () => {
     expect(parse({ type: 'ping', id: 'x'.repeat(64) }).id).toBe('x'.repeat(64));
-    expect(refusal(JSON.stringify({ type: 'ping', id: 'x'.repeat(65) }))).toMatchObject({ code: 'bad_request', id: undefined });
+    expect(refusal(JSON.stringify({ type: 'ping', id: 'x'.repeat(65) }))).toMatchObject({
+      code: 'bad_request',
+      id: undefined,
+    });
     expect(refusal(JSON.stringify({ type: 'ping', id: 7 }))).toMatchObject({ code: 'bad_request', id: undefined });
   });
 
   it('keeps a malformed since as null (the hub answers recovered: false)', () => {
-    for (const since of ['x', 5, null, [], { epoch: 'e' }, { seq: 1 }, { epoch: '', seq: 1 }, { epoch: 'e', seq: -1 }, { epoch: 'e', seq: 1.5 }, { epoch: 'e'.repeat(65), seq: 1 }]) {
+    for (const since of [
+      'x',
+      5,
+      null,
+      [],
+      { epoch: 'e' },
+      { seq: 1 },
+      { epoch: '', seq: 1 },
+      { epoch: 'e', seq: -1 },
+      { epoch: 'e', seq: 1.5 },
+      { epoch: 'e'.repeat(65), seq: 1 },
+    ]) {
       expect(parse({ type: 'subscribe', room: 'd', since })).toMatchObject({ since: null });
     }
   });
@@ -103,8 +137,12 @@ describe('parseClientMessage', () => {
       return v;
     };
     expect(parse({ type: 'publish', room: 'd', event: 'e', data: nest(MAX_JSON_DEPTH) }).type).toBe('publish');
-    expect(refusal(JSON.stringify({ id: 'n', type: 'publish', room: 'd', event: 'e', data: nest(MAX_JSON_DEPTH + 1) }))).toMatchObject({ code: 'bad_request', id: 'n' });
-    expect(refusal(JSON.stringify({ id: 'n', type: 'presence', room: 'd', state: { a: nest(MAX_JSON_DEPTH) } }))).toMatchObject({ code: 'bad_request' });
+    expect(
+      refusal(JSON.stringify({ id: 'n', type: 'publish', room: 'd', event: 'e', data: nest(MAX_JSON_DEPTH + 1) })),
+    ).toMatchObject({ code: 'bad_request', id: 'n' });
+    expect(
+      refusal(JSON.stringify({ id: 'n', type: 'presence', room: 'd', state: { a: nest(MAX_JSON_DEPTH) } })),
+    ).toMatchObject({ code: 'bad_request' });
   });
 });
 

@@ -7,7 +7,12 @@ describe('RefusalThrottle', () => {
     let now = 5000;
     const written: number[] = [];
     const summaries: Array<[number, number]> = [];
-    const t = new RefusalThrottle<number>(2, (n) => written.push(n), (count, perSecond) => summaries.push([count, perSecond]), () => now);
+    const t = new RefusalThrottle<number>(
+      2,
+      (n) => written.push(n),
+      (count, perSecond) => summaries.push([count, perSecond]),
+      () => now,
+    );
     for (let i = 0; i < 6; i++) t.record(i);
     expect(written).toEqual([0, 1]);
     expect(summaries).toEqual([]);
@@ -23,7 +28,11 @@ describe('RefusalThrottle', () => {
     vi.useFakeTimers();
     try {
       const summaries: number[] = [];
-      const t = new RefusalThrottle<number>(1, () => undefined, (count) => summaries.push(count));
+      const t = new RefusalThrottle<number>(
+        1,
+        () => undefined,
+        (count) => summaries.push(count),
+      );
       for (let i = 0; i < 10; i++) t.record(i);
       vi.advanceTimersByTime(999);
       expect(summaries).toEqual([]);

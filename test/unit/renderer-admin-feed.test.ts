@@ -6,7 +6,14 @@ import type { Hub } from '../../hub/server/types.js';
 import { readClients, readStats } from '../../renderer/console/admin-feed.js';
 import { readAudit, readTraffic } from '../../renderer/console/feed-entries.js';
 import { readRoomFacts } from '../../renderer/console/room-members.js';
-import { applyFeed, MAX_CONNECTION_EVENTS, resetAdmin, setTrafficPaused, useAdmin, type FeedEvent } from '../../renderer/console/admin-store.js';
+import {
+  applyFeed,
+  MAX_CONNECTION_EVENTS,
+  resetAdmin,
+  setTrafficPaused,
+  useAdmin,
+  type FeedEvent,
+} from '../../renderer/console/admin-store.js';
 import { connect, startHub, token, type TestClient } from '../support/hub.js';
 
 let hub: Hub;
@@ -24,7 +31,10 @@ afterAll(async () => {
 beforeEach(() => resetAdmin());
 
 function adminEvent(event: string): Promise<RoomMessage> {
-  return admin.waitFor((m) => m.type === 'message' && m.room === '$admin' && m.event === event, 5000) as Promise<RoomMessage>;
+  return admin.waitFor(
+    (m) => m.type === 'message' && m.room === '$admin' && m.event === event,
+    5000,
+  ) as Promise<RoomMessage>;
 }
 
 const feed = (m: RoomMessage): FeedEvent => ({ event: m.event, data: m.data, time: m.time });
@@ -69,7 +79,10 @@ describe('the $admin feed as the console reads it', () => {
   it("takes the hub's start time and version from the snapshot (the status bar's uptime)", async () => {
     const watcher = await connect(hub, await token(hub, { sub: 'root2', name: 'Root', role: 'admin' }));
     await watcher.request({ type: 'subscribe', room: '$admin' });
-    const snapshot = (await watcher.waitFor((m) => m.type === 'message' && m.event === 'snapshot', 5000)) as RoomMessage;
+    const snapshot = (await watcher.waitFor(
+      (m) => m.type === 'message' && m.event === 'snapshot',
+      5000,
+    )) as RoomMessage;
     watcher.close();
     const startedAt = (snapshot.data as { startedAt?: number }).startedAt;
     expect(startedAt).toEqual(expect.any(Number));
@@ -90,15 +103,22 @@ describe('the $admin feed as the console reads it', () => {
   });
 
   it("reads a room's members with their presence, and how far it has numbered", async () => {
-    const gil = await connect(hub, await token(hub, { sub: 'gil', name: 'Gil', role: 'editor', rooms: ['dashboard:3'] }));
+    const gil = await connect(
+      hub,
+      await token(hub, { sub: 'gil', name: 'Gil', role: 'editor', rooms: ['dashboard:3'] }),
+    );
     await gil.request({ type: 'subscribe', room: 'dashboard:3' });
     await gil.request({ type: 'presence', room: 'dashboard:3', state: { editing: 'margin', typing: true } });
     await gil.request({ type: 'publish', room: 'dashboard:3', event: 'annotation', data: 'hi' });
-    const facts = readRoomFacts((await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'dashboard:3' })) as Json);
+    const facts = readRoomFacts(
+      (await admin.request({ type: 'admin', action: 'list', what: 'room', room: 'dashboard:3' })) as Json,
+    );
     expect(facts.memberCount).toBe(1);
     expect(facts.lastSeq).toBe(1);
     expect(facts.since).toBeGreaterThan(0);
-    expect(facts.members).toEqual([{ clientId: gil.welcome.clientId, sub: 'gil', name: 'Gil', state: { editing: 'margin', typing: true } }]);
+    expect(facts.members).toEqual([
+      { clientId: gil.welcome.clientId, sub: 'gil', name: 'Gil', state: { editing: 'margin', typing: true } },
+    ]);
     gil.close();
   });
 
@@ -106,13 +126,31 @@ describe('the $admin feed as the console reads it', () => {
     admin.received.length = 0;
     await admin.request({ type: 'admin', action: 'inspect', room: 'dashboard:2', on: true });
     const audit = readAudit((await adminEvent('audit')).data)!;
-    expect(audit).toMatchObject({ action: 'inspect', actor: 'Root · 127.0.0.1', target: 'dashboard:2', outcome: 'action' });
+    expect(audit).toMatchObject({
+      action: 'inspect',
+      actor: 'Root · 127.0.0.1',
+      target: 'dashboard:2',
+      outcome: 'action',
+    });
 
     const bob = await connect(hub, await token(hub, { sub: 'bob', role: 'editor', rooms: ['dashboard:2'] }));
     await bob.request({ type: 'subscribe', room: 'dashboard:2' });
-    await bob.request({ type: 'publish', room: 'dashboard:2', event: 'annotation', data: { text: 'x'.repeat(1000) }, echo: true });
+    await bob.request({
+      type: 'publish',
+      room: 'dashboard:2',
+      event: 'annotation',
+      data: { text: 'x'.repeat(1000) },
+      echo: true,
+    });
     const sample = readTraffic((await adminEvent('traffic')).data)!;
-    expect(sample).toMatchObject({ room: 'dashboard:2', event: 'annotation', from: 'bob', seq: 1, recipients: 1, truncated: true });
+    expect(sample).toMatchObject({
+      room: 'dashboard:2',
+      event: 'annotation',
+      from: 'bob',
+      seq: 1,
+      recipients: 1,
+      truncated: true,
+    });
     expect(sample.payload.startsWith('{"text":"xxx')).toBe(true);
     bob.close();
   });

@@ -16,7 +16,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const member = (clientId: string, sub: string, state: PresenceMember['state']): PresenceMember => ({ clientId, sub, name: sub.toUpperCase(), state });
+const member = (clientId: string, sub: string, state: PresenceMember['state']): PresenceMember => ({
+  clientId,
+  sub,
+  name: sub.toUpperCase(),
+  state,
+});
 
 describe('alert toasts', () => {
   it('shows the most severe first, once per alert id, and lets info ones go by themselves', () => {
@@ -27,7 +32,11 @@ describe('alert toasts', () => {
     pushAlert({ ...base, id: 'c', severity: 'critical', title: 'Down again', time: 4 });
     pushAlert({ ...base, id: 'w', severity: 'warning', title: 'Slow', time: 2 });
     render(<AlertToasts />);
-    expect(screen.getAllByTestId('toast').map((t) => t.getAttribute('data-severity'))).toEqual(['critical', 'warning', 'info']);
+    expect(screen.getAllByTestId('toast').map((t) => t.getAttribute('data-severity'))).toEqual([
+      'critical',
+      'warning',
+      'info',
+    ]);
     act(() => {
       vi.advanceTimersByTime(60_000);
     });
@@ -53,7 +62,9 @@ describe('annotations composer', () => {
   it('shares typing while the user writes and clears it on posting', async () => {
     const onTyping = vi.fn();
     const onPublish = vi.fn(async () => undefined);
-    render(<AnnotationsPanel annotations={[]} canPublish editing="revenue" onTyping={onTyping} onPublish={onPublish} />);
+    render(
+      <AnnotationsPanel annotations={[]} canPublish editing="revenue" onTyping={onTyping} onPublish={onPublish} />,
+    );
     const box = screen.getByLabelText('New annotation');
     fireEvent.change(box, { target: { value: 'a' } });
     fireEvent.change(box, { target: { value: 'ab' } });
@@ -67,13 +78,30 @@ describe('annotations composer', () => {
   });
 
   it('has no composer for viewers', () => {
-    render(<AnnotationsPanel annotations={[]} canPublish={false} editing={null} onTyping={() => undefined} onPublish={async () => undefined} />);
+    render(
+      <AnnotationsPanel
+        annotations={[]}
+        canPublish={false}
+        editing={null}
+        onTyping={() => undefined}
+        onPublish={async () => undefined}
+      />,
+    );
     expect(screen.queryByLabelText('New annotation')).toBeNull();
   });
 });
 
 describe('query table', () => {
-  const stream = (over: Partial<QueryStream>): QueryStream => ({ queryId: 'q', columns: ['a'], chunks: [{ chunk: 0, rows: [['<b>x</b>'], [{ n: 1 }]] }], rowsReceived: 2, rowsKept: 2, status: 'streaming', updatedAt: 1, ...over });
+  const stream = (over: Partial<QueryStream>): QueryStream => ({
+    queryId: 'q',
+    columns: ['a'],
+    chunks: [{ chunk: 0, rows: [['<b>x</b>'], [{ n: 1 }]] }],
+    rowsReceived: 2,
+    rowsKept: 2,
+    status: 'streaming',
+    updatedAt: 1,
+    ...over,
+  });
 
   it('reports progress while streaming, when done and when failed', () => {
     expect(progressOf(stream({}))).toEqual({ label: 'Streaming · 2 rows in 1 chunk', fraction: null });
@@ -93,13 +121,23 @@ describe('ended screen', () => {
     const onPaste = vi.fn(() => true);
     render(<EndedScreen ending={{ kind: 'kicked', reason: '<script>x</script> bye' }} onPaste={onPaste} />);
     expect(screen.getByTestId('ended-reason').textContent).toBe('<script>x</script> bye');
-    fireEvent.change(screen.getByLabelText('Paste another join link'), { target: { value: 'https://hub/#token=a.b.c' } });
+    fireEvent.change(screen.getByLabelText('Paste another join link'), {
+      target: { value: 'https://hub/#token=a.b.c' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
     expect(onPaste).toHaveBeenCalledWith('https://hub/#token=a.b.c');
   });
 
   it('says what each refusal means', () => {
-    const { container } = render(<EndedScreen ending={{ kind: 'refused', refusal: { reason: 'banned', message: 'banned: spam', until: Date.UTC(2030, 0, 1) } }} onPaste={() => false} />);
+    const { container } = render(
+      <EndedScreen
+        ending={{
+          kind: 'refused',
+          refusal: { reason: 'banned', message: 'banned: spam', until: Date.UTC(2030, 0, 1) },
+        }}
+        onPaste={() => false}
+      />,
+    );
     expect(container.querySelector('h1')?.textContent).toBe('You are banned from this hub');
     expect(container.textContent).toMatch(/The ban ends .*; this page reconnects then\./);
     expect(screen.getByTestId('ended-reason').textContent).toBe('banned: spam');

@@ -4,7 +4,13 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { CloseCode } from '../../hub/protocol/index.js';
 import { bannerFor, ConnectionBanner } from '../../renderer/app/ConnectionBanner.js';
 import { describeEnding } from '../../renderer/app/EndedScreen.js';
-import { applyOnline, applyState, endingOf, resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
+import {
+  applyOnline,
+  applyState,
+  endingOf,
+  resetConnection,
+  useConnection,
+} from '../../renderer/connection/connection-store.js';
 import { endHubSession } from '../../renderer/connection/hub-session.js';
 
 afterEach(() => {
@@ -22,9 +28,19 @@ describe('connection store', () => {
   });
 
   it('says why the session ended, with the notice reason and ban end', () => {
-    expect(endingOf(CloseCode.kicked, 'x', { type: 'notice', event: 'kicked', reason: 'full reason' })).toEqual({ kind: 'kicked', reason: 'full reason' });
-    expect(endingOf(CloseCode.banned, 'x', { type: 'notice', event: 'banned', reason: 'spam', until: 5 })).toEqual({ kind: 'banned', reason: 'spam', until: 5 });
-    expect(endingOf(CloseCode.tokenInvalid, 'token rejected (token revoked) and getToken gave the same one')).toEqual({ kind: 'expired', reason: 'token revoked' });
+    expect(endingOf(CloseCode.kicked, 'x', { type: 'notice', event: 'kicked', reason: 'full reason' })).toEqual({
+      kind: 'kicked',
+      reason: 'full reason',
+    });
+    expect(endingOf(CloseCode.banned, 'x', { type: 'notice', event: 'banned', reason: 'spam', until: 5 })).toEqual({
+      kind: 'banned',
+      reason: 'spam',
+      until: 5,
+    });
+    expect(endingOf(CloseCode.tokenInvalid, 'token rejected (token revoked) and getToken gave the same one')).toEqual({
+      kind: 'expired',
+      reason: 'token revoked',
+    });
     expect(describeEnding({ kind: 'expired', reason: 'token revoked' }).title).toBe('Your link was revoked');
     expect(endingOf(1006, 'gave up')).toEqual({ kind: 'closed', code: 1006, reason: 'gave up' });
   });
@@ -48,23 +64,40 @@ describe('connection banner', () => {
   });
 
   it('counts down to the next attempt, and says offline when the browser is', () => {
-    expect(bannerFor({ ...base, status: 'reconnecting', retryAt: 4_200, attempt: 3, lastClose: { code: 1006, reason: 'no answer to ping' } }, 1_000)?.text).toBe(
-      'Connection lost (no answer to ping). Reconnecting in 4 s (attempt 3).',
-    );
+    expect(
+      bannerFor(
+        {
+          ...base,
+          status: 'reconnecting',
+          retryAt: 4_200,
+          attempt: 3,
+          lastClose: { code: 1006, reason: 'no answer to ping' },
+        },
+        1_000,
+      )?.text,
+    ).toBe('Connection lost (no answer to ping). Reconnecting in 4 s (attempt 3).');
     expect(bannerFor({ ...base, online: false }, 0)?.tone).toBe('error');
   });
 
   it('says "Cannot reach the hub" only when the hub does not answer over HTTP either', () => {
     const first = { ...base, status: 'reconnecting', retryAt: 0, attempt: 3, everOpen: false };
     expect(bannerFor(first, 0)?.text).toBe('Connecting to the hub… Reconnecting in 0 s (attempt 3).');
-    expect(bannerFor({ ...first, hubCheck: 'unreachable' }, 0)?.text).toBe('Cannot reach the hub. Reconnecting in 0 s (attempt 3).');
-    expect(bannerFor({ ...first, everOpen: true, hubCheck: 'unreachable' }, 0)?.text).toMatch(/^Connection lost: cannot reach the hub\./);
-    expect(bannerFor({ ...first, hubCheck: 'accepted', lastClose: { code: 1006, reason: '' } }, 0)?.text).toMatch(/^The hub answers, but the live connection did not open\./);
+    expect(bannerFor({ ...first, hubCheck: 'unreachable' }, 0)?.text).toBe(
+      'Cannot reach the hub. Reconnecting in 0 s (attempt 3).',
+    );
+    expect(bannerFor({ ...first, everOpen: true, hubCheck: 'unreachable' }, 0)?.text).toMatch(
+      /^Connection lost: cannot reach the hub\./,
+    );
+    expect(bannerFor({ ...first, hubCheck: 'accepted', lastClose: { code: 1006, reason: '' } }, 0)?.text).toMatch(
+      /^The hub answers, but the live connection did not open\./,
+    );
   });
 
   it('warns before a join link stops working, unless the app renews its own tokens', () => {
     const at = new Date(2026, 0, 1, 14, 5, 0).getTime();
-    expect(bannerFor({ ...base, tokenExpiresAt: at }, at - 60_000)?.text).toBe('Your access ends at 14:05:00. Ask for a new join link to stay connected.');
+    expect(bannerFor({ ...base, tokenExpiresAt: at }, at - 60_000)?.text).toBe(
+      'Your access ends at 14:05:00. Ask for a new join link to stay connected.',
+    );
     expect(bannerFor({ ...base, tokenExpiresAt: at, renewsItself: true }, at - 60_000)).toBeNull();
     expect(bannerFor({ ...base, tokenExpiresAt: at }, at + 1)).toBeNull();
   });
@@ -77,4 +110,3 @@ describe('connection banner', () => {
     expect(screen.getByTestId('resync-banner').textContent).toContain('the hub restarted');
   });
 });
-

@@ -12,14 +12,28 @@ import { appendPoint, emptySeries, latest, type StatsPoint } from '../../rendere
 import { allowedBy, dashboardChoices, firstDashboard } from '../../renderer/dashboard/dashboard-rooms.js';
 
 function point(time: number, clients: number): StatsPoint {
-  return { time, clients, rooms: 1, messagesInPerSec: 0, messagesOutPerSec: 0, bytesInPerSec: 0, bytesOutPerSec: 0, eventLoopLagMs: 1, rssBytes: 1, heapUsedBytes: 1 };
+  return {
+    time,
+    clients,
+    rooms: 1,
+    messagesInPerSec: 0,
+    messagesOutPerSec: 0,
+    bytesInPerSec: 0,
+    bytesOutPerSec: 0,
+    eventLoopLagMs: 1,
+    rssBytes: 1,
+    heapUsedBytes: 1,
+  };
 }
 
 /** A client whose admin answers the test decides, one pending promise per request. */
 function fakeAdminClient() {
   const pending: Array<{ fields: Record<string, unknown>; resolve: (a: AckMessage) => void }> = [];
   const client = {
-    admin: vi.fn((_action: string, fields: Record<string, unknown>) => new Promise<AckMessage>((resolve) => pending.push({ fields, resolve }))),
+    admin: vi.fn(
+      (_action: string, fields: Record<string, unknown>) =>
+        new Promise<AckMessage>((resolve) => pending.push({ fields, resolve })),
+    ),
   } as unknown as InsightClient;
   return { client, pending };
 }
@@ -75,29 +89,50 @@ describe('invite form', () => {
     expect(parseRooms('dashboard:1, dashboard:*\ndashboard:1')).toEqual(['dashboard:1', 'dashboard:*']);
     expect(inviteProblems({ rooms: 'dashboard:1', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toEqual([]);
     expect(inviteProblems({ rooms: '', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toHaveLength(1);
-    expect(inviteProblems({ rooms: '$admin bad/room', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '0' })).toEqual([
-      'Not a room name or pattern: $admin, bad/room',
-      'Uses must be a whole number from 1',
-    ]);
+    expect(
+      inviteProblems({ rooms: '$admin bad/room', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '0' }),
+    ).toEqual(['Not a room name or pattern: $admin, bad/room', 'Uses must be a whole number from 1']);
     // The form's prefill is a prefix, not a room.
     expect(inviteProblems({ rooms: 'dashboard:', role: 'viewer', ttlMinutes: 60, name: '', maxUses: '' })).toEqual([
       'dashboard: names no room: add a name (dashboard:sales) or * for all of them (dashboard:*)',
     ]);
-    expect(inviteRequest({ rooms: 'a b', role: 'editor', ttlMinutes: 480, name: ' Guest ', maxUses: '3' })).toEqual({ rooms: ['a', 'b'], role: 'editor', ttlMinutes: 480, name: 'Guest', maxUses: 3 });
+    expect(inviteRequest({ rooms: 'a b', role: 'editor', ttlMinutes: 480, name: ' Guest ', maxUses: '3' })).toEqual({
+      rooms: ['a', 'b'],
+      role: 'editor',
+      ttlMinutes: 480,
+      name: 'Guest',
+      maxUses: 3,
+    });
   });
 });
 
 describe('invite links colleagues cannot open', () => {
   it('are told apart by their loopback host', () => {
-    for (const url of ['http://127.0.0.1:7420/#token=x', 'http://localhost:7420/', 'http://[::1]:7420/', 'http://127.8.9.10/', 'http://app.localhost/']) expect(loopbackHost(url)).not.toBeNull();
-    for (const url of ['http://192.168.1.20:7420/', 'https://hub.example.com/', 'http://128.0.0.1/', 'not a url']) expect(loopbackHost(url)).toBeNull();
+    for (const url of [
+      'http://127.0.0.1:7420/#token=x',
+      'http://localhost:7420/',
+      'http://[::1]:7420/',
+      'http://127.8.9.10/',
+      'http://app.localhost/',
+    ])
+      expect(loopbackHost(url)).not.toBeNull();
+    for (const url of ['http://192.168.1.20:7420/', 'https://hub.example.com/', 'http://128.0.0.1/', 'not a url'])
+      expect(loopbackHost(url)).toBeNull();
   });
 });
 
 describe('people in a room', () => {
   it('are one row per sub with their tab count, busy tabs before idle ones', () => {
-    const m = (clientId: string, sub: string, state: Record<string, unknown>) => ({ clientId, sub, name: sub.toUpperCase(), state: state as never });
-    const people = peopleOf([m('1', 'ana', {}), m('2', 'bo', {}), m('3', 'ana', { editing: 'w1' }), m('4', 'ana', {})], (s) => (s && typeof s.editing === 'string' ? `editing ${s.editing}` : 'viewing'));
+    const m = (clientId: string, sub: string, state: Record<string, unknown>) => ({
+      clientId,
+      sub,
+      name: sub.toUpperCase(),
+      state: state as never,
+    });
+    const people = peopleOf(
+      [m('1', 'ana', {}), m('2', 'bo', {}), m('3', 'ana', { editing: 'w1' }), m('4', 'ana', {})],
+      (s) => (s && typeof s.editing === 'string' ? `editing ${s.editing}` : 'viewing'),
+    );
     expect(people).toEqual([
       { sub: 'ana', name: 'ANA', tabs: 3, activities: ['editing w1'] },
       { sub: 'bo', name: 'BO', tabs: 1, activities: ['viewing'] },
@@ -107,7 +142,9 @@ describe('people in a room', () => {
 
 describe('hubs sharing an engine', () => {
   it('are read from stats, this hub first', () => {
-    const hubs = readHubs({ hubs: [{ node: 'b', clients: 2 }, { node: 'a', self: true, clients: 1 }, { clients: 3 }] } as never);
+    const hubs = readHubs({
+      hubs: [{ node: 'b', clients: 2 }, { node: 'a', self: true, clients: 1 }, { clients: 3 }],
+    } as never);
     expect(hubs?.map((h) => [h.node, h.self, h.clients])).toEqual([
       ['a', true, 1],
       ['b', false, 2],
@@ -120,7 +157,10 @@ describe('hubs sharing an engine', () => {
 describe('console routes', () => {
   it('reads pages and room pages from the fragment, and anything else is the overview', () => {
     expect(parseRoute('#/clients')).toEqual({ page: 'clients' });
-    expect(parseRoute(routeHash({ page: 'rooms', room: 'dashboard:a/b' }))).toEqual({ page: 'rooms', room: 'dashboard:a/b' });
+    expect(parseRoute(routeHash({ page: 'rooms', room: 'dashboard:a/b' }))).toEqual({
+      page: 'rooms',
+      room: 'dashboard:a/b',
+    });
     expect(parseRoute('#token=abc')).toEqual({ page: 'overview' });
     expect(parseRoute('#/rooms/%E0%A4%A')).toEqual({ page: 'rooms' });
   });

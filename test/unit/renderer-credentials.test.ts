@@ -1,12 +1,32 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { credentialsFromPaste, findCredentials, forgetCredentials, pageEnv, ROOM_KEY, TOKEN_KEY, type PageEnv } from '../../renderer/connection/credentials.js';
+import {
+  credentialsFromPaste,
+  findCredentials,
+  forgetCredentials,
+  pageEnv,
+  ROOM_KEY,
+  TOKEN_KEY,
+  type PageEnv,
+} from '../../renderer/connection/credentials.js';
 import { addressFromLocation, addressFromWsUrl } from '../../renderer/connection/hub-address.js';
 import { readTokenClaims } from '../../renderer/connection/token-claims.js';
-import { cleanDisplayName, forgetRedeemed, keepRedeemed, needsRedeeming, redeemedFor, rememberedName, rememberName } from '../../renderer/connection/invite-redeem.js';
+import {
+  cleanDisplayName,
+  forgetRedeemed,
+  keepRedeemed,
+  needsRedeeming,
+  redeemedFor,
+  rememberedName,
+  rememberName,
+} from '../../renderer/connection/invite-redeem.js';
 import { isPermanent, readRefusal } from '../../renderer/connection/refusal.js';
 
-const b64 = (o: object): string => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64 = (o: object): string =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const TOKEN = `${b64({ alg: 'HS256' })}.${b64({ sub: 'alice', name: 'Alice Ünal', role: 'editor', rooms: ['dashboard:1', 'dashboard:*'], exp: 2_000_000_000, jti: 'j1' })}.sig`;
 
 beforeEach(() => {
@@ -44,7 +64,11 @@ describe('credentials in a browser', () => {
 
   it('accepts a pasted join link or a bare token, and nothing else', () => {
     const env: PageEnv = pageEnv();
-    expect(credentialsFromPaste(env, `  https://hub.lan:7420/#token=${TOKEN}&room=dashboard:2 `)).toMatchObject({ token: TOKEN, origin: 'pasted', room: 'dashboard:2' });
+    expect(credentialsFromPaste(env, `  https://hub.lan:7420/#token=${TOKEN}&room=dashboard:2 `)).toMatchObject({
+      token: TOKEN,
+      origin: 'pasted',
+      room: 'dashboard:2',
+    });
     expect(credentialsFromPaste(env, TOKEN)).toMatchObject({ token: TOKEN });
     expect(credentialsFromPaste(env, 'hello there')).toBeNull();
     expect(credentialsFromPaste(env, 'https://hub.lan/#token=<script>')).toBeNull();
@@ -54,10 +78,16 @@ describe('credentials in a browser', () => {
 describe('credentials in the desktop app', () => {
   it('asks the preload bridge, uses its first token once, then a fresh one for every reconnect', async () => {
     let n = 0;
-    (window as unknown as Record<string, unknown>).insightHub = { getConnection: async () => ({ url: 'ws://127.0.0.1:7420/ws', token: `t${++n}` }) };
+    (window as unknown as Record<string, unknown>).insightHub = {
+      getConnection: async () => ({ url: 'ws://127.0.0.1:7420/ws', token: `t${++n}` }),
+    };
     history.replaceState(null, '', `/#token=${TOKEN}`);
     const c = await findCredentials(pageEnv());
-    expect(c).toMatchObject({ origin: 'desktop', token: 't1', address: { wsUrl: 'ws://127.0.0.1:7420/ws', httpUrl: 'http://127.0.0.1:7420' } });
+    expect(c).toMatchObject({
+      origin: 'desktop',
+      token: 't1',
+      address: { wsUrl: 'ws://127.0.0.1:7420/ws', httpUrl: 'http://127.0.0.1:7420' },
+    });
     expect(await c!.getToken()).toBe('t1');
     expect(await c!.getToken()).toBe('t2');
     expect(await c!.getToken()).toBe('t3');
@@ -68,18 +98,35 @@ describe('credentials in the desktop app', () => {
       getHubConnection: async () => ({ url: 'https://10.0.0.5:7420', wsUrl: 'wss://10.0.0.5:7420/ws', token: 'tok' }),
     };
     const c = await findCredentials(pageEnv());
-    expect(c).toMatchObject({ origin: 'desktop', address: { wsUrl: 'wss://10.0.0.5:7420/ws', httpUrl: 'https://10.0.0.5:7420' } });
+    expect(c).toMatchObject({
+      origin: 'desktop',
+      address: { wsUrl: 'wss://10.0.0.5:7420/ws', httpUrl: 'https://10.0.0.5:7420' },
+    });
   });
 });
 
 describe('addresses and claims', () => {
   it('derives the WebSocket URL from the page, secure when the page is', () => {
-    expect(addressFromLocation({ protocol: 'https:', host: 'hub.lan:8443' })).toEqual({ wsUrl: 'wss://hub.lan:8443/ws', httpUrl: 'https://hub.lan:8443' });
-    expect(addressFromWsUrl('ws://[::1]:7420/ws')).toEqual({ wsUrl: 'ws://[::1]:7420/ws', httpUrl: 'http://[::1]:7420' });
+    expect(addressFromLocation({ protocol: 'https:', host: 'hub.lan:8443' })).toEqual({
+      wsUrl: 'wss://hub.lan:8443/ws',
+      httpUrl: 'https://hub.lan:8443',
+    });
+    expect(addressFromWsUrl('ws://[::1]:7420/ws')).toEqual({
+      wsUrl: 'ws://[::1]:7420/ws',
+      httpUrl: 'http://[::1]:7420',
+    });
   });
 
   it('reads claims for display, including UTF-8 names, and refuses what is not a JWT', () => {
-    expect(readTokenClaims(TOKEN)).toEqual({ sub: 'alice', name: 'Alice Ünal', role: 'editor', rooms: ['dashboard:1', 'dashboard:*'], expiresAt: 2_000_000_000_000, jti: 'j1', invite: false });
+    expect(readTokenClaims(TOKEN)).toEqual({
+      sub: 'alice',
+      name: 'Alice Ünal',
+      role: 'editor',
+      rooms: ['dashboard:1', 'dashboard:*'],
+      expiresAt: 2_000_000_000_000,
+      jti: 'j1',
+      invite: false,
+    });
     expect(readTokenClaims('abc')).toBeNull();
     expect(readTokenClaims('a.!!!.c')).toBeNull();
   });
@@ -87,7 +134,8 @@ describe('addresses and claims', () => {
 
 describe('a redeemed invite', () => {
   const INVITE = `${b64({ alg: 'HS256' })}.${b64({ sub: 'guest-x', role: 'viewer', rooms: ['dashboard:1'], exp: 2_000_000_000, jti: 'inv-1', invite: true })}.sig`;
-  const personal = (exp: number): string => `${b64({ alg: 'HS256' })}.${b64({ sub: 'guest-ann', role: 'viewer', rooms: ['dashboard:1'], exp, jti: 'p1' })}.sig`;
+  const personal = (exp: number): string =>
+    `${b64({ alg: 'HS256' })}.${b64({ sub: 'guest-ann', role: 'viewer', rooms: ['dashboard:1'], exp, jti: 'p1' })}.sig`;
 
   beforeEach(() => localStorage.clear());
 
@@ -113,7 +161,15 @@ describe('a redeemed invite', () => {
   });
 
   it('reads a refusal body as the hub writes it, and nothing else', () => {
-    expect(readRefusal({ error: 'forbidden', message: 'banned until …: spam', reason: 'banned', until: 5, banReason: 'spam' })).toEqual({ reason: 'banned', message: 'banned until …: spam', until: 5, banReason: 'spam' });
+    expect(
+      readRefusal({
+        error: 'forbidden',
+        message: 'banned until …: spam',
+        reason: 'banned',
+        until: 5,
+        banReason: 'spam',
+      }),
+    ).toEqual({ reason: 'banned', message: 'banned until …: spam', until: 5, banReason: 'spam' });
     expect(readRefusal({ error: 'unauthorized', reason: 'expired' })).toEqual({ reason: 'expired', message: '' });
     expect(readRefusal({ error: 'forbidden', reason: 'because' })).toBeNull();
     expect(readRefusal({})).toBeNull();

@@ -8,7 +8,16 @@ import { receiveJoin, receiveMessage, resetDashboard, useDashboard } from '../..
 const ROOM = 'dashboard:7';
 let time = 1_700_000_000_000;
 function msg(epoch: string, seq: number, event: string, data: Json): RoomMessage {
-  return { type: 'message', room: ROOM, epoch, seq, event, data, from: { sub: 'svc', name: 'Engine', service: true }, time: ++time };
+  return {
+    type: 'message',
+    room: ROOM,
+    epoch,
+    seq,
+    event,
+    data,
+    from: { sub: 'svc', name: 'Engine', service: true },
+    time: ++time,
+  };
 }
 const alert = (id: string, severity = 'critical') => ({ id, severity, title: `Alert ${id}` });
 
@@ -20,14 +29,24 @@ beforeEach(() => {
 
 describe('rebuilding the dashboard after a reset', () => {
   it('pops up the alerts a new epoch holds after a restart: they came while the tab was away', () => {
-    receiveJoin(ROOM, 'new', [msg('new', 1, 'alert', alert('during-restart')), msg('new', 2, 'refresh', {})], 'epoch_changed');
+    receiveJoin(
+      ROOM,
+      'new',
+      [msg('new', 1, 'alert', alert('during-restart')), msg('new', 2, 'refresh', {})],
+      'epoch_changed',
+    );
     expect(useAlerts.getState().toasts.map((t) => t.id)).toEqual(['during-restart', 'seen-live']);
     expect(useAlerts.getState().toasts[0]).toMatchObject({ room: ROOM, from: 'Engine' });
     expect(useDashboard.getState().model.alerts.map((a) => a.id)).toEqual(['seen-live', 'during-restart']);
   });
 
   it('does not pop up again what an eviction rebuild reads from the same epoch', () => {
-    receiveJoin(ROOM, 'old', [msg('old', 1, 'alert', alert('seen-live')), msg('old', 2, 'alert', alert('older-news'))], 'evicted');
+    receiveJoin(
+      ROOM,
+      'old',
+      [msg('old', 1, 'alert', alert('seen-live')), msg('old', 2, 'alert', alert('older-news'))],
+      'evicted',
+    );
     expect(useAlerts.getState().toasts.map((t) => t.id)).toEqual(['seen-live']);
     expect(useDashboard.getState().model.alerts.map((a) => a.id)).toEqual(['seen-live', 'older-news']);
   });

@@ -57,12 +57,18 @@ describe('a join link running out', () => {
     const short = await startHub({ tokenExpiryNoticeMs: 2500, auth: { clockToleranceSec: 1 } });
     try {
       const tok = await token(short, { sub: 'kim', role: 'viewer', rooms: ['dashboard:1'], ttlSec: 3 });
-      startHubSession({ address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok }, { WebSocket: WebSocket as never });
+      startHubSession(
+        { address: addressFromWsUrl(short.wsUrl), token: tok, origin: 'link', getToken: async () => tok },
+        { WebSocket: WebSocket as never },
+      );
       await until(() => useConnection.getState().tokenExpiresAt !== null, 5000, 'token_expiring');
       expect(useConnection.getState().tokenExpiresAt).toBe(useConnection.getState().session?.expiresAt);
       // The close says 4001; the hub, asked over HTTP, says why, and the client stops for good.
       await until(() => useConnection.getState().ending?.kind === 'refused', 8000, 'refused');
-      expect(useConnection.getState().ending).toEqual({ kind: 'refused', refusal: expect.objectContaining({ reason: 'expired' }) });
+      expect(useConnection.getState().ending).toEqual({
+        kind: 'refused',
+        refusal: expect.objectContaining({ reason: 'expired' }),
+      });
       expect(useConnection.getState().status).toBe('closed');
     } finally {
       await short.close();
@@ -103,17 +109,21 @@ describe('a dashboard fed by the SDK', () => {
   }
 
   it('builds the room from history on joining, takes live alerts as toasts, and rebuilds after a reset', async () => {
-    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } =
+      await import('../../renderer/dashboard/dashboard-session.js');
     const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
     const { useAlerts, resetAlerts } = await import('../../renderer/dashboard/alerts-store.js');
     const room = 'dashboard:reset';
     await publish(room, 'refresh', { widgets: ['before-join'] });
 
     const tok = await token(small, { sub: 'yan', name: 'Yan', role: 'editor', rooms: [room] });
-    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, {
-      WebSocket: TrackedSocket as never,
-      backoff: { baseMs: 50, capMs: 100 },
-    });
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      {
+        WebSocket: TrackedSocket as never,
+        backoff: { baseMs: 50, capMs: 100 },
+      },
+    );
     await until(() => useConnection.getState().status === 'open', 5000, 'open');
     listenForPersonalAlerts('yan');
     joinDashboard(room);
@@ -154,12 +164,19 @@ describe('a dashboard fed by the SDK', () => {
     const tok = await token(small, { sub: 'wes', role: 'viewer', rooms: [room] });
     // The HTTP side points at a closed port; only the socket reaches the hub.
     const address = { wsUrl: small.wsUrl, httpUrl: 'http://127.0.0.1:1' };
-    startHubSession({ address, token: tok, origin: 'desktop', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    startHubSession(
+      { address, token: tok, origin: 'desktop', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
     await until(() => useConnection.getState().status === 'open', 5000, 'open');
     joinDashboard(room);
     await until(() => useDashboard.getState().status === 'live', 5000, 'joined');
     // The join's answer carried the history: the room is whole the moment it is live.
-    expect(useDashboard.getState().model.queries.q).toMatchObject({ status: 'done', columns: ['a', 'b'], rowsReceived: 1 });
+    expect(useDashboard.getState().model.queries.q).toMatchObject({
+      status: 'done',
+      columns: ['a', 'b'],
+      rowsReceived: 1,
+    });
     expect(useDashboard.getState().model.lastSeq).toBe(2);
     await publish(room, 'query.rows', { queryId: 'q2', chunk: 0, columns: ['c'], rows: [[3]] });
     await until(() => useDashboard.getState().model.queries.q2 !== undefined, 5000, 'a live message after the history');
@@ -173,14 +190,24 @@ describe('a dashboard fed by the SDK', () => {
     const allowed = 'dashboard:mine';
     await publish(allowed, 'refresh', { widgets: ['w'] });
     const tok = await token(small, { sub: 'una', role: 'viewer', rooms: [allowed] });
-    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
     await until(() => useConnection.getState().status === 'open', 5000, 'open');
     joinDashboard('dashboard:theirs');
     await until(() => useDashboard.getState().status === 'failed', 5000, 'failed');
-    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:theirs', error: expect.stringContaining('not allowed to join dashboard:theirs') });
+    expect(useDashboard.getState()).toMatchObject({
+      room: 'dashboard:theirs',
+      error: expect.stringContaining('not allowed to join dashboard:theirs'),
+    });
     // A name no hub takes (from a link) is said the same way, without throwing out of the page.
     joinDashboard('dashboard:no spaces');
-    expect(useDashboard.getState()).toMatchObject({ room: 'dashboard:no spaces', status: 'failed', error: expect.stringContaining('room name') });
+    expect(useDashboard.getState()).toMatchObject({
+      room: 'dashboard:no spaces',
+      status: 'failed',
+      error: expect.stringContaining('room name'),
+    });
     joinDashboard(allowed);
     await until(() => useDashboard.getState().status === 'live', 5000, 'the allowed room');
     expect(useDashboard.getState().model.widgets.w?.refreshes).toBe(1);
@@ -189,13 +216,21 @@ describe('a dashboard fed by the SDK', () => {
   });
 
   it('opens a room this client is in already with the answer it has (the personal room, say)', async () => {
-    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } = await import('../../renderer/dashboard/dashboard-session.js');
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } =
+      await import('../../renderer/dashboard/dashboard-session.js');
     const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
     const tok = await token(small, { sub: 'ivo', role: 'viewer', rooms: ['*'] });
-    startHubSession({ address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok }, { WebSocket: WebSocket as never });
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
     await until(() => useConnection.getState().status === 'open', 5000, 'open');
     listenForPersonalAlerts('ivo');
-    await until(() => useConnection.getState().client?.room('user:ivo').state.status === 'joined', 5000, 'personal room joined');
+    await until(
+      () => useConnection.getState().client?.room('user:ivo').state.status === 'joined',
+      5000,
+      'personal room joined',
+    );
     joinDashboard('user:ivo');
     expect(useDashboard.getState()).toMatchObject({ room: 'user:ivo', status: 'live', memberCount: 1 });
     await publish('user:ivo', 'refresh', { widgets: ['mine'] });

@@ -5,8 +5,15 @@ import { sleptLabel } from '../../renderer/console/StatusBar.js';
 
 describe('hub sleep in the console', () => {
   it('reads the last sleep and the engine state from stats', () => {
-    const info = readHubInfo({ engine: { name: 'redis', state: 'stalled' }, sleep: { sleptAt: 1, wokeAt: 1_700_000_000_000, durationMs: 720_000, source: 'power' } });
-    expect(info).toMatchObject({ engine: 'redis', engineState: 'stalled', sleep: { wokeAt: 1_700_000_000_000, durationMs: 720_000 } });
+    const info = readHubInfo({
+      engine: { name: 'redis', state: 'stalled' },
+      sleep: { sleptAt: 1, wokeAt: 1_700_000_000_000, durationMs: 720_000, source: 'power' },
+    });
+    expect(info).toMatchObject({
+      engine: 'redis',
+      engineState: 'stalled',
+      sleep: { wokeAt: 1_700_000_000_000, durationMs: 720_000 },
+    });
     expect(readHubInfo({ sleep: null }).sleep).toBeUndefined();
   });
 

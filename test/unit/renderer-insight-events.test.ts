@@ -1,23 +1,43 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { cellText, readAlert, readAnnotation, readQueryRows, readRefresh } from '../../renderer/dashboard/insight-events.js';
+import {
+  cellText,
+  readAlert,
+  readAnnotation,
+  readQueryRows,
+  readRefresh,
+} from '../../renderer/dashboard/insight-events.js';
 
 describe('InsightEngine event readers', () => {
   it('reads an alert, defaulting an unknown severity to info and the id to the message position', () => {
-    expect(readAlert({ severity: 'critical', title: 'T', body: 'B' }, 'e:1')).toEqual({ id: 'e:1', severity: 'critical', title: 'T', body: 'B', dashboardId: undefined });
+    expect(readAlert({ severity: 'critical', title: 'T', body: 'B' }, 'e:1')).toEqual({
+      id: 'e:1',
+      severity: 'critical',
+      title: 'T',
+      body: 'B',
+      dashboardId: undefined,
+    });
     expect(readAlert({ severity: 'panic', title: 'T' }, 'e:2')?.severity).toBe('info');
     expect(readAlert({ severity: 'info' }, 'e:3')).toBeNull();
     expect(readAlert('text', 'e:4')).toBeNull();
   });
 
   it('reads refresh targets, dropping non-strings', () => {
-    expect(readRefresh({ widgets: ['a', 3, null, 'b'], reason: 'r' })).toEqual({ widgets: ['a', '3', 'b'], reason: 'r' });
+    expect(readRefresh({ widgets: ['a', 3, null, 'b'], reason: 'r' })).toEqual({
+      widgets: ['a', '3', 'b'],
+      reason: 'r',
+    });
     expect(readRefresh({ widgets: [] })).toEqual({ widgets: undefined, reason: undefined });
     expect(readRefresh(null)).toEqual({});
   });
 
   it('needs a query id and a rows list', () => {
-    expect(readQueryRows({ queryId: 'q', rows: [[1]] })).toEqual({ queryId: 'q', chunk: 0, columns: undefined, rows: [[1]] });
+    expect(readQueryRows({ queryId: 'q', rows: [[1]] })).toEqual({
+      queryId: 'q',
+      chunk: 0,
+      columns: undefined,
+      rows: [[1]],
+    });
     expect(readQueryRows({ rows: [[1]] })).toBeNull();
     expect(readQueryRows({ queryId: 'q', rows: {} })).toBeNull();
   });

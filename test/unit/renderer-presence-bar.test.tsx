@@ -8,7 +8,12 @@ import { initials } from '../../renderer/shared/avatar-color.js';
 
 afterEach(cleanup);
 
-const member = (i: number, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId: `c${i}`, sub: `u${i}`, name: `User ${String(i).padStart(4, '0')}`, state });
+const member = (i: number, state: PresenceMember['state'] = {}): PresenceMember => ({
+  clientId: `c${i}`,
+  sub: `u${i}`,
+  name: `User ${String(i).padStart(4, '0')}`,
+  state,
+});
 
 describe('PresenceBar in a big room', () => {
   it('shows the exact count and lists only you, who is editing or typing, and a few viewers', () => {
@@ -24,7 +29,9 @@ describe('PresenceBar in a big room', () => {
     expect(rows.slice(1, 3).map((r) => r.getAttribute('data-sub'))).toEqual(['u120', 'u250']);
     expect(rows[1]!.textContent).toContain('editing revenue');
     expect(rows[2]!.textContent).toContain('typing…');
-    expect(screen.getByTestId('presence-more').textContent).toBe(`and ${(5000 - rows.length).toLocaleString('en')} more viewing`);
+    expect(screen.getByTestId('presence-more').textContent).toBe(
+      `and ${(5000 - rows.length).toLocaleString('en')} more viewing`,
+    );
   });
 
   it('lists everyone in a small room, with no "more" line', () => {
@@ -34,8 +41,19 @@ describe('PresenceBar in a big room', () => {
   });
 
   it('shows one row per person: their tabs counted, the busiest tab standing for them, you marked in any of yours', () => {
-    const ann = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({ clientId, sub: 'ann', name: 'Ann', state });
-    render(<PresenceBar members={[ann('a1'), ann('a2', { editing: 'margin' }), ann('a3'), member(7)]} count={4} selfId="a3" />);
+    const ann = (clientId: string, state: PresenceMember['state'] = {}): PresenceMember => ({
+      clientId,
+      sub: 'ann',
+      name: 'Ann',
+      state,
+    });
+    render(
+      <PresenceBar
+        members={[ann('a1'), ann('a2', { editing: 'margin' }), ann('a3'), member(7)]}
+        count={4}
+        selfId="a3"
+      />,
+    );
     expect(screen.getByRole('heading').textContent).toBe('Here now · 2');
     const rows = screen.getAllByTestId('member');
     expect(rows.map((r) => [r.getAttribute('data-sub'), r.getAttribute('data-tabs')])).toEqual([

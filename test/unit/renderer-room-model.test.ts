@@ -1,11 +1,28 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
-import { APPLIED_WINDOW, applyMessage, emptyRoom, MAX_ANNOTATIONS, MAX_QUERY_ROWS, streamRows, type RoomModel } from '../../renderer/dashboard/room-model.js';
+import {
+  APPLIED_WINDOW,
+  applyMessage,
+  emptyRoom,
+  MAX_ANNOTATIONS,
+  MAX_QUERY_ROWS,
+  streamRows,
+  type RoomModel,
+} from '../../renderer/dashboard/room-model.js';
 
 let time = 1_700_000_000_000;
 function msg(seq: number, event: string, data: Json, epoch = 'e1'): RoomMessage {
-  return { type: 'message', room: 'dashboard:1', epoch, seq, event, data, from: { sub: 'svc', name: 'Engine', service: true }, time: ++time };
+  return {
+    type: 'message',
+    room: 'dashboard:1',
+    epoch,
+    seq,
+    event,
+    data,
+    from: { sub: 'svc', name: 'Engine', service: true },
+    time: ++time,
+  };
 }
 
 function fold(messages: RoomMessage[], live = true, start: RoomModel = emptyRoom()): RoomModel {
@@ -45,7 +62,10 @@ describe('room model', () => {
   });
 
   it('assembles query chunks in chunk order whatever order they arrive in, then finishes', () => {
-    const rows = (c: number) => [[`r${c}a`, c], [`r${c}b`, c]];
+    const rows = (c: number) => [
+      [`r${c}a`, c],
+      [`r${c}b`, c],
+    ];
     let m = fold([
       msg(3, 'query.rows', { queryId: 'q', chunk: 2, rows: rows(2) }),
       msg(1, 'query.rows', { queryId: 'q', chunk: 0, columns: ['name', 'n'], rows: rows(0) }),
@@ -77,11 +97,16 @@ describe('room model', () => {
   });
 
   it('keeps annotations in seq order with their author, pins them to widgets, and caps them', () => {
-    const m = fold([msg(2, 'annotation', { id: 'b', text: 'second', widget: 'revenue' }), msg(1, 'comment', { id: 'a', text: 'first' })]);
+    const m = fold([
+      msg(2, 'annotation', { id: 'b', text: 'second', widget: 'revenue' }),
+      msg(1, 'comment', { id: 'a', text: 'first' }),
+    ]);
     expect(m.annotations.map((a) => a.text)).toEqual(['first', 'second']);
     expect(m.annotations[1]).toMatchObject({ widget: 'revenue', author: { sub: 'svc', name: 'Engine' } });
     expect(m.widgets.revenue).toBeDefined();
-    const many = fold(Array.from({ length: MAX_ANNOTATIONS + 10 }, (_, i) => msg(i + 1, 'annotation', { text: `n${i}` })));
+    const many = fold(
+      Array.from({ length: MAX_ANNOTATIONS + 10 }, (_, i) => msg(i + 1, 'annotation', { text: `n${i}` })),
+    );
     expect(many.annotations).toHaveLength(MAX_ANNOTATIONS);
     expect(many.annotations.at(-1)!.text).toBe(`n${MAX_ANNOTATIONS + 9}`);
   });
@@ -104,12 +129,20 @@ describe('room model', () => {
       msg(7, 'alert', { id: 'old', title: 'Before the restart' }),
       msg(8, 'annotation', { id: 'n-old', text: 'before' }),
     ]);
-    m = fold([msg(1, 'alert', { id: 'new', title: 'After the restart' }, 'e2'), msg(2, 'annotation', { id: 'n-new', text: 'after' }, 'e2')], true, m);
+    m = fold(
+      [
+        msg(1, 'alert', { id: 'new', title: 'After the restart' }, 'e2'),
+        msg(2, 'annotation', { id: 'n-new', text: 'after' }, 'e2'),
+      ],
+      true,
+      m,
+    );
     expect(m.alerts.map((a) => a.id)).toEqual(['old', 'new']);
     expect(m.annotations.map((a) => a.id)).toEqual(['n-old', 'n-new']);
     // With the list full, the oldest go, not the new epoch's.
     let full = emptyRoom();
-    for (let seq = 1; seq <= MAX_ANNOTATIONS; seq++) full = applyMessage(full, msg(seq + 10, 'annotation', { id: `a${seq}`, text: 't' }), true).model;
+    for (let seq = 1; seq <= MAX_ANNOTATIONS; seq++)
+      full = applyMessage(full, msg(seq + 10, 'annotation', { id: `a${seq}`, text: 't' }), true).model;
     full = applyMessage(full, msg(1, 'annotation', { id: 'fresh', text: 'after the restart' }, 'e2'), true).model;
     expect(full.annotations).toHaveLength(MAX_ANNOTATIONS);
     expect(full.annotations.at(-1)!.id).toBe('fresh');
@@ -119,16 +152,25 @@ describe('room model', () => {
   it('remembers a bounded window of seqs through a long stream, still dropping recent repeats', () => {
     let m = emptyRoom();
     const total = APPLIED_WINDOW * 5;
-    for (let seq = 1; seq <= total; seq++) m = applyMessage(m, msg(seq, 'query.rows', { queryId: 'long', chunk: seq - 1, rows: [[seq]] }), true).model;
+    for (let seq = 1; seq <= total; seq++)
+      m = applyMessage(m, msg(seq, 'query.rows', { queryId: 'long', chunk: seq - 1, rows: [[seq]] }), true).model;
     expect(m.applied.size).toBeLessThanOrEqual(APPLIED_WINDOW * 2);
     expect(m.queries.long!.rowsReceived).toBe(total);
     expect(streamRows(m.queries.long!)).toHaveLength(Math.min(total, MAX_QUERY_ROWS));
-    const again = applyMessage(m, msg(total - 10, 'query.rows', { queryId: 'long', chunk: total - 11, rows: [[0]] }), true).model;
+    const again = applyMessage(
+      m,
+      msg(total - 10, 'query.rows', { queryId: 'long', chunk: total - 11, rows: [[0]] }),
+      true,
+    ).model;
     expect(again.queries.long!.rowsReceived).toBe(total);
   });
 
   it('ignores events with the wrong shape', () => {
-    const m = fold([msg(1, 'query.rows', { rows: 'nope' }), msg(2, 'annotation', { nothing: true }), msg(3, 'query.done', 42)]);
+    const m = fold([
+      msg(1, 'query.rows', { rows: 'nope' }),
+      msg(2, 'annotation', { nothing: true }),
+      msg(3, 'query.done', 42),
+    ]);
     expect(m.queries).toEqual({});
     expect(m.annotations).toEqual([]);
   });

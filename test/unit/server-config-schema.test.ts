@@ -26,23 +26,34 @@ describe('config schema', () => {
       'limits.burts is not a setting (did you mean limits.burst?)',
       'history.rooms.0.maxMessage is not a setting (did you mean history.rooms.0.maxMessages?)',
     ]);
-    expect(problems({ port: 1.5, allowedOrigins: ['https://a.example/path'], logLevel: 'loud', auth: { secret: 'short' } })).toEqual([
+    expect(
+      problems({ port: 1.5, allowedOrigins: ['https://a.example/path'], logLevel: 'loud', auth: { secret: 'short' } }),
+    ).toEqual([
       'port must be an integer from 0 to 65535, got number 1.5',
       'allowedOrigins.0 must be an origin like "https://dash.example.com" (no path), got string "https://a.example/path"',
       'auth.secret must be at least 32 characters, got string "short"',
       'logLevel must be one of fatal, error, warn, info, debug, trace, silent, got string "loud"',
     ]);
-    expect(problems({ port: 7420, limits: { maxQueuedBytes: 65536, errorBudget: 5 }, history: { maxMessages: 0 } })).toEqual([]);
+    expect(
+      problems({ port: 7420, limits: { maxQueuedBytes: 65536, errorBudget: 5 }, history: { maxMessages: 0 } }),
+    ).toEqual([]);
   });
 
   it('gives the line and column of a JSON syntax error', () => {
     expect(() => parseJsonText('{\n  "a": 1,\n  "b": }', 'f')).toThrow(/line 3, column 8/);
     expect(() => parseJsonText('{"a": 1', 'f')).toThrow(/line 1, column 8/);
-    expect(() => parseJsonText('{"secret": "abc", "a": tru}', 'f')).toThrow(/^f: not valid JSON at line 1, column 27: Unexpected token '}'$/);
+    expect(() => parseJsonText('{"secret": "abc", "a": tru}', 'f')).toThrow(
+      /^f: not valid JSON at line 1, column 27: Unexpected token '}'$/,
+    );
   });
 
   it('checks the desktop settings with the same field schemas', () => {
-    const check = checkSettings({ ...DEFAULT_SETTINGS, port: 'seventy', limits: { ...DEFAULT_SETTINGS.limits, messagesPerSecond: -1 }, histroy: {} });
+    const check = checkSettings({
+      ...DEFAULT_SETTINGS,
+      port: 'seventy',
+      limits: { ...DEFAULT_SETTINGS.limits, messagesPerSecond: -1 },
+      histroy: {},
+    });
     expect(check).toEqual({
       ok: false,
       errors: [
@@ -62,7 +73,18 @@ describe('log format', () => {
   });
 
   it('prints a record as time, level, message and fields', () => {
-    const line = prettyLine(JSON.stringify({ level: 40, time: Date.UTC(2026, 0, 1, 9, 5, 7), pid: 1, hostname: 'h', service: 'insight-hub', msg: 'upgrade refused', status: 403, reason: 'banned until x' }));
+    const line = prettyLine(
+      JSON.stringify({
+        level: 40,
+        time: Date.UTC(2026, 0, 1, 9, 5, 7),
+        pid: 1,
+        hostname: 'h',
+        service: 'insight-hub',
+        msg: 'upgrade refused',
+        status: 403,
+        reason: 'banned until x',
+      }),
+    );
     expect(line).toMatch(/^\d\d:\d\d:\d\d WARN {2}upgrade refused status=403 reason="banned until x"\n$/);
     expect(prettyLine('not json')).toBe('not json\n');
   });

@@ -31,7 +31,13 @@ export class DurableRooms {
   }
 
   /** Rebuild every stored room; the windows' bounds (count, age, size) apply to what is read. */
-  restore(policyFor: HistoryPolicyFor, now: number, windows: Map<string, HistoryWindow>, keys: Map<string, PublishKeys>, budget?: HistoryBudget): void {
+  restore(
+    policyFor: HistoryPolicyFor,
+    now: number,
+    windows: Map<string, HistoryWindow>,
+    keys: Map<string, PublishKeys>,
+    budget?: HistoryBudget,
+  ): void {
     for (const stored of this.store.load()) {
       const policy = policyFor(stored.room);
       const w = new RestoredWindow(policy, stored.epoch, budget);
@@ -61,13 +67,26 @@ export class DurableRooms {
   /** Store the message `w` is about to append as its next seq; throws (nothing stored) on failure. */
   write(input: PublishInput, w: HistoryWindow, policy: HistoryPolicy): void {
     const seq = w.seq + 1;
-    const message = { type: 'message' as const, room: input.room, epoch: w.epoch, seq, event: input.event, data: input.data, from: input.from, time: input.time, echo: input.echo || undefined };
+    const message = {
+      type: 'message' as const,
+      room: input.room,
+      epoch: w.epoch,
+      seq,
+      event: input.event,
+      data: input.data,
+      from: input.from,
+      time: input.time,
+      echo: input.echo || undefined,
+    };
     // The count bound is known now; age and size trims follow at the sweep (trimmed()).
     const from = Math.max(keepFrom(w), seq - Math.max(1, policy.maxMessages) + 1);
     try {
       this.store.append(message, input.key === undefined ? undefined : publishKeyId(input.from.sub, input.key), from);
     } catch (err) {
-      throw new EngineUnavailableError(`history store write failed: ${(err as Error).message}`, { cause: err, what: 'publish' });
+      throw new EngineUnavailableError(`history store write failed: ${(err as Error).message}`, {
+        cause: err,
+        what: 'publish',
+      });
     }
   }
 

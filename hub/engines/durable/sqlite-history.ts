@@ -71,9 +71,16 @@ export class SqliteHistory {
     } catch (err) {
       this.db.close();
       const busy = (err as { code?: string }).code === 'SQLITE_BUSY';
-      throw new Error(busy ? `history file ${file} is in use by another hub process` : `cannot open history file ${file}: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        busy
+          ? `history file ${file} is in use by another hub process`
+          : `cannot open history file ${file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
-    this.upsertRoom = this.db.prepare('INSERT INTO rooms (room, epoch, seq) VALUES (?, ?, ?) ON CONFLICT(room) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq');
+    this.upsertRoom = this.db.prepare(
+      'INSERT INTO rooms (room, epoch, seq) VALUES (?, ?, ?) ON CONFLICT(room) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq',
+    );
     this.clearRoom = this.db.prepare('DELETE FROM messages WHERE room = ?');
     this.insert = this.db.prepare('INSERT INTO messages (room, seq, time, key, body) VALUES (?, ?, ?, ?, ?)');
     this.advance = this.db.prepare('UPDATE rooms SET seq = ? WHERE room = ? AND epoch = ?');
@@ -83,7 +90,8 @@ export class SqliteHistory {
       const body: Body = { event: msg.event, data: msg.data, from: msg.from };
       if (msg.echo) body.echo = true;
       this.insert.run(msg.room, msg.seq, msg.time, key, JSON.stringify(body));
-      if (this.advance.run(msg.seq, msg.room, msg.epoch).changes !== 1) throw new Error(`room ${msg.room} is not stored in epoch ${msg.epoch}`);
+      if (this.advance.run(msg.seq, msg.room, msg.epoch).changes !== 1)
+        throw new Error(`room ${msg.room} is not stored in epoch ${msg.epoch}`);
       this.prune.run(msg.room, keepFrom);
     });
   }
@@ -91,10 +99,16 @@ export class SqliteHistory {
   /** Every stored room with its kept messages. */
   load(): StoredRoom[] {
     const rooms = new Map<string, StoredRoom>();
-    for (const r of this.db.prepare('SELECT room, epoch, seq FROM rooms').all() as Array<{ room: string; epoch: string; seq: number }>) {
+    for (const r of this.db.prepare('SELECT room, epoch, seq FROM rooms').all() as Array<{
+      room: string;
+      epoch: string;
+      seq: number;
+    }>) {
       rooms.set(r.room, { room: r.room, epoch: r.epoch, seq: r.seq, messages: [] });
     }
-    const rows = this.db.prepare('SELECT room, seq, time, key, body FROM messages ORDER BY room, seq').iterate() as IterableIterator<{
+    const rows = this.db
+      .prepare('SELECT room, seq, time, key, body FROM messages ORDER BY room, seq')
+      .iterate() as IterableIterator<{
       room: string;
       seq: number;
       time: number;
@@ -105,7 +119,16 @@ export class SqliteHistory {
       const room = rooms.get(row.room);
       if (!room || row.seq > room.seq) continue;
       const body = JSON.parse(row.body) as Body;
-      const message: EngineMessage = { type: 'message', room: row.room, epoch: room.epoch, seq: row.seq, event: body.event, data: body.data, from: body.from, time: row.time };
+      const message: EngineMessage = {
+        type: 'message',
+        room: row.room,
+        epoch: room.epoch,
+        seq: row.seq,
+        event: body.event,
+        data: body.data,
+        from: body.from,
+        time: row.time,
+      };
       if (body.echo) message.echo = true;
       room.messages.push(row.key === null ? { message } : { message, key: row.key });
     }

@@ -42,7 +42,16 @@ export class HistoryWindow implements BudgetedWindow {
   }
 
   append(msg: Omit<EngineMessage, 'seq' | 'epoch' | 'type'>, now: number): EngineMessage {
-    const stored: EngineMessage = { type: 'message', room: msg.room, epoch: this.epoch, seq: ++this.seq, event: msg.event, data: msg.data, from: msg.from, time: msg.time };
+    const stored: EngineMessage = {
+      type: 'message',
+      room: msg.room,
+      epoch: this.epoch,
+      seq: ++this.seq,
+      event: msg.event,
+      data: msg.data,
+      from: msg.from,
+      time: msg.time,
+    };
     if (msg.echo) stored.echo = true;
     // Measured once here: the count bound alone lets large messages hold far more memory than intended.
     const size = this.policy.maxBytes === undefined && !this.budget ? 0 : estimateBytes(stored);
@@ -89,7 +98,10 @@ export class HistoryWindow implements BudgetedWindow {
   }
 
   /** Messages after `since`, or why they cannot all be had. */
-  since(since: StreamPosition | null, now: number): { messages: RoomMessage[]; recovered: boolean; reason?: ResumeFailure } {
+  since(
+    since: StreamPosition | null,
+    now: number,
+  ): { messages: RoomMessage[]; recovered: boolean; reason?: ResumeFailure } {
     this.trim(now);
     if (since === null || since.epoch !== this.epoch || since.seq > this.seq) {
       // Malformed, another epoch, or a position this room never reached: fail closed.
@@ -108,7 +120,15 @@ export class HistoryWindow implements BudgetedWindow {
  * JSON and about 64 on the heap, so `[{},{},…]` could fill the heap inside the budget.
  */
 function estimateBytes(m: EngineMessage): number {
-  return JSON.stringify(m.data).length + structureBytes(m.data) + m.room.length + m.event.length + m.from.sub.length + m.from.name.length + 100;
+  return (
+    JSON.stringify(m.data).length +
+    structureBytes(m.data) +
+    m.room.length +
+    m.event.length +
+    m.from.sub.length +
+    m.from.name.length +
+    100
+  );
 }
 
 /** A slot or pointer per value, a header per object or array, a property entry per key (depth is bounded by the validator). */

@@ -128,7 +128,10 @@ export class MemoryEngine implements Engine {
       this.presence.set(room, members);
     }
     const joined = members.set(member);
-    this.events.presence(room, joined ? { joined: [member], left: [], updated: [] } : { joined: [], left: [], updated: [member] });
+    this.events.presence(
+      room,
+      joined ? { joined: [member], left: [], updated: [] } : { joined: [], left: [], updated: [member] },
+    );
   }
 
   async presenceRemove(room: string, clientId: string): Promise<void> {

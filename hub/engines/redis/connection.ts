@@ -71,7 +71,10 @@ export function unavailable(err: unknown, what: string): Error {
 export function writeFailure(err: unknown, what: string): Error {
   if (err instanceof EngineOutcomeUnknownError) return err;
   const cause = err instanceof EngineUnavailableError ? (err.cause ?? err) : err;
-  const neverSent = cause instanceof ClientOfflineError || cause instanceof ClientClosedError || (cause instanceof EngineUnavailableError && cause.cause === undefined);
+  const neverSent =
+    cause instanceof ClientOfflineError ||
+    cause instanceof ClientClosedError ||
+    (cause instanceof EngineUnavailableError && cause.cause === undefined);
   if (neverSent) return unavailable(err, what);
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new EngineOutcomeUnknownError(`redis outcome unknown (${what}): ${detail}`, { cause, what });

@@ -123,11 +123,16 @@ export class RedisEngine implements Engine {
     });
     firstFailure.catch(() => undefined);
     try {
-      await withTimeout(Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]), this.options.connectTimeoutMs, 'connect').catch(
-        (err: unknown) => {
-          throw new EngineUnavailableError(`cannot connect to Redis at ${redactUrl(this.options.url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        },
-      );
+      await withTimeout(
+        Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]),
+        this.options.connectTimeoutMs,
+        'connect',
+      ).catch((err: unknown) => {
+        throw new EngineUnavailableError(
+          `cannot connect to Redis at ${redactUrl(this.options.url)}: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+      });
       for (const off of offFirstFailure) off();
       await subscriber.subscribe(this.keys.control, (message) => this.onControl(message));
       // A previous process with this nodeId may have left members behind.
@@ -169,8 +174,10 @@ export class RedisEngine implements Engine {
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
-    if (!this.commands?.isReady) throw new EngineUnavailableError('redis unavailable: publish refused', { what: 'publish' });
-    if (this.inflight >= MAX_QUEUED_COMMANDS) throw new EngineUnavailableError('redis is not keeping up: publish refused', { what: 'publish' });
+    if (!this.commands?.isReady)
+      throw new EngineUnavailableError('redis unavailable: publish refused', { what: 'publish' });
+    if (this.inflight >= MAX_QUEUED_COMMANDS)
+      throw new EngineUnavailableError('redis is not keeping up: publish refused', { what: 'publish' });
     this.inflight++;
     try {
       return await withTimeout(this.streams.append(input), this.options.commandTimeoutMs, 'publish');
@@ -187,7 +194,10 @@ export class RedisEngine implements Engine {
     if (feed) await this.guard(feed.ready, 'history').catch(() => undefined);
     const policy = this.streams.policy(room);
     const latest = since === undefined && limit !== undefined && limit > 0;
-    const read = await this.guard(isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, latest ? '-' : ''), 'history');
+    const read = await this.guard(
+      isPosition(since) ? this.streams.readSince(room, since) : this.streams.read(room, latest ? '-' : ''),
+      'history',
+    );
     const position = { ...read.position };
     let messages = read.messages;
     if (feed && this.feeds.get(room) === feed) {
@@ -206,13 +216,19 @@ export class RedisEngine implements Engine {
   async subscribe(room: string): Promise<void> {
     const existing = this.feeds.get(room);
     if (existing) return existing.ready;
-    const feed = new RoomFeed(room, (msg) => this.deliver(msg), (r, after) => this.streams.readAfter(r, after), this.options.logger);
+    const feed = new RoomFeed(
+      room,
+      (msg) => this.deliver(msg),
+      (r, after) => this.streams.readAfter(r, after),
+      this.options.logger,
+    );
     this.feeds.set(room, feed);
     const channel = this.keys.roomFeed(room);
     this.strayChannels.delete(channel);
     feed.ready = (async () => {
       const subscriber = this.subscriber;
-      if (!subscriber?.isReady) throw new EngineUnavailableError('redis unavailable: subscribe refused', { what: 'subscribe' });
+      if (!subscriber?.isReady)
+        throw new EngineUnavailableError('redis unavailable: subscribe refused', { what: 'subscribe' });
       await subscriber.subscribe(channel, this.onFeedFrame);
       // Messages up to this position are history; the feed delivers everything after it.
       const { position } = await this.streams.read(room, '');

@@ -117,7 +117,10 @@ export class RoomFeed {
       const { position, messages } = await this.read(this.room, { epoch: this.epoch, seq: this.lastSeq });
       if (this.closed) return true;
       if (position.epoch !== this.epoch) {
-        this.logger?.warn({ room: this.room, from: this.epoch, to: position.epoch }, 'room epoch changed; following the new one');
+        this.logger?.warn(
+          { room: this.room, from: this.epoch, to: position.epoch },
+          'room epoch changed; following the new one',
+        );
         this.epoch = position.epoch;
         this.lastSeq = 0;
       }
@@ -143,6 +146,9 @@ export class RoomFeed {
   }
 
   private reportLoss(upTo: number): void {
-    this.logger?.warn({ room: this.room, after: this.lastSeq, upTo }, 'messages left history before this hub could deliver them');
+    this.logger?.warn(
+      { room: this.room, after: this.lastSeq, upTo },
+      'messages left history before this hub could deliver them',
+    );
   }
 }

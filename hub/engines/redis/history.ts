@@ -26,7 +26,16 @@ export function encodeBody(input: PublishInput): string {
 
 export function decodeMessage(room: string, epoch: string, seq: number, bodyJson: string): FeedMessage {
   const body = JSON.parse(bodyJson) as StoredBody;
-  const msg: FeedMessage = { type: 'message', room, epoch, seq, event: body.event, data: body.data, from: body.from, time: body.time };
+  const msg: FeedMessage = {
+    type: 'message',
+    room,
+    epoch,
+    seq,
+    event: body.event,
+    data: body.data,
+    from: body.from,
+    time: body.time,
+  };
   if (body.echo) msg.echo = true;
   return msg;
 }

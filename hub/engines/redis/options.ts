@@ -38,13 +38,17 @@ export interface ResolvedRedisOptions extends Required<Omit<RedisEngineOptions, 
 const NODE_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
 export function defaultNodeId(): string {
-  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || 'hub';
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .slice(0, 64) || 'hub';
   return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 export function resolveRedisOptions(input: RedisEngineOptions): ResolvedRedisOptions {
   const nodeId = input.nodeId ?? defaultNodeId();
-  if (!NODE_ID.test(nodeId)) throw new TypeError(`nodeId must be 1-128 of A-Z a-z 0-9 _ . : @ -, got ${JSON.stringify(nodeId)}`);
+  if (!NODE_ID.test(nodeId))
+    throw new TypeError(`nodeId must be 1-128 of A-Z a-z 0-9 _ . : @ -, got ${JSON.stringify(nodeId)}`);
   const heartbeatMs = input.heartbeatMs ?? 5_000;
   const nodeTtlMs = input.nodeTtlMs ?? 15_000;
   if (nodeTtlMs <= heartbeatMs) throw new RangeError('nodeTtlMs must be longer than heartbeatMs');

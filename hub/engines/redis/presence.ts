@@ -56,7 +56,11 @@ export class RedisPresence {
       if (members.size === 0) this.own.delete(room);
     }
     await this.guard(
-      this.scripts.run(PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]),
+      this.scripts.run(
+        PRESENCE_REMOVE,
+        [this.keys.roomMembers(room)],
+        [clientId, this.keys.roomFeed(room), room, this.keys.prefix],
+      ),
     );
   }
 
@@ -71,9 +75,17 @@ export class RedisPresence {
    * key had vanished, or a write failed earlier, Redis is brought back in line with `own`.
    */
   async heartbeat(ttlMs: number, first: boolean): Promise<string[]> {
-    const existed = await this.scripts.run(HEARTBEAT, [this.keys.nodeAlive(), this.keys.nodes], [ttlMs, this.keys.nodeId, Date.now()]);
+    const existed = await this.scripts.run(
+      HEARTBEAT,
+      [this.keys.nodeAlive(), this.keys.nodes],
+      [ttlMs, this.keys.nodeId, Date.now()],
+    );
     if ((Number(existed) === 0 && !first) || this.dirty) await this.reconcile();
-    const swept = (await this.scripts.run(SWEEP_DEAD_NODES, [this.keys.nodes], [this.keys.prefix, this.keys.nodeId])) as string[];
+    const swept = (await this.scripts.run(
+      SWEEP_DEAD_NODES,
+      [this.keys.nodes],
+      [this.keys.prefix, this.keys.nodeId],
+    )) as string[];
     return swept;
   }
 
@@ -100,13 +112,21 @@ export class RedisPresence {
         const room = entry.slice(0, sp);
         const clientId = entry.slice(sp + 1);
         if (!this.own.get(room)?.has(clientId)) {
-          await this.scripts.run(PRESENCE_REMOVE, [this.keys.roomMembers(room)], [clientId, this.keys.roomFeed(room), room, this.keys.prefix]);
+          await this.scripts.run(
+            PRESENCE_REMOVE,
+            [this.keys.roomMembers(room)],
+            [clientId, this.keys.roomFeed(room), room, this.keys.prefix],
+          );
         }
       }
       let batch: string[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        await this.scripts.run(RESTORE_MEMBERS, [this.keys.nodeMembers()], [this.keys.prefix, this.keys.nodeId, ...batch]);
+        await this.scripts.run(
+          RESTORE_MEMBERS,
+          [this.keys.nodeMembers()],
+          [this.keys.prefix, this.keys.nodeId, ...batch],
+        );
         batch = [];
       };
       for (const [room, members] of this.own) {

@@ -26,11 +26,17 @@ export class RedisRecordStore implements RecordStore {
     const json = JSON.stringify(value);
     const ttl = positiveTtl(ttlMs) ?? 0;
     const score = ttl ? String(Date.now() + ttl) : '+inf';
-    await this.guard(this.scripts.run(RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]), `${kind} write`);
+    await this.guard(
+      this.scripts.run(RECORD_PUT, [recordKey, this.keys.recordIndex(kind)], [json, ttl, score, key]),
+      `${kind} write`,
+    );
   }
 
   async delete(kind: string, key: string): Promise<void> {
-    await this.guard(this.scripts.run(RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]), `${kind} delete`);
+    await this.guard(
+      this.scripts.run(RECORD_DELETE, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [key]),
+      `${kind} delete`,
+    );
   }
 
   list(kind: string): Promise<Array<{ key: string; value: Json }>> {
@@ -55,7 +61,11 @@ export class RedisRecordStore implements RecordStore {
   async increment(kind: string, key: string, by: number, ttlMs?: number): Promise<number> {
     if (!Number.isInteger(by)) throw new TypeError('increment must be an integer');
     const reply = await this.guard(
-      this.scripts.run(RECORD_INCREMENT, [this.keys.record(kind, key), this.keys.recordIndex(kind)], [by, positiveTtl(ttlMs) ?? 0, Date.now(), key]),
+      this.scripts.run(
+        RECORD_INCREMENT,
+        [this.keys.record(kind, key), this.keys.recordIndex(kind)],
+        [by, positiveTtl(ttlMs) ?? 0, Date.now(), key],
+      ),
       `${kind} count`,
     );
     return Number(reply);

@@ -4,7 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StreamPosition } from '../../protocol/index.js';
-import { publishKeyId, type HistoryPolicy, type HistoryPolicyFor, type PublishInput, type PublishResult } from '../../core/engine.js';
+import {
+  publishKeyId,
+  type HistoryPolicy,
+  type HistoryPolicyFor,
+  type PublishInput,
+  type PublishResult,
+} from '../../core/engine.js';
 import { decodeEntries, encodeBody, type FeedMessage, type RawEntry } from './history.js';
 import type { RedisKeys } from './keys.js';
 import { PUBLISH, READ, type ScriptRunner } from './scripts.js';
@@ -29,10 +35,27 @@ export class RoomStreams {
     const reply = (await this.scripts.run(
       PUBLISH,
       [this.keys.roomMeta(input.room), this.keys.roomLog(input.room), this.keys.roomKeys(input.room)],
-      [this.keys.roomFeed(input.room), newEpoch(), encodeBody(input), Math.max(1, policy.maxMessages), this.logTtl(policy), this.metaTtl(policy), key],
+      [
+        this.keys.roomFeed(input.room),
+        newEpoch(),
+        encodeBody(input),
+        Math.max(1, policy.maxMessages),
+        this.logTtl(policy),
+        this.metaTtl(policy),
+        key,
+      ],
     )) as [string, number, number];
     const [epoch, seq, duplicate] = reply;
-    const stored: PublishResult = { type: 'message', room: input.room, epoch, seq: Number(seq), event: input.event, data: input.data, from: input.from, time: input.time };
+    const stored: PublishResult = {
+      type: 'message',
+      room: input.room,
+      epoch,
+      seq: Number(seq),
+      event: input.event,
+      data: input.data,
+      from: input.from,
+      time: input.time,
+    };
     if (input.echo) stored.echo = true;
     if (Number(duplicate) === 1) stored.duplicate = true;
     return stored;

@@ -72,7 +72,9 @@ export class BenchSocket {
       this.state = SocketState.upgrading;
       this.socket.write(this.upgrade.request);
     });
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.note({ code: 1006, reason: '', error: err.code ?? err.message }));
+    this.socket.on('error', (err: NodeJS.ErrnoException) =>
+      this.note({ code: 1006, reason: '', error: err.code ?? err.message }),
+    );
     this.socket.on('close', () => this.finish());
   }
 

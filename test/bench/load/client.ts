@@ -79,7 +79,7 @@ export class BenchClient {
           },
           close: (info) => {
             this.closed = info;
-            const what = info.status ? `HTTP ${info.status} ${info.reason}` : info.error ?? `close ${info.code}`;
+            const what = info.status ? `HTTP ${info.status} ${info.reason}` : (info.error ?? `close ${info.code}`);
             this.settle?.(new Error(what));
           },
         },

@@ -84,7 +84,9 @@ export async function runStep(
   for (const c of watched) if (c.closed) closes[c.closed.code] = (closes[c.closed.code] ?? 0) + 1;
   // Over at least the publishing window: a short burst delivered fast is not a sustained rate.
   const cut = publishers.find((p) => p.closed);
-  const publisherClosed = cut?.closed ? `${cut.closed.code} ${cut.closed.reason || cut.closed.error || ''}`.trim() : null;
+  const publisherClosed = cut?.closed
+    ? `${cut.closed.code} ${cut.closed.reason || cut.closed.error || ''}`.trim()
+    : null;
   const elapsedUs = Math.max(counter.lastUs - t0, args.durationMs * 1000, 1);
   return {
     rate: args.rate,

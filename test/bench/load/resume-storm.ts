@@ -33,7 +33,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number, quietMs = In
 async function publishPaced(publisher: BenchClient, room: string, count: number, rate: number, pad: string) {
   const dialect = publisher.spec.dialect;
   const t0 = Date.now();
-  for (let sent = 0; sent < count; ) {
+  for (let sent = 0; sent < count;) {
     const due = Math.min(count, Math.floor(((Date.now() - t0) * rate) / 1000) + 1);
     for (; sent < due; sent++) publisher.send(dialect.publish(room, eventData(nowUs(), pad)));
     if (sent < count) await sleep(1);
@@ -81,7 +81,8 @@ export async function runStorm(args: StormArgs, sources: number): Promise<StormR
   const openOptions = { concurrency: 200, sources, timeoutMs: 10_000, deadlineMs: args.timeoutMs };
   await openAll([publisher], server, openOptions);
   const first = await openAll(clients, server, openOptions);
-  if (first.failed > 0) throw new Error(`storm: ${first.failed} clients failed to open: ${JSON.stringify(first.errors)}`);
+  if (first.failed > 0)
+    throw new Error(`storm: ${first.failed} clients failed to open: ${JSON.stringify(first.errors)}`);
 
   const pad = padFor(args.payloadBytes);
   await publishPaced(publisher, room, args.before, args.rate, pad);
@@ -106,7 +107,12 @@ export async function runStorm(args: StormArgs, sources: number): Promise<StormR
       errors[reason] = (errors[reason] ?? 0) + 1;
     }
   }
-  await waitFor(() => doneUs.size === args.clients, args.timeoutMs, 1000, () => replayed);
+  await waitFor(
+    () => doneUs.size === args.clients,
+    args.timeoutMs,
+    1000,
+    () => replayed,
+  );
   const load = meter.stop();
 
   const perClient = new LatencyHistogram();

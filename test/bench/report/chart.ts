@@ -48,9 +48,12 @@ export function lineChartSvg(spec: ChartSpec): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number) => M.left + (x / xMax) * pw;
-  const sy = (y: number) => M.top + ph - ((Math.log10(Math.max(y, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * ph;
+  const sy = (y: number) =>
+    M.top + ph - ((Math.log10(Math.max(y, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * ph;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   parts.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${esc(spec.title)}</text>`);
   if (spec.subtitle) parts.push(`<text x="${M.left}" y="42" fill="#555">${esc(spec.subtitle)}</text>`);
@@ -65,26 +68,36 @@ export function lineChartSvg(spec: ChartSpec): string {
   }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);
   parts.push(`<text x="${M.left + pw / 2}" y="${H - 14}" text-anchor="middle">${esc(spec.xLabel)}</text>`);
-  parts.push(`<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
+  );
   if (spec.reference) {
     const y = sy(spec.reference.y);
     parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="#c00" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${M.left + pw - 4}" y="${y - 5}" text-anchor="end" fill="#c00">${esc(spec.reference.label)}</text>`);
+    parts.push(
+      `<text x="${M.left + pw - 4}" y="${y - 5}" text-anchor="end" fill="#c00">${esc(spec.reference.label)}</text>`,
+    );
   }
   if (spec.legendNote) {
-    parts.push(`<text x="${W - M.right + 16}" y="${M.top + 10 + spec.series.length * 20 + 6}" fill="#555">${esc(spec.legendNote)}</text>`);
+    parts.push(
+      `<text x="${W - M.right + 16}" y="${M.top + 10 + spec.series.length * 20 + 6}" fill="#555">${esc(spec.legendNote)}</text>`,
+    );
   }
   spec.series.forEach((s, i) => {
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     if (pts.length > 1) {
-      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
+      parts.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+      );
     }
     for (const [x, y, hollow] of pts) {
       const fill = hollow ? `fill="#fff" stroke="${s.color}" stroke-width="1.5"` : `fill="${s.color}"`;
       parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3.5" ${fill}/>`);
     }
     const ly = M.top + 10 + i * 20;
-    parts.push(`<line x1="${W - M.right + 16}" y1="${ly}" x2="${W - M.right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
+    parts.push(
+      `<line x1="${W - M.right + 16}" y1="${ly}" x2="${W - M.right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`,
+    );
     parts.push(`<text x="${W - M.right + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   parts.push('</svg>');

@@ -34,7 +34,9 @@ function cells(m: Metric): string[] {
 }
 
 function backgroundNote(percent: number | null | undefined): string {
-  return percent === null || percent === undefined ? '' : ` — other processes used ${Math.round(percent)}% of the machine meanwhile`;
+  return percent === null || percent === undefined
+    ? ''
+    : ` — other processes used ${Math.round(percent)}% of the machine meanwhile`;
 }
 
 const HEADER = ['metric', 'hub', 'ws', 'socket.io', 'hub÷ws', 'hub÷sio', 'target', ''];

@@ -75,7 +75,16 @@ export async function findCapacities(
   const results = new Map<Contender, CapacityResult>();
   const climbs = new Map<Contender, Climb>();
   for (const c of contenders) {
-    results.set(c, { server: c.sut.label, capacity: null, atCapacity: null, ceilingReached: false, generatorBound: false, steps: [], disturbed: [], stoppedBy: null });
+    results.set(c, {
+      server: c.sut.label,
+      capacity: null,
+      atCapacity: null,
+      ceilingReached: false,
+      generatorBound: false,
+      steps: [],
+      disturbed: [],
+      stoppedBy: null,
+    });
     climbs.set(c, newClimb(c.start));
     if (options.warmupMs > 0) {
       await measureStep(generator, c.sut, stepArgs(c, c.start / 2, options.warmupMs, options));
@@ -89,7 +98,8 @@ export async function findCapacities(
     for (const c of order) {
       const result = results.get(c)!;
       const climb = climbs.get(c)!;
-      if (options.quietWaitMs > 0) await awaitQuiet(pidsOf(generator, contenders), options.quietWaitMs, options.quietBelow);
+      if (options.quietWaitMs > 0)
+        await awaitQuiet(pidsOf(generator, contenders), options.quietWaitMs, options.quietBelow);
       const durationMs = Math.min(MAX_STEP_MS, Math.max(options.stepMs, (1000 * MIN_MESSAGES_PER_STEP) / climb.rate));
       const record = await measureStep(generator, c.sut, stepArgs(c, climb.rate, durationMs, options));
       const disturbed =
@@ -148,7 +158,11 @@ const MIN_RATE = 0.5;
 /** Steps down from the first rate before concluding that nothing passes at this room size. */
 const MAX_DESCENTS = 3;
 
-export function advance(climb: Climb, passed: boolean, options: Pick<LadderOptions, 'factor' | 'retry' | 'refine'>): void {
+export function advance(
+  climb: Climb,
+  passed: boolean,
+  options: Pick<LadderOptions, 'factor' | 'retry' | 'refine'>,
+): void {
   if (passed) {
     climb.lastPass = climb.rate;
     if (climb.phase === 'refine') {

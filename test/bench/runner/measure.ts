@@ -83,13 +83,13 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
     serverLoopDelayMaxMs: loop.max,
     serverWaitPercent:
-      server0.waitUs === null || server1.waitUs === null ? null : (100 * (server1.waitUs - server0.waitUs)) / 1000 / wallMs,
+      server0.waitUs === null || server1.waitUs === null
+        ? null
+        : (100 * (server1.waitUs - server0.waitUs)) / 1000 / wallMs,
     serverUsPerDelivery: reply.received > 0 ? (1000 * serverMs) / reply.received : 0,
     generatorCpuPercent: reply.load.percent,
     backgroundPercent:
-      busy0 === null || busy1 === null
-        ? null
-        : Math.max(0, (100 * (busy1 - busy0 - ours)) / (wallMs * cpus().length)),
+      busy0 === null || busy1 === null ? null : Math.max(0, (100 * (busy1 - busy0 - ours)) / (wallMs * cpus().length)),
   };
   return { ...record, passed: passes(record) };
 }

@@ -72,7 +72,10 @@ export class ChildHandle {
     const failed = await Promise.race([
       handle.ready.then(() => null),
       handle.exited.then(() => `${name} exited before it was ready`),
-      new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`${name} was not ready in time`), options.readyTimeoutMs ?? 30_000))),
+      new Promise<string>(
+        (resolve) =>
+          (timer = setTimeout(() => resolve(`${name} was not ready in time`), options.readyTimeoutMs ?? 30_000)),
+      ),
     ]);
     clearTimeout(timer);
     if (failed) {

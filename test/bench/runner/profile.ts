@@ -62,7 +62,15 @@ export const QUICK: Profile = {
   handshakes: { warmup: 3000, durationMs: 1000, maxCount: 4000, concurrency: 64, rounds: 3 },
   slow: { subscribers: 40, fraction: 0.05, durationMs: 1500, payloadBytes: 32_768 },
   storm: { clients: 500, before: 50, during: 100, rate: 500, timeoutMs: 20_000 },
-  joins: { cases: [{ clients: 1000, rooms: 1 }, { clients: 5000, rooms: 1 }, { clients: 5000, rooms: 50 }], rounds: 1, concurrency: 200 },
+  joins: {
+    cases: [
+      { clients: 1000, rooms: 1 },
+      { clients: 5000, rooms: 1 },
+      { clients: 5000, rooms: 50 },
+    ],
+    rounds: 1,
+    concurrency: 200,
+  },
   churn: { subscribers: 1000, fraction: 0.1, perSecond: 1, rate: 20, durationMs: 3000 },
   startup: { rounds: 3 },
 };
@@ -87,7 +95,15 @@ export const FULL: Profile = {
   handshakes: { warmup: 6000, durationMs: 3000, maxCount: 20_000, concurrency: 64, rounds: 5 },
   slow: { subscribers: 200, fraction: 0.05, durationMs: 15_000, payloadBytes: 32_768 },
   storm: { clients: 1000, before: 200, during: 500, rate: 1000, timeoutMs: 60_000 },
-  joins: { cases: [{ clients: 1000, rooms: 1 }, { clients: 5000, rooms: 1 }, { clients: 5000, rooms: 50 }], rounds: 3, concurrency: 200 },
+  joins: {
+    cases: [
+      { clients: 1000, rooms: 1 },
+      { clients: 5000, rooms: 1 },
+      { clients: 5000, rooms: 50 },
+    ],
+    rounds: 3,
+    concurrency: 200,
+  },
   churn: { subscribers: 1000, fraction: 0.1, perSecond: 1, rate: 20, durationMs: 10_000 },
   startup: { rounds: 5 },
 };

@@ -52,7 +52,11 @@ export async function startServer(
   const nodeFlags = cpuProfileDir && kind === 'hub' ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const handle = await ChildHandle.start(label, { script: SCRIPTS[kind], cpu: SERVER_CPU, settings, nodeFlags });
   const authority: TokenAuthority | undefined =
-    kind !== 'hub' ? undefined : alg === 'ES256' ? { alg, privateKeyPem: keys.es256.privateKeyPem } : { alg, secret: keys.secret };
+    kind !== 'hub'
+      ? undefined
+      : alg === 'ES256'
+        ? { alg, privateKeyPem: keys.es256.privateKeyPem }
+        : { alg, secret: keys.secret };
   return {
     kind,
     label,

@@ -45,9 +45,15 @@ export async function openClients(
   sut: ServerUnderTest,
   args: Omit<OpenArgs, 'target' | 'authority'>,
 ): Promise<OpenReply> {
-  const reply = await ctx.generator.call<OpenReply>('open', { ...args, target: sut.target, authority: sut.authority }, 300_000);
+  const reply = await ctx.generator.call<OpenReply>(
+    'open',
+    { ...args, target: sut.target, authority: sut.authority },
+    300_000,
+  );
   if (reply.failed > 0) {
-    throw new Error(`${sut.label}: ${reply.failed} of ${args.count} connections failed: ${JSON.stringify(reply.errors)}`);
+    throw new Error(
+      `${sut.label}: ${reply.failed} of ${args.count} connections failed: ${JSON.stringify(reply.errors)}`,
+    );
   }
   return reply;
 }
@@ -64,7 +70,11 @@ export function commonRate(ctx: ScenarioContext, share: number, subscribers: num
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One figure per server kind, from that kind's record (null where a kind has none). */
-export function byKind<R extends { kind: ServerKind }>(ctx: ScenarioContext, records: R[], f: (r: R) => number | null): Partial<Record<ServerKind, number | null>> {
+export function byKind<R extends { kind: ServerKind }>(
+  ctx: ScenarioContext,
+  records: R[],
+  f: (r: R) => number | null,
+): Partial<Record<ServerKind, number | null>> {
   const values: Partial<Record<ServerKind, number | null>> = {};
   for (const kind of ctx.kinds) {
     const r = records.find((x) => x.kind === kind);

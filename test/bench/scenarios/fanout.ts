@@ -28,7 +28,9 @@ export async function fanoutScenario(ctx: ScenarioContext): Promise<ScenarioResu
         const room = 'dashboard:fanout';
         const joined = await openClients(ctx, sut, { group: `${kind}:subs`, count: subscribers, rooms: [room] });
         joinMs[kind] = joined.elapsedMs;
-        ctx.log(`${sut.label.padEnd(18)} ${subscribers} subscribers connected and joined in ${(joined.elapsedMs / 1000).toFixed(1)} s`);
+        ctx.log(
+          `${sut.label.padEnd(18)} ${subscribers} subscribers connected and joined in ${(joined.elapsedMs / 1000).toFixed(1)} s`,
+        );
         await openClients(ctx, sut, { group: `${kind}:pub`, count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
         contenders.push({
           sut,
@@ -58,7 +60,13 @@ export async function fanoutScenario(ctx: ScenarioContext): Promise<ScenarioResu
       // hide the others' results.
       const message = (err as Error).message.split('\n')[0].slice(0, 200);
       ctx.log(`fan-out with ${subscribers} subscribers failed: ${message}`);
-      metrics.push({ label: `fan-out @${subscribers / 1000}k`, unit: '', better: 'higher', values: {}, note: `failed: ${message}` });
+      metrics.push({
+        label: `fan-out @${subscribers / 1000}k`,
+        unit: '',
+        better: 'higher',
+        values: {},
+        note: `failed: ${message}`,
+      });
     } finally {
       await ctx.generator.call('closeAll');
     }
@@ -84,7 +92,12 @@ export function ladderOptions(ctx: ScenarioContext) {
 }
 
 /** Capacity, deliveries, latency and CPU cost at capacity, one metric each. */
-export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], tag: string, withTargets: boolean): Metric[] {
+export function capacityMetrics(
+  kinds: ServerKind[],
+  results: CapacityResult[],
+  tag: string,
+  withTargets: boolean,
+): Metric[] {
   const pick = (f: (r: CapacityResult) => number | null) => {
     const values: Partial<Record<ServerKind, number | null>> = {};
     kinds.forEach((kind, i) => (values[kind] = f(results[i])));
@@ -100,12 +113,23 @@ export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], 
   // The first step is at the same rate for every server when they share a start: a like-for-like
   // comparison that does not depend on where each one's knee is.
   const firstRates = results.map((r) => r.steps[0]?.rate);
-  const sameStart = firstRates.length > 0 && firstRates.every((r) => r !== undefined && Math.abs(r - firstRates[0]!) < 1e-9);
+  const sameStart =
+    firstRates.length > 0 && firstRates.every((r) => r !== undefined && Math.abs(r - firstRates[0]!) < 1e-9);
   const first = (f: (s: StepRecord) => number) => pick((r) => (r.steps[0] ? f(r.steps[0]) : null));
   const sameRate = sameStart
     ? [
-        { label: `p99 latency at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`, unit: 'ms', better: 'lower' as const, values: first((s) => s.latency.p99 / 1000) },
-        { label: `server CPU per delivery at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`, unit: 'µs', better: 'lower' as const, values: first((s) => s.serverUsPerDelivery) },
+        {
+          label: `p99 latency at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`,
+          unit: 'ms',
+          better: 'lower' as const,
+          values: first((s) => s.latency.p99 / 1000),
+        },
+        {
+          label: `server CPU per delivery at ${+firstRates[0]!.toFixed(1)} msg/s ${tag}`,
+          unit: 'µs',
+          better: 'lower' as const,
+          values: first((s) => s.serverUsPerDelivery),
+        },
       ]
     : [];
   return [
@@ -124,12 +148,42 @@ export function capacityMetrics(kinds: ServerKind[], results: CapacityResult[], 
         : {}),
       note: notes.join('; ') || undefined,
     },
-    { label: `deliveries/s at capacity ${tag}`, unit: '/s', better: 'higher', values: pick((r) => r.atCapacity?.deliveredPerSec ?? null) },
-    { label: `p50 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p50 / 1000 : null)) },
-    { label: `p99 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p99 / 1000 : null)) },
-    { label: `p99.9 latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p999 / 1000 : null)) },
-    { label: `max latency at capacity ${tag}`, unit: 'ms', better: 'lower', values: pick((r) => (r.atCapacity ? r.atCapacity.latency.max / 1000 : null)) },
-    { label: `server CPU per delivery at capacity ${tag}`, unit: 'µs', better: 'lower', values: pick((r) => r.atCapacity?.serverUsPerDelivery ?? null) },
+    {
+      label: `deliveries/s at capacity ${tag}`,
+      unit: '/s',
+      better: 'higher',
+      values: pick((r) => r.atCapacity?.deliveredPerSec ?? null),
+    },
+    {
+      label: `p50 latency at capacity ${tag}`,
+      unit: 'ms',
+      better: 'lower',
+      values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p50 / 1000 : null)),
+    },
+    {
+      label: `p99 latency at capacity ${tag}`,
+      unit: 'ms',
+      better: 'lower',
+      values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p99 / 1000 : null)),
+    },
+    {
+      label: `p99.9 latency at capacity ${tag}`,
+      unit: 'ms',
+      better: 'lower',
+      values: pick((r) => (r.atCapacity ? r.atCapacity.latency.p999 / 1000 : null)),
+    },
+    {
+      label: `max latency at capacity ${tag}`,
+      unit: 'ms',
+      better: 'lower',
+      values: pick((r) => (r.atCapacity ? r.atCapacity.latency.max / 1000 : null)),
+    },
+    {
+      label: `server CPU per delivery at capacity ${tag}`,
+      unit: 'µs',
+      better: 'lower',
+      values: pick((r) => r.atCapacity?.serverUsPerDelivery ?? null),
+    },
     ...sameRate,
   ];
 }

@@ -49,9 +49,16 @@ export async function handshakeScenario(ctx: ScenarioContext): Promise<ScenarioR
     for (let round = 1; round <= rounds; round++) {
       // The pair the target compares takes every round; the others (no target) are measured once.
       const turn = round === 1 ? servers : servers.filter((s) => s.label === TARGET_HUB || s.kind === 'ws');
-      for (const sut of turn) records.push(await measure(ctx, sut, round, { count: maxCount, durationMs, concurrency }));
+      for (const sut of turn)
+        records.push(await measure(ctx, sut, round, { count: maxCount, durationMs, concurrency }));
     }
-    return { id: 4, title: 'Handshakes per second', metrics: metricsOf(ctx, records), detail: records, elapsedMs: Date.now() - started };
+    return {
+      id: 4,
+      title: 'Handshakes per second',
+      metrics: metricsOf(ctx, records),
+      detail: records,
+      elapsedMs: Date.now() - started,
+    };
   } finally {
     for (const sut of own) await sut.stop();
   }
@@ -91,7 +98,10 @@ async function measure(
 }
 
 function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
-  const row = (hubLabel: string, field: 'perSecond' | 'serverUsPerHandshake'): Partial<Record<ServerKind, number | null>> => {
+  const row = (
+    hubLabel: string,
+    field: 'perSecond' | 'serverUsPerHandshake',
+  ): Partial<Record<ServerKind, number | null>> => {
     const values: Partial<Record<ServerKind, number | null>> = {};
     for (const kind of ctx.kinds) {
       const label = kind === 'hub' ? hubLabel : kind;
@@ -139,8 +149,18 @@ function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
       note,
     },
     { label: 'handshakes/s, hub ES256', unit: '/s', better: 'higher', values: row('hub ES256', 'perSecond') },
-    { label: 'server CPU per handshake, hub HS256', unit: 'µs', better: 'lower', values: row('hub HS256', 'serverUsPerHandshake') },
-    { label: 'server CPU per handshake, hub ES256', unit: 'µs', better: 'lower', values: row('hub ES256', 'serverUsPerHandshake') },
+    {
+      label: 'server CPU per handshake, hub HS256',
+      unit: 'µs',
+      better: 'lower',
+      values: row('hub HS256', 'serverUsPerHandshake'),
+    },
+    {
+      label: 'server CPU per handshake, hub ES256',
+      unit: 'µs',
+      better: 'lower',
+      values: row('hub ES256', 'serverUsPerHandshake'),
+    },
     ...perRoundRows,
   ];
 }

@@ -37,7 +37,13 @@ export async function joinStormScenario(ctx: ScenarioContext): Promise<ScenarioR
   for (const kind of ctx.kinds) {
     const sut = await shared(ctx, kind);
     try {
-      await openClients(ctx, sut, { group: 'warmup', count: cases[0]?.clients ?? 1000, rooms: ['dashboard:join-warmup'], tokenRooms: ['dashboard:*'], concurrency });
+      await openClients(ctx, sut, {
+        group: 'warmup',
+        count: cases[0]?.clients ?? 1000,
+        rooms: ['dashboard:join-warmup'],
+        tokenRooms: ['dashboard:*'],
+        concurrency,
+      });
     } finally {
       await ctx.generator.call('closeGroup', { group: 'warmup' });
       await settle(sut);
@@ -51,7 +57,13 @@ export async function joinStormScenario(ctx: ScenarioContext): Promise<ScenarioR
         await settle(sut);
         const cpu0 = await sut.cpu();
         try {
-          const reply = await openClients(ctx, sut, { group: 'joiners', count: c.clients, rooms, tokenRooms: ['dashboard:*'], concurrency });
+          const reply = await openClients(ctx, sut, {
+            group: 'joiners',
+            count: c.clients,
+            rooms,
+            tokenRooms: ['dashboard:*'],
+            concurrency,
+          });
           await settle(sut);
           const cpu1 = await sut.cpu();
           const cpuUs = cpu1.cpuUs - cpu0.cpuUs;
@@ -81,7 +93,13 @@ export async function joinStormScenario(ctx: ScenarioContext): Promise<ScenarioR
       }
     }
   }
-  return { id: 7, title: 'Join storms (200 joins in flight)', metrics: metricsOf(ctx, records), detail: records, elapsedMs: Date.now() - started };
+  return {
+    id: 7,
+    title: 'Join storms (200 joins in flight)',
+    metrics: metricsOf(ctx, records),
+    detail: records,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 function metricsOf(ctx: ScenarioContext, records: JoinRecord[]): Metric[] {
@@ -89,11 +107,16 @@ function metricsOf(ctx: ScenarioContext, records: JoinRecord[]): Metric[] {
   const rounds = ctx.profile.joins.rounds;
   const row = (c: { clients: number; rooms: number }, f: (r: JoinRecord) => number) => {
     const values: Partial<Record<ServerKind, number | null>> = {};
-    for (const kind of ctx.kinds) values[kind] = median(records.filter((r) => r.kind === kind && r.clients === c.clients && r.rooms === c.rooms).map(f));
+    for (const kind of ctx.kinds)
+      values[kind] = median(
+        records.filter((r) => r.kind === kind && r.clients === c.clients && r.rooms === c.rooms).map(f),
+      );
     return values;
   };
   const generatorBusy = (c: { clients: number; rooms: number }) =>
-    records.some((r) => r.clients === c.clients && r.rooms === c.rooms && r.generatorPercent > 85) ? 'generator core over 85% in a round (lower bound)' : undefined;
+    records.some((r) => r.clients === c.clients && r.rooms === c.rooms && r.generatorPercent > 85)
+      ? 'generator core over 85% in a round (lower bound)'
+      : undefined;
   const perJoin: Record<string, number | null | undefined> = {};
   for (const c of ctx.profile.joins.cases) {
     const label = caseLabel(c);
@@ -103,10 +126,20 @@ function metricsOf(ctx: ScenarioContext, records: JoinRecord[]): Metric[] {
       unit: '/s',
       better: 'higher',
       values: row(c, (r) => r.joinsPerSec),
-      targets: oneRoom5k ? [{ peer: 'ws', op: '>=', ratio: 0.5 }, { peer: 'socketio', op: '>=', ratio: 1.5 }] : undefined,
+      targets: oneRoom5k
+        ? [
+            { peer: 'ws', op: '>=', ratio: 0.5 },
+            { peer: 'socketio', op: '>=', ratio: 1.5 },
+          ]
+        : undefined,
       note: generatorBusy(c),
     });
-    metrics.push({ label: `time for all to join, ${label}`, unit: 's', better: 'lower', values: row(c, (r) => r.elapsedMs / 1000) });
+    metrics.push({
+      label: `time for all to join, ${label}`,
+      unit: 's',
+      better: 'lower',
+      values: row(c, (r) => r.elapsedMs / 1000),
+    });
     const cpu = row(c, (r) => r.serverUsPerJoin);
     metrics.push({ label: `server CPU per join, ${label}`, unit: 'µs', better: 'lower', values: cpu });
     if (c.rooms === 1) perJoin[c.clients] = cpu.hub;

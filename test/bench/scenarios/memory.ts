@@ -30,7 +30,12 @@ export async function memoryScenario(ctx: ScenarioContext): Promise<ScenarioResu
       const levels: Level[] = [];
       let open = 0;
       for (const target of ctx.profile.memoryLevels) {
-        const reply = await openClients(ctx, sut, { group: 'idle', count: target - open, rooms, tokenRooms: ['dashboard:*'] });
+        const reply = await openClients(ctx, sut, {
+          group: 'idle',
+          count: target - open,
+          rooms,
+          tokenRooms: ['dashboard:*'],
+        });
         open = target;
         await sleep(500); // let per-connection timers and buffers settle before measuring
         const m = await sut.memory(true);
@@ -70,9 +75,20 @@ export async function memoryScenario(ctx: ScenarioContext): Promise<ScenarioResu
     unit: 'KB',
     better: 'lower',
     values: perLevel('rssPerConnection', n),
-    ...(n === TARGET_LEVEL ? { targets: [{ peer: 'ws' as const, op: '<=' as const, ratio: 1.5 }], limit: { op: '<=' as const, value: 8 } } : {}),
-    ...(n === top && n < TARGET_LEVEL ? { note: `the target (÷ws <= 1.5, <= 8 KB) is judged at ${TARGET_LEVEL / 1000}k connections, in the full profile` } : {}),
+    ...(n === TARGET_LEVEL
+      ? { targets: [{ peer: 'ws' as const, op: '<=' as const, ratio: 1.5 }], limit: { op: '<=' as const, value: 8 } }
+      : {}),
+    ...(n === top && n < TARGET_LEVEL
+      ? {
+          note: `the target (÷ws <= 1.5, <= 8 KB) is judged at ${TARGET_LEVEL / 1000}k connections, in the full profile`,
+        }
+      : {}),
   }));
-  metrics.push({ label: `idle heap per connection @${top / 1000}k`, unit: 'KB', better: 'lower', values: perLevel('heapPerConnection', top) });
+  metrics.push({
+    label: `idle heap per connection @${top / 1000}k`,
+    unit: 'KB',
+    better: 'lower',
+    values: perLevel('heapPerConnection', top),
+  });
   return { id: 1, title: 'Idle memory per connection', metrics, detail, elapsedMs: Date.now() - started };
 }

@@ -32,7 +32,15 @@ export async function presenceChurnScenario(ctx: ScenarioContext): Promise<Scena
       await openClients(ctx, sut, { group: 'pub', count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
       await openClients(ctx, sut, { group: 'room', count: subscribers, rooms: [room] });
       await settle(sut);
-      const step = { publishers: 'pub', subscribers: ['room'], rooms: [room], rate, durationMs, drainMs: ctx.profile.drainMs, payloadBytes: ctx.profile.payloadBytes };
+      const step = {
+        publishers: 'pub',
+        subscribers: ['room'],
+        rooms: [room],
+        rate,
+        durationMs,
+        drainMs: ctx.profile.drainMs,
+        payloadBytes: ctx.profile.payloadBytes,
+      };
       const pids = [ctx.generator.child.pid ?? 0, sut.handle.child.pid ?? 0];
       if (ctx.profile.quietWaitMs > 0) await awaitQuiet(pids, ctx.profile.quietWaitMs, ctx.profile.quietBelow);
       const baseline = await measureStep(ctx.generator, sut, step);
@@ -42,7 +50,12 @@ export async function presenceChurnScenario(ctx: ScenarioContext): Promise<Scena
       // server used over that window beyond its rate during the baseline step.
       const cpu0 = await sut.cpu();
       const t0 = Date.now();
-      const { updaters } = await ctx.generator.call<{ updaters: number }>('churnStart', { group: 'room', room, fraction, perSecond });
+      const { updaters } = await ctx.generator.call<{ updaters: number }>('churnStart', {
+        group: 'room',
+        room,
+        fraction,
+        perSecond,
+      });
       await sleep(500);
       const withChurn = await measureStep(ctx.generator, sut, step);
       const { sent } = await ctx.generator.call<{ sent: number }>('churnStop');
@@ -74,10 +87,23 @@ export async function presenceChurnScenario(ctx: ScenarioContext): Promise<Scena
   const row = (f: (r: ChurnRecord) => number | null) => byKind(ctx, records, f);
   // A step in which nothing arrived has no latency to compare.
   const p99 = (s: StepRecord) => (s.received > 0 ? s.latency.p99 / 1000 : null);
-  const generatorBusy = records.some((r) => r.withChurn.generatorCpuPercent > 85) ? 'generator core over 85% during a churn step' : undefined;
+  const generatorBusy = records.some((r) => r.withChurn.generatorCpuPercent > 85)
+    ? 'generator core over 85% during a churn step'
+    : undefined;
   const metrics: Metric[] = [
-    { label: `p99 of regular messages, no presence (${rate} msg/s)`, unit: 'ms', better: 'lower', values: row((r) => p99(r.baseline)) },
-    { label: `p99 of regular messages, ${Math.round(fraction * 100)}% of the room updating ${perSecond}/s`, unit: 'ms', better: 'lower', values: row((r) => p99(r.withChurn)), note: generatorBusy },
+    {
+      label: `p99 of regular messages, no presence (${rate} msg/s)`,
+      unit: 'ms',
+      better: 'lower',
+      values: row((r) => p99(r.baseline)),
+    },
+    {
+      label: `p99 of regular messages, ${Math.round(fraction * 100)}% of the room updating ${perSecond}/s`,
+      unit: 'ms',
+      better: 'lower',
+      values: row((r) => p99(r.withChurn)),
+      note: generatorBusy,
+    },
     {
       label: 'regular p99 with presence ÷ without',
       unit: '×',
@@ -89,7 +115,12 @@ export async function presenceChurnScenario(ctx: ScenarioContext): Promise<Scena
       limit: { op: '<=', value: 1.5 },
     },
     { label: 'regular messages lost during churn', unit: '', better: 'lower', values: row((r) => r.withChurn.lost) },
-    { label: 'server CPU per presence update (extra over the baseline)', unit: 'µs', better: 'lower', values: row((r) => r.serverUsPerUpdate) },
+    {
+      label: 'server CPU per presence update (extra over the baseline)',
+      unit: 'µs',
+      better: 'lower',
+      values: row((r) => r.serverUsPerUpdate),
+    },
   ];
   return {
     id: 8,

@@ -19,7 +19,16 @@ export async function resumeStormScenario(ctx: ScenarioContext): Promise<Scenari
     try {
       const reply = await ctx.generator.call<StormReply>(
         'storm',
-        { target: sut.target, authority: sut.authority, clients, before, during, rate, payloadBytes: ctx.profile.payloadBytes, timeoutMs },
+        {
+          target: sut.target,
+          authority: sut.authority,
+          clients,
+          before,
+          during,
+          rate,
+          payloadBytes: ctx.profile.payloadBytes,
+          timeoutMs,
+        },
         3 * timeoutMs + 60_000,
       );
       records.push({ ...reply, server: sut.label, kind });
@@ -38,7 +47,12 @@ export async function resumeStormScenario(ctx: ScenarioContext): Promise<Scenari
   const metrics: Metric[] = [
     { label: 'all reconnected and resubscribed', unit: 'ms', better: 'lower', values: row((r) => r.reconnectMs) },
     { label: 'all caught up (every message, once)', unit: 'ms', better: 'lower', values: row((r) => r.catchUpMs) },
-    { label: 'per-client catch-up p99', unit: 'ms', better: 'lower', values: row((r) => (r.perClient.count ? r.perClient.p99 / 1000 : null)) },
+    {
+      label: 'per-client catch-up p99',
+      unit: 'ms',
+      better: 'lower',
+      values: row((r) => (r.perClient.count ? r.perClient.p99 / 1000 : null)),
+    },
     { label: 'messages missed (all clients)', unit: '', better: 'lower', values: row((r) => r.missed) },
     { label: 'duplicates delivered', unit: '', better: 'lower', values: row((r) => r.duplicates) },
   ];

@@ -17,8 +17,19 @@ export async function roomsScenario(ctx: ScenarioContext): Promise<ScenarioResul
     const contenders: Contender[] = [];
     for (const kind of ctx.kinds) {
       const sut = await shared(ctx, kind);
-      await openClients(ctx, sut, { group: `${kind}:subs`, count: count * subscribers, rooms, tokenRooms: ['dashboard:*'] });
-      await openClients(ctx, sut, { group: `${kind}:pub`, count: 1, rooms: [], role: 'editor', tokenRooms: ['dashboard:*'] });
+      await openClients(ctx, sut, {
+        group: `${kind}:subs`,
+        count: count * subscribers,
+        rooms,
+        tokenRooms: ['dashboard:*'],
+      });
+      await openClients(ctx, sut, {
+        group: `${kind}:pub`,
+        count: 1,
+        rooms: [],
+        role: 'editor',
+        tokenRooms: ['dashboard:*'],
+      });
       // The same first rate for everyone, in deliveries a multiple of scenario 2's first step.
       const start = (startFactor * ctx.profile.ladderStart * 1000) / subscribers;
       contenders.push({ sut, publishers: `${kind}:pub`, subscribers: [`${kind}:subs`], rooms, start });

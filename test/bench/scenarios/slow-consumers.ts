@@ -44,7 +44,15 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
     try {
       const room = 'dashboard:slow';
       await openClients(ctx, sut, { group: 'pub', count: 1, rooms: [], role: 'editor', tokenRooms: [room] });
-      const step = (group: string) => ({ publishers: 'pub', subscribers: [group], rooms: [room], rate, durationMs, drainMs: ctx.profile.drainMs, payloadBytes });
+      const step = (group: string) => ({
+        publishers: 'pub',
+        subscribers: [group],
+        rooms: [room],
+        rate,
+        durationMs,
+        drainMs: ctx.profile.drainMs,
+        payloadBytes,
+      });
       const pids = [ctx.generator.child.pid ?? 0, sut.handle.child.pid ?? 0];
       const quiet = async () => {
         if (ctx.profile.quietWaitMs > 0) await awaitQuiet(pids, ctx.profile.quietWaitMs, ctx.profile.quietBelow);
@@ -61,7 +69,10 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
       // Run 2: fresh connections, and 5% stop reading as soon as they have joined, before their
       // kernel buffers have grown, so what they are owed piles up in the server.
       await openClients(ctx, sut, { group: 'mixed', count: subscribers, rooms: [room] });
-      const { paused } = await ctx.generator.call<{ paused: number }>('pause', { group: 'mixed', fraction } satisfies PauseArgs);
+      const { paused } = await ctx.generator.call<{ paused: number }>('pause', {
+        group: 'mixed',
+        fraction,
+      } satisfies PauseArgs);
       const before = await sut.memory(true);
       let rssPeak = before.rss;
       let sampling = true;
@@ -89,7 +100,17 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
         `${formatStep(withSlow)} (${paused} not reading; server held ${(heldGrowth / 1e6).toFixed(1)} MB for them, ` +
           `RSS peak +${((rssPeak - before.rss) / 1e6).toFixed(1)} MB; slow connections afterwards: ${JSON.stringify(slow.outcomes)})`,
       );
-      records.push({ server: sut.label, rate, baseline, withSlow, paused, outcomes: slow.outcomes, rssBefore: before.rss, rssPeak, heldGrowth });
+      records.push({
+        server: sut.label,
+        rate,
+        baseline,
+        withSlow,
+        paused,
+        outcomes: slow.outcomes,
+        rssBefore: before.rss,
+        rssPeak,
+        heldGrowth,
+      });
     } finally {
       await ctx.generator.call('closeAll');
     }
@@ -105,8 +126,18 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
   const paused = records[0]?.paused ?? Math.round(subscribers * fraction);
   const capMB = (paused * DEFAULT_LIMITS.maxQueuedBytes) / 1e6;
   const metrics: Metric[] = [
-    { label: 'healthy p99, all reading', unit: 'ms', better: 'lower', values: row((r) => r.baseline.latency.p99 / 1000) },
-    { label: `healthy p99, ${Math.round(fraction * 100)}% not reading`, unit: 'ms', better: 'lower', values: row((r) => r.withSlow.latency.p99 / 1000) },
+    {
+      label: 'healthy p99, all reading',
+      unit: 'ms',
+      better: 'lower',
+      values: row((r) => r.baseline.latency.p99 / 1000),
+    },
+    {
+      label: `healthy p99, ${Math.round(fraction * 100)}% not reading`,
+      unit: 'ms',
+      better: 'lower',
+      values: row((r) => r.withSlow.latency.p99 / 1000),
+    },
     {
       label: 'healthy p99 with slow ÷ without',
       unit: '×',
@@ -114,7 +145,12 @@ export async function slowConsumerScenario(ctx: ScenarioContext): Promise<Scenar
       values: row((r) => (r.baseline.latency.p99 > 0 ? r.withSlow.latency.p99 / r.baseline.latency.p99 : null)),
       limit: { op: '<=', value: 1.5 },
     },
-    { label: 'healthy messages lost with slow consumers', unit: '', better: 'lower', values: row((r) => r.withSlow.lost) },
+    {
+      label: 'healthy messages lost with slow consumers',
+      unit: '',
+      better: 'lower',
+      values: row((r) => r.withSlow.lost),
+    },
     {
       label: 'server memory held for the stalled readers',
       unit: 'MB',

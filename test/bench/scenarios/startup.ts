@@ -27,7 +27,8 @@ interface StartupRecord {
 }
 
 function command(kind: ServerKind, dataDir: string): string[] {
-  if (kind === 'hub') return [join(REPO, 'bin/insight-hub.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
+  if (kind === 'hub')
+    return [join(REPO, 'bin/insight-hub.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
   return [join(BENCH, kind === 'ws' ? 'servers/startup-ws.mjs' : 'servers/startup-socketio.mjs')];
 }
 
@@ -38,7 +39,9 @@ function rssMiB(pid: number): number {
 async function startOnce(kind: ServerKind, round: number): Promise<StartupRecord> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
   const node = command(kind, dataDir);
-  const [cmd, args] = HAS_TASKSET ? ['taskset', ['-c', String(SERVER_CPU), process.execPath, ...node]] : [process.execPath, node];
+  const [cmd, args] = HAS_TASKSET
+    ? ['taskset', ['-c', String(SERVER_CPU), process.execPath, ...node]]
+    : [process.execPath, node];
   const started = performance.now();
   const child = spawn(cmd, args, {
     cwd: REPO,
@@ -59,8 +62,11 @@ async function startOnce(kind: ServerKind, round: number): Promise<StartupRecord
       child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}: ${out.slice(0, 300)}`)));
       setTimeout(() => reject(new Error(`${kind} did not start in 30 s`)), 30_000).unref();
     });
-    for (const deadline = Date.now() + 30_000; ; ) {
-      const ok = await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`${kind}: /healthz never answered 200`);
       await sleep(2);
@@ -80,7 +86,9 @@ export async function startupScenario(ctx: ScenarioContext): Promise<ScenarioRes
     for (const kind of ctx.kinds) {
       const r = await startOnce(kind, round);
       records.push(r);
-      ctx.log(`round ${round} ${kind.padEnd(9)} first /healthz after ${r.healthzMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`);
+      ctx.log(
+        `round ${round} ${kind.padEnd(9)} first /healthz after ${r.healthzMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(1)} MiB`,
+      );
     }
   }
   const stat = (f: (r: StartupRecord) => number, pick: (xs: number[]) => number | null) => {
@@ -93,9 +101,33 @@ export async function startupScenario(ctx: ScenarioContext): Promise<ScenarioRes
   };
   const rounds = ctx.profile.startup.rounds;
   const metrics: Metric[] = [
-    { label: `time to first /healthz (median of ${rounds})`, unit: 'ms', better: 'lower', values: stat((r) => r.healthzMs, median) },
-    { label: 'time to first /healthz, best round', unit: 'ms', better: 'lower', values: stat((r) => r.healthzMs, (xs) => Math.min(...xs)) },
-    { label: `RSS at first /healthz (median of ${rounds})`, unit: 'MiB', better: 'lower', values: stat((r) => r.rssMiB, median) },
+    {
+      label: `time to first /healthz (median of ${rounds})`,
+      unit: 'ms',
+      better: 'lower',
+      values: stat((r) => r.healthzMs, median),
+    },
+    {
+      label: 'time to first /healthz, best round',
+      unit: 'ms',
+      better: 'lower',
+      values: stat(
+        (r) => r.healthzMs,
+        (xs) => Math.min(...xs),
+      ),
+    },
+    {
+      label: `RSS at first /healthz (median of ${rounds})`,
+      unit: 'MiB',
+      better: 'lower',
+      values: stat((r) => r.rssMiB, median),
+    },
   ];
-  return { id: 9, title: 'Start-up (fresh process, as run by users)', metrics, detail: records, elapsedMs: Date.now() - started };
+  return {
+    id: 9,
+    title: 'Start-up (fresh process, as run by users)',
+    metrics,
+    detail: records,
+    elapsedMs: Date.now() - started,
+  };
 }

@@ -43,7 +43,13 @@ function memory(collect: boolean): ServerMemory {
     gc();
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 export interface LoopDelay {
@@ -80,7 +86,13 @@ export function runServer(port: number, extra: CommandHandlers, close: () => Pro
     },
     exit: async () => {
       // Exit on the next turn so this reply still goes out; a --cpu-prof profile is written on exit.
-      setTimeout(() => void close().catch(() => undefined).finally(() => process.exit(0)), 10);
+      setTimeout(
+        () =>
+          void close()
+            .catch(() => undefined)
+            .finally(() => process.exit(0)),
+        10,
+      );
       return { exiting: true };
     },
     ...extra,

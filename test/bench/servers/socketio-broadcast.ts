@@ -19,7 +19,9 @@ const io = new Server(http, {
   perMessageDeflate: false,
   httpCompression: false,
   maxHttpBufferSize: 64 * 1024,
-  ...(settings.recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true } } : {}),
+  ...(settings.recovery
+    ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true } }
+    : {}),
 });
 
 io.on('connection', (socket) => {
@@ -31,7 +33,13 @@ io.on('connection', (socket) => {
   socket.on('presence', (msg: { room?: string; state?: unknown }) => {
     const room = String(msg?.room ?? '');
     if (!socket.rooms.has(room)) return;
-    io.to(room).emit('presence', { type: 'presence', room, joined: [], left: [], updated: [{ clientId: socket.id, sub: 'anonymous', name: 'anonymous', state: msg.state }] });
+    io.to(room).emit('presence', {
+      type: 'presence',
+      room,
+      joined: [],
+      left: [],
+      updated: [{ clientId: socket.id, sub: 'anonymous', name: 'anonymous', state: msg.state }],
+    });
   });
   socket.on('publish', (msg: { room?: string; event?: string; data?: unknown }) => {
     const room = String(msg?.room ?? '');

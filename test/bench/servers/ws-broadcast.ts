@@ -33,7 +33,15 @@ wss.on('connection', (ws) => {
       ws.send(JSON.stringify({ type: 'ack', id: msg.id, room, epoch: EPOCH, seq: seqs.get(room) ?? 0 }));
     } else if (msg.type === 'presence' && joined.has(room)) {
       // What a ws developer writes for "who is here": the update to everyone in the room, at once.
-      const diff = Buffer.from(JSON.stringify({ type: 'presence', room, joined: [], left: [], updated: [{ clientId, sub: 'anonymous', name: 'anonymous', state: msg.state }] }));
+      const diff = Buffer.from(
+        JSON.stringify({
+          type: 'presence',
+          room,
+          joined: [],
+          left: [],
+          updated: [{ clientId, sub: 'anonymous', name: 'anonymous', state: msg.state }],
+        }),
+      );
       for (const member of rooms.get(room) ?? []) {
         if (member.readyState === member.OPEN) member.send(diff, { binary: false });
       }

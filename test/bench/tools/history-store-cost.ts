@@ -17,17 +17,35 @@ const publishes = Number(process.argv[2] ?? 20_000);
 const rooms = Number(process.argv[3] ?? 20);
 const ROUNDS = 5;
 const events: EngineEvents = { message() {}, presence() {}, control() {}, state() {} };
-const data = { queryId: 'q-1', rows: [[1, 'alpha', 3.5], [2, 'beta', 4.25]], columns: ['id', 'name', 'value'] };
+const data = {
+  queryId: 'q-1',
+  rows: [
+    [1, 'alpha', 3.5],
+    [2, 'beta', 4.25],
+  ],
+  columns: ['id', 'name', 'value'],
+};
 type Store = 'memory' | 'sqlite NORMAL' | 'sqlite FULL';
 
 async function round(store: Store, n: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'history-cost-'));
-  const durable = store === 'memory' ? undefined : DurableRooms.open(join(dir, 'history.sqlite'), store === 'sqlite FULL' ? 'FULL' : 'NORMAL');
+  const durable =
+    store === 'memory'
+      ? undefined
+      : DurableRooms.open(join(dir, 'history.sqlite'), store === 'sqlite FULL' ? 'FULL' : 'NORMAL');
   const engine = new MemoryEngine({ historyPolicy: () => ({ maxMessages: 1000, maxAgeMs: 600_000 }), durable });
   await engine.start(events);
   const from = { sub: 'svc', name: 'Service', service: true };
   const started = performance.now();
-  for (let i = 0; i < n; i++) await engine.publish({ room: `dashboard:${i % rooms}`, event: 'query.rows', data, from, time: Date.now(), key: `k${i}` });
+  for (let i = 0; i < n; i++)
+    await engine.publish({
+      room: `dashboard:${i % rooms}`,
+      event: 'query.rows',
+      data,
+      from,
+      time: Date.now(),
+      key: `k${i}`,
+    });
   const elapsed = performance.now() - started;
   await engine.close();
   rmSync(dir, { recursive: true, force: true });
@@ -39,12 +57,18 @@ const results = new Map<Store, number[]>(stores.map((s) => [s, []]));
 for (const s of stores) await round(s, Math.min(2_000, publishes)); // warm-up
 for (let r = 0; r < ROUNDS; r++) {
   // FULL is far slower: fewer publishes keep the run short; the per-publish figure is what counts.
-  for (const s of stores) results.get(s)!.push(await round(s, s === 'sqlite FULL' ? Math.min(publishes, 2_000) : publishes));
+  for (const s of stores)
+    results.get(s)!.push(await round(s, s === 'sqlite FULL' ? Math.min(publishes, 2_000) : publishes));
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = median(results.get('memory')!);
 console.log(`${publishes} publishes into ${rooms} rooms, history 1000 per room, ${ROUNDS} rounds (median)`);
 for (const s of stores) {
   const us = median(results.get(s)!);
-  console.log(`${s.padEnd(14)} ${us.toFixed(2).padStart(8)} µs/publish  ${(us / base).toFixed(1).padStart(6)}× memory  (rounds: ${results.get(s)!.map((x) => x.toFixed(1)).join(' ')})`);
+  console.log(
+    `${s.padEnd(14)} ${us.toFixed(2).padStart(8)} µs/publish  ${(us / base).toFixed(1).padStart(6)}× memory  (rounds: ${results
+      .get(s)!
+      .map((x) => x.toFixed(1))
+      .join(' ')})`,
+  );
 }

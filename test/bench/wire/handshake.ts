@@ -11,11 +11,7 @@ export interface UpgradeRequest {
   expectedAccept: string;
 }
 
-export function buildUpgradeRequest(
-  host: string,
-  path: string,
-  headers: Record<string, string> = {},
-): UpgradeRequest {
+export function buildUpgradeRequest(host: string, path: string, headers: Record<string, string> = {}): UpgradeRequest {
   const key = randomBytes(16).toString('base64');
   let text =
     `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -25,7 +21,9 @@ export function buildUpgradeRequest(
 }
 
 export function acceptFor(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 export type UpgradeResponse =
@@ -43,7 +41,9 @@ export type UpgradeResponse =
 export function parseUpgradeResponse(buf: Buffer): UpgradeResponse {
   const end = buf.indexOf(HEADER_END);
   if (end < 0) {
-    return buf.length > MAX_HEADER_BYTES ? { kind: 'invalid', reason: 'header block too large' } : { kind: 'incomplete' };
+    return buf.length > MAX_HEADER_BYTES
+      ? { kind: 'invalid', reason: 'header block too large' }
+      : { kind: 'incomplete' };
   }
   const lines = buf.toString('latin1', 0, end).split('\r\n');
   const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0]);

@@ -22,7 +22,10 @@ export async function unban(sub: string): Promise<void> {
   await call('DELETE', `/api/bans/${encodeURIComponent(sub)}`);
 }
 
-export async function createInvite(rooms: string[], options: { maxUses?: number; role?: 'viewer' | 'editor'; ttlMinutes?: number } = {}): Promise<{ url: string; jti: string }> {
+export async function createInvite(
+  rooms: string[],
+  options: { maxUses?: number; role?: 'viewer' | 'editor'; ttlMinutes?: number } = {},
+): Promise<{ url: string; jti: string }> {
   const body: Record<string, Json> = { rooms, role: options.role ?? 'viewer', ttlMinutes: options.ttlMinutes ?? 60 };
   if (options.maxUses !== undefined) body.maxUses = options.maxUses;
   const ack = await call('POST', '/api/invites', body);

@@ -11,7 +11,10 @@ export interface Crowd {
   close(): Promise<void>;
 }
 
-export async function connectCrowd(count: number, options: { users: number; rooms: number; prefix: string; batch?: number }): Promise<Crowd> {
+export async function connectCrowd(
+  count: number,
+  options: { users: number; rooms: number; prefix: string; batch?: number },
+): Promise<Crowd> {
   const tokens = await Promise.all(
     Array.from({ length: options.users }, (_, i) =>
       mint({ sub: `${options.prefix}-${i}`, name: `Sim ${i}`, role: 'viewer', rooms: [`${options.prefix}:*`] }),
@@ -45,7 +48,10 @@ export async function connectCrowd(count: number, options: { users: number; room
 
 function openOne(token: string, room: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(hubWsUrl(), 'insight.v1', { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const ws = new WebSocket(hubWsUrl(), 'insight.v1', {
+      headers: { authorization: `Bearer ${token}` },
+      perMessageDeflate: false,
+    });
     const timer = setTimeout(() => reject(new Error('no welcome within 20 s')), 20_000);
     ws.on('error', (err) => {
       clearTimeout(timer);

@@ -19,7 +19,10 @@ export function dashboardState(page: Page): Promise<DashboardState> {
     const all = (root: ParentNode, selector: string): Element[] => [...root.querySelectorAll(selector)];
     return {
       room: document.querySelector('[data-testid=dashboard]')?.getAttribute('data-room') ?? '',
-      widgets: all(document, '[data-testid=widget]').map((w) => [w.getAttribute('data-widget') ?? '', ...all(w, 'p').map(text)]),
+      widgets: all(document, '[data-testid=widget]').map((w) => [
+        w.getAttribute('data-widget') ?? '',
+        ...all(w, 'p').map(text),
+      ]),
       queries: all(document, '[data-testid=query]').map((q) => [
         [q.getAttribute('data-query') ?? '', text(q.querySelector('[data-testid=query-status]'))],
         all(q, 'thead th').map(text),
@@ -33,5 +36,9 @@ export function dashboardState(page: Page): Promise<DashboardState> {
 
 /** Waits until the tab has folded in the room up to `seq` (the dashboard's `data-seq`). */
 export async function waitForSeq(page: Page, seq: number): Promise<void> {
-  await page.waitForFunction((want) => Number(document.querySelector('[data-testid=dashboard]')?.getAttribute('data-seq') ?? -1) >= want, seq, { timeout: 30_000 });
+  await page.waitForFunction(
+    (want) => Number(document.querySelector('[data-testid=dashboard]')?.getAttribute('data-seq') ?? -1) >= want,
+    seq,
+    { timeout: 30_000 },
+  );
 }

@@ -15,13 +15,36 @@ export interface HubProcess {
 }
 
 /** `history`: the store without Redis (the CLI's default is sqlite, which keeps the epoch across restarts). */
-export async function startHubProcess(options: { dataDir: string; port?: number; config?: string; redis?: string; history?: 'memory' | 'sqlite' }): Promise<HubProcess> {
+export async function startHubProcess(options: {
+  dataDir: string;
+  port?: number;
+  config?: string;
+  redis?: string;
+  history?: 'memory' | 'sqlite';
+}): Promise<HubProcess> {
   // The hub from its sources, as the other suites run it (bin/ runs the build; test/package checks that).
-  const args = ['--import', 'tsx', 'hub/cli.ts', 'serve', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', options.dataDir, '--log-level', 'warn'];
+  const args = [
+    '--import',
+    'tsx',
+    'hub/cli.ts',
+    'serve',
+    '--port',
+    String(options.port ?? 0),
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    options.dataDir,
+    '--log-level',
+    'warn',
+  ];
   if (options.config) args.push('--config', options.config);
   if (options.redis) args.push('--redis', options.redis);
   if (options.history) args.push('--history', options.history);
-  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, INSIGHT_HUB_SECRET: E2E_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repo,
+    env: { ...process.env, INSIGHT_HUB_SECRET: E2E_SECRET },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await listeningUrl(child);
   return {
     url,

@@ -8,7 +8,9 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { hubUrl } from './hub-env.js';
 
 /** Where screenshots go: `INSIGHT_HUB_SCREENSHOTS` to look at them elsewhere, else test-results. */
-export const SCREENSHOT_DIR = process.env.INSIGHT_HUB_SCREENSHOTS?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+export const SCREENSHOT_DIR =
+  process.env.INSIGHT_HUB_SCREENSHOTS?.replace(/\/?$/, '/') ??
+  fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 export interface Person {
   context: BrowserContext;
@@ -20,13 +22,18 @@ export interface Person {
 }
 
 /** A person opening the hub with `token` (null: no token), or at `options.url` (an invite link). */
-export async function openAs(browser: Browser, token: string | null, options: { permissions?: string[]; url?: string } = {}): Promise<Person> {
+export async function openAs(
+  browser: Browser,
+  token: string | null,
+  options: { permissions?: string[]; url?: string } = {},
+): Promise<Person> {
   const context = await browser.newContext({ permissions: options.permissions });
   const page = await context.newPage();
   const person: Person = { context, page, problems: [], sockets: [] };
   page.on('pageerror', (err) => person.problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) person.problems.push(`csp: ${msg.text()}`);
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text()))
+      person.problems.push(`csp: ${msg.text()}`);
   });
   page.on('dialog', (dialog) => {
     person.problems.push(`dialog: ${dialog.type()} ${dialog.message()}`);

@@ -3,7 +3,11 @@ import type { Json } from '../../../hub/protocol/index.js';
 import { hubUrl } from './hub-env.js';
 import { serviceToken } from './tokens.js';
 
-export async function publish(room: string, event: string, data: Json): Promise<{ room: string; epoch: string; seq: number }> {
+export async function publish(
+  room: string,
+  event: string,
+  data: Json,
+): Promise<{ room: string; epoch: string; seq: number }> {
   const res = await fetch(`${hubUrl()}/api/rooms/${encodeURIComponent(room)}/messages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await serviceToken()}`, 'content-type': 'application/json' },

@@ -152,7 +152,19 @@ export class Checker {
 }
 
 export function formatCounts(fault: string, c: Counts, extra = ''): string {
-  const cells = [fault, c.published, c.acked, c.refused, c.delivered, c.lost, c.duplicated, c.outOfOrder, c.unexpected, c.leaks, c.recoveryMs === null ? 'never' : `${c.recoveryMs} ms`];
+  const cells = [
+    fault,
+    c.published,
+    c.acked,
+    c.refused,
+    c.delivered,
+    c.lost,
+    c.duplicated,
+    c.outOfOrder,
+    c.unexpected,
+    c.leaks,
+    c.recoveryMs === null ? 'never' : `${c.recoveryMs} ms`,
+  ];
   return `| ${cells.join(' | ')} |${extra ? ` ${extra}` : ''}`;
 }
 

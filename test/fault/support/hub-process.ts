@@ -31,7 +31,9 @@ export async function startHubProcess(settings: HubOptionsInput = {}): Promise<H
   const launch = async (): Promise<void> => {
     // The port may linger a moment after a kill: try again until it is ours.
     for (let attempt = 0; ; attempt++) {
-      const next = spawn(process.execPath, ['--import', 'tsx', HUB_SCRIPT, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const next = spawn(process.execPath, ['--import', 'tsx', HUB_SCRIPT, JSON.stringify(options)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       try {
         await new Promise<void>((resolve, reject) => {
           let out = '';

@@ -14,8 +14,28 @@ const LONG = process.env.FAULT_PROFILE === 'long';
 
 /** Short enough for CI by default; FAULT_PROFILE=long for more clients and longer faults. */
 export const PROFILE = LONG
-  ? { rooms: 10, swarms: 3, subscribersPerSwarm: 20, roomsPerSubscriber: 3, publishers: 3, publishEveryMs: 25, warmMs: 5_000, faultMs: 15_000, afterMs: 10_000 }
-  : { rooms: 4, swarms: 2, subscribersPerSwarm: 4, roomsPerSubscriber: 2, publishers: 2, publishEveryMs: 50, warmMs: 1_500, faultMs: 3_000, afterMs: 2_000 };
+  ? {
+      rooms: 10,
+      swarms: 3,
+      subscribersPerSwarm: 20,
+      roomsPerSubscriber: 3,
+      publishers: 3,
+      publishEveryMs: 25,
+      warmMs: 5_000,
+      faultMs: 15_000,
+      afterMs: 10_000,
+    }
+  : {
+      rooms: 4,
+      swarms: 2,
+      subscribersPerSwarm: 4,
+      roomsPerSubscriber: 2,
+      publishers: 2,
+      publishEveryMs: 50,
+      warmMs: 1_500,
+      faultMs: 3_000,
+      afterMs: 2_000,
+    };
 
 /** SDK timings shared by subscribers and publishers: quick to notice a dead link, quick to retry. */
 export const SDK_TIMING = { pingIntervalMs: 500, ackTimeoutMs: 2_000, backoff: { baseMs: 100, capMs: 1_000 } };
@@ -60,18 +80,33 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
     for (let s = 0; s < profile.swarms; s++) {
       const clients = Array.from({ length: profile.subscribersPerSwarm }, (_, i) => {
         const n = s * profile.subscribersPerSwarm + i;
-        return { sub: `sub${n}`, rooms: Array.from({ length: profile.roomsPerSubscriber }, (_, k) => rooms[(n + k) % rooms.length]!) };
+        return {
+          sub: `sub${n}`,
+          rooms: Array.from({ length: profile.roomsPerSubscriber }, (_, k) => rooms[(n + k) % rooms.length]!),
+        };
       });
       clients.forEach((c, i) => c.rooms.forEach((room) => checker.member(`${s}.${i}`, room)));
       const onEvent = (e: SwarmEvent): void => {
-        if (e.t === 'd') checker.delivered(`${s}.${e.c}`, e.room!, { id: e.id as string | null, epoch: e.epoch as string, seq: e.seq as number });
+        if (e.t === 'd')
+          checker.delivered(`${s}.${e.c}`, e.room!, {
+            id: e.id as string | null,
+            epoch: e.epoch as string,
+            seq: e.seq as number,
+          });
       };
       swarms.push(await Swarm.start({ urls: fault.urls, clients, ...SDK_TIMING }, onEvent));
     }
     for (const swarm of swarms) await swarm.allJoined(60_000);
 
     for (let p = 0; p < profile.publishers; p++) {
-      publishers.push(connect({ url: fault.urls, getToken: () => tokenFor(`pub${p}`), WebSocket: WebSocket as unknown as WebSocketConstructor, ...SDK_TIMING }));
+      publishers.push(
+        connect({
+          url: fault.urls,
+          getToken: () => tokenFor(`pub${p}`),
+          WebSocket: WebSocket as unknown as WebSocketConstructor,
+          ...SDK_TIMING,
+        }),
+      );
     }
     let n = 0;
     const publishOne = (p: number, tag: string): Promise<unknown> => {
@@ -112,16 +147,26 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
     for (const swarm of swarms) await swarm.allJoined(30_000).catch(() => undefined);
 
     const reports = (await Promise.all(swarms.map((s) => s.report()))).flat();
-    const waiting = (o: { requests: number; queued: number; publishes: number }): number => o.requests + o.queued + o.publishes;
-    leaks.sdkWaiting = reports.reduce((sum, c) => sum + waiting(c.outstanding), 0) + publishers.reduce((sum, p) => sum + waiting(p.outstanding), 0);
+    const waiting = (o: { requests: number; queued: number; publishes: number }): number =>
+      o.requests + o.queued + o.publishes;
+    leaks.sdkWaiting =
+      reports.reduce((sum, c) => sum + waiting(c.outstanding), 0) +
+      publishers.reduce((sum, p) => sum + waiting(p.outstanding), 0);
     // A member that never came back counts as a leak of the fault too: its room is dead.
-    leaks.deadRooms = reports.reduce((sum, c) => sum + Object.values(c.rooms).filter((s) => s !== 'joined').length + (c.state === 'open' ? 0 : 1), 0);
+    leaks.deadRooms = reports.reduce(
+      (sum, c) => sum + Object.values(c.rooms).filter((s) => s !== 'joined').length + (c.state === 'open' ? 0 : 1),
+      0,
+    );
   } finally {
     publishing = false;
     for (const pub of publishers) pub.close();
     await Promise.all(swarms.map((s) => s.stop()));
   }
-  leaks.hubConnections = await waitFor(() => fault.hubConnections(), (v) => v === 0, 15_000);
+  leaks.hubConnections = await waitFor(
+    () => fault.hubConnections(),
+    (v) => v === 0,
+    15_000,
+  );
   checker.leaks = leaks.sdkWaiting + leaks.deadRooms + leaks.hubConnections;
   const counts = checker.result();
   const resets = swarms.reduce((sum, s) => sum + s.events.filter((e) => e.t === 'reset').length, 0);
@@ -129,7 +174,10 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
   const table = `${COUNTS_HEADER}\n${formatCounts(fault.name, counts, `resets: ${resets}; refused: ${JSON.stringify(refusalCodes)}; leaks: ${JSON.stringify(leaks)}`)}`;
   console.log(`\n${table}\n`);
   mkdirSync('test-results/fault', { recursive: true });
-  writeFileSync(`test-results/fault/${fault.name.replace(/[^a-z0-9]+/gi, '-')}.json`, JSON.stringify({ fault: fault.name, counts, resets, refusalCodes, leaks }, null, 2));
+  writeFileSync(
+    `test-results/fault/${fault.name.replace(/[^a-z0-9]+/gi, '-')}.json`,
+    JSON.stringify({ fault: fault.name, counts, resets, refusalCodes, leaks }, null, 2),
+  );
   return { counts, refusalCodes, resets, table };
 }
 

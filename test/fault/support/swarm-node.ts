@@ -44,7 +44,9 @@ const clients: InsightClient[] = settings.clients.map((spec, c) => {
       for (const m of answer.history) deliver(m.data, m);
       out({ t: 'join', c, room: name, epoch: answer.epoch, seq: answer.seq, recovered: answer.recovered });
     });
-    room.onStateChange((s) => out({ t: 'room', c, room: name, status: s.status, error: 'error' in s ? s.error.code : undefined }));
+    room.onStateChange((s) =>
+      out({ t: 'room', c, room: name, status: s.status, error: 'error' in s ? s.error.code : undefined }),
+    );
     room.onReset((reason) => out({ t: 'reset', c, room: name, reason }));
   }
   return client;

@@ -57,7 +57,9 @@ export class Swarm {
   }
 
   static async start(settings: SwarmSettings, onEvent?: (event: SwarmEvent) => void): Promise<Swarm> {
-    const child = spawn(process.execPath, ['--import', 'tsx', SWARM_SCRIPT, JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SWARM_SCRIPT, JSON.stringify(settings)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const swarm = new Swarm(child, settings, onEvent);
     await swarm.waitFor(() => swarm.events.some((e) => e.t === 'started'), 30_000, 'the swarm to start');
     return swarm;
@@ -71,7 +73,10 @@ export class Swarm {
   async waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
-      if (this.exit) throw new Error(`the swarm exited (${this.exit.code ?? this.exit.signal}) waiting for ${what}: ${this.stderr.slice(-2000)}`);
+      if (this.exit)
+        throw new Error(
+          `the swarm exited (${this.exit.code ?? this.exit.signal}) waiting for ${what}: ${this.stderr.slice(-2000)}`,
+        );
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 200);
@@ -94,7 +99,10 @@ export class Swarm {
     for (;;) {
       const report = await this.report();
       if (report.every((c) => c.state === 'open' && Object.values(c.rooms).every((s) => s === 'joined'))) return report;
-      if (Date.now() > deadline) throw new Error(`not every room joined: ${JSON.stringify(report.filter((c) => c.state !== 'open' || Object.values(c.rooms).some((s) => s !== 'joined')).slice(0, 3))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `not every room joined: ${JSON.stringify(report.filter((c) => c.state !== 'open' || Object.values(c.rooms).some((s) => s !== 'joined')).slice(0, 3))}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -113,7 +121,11 @@ export class Swarm {
     this.resume();
     const before = this.events.length;
     this.child.stdin!.write(`${JSON.stringify({ cmd: 'close' })}\n`);
-    await this.waitFor(() => this.events.slice(before).some((e) => e.t === 'closed'), 10_000, 'the clients to close').catch(() => undefined);
+    await this.waitFor(
+      () => this.events.slice(before).some((e) => e.t === 'closed'),
+      10_000,
+      'the clients to close',
+    ).catch(() => undefined);
     const gone = new Promise<void>((resolve) => (this.exit ? resolve() : this.child.once('exit', () => resolve())));
     this.child.kill('SIGTERM');
     await gone;
