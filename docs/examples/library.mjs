@@ -2,12 +2,7 @@ import { createHub } from 'insight-hub';
 import { connect } from 'insight-hub/client';
 
 // A hub on a free port with its own HS256 secret (without one it generates a secret in dataDir).
-const hub = await createHub({
-  port: 0,
-  dataDir: './hub-data',
-  logLevel: 'warn',
-  auth: { secret: 'replace-me-with-32-or-more-random-characters' },
-});
+const hub = await createHub({ port: 0, dataDir: './hub-data', logLevel: 'warn', auth: { secret: 'replace-me-with-32-or-more-random-characters' } });
 const tokenFor = (sub) => hub.mintToken({ sub, role: 'editor', rooms: ['dashboard:*'] }); // valid 8 h
 
 const alice = connect({ url: hub.wsUrl, getToken: () => tokenFor('alice') });
