@@ -417,7 +417,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.stopped) return;
     const decision = decideAfterClose({ ...ending, ...this.notes });
     const close: CloseInfo = { code: ending.code, reason: ending.reason };
-    if (decision.kind === 'backoff' && decision.report) {
+    if ((decision.kind === 'backoff' || decision.kind === 'after') && decision.report) {
       const code = ending.httpStatus !== undefined ? 'handshake_refused' : 'connection_closed';
       this.reportError(
         new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code }),

@@ -18,6 +18,8 @@ export interface Ending extends CloseInfo {
    * refused upgrade's JSON body. Always structured data, never read out of message text.
    */
   banUntil?: number;
+  /** A refused upgrade's `Retry-After` (ms): when the hub expects to take us again (an outage passes). */
+  retryAfterMs?: number;
 }
 
 export type Decision =
@@ -25,7 +27,7 @@ export type Decision =
   | { kind: 'stop'; code: number; reason: string; until?: number }
   | { kind: 'backoff'; report: boolean }
   | { kind: 'now' }
-  | { kind: 'after'; ms: number }
+  | { kind: 'after'; ms: number; report?: boolean }
   | { kind: 'new-token' };
 
 /** Close codes the protocol says to report to the app (its fault or ours), then retry. */
@@ -81,7 +83,11 @@ function decideAfterRefusal(ending: Ending): Decision {
       return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden' };
     }
     default:
-      // 429 (connection limits), 503 (draining) and the rest: try again later.
+      // 503 with Retry-After (an engine outage): come back when the hub says, not after a backoff
+      // grown through the outage. 429 (connection limits), 503 without it and the rest: later.
+      if (ending.httpStatus === 503 && ending.retryAfterMs !== undefined) {
+        return { kind: 'after', ms: ending.retryAfterMs, report: true };
+      }
       return { kind: 'backoff', report: true };
   }
 }

@@ -13,6 +13,8 @@ export interface LinkEnding {
   httpStatus?: number;
   /** A refused upgrade's JSON body `until` (a ban's end, epoch ms), when it had one. */
   banUntil?: number;
+  /** A refused upgrade's `Retry-After`, in ms. */
+  retryAfterMs?: number;
 }
 
 export interface LinkEvents {
@@ -123,12 +125,11 @@ export class Link {
     this.ended = true;
     if (!detached) this.detach();
     if (this.refusal) {
-      const { status, reason, until } = this.refusal;
-      this.events.end(
-        until === undefined
-          ? { code, reason, httpStatus: status }
-          : { code, reason, httpStatus: status, banUntil: until },
-      );
+      const { status, reason, until, retryAfterMs } = this.refusal;
+      const ending: LinkEnding = { code, reason, httpStatus: status };
+      if (until !== undefined) ending.banUntil = until;
+      if (retryAfterMs !== undefined) ending.retryAfterMs = retryAfterMs;
+      this.events.end(ending);
     } else {
       this.events.end({ code, reason: reason || this.lastError });
     }
@@ -149,7 +150,7 @@ export class Link {
       let size = 0;
       const done = (): void => {
         if (this.refusal) return;
-        this.refusal = readRefusal(res.statusCode ?? 0, chunks.join(''));
+        this.refusal = readRefusal(res.statusCode ?? 0, chunks.join(''), res.headers?.['retry-after']);
         socket.terminate();
       };
       res.setEncoding?.('utf8');
@@ -166,6 +167,7 @@ export class Link {
 
 interface ResponseLike {
   statusCode?: number;
+  headers?: Record<string, string | string[] | undefined>;
   setEncoding?(encoding: string): void;
   on(event: string, fn: (arg: any) => void): void;
 }
@@ -174,10 +176,14 @@ interface Refusal {
   status: number;
   reason: string;
   until?: number;
+  retryAfterMs?: number;
 }
 
+/** Longest `Retry-After` taken as said; a longer one is left to the backoff. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
 /** The refusal's JSON body says why, and for a ban until when (`until`, epoch ms or ISO time). */
-export function readRefusal(status: number, body: string): Refusal {
+export function readRefusal(status: number, body: string, retryAfter?: string | string[]): Refusal {
   let parsed: { error?: unknown; message?: unknown; until?: unknown } = {};
   try {
     const value = JSON.parse(body) as unknown;
@@ -191,5 +197,8 @@ export function readRefusal(status: number, body: string): Refusal {
   const until =
     typeof parsed.until === 'number' ? parsed.until : typeof parsed.until === 'string' ? Date.parse(parsed.until) : NaN;
   if (Number.isFinite(until)) refusal.until = until;
+  // Delay-seconds only (an HTTP date would need the hub's clock to agree with ours).
+  const ms = typeof retryAfter === 'string' && /^\d{1,5}$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : NaN;
+  if (ms <= MAX_RETRY_AFTER_MS) refusal.retryAfterMs = ms;
   return refusal;
 }

@@ -98,6 +98,12 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
         report: true,
       });
     }
+    // An outage's 503 with Retry-After: come back when the hub says, however long the backoff has grown.
+    expect(decideAfterClose({ code: 1006, reason: '', httpStatus: 503, retryAfterMs: 1000 })).toEqual({
+      kind: 'after',
+      ms: 1000,
+      report: true,
+    });
   });
 
   it('reads a refusal body: message as the reason, until as epoch ms or ISO time, anything else ignored', () => {
@@ -116,6 +122,14 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       reason: '403: x',
     });
     expect(readRefusal(502, '<html>bad gateway</html>')).toEqual({ status: 502, reason: 'HTTP 502' });
+    // Retry-After in seconds is kept (capped at a minute); an HTTP date or junk is not.
+    expect(readRefusal(503, JSON.stringify({ error: 'unavailable' }), '1')).toEqual({
+      status: 503,
+      reason: '503: unavailable',
+      retryAfterMs: 1000,
+    });
+    expect(readRefusal(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT')).toEqual({ status: 503, reason: 'HTTP 503' });
+    expect(readRefusal(503, '', '3600')).toEqual({ status: 503, reason: 'HTTP 503' });
     expect(readRefusal(403, 'null')).toEqual({ status: 403, reason: 'HTTP 403' });
   });
 });
