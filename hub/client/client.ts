@@ -480,7 +480,11 @@ class HubClient implements InsightClient, RoomHost {
     this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
     this.queue.failAll(() => this.closedError());
     this.tracker.failAll(() => this.closedError());
-    for (const room of this.rooms.values()) room.clientStopped(() => this.closedError());
+    // Closed for good, a room can never be joined again; after a ban it rejoins when the ban ends.
+    for (const room of this.rooms.values()) {
+      if (until === undefined) room.clientClosed(this.closedError());
+      else room.clientStopped(() => this.closedError());
+    }
     if (report) this.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
     if (until !== undefined) this.reopenAfterBan(until);
   }

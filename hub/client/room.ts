@@ -231,6 +231,12 @@ export class Room implements RoomHandle {
     this.publishes.failAll(error);
   }
 
+  /** The client closed for good (no ban to wait out): the room is over, `joined` rejects with `error`. */
+  clientClosed(error: ClientError): void {
+    this.clientStopped(() => error);
+    this.join.end({ status: 'left', error });
+  }
+
   /** `notice engine_up`: what waits out a delay because the engine was away is tried now. */
   engineUp(): void {
     this.join.retryNow(() => void this.subscribe());
