@@ -7,18 +7,9 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../support/chromium.js';
 import { tempDir, token, until } from '../support/hub.js';
 import { sdkClient, startObservedHub, type ObservedHub, type SdkClient } from './client-harness.js';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 let bundle: string;
 let h: ObservedHub;
@@ -76,7 +67,7 @@ beforeAll(async () => {
     '<!doctype html><meta charset="utf-8"><title>SDK in a browser</title><script src="/sdk.js"></script>',
   );
   h = await startObservedHub({ webRoot });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch(CHROMIUM);
   page = await browser.newPage();
   await page.goto(`${h.hub.url}/`);
   await page.waitForFunction(() => typeof (window as any).InsightHubClient?.connect === 'function');

@@ -12,6 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect } from '../../hub/client/index.js';
+import { CHROMIUM } from '../support/chromium.js';
 import { buildAndPack, consumerProject, pinned, repo, run, typecheck, type Packed } from './packed.js';
 
 const SECRET = 'package-test-secret-that-is-long-enough-0123456789';
@@ -272,18 +273,7 @@ describe('the React example bundled by Vite, in Chromium', () => {
         room.onPresence((members) => members.some((m) => m.sub === 'browser') && resolve()),
       );
 
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      });
+      browser = await chromium.launch(CHROMIUM);
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
