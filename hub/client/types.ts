@@ -131,7 +131,8 @@ export interface PresenceChange {
   updated: PresenceMember[];
 }
 
-export type MessageListener = (data: Json, message: RoomMessage) => void;
+/** May be async: a rejection is reported (console.error) like a throw, never left unhandled. */
+export type MessageListener = (data: Json, message: RoomMessage) => unknown;
 export type PresenceListener = (members: PresenceMember[], diff: PresenceChange) => void;
 export type ResetListener = (reason: ResumeFailure) => void;
 export type Unsubscribe = () => void;
