@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVER_KINDS, type ServerKind } from './load/dialect.js';
 import { backgroundMeter, describeMachine } from './runner/machine.js';
 import { generateRunKeys } from './runner/keys.js';
+import { buildHub } from './runner/hub-build.js';
 import { HAS_TASKSET } from './runner/processes.js';
 import { FULL, QUICK } from './runner/profile.js';
 import { startGenerator } from './runner/servers.js';
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
     console.log(
       'taskset is not available: servers and the load generator share all cores (figures are less comparable)',
     );
+  if (opts.servers.includes('hub')) {
+    log('building the hub (compiled JavaScript, as users run it)');
+    await buildHub(outDir);
+  }
   const generator = await startGenerator();
   const ctx: ScenarioContext = {
     profile,

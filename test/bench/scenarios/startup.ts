@@ -1,7 +1,7 @@
 /**
  * Scenario 9 — start-up: a fresh process per round, pinned to the servers' core; wall time from
  * spawn to the first 200 from `/healthz`, and its resident memory then (/proc). The hub runs as
- * users run it, `insight-hub serve` (bin/insight-hub.js; compiled JavaScript when built); the peers
+ * users run it, `insight-hub serve` (the run's compiled CLI); the peers
  * are plain JavaScript files with ws or Socket.IO on an HTTP server answering `/healthz`.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
+import { builtCli } from '../runner/hub-build.js';
 import { HAS_TASKSET } from '../runner/processes.js';
 import { SERVER_CPU } from '../runner/servers.js';
 import { median, sleep, type ScenarioContext } from './context.js';
@@ -27,8 +28,7 @@ interface StartupRecord {
 }
 
 function command(kind: ServerKind, dataDir: string): string[] {
-  if (kind === 'hub')
-    return [join(REPO, 'bin/insight-hub.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
+  if (kind === 'hub') return [builtCli(), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
   return [join(BENCH, kind === 'ws' ? 'servers/startup-ws.mjs' : 'servers/startup-socketio.mjs')];
 }
 
@@ -45,8 +45,7 @@ async function startOnce(kind: ServerKind, round: number): Promise<StartupRecord
   const started = performance.now();
   const child = spawn(cmd, args, {
     cwd: REPO,
-    // The old layout's switch to the built CLI; the compiled-only CLI ignores it.
-    env: { ...process.env, INSIGHT_HUB_SECRET: SECRET, INSIGHT_HUB_LOG_LEVEL: 'warn', INSIGHT_HUB_USE_BUILD: '1' },
+    env: { ...process.env, INSIGHT_HUB_SECRET: SECRET, INSIGHT_HUB_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {

@@ -1,13 +1,17 @@
 /**
- * The hub under test, started with `createHub` as an embedding application would. Limits that
+ * The hub under test, started with `createHub` from the compiled package as an embedding
+ * application would. Limits that
  * exist to protect a shared hub from one user (rate, per-IP and per-user connection caps) are
  * raised so the benchmark measures the fast path; the slow-consumer cap stays at its default.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHub } from '../../../hub/index.js';
+import { builtLibrary } from '../runner/hub-build.js';
 import { runServer, serverSettings } from './control.js';
+
+// The compiled library, as an embedding application imports it; the sources give only its type.
+const { createHub } = (await import(builtLibrary())) as typeof import('../../../hub/index.js');
 
 const settings = serverSettings<{ secret?: string; publicKey?: string; logLevel?: string }>();
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
