@@ -63,10 +63,15 @@ export class PresenceCoalescer {
   ) {}
 
   add(room: string, diff: PresenceDiff): void {
+    const big = this.countOf(room) >= this.options.bigRoom;
     let pending = this.pending.get(room);
     if (!pending) {
-      pending = { changes: new Map(), seen: 0, big: this.countOf(room) >= this.options.bigRoom };
+      pending = { changes: new Map(), seen: 0, big };
       this.pending.set(room, pending);
+    } else if (big && !pending.big) {
+      // The room grew big within a short window (a storm into a room that was small a moment
+      // ago): from now on it is sent as a big room, on the big room's cadence.
+      pending.big = true;
     }
     for (const m of diff.joined) merge(pending, 'joined', m);
     for (const m of diff.updated) merge(pending, 'updated', m);

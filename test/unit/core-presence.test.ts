@@ -46,6 +46,26 @@ describe('PresenceCoalescer', () => {
     expect(sent[0]!.updated).toEqual([member('a', { typing: true, n: 50 })]);
   });
 
+  it('a room that grows big while a small window is open is sent as a big room', () => {
+    vi.useFakeTimers();
+    const sent: Array<{ message: PresenceMessage; big: boolean }> = [];
+    let count = 3;
+    const co = new PresenceCoalescer(
+      { windowMs: 50, bigRoom: 100, bigRoomMs: 250 },
+      () => count,
+      (message, big) => sent.push({ message, big }),
+    );
+    co.add('r', { ...none, joined: [member('a')] });
+    count = 150; // a storm arrives before the small window's timer has run
+    co.add('r', { ...none, joined: [member('b')] });
+    vi.advanceTimersByTime(50);
+    expect(sent).toHaveLength(0); // not on the small room's window any more
+    vi.advanceTimersByTime(200);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.big).toBe(true);
+    expect(sent[0]!.message.joined).toEqual([member('a'), member('b')]);
+  });
+
   it('keeps a join a join when updates follow it in the same window', () => {
     const { co, sent } = setup();
     co.add('r', { ...none, joined: [member('a')] });
