@@ -1,4 +1,8 @@
-/** The `$admin` room: snapshot after the ack, stats every interval, live events, sampled traffic. */
+/**
+ * `$admin` is for admins only: its subscribe ack is followed by a snapshot, then stats each
+ * interval and live events; traffic is sampled only for the inspected room; a non-admin gets
+ * forbidden, audited.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Json, RoomMessage, ServerMessage } from '../../hub/protocol/index.js';

@@ -1,4 +1,7 @@
-/** Reconnect policy against a real hub: stop codes, backoff and give-up, dead peers, shutdown. */
+/**
+ * The SDK reconnects exactly when the protocol says: never after 4003/4004 (or before a ban ends),
+ * with capped jittered backoff after drops and dead links, and after a shutdown notice's delay.
+ */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NoticeMessage, ResumeFailure } from '../../hub/protocol/index.js';

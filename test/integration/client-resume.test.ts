@@ -1,4 +1,8 @@
-/** Resume through the SDK against a real hub: replay at the seam, offline queue, 4008, eviction. */
+/**
+ * Across cuts, kills and 4008 the SDK's app callback sees each seq once and in order; publishes
+ * made meanwhile go out after resubscribing (once, by key); an evicted window is reported as a
+ * reset.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResumeFailure } from '../../hub/protocol/index.js';
 import type { ConnectionState } from '../../hub/client/index.js';

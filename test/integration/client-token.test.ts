@@ -1,4 +1,7 @@
-/** Tokens: getToken per connection, in-band refresh on `token_expiring`, 4001 and refused upgrades. */
+/**
+ * The SDK keeps a connection authorised: it refreshes in band on `token_expiring`, reconnects after
+ * 4001 only with a new token from getToken, and stops when getToken has nothing new.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientError } from '../../hub/client/index.js';
 import { sleep, token, until } from '../support/hub.js';

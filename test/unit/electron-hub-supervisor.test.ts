@@ -1,3 +1,8 @@
+/**
+ * Main's hub supervisor keeps exactly one hub: a crash restarts it with growing delays (reset after
+ * a long run), stop drains and then kills a hub that overstays, and pending token requests fail
+ * when it dies.
+ */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { HubEndpoint, MainToHub } from '../../electron/hub-channel.js';

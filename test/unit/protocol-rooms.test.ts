@@ -1,4 +1,8 @@
-/** Room names, room patterns and RoomAccess (the compiled `rooms` claim), plus close-code policy. */
+/**
+ * A room is allowed only by a matching grant or the token's own personal room, never a `$` room;
+ * names and patterns take exactly the documented alphabet; every error and close code has its
+ * status and policy.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,9 @@
 // @vitest-environment happy-dom
+/**
+ * The console's pure logic: bounded stats series, paged listings where the newest answer wins, an
+ * invite form that refuses hub rooms and bad names, and routes and rooms read from the fragment and
+ * claims.
+ */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AckMessage } from '../../hub/protocol/index.js';
 import type { InsightClient } from '../../hub/client/index.js';
