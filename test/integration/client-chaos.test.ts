@@ -131,6 +131,7 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
             Array.from({ length: batch }, () => room.publish('tick', { n: ++published, pad: PAYLOAD })),
           );
           lastAcked = Math.max(lastAcked, ...acks.map((a) => a.seq));
+          // Pacing of the load, not a wait: the checks below wait for every seq to arrive.
           await sleep(BATCH_PAUSE_MS);
         }
       })();
@@ -139,6 +140,7 @@ describe('chaos: random cuts while 10,000 messages are published', () => {
       void publishing.finally(() => (done = true));
       const chaos = (async () => {
         while (!done) {
+          // The chaos's rhythm: a cut every 30-150 ms while the publisher runs.
           await sleep(30 + random() * 120);
           const open = subscribers.filter((s) => !s.paused && s.sdk.client.state.status === 'open');
           if (open.length === 0) continue;

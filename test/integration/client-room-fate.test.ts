@@ -91,6 +91,8 @@ describe('the join answer', () => {
 
 describe('passing refusals are retried until the room is joined', () => {
   it('a subscribe that times out on a slow engine: retrying, then joined, and messages flow', async () => {
+    // A stalled engine on the hub's side: the SDK's 400 ms timer is armed before the hub even sees
+    // the subscribe, so it is due first whatever the load; the engine answers the retry at once.
     interceptHistory(1, async (call) => (await sleep(1500), call()));
     const a = client('alice', { ackTimeoutMs: 400, backoff: { baseMs: 50, capMs: 200 } });
     const room = a.client.room('dash:1');
@@ -127,6 +129,7 @@ describe('passing refusals are retried until the room is joined', () => {
   it('a message for a room the SDK is not counted in makes it rejoin now, not at its next retry', async () => {
     // The retry would be ~59 s away; the test passes only if the hub's message triggers the rejoin.
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    // The hub's engine stalls past the SDK's ack timeout (armed first, so due first), as above.
     interceptHistory(1, async (call) => (await sleep(800), call()));
     const a = client('alice', { ackTimeoutMs: 300, backoff: { baseMs: 60_000, capMs: 60_000 } });
     const room = a.client.room('dash:1');

@@ -49,6 +49,8 @@ describe('a hub stopped and continued (SIGSTOP/SIGCONT)', { timeout: 90_000 }, (
     });
     quitter.send({ type: 'publish', id: 'q1', room, event: 'n', data: 'q', key: 'q1' });
     // This client's link looks dead to it (as the SDK's heartbeat decides): it gives up on it.
+    // The stop itself must outlast the hub's late-timer threshold (5 s) to count as a sleep: this is
+    // the length of the simulated sleep, a lower bound, not a wait for something to happen.
     await new Promise((r) => setTimeout(r, 6_500));
     quitter.ws.terminate();
     cont();

@@ -43,6 +43,7 @@ describe('redis engine: outages', () => {
           acked.push(await a.engine.publish(input(room, n)));
         } catch (err) {
           refused.push(err);
+          // Paces the retries while Redis is away (the loop ends on refusals, not on time).
           await new Promise((r) => setTimeout(r, 10));
         }
       }
@@ -149,6 +150,7 @@ describe('redis engine: outages', () => {
     const killer = (async () => {
       while (killing) await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
     })();
+    // Spreads a's changes over the kill loop; the test waits for b's final view, never on these.
     const pause = () => new Promise((r) => setTimeout(r, 20));
     await b.events.until(() => b.events.states.some((s) => s.state === 'down'), 'b down');
     await a.engine.presenceRemove(room, 'goes');
