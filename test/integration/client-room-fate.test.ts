@@ -1,9 +1,7 @@
 /**
- * The SDK owns every room's fate: a join's answer can be awaited (position, presence, history),
- * a subscribe refused for a passing reason (timeout, internal, unavailable) is tried again until
- * it succeeds, one refused for good (forbidden) fails the room, and messages the hub sends for a
- * room the SDK is not counted in make it rejoin instead of being dropped. Real hub, real sockets;
- * the engine is slowed or made to fail through the core the test holds.
+ * The SDK owns every room's fate: a join's answer can be awaited, a passing refusal (timeout,
+ * internal, unavailable) is retried until joined, a final one (forbidden) fails the room, and a
+ * message for a room it is not counted in makes it rejoin.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HubError, type StreamPosition } from '../../hub/protocol/index.js';

@@ -1,9 +1,7 @@
 /**
- * Sleep and wake. A hub process stopped (SIGSTOP, as a laptop lid does) and continued: clients are
- * back, and every publish made during the stop ends with a definite answer — an ack, or, for a
- * client that gave up on its link, a retry by key that finds the message stored once. The hub finds
- * the gap itself (a late timer) and reports it in the admin stats. On a wake it checks its sockets at
- * once: a dead peer goes within the wake grace, long before two heartbeats.
+ * A hub process stopped (SIGSTOP, as a laptop lid does) and continued gives every publish made
+ * meanwhile a definite answer (an ack, or a retry by key that finds it stored once), reports the
+ * gap in its stats, and drops dead peers within the wake grace.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, serveHub, startHubWithCore, token, until, TestClient } from '../support/hub.js';

@@ -1,8 +1,7 @@
 /**
- * Slow consumers: a client that stops reading is closed with 4008 once its queued bytes pass the
- * cap; the room's other members get everything without waiting for it; and after reconnecting
- * with `since` the slow client has every message, once, in order. A fresh connection, whose 101
- * and welcome still sit unsent in the socket, is never taken for a slow consumer.
+ * A client that stops reading is closed with 4008 past the queue cap while the room's others get
+ * everything, and resumes with `since` missing nothing; a fresh connection whose welcome is still
+ * unsent is never taken for one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';

@@ -1,8 +1,7 @@
 /**
- * Redis outages as the engine must survive them: the server stopped while publishing (refusals are
- * visible, nothing acknowledged was lost, the engine comes back by itself), only the subscriber
- * connection killed (the gap is filled from the stream), and a frozen server (publishes time out).
- * Each test has its own redis-server, since each takes it away.
+ * The Redis engine survives outages: a stopped server refuses visibly, loses nothing acknowledged
+ * and comes back by itself; a killed subscriber connection's gap is filled from the stream; a
+ * frozen server makes publishes time out.
  */
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
