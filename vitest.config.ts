@@ -6,7 +6,6 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/unit/**/*.test.tsx',
       'test/integration/**/*.test.ts',
-      'test/review/**/*.test.ts',
       'test/package/**/*.test.ts',
       'test/fault/**/*.test.ts',
     ],

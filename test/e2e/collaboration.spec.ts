@@ -152,6 +152,10 @@ test('the admin kicks a colleague, who sees the reason and does not reconnect', 
   const dialog = admin.page.getByRole('dialog');
   await expect(dialog.getByRole('button', { name: 'Kick' })).toBeDisabled();
   await dialog.getByLabel(/Reason/).fill('Sharing the dashboard outside the team');
+  // From here bob's page runs on a paused clock: a reconnect would be one of its timers, and runs
+  // only when the test moves that clock on.
+  await bob.page.clock.install();
+  await bob.page.clock.pauseAt(Date.now() + 1000);
   await dialog.getByRole('button', { name: 'Kick' }).click();
 
   await expect(bob.page.getByTestId('ended')).toHaveAttribute('data-kind', 'kicked');
@@ -159,13 +163,17 @@ test('the admin kicks a colleague, who sees the reason and does not reconnect', 
   await expect(admin.page.locator('[data-testid=client-row][data-sub=bob]')).toHaveCount(0);
   await screenshot(bob.page, 'dashboard-kicked');
 
-  // Long past the first reconnect delay: no new socket, and the hub has no bob.
-  await bob.page.waitForTimeout(4000);
+  // Every timer bob's page set for the next minute runs now (far past any reconnect delay); the
+  // evaluate after it answers only once those have run. No new socket, and the hub has no bob.
+  await bob.page.clock.runFor(60_000);
+  await bob.page.evaluate(() => undefined);
   expect(bob.sockets).toHaveLength(socketsBefore);
+  await expect(bob.page.getByTestId('ended')).toHaveAttribute('data-kind', 'kicked');
   await admin.page.getByLabel('Search clients').fill('alice');
   await expect(admin.page.locator('[data-testid=client-row][data-sub=alice]')).toHaveCount(1);
   await admin.page.getByLabel('Search clients').fill('bob');
-  await admin.page.waitForTimeout(2500);
+  // The hub's answer to the search for bob: none.
+  await expect(admin.page.getByTestId('clients-range')).toHaveText('No clients');
   await expect(admin.page.locator('[data-testid=client-row][data-sub=bob]')).toHaveCount(0);
   // Alice is unaffected.
   await expect(alice.page.locator('[data-testid=member][data-sub=bob]')).toHaveCount(0);

@@ -1,8 +1,7 @@
 /**
- * The console's details, each measured in the page and kept as a screenshot: one presence row per
- * person with their tab count, the kick dialog's checkbox beside its label, the Kick/Ban cell in
- * line with its row, a search field wide enough for its placeholder, traffic inspection that
- * stays on across pages, and keyboard use (focus you can see, Esc, Enter).
+ * The console's details hold, measured in the page and kept as screenshots: one presence row per
+ * person, controls in line with their labels and rows, a search field that fits its placeholder,
+ * inspection kept across pages, and keyboard use.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { hubUrl } from './support/hub-env.js';

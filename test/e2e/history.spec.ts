@@ -1,8 +1,7 @@
 /**
- * A late joiner and a reloaded tab see what a tab that was there from the start sees: for random
- * sequences of refreshes, query streams (columns in the first chunk only), annotations and
- * alerts published over REST, the three dashboards are held equal (fast-check picks the
- * sequences, and the moment of the reload).
+ * A late joiner and a reloaded tab see what a tab there from the start sees: for random sequences
+ * of refreshes, query streams, annotations and alerts (fast-check picks them and the moment of the
+ * reload), the three dashboards stay equal.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,7 @@
 /**
- * The admin makes a join link in the console; whoever opens it gives a display name (remembered
- * by their browser) and gets a personal token, so two colleagues on one link are two people: the
- * console lists who redeemed it, a reload or a second tab reuses the personal token, and revoking
- * the link ends them all.
+ * A join link gives each person who opens it their own name and personal token (two colleagues on
+ * one link are two people); the console lists who redeemed it, a reload or second tab reuses the
+ * token, and revoking the link ends them all.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openAs, screenshot, type Person } from './support/pages.js';

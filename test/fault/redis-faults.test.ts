@@ -1,8 +1,7 @@
 /**
- * Faults of the Redis under two hubs: Redis stopped and started again (its data gone), Redis
- * stalled (`DEBUG SLEEP`: connected, answering nothing), and the hubs' pub/sub connections killed
- * (`CLIENT KILL TYPE pubsub`). Clients hold both hubs' URLs. Every member must end with every
- * stored message once and in order, nothing left waiting, every room of every client live again.
+ * Under two hubs, a Redis restarted without its data, stalled (`DEBUG SLEEP`) or with its pub/sub
+ * connections killed still leaves every member with every stored message once and in order, nothing
+ * waiting, every room live again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RedisServerHandle } from '../support/redis-server.js';

@@ -1,9 +1,7 @@
 /**
- * The SDK never throws out of its host: with 50 SDK clients in one Node process reconnecting
- * while their hub is frozen (SIGSTOP: connections are accepted by the kernel but nothing
- * answers, so every attempt ends by the SDK's own welcome timeout on a still-connecting socket),
- * the process lives, and after SIGCONT every client is open again with its room joined and a
- * message received.
+ * The SDK never throws out of its host: 50 clients in one process reconnecting to a frozen hub
+ * (SIGSTOP; every attempt ends by the SDK's own welcome timeout) leave the process alive, and after
+ * SIGCONT every client is open, joined and receiving.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';

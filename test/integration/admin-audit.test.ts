@@ -1,4 +1,8 @@
-/** The audit log end to end: what is written, in what order, when, where it rotates, and how it pages. */
+/**
+ * The audit log holds every admin action, denial and refused upgrade, in order and never a token,
+ * and is written before the action takes effect (no entry, no action); it rotates and pages across
+ * restarts.
+ */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

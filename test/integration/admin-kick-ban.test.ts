@@ -1,4 +1,8 @@
-/** Kick and ban, end to end over real sockets, through WebSocket `admin` messages and REST. */
+/**
+ * Kick and ban reach exactly their targets over WebSocket and REST: kick closes 4004, ban 4005 and
+ * refuses new upgrades (403) across a restart until lifted; bad requests get their code and the
+ * admin stays.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, expectRefused, startHub, tempDir, token, until, type TestClient, apiCall } from '../support/hub.js';

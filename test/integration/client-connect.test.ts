@@ -1,4 +1,8 @@
-/** The SDK against a real hub: connect, rooms, publish, presence, requests, errors, close. */
+/**
+ * The SDK against a real hub delivers each message once and in order, settles every request with
+ * the hub's answer (or forbidden, bad_request, timeout, offline_queue_full), and close() leaves
+ * nothing behind.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import { ClientError, connect } from '../../hub/client/index.js';

@@ -3,6 +3,7 @@
  * reach (to make the hub itself close or kill a connection), and SDK clients whose underlying
  * `ws` sockets the test can cut.
  */
+import { expect, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { HubCore } from '../../hub/core/hub-core.js';
 import type { HubContext } from '../../hub/server/create-hub.js';
@@ -90,4 +91,50 @@ export function untilClosed(
   return until(() => client.state.status === 'closed', timeoutMs, 'the client to stop').then(
     () => client.state as Extract<ConnectionState, { status: 'closed' }>,
   );
+}
+
+type Closed = Extract<ConnectionState, { status: 'closed' }>;
+/** Captured before any test fakes the clock: the deadline of a wait must stay real. */
+const realSetTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+
+/** The client's first state that decides what comes next: `closed`, or a scheduled `reconnecting`. */
+export function settledState(client: InsightClient, timeoutMs = 10_000): Promise<ConnectionState> {
+  const decided = (s: ConnectionState): boolean => s.status === 'closed' || s.status === 'reconnecting';
+  if (decided(client.state)) return Promise.resolve(client.state);
+  return new Promise((resolve, reject) => {
+    const timer = realSetTimeout(() => reject(new Error(`the client did not stop within ${timeoutMs} ms`)), timeoutMs);
+    const off = client.onState((s) => {
+      if (!decided(s)) return;
+      realClearTimeout(timer);
+      off();
+      resolve(s);
+    });
+  });
+}
+
+/**
+ * A reconnect is the SDK's own timer (a backoff below `capMs`) and begins with a state change, so
+ * "it never reconnects" is shown on a fake clock: setTimeout is faked from before `act` (the hub
+ * shares the process but closes connections without it: its heartbeat and expiry checks are
+ * intervals), and once the client has stopped, every timer due within ten backoff ceilings is run.
+ * No state may follow `closed`, and no second socket is opened.
+ */
+export async function expectNoReconnect(
+  capMs: number,
+  act: () => SdkClient | Promise<SdkClient>,
+): Promise<{ c: SdkClient; closed: Closed }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const c = await act();
+    const state = await settledState(c.client);
+    expect(state.status).toBe('closed');
+    const seen = c.states.length;
+    await vi.advanceTimersByTimeAsync(10 * capMs);
+    expect(c.states.slice(seen)).toEqual([]);
+    expect(c.sockets.length).toBe(1);
+    return { c, closed: state as Closed };
+  } finally {
+    vi.useRealTimers();
+  }
 }

@@ -1,9 +1,7 @@
 /**
- * The SDK owns every room's fate: a join's answer can be awaited (position, presence, history),
- * a subscribe refused for a passing reason (timeout, internal, unavailable) is tried again until
- * it succeeds, one refused for good (forbidden) fails the room, and messages the hub sends for a
- * room the SDK is not counted in make it rejoin instead of being dropped. Real hub, real sockets;
- * the engine is slowed or made to fail through the core the test holds.
+ * The SDK owns every room's fate: a join's answer can be awaited, a passing refusal (timeout,
+ * internal, unavailable) is retried until joined, a final one (forbidden) fails the room, and a
+ * message for a room it is not counted in makes it rejoin.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HubError, type StreamPosition } from '../../hub/protocol/index.js';
@@ -91,6 +89,8 @@ describe('the join answer', () => {
 
 describe('passing refusals are retried until the room is joined', () => {
   it('a subscribe that times out on a slow engine: retrying, then joined, and messages flow', async () => {
+    // A stalled engine on the hub's side: the SDK's 400 ms timer is armed before the hub even sees
+    // the subscribe, so it is due first whatever the load; the engine answers the retry at once.
     interceptHistory(1, async (call) => (await sleep(1500), call()));
     const a = client('alice', { ackTimeoutMs: 400, backoff: { baseMs: 50, capMs: 200 } });
     const room = a.client.room('dash:1');
@@ -127,6 +127,7 @@ describe('passing refusals are retried until the room is joined', () => {
   it('a message for a room the SDK is not counted in makes it rejoin now, not at its next retry', async () => {
     // The retry would be ~59 s away; the test passes only if the hub's message triggers the rejoin.
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    // The hub's engine stalls past the SDK's ack timeout (armed first, so due first), as above.
     interceptHistory(1, async (call) => (await sleep(800), call()));
     const a = client('alice', { ackTimeoutMs: 300, backoff: { baseMs: 60_000, capMs: 60_000 } });
     const room = a.client.room('dash:1');

@@ -33,7 +33,9 @@ const electron = vi.hoisted(() => {
     readyPromise = new Promise<void>((resolve) => (this.ready = resolve));
     requestSingleInstanceLock = () => this.lock;
     enableSandbox = () => undefined;
-    whenReady = () => this.readyPromise;
+    /** How often main asked for `ready`: the only way it starts a hub or a window. */
+    readyAsked = 0;
+    whenReady = () => (this.readyAsked++, this.readyPromise);
     getPath = (name: string) => (name === 'userData' ? this.userData : '/nowhere');
     getAppPath = () => this.appPath;
     setPath = (name: string, path: string) => void (name === 'userData' && (this.userData = path));
@@ -166,9 +168,12 @@ describe('Electron main, second instance', () => {
 
   it('quits without starting a hub or a window when another instance holds the lock', async () => {
     electron.app.lock = false;
+    const asked = electron.app.readyAsked;
     await import('../../electron/main.js');
-    electron.app.ready();
-    await new Promise((r) => setTimeout(r, 50));
+    // Nothing waits for ready (neither whenReady nor a 'ready' listener), so nothing can start
+    // later: no waiting needed to see that no hub or window comes.
+    expect(electron.app.readyAsked).toBe(asked);
+    expect(electron.app.listenerCount('ready')).toBe(0);
     expect(electron.app.quits).toBe(1);
     expect(electron.forks).toHaveLength(0);
     expect(electron.windows).toHaveLength(0);

@@ -1,10 +1,7 @@
 /**
- * Backpressure: a client that publishes faster than it reads its acks is not closed as a slow
- * consumer. While its own answers back up, the hub stops reading its requests (TCP slows it down)
- * and reads again once they have drained. The cap is not suspended: a connection whose queue
- * overflows with other clients' messages is still closed with 4008 (for a subscriber that never
- * publishes, see hub-slow-consumer.test.ts, 'is closed with 4008 past the cap, …'), and the
- * heartbeat still drops a paused peer that takes nothing.
+ * A client that publishes faster than it reads its acks is slowed by TCP (the hub pauses reading it
+ * until its answers drain), never closed as a slow consumer; the 4008 cap for others' messages and
+ * the heartbeat's drop of a peer that takes nothing still hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../hub/protocol/index.js';

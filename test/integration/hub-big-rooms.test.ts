@@ -1,8 +1,7 @@
 /**
- * Big rooms, on real sockets, for the memory and the Redis engine: the subscribe ack carries a
- * bounded first page of members with the count and a cursor, `members` pages through the rest,
- * and a join storm reaches a member as a bounded number of presence frames whose sum is exact —
- * checked by paging through the roster afterwards.
+ * In big rooms (memory and Redis engines) the subscribe ack carries a bounded first page of members
+ * with the count and a cursor, `members` pages the rest, and a join storm reaches a member as a
+ * bounded number of presence frames whose sum is exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceMember, PresenceMessage, ServerMessage } from '../../hub/protocol/index.js';

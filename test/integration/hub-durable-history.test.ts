@@ -1,8 +1,7 @@
 /**
- * Durable history for the embedded engine: `insight-hub serve` keeps each room's epoch, seq and kept
- * messages in the data directory (SQLite), so every acknowledged message survives a SIGKILL and
- * clients resume with `recovered: true`; the history bounds apply on disk; keys survive too.
- * `--history memory` (and the library default) keeps the old behaviour.
+ * With SQLite history, every acknowledged message survives a SIGKILL of `insight-hub serve` (epoch,
+ * seq, bounds and keys kept; clients resume with `recovered: true`); `--history memory` keeps the
+ * old behaviour.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';

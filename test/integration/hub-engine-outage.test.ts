@@ -1,9 +1,7 @@
 /**
- * A hub on a real redis-server that stalls (`DEBUG SLEEP`) or stops: the answers clients get are
- * honest (`outcome_unknown` when the hub cannot know, `unavailable` only when nothing was stored),
- * every door maps the outage alike (upgrade 503 with JSON, subscribe, REST publish), the log calls
- * it an outage at warn and never "handler failed", /readyz shows the stall, and a retry by key after
- * the stall is answered with the original position instead of a second copy.
+ * When Redis stalls or stops, clients get honest answers (`outcome_unknown` when the hub cannot
+ * know, `unavailable` only when nothing was stored) alike on every door, logged as an outage, and a
+ * retry by key afterwards gets the original position, not a second copy.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';

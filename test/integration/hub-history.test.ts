@@ -1,7 +1,6 @@
 /**
- * History in one call, on both doors: REST `?limit=` (latest N without `since`), subscribe
- * `history: {limit}`, and the WebSocket `history` request — and after an epoch change (a restarted
- * memory hub, a Redis that lost its data), a resuming subscribe gets `recovered: false` with every
+ * History in one call on both doors (REST `?limit=`, subscribe `history: {limit}`, the `history`
+ * request), and after an epoch change a resuming subscribe gets `recovered: false` with every
  * message the new epoch holds, in order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

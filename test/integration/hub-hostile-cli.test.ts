@@ -1,8 +1,7 @@
 /**
- * The attacks that used to end `insight-hub serve`, against the CLI in a child process: idle TCP
- * sockets under `ulimit -n 256`, a history flood into many rooms under a 128 MB heap, and a
- * refusal flood whose process log must stay bounded. Each keeps a neighbour (from 127.0.0.2) that
- * must get its pong during and after, and the hub process must still be running at the end.
+ * The attacks that used to end `insight-hub serve` (idle sockets under `ulimit -n 256`, a history
+ * flood under a 128 MB heap, a refusal flood) leave the process running, its log bounded, and a
+ * neighbour from 127.0.0.2 getting its pong.
  */
 import { get as httpGet } from 'node:http';
 import { connect as netConnect } from 'node:net';

@@ -1,9 +1,7 @@
 /**
- * Hostile peers and members on a hub in this process, over real sockets: ambiguous credentials,
- * non-finite dates, look-alike subs, id-last frames, the publish byte rate, the history budget,
- * sockets that never send a request, the per-address TCP cap, a refusal flood in the process log,
- * and a stats sampler without descriptors. Each case keeps a neighbour on the same hub (from
- * another address) that must still get its pong afterwards.
+ * Hostile peers on an in-process hub (ambiguous credentials, odd dates and subs, id-last frames,
+ * byte rate, history budget, silent sockets, the per-address TCP cap, refusal floods) get their
+ * documented answer, and a neighbour from another address still gets its pong.
  */
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';

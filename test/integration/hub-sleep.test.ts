@@ -1,9 +1,7 @@
 /**
- * Sleep and wake. A hub process stopped (SIGSTOP, as a laptop lid does) and continued: clients are
- * back, and every publish made during the stop ends with a definite answer — an ack, or, for a
- * client that gave up on its link, a retry by key that finds the message stored once. The hub finds
- * the gap itself (a late timer) and reports it in the admin stats. On a wake it checks its sockets at
- * once: a dead peer goes within the wake grace, long before two heartbeats.
+ * A hub process stopped (SIGSTOP, as a laptop lid does) and continued gives every publish made
+ * meanwhile a definite answer (an ack, or a retry by key that finds it stored once), reports the
+ * gap in its stats, and drops dead peers within the wake grace.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, serveHub, startHubWithCore, token, until, TestClient } from '../support/hub.js';
@@ -49,6 +47,8 @@ describe('a hub stopped and continued (SIGSTOP/SIGCONT)', { timeout: 90_000 }, (
     });
     quitter.send({ type: 'publish', id: 'q1', room, event: 'n', data: 'q', key: 'q1' });
     // This client's link looks dead to it (as the SDK's heartbeat decides): it gives up on it.
+    // The stop itself must outlast the hub's late-timer threshold (5 s) to count as a sleep: this is
+    // the length of the simulated sleep, a lower bound, not a wait for something to happen.
     await new Promise((r) => setTimeout(r, 6_500));
     quitter.ws.terminate();
     cont();

@@ -1,8 +1,7 @@
 /**
- * A REST request whose head is complete but whose body never comes: the header timer has stopped,
- * so only the request timeout frees the socket. It is twice `headerTimeoutMs` (10 s by default),
- * checked every second; before, Node's 30 s checked every 30 s held such a socket about a minute,
- * and 192 of them (the ceiling under `ulimit -n 256`) cost an attacker three connections a second.
+ * A REST request whose body never comes is freed by the request timeout (twice `headerTimeoutMs`,
+ * checked every second), not held a minute as Node's 30 s check did, which let 192 such sockets
+ * fill `ulimit -n 256` for three connections a second.
  */
 import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,11 +1,11 @@
 /**
- * Slow consumers: a client that stops reading is closed with 4008 once its queued bytes pass the
- * cap; the room's other members get everything without waiting for it; and after reconnecting
- * with `since` the slow client has every message, once, in order.
+ * A client that stops reading is closed with 4008 past the queue cap while the room's others get
+ * everything, and resumes with `since` missing nothing; a fresh connection whose welcome is still
+ * unsent is never taken for one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
-import { TestClient, connect, startHubWithCore, token, underlyingSocket, until } from '../support/hub.js';
+import { TestClient, connect, startHub, startHubWithCore, token, underlyingSocket, until } from '../support/hub.js';
 
 const ROOM = 'slow:1';
 const CAP = 256 * 1024;
@@ -177,6 +177,29 @@ describe('a burst within one turn', () => {
       expect(reader.messages('burst:1').map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     } finally {
       await burstHub.hub.close();
+    }
+  });
+});
+
+/**
+ * The upgrade corks the socket so the 101 and the welcome leave in one write; the outbox then
+ * measures those unsent bytes against the cap. A client that has not yet had the chance to read
+ * must not be closed as a slow consumer on connect, even with a small cap.
+ */
+describe('welcome with a small queue cap', () => {
+  it.each([512, 1024])('a fresh connection is not a slow consumer with maxQueuedBytes = %i', async (cap) => {
+    const small = await startHub({ limits: { maxQueuedBytes: cap } });
+    try {
+      const c = await connect(small, await token(small, { sub: 'small', name: 'n'.repeat(128), rooms: ['r:*'] }));
+      const frameBytes = Buffer.byteLength(JSON.stringify(c.welcome));
+      // The welcome alone fits well inside the cap.
+      expect(frameBytes).toBeLessThan(cap);
+      // Had the welcome made it a slow consumer, the close would come before this pong.
+      await c.pong();
+      expect(c.closed).toBeUndefined();
+      c.close();
+    } finally {
+      await small.close();
     }
   });
 });

@@ -1,8 +1,7 @@
 /**
- * Starting the hub as a new user does: a taken port says how to pass another; bad configuration
- * is refused naming the key, what was expected and what was given; logs are lines on a terminal
- * and JSON records otherwise; a Redis that refuses fails the start at once, naming the URL without
- * its password; a service token is minted with `token --role service --room …`.
+ * Starting the hub tells a new user what is wrong: a taken port, bad configuration (key,
+ * expectation, value), a refusing Redis (URL without password) each fail the start clearly; logs
+ * are lines on a terminal and JSON otherwise.
  */
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';

@@ -1,10 +1,11 @@
 /**
  * Subscribe racing other requests: every subscribe is answered, nobody is left behind in presence,
- * and a client that resumes and stops reading is still bounded by the queue cap.
+ * and live frames held during a replay (resumed, overtaken or not) stay bounded by the queue cap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
+import type { HubContext } from '../../hub/server/create-hub.js';
 import {
   connect,
   startHub,
@@ -95,5 +96,93 @@ describe('a resuming client that stops reading', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+/**
+ * Live frames held while a subscribe replays count toward the cap through `session.heldBytes`. An
+ * unsubscribe that overtakes the replay takes the held frames; the overtaken subscribe must not
+ * subtract their bytes a second time, or repeating it would switch the cap off. The engine's history
+ * read is held open by the test (as a slow Redis would), so live messages arrive meanwhile.
+ */
+describe('held bytes when a replaying subscribe is overtaken', () => {
+  const CAP = 64 * 1024;
+  let gated: Hub;
+  let core: HubContext['core'];
+  let gate: Promise<void> | null = null;
+  let openGate: () => void = () => {};
+  const closeGate = (): void => void (gate = new Promise<void>((resolve) => (openGate = resolve)));
+
+  beforeAll(async () => {
+    ({ hub: gated, core } = await startHubWithCore({
+      limits: {
+        maxQueuedBytes: CAP,
+        messagesPerSecond: 1_000_000,
+        burst: 1_000_000,
+        publishBytesPerSecond: 1e12,
+        errorBudget: 1_000_000,
+      },
+    }));
+    const engine = core.engine as unknown as { history: (room: string, since: unknown) => Promise<unknown> };
+    const original = engine.history.bind(engine);
+    engine.history = async (room, since) => {
+      if (gate && room.startsWith('hb:')) await gate;
+      return original(room, since);
+    };
+  });
+  afterAll(() => gated.close());
+
+  const sessionOf = (c: TestClient) => core.sessions.get(c.welcome.clientId)!;
+
+  /** One overtaken subscribe with `count` live frames of `size` bytes held meanwhile. */
+  async function overtakenSubscribe(
+    pub: TestClient,
+    c: TestClient,
+    room: string,
+    id: string,
+    count: number,
+    size: number,
+  ): Promise<void> {
+    closeGate();
+    c.send({ type: 'subscribe', id, room });
+    await until(() => sessionOf(c).inRoom(room), 5000, 'joined');
+    for (let i = 0; i < count; i++) await pub.request({ type: 'publish', room, event: 'live', data: 'x'.repeat(size) });
+    expect(c.closed).toBeUndefined();
+    expect(sessionOf(c).heldFor(room)?.length).toBeGreaterThanOrEqual(count);
+    expect(await c.request({ type: 'unsubscribe', room })).toMatchObject({ type: 'ack' });
+    openGate();
+    gate = null;
+    expect(await answerTo(c, id)).toMatchObject({ type: 'error', code: 'conflict' });
+  }
+
+  it('an unsubscribe during the subscribe leaves heldBytes at zero', async () => {
+    const pub = await connect(gated, await token(gated, { sub: 'pub1', role: 'editor', rooms: ['hb:*'] }));
+    const c = await connect(gated, await token(gated, { sub: 'c1', role: 'viewer', rooms: ['hb:*'] }));
+    await pub.request({ type: 'subscribe', room: 'hb:1' });
+    await overtakenSubscribe(pub, c, 'hb:1', 's1', 3, 100);
+    expect(sessionOf(c).heldBytes).toBe(0);
+    pub.close();
+    c.close();
+  });
+
+  it('after repeated overtaken subscribes, held live frames past the cap still close the client with 4008', async () => {
+    const pub = await connect(gated, await token(gated, { sub: 'pub2', role: 'editor', rooms: ['hb:*'] }));
+    const c = await connect(gated, await token(gated, { sub: 'c2', role: 'viewer', rooms: ['hb:*'] }));
+    await pub.request({ type: 'subscribe', room: 'hb:2' });
+    // Each round: ~40 KB held, then overtaken (well under the cap each time).
+    for (let round = 0; round < 8; round++) await overtakenSubscribe(pub, c, 'hb:2', `round${round}`, 4, 10_000);
+
+    // Now a subscribe whose replay is slow while the room is busy: > 2 × CAP of live frames held.
+    closeGate();
+    c.send({ type: 'subscribe', id: 'final', room: 'hb:2' });
+    await until(() => sessionOf(c).inRoom('hb:2'), 5000, 'joined');
+    for (let i = 0; i < 14; i++) {
+      if (c.closed) break;
+      await pub.request({ type: 'publish', room: 'hb:2', event: 'burst', data: 'y'.repeat(10_000) });
+    }
+    openGate();
+    gate = null;
+    expect((await c.waitForClose(15_000)).code).toBe(4008);
+    pub.close();
   });
 });

@@ -1,4 +1,8 @@
-/** GET /metrics: strict Prometheus text, counters that follow real traffic, and who may read it. */
+/**
+ * GET /metrics is strict Prometheus text whose counters follow real traffic (refusals, closes, slow
+ * consumers), served to loopback under the hub's own Host names and otherwise only to an admin
+ * token.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition, type MetricFamily } from '../../hub/metrics/index.js';
 import { hubExtensions } from '../../hub/extensions.js';

@@ -1,8 +1,7 @@
 /**
- * Redis outages as the engine must survive them: the server stopped while publishing (refusals are
- * visible, nothing acknowledged was lost, the engine comes back by itself), only the subscriber
- * connection killed (the gap is filled from the stream), and a frozen server (publishes time out).
- * Each test has its own redis-server, since each takes it away.
+ * The Redis engine survives outages: a stopped server refuses visibly, loses nothing acknowledged
+ * and comes back by itself; a killed subscriber connection's gap is filled from the stream; a
+ * frozen server makes publishes time out.
  */
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
@@ -43,6 +42,7 @@ describe('redis engine: outages', () => {
           acked.push(await a.engine.publish(input(room, n)));
         } catch (err) {
           refused.push(err);
+          // Paces the retries while Redis is away (the loop ends on refusals, not on time).
           await new Promise((r) => setTimeout(r, 10));
         }
       }
@@ -149,6 +149,7 @@ describe('redis engine: outages', () => {
     const killer = (async () => {
       while (killing) await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
     })();
+    // Spreads a's changes over the kill loop; the test waits for b's final view, never on these.
     const pause = () => new Promise((r) => setTimeout(r, 20));
     await b.events.until(() => b.events.states.some((s) => s.state === 'down'), 'b down');
     await a.engine.presenceRemove(room, 'goes');

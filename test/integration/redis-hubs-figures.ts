@@ -24,13 +24,14 @@ interface Peer {
   received: number;
   lastSeq: number;
   outOfOrder: number;
+  subscribed: boolean;
 }
 
 async function open(hub: HubProcess, sub: string, onFrame: (msg: any, peer: Peer) => void): Promise<Peer> {
   const ws = new WebSocket(hub.hub.wsUrl, ['insight.v1'], {
     headers: { authorization: `Bearer ${await tokenFor(sub)}` },
   });
-  const peer: Peer = { ws, received: 0, lastSeq: 0, outOfOrder: 0 };
+  const peer: Peer = { ws, received: 0, lastSeq: 0, outOfOrder: 0, subscribed: false };
   await new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
     ws.on('message', (data) => {
@@ -78,6 +79,7 @@ async function measure(
     for (let i = 0; i < subscriberCount; i++) {
       const hub = hubs[i % hubs.length];
       const peer = await open(hub, `viewer-${i}`, (msg, p) => {
+        if (msg.type === 'ack' && msg.id === 's') p.subscribed = true;
         if (msg.type !== 'message') return;
         p.received++;
         if (msg.seq !== p.lastSeq + 1) p.outOfOrder++;
@@ -87,7 +89,8 @@ async function measure(
       peer.ws.send(JSON.stringify({ type: 'subscribe', room, id: 's' }));
       subscribers.push(peer);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Every subscribe answered before the clock starts.
+    while (subscribers.some((s) => !s.subscribed)) await new Promise((r) => setTimeout(r, 5));
 
     const total = perPublisher * publishOn.length;
     const cpuBefore = process.cpuUsage();

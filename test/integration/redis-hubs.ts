@@ -78,6 +78,7 @@ export function steadyPublisher(client: TestClient, room: string) {
       if (answer.type === 'ack') acked.push({ epoch: answer.epoch as string, seq: answer.seq as number });
       else {
         refused.push({ code: answer.code as string, message: answer.message as string });
+        // Paces the retries while the engine refuses; callers wait on acks, never on this.
         await new Promise((r) => setTimeout(r, 10));
       }
     }

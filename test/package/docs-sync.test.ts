@@ -1,8 +1,7 @@
 /**
- * The documentation shows the examples the package test runs, byte for byte, and names every
- * public piece of the SDK: a file marked `<!-- example: path -->` must equal the code block that
- * follows the marker, every example file must be shown somewhere, and every export and member of
- * the SDK's public interfaces must appear in hub/client/README.md.
+ * The docs show the examples the package test runs byte for byte (a `<!-- example: path -->` marker
+ * equals the block after it, every example is shown), and hub/client/README.md names every public
+ * export and member of the SDK.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,7 @@
 /**
- * `npm pack`, installed into a fresh project outside the repo, used as users use it: the README's
- * library example and the backend example from plain Node, the CLI, a strict TypeScript consumer
- * (and a wrong call that must not type-check), and the React example bundled by Vite and run in
- * Chromium against a hub. Nothing here imports the repo's sources except the test's own publisher.
+ * The packed tarball works as users get it, installed outside the repo: the README's and backend
+ * examples from plain Node, the CLI, a strict TypeScript consumer (a wrong call fails to
+ * type-check), and the React example in Chromium.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

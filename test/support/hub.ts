@@ -83,7 +83,8 @@ export class TestClient {
     return answer as Promise<ServerMessage & Record<string, unknown>>;
   }
 
-  waitFor(match: (m: ServerMessage) => boolean, timeoutMs = 5000): Promise<ServerMessage> {
+  /** Deadlines here only bound a failure: generous, so a loaded machine does not fail a test. */
+  waitFor(match: (m: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> {
     const seen = this.received.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -95,7 +96,7 @@ export class TestClient {
     });
   }
 
-  waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  waitForClose(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
     if (this.closed) return Promise.resolve(this.closed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for close')), timeoutMs);
@@ -173,12 +174,13 @@ export function expectRefused(hub: Hub, tok: string | undefined, opts: ConnectOp
   });
 }
 
+/** For pacing load or stalling a stand-in on the hub's side; never to wait for something to happen. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Poll until `check` is true (for state that settles asynchronously); fails after the timeout. */
 export async function until(
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
+  timeoutMs = 10_000,
   what = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,7 @@
-/** AuditLog and AuditThrottle on a real directory: numbering, rotation, paging, damaged lines. */
+/**
+ * AuditLog numbers entries from 1 across rotations and restarts (a torn last line skipped), throws
+ * when it cannot write; AuditThrottle writes at most its cap per second plus one summary.
+ */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

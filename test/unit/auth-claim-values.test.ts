@@ -1,4 +1,7 @@
-/** Which subs and names can stand for a person, and which dates are dates. */
+/**
+ * Only subs and names that can stand for a person are accepted as identities, and only finite
+ * NumericDates a Date can hold count as dates.
+ */
 import { describe, expect, it } from 'vitest';
 import { identityTextProblem, isNumericDate } from '../../hub/auth/claim-values.js';
 

@@ -1,4 +1,7 @@
-/** Bans and revocations on the engine's record store (here the memory engine's file store). */
+/**
+ * Bans and revocations hold exactly while they last and survive a restart through the records file
+ * (a corrupt one kept aside); a limited token's uses are counted.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

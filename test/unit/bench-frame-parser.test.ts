@@ -1,3 +1,8 @@
+/**
+ * The bench's own minimal framing reads exactly what RFC 6455 allows (every length class, split
+ * chunks, fragments, masks, close frames) and refuses what it cannot follow, so load figures never
+ * rest on a misread frame.
+ */
 import { describe, expect, it } from 'vitest';
 import { FrameError, FrameParser, Opcode, readClose } from '../bench/wire/frame-parser.js';
 import { encodeClientClose, encodeClientFrame, encodeClientText } from '../bench/wire/frame-encoder.js';

@@ -1,3 +1,8 @@
+/**
+ * The bench latency histogram never understates a value: each lands in a bucket at most 0.8% above
+ * it, percentiles stay within 1% of the truth, and snapshots merged across processes equal one
+ * record.
+ */
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, bucketHigh, bucketOf } from '../bench/histogram.js';
 

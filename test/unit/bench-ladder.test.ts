@@ -1,3 +1,8 @@
+/**
+ * The bench capacity ladder climbs by doubling, refines once between the last pass and the miss,
+ * forgives one disturbed step, and steps down to a floor instead of climbing forever or below half
+ * a message a second.
+ */
 import { describe, expect, it } from 'vitest';
 import { advance, newClimb } from '../bench/runner/capacity.js';
 

@@ -1,3 +1,8 @@
+/**
+ * Bench reports say the same thing everywhere: hub-to-peer ratios and target verdicts computed
+ * once, printed as the terminal table, as Markdown and as the chart, and payload stamps read
+ * without JSON parsing.
+ */
 import { describe, expect, it } from 'vitest';
 import { describeTarget, ratio, targetMet, type Metric, type RunResult } from '../bench/report/model.js';
 import { formatValue, markdownTable, terminalTable } from '../bench/report/table.js';

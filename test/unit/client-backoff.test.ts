@@ -1,3 +1,7 @@
+/**
+ * The SDK's reconnect backoff: full jitter under a ceiling that doubles from baseMs and never
+ * passes capMs, giving up only after maxAttempts (never by default), and nonsense settings refused.
+ */
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../hub/client/backoff.js';
 

@@ -1,3 +1,8 @@
+/**
+ * Every close code and refused upgrade maps to one decision of the protocol's table (stop, new
+ * token, resume now, wait for the notice or the ban's end, back off), and the app is told why it
+ * stopped.
+ */
 import { describe, expect, it } from 'vitest';
 import { readRefusal } from '../../hub/client/transport.js';
 import { decideAfterClose } from '../../hub/client/close-policy.js';

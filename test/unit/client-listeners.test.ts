@@ -1,3 +1,7 @@
+/**
+ * A listener that throws or rejects is reported and never stops the other listeners or escapes into
+ * the host as an uncaught error or unhandled rejection.
+ */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Listeners } from '../../hub/client/listeners.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The SDK's request bookkeeping on fake timers: each request settles exactly once (ack, error,
+ * timeout or failAll), the offline queue keeps order and its bound, and the heartbeat declares a
+ * link dead only after a silent period.
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClientError } from '../../hub/client/errors.js';
 import { Heartbeat } from '../../hub/client/heartbeat.js';

@@ -1,4 +1,8 @@
-/** A room's fate: one state value, the awaitable answer, retries on fake timers. */
+/**
+ * A room's join has one state at a time: the joined promise resolves with the answer or rejects
+ * once (never unhandled), passing refusals retry within the backoff ceiling, and nothing changes
+ * after failed.
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClientError } from '../../hub/client/errors.js';
 import { isPassing, RoomJoin } from '../../hub/client/room-join.js';

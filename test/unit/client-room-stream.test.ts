@@ -1,3 +1,8 @@
+/**
+ * A room's stream delivers every seq once and in order: resumes drop overlap, a reset or an epoch
+ * change is reported (never a silent gap), a hole asks for a resync, and one's own publish is
+ * stepped over.
+ */
 import { describe, expect, it } from 'vitest';
 import type { PresenceMember, RoomMessage, SubscribeAck } from '../../hub/protocol/index.js';
 import { PresenceView } from '../../hub/client/presence.js';

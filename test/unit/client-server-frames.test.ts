@@ -1,3 +1,7 @@
+/**
+ * The SDK reads a server frame only when it is a JSON object with a string `type`; anything else is
+ * refused (the client reports bad_frame) rather than acted on.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseServerMessage } from '../../hub/client/server-frames.js';
 

@@ -150,3 +150,14 @@ describe('what a ws client decodes', () => {
     expect(got.map(([text]) => JSON.parse(text))).toEqual(messages);
   });
 });
+
+describe('encodeMessage in place equals the two-step encoding', () => {
+  it.each([
+    0, 1, 60, 61, 62, 63, 64, 32_760, 32_761, 32_762, 32_763, 21_840, 21_841, 21_842, 16_380, 16_381, 16_382, 16_383,
+  ])('for %i repetitions of each unit, and for lone surrogates', (count) => {
+    for (const unit of ['é', '€', '😀', '\ud800', 'a']) {
+      const message = { t: unit.repeat(count) };
+      expect(encodeMessage(message).equals(encodeTextFrame(Buffer.from(JSON.stringify(message), 'utf8')))).toBe(true);
+    }
+  });
+});

@@ -1,4 +1,8 @@
-/** TokenBucket, ErrorBudget and ConnectionCounter, on an injected clock. */
+/**
+ * TokenBucket, ErrorBudget and ConnectionCounter on an injected clock: a burst then the sustained
+ * rate exactly, refused attempts not spent, errors forgotten after the window, slots freed on
+ * remove.
+ */
 import { describe, expect, it } from 'vitest';
 import { ConnectionCounter, ErrorBudget, TokenBucket } from '../../hub/core/limits.js';
 import type { HubError } from '../../hub/protocol/index.js';

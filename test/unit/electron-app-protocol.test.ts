@@ -1,3 +1,8 @@
+/**
+ * The desktop app protocol serves only the renderer folder's files (routes get index.html), each
+ * answer with the CSP, and that CSP allows no inline code, frames or foreign scripts and only its
+ * own hub.
+ */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';

@@ -1,3 +1,8 @@
+/**
+ * What main offers the console: a live hub with a fresh admin token (or "unavailable", never a dead
+ * endpoint), settings saved only when valid and the hub restarted only when they changed, copies
+ * the console cannot mutate.
+ */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

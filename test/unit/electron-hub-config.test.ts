@@ -1,3 +1,8 @@
+/**
+ * Settings become the hub's plan as the user chose: loopback unless sharing, the interface address
+ * when sharing, limits, origins, the secret and TLS passed through; the hub channel drops malformed
+ * messages.
+ */
 import type { NetworkInterfaceInfo } from 'node:os';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

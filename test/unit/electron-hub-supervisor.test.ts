@@ -1,5 +1,10 @@
+/**
+ * Main's hub supervisor keeps exactly one hub: a crash restarts it with growing delays (reset after
+ * a long run), stop drains and then kills a hub that overstays, and pending token requests fail
+ * when it dies.
+ */
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HubEndpoint, MainToHub } from '../../electron/hub-channel.js';
 import {
   HubSupervisor,
@@ -152,15 +157,21 @@ describe('hub supervisor', () => {
   });
 
   it('stop during a restart delay cancels the restart', async () => {
-    const { supervisor, children, reach } = harness();
-    supervisor.start();
-    const crashed = reach('restarting');
-    children[0]!.die(1);
-    await crashed;
-    await supervisor.stop();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(children).toHaveLength(1);
-    expect(supervisor.status.state).toBe('stopped');
+    vi.useFakeTimers();
+    try {
+      const { supervisor, children, reach } = harness();
+      supervisor.start();
+      const crashed = reach('restarting');
+      children[0]!.die(1);
+      await crashed;
+      await supervisor.stop();
+      // Every timer left runs now: a restart that stop did not cancel would fork here.
+      await vi.runAllTimersAsync();
+      expect(children).toHaveLength(1);
+      expect(supervisor.status.state).toBe('stopped');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('restart drains the running hub and starts a new one', async () => {

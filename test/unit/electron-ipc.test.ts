@@ -1,3 +1,7 @@
+/**
+ * Main registers exactly the console's IPC capabilities and answers only the console's top frame on
+ * the app origin.
+ */
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../electron/settings.js';
 import {

@@ -1,3 +1,7 @@
+/**
+ * LAN sharing picks reachable addresses only (IPv4 first, no loopback or link-local IPv6), names
+ * them all in the certificate, and writes IPv6 URLs in brackets.
+ */
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
 import {

@@ -1,3 +1,8 @@
+/**
+ * One desktop instance at a time (a second launch shows the first window and quits), a quit drains
+ * the hub first and still quits if it fails, and closing the window only hides it while the hub
+ * serves.
+ */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { drainHubBeforeQuit } from '../../electron/drain-on-quit.js';

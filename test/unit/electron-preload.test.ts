@@ -1,3 +1,7 @@
+/**
+ * The preload exposes one object of named functions and no IPC primitive: the page never gets
+ * ipcRenderer, the IPC event, or more than the settings it passes.
+ */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DESKTOP_API_KEY, type DesktopApi } from '../../electron/desktop-api.js';
 import { IpcChannel } from '../../electron/ipc-channels.js';

@@ -1,3 +1,8 @@
+/**
+ * Desktop settings are defaulted, validated and written atomically: an invalid save changes
+ * nothing, a corrupt or failing file is kept aside (and why is said), and a failed write leaves the
+ * old file intact.
+ */
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * The desktop signing secret is 256 bits in a 0600 file, made once (even by two first runs at
+ * once), kept after, tightened back to 0600, and never used when truncated.
+ */
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,8 @@
+/**
+ * The desktop hub's self-signed certificate is EC P-256/SHA-256 naming every bound address, its key
+ * readable by this user only, kept across starts and replaced when an address, expiry or key no
+ * longer fits.
+ */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

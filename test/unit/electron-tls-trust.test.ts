@@ -1,3 +1,7 @@
+/**
+ * The console window trusts exactly the hub's own certificate on the hub's address (IPv6 with or
+ * without brackets); every other certificate is left to Chromium.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * The tray and the application menu show the hub's real state and connection count, update only
+ * when that changes, and offer only the actions that work now (the join link while running).
+ */
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { appMenuTemplate } from '../../electron/app-menu.js';

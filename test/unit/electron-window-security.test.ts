@@ -1,3 +1,7 @@
+/**
+ * The console window is isolated and sandboxed without Node: every navigation and new window is
+ * denied (http(s) links open in the system browser), no webview, no permission is ever granted.
+ */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { mainWindowOptions } from '../../electron/main-window.js';

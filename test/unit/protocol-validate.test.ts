@@ -1,4 +1,8 @@
-/** The protocol validators: one per client message, ids echoed, `since` failing closed. */
+/**
+ * Every client frame is parsed into exactly its message type's fields (sender fields never let
+ * through), ids bounded and echoed only when valid, nesting limited, and a malformed `since`
+ * failing closed.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   HubError,

@@ -1,5 +1,8 @@
 // @vitest-environment node
-// The console's readers against the envelopes a real hub's admin service sends.
+/**
+ * The console reads the `$admin` feed with the field names a real hub sends (checked against its
+ * envelopes), and folds bursts of feed events into bounded updates.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';

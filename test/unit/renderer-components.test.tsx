@@ -1,4 +1,8 @@
 // @vitest-environment happy-dom
+/**
+ * The dashboard's components show what they are given and nothing more: alerts by severity once per
+ * id, presence with this user first, markup and query cells as text, and why a session ended.
+ */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import type { PresenceMember } from '../../hub/protocol/index.js';

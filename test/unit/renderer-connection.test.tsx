@@ -1,4 +1,9 @@
 // @vitest-environment happy-dom
+/**
+ * The connection banner and store tell the truth about the link: silent while well, a countdown
+ * while reconnecting, offline or unreachable only when it is, and the ended screen gone once open
+ * again.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import { CloseCode } from '../../hub/protocol/index.js';

@@ -1,4 +1,9 @@
 // @vitest-environment happy-dom
+/**
+ * The console's pure logic: bounded stats series, paged listings where the newest answer wins, an
+ * invite form that refuses hub rooms and bad names, and routes and rooms read from the fragment and
+ * claims.
+ */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AckMessage } from '../../hub/protocol/index.js';
 import type { InsightClient } from '../../hub/client/index.js';
@@ -74,12 +79,14 @@ describe('paged listing', () => {
     const { client, pending } = fakeAdminClient();
     useConnection.setState({ client });
     const list = pagedList<string>('clients', (items) => (Array.isArray(items) ? items.map(String) : []));
-    void list.fetch();
-    void list.fetch();
+    const older = list.fetch();
+    const newer = list.fetch();
     pending[1]!.resolve({ type: 'ack', items: ['new'], total: 1, next: null });
-    await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['new']));
+    await newer;
+    expect(list.use.getState().rows).toEqual(['new']);
     pending[0]!.resolve({ type: 'ack', items: ['old'], total: 1, next: null });
-    await new Promise((r) => setTimeout(r, 0));
+    // fetch() settles once its answer is handled: the late one has been seen, and ignored.
+    await older;
     expect(list.use.getState().rows).toEqual(['new']);
   });
 });

@@ -1,4 +1,8 @@
 // @vitest-environment happy-dom
+/**
+ * A token reaches the console only from a join link, this tab's store or the desktop bridge, and is
+ * wiped from the address bar; anything that is not a token is ignored, never taken as one.
+ */
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   credentialsFromPaste,

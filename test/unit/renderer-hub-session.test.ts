@@ -1,5 +1,9 @@
 // @vitest-environment node
-// Stores fed by the real SDK against a real hub; nothing here renders, so no DOM is needed.
+/**
+ * The console's stores fed by the real SDK against a real hub follow it faithfully: connecting,
+ * open, kicked or expired with the hub's reason, and rooms built from history, rebuilt after a
+ * reset.
+ */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Hub } from '../../hub/server/types.js';

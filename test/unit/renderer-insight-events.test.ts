@@ -1,4 +1,8 @@
 // @vitest-environment happy-dom
+/**
+ * InsightEngine events are read defensively: a wrong shape is dropped or defaulted (unknown
+ * severity as info), and every table cell becomes text.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   cellText,

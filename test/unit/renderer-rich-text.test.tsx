@@ -1,4 +1,8 @@
 // @vitest-environment happy-dom
+/**
+ * Message text is rendered as text: only http and https become links (opened with noopener
+ * noreferrer in a new tab), and markup is never interpreted.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/react';
 import { RichText } from '../../renderer/shared/RichText.js';

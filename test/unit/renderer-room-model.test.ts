@@ -1,4 +1,9 @@
 // @vitest-environment happy-dom
+/**
+ * A dashboard room folds each (epoch, seq) once, so history overlapping live delivery or a new
+ * epoch changes nothing twice; query chunks assemble in chunk order; only live alerts become
+ * toasts.
+ */
 import { describe, expect, it } from 'vitest';
 import type { Json, RoomMessage } from '../../hub/protocol/index.js';
 import {

@@ -1,4 +1,7 @@
-/** The settings schema's words: nearest names, JSON positions, and one schema for the desktop too. */
+/**
+ * A bad setting is refused naming the key, what was expected and what was given (with the nearest
+ * name and JSON position); logs are pretty on a terminal and JSON elsewhere.
+ */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, hubConfigSchema, nearestName, parseJsonText, parseWith } from '../../hub/server/config-schema.js';
 import { checkSettings, DEFAULT_SETTINGS } from '../../electron/settings.js';

@@ -1,6 +1,6 @@
 /**
  * The neighbour in its own process (so an attacker's CPU in the measuring process cannot slow it):
- *   npx tsx test/review/attack-neighbour.ts <port> <ms>   → one JSON line (NeighbourReport)
+ *   npx tsx test/attack/attack-neighbour.ts <port> <ms>   → one JSON line (NeighbourReport)
  */
 import { neighbour, sleep } from './attack-lib.js';
 

@@ -2,7 +2,7 @@
  * Figures for the hostile-peer note (not a test): each attack against `insight-hub serve` in a child
  * process, with a neighbour pinging from 127.0.0.2. Loopback only, every attack bounded in time.
  *
- *   npx tsx test/review/hostile-measure.ts [idle|history|history-budget|refusals|idlast] …   (default: all)
+ *   npx tsx test/attack/hostile-measure.ts [idle|history|history-budget|refusals|idlast] …   (default: all)
  *
  * Prints per attack: hub alive afterwards, neighbour ping p99 and lost pings during the attack,
  * peak RSS of the hub, the hub's stdout bytes, and what the attacker got back.

@@ -1,6 +1,6 @@
 /**
  * A refusal flood of mixed kinds from 19 addresses (not a test; loopback; bounded):
- *   npx tsx test/review/attack-refusals.ts [seconds]
+ *   npx tsx test/attack/attack-refusals.ts [seconds]
  * Bad tokens, forbidden origins, wrong paths, query tokens, bad frames after an upgrade and
  * failed REST calls, as fast as the hub answers; prints the hub's stdout bytes and audit log size.
  */

@@ -1,8 +1,7 @@
 /**
- * Review: a session's rooms, presence rooms and joining holds are now a string for one room and a
- * Set for more, and the socket listeners are shared functions that find their session on the
- * socket. Walk sessions through 0 → 1 → 2 → 1 → 0 rooms (and back) with presence, pipelined and
- * awaited, and check delivery and presence against a model each time.
+ * A session's rooms follow its requests whatever their number: walking 0 → 1 → 2 → 1 → 0 rooms (with
+ * presence, pipelined and awaited), delivery and presence always match a model, and frames from one
+ * socket are never handled as another's (the socket listeners are shared).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * TCP-level attacks against `insight-hub serve` (not a test; loopback only; bounded):
  *
- *   npx tsx test/review/attack-tcp.ts <mode> [ulimit] [sockets] [addresses] [seconds]
+ *   npx tsx test/attack/attack-tcp.ts <mode> [ulimit] [sockets] [addresses] [seconds]
  *
  * modes: idle (connect, never send), slowhead (a request head one byte a second), slowbody (a
  * complete REST POST head, body never sent), upgrade-silence (a complete authorised upgrade head,

@@ -1,6 +1,6 @@
 /**
  * Frames, credentials and claims against `insight-hub serve` (not a test; loopback; bounded):
- *   npx tsx test/review/attack-wire.ts
+ *   npx tsx test/attack/attack-wire.ts
  * Prints one line per probe: what was sent and what came back.
  */
 import { createHmac, randomBytes } from 'node:crypto';

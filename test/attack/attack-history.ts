@@ -1,7 +1,7 @@
 /**
  * History floods against `insight-hub serve` under a small heap (not a test; loopback; bounded):
  *
- *   npx tsx test/review/attack-history.ts <door> <payload> [subs] [seconds] [heapMb]
+ *   npx tsx test/attack/attack-history.ts <door> <payload> [subs] [seconds] [heapMb]
  *
  * door: ws (editor tokens, one connection each) or rest (service tokens, POST /api/rooms/{room}/messages).
  * payload: text (one ~60 KB string: JSON length ≈ heap size) or objects (`[{},{},…]` ~60 KB of

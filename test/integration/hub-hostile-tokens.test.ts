@@ -1,7 +1,6 @@
 /**
- * Review: hostile HS256 tokens through a real hub, at the upgrade and in an `auth` refresh. Every
- * one is refused with 401 (upgrade) or `unauthorized` (refresh, connection kept), and claims hidden
- * under `__proto__` grant nothing.
+ * Hostile HS256 tokens through a real hub are refused with 401 at the upgrade and `unauthorized` in
+ * an `auth` refresh (the connection kept, its identity unchanged); claims under `__proto__` grant nothing.
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * Can one source address take every TCP slot? (not a test; loopback; bounded)
- *   npx tsx test/review/attack-ceiling.ts [ulimit]
+ *   npx tsx test/attack/attack-ceiling.ts [ulimit]
  * Opens sockets from 127.0.0.10 until the hub refuses one, then tries /healthz from 127.0.0.2.
  */
 import { connect, type Socket } from 'node:net';

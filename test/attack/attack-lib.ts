@@ -1,5 +1,5 @@
 /**
- * Shared pieces for the review's attack scripts (not tests): `insight-hub serve` from the compiled
+ * Shared pieces for the attack scripts (not tests): `insight-hub serve` from the compiled
  * CLI in a child under a descriptor limit and Node flags, a pinging neighbour on 127.0.0.2, an RSS
  * sampler, and a probe that opens a NEW connection (what a new visitor sees during the attack).
  * Loopback only; everything stops by itself.

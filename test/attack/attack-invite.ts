@@ -1,6 +1,6 @@
 /**
  * How a limited invite is used (not a test; loopback): `maxUses: 1`, then admissions from one
- * address and from others.   npx tsx test/review/attack-invite.ts
+ * address and from others.   npx tsx test/attack/attack-invite.ts
  */
 import { connect, expectRefused, startHub, token } from '../support/hub.js';
 
