@@ -8,10 +8,12 @@ import {
   CloseReason,
   isValidRoomName,
   type AckFor,
-  type AnswerTo,
+  type AdminAck,
   type AdminAction,
+  type AdminFields,
+  type AdminListing,
+  type AnswerTo,
   type ClientMessage,
-  type Json,
   type NoticeMessage,
 } from '../protocol/index.js';
 import { Attempts, type RetryDecision } from './attempts.js';
@@ -141,15 +143,25 @@ class HubClient implements InsightClient, RoomHost {
   }
 
   request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>> {
-    return new Promise((resolve, reject) => {
-      const { id: _ignored, ...message } = msg;
-      // The tracker matched the answer by id; the hub answers each request type with its own (AnswerMap).
-      this.submit(message as ClientMessage, { onAnswer: (a) => resolve(a as AnswerTo<M['type']>), onFailure: reject });
-    });
+    const { id: _ignored, ...message } = msg;
+    return this.ask<AnswerTo<M['type']>>(message as ClientMessage);
   }
 
-  admin(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckFor<'admin'>> {
-    return this.request({ ...fields, type: 'admin', action });
+  admin<A extends AdminAction, W extends AdminListing = AdminListing>(
+    action: A,
+    fields: AdminFields<W> = {},
+  ): Promise<AdminAck<A, W>> {
+    return this.ask<AdminAck<A, W>>({ ...fields, type: 'admin', action });
+  }
+
+  /**
+   * Sends a request and resolves with its answer. The tracker matched the answer by id, and the
+   * hub answers each request with its own type (AnswerMap, AdminAnswerMap): the one place that says so.
+   */
+  private ask<Answer>(message: ClientMessage): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.submit(message, { onAnswer: (a) => resolve(a as Answer), onFailure: reject });
+    });
   }
 
   close(): void {
