@@ -10,7 +10,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CredentialRefusal,
   HubError,
+  ROLES,
   asJson,
+  type Json,
   type InviteRedemption,
   type RedeemedInvite,
   type Role,
@@ -100,7 +102,7 @@ export class Invites {
   }
 
   async find(jti: string): Promise<InviteRecord | undefined> {
-    return (await this.records.get(KIND, jti)) as unknown as InviteRecord | undefined;
+    return readInvite(await this.records.get(KIND, jti));
   }
 
   async revoke(invite: InviteRecord): Promise<void> {
@@ -111,9 +113,11 @@ export class Invites {
   async list(): Promise<Array<InviteRecord & { uses: number; redemptions: Redemption[] }>> {
     const now = Date.now();
     const invites = (await this.records.list(KIND))
-      .map((r) => r.value as unknown as InviteRecord)
-      .filter((i) => i.expiresAt > now);
-    const redemptions = (await this.records.list(REDEEMED)).map((r) => r.value as unknown as Redemption);
+      .map((r) => readInvite(r.value))
+      .filter((i): i is InviteRecord => i !== undefined && i.expiresAt > now);
+    const redemptions = (await this.records.list(REDEEMED))
+      .map((r) => readRedemption(r.value))
+      .filter((r): r is Redemption => r !== undefined);
     const withUses = invites.map((i) => {
       const own = redemptions.filter((r) => r.jti === i.jti).sort((a, b) => a.at - b.at);
       return { ...i, uses: own.length, redemptions: own };
@@ -158,4 +162,26 @@ export class Invites {
     // The personal token's `exp` is whole seconds at or before the invite's.
     return { answer: { token, sub, expiresAt: (Math.floor(now / 1000) + ttlSec) * 1000 }, redemption };
   }
+}
+
+/** A stored invite as `create` wrote it; anything else in the store (hand-edited, another version's) is skipped. */
+function readInvite(v: Json | undefined): InviteRecord | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const { jti, sub, name, rooms, role, maxUses, createdAt, expiresAt, by } = v;
+  const roomList = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === 'string') : [];
+  const roleOf = ROLES.find((r) => r === role);
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof by !== 'string')
+    return undefined;
+  if (!Array.isArray(rooms) || roomList.length !== rooms.length || roleOf === undefined) return undefined;
+  if (typeof createdAt !== 'number' || typeof expiresAt !== 'number') return undefined;
+  if (maxUses !== null && typeof maxUses !== 'number') return undefined;
+  return { jti, sub, name, rooms: roomList, role: roleOf, maxUses, createdAt, expiresAt, by };
+}
+
+function readRedemption(v: Json): Redemption | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const { jti, sub, name, at } = v;
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof at !== 'number')
+    return undefined;
+  return { jti, sub, name, at };
 }
