@@ -26,17 +26,25 @@ export interface UnbanAnswer {
   unbanned: true;
 }
 
-/** `invite`: the link to hand out, and what it opens. */
-export interface InviteAnswer {
-  token: string;
-  url: string;
+/** An invite as the hub keeps it (never its token). */
+export interface Invite {
   jti: string;
+  /** The invite token's own `sub`; whoever redeems it gets a `sub` of their own. */
   sub: string;
   name: string;
   rooms: string[];
   role: Role;
   maxUses: number | null;
+  createdAt: number;
   expiresAt: number;
+  /** The admin's `sub`. */
+  by: string;
+}
+
+/** `invite`: the link to hand out, and what it opens. */
+export interface InviteAnswer extends Omit<Invite, 'createdAt' | 'by'> {
+  token: string;
+  url: string;
   /** Made while sharing is off: the link points at loopback, colleagues cannot open it. */
   warning?: 'loopback';
 }
@@ -66,16 +74,7 @@ export interface BannedUser {
 }
 
 /** An invite that still works, with who redeemed it. */
-export interface InviteSummary {
-  jti: string;
-  sub: string;
-  name: string;
-  rooms: string[];
-  role: Role;
-  maxUses: number | null;
-  createdAt: number;
-  expiresAt: number;
-  by: string;
+export interface InviteSummary extends Invite {
   uses: number;
   redemptions: RedeemedInvite[];
 }
