@@ -14,8 +14,13 @@ interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
+/** Electron's utility process gives `process` a `parentPort`; plain Node has none. */
+function hasParentPort(p: object): p is { parentPort: ParentPortLike } {
+  return 'parentPort' in p && typeof p.parentPort === 'object' && p.parentPort !== null;
+}
+
 function parentChannel(): ParentChannel {
-  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  const parentPort = hasParentPort(process) ? process.parentPort : undefined;
   if (parentPort) {
     return {
       post: (message) => parentPort.postMessage(message),

@@ -6,7 +6,8 @@
 import { HubError, isHubRoom, isValidRoomName, isValidRoomPattern, type Role } from '../protocol/index.js';
 import type { AuditKind } from './audit-log.js';
 
-type Params = Record<string, unknown>;
+/** An action's fields as they arrive: a WebSocket `admin` message or a REST body and query. */
+export type Params = Record<string, unknown>;
 
 const bad = (message: string): HubError => new HubError('bad_request', message);
 

@@ -5,16 +5,19 @@
  * engine's control channel, so they reach every hub sharing the engine.
  */
 import {
-  ADMIN_ROOM,
   HubError,
-  asJson,
-  asJsonObject,
-  isValidRoomName,
   type AdminAction,
-  type Json,
+  type AdminAnswerMap,
+  type BanAnswer,
+  type EnvelopePreview,
+  type InspectAnswer,
+  type InviteAnswer,
   type JsonObject,
+  type KickAnswer,
+  type RevokeAnswer,
   type Role,
   type SnapshotEvent,
+  type UnbanAnswer,
 } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { BanList } from '../auth/bans.js';
@@ -23,22 +26,9 @@ import type { AuditThrottle } from './audit-throttle.js';
 import type { ClientDirectory } from './client-directory.js';
 import type { ClusterView } from './cluster.js';
 import type { Invites, Redemption } from './invites.js';
+import { AdminListings } from './admin-listings.js';
 import { envelopePreview, type TrafficInspector } from './traffic-inspector.js';
-import {
-  optionalString,
-  parseAuditQuery,
-  parseBan,
-  parseClientCursor,
-  parseInspect,
-  parseInvite,
-  parseJti,
-  parseKick,
-  parsePage,
-  parseSub,
-  requiredString,
-} from './admin-params.js';
-
-type Params = Record<string, unknown>;
+import { parseBan, parseInspect, parseInvite, parseJti, parseKick, parseSub, type Params } from './admin-params.js';
 
 /** Who asks: an admin's session or REST caller. */
 export interface Actor {
@@ -70,35 +60,35 @@ export interface AdminServiceParts {
   cluster: ClusterView;
 }
 
+/** One handler per action; the compiler holds each to its answer in `AdminAnswerMap`. */
+type ActionHandlers = { [A in AdminAction]: (params: Params, actor: Actor) => Promise<AdminAnswerMap[A]> };
+
 const SNAPSHOT_PAGE = 50;
-const ROOM_MEMBERS_SHOWN = 200;
 const RECENT_ENVELOPES = 10;
 
 export class AdminService {
-  constructor(private readonly parts: AdminServiceParts) {}
+  private readonly listings: AdminListings;
+  private readonly actions: ActionHandlers = {
+    kick: (params, actor) => this.kick(params, actor),
+    ban: (params, actor) => this.ban(params, actor),
+    unban: (params, actor) => this.unban(params, actor),
+    invite: (params, actor) => this.invite(params, actor),
+    revoke: (params, actor) => this.revoke(params, actor),
+    inspect: (params, actor) => this.inspect(params, actor),
+    list: (params) => this.listings.list(params),
+  };
+
+  constructor(private readonly parts: AdminServiceParts) {
+    this.listings = new AdminListings(parts);
+  }
 
   /** A failure in one of admin's own callbacks: logged and counted by the core's guard. */
   reportCallbackError(where: string, err: unknown): void {
     this.parts.core.guard.report(where, err);
   }
 
-  perform(action: AdminAction, params: Params, actor: Actor): Promise<JsonObject> {
-    switch (action) {
-      case 'kick':
-        return this.kick(params, actor);
-      case 'ban':
-        return this.ban(params, actor);
-      case 'unban':
-        return this.unban(params, actor);
-      case 'invite':
-        return this.invite(params, actor);
-      case 'revoke':
-        return this.revoke(params, actor);
-      case 'inspect':
-        return this.inspect(params, actor);
-      case 'list':
-        return this.list(params);
-    }
+  perform<A extends AdminAction>(action: A, params: Params, actor: Actor): Promise<AdminAnswerMap[A]> {
+    return this.actions[action](params, actor);
   }
 
   /** A non-admin tried `attempt`: refused by the caller, written here (throttled). */
@@ -145,7 +135,7 @@ export class AdminService {
     };
   }
 
-  private async kick(params: Params, actor: Actor): Promise<JsonObject> {
+  private async kick(params: Params, actor: Actor): Promise<KickAnswer> {
     const { clientId, sub, reason } = parseKick(params);
     const { core } = this.parts;
     const local = [...core.sessions.values()].filter((s) =>
@@ -155,13 +145,14 @@ export class AdminService {
     if (local.length === 0 && !core.engine.capabilities.shared) {
       throw new HubError('not_found', clientId !== undefined ? `no client ${clientId}` : `no connection of ${sub}`);
     }
-    const target: JsonObject = clientId !== undefined ? { clientId, sub: local[0]?.user.sub ?? null } : { sub: sub! };
+    const target: { clientId: string; sub: string | null } | { sub: string } =
+      clientId !== undefined ? { clientId, sub: local[0]?.user.sub ?? null } : { sub: sub! };
     this.record(actor, 'kick', { target, reason });
     await core.engine.control({ kind: 'kick', clientId, sub, reason });
     return { ...target, reason, kicked: local.length };
   }
 
-  private async ban(params: Params, actor: Actor): Promise<JsonObject> {
+  private async ban(params: Params, actor: Actor): Promise<BanAnswer> {
     const { sub, minutes, reason } = parseBan(params);
     if (sub === actor.sub) throw new HubError('conflict', 'an admin cannot ban their own sub');
     const at = Date.now();
@@ -172,7 +163,7 @@ export class AdminService {
     return { sub, until, reason };
   }
 
-  private async unban(params: Params, actor: Actor): Promise<JsonObject> {
+  private async unban(params: Params, actor: Actor): Promise<UnbanAnswer> {
     const { sub } = parseSub(params);
     if (!(await this.parts.bans.find(sub))) throw new HubError('not_found', `${sub} is not banned`);
     this.record(actor, 'unban', { target: { sub } });
@@ -181,19 +172,19 @@ export class AdminService {
     return { sub, unbanned: true };
   }
 
-  private async invite(params: Params, actor: Actor): Promise<JsonObject> {
+  private async invite(params: Params, actor: Actor): Promise<InviteAnswer> {
     const p = parseInvite(params);
     const invite = this.parts.invites.plan(p, actor.sub);
     const { jti, sub, rooms, role, maxUses, expiresAt, name } = invite;
     this.record(actor, 'invite', { target: { jti, sub }, rooms, role, name, maxUses, expiresAt });
     const { token, url, warning } = await this.parts.invites.create(invite);
-    const answer: JsonObject = { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
+    const answer: InviteAnswer = { token, url, jti, sub, name, rooms, role, maxUses, expiresAt };
     // Made while sharing is off: the link points at loopback, colleagues cannot open it.
     if (warning) answer.warning = warning;
     return answer;
   }
 
-  private async revoke(params: Params, actor: Actor): Promise<JsonObject> {
+  private async revoke(params: Params, actor: Actor): Promise<RevokeAnswer> {
     const { jti } = parseJti(params);
     const invite = await this.parts.invites.find(jti);
     if (!invite) throw new HubError('not_found', `no invite ${jti}`);
@@ -203,7 +194,7 @@ export class AdminService {
     return { jti, revoked: true };
   }
 
-  private async inspect(params: Params, actor: Actor): Promise<JsonObject> {
+  private async inspect(params: Params, actor: Actor): Promise<InspectAnswer> {
     const { room, on } = parseInspect(params);
     this.record(actor, 'inspect', { target: { room: room ?? '*' }, on });
     this.parts.inspector.set(room, on);
@@ -212,73 +203,12 @@ export class AdminService {
   }
 
   /** The room's last few envelopes from history, previewed like `traffic` events. */
-  private async recent(room: string): Promise<Json[]> {
+  private async recent(room: string): Promise<EnvelopePreview[]> {
     const { engine } = this.parts.core;
     const { position } = await engine.history(room);
     if (position.seq === 0) return [];
     const since = { epoch: position.epoch, seq: Math.max(0, position.seq - RECENT_ENVELOPES) };
-    return (await engine.history(room, since)).messages.map((m) => asJson(envelopePreview(m)));
-  }
-
-  private async list(params: Params): Promise<JsonObject> {
-    const what = requiredString(params, 'what', 16);
-    const { directory, bans, invites, audit } = this.parts;
-    switch (what) {
-      case 'clients': {
-        const { limit, cursor } = parsePage(params);
-        const room = optionalString(params, 'room', 128);
-        if (room !== undefined && !isValidRoomName(room))
-          throw new HubError('bad_request', '"room" must be a room name');
-        const filter = { room, user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
-        // Other hubs' clients (shared engine) follow this hub's, with the same filters and paging.
-        const remote = await this.parts.cluster.remoteClients();
-        return asJsonObject(directory.clients(filter, limit, parseClientCursor(cursor), remote));
-      }
-      case 'rooms': {
-        const { limit, cursor } = parsePage(params);
-        const filter = { user: optionalString(params, 'user', 128), text: optionalString(params, 'text', 128) };
-        return asJsonObject(directory.rooms(filter, limit, cursor));
-      }
-      case 'room':
-        return this.room(requiredString(params, 'room', 128), params.cursor as Json | undefined);
-      case 'bans':
-        return { items: asJson(await bans.list()) };
-      case 'invites':
-        return { items: asJson(await invites.list()) };
-      case 'audit':
-        return asJsonObject(audit.page(parseAuditQuery(params)));
-      default:
-        throw new HubError('bad_request', '"what" must be clients, rooms, room, bans, invites or audit');
-    }
-  }
-
-  /** The room with a page of its members: by `cursor` (`membersNext`) where this hub keeps the roster. */
-  private async room(room: string, cursor: Json | undefined): Promise<JsonObject> {
-    if (!isValidRoomName(room) || room === ADMIN_ROOM) throw new HubError('bad_request', '"room" must be a room name');
-    const { core, directory } = this.parts;
-    const summary = directory.summarizeRoom(room);
-    const history = await core.engine.history(room);
-    if (summary.clients === 0 && history.position.seq === 0) throw new HubError('not_found', `no room ${room}`);
-    if (cursor !== undefined && typeof cursor !== 'string')
-      throw new HubError('bad_request', '"cursor" must be a membersNext string');
-    if (core.registry.has(room)) {
-      const page = core.engine.presencePage(room, cursor);
-      return {
-        ...summary,
-        position: history.position as unknown as Json,
-        memberCount: page.count,
-        members: page.members as unknown as Json,
-        ...(page.next ? { membersNext: page.next } : {}),
-      };
-    }
-    // No member on this hub (others hold them, with Redis): the shared list, cut.
-    const members = await core.engine.presenceList(room);
-    return {
-      ...summary,
-      position: asJson(history.position),
-      memberCount: members.length,
-      members: asJson(members.slice(0, ROOM_MEMBERS_SHOWN)),
-    };
+    return (await engine.history(room, since)).messages.map((m) => envelopePreview(m));
   }
 
   /** Write the action's audit entry, durably, before it takes effect. */

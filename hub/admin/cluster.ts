@@ -4,7 +4,14 @@
  * clients in the record store (kind `node-clients`, key its node id) so any hub can list them.
  * With the memory engine there is nobody else: nothing is sent or written.
  */
-import { asJson, type HubLine, type Json, type RemoteClient, type StatsEvent } from '../protocol/index.js';
+import {
+  asJson,
+  type HubLine,
+  type Json,
+  type JsonObject,
+  type RemoteClient,
+  type StatsEvent,
+} from '../protocol/index.js';
 import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
@@ -136,7 +143,7 @@ export class ClusterView {
       if (!(now - at <= CLIENTS_TTL_MS) || !Array.isArray(value.clients)) continue;
       for (const c of value.clients) {
         if (c && typeof c === 'object' && !Array.isArray(c) && typeof c.clientId === 'string') {
-          out.push({ ...(c as unknown as RemoteClient), node: key });
+          out.push(readRemoteClient(c, c.clientId, key));
         }
       }
     }
@@ -170,6 +177,14 @@ export class ClusterView {
       this.core.options.logger?.warn({ err: (err as Error).message }, "could not write this hub's client summary");
     }
   }
+}
+
+/** Another hub's client as that hub wrote it (a field it lacks reads as empty); `node` is its record's key. */
+function readRemoteClient(c: JsonObject, clientId: string, node: string): RemoteClient {
+  const s = (k: string): string => (typeof c[k] === 'string' ? c[k] : '');
+  const rooms = Array.isArray(c.rooms) ? c.rooms.filter((r): r is string => typeof r === 'string') : [];
+  const connectedAt = typeof c.connectedAt === 'number' ? c.connectedAt : 0;
+  return { clientId, sub: s('sub'), name: s('name'), role: s('role'), ip: s('ip'), rooms, connectedAt, node };
 }
 
 function readLine(node: string, stats: Json): HubLine | undefined {

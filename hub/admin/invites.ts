@@ -10,7 +10,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CredentialRefusal,
   HubError,
+  ROLES,
   asJson,
+  type Json,
+  type Invite,
   type InviteRedemption,
   type RedeemedInvite,
   type Role,
@@ -19,18 +22,6 @@ import {
 import type { RecordStore } from '../core/engine.js';
 import type { Revocations } from '../auth/revocations.js';
 import type { InviteParams } from './admin-params.js';
-
-export interface InviteRecord {
-  jti: string;
-  sub: string;
-  name: string;
-  rooms: string[];
-  role: Role;
-  maxUses: number | null;
-  createdAt: number;
-  expiresAt: number;
-  by: string;
-}
 
 /** Who redeemed an invite: the personal token's `sub`, the name they gave, and when. */
 export type Redemption = RedeemedInvite;
@@ -64,7 +55,7 @@ export class Invites {
   ) {}
 
   /** What an invite will be, before anything is minted (so it can be audited first). */
-  plan(params: InviteParams, by: string, now = Date.now()): InviteRecord {
+  plan(params: InviteParams, by: string, now = Date.now()): Invite {
     if (!this.canMint)
       throw new HubError('conflict', 'this hub verifies tokens with a public key or JWKS and cannot mint invites');
     const jti = randomUUID();
@@ -81,7 +72,7 @@ export class Invites {
     };
   }
 
-  async create(invite: InviteRecord): Promise<{ token: string; url: string; warning?: 'loopback' }> {
+  async create(invite: Invite): Promise<{ token: string; url: string; warning?: 'loopback' }> {
     const extra: Record<string, string | number | boolean> = { invite: true };
     if (invite.maxUses !== null) extra.maxUses = invite.maxUses;
     const ttlSec = Math.max(1, Math.round((invite.expiresAt - Date.now()) / 1000));
@@ -99,21 +90,23 @@ export class Invites {
     return this.loopbackOnly ? { token, url, warning: 'loopback' } : { token, url };
   }
 
-  async find(jti: string): Promise<InviteRecord | undefined> {
-    return (await this.records.get(KIND, jti)) as unknown as InviteRecord | undefined;
+  async find(jti: string): Promise<Invite | undefined> {
+    return readInvite(await this.records.get(KIND, jti));
   }
 
-  async revoke(invite: InviteRecord): Promise<void> {
+  async revoke(invite: Invite): Promise<void> {
     await this.revocations.revoke(invite.jti, invite.expiresAt);
     await this.records.delete(KIND, invite.jti);
   }
 
-  async list(): Promise<Array<InviteRecord & { uses: number; redemptions: Redemption[] }>> {
+  async list(): Promise<Array<Invite & { uses: number; redemptions: Redemption[] }>> {
     const now = Date.now();
     const invites = (await this.records.list(KIND))
-      .map((r) => r.value as unknown as InviteRecord)
-      .filter((i) => i.expiresAt > now);
-    const redemptions = (await this.records.list(REDEEMED)).map((r) => r.value as unknown as Redemption);
+      .map((r) => readInvite(r.value))
+      .filter((i): i is Invite => i !== undefined && i.expiresAt > now);
+    const redemptions = (await this.records.list(REDEEMED))
+      .map((r) => readRedemption(r.value))
+      .filter((r): r is Redemption => r !== undefined);
     const withUses = invites.map((i) => {
       const own = redemptions.filter((r) => r.jti === i.jti).sort((a, b) => a.at - b.at);
       return { ...i, uses: own.length, redemptions: own };
@@ -158,4 +151,26 @@ export class Invites {
     // The personal token's `exp` is whole seconds at or before the invite's.
     return { answer: { token, sub, expiresAt: (Math.floor(now / 1000) + ttlSec) * 1000 }, redemption };
   }
+}
+
+/** A stored invite as `create` wrote it; anything else in the store (hand-edited, another version's) is skipped. */
+function readInvite(v: Json | undefined): Invite | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const { jti, sub, name, rooms, role, maxUses, createdAt, expiresAt, by } = v;
+  const roomList = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === 'string') : [];
+  const roleOf = ROLES.find((r) => r === role);
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof by !== 'string')
+    return undefined;
+  if (!Array.isArray(rooms) || roomList.length !== rooms.length || roleOf === undefined) return undefined;
+  if (typeof createdAt !== 'number' || typeof expiresAt !== 'number') return undefined;
+  if (maxUses !== null && typeof maxUses !== 'number') return undefined;
+  return { jti, sub, name, rooms: roomList, role: roleOf, maxUses, createdAt, expiresAt, by };
+}
+
+function readRedemption(v: Json): Redemption | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const { jti, sub, name, at } = v;
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof at !== 'number')
+    return undefined;
+  return { jti, sub, name, at };
 }

@@ -4,7 +4,7 @@
  * payload cut to a few hundred characters. Nothing is built while inspection is off. Turning it on
  * for a room also answers with the room's most recent envelopes from history.
  */
-import type { RoomMessage, TrafficEvent } from '../protocol/index.js';
+import type { EnvelopePreview, RoomMessage } from '../protocol/index.js';
 import type { AdminFeed } from './admin-feed.js';
 
 export const ALL_ROOMS = '*';
@@ -57,7 +57,7 @@ export class TrafficInspector {
 }
 
 /** An envelope with its payload cut to a few hundred characters (for `traffic` and `inspect`). */
-export function envelopePreview(msg: RoomMessage): Omit<TrafficEvent, 'recipients' | 'skipped'> {
+export function envelopePreview(msg: RoomMessage): EnvelopePreview {
   const text = JSON.stringify(msg.data) ?? 'null';
   const truncated = text.length > PREVIEW_CHARS;
   return {

@@ -3,6 +3,7 @@
  * this adds what only the client knows: a shutdown notice seen, a kick reason, an HTTP refusal.
  */
 import { closePolicy, CloseCode, type ClosePolicy } from '../protocol/index.js';
+import { ClientError } from './errors.js';
 import type { CloseInfo } from './types.js';
 
 /** How a connection ended, as the client observed it. */
@@ -90,4 +91,11 @@ function decideAfterRefusal(ending: Ending): Decision {
       }
       return { kind: 'backoff', report: true };
   }
+}
+
+/** The error the app hears about a close that is retried but worth reporting, or null. */
+export function closeReport(decision: Decision, ending: Ending): ClientError | null {
+  if (!((decision.kind === 'backoff' || decision.kind === 'after') && decision.report)) return null;
+  const code = ending.httpStatus !== undefined ? 'handshake_refused' : 'connection_closed';
+  return new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code });
 }

@@ -17,15 +17,14 @@ import {
 import { ClientError, withRoom } from './errors.js';
 import { Listeners } from './listeners.js';
 import { PublishRetry } from './publish-retry.js';
-import { isPassing, RoomJoin } from './room-join.js';
-import { isEmptyChange, PresenceView } from './presence.js';
+import { isPassing, joinAnswer, RoomJoin } from './room-join.js';
+import { RoomMembers, type MembersHost } from './room-members.js';
 import type { Answer, Pending } from './requests.js';
 import { RoomStream, type Outcome } from './room-stream.js';
 import type {
   BackoffOptions,
   JoinAnswer,
   MessageListener,
-  PresenceChange,
   PresenceListener,
   PublishAck,
   PublishOptions,
@@ -36,15 +35,12 @@ import type {
   Unsubscribe,
 } from './types.js';
 
-/** What a room needs from the client that owns it. */
-export interface RoomHost {
-  /** Sends a request now, or queues it until a connection is ready. */
-  submit(message: ClientMessage, handlers: Pending): void;
+/** What a room needs from the client that owns it (its members' needs included). */
+export interface RoomHost extends MembersHost {
   /** Sends a request on the current connection only; false when there is none. */
   requestNow(message: ClientMessage, handlers: Pending): boolean;
   /** Sends a message that has no answer; false when there is no connection. */
   sendNow(message: ClientMessage): boolean;
-  reportError(error: ClientError): void;
   forget(room: Room): void;
   readonly ackTimeoutMs: number;
   readonly backoff: BackoffOptions | undefined;
@@ -52,14 +48,12 @@ export interface RoomHost {
 
 export class Room implements RoomHandle {
   private readonly stream: RoomStream;
-  private readonly presence = new PresenceView();
+  private readonly presence: RoomMembers;
   private readonly join: RoomJoin;
   private readonly publishes: PublishRetry;
   private readonly messageListeners = new Map<string, Listeners<[Json, RoomMessage]>>();
-  private readonly presenceListeners = new Listeners<[PresenceMember[], PresenceChange]>();
   private readonly resetListeners = new Listeners<[ResumeFailure]>();
   private presenceState: JsonObject | undefined;
-  private rosterWanted = false;
   /** A subscribe is on the current connection, unanswered. */
   private inFlight = false;
   /** The answer of the last ack, waiting for the history that follows it. */
@@ -74,10 +68,11 @@ export class Room implements RoomHandle {
     this.stream = new RoomStream(!isHubRoom(name));
     this.join = new RoomJoin(host.backoff);
     this.publishes = new PublishRetry(host, name);
+    this.presence = new RoomMembers(name, host, () => this.state.status === 'left');
   }
 
   get members(): PresenceMember[] {
-    return this.presence.members;
+    return this.presence.list;
   }
 
   get memberCount(): number {
@@ -88,27 +83,8 @@ export class Room implements RoomHandle {
     return this.presence.complete;
   }
 
-  async loadMembers(pages = Infinity): Promise<PresenceMember[]> {
-    // The hub sends every change only to who asked for the roster: after a resubscribe, ask again.
-    if (pages === Infinity) this.rosterWanted = true;
-    for (let n = 0; n < pages && !this.presence.complete && this.state.status !== 'left'; n++) {
-      const cursor = this.presence.next!;
-      const answer = await new Promise<Answer>((resolve, reject) => {
-        this.host.submit(
-          { type: 'members', room: this.name, cursor },
-          { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.name)) },
-        );
-      });
-      // A resubscribe meanwhile restarted the paging from its own ack.
-      if (this.presence.next !== cursor) continue;
-      const page = answer as AckFor<'members'>;
-      const change = this.presence.addPage(
-        Array.isArray(page.members) ? page.members : [],
-        typeof page.next === 'string' ? page.next : undefined,
-      );
-      if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
-    }
-    return this.presence.members;
+  loadMembers(pages = Infinity): Promise<PresenceMember[]> {
+    return this.presence.load(pages);
   }
 
   get position(): StreamPosition | null {
@@ -147,7 +123,7 @@ export class Room implements RoomHandle {
   }
 
   onPresence(fn: PresenceListener): Unsubscribe {
-    return this.presenceListeners.add(fn);
+    return this.presence.onChange(fn);
   }
 
   onReset(fn: ResetListener): Unsubscribe {
@@ -282,32 +258,19 @@ export class Room implements RoomHandle {
 
   applyPresence(msg: PresenceMessage): void {
     if (!this.stream.isLive) return;
-    const change = this.presence.apply(msg);
-    if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
+    this.presence.apply(msg);
   }
 
   private acknowledge(answer: Answer, since: StreamPosition | undefined): void {
     if (this.join.isOver) return;
     const ack = answer as AckFor<'subscribe'>;
     const reset = this.stream.acknowledge(ack, since, this.options.history !== undefined);
-    const members = Array.isArray(ack.members) ? ack.members : [];
     const change = this.presence.replace(ack);
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });
-    const answerNow: JoinAnswer = {
-      room: this.name,
-      epoch: String(ack.epoch),
-      seq: Number(ack.seq),
-      members,
-      memberCount: typeof ack.memberCount === 'number' ? ack.memberCount : members.length,
-      recovered: reset === undefined && ack.recovered !== false,
-      history: [],
-    };
-    if (typeof ack.membersNext === 'string') answerNow.membersNext = ack.membersNext;
-    if (reset) answerNow.reason = reset;
+    const answerNow = joinAnswer(this.name, ack, reset);
     if (reset) this.resetListeners.emit(reset);
-    if (!isEmptyChange(change)) this.presenceListeners.emit(this.presence.members, change);
-    if (this.rosterWanted && !this.presence.complete)
-      this.loadMembers().catch((err: ClientError) => this.host.reportError(err));
+    this.presence.announce(change);
+    this.presence.reloadIfWanted();
     if (!this.stream.catchingUp) return this.join.answered(answerNow);
     // The replayed history follows the ack; a hub that sends less than it said must not hold the
     // answer back for ever.

@@ -141,10 +141,8 @@ export class Link {
 
   /** With `ws`, a refused upgrade's status and JSON body say why (browsers only see 1006). */
   private watchRefusal(): void {
-    const socket = this.socket as unknown as {
-      on(event: 'unexpected-response', fn: (req: unknown, res: ResponseLike) => void): void;
-      terminate(): void;
-    };
+    const socket = this.socket;
+    if (!isNodeWebSocket(socket)) return;
     socket.on('unexpected-response', (_req, res) => {
       const chunks: string[] = [];
       let size = 0;
@@ -163,6 +161,18 @@ export class Link {
       res.on('close', done);
     });
   }
+}
+
+/** The `ws` package's socket: Node events (a refused upgrade's response among them) and terminate(). */
+interface NodeWebSocket extends WebSocketLike {
+  on(event: 'unexpected-response', fn: (req: unknown, res: ResponseLike) => void): void;
+  terminate(): void;
+}
+
+function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
+  return (
+    'on' in socket && typeof socket.on === 'function' && 'terminate' in socket && typeof socket.terminate === 'function'
+  );
 }
 
 interface ResponseLike {

@@ -1,7 +1,9 @@
 /** The SDK's public shapes. Wire types come from hub/protocol; these are the client-side views. */
 import type {
+  AdminAck,
   AdminAction,
-  AckFor,
+  AdminFields,
+  AdminListing,
   AnswerTo,
   ClientMessage,
   Json,
@@ -192,7 +194,11 @@ export interface InsightClient {
   onState(fn: (state: ConnectionState) => void): Unsubscribe;
   /** The room, joined now and rejoined after every reconnect; `options` apply from the first call. */
   room(name: string, options?: RoomOptions): RoomHandle;
-  admin(action: AdminAction, fields?: Record<string, Json>): Promise<AckFor<'admin'>>;
+  /** An admin action (`role: admin` only): resolves with that action's answer (AdminAnswerMap; a `list` by its `what`). */
+  admin<A extends AdminAction, W extends AdminListing = AdminListing>(
+    action: A,
+    fields?: AdminFields<W>,
+  ): Promise<AdminAck<A, W>>;
   /** Any client message; an `id` is added and the answer returned (an `error` rejects). */
   request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>>;
   onNotice(fn: (notice: NoticeMessage) => void): Unsubscribe;

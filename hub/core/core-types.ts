@@ -1,8 +1,8 @@
 /** Options the core reads and the observer hooks through which admin and metrics watch it. */
 import type { SleepRecord } from './sleep-watch.js';
 import type {
+  AdminAnswer,
   AdminMessage,
-  AnswerMap,
   Json,
   RoomMessage,
   Sender,
@@ -81,7 +81,7 @@ export interface CoreObserver {
 export interface AdminGateway {
   subscribe(session: Session, msg: SubscribeMessage): Promise<Omit<SubscribeAck, 'room'>>;
   unsubscribe(session: Session): void;
-  handle(session: Session, msg: AdminMessage): Promise<AnswerMap['admin']>;
+  handle(session: Session, msg: AdminMessage): Promise<AdminAnswer>;
   /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
   denied?(session: Session, attempt: string): void;
 }

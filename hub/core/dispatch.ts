@@ -7,6 +7,7 @@ import {
   parseClientMessage,
   requestIdOf,
   type AckMessage,
+  type AdminAnswer,
   type AnswerMap,
   type ClientMessage,
   type ErrorCode,
@@ -109,7 +110,12 @@ export function reject(core: HandlerHost, session: Session, err: unknown, id: st
   }
 }
 
-type AnswerOf<T extends ClientMessage['type']> = T extends keyof AnswerMap ? AnswerMap[T] : never;
+/** What the hub answers: AnswerMap, with each admin action's own fields (AdminAnswerMap) for `admin`. */
+type AnswerOf<T extends ClientMessage['type']> = T extends 'admin'
+  ? AdminAnswer
+  : T extends keyof AnswerMap
+    ? AnswerMap[T]
+    : never;
 type Handler<M extends ClientMessage> = (
   core: HandlerHost,
   session: Session,

@@ -38,3 +38,10 @@ export function encodeJson(json: string): Buffer {
   frame.write(json, at);
   return frame;
 }
+
+/** A close reason cut to the 123 bytes a close frame can carry. */
+export function truncateReason(reason: string): string {
+  let r = reason;
+  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
+  return r;
+}

@@ -2,75 +2,39 @@
  * The hub's core: sessions, rooms, presence, fan-out, limits and drain, on top of the engine seam.
  * It knows nothing of HTTP; the server hands it upgraded sockets and REST publishes.
  */
-import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import {
-  CloseCode,
   CloseReason,
   HubError,
+  type CloseWhy,
   type Json,
   type PresenceMessage,
   type RoomMessage,
   type Sender,
-  type WelcomeMessage,
 } from '../protocol/index.js';
 import type { ControlCommand, Engine, EngineState, PresenceDiff, PublishResult } from './engine.js';
 import { EngineUnavailableError, isEngineFailure, type EngineFailure } from './engine-errors.js';
-import { EngineWatch } from './engine-watch.js';
+import { EngineHealth } from './engine-health.js';
 import { SleepWatch, type SleepRecord } from './sleep-watch.js';
-
-/** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
-const WAKE_PONG_GRACE_MS = 10_000;
 import { encodeMessage } from './frame.js';
 import { ConnectionCounter, KeyedRateLimit } from './limits.js';
 import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
-import { PresenceCoalescer, summarize } from './presence.js';
+import { PresenceCoalescer } from './presence.js';
 import { RoomRegistry } from './room-registry.js';
 import { Session, type SessionHost, type SessionIdentity, type SessionInfo } from './session.js';
 import { handleFrame } from './dispatch.js';
 import { Heartbeat } from './heartbeat.js';
 import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
+import { Observers } from './observers.js';
 import { TrafficCounters } from './traffic.js';
+import { bindSocket, newClientId, welcomeFor } from './client-socket.js';
+import { endByControl } from './control.js';
+import { fanOut, sendPresence } from './fan-out.js';
 
-const ID_BYTES = 9;
-let idPool = Buffer.alloc(0);
-let idOffset = 0;
-
-/** 72 random bits, drawn from a pool refilled every ~450 ids: one CSPRNG call per id costs more. */
-function newClientId(): string {
-  if (idOffset + ID_BYTES > idPool.length) {
-    idPool = randomBytes(ID_BYTES * 455);
-    idOffset = 0;
-  }
-  const id = idPool.toString('base64url', idOffset, idOffset + ID_BYTES);
-  idOffset += ID_BYTES;
-  return id;
-}
-
-const SESSION = Symbol('session');
-type HubSocket = WebSocket & { [SESSION]: Session };
-
-// Shared listeners (no closure per socket): the socket finds its session, the session its host.
-function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onFrame(session, data as Buffer, isBinary);
-  session.pauseReadingIfBacklogged();
-}
-
-function onSocketPong(this: WebSocket): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onPong(session);
-}
-
-function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onClosed(session, code, reason.toString());
-}
-
-/** ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up. */
-function onSocketError(): void {}
+/** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
+const WAKE_PONG_GRACE_MS = 10_000;
 
 export class HubCore implements HandlerHost, SessionHost {
   readonly sessions = new Map<string, Session>();
@@ -84,13 +48,13 @@ export class HubCore implements HandlerHost, SessionHost {
   readonly guard: CallbackGuard;
   /** Published bytes per user (all of a user's connections together). */
   readonly publishBytes: KeyedRateLimit;
-  private readonly observers: CoreObserver[] = [];
+  private readonly observers: Observers;
   /** Sessions that asked for a room's roster (a `members` request): they get every change. */
   readonly rosterReaders = new Map<string, Set<Session>>();
   draining = false;
   /** Set by the admin service: handles `$admin` and `admin` messages. */
   admin?: AdminGateway;
-  private readonly engineWatch: EngineWatch;
+  private readonly health: EngineHealth;
   readonly sleepWatch = new SleepWatch((record) => this.onWake(record));
 
   constructor(
@@ -99,6 +63,7 @@ export class HubCore implements HandlerHost, SessionHost {
     readonly verifyToken: (token: string) => Promise<SessionIdentity>,
   ) {
     this.connections = new ConnectionCounter(options.limits);
+    this.observers = new Observers(options.logger);
     this.guard = new CallbackGuard(options.logger);
     this.scheduler = new FlushScheduler((err) => this.guard.report('flush', err));
     this.publishBytes = new KeyedRateLimit(options.limits.publishBytesPerSecond, options.limits.publishBurstBytes);
@@ -109,46 +74,44 @@ export class HubCore implements HandlerHost, SessionHost {
         bigRoomMs: options.presenceBigRoomMs ?? 250,
       },
       (room) => this.engine.presenceCount(room),
-      this.guard.wrap('presence', (m: PresenceMessage, big: boolean) => this.sendPresence(m, big)),
+      this.guard.wrap('presence', (m: PresenceMessage, big: boolean) =>
+        sendPresence(this.registry, this.rosterReaders, m, big),
+      ),
     );
     this.heartbeat = new Heartbeat(this, options);
-    this.engineWatch = new EngineWatch(engine, (stalled) => this.onEngineStall(stalled));
+    this.health = new EngineHealth(engine, {
+      logger: options.logger,
+      rooms: () => this.registry.rooms(),
+      sessions: () => this.sessions.values(),
+      emit: (state, detail) => this.emit('engineState', state, detail),
+      logEngineError: (err, what) => this.logEngineError(err, what),
+    });
   }
 
   /** What readiness and the console report: `stalled` while the engine is up but not answering. */
   get engineHealth(): EngineState | 'stalled' {
-    if (this.engine.state === 'down') return 'down';
-    return this.engineWatch.stalled ? 'stalled' : 'up';
+    return this.health.value;
   }
 
   async start(): Promise<void> {
     await this.engine.start({
-      message: (msg) => this.fanOut(msg),
+      message: (msg) => this.deliver(msg),
       presence: (room, diff) => this.onPresence(room, diff),
       control: (cmd) => this.onControl(cmd),
-      state: (state, detail) => this.onEngineState(state, detail),
+      state: (state, detail) => this.health.onState(state, detail),
       failed: (where, err) => this.guard.report(where, err),
     });
     this.heartbeat.start();
-    this.engineWatch.start();
+    this.health.start();
     this.sleepWatch.start();
   }
 
   observe(observer: CoreObserver): void {
-    this.observers.push(observer);
+    this.observers.add(observer);
   }
 
   emit<K extends keyof CoreObserver>(event: K, ...args: Parameters<NonNullable<CoreObserver[K]>>): void {
-    for (const o of this.observers) {
-      const fn = o[event] as ((...a: unknown[]) => void) | undefined;
-      if (!fn) continue;
-      try {
-        fn.apply(o, args);
-      } catch (err) {
-        // An observer (admin feed, metrics) must never break the hot path.
-        this.options.logger?.error({ err, event }, 'observer failed');
-      }
-    }
+    this.observers.emit(event, ...args);
   }
 
   /** Accept an upgraded socket for a verified identity. */
@@ -157,30 +120,9 @@ export class HubCore implements HandlerHost, SessionHost {
     const session = new Session(id, ws, socket, identity, info, this.options.limits, this.scheduler, this);
     this.sessions.set(id, session);
     this.connections.add(identity.user.sub, info.ip);
-    // Shared listeners that find their session on the socket: no closures per connection.
-    (ws as HubSocket)[SESSION] = session;
-    ws.on('message', onSocketMessage);
-    ws.on('pong', onSocketPong);
-    ws.on('close', onSocketClose);
-    ws.on('error', onSocketError);
-    const welcome: WelcomeMessage = {
-      type: 'welcome',
-      clientId: id,
-      user: identity.user,
-      heartbeatMs: this.options.heartbeatMs,
-      limits: {
-        maxFrameBytes: this.options.limits.maxFrameBytes,
-        maxRoomsPerConnection: this.options.limits.maxRoomsPerConnection,
-        maxPresenceBytes: this.options.limits.maxPresenceBytes,
-        messagesPerSecond: this.options.limits.messagesPerSecond,
-        burst: this.options.limits.burst,
-        maxQueuedBytes: this.options.limits.maxQueuedBytes,
-      },
-      expiresAt: identity.expiresAt,
-      server: { version: this.options.version },
-    };
+    bindSocket(ws, session);
     // Written now, not next turn: the upgrade corked the socket, so this joins the 101 in one write.
-    session.outbox.writeFirst(encodeMessage(welcome));
+    session.outbox.writeFirst(encodeMessage(welcomeFor(id, identity, this.options)));
     this.emit('connected', session);
     return session;
   }
@@ -243,82 +185,21 @@ export class HubCore implements HandlerHost, SessionHost {
     }
   }
 
-  /** Deliver a sequenced message to local members: serialized once, one shared frame. */
-  private fanOut(msg: RoomMessage & { echo?: boolean }): void {
-    const members = this.registry.membersOf(msg.room);
-    if (!members) return;
-    const frame = encodeMessage({
-      type: 'message',
-      room: msg.room,
-      epoch: msg.epoch,
-      seq: msg.seq,
-      event: msg.event,
-      data: msg.data,
-      from: msg.from,
-      time: msg.time,
-    });
-    const skip = msg.echo ? undefined : msg.from.clientId;
-    let delivered = 0;
-    for (const session of members) {
-      if (session.id === skip) continue;
-      session.deliver(msg.room, frame, msg.seq, msg.epoch);
-      delivered++;
-    }
-    this.traffic.recordOut(msg.room, delivered, frame.length);
-    this.emit('delivered', msg, delivered, frame.length);
+  /** A sequenced message from the engine, to this hub's members of its room. */
+  private deliver(msg: RoomMessage & { echo?: boolean }): void {
+    const sent = fanOut(this.registry, msg);
+    if (!sent) return;
+    this.traffic.recordOut(msg.room, sent.delivered, sent.bytes);
+    this.emit('delivered', msg, sent.delivered, sent.bytes);
   }
 
   private onPresence(room: string, diff: PresenceDiff): void {
     if (this.registry.has(room)) this.presence.add(room, diff);
   }
 
-  /** Each frame built once: the full diff, and in big rooms the summary for who did not page. */
-  private sendPresence(message: PresenceMessage, big: boolean): void {
-    const members = this.registry.membersOf(message.room);
-    if (!members) return;
-    const readers = big ? this.rosterReaders.get(message.room) : undefined;
-    const full = !big || readers ? encodeMessage(message) : undefined;
-    const summary = big ? encodeMessage(summarize(message)) : full!;
-    for (const session of members) session.deliver(message.room, readers?.has(session) ? full! : summary);
-  }
-
-  /** Kick, ban and revoke end connections here, whichever hub the command came from. */
   private onControl(cmd: ControlCommand): void {
-    if (cmd.kind === 'kick') {
-      for (const s of this.sessions.values()) {
-        if ((cmd.clientId && s.id === cmd.clientId) || (cmd.sub && s.user.sub === cmd.sub)) {
-          s.send({ type: 'notice', event: 'kicked', reason: cmd.reason });
-          s.end({ code: CloseCode.kicked, reason: cmd.reason });
-        }
-      }
-    } else if (cmd.kind === 'ban') {
-      for (const s of this.sessions.values()) {
-        if (s.user.sub === cmd.sub) {
-          s.send({ type: 'notice', event: 'banned', reason: cmd.reason, until: cmd.until });
-          s.end({ code: CloseCode.banned, reason: cmd.reason });
-        }
-      }
-    } else if (cmd.kind === 'revoke') {
-      // Tokens redeemed from a revoked invite end with it.
-      for (const s of this.sessions.values()) {
-        const { jti, inviteId } = s.identity.claims;
-        if (jti === cmd.jti || inviteId === cmd.jti) s.end(CloseReason.tokenRevoked);
-      }
-    }
+    endByControl(this.sessions.values(), cmd);
     this.emit('control', cmd);
-  }
-
-  private onEngineState(state: EngineState, detail?: string): void {
-    this.options.logger?.warn({ state, detail }, `engine ${state}`);
-    this.emit('engineState', state, detail);
-    // Engines report changes only: `up` here means it was down.
-    if (state === 'up') {
-      // Clients resume from history through their own resubscribe; the node re-listens to its rooms.
-      for (const room of this.registry.rooms()) {
-        this.engine.subscribe(room).catch((err) => this.logEngineError(err, 'resubscribe'));
-      }
-      if (!this.engineWatch.stalled) this.announceEngineUp();
-    }
   }
 
   onFrame(session: Session, data: Buffer, isBinary: boolean): void {
@@ -333,22 +214,6 @@ export class HubCore implements HandlerHost, SessionHost {
     this.detach(session, code, reason);
   }
 
-  private onEngineStall(stalled: boolean): void {
-    if (stalled)
-      this.options.logger?.warn({ engine: this.engine.name }, 'engine stalled: no answer to the readiness probe');
-    else this.options.logger?.info({ engine: this.engine.name }, 'engine answering again');
-    if (!stalled && this.engine.state === 'up') this.announceEngineUp();
-  }
-
-  /**
-   * Tell every client the engine answers again, so what it was refused (a subscribe, a publish with
-   * its key) is retried now rather than at the end of a backoff grown during the outage.
-   */
-  private announceEngineUp(): void {
-    const notice = encodeMessage({ type: 'notice', event: 'engine_up' });
-    for (const s of this.sessions.values()) s.sendFrame(notice);
-  }
-
   /**
    * The computer is going to sleep: every client is told (`notice shutdown` with `reason: 'sleep'`)
    * and closed with 1001, so nobody publishes into a link that is about to go silent; they
@@ -357,15 +222,20 @@ export class HubCore implements HandlerHost, SessionHost {
   suspend(): void {
     this.sleepWatch.suspended();
     this.options.logger?.info({ clients: this.sessions.size }, 'going to sleep: clients told to reconnect later');
-    const notice = encodeMessage({
-      type: 'notice',
-      event: 'shutdown',
-      reconnectAfterMs: this.options.reconnectAfterMs,
-      reason: 'sleep',
-    });
+    this.shutDownClients(CloseReason.goingToSleep, true);
+  }
+
+  /** Every client gets `notice shutdown` (when to come back), then the close `why`. */
+  private shutDownClients(why: CloseWhy, sleep: boolean): void {
+    const { reconnectAfterMs } = this.options;
+    const notice = encodeMessage(
+      sleep
+        ? { type: 'notice', event: 'shutdown', reconnectAfterMs, reason: 'sleep' }
+        : { type: 'notice', event: 'shutdown', reconnectAfterMs },
+    );
     for (const s of this.sessions.values()) {
       s.sendFrame(notice);
-      s.end(CloseReason.goingToSleep);
+      s.end(why);
     }
   }
 
@@ -381,7 +251,7 @@ export class HubCore implements HandlerHost, SessionHost {
     );
     this.heartbeat.checkNow(Math.min(this.options.heartbeatMs, WAKE_PONG_GRACE_MS));
     // The engine may have gone quiet meanwhile too: probe it now rather than at the next tick.
-    this.engineWatch.probe();
+    this.health.probe();
     this.emit('woke', record);
   }
 
@@ -411,15 +281,7 @@ export class HubCore implements HandlerHost, SessionHost {
    */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    const notice = encodeMessage({
-      type: 'notice',
-      event: 'shutdown',
-      reconnectAfterMs: this.options.reconnectAfterMs,
-    });
-    for (const s of this.sessions.values()) {
-      s.sendFrame(notice);
-      s.end(CloseReason.shuttingDown);
-    }
+    this.shutDownClients(CloseReason.shuttingDown, false);
     const deadline = Date.now() + timeoutMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const s of this.sessions.values()) s.ws.terminate();
@@ -427,7 +289,7 @@ export class HubCore implements HandlerHost, SessionHost {
 
   async stop(): Promise<void> {
     this.heartbeat.stop();
-    this.engineWatch.stop();
+    this.health.stop();
     this.sleepWatch.stop();
     this.presence.stop();
     for (const s of this.sessions.values()) s.ws.terminate();

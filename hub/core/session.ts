@@ -2,9 +2,16 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { CloseWhy, RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
-import { encodeMessage } from './frame.js';
+import { encodeMessage, truncateReason } from './frame.js';
 import { ErrorBudget, TokenBucket } from './limits.js';
 import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
+import {
+  isReadingPaused,
+  pauseReadingIfBacklogged,
+  readPauseBytes,
+  resumeReading,
+  type ReadingPeer,
+} from './read-pause.js';
 import { roomSetAdd, roomSetDelete, roomSetHas, roomSetList, roomSetSize, type RoomSet } from './room-set.js';
 
 /** Who a connection is, as established from its verified token. */
@@ -30,22 +37,6 @@ export interface HeldFrame {
 export const SessionState = { open: 0, closing: 1, closed: 2 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
-/**
- * The sessions whose reading is paused, by socket: the one 'drain' listener finds its session here.
- * Only a paused connection has an entry, so an idle one carries nothing for this.
- */
-const pausedReaders = new WeakMap<Duplex, Session>();
-
-/** A paused connection's socket drained: the peer has taken everything it was sent. */
-function onPausedSocketDrain(this: Duplex): void {
-  const session = pausedReaders.get(this);
-  if (!session) return;
-  // Its pong may be waiting unread behind the pause; a peer that takes all we sent is alive.
-  session.missedPongs = 0;
-  session.resumeReading();
-}
-
-/** What a session reports to: the hub core. */
 /** What a session reports to the core that owns it (its socket's events among them). */
 export interface SessionHost {
   onSlowConsumer(session: Session): void;
@@ -66,7 +57,7 @@ export interface SessionLimits {
  * Memory per idle connection is a target: nothing here is a closure, and the rate and error
  * counters exist only once a client has sent something.
  */
-export class Session implements OverflowListener {
+export class Session implements OverflowListener, ReadingPeer {
   state: SessionState = SessionState.open;
   private roomSet: RoomSet;
   /** Rooms whose subscribe is still replaying: live frames are held until it ends. */
@@ -161,35 +152,14 @@ export class Session implements OverflowListener {
     this.host.onSlowConsumer(this);
   }
 
-  /**
-   * Reading from this peer stops past half the cap. Half, because what is already in hand when it
-   * stops — the rest of the chunk being parsed, answers to requests still being handled, fan-out
-   * from others — must still fit under the cap rather than close the connection with 4008.
-   */
-  private get readPauseBytes(): number {
-    return this.limits.maxQueuedBytes / 2;
-  }
-
-  /** Whether the hub has paused reading from this peer (its own answers backed up). */
+  /** Whether the hub has paused reading from this peer (its own answers backed up): read-pause.ts. */
   get readingPaused(): boolean {
-    return pausedReaders.has(this.socket);
+    return isReadingPaused(this);
   }
 
-  /**
-   * After each inbound frame: while this peer's answers back up (acks, errors, pongs it has not
-   * taken), stop reading its requests, so TCP slows a client that sends faster than it reads instead
-   * of its queue overflowing into a 4008. Reading resumes when its socket drains. The cap still
-   * applies while paused: fan-out that takes it past the cap closes it with 4008 as before.
-   */
+  /** After each inbound frame: stop reading this peer's requests while its answers back up. */
   pauseReadingIfBacklogged(): void {
-    if (this.outbox.pendingBytes <= this.readPauseBytes || !this.isOpen || this.readingPaused) return;
-    // Written now, so that the socket says whether the peer is behind: only then is a 'drain' owed.
-    this.outbox.flush();
-    const socket = this.socket;
-    if (!this.isOpen || !socket.writableNeedDrain) return;
-    pausedReaders.set(socket, this);
-    socket.on('drain', onPausedSocketDrain);
-    this.ws.pause();
+    pauseReadingIfBacklogged(this, readPauseBytes(this.limits.maxQueuedBytes));
   }
 
   /**
@@ -197,15 +167,19 @@ export class Session implements OverflowListener {
    * from ever draining); the heartbeat looks once per beat.
    */
   resumeReadingIfBelowMark(): void {
-    if (this.readingPaused && this.outbox.pendingBytes <= this.readPauseBytes) this.resumeReading();
+    if (this.readingPaused && this.outbox.pendingBytes <= readPauseBytes(this.limits.maxQueuedBytes))
+      this.resumeReading();
   }
 
   /** Read from this peer again (no-op unless paused); also what a closing connection does. */
   resumeReading(): void {
-    const socket = this.socket;
-    if (!pausedReaders.delete(socket)) return;
-    socket.off('drain', onPausedSocketDrain);
-    this.ws.resume();
+    resumeReading(this);
+  }
+
+  drained(): void {
+    // Its pong may be waiting unread behind the pause; a peer that takes all we sent is alive.
+    this.missedPongs = 0;
+    this.resumeReading();
   }
 
   /** A frame came in: count it. */
@@ -302,7 +276,6 @@ export class Session implements OverflowListener {
     return taken;
   }
 
-  /** Write queued frames now and close with a code (after any final messages). */
   /** Close for one of the protocol's reasons (`CloseReason`, or kick/ban with the admin's text). */
   end(why: CloseWhy): void {
     this.close(why.code, why.reason);
@@ -323,10 +296,4 @@ export class Session implements OverflowListener {
     this.state = SessionState.closing;
     this.ws.terminate();
   }
-}
-
-export function truncateReason(reason: string): string {
-  let r = reason;
-  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
-  return r;
 }

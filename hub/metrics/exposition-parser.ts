@@ -55,7 +55,7 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
     if (line.startsWith('#')) {
       const m = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
       if (!m) return; // other comments are allowed
-      const [, keyword, name, rest = ''] = m as unknown as [string, 'HELP' | 'TYPE', string, string];
+      const [, keyword, name, rest = ''] = m;
       if (!METRIC_NAME.test(name)) fail(`invalid metric name "${name}"`);
       if (closed.has(name)) fail(`metadata for ${name} after its samples ended`);
       let family = families.get(name);
@@ -104,7 +104,8 @@ function familyOf(sampleName: string, families: Map<string, MetricFamily>): Metr
 function parseSample(line: string, fail: (m: string) => never): Sample {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?[ \t]+(\S+)(?:[ \t]+(-?\d+))?[ \t]*$/.exec(line);
   if (!m) return fail(`not a sample line: ${JSON.stringify(line.slice(0, 80))}`);
-  const [, name, labelText, valueText] = m as unknown as [string, string, string | undefined, string];
+  // The regex makes every group a string but the optional labels (`undefined` when absent).
+  const [, name, labelText, valueText] = m;
   return { name, labels: labelText ? parseLabels(labelText, fail) : {}, value: parseValue(valueText, fail) };
 }
 

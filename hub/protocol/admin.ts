@@ -1,10 +1,10 @@
 /**
  * The admin contract: what the hub's admin service sends on `$admin` (an event name → payload
- * map) and in answers to `admin` actions. The hub builds these shapes (hub/admin) and the console
+ * map) and in answers to `admin` actions (their map is admin-answers.ts). The hub builds these shapes (hub/admin) and the console
  * reads them (renderer/console/admin-feed.ts); both import them from here, so a renamed field is
  * a type error on both sides instead of a "—" on screen. Times are epoch milliseconds.
  */
-import type { Json, JsonObject, Sender } from './messages.js';
+import type { Json, Sender } from './messages.js';
 
 /** A page of a listing; pass `next` back as `cursor` for the following page (null on the last). */
 export interface Page<T> {
@@ -242,9 +242,4 @@ export type AdminEvent = keyof AdminEventMap;
  */
 export function asJson(value: object): Json {
   return value as Json;
-}
-
-/** The same for a value that is a JSON object (an answer's fields). */
-export function asJsonObject(value: object): JsonObject {
-  return value as JsonObject;
 }

@@ -158,7 +158,7 @@ export interface AnswerMap {
   auth: { expiresAt: number };
   members: MembersAck;
   history: HistoryAck;
-  /** Each action answers with its own fields (hub/protocol/admin.ts names the listings'). */
+  /** On the wire a JSON object; each action's fields are `AdminAnswerMap` (hub/protocol/admin-answers.ts). */
   admin: JsonObject;
 }
 

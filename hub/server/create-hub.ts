@@ -1,20 +1,17 @@
 /** `createHub(options)`: wires keys, engine, core, HTTP(S) server, upgrade handler and routes. */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HubCore } from '../core/hub-core.js';
-import type { Engine, HistoryPolicyFor } from '../core/engine.js';
-import { MemoryEngine } from '../engines/memory/memory-engine.js';
-import type { DurableRooms } from '../engines/durable/durable-rooms.js';
+import { createEngine } from './engine-choice.js';
 import { loadVerificationKey } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { mintToken } from '../auth/mint.js';
 import { BanList } from '../auth/bans.js';
 import { Revocations } from '../auth/revocations.js';
 import { checkNotInvite, checkRevoked } from '../auth/admission.js';
-import { resolveOptions, type HubOptions, type HubOptionsInput } from './options.js';
+import { resolveOptions, type HubOptionsInput } from './options.js';
 import { createLogger } from './logger.js';
 import { chooseLogFormat, prettyDestination } from './log-format.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -32,62 +29,8 @@ import { HUB_VERSION } from './version.js';
 import type { Hub, HubState, MintClaims } from './types.js';
 
 export type { HubContext, HubExtension } from '../http/extension.js';
-
-export function historyPolicyFor(options: HubOptions): HistoryPolicyFor {
-  const overrides = options.history.rooms.map((r) => ({
-    ...r,
-    test:
-      r.pattern === '*'
-        ? () => true
-        : r.pattern.endsWith('*')
-          ? (room: string) => room.startsWith(r.pattern.slice(0, -1))
-          : (room: string) => room === r.pattern,
-  }));
-  return (room) => {
-    const o = overrides.find((r) => r.test(room));
-    return {
-      maxMessages: o?.maxMessages ?? options.history.maxMessages,
-      maxAgeMs: o?.maxAgeMs ?? options.history.maxAgeMs,
-      maxBytes: o?.maxBytes ?? options.history.maxBytes,
-    };
-  };
-}
-
-async function createEngine(options: HubOptions): Promise<Engine> {
-  if (options.engine) return options.engine;
-  const historyPolicy = historyPolicyFor(options);
-  if (options.redis) {
-    const { createRedisEngine } = await import('../engines/redis/index.js');
-    return createRedisEngine({ url: options.redis, historyPolicy, logger: options.logger });
-  }
-  const durable = options.history.store === 'sqlite' ? await openDurableHistory(options) : undefined;
-  return new MemoryEngine({
-    historyPolicy,
-    recordsFile: join(options.dataDir, 'records.json'),
-    durable,
-    historyBudgetBytes: options.history.budgetBytes,
-  });
-}
-
-/**
- * Loaded only when asked for: the memory-only hub never loads the native SQLite module. A module
- * that cannot load (not rebuilt for this runtime) leaves the hub running on memory history, said
- * loudly; any other failure (the file locked by another hub, unreadable) stops the start.
- */
-async function openDurableHistory(options: HubOptions): Promise<DurableRooms | undefined> {
-  try {
-    const { DurableRooms } = await import('../engines/durable/durable-rooms.js');
-    return DurableRooms.open(join(options.dataDir, 'history.sqlite'));
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    options.logger?.error(
-      { err: (err as Error).message },
-      'history on disk unavailable: the SQLite module did not load (rebuild it for this runtime: npm rebuild better-sqlite3, or electron-builder install-app-deps); history is kept in memory only',
-    );
-    return undefined;
-  }
-}
+// The history bounds are read here by the tests that build their own engines.
+export { historyPolicyFor } from './engine-choice.js';
 
 export async function createHub(input: HubOptionsInput = {}, extensions: HubExtension[] = []): Promise<Hub> {
   const options = resolveOptions(input);

@@ -1,8 +1,7 @@
 /** Invites that still work: rooms, role, who redeemed each (so uses so far), expiry, and revoking one. */
 import { useEffect, useState } from 'react';
-import type { Json } from '../../hub/protocol/index.js';
+import type { InviteSummary } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
-import { asObject, num, str } from './admin-feed.js';
 import { adminAction } from './admin-session.js';
 
 export interface InviteRow {
@@ -18,37 +17,18 @@ export interface InviteRow {
   redemptions: Array<{ sub: string; name: string; at: number | null }>;
 }
 
-function readRedemptions(v: Json | undefined): InviteRow['redemptions'] {
-  if (!Array.isArray(v)) return [];
-  const out: InviteRow['redemptions'] = [];
-  for (const item of v) {
-    const o = asObject(item);
-    const sub = str(o, 'sub');
-    if (sub) out.push({ sub, name: str(o, 'name') ?? sub, at: num(o, 'at') });
-  }
-  return out;
-}
-
-export function readInvites(items: Json | undefined): InviteRow[] {
-  if (!Array.isArray(items)) return [];
-  const rows: InviteRow[] = [];
-  for (const item of items) {
-    const o = asObject(item);
-    const jti = str(o, 'jti');
-    if (!o || !jti) continue;
-    rows.push({
-      jti,
-      name: str(o, 'name') ?? '',
-      rooms: Array.isArray(o.rooms) ? o.rooms.filter((r): r is string => typeof r === 'string') : [],
-      role: str(o, 'role') ?? '',
-      uses: num(o, 'uses') ?? 0,
-      maxUses: num(o, 'maxUses'),
-      expiresAt: num(o, 'expiresAt'),
-      by: str(o, 'by') ?? '',
-      redemptions: readRedemptions(o.redemptions),
-    });
-  }
-  return rows;
+export function readInvites(items: readonly InviteSummary[]): InviteRow[] {
+  return items.map((i) => ({
+    jti: i.jti,
+    name: i.name,
+    rooms: i.rooms,
+    role: i.role,
+    uses: i.uses,
+    maxUses: i.maxUses,
+    expiresAt: i.expiresAt,
+    by: i.by,
+    redemptions: i.redemptions.map(({ sub, name, at }) => ({ sub, name: name || sub, at })),
+  }));
 }
 
 export function ActiveInvites({ version, onRevoke }: { version: number; onRevoke(jti: string): void }) {

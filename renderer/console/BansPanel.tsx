@@ -1,8 +1,7 @@
 /** Users banned right now, until when and why, with a way to lift each ban. */
 import { useEffect, useState } from 'react';
-import type { Json } from '../../hub/protocol/index.js';
+import type { BannedUser } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
-import { asObject, num, str } from './admin-feed.js';
 import { adminAction, unbanUser } from './admin-session.js';
 
 export interface BanRow {
@@ -12,17 +11,8 @@ export interface BanRow {
   by: string;
 }
 
-export function readBans(items: Json | undefined): BanRow[] {
-  if (!Array.isArray(items)) return [];
-  return items
-    .map((i) => asObject(i))
-    .filter((o): o is NonNullable<typeof o> => !!o && typeof o.sub === 'string')
-    .map((o) => ({
-      sub: str(o, 'sub')!,
-      until: num(o, 'until'),
-      reason: str(o, 'reason') ?? '',
-      by: str(o, 'by') ?? '',
-    }));
+export function readBans(items: readonly BannedUser[]): BanRow[] {
+  return items.map(({ sub, until, reason, by }) => ({ sub, until, reason, by }));
 }
 
 export function BansPanel({ changeVersion }: { changeVersion: number }) {

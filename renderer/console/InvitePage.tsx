@@ -1,7 +1,6 @@
 /** Make a join link for colleagues: rooms, role and lifetime in; link, QR code and copy button out. */
 import { useEffect, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
-import { readTokenClaims } from '../connection/token-claims.js';
 import { formatDateTime } from '../shared/format.js';
 import { adminAction } from './admin-session.js';
 import { ActiveInvites } from './ActiveInvites.js';
@@ -40,22 +39,16 @@ export function InvitePage() {
     setBusy(true);
     setError(null);
     try {
-      const ack = await adminAction('invite', inviteRequest(draft));
-      const url = typeof ack.url === 'string' ? ack.url : null;
-      const token = typeof ack.token === 'string' ? ack.token : null;
+      const { url, token, rooms, role, expiresAt, jti, warning } = await adminAction('invite', inviteRequest(draft));
       if (!url || !token) throw new Error('the hub answered without a link');
-      const claims = readTokenClaims(token);
-      const rooms = Array.isArray(ack.rooms)
-        ? ack.rooms.filter((r): r is string => typeof r === 'string')
-        : (claims?.rooms ?? []);
       setCreated((list) => [
         {
           url,
           rooms,
-          role: typeof ack.role === 'string' ? ack.role : (claims?.role ?? draft.role),
-          expiresAt: typeof ack.expiresAt === 'number' ? ack.expiresAt : claims?.expiresAt,
-          jti: typeof ack.jti === 'string' ? ack.jti : claims?.jti,
-          loopback: loopbackHost(url) ?? (ack.warning === 'loopback' ? new URL(url).host : undefined),
+          role,
+          expiresAt,
+          jti,
+          loopback: loopbackHost(url) ?? (warning === 'loopback' ? new URL(url).host : undefined),
         },
         ...list,
       ]);

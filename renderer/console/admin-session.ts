@@ -2,7 +2,13 @@
  * The console's side of the admin protocol: the `$admin` feed into the admin store (batched per
  * quarter second), and the admin actions, each one request over the console's own connection.
  */
-import { ADMIN_ROOM, type AckFor, type AdminAction, type Json } from '../../hub/protocol/index.js';
+import {
+  ADMIN_ROOM,
+  type AdminAck,
+  type AdminAction,
+  type AdminFields,
+  type AdminListing,
+} from '../../hub/protocol/index.js';
 import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { applyFeed, setFeed, type FeedEvent } from './admin-store.js';
@@ -58,23 +64,26 @@ export function stopAdminFeed(): void {
   pending = [];
 }
 
-/** One admin action; rejects with the hub's error message. */
-export function adminAction(action: AdminAction, fields: Record<string, Json> = {}): Promise<AckFor<'admin'>> {
+/** One admin action; resolves with its answer (AdminAnswerMap), rejects with the hub's error message. */
+export function adminAction<A extends AdminAction, W extends AdminListing = AdminListing>(
+  action: A,
+  fields: AdminFields<W> = {},
+): Promise<AdminAck<A, W>> {
   return client().admin(action, fields);
 }
 
-export function kickClient(target: { clientId: string } | { sub: string }, reason: string): Promise<AckFor<'admin'>> {
+export function kickClient(target: { clientId: string } | { sub: string }, reason: string): Promise<AdminAck<'kick'>> {
   return adminAction('kick', { ...target, reason });
 }
 
-export function banUser(sub: string, minutes: number, reason: string): Promise<AckFor<'admin'>> {
+export function banUser(sub: string, minutes: number, reason: string): Promise<AdminAck<'ban'>> {
   return adminAction('ban', { sub, minutes, reason });
 }
 
-export function unbanUser(sub: string): Promise<AckFor<'admin'>> {
+export function unbanUser(sub: string): Promise<AdminAck<'unban'>> {
   return adminAction('unban', { sub });
 }
 
-export function setInspect(room: string | null, on: boolean): Promise<AckFor<'admin'>> {
+export function setInspect(room: string | null, on: boolean): Promise<AdminAck<'inspect'>> {
   return adminAction('inspect', room ? { room, on } : { on });
 }

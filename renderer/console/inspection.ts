@@ -31,10 +31,9 @@ export function isInspecting(on: readonly string[], room: string | undefined): b
 export async function toggleInspection(room: string | undefined, next: boolean): Promise<void> {
   const ack = await setInspect(room ?? null, next);
   const key = room ?? ALL_ROOMS;
-  const { on, mine } = useInspection.getState();
-  const fallback = next ? [...new Set([...on, key])] : room === undefined ? [] : on.filter((r) => r !== key);
+  const { mine } = useInspection.getState();
   useInspection.setState({ mine: next ? [...new Set([...mine, key])] : mine.filter((r) => r !== key) });
-  applyInspecting((ack as { inspect?: Json }).inspect ?? fallback);
+  applyInspecting(ack.inspect);
 }
 
 /** The console is closing: switch off what it switched on (best effort, the socket may be gone). */

@@ -4,7 +4,7 @@
  * nothing behind.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Json, RoomMessage } from '../../hub/protocol/index.js';
+import type { BannedUser, Json, KickAnswer, RoomDetail, RoomMessage } from '../../hub/protocol/index.js';
 import { ClientError, connect } from '../../hub/client/index.js';
 import { token, until } from '../support/hub.js';
 import {
@@ -229,5 +229,38 @@ describe('offline queue', () => {
     expect(err.code).toBe('offline_queue_full');
     expect((await first).seq).toBe(1);
     expect((await second).seq).toBe(2);
+  });
+});
+
+describe('admin() answers, typed by action', () => {
+  it('bans, lists the ban and lifts it, each answer read by its fields', async () => {
+    const root = client('root', { role: 'admin' });
+    const ban = await root.client.admin('ban', { sub: 'mallory', minutes: 5, reason: 'spam' });
+    expect(ban).toMatchObject({ type: 'ack', sub: 'mallory', reason: 'spam' });
+    expect(ban.until).toBeGreaterThan(Date.now());
+    const listed: BannedUser[] = (await root.client.admin('list', { what: 'bans' })).items;
+    expect(listed).toEqual([{ sub: 'mallory', until: ban.until, reason: 'spam', by: 'root', at: expect.any(Number) }]);
+    expect((await root.client.admin('unban', { sub: 'mallory' })).unbanned).toBe(true);
+    expect((await root.client.admin('list', { what: 'bans' })).items).toEqual([]);
+  });
+
+  it("kicks a user's connections and says how many; the room listing names its members", async () => {
+    const root = client('root', { role: 'admin' });
+    const bob = client('bob');
+    await bob.client.room('dash:1').joined;
+    const detail: RoomDetail = await root.client.admin('list', { what: 'room', room: 'dash:1' });
+    expect(detail).toMatchObject({ room: 'dash:1', clients: 1, memberCount: 1 });
+    expect(detail.members.map((m) => m.sub)).toEqual(['bob']);
+    const kick: KickAnswer = await root.client.admin('kick', { sub: 'bob', reason: 'tidy up' });
+    expect(kick).toMatchObject({ sub: 'bob', reason: 'tidy up', kicked: 1 });
+  });
+
+  it('rejects an unknown listing with bad_request and answers the next request', async () => {
+    const root = client('root', { role: 'admin' });
+    // admin() refuses an unknown `what` at compile time; a raw request still reaches the hub.
+    const err = await rejection(root.client.request({ type: 'admin', action: 'list', what: 'nothing' }));
+    expect(err.code).toBe('bad_request');
+    expect((await root.client.admin('list', { what: 'bans' })).items).toEqual([]);
+    expect(root.client.state.status).toBe('open');
   });
 });

@@ -79,3 +79,36 @@ export function writeFailure(err: unknown, what: string): Error {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new EngineOutcomeUnknownError(`redis outcome unknown (${what}): ${detail}`, { cause, what });
 }
+
+/**
+ * Connects both connections of a hub. The first failed attempt ends it: a refused or unknown
+ * address is not worth waiting out the connect timeout.
+ */
+export async function connectPair(
+  commands: RedisConnection,
+  subscriber: RedisConnection,
+  options: ResolvedRedisOptions,
+): Promise<void> {
+  const offFirstFailure: Array<() => void> = [];
+  const firstFailure = new Promise<never>((_, reject) => {
+    for (const client of [commands, subscriber]) {
+      client.once('error', reject);
+      offFirstFailure.push(() => client.off('error', reject));
+    }
+  });
+  firstFailure.catch(() => undefined);
+  try {
+    await withTimeout(
+      Promise.race([Promise.all([commands.connect(), subscriber.connect()]), firstFailure]),
+      options.connectTimeoutMs,
+      'connect',
+    ).catch((err: unknown) => {
+      throw new EngineUnavailableError(
+        `cannot connect to Redis at ${redactUrl(options.url)}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    });
+  } finally {
+    for (const off of offFirstFailure) off();
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The client's connection lifecycle: one connection at a time (to one of its hub URLs), opened
+ * with a token from the app, welcomed, every room resubscribed, then ready; reconnected by the
+ * close-code policy, stopped for good or until a ban ends. Its state is one phase value.
+ */
+import {
+  CloseCode,
+  CloseReason,
+  type NoticeMessage,
+  type ServerMessage,
+  type WelcomeMessage,
+} from '../protocol/index.js';
+import { Attempts, type RetryDecision } from './attempts.js';
+import { closeReport, decideAfterClose } from './close-policy.js';
+import { Connection } from './connection.js';
+import { closedError, StateCell, type Phase } from './connection-state.js';
+import { ClientError } from './errors.js';
+import type { RequestChannel } from './request-channel.js';
+import { messageOf, parseServerMessage } from './server-frames.js';
+import { TokenKeeper } from './token-keeper.js';
+import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
+import { WakeAt } from './wake-at.js';
+import type { CloseInfo, ConnectOptions, ConnectionState, Session, Unsubscribe } from './types.js';
+
+const DEFAULT_PING_INTERVAL_MS = 20_000;
+
+/** What the lifecycle needs of the client: its rooms, its requests, and where to report. */
+export interface LifecycleHost {
+  /** For the heartbeat's pings and the in-band token refresh. */
+  readonly channel: RequestChannel;
+  /** Welcomed: every room subscribes again; resolves once each had its first answer. */
+  resubscribe(): Promise<void>;
+  /** Resubscribed: what waited for a connection goes out. */
+  resumed(): void;
+  /** A frame for the requests or the rooms (welcome and notices are the lifecycle's). */
+  frame(msg: Exclude<ServerMessage, WelcomeMessage | NoticeMessage>): void;
+  /** The hub's engine answers again: rooms retry what it refused. */
+  engineUp(): void;
+  /** The connection is gone: the rooms hear it. */
+  linkLost(): void;
+  /** Requests sent on the connection that ended with `code` fail. */
+  requestsLost(code: number): void;
+  /** Stopped for good, or until a ban ends: everything waiting fails with `error`. */
+  halted(untilBan: boolean, error: () => ClientError): void;
+  reportError(error: ClientError): void;
+  notice(notice: NoticeMessage): void;
+}
+
+export class Lifecycle {
+  private readonly cell = new StateCell();
+  private readonly attempts: Attempts;
+  private readonly tokens: TokenKeeper;
+
+  private sessionValue: Session | null = null;
+  private connection: Connection | undefined;
+  private phase: Phase = 'connecting';
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while stopped by a ban: the attempt due when it ends. */
+  private readonly banEnd = new WakeAt();
+
+  constructor(
+    private readonly options: ConnectOptions,
+    private readonly host: LifecycleHost,
+    private readonly ackTimeoutMs: number,
+  ) {
+    this.attempts = new Attempts(options.url, options.backoff);
+    this.tokens = new TokenKeeper(options.getToken, (error) => host.reportError(error));
+  }
+
+  /** The first attempt. */
+  start(): void {
+    this.guard(this.open());
+  }
+
+  get state(): ConnectionState {
+    return this.cell.value;
+  }
+
+  get session(): Session | null {
+    return this.sessionValue;
+  }
+
+  onState(fn: (state: ConnectionState) => void): Unsubscribe {
+    return this.cell.subscribe(fn);
+  }
+
+  /** Every room had its first answer: requests go straight out. */
+  get ready(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Welcomed, with the link open: frames can be written. */
+  get canSend(): boolean {
+    return this.welcomed && this.connection?.link.isOpen === true;
+  }
+
+  write(text: string): boolean {
+    return this.connection?.link.send(text) ?? false;
+  }
+
+  /** The app closes the client for good. */
+  close(): void {
+    if (this.phase === 'banned') {
+      // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
+      this.banEnd.clear();
+      this.phase = 'stopped';
+      this.cell.set({ status: 'closed', code: CloseCode.normal, reason: 'closed by the application' });
+      return;
+    }
+    if (this.stopped) return;
+    const link = this.connection?.link;
+    this.stop(CloseCode.normal, 'closed by the application', false);
+    link?.close(CloseReason.clientClosed.code, CloseReason.clientClosed.reason);
+  }
+
+  get welcomed(): boolean {
+    return this.phase === 'resuming' || this.phase === 'ready';
+  }
+
+  get stopped(): boolean {
+    return this.phase === 'stopped' || this.phase === 'banned';
+  }
+
+  /** Whatever goes wrong inside the client's own async work is reported, never thrown at the host. */
+  private guard(work: Promise<void>): void {
+    work.catch((err: unknown) =>
+      this.host.reportError(new ClientError('connection_closed', `client failure: ${messageOf(err)}`)),
+    );
+  }
+
+  /** Starts an attempt after `ms`. */
+  private openSoon(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.guard(this.open());
+    }, ms);
+  }
+
+  private async open(): Promise<void> {
+    if (this.stopped) return;
+    this.phase = 'connecting';
+    this.cell.set({ status: 'connecting' });
+    const token = await this.tokens.forAttempt();
+    if (token === null) return this.retry({ kind: 'backoff', report: false }, { code: 1006, reason: 'no token' });
+    let ctor;
+    try {
+      ctor = await resolveWebSocket(this.options.WebSocket);
+    } catch (err) {
+      return this.stop(1006, `no WebSocket implementation: ${messageOf(err)}`);
+    }
+    if (this.stopped) return;
+    this.tokens.use(token);
+    const url = this.attempts.url;
+    let link: Link;
+    try {
+      link = new Link(
+        ctor,
+        url,
+        token,
+        {
+          open: () => undefined, // the connection counts as open at `welcome`
+          frame: (data) => this.connection?.link === link && this.onFrame(data),
+          end: (ending) => this.connection?.link === link && this.onEnd(ending),
+        },
+        this.ackTimeoutMs,
+      );
+    } catch (err) {
+      // A malformed URL will not get better by retrying.
+      return this.stop(1006, `cannot open ${url}: ${messageOf(err)}`);
+    }
+    this.connection = new Connection(link, {
+      ackTimeoutMs: this.ackTimeoutMs,
+      pingIntervalMs: this.options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      channel: this.host.channel,
+      tokens: this.tokens,
+      refreshed: (expiresAt) => {
+        if (this.sessionValue) this.sessionValue = { ...this.sessionValue, expiresAt };
+      },
+      reportError: (error) => this.host.reportError(error),
+    });
+  }
+
+  private onFrame(data: unknown): void {
+    this.connection?.heard();
+    const msg = parseServerMessage(data);
+    if (!msg) {
+      this.host.reportError(new ClientError('bad_frame', 'the hub sent a frame that is not a protocol message'));
+      return;
+    }
+    if (msg.type === 'welcome') this.guard(this.onWelcome(msg));
+    else if (msg.type === 'notice') this.onHubNotice(msg);
+    else this.host.frame(msg);
+  }
+
+  private async onWelcome(welcome: Session): Promise<void> {
+    const connection = this.connection;
+    this.sessionValue = welcome;
+    this.phase = 'resuming';
+    this.cell.set({ status: 'open' });
+    connection?.welcomed();
+    await this.host.resubscribe();
+    if (this.connection !== connection || this.phase !== 'resuming') return;
+    this.phase = 'ready';
+    // Only a connection that got this far counts as healthy: one closed during its own resume
+    // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
+    this.attempts.healthy();
+    this.host.resumed();
+  }
+
+  private onHubNotice(notice: NoticeMessage): void {
+    // Sent by hubs that watch their engine: retry now what waits because it was away.
+    if ((notice.event as string) === 'engine_up') this.host.engineUp();
+    if (notice.event === 'token_expiring' && this.connection) this.guard(this.connection.refreshToken());
+    this.connection?.note(notice);
+    this.host.notice(notice);
+  }
+
+  /** Forget the current link: timers, heartbeat and readiness; rooms hear the connection is gone. */
+  private dropLink(): void {
+    this.connection?.drop();
+    this.connection = undefined;
+    if (!this.stopped) this.phase = 'waiting';
+    this.host.linkLost();
+  }
+
+  private onEnd(ending: LinkEnding): void {
+    const notes = this.connection?.notes;
+    this.dropLink();
+    this.host.requestsLost(ending.code);
+    if (this.stopped) return;
+    const decision = decideAfterClose({ ...ending, ...notes });
+    const close: CloseInfo = { code: ending.code, reason: ending.reason };
+    const reported = closeReport(decision, ending);
+    if (reported) this.host.reportError(reported);
+    if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
+    if (decision.kind === 'new-token') {
+      this.guard(this.renewAfterRejection(close));
+      return;
+    }
+    this.retry(decision, close);
+  }
+
+  /** After 4001 (or HTTP 401): reconnect only if the app has a different token to offer. */
+  private async renewAfterRejection(close: CloseInfo): Promise<void> {
+    const renewal = await this.tokens.renewal();
+    if ('none' in renewal) {
+      return this.stop(
+        CloseCode.tokenInvalid,
+        `token rejected (${close.reason || 'expired or invalid'}) and ${renewal.none}`,
+      );
+    }
+    if (this.stopped) return;
+    this.tokens.renewWith(renewal.token);
+    this.retry({ kind: 'backoff', report: false }, close);
+  }
+
+  private retry(decision: RetryDecision, close: CloseInfo): void {
+    if (this.stopped) return;
+    const delay = this.attempts.next(decision);
+    if (delay === null) {
+      return this.stop(
+        close.code,
+        `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim(),
+      );
+    }
+    this.phase = 'waiting';
+    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
+    this.openSoon(delay);
+  }
+
+  /**
+   * No more reconnects; everything waiting is failed. With `until` (a ban's end) the client
+   * connects again then, unless the app calls close() first.
+   */
+  private stop(code: number, reason: string, report = true, until?: number): void {
+    if (this.stopped) return;
+    this.phase = until === undefined ? 'stopped' : 'banned';
+    clearTimeout(this.retryTimer);
+    this.dropLink();
+    this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
+    this.host.halted(until !== undefined, () => this.closedError());
+    if (report) this.host.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
+    if (until !== undefined) this.reopenAfterBan(until);
+  }
+
+  /** Connect again once the ban is over (plus a margin and a jitter: attempts.ts). */
+  private reopenAfterBan(until: number): void {
+    this.banEnd.set(this.attempts.afterBan(until), () => {
+      this.phase = 'waiting';
+      this.guard(this.open());
+    });
+  }
+
+  closedError(): ClientError {
+    return closedError(this.cell.value);
+  }
+}

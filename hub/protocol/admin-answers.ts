@@ -1,0 +1,129 @@
+/**
+ * The answer to each admin action (`AdminAnswerMap`; `list`'s by its `what`): the hub's handler
+ * for an action must return its entry, the SDK's `admin()` resolves with it, the console reads it.
+ */
+import type { AuditPage, ListedClient, Page, RedeemedInvite, RoomSummary, TrafficEvent } from './admin.js';
+import type { AckEnvelope, AdminAction, Json, PresenceMember, Role, StreamPosition } from './messages.js';
+
+/** `kick`: whom, why, and how many connections this hub closed (other hubs close theirs). */
+export interface KickAnswer {
+  /** Present when one connection was kicked. */
+  clientId?: string;
+  /** The kicked user; null for a `clientId` this hub does not hold (another hub may). */
+  sub: string | null;
+  reason: string;
+  kicked: number;
+}
+
+export interface BanAnswer {
+  sub: string;
+  until: number;
+  reason: string;
+}
+
+export interface UnbanAnswer {
+  sub: string;
+  unbanned: true;
+}
+
+/** An invite as the hub keeps it (never its token). */
+export interface Invite {
+  jti: string;
+  /** The invite token's own `sub`; whoever redeems it gets a `sub` of their own. */
+  sub: string;
+  name: string;
+  rooms: string[];
+  role: Role;
+  maxUses: number | null;
+  createdAt: number;
+  expiresAt: number;
+  /** The admin's `sub`. */
+  by: string;
+}
+
+/** `invite`: the link to hand out, and what it opens. */
+export interface InviteAnswer extends Omit<Invite, 'createdAt' | 'by'> {
+  token: string;
+  url: string;
+  /** Made while sharing is off: the link points at loopback, colleagues cannot open it. */
+  warning?: 'loopback';
+}
+
+export interface RevokeAnswer {
+  jti: string;
+  revoked: true;
+}
+
+/** An envelope previewed as in a `traffic` event, without the delivery counts. */
+export type EnvelopePreview = Omit<TrafficEvent, 'recipients' | 'skipped'>;
+
+/** `inspect`: the rooms sampled now, and the room's last few envelopes when one was switched on. */
+export interface InspectAnswer {
+  inspect: string[];
+  recent: EnvelopePreview[];
+}
+
+/** A ban in force. */
+export interface BannedUser {
+  sub: string;
+  until: number;
+  reason: string;
+  /** The admin's `sub`. */
+  by: string;
+  at: number;
+}
+
+/** An invite that still works, with who redeemed it. */
+export interface InviteSummary extends Invite {
+  uses: number;
+  redemptions: RedeemedInvite[];
+}
+
+/** `list` of one room: its totals, position and a page of its members. */
+export interface RoomDetail extends RoomSummary {
+  position: StreamPosition;
+  memberCount: number;
+  members: PresenceMember[];
+  /** Where this hub keeps the roster: the cursor of the next page (`cursor`), absent on the last. */
+  membersNext?: string;
+}
+
+/** What `list` answers, by its `what`. */
+export interface AdminListAnswerMap {
+  clients: Page<ListedClient>;
+  rooms: Page<RoomSummary>;
+  room: RoomDetail;
+  bans: { items: BannedUser[] };
+  invites: { items: InviteSummary[] };
+  audit: AuditPage;
+}
+
+export type AdminListing = keyof AdminListAnswerMap;
+
+/**
+ * The answer to each admin action. The hub's handler for an action must return its entry, and the
+ * SDK's `admin()` resolves with it; on the wire each is an `ack` with these fields beside `id`.
+ */
+export interface AdminAnswerMap {
+  kick: KickAnswer;
+  ban: BanAnswer;
+  unban: UnbanAnswer;
+  invite: InviteAnswer;
+  revoke: RevokeAnswer;
+  inspect: InspectAnswer;
+  list: AdminListAnswerMap[AdminListing];
+}
+
+/** Any admin answer. */
+export type AdminAnswer = AdminAnswerMap[AdminAction];
+
+/** The answer to action `A`; a `list` answers by its `what` (`W`), when that is known. */
+export type AdminAnswerTo<A extends AdminAction, W extends AdminListing = AdminListing> = A extends 'list'
+  ? AdminListAnswerMap[W]
+  : AdminAnswerMap[A];
+
+/** The `ack` of an admin request. */
+export type AdminAck<A extends AdminAction, W extends AdminListing = AdminListing> = AckEnvelope & AdminAnswerTo<A, W>;
+
+/** An admin request's fields beside `action` (each action's are in hub/admin/README.md). */
+export type AdminFields<W extends AdminListing = AdminListing> = { [field: string]: Json } & { what?: W };
