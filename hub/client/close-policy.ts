@@ -2,9 +2,9 @@
  * What to do after a connection ends. The code-to-policy table is the protocol's (closePolicy);
  * this adds what only the client knows: a shutdown notice seen, a kick reason, an HTTP refusal.
  */
-import { closePolicy, CloseCode, type ClosePolicy } from '../protocol/index.js';
+import { closePolicy, closeReasonName, CloseCode, type ClosePolicy, type RefusalReason } from '../protocol/index.js';
 import { ClientError } from './errors.js';
-import type { CloseInfo } from './types.js';
+import type { CloseInfo, StopCause } from './types.js';
 
 /** How a connection ended, as the client observed it. */
 export interface Ending extends CloseInfo {
@@ -21,11 +21,21 @@ export interface Ending extends CloseInfo {
   banUntil?: number;
   /** A refused upgrade's `Retry-After` (ms): when the hub expects to take us again (an outage passes). */
   retryAfterMs?: number;
+  /** A refused upgrade's JSON body `reason`. */
+  refusal?: RefusalReason;
+}
+
+/** Why the client stops: what its closed state will say. */
+export interface Stop {
+  code: number;
+  reason: string;
+  cause: StopCause;
+  /** A ban's end, after which the client connects again (the contract's "stop until the ban ends"). */
+  until?: number;
 }
 
 export type Decision =
-  /** `until`: a ban's end, after which the client connects again (the contract's "stop until the ban ends"). */
-  | { kind: 'stop'; code: number; reason: string; until?: number }
+  | ({ kind: 'stop' } & Stop)
   | { kind: 'backoff'; report: boolean }
   | { kind: 'now' }
   | { kind: 'after'; ms: number; report?: boolean }
@@ -39,11 +49,12 @@ const REPORTED = new Set<number>([
   CloseCode.tooBig,
 ]);
 
-const STOP_REASONS: Record<number, string> = {
-  [CloseCode.normal]: 'closed by the hub',
-  [CloseCode.forbidden]: 'forbidden',
-  [CloseCode.kicked]: 'kicked by an admin',
-  [CloseCode.banned]: 'banned',
+/** Each code the protocol says to stop at: why, as data and as default text. */
+const STOPS: Record<number, { cause: StopCause; reason: string }> = {
+  [CloseCode.normal]: { cause: 'hub_closed', reason: 'closed by the hub' },
+  [CloseCode.forbidden]: { cause: 'forbidden', reason: 'forbidden' },
+  [CloseCode.kicked]: { cause: 'kicked', reason: 'kicked by an admin' },
+  [CloseCode.banned]: { cause: 'banned', reason: 'banned' },
 };
 
 export function decideAfterClose(ending: Ending): Decision {
@@ -51,11 +62,12 @@ export function decideAfterClose(ending: Ending): Decision {
   const policy: ClosePolicy = closePolicy(ending.code);
   switch (policy) {
     case 'stop': {
-      const reason = ending.reason || ending.noticeReason || STOP_REASONS[ending.code] || 'closed';
+      const stop = STOPS[ending.code] ?? { cause: 'hub_closed', reason: 'closed' };
+      const reason = ending.reason || ending.noticeReason || stop.reason;
       // Without the notice's `until` the ban's end is unknown: then it is a stop for good.
       if (ending.code === CloseCode.banned && ending.banUntil !== undefined)
-        return { kind: 'stop', code: ending.code, reason, until: ending.banUntil };
-      return { kind: 'stop', code: ending.code, reason };
+        return { kind: 'stop', code: ending.code, reason, cause: stop.cause, until: ending.banUntil };
+      return { kind: 'stop', code: ending.code, reason, cause: stop.cause };
     }
     case 'resume-now':
       return { kind: 'now' };
@@ -80,8 +92,10 @@ function decideAfterRefusal(ending: Ending): Decision {
       // Still banned when trying again (the ban was extended, or our clock is ahead of the hub's):
       // wait for the end the hub states. A browser cannot see this and backs off instead.
       const until = ending.banUntil;
-      if (until !== undefined) return { kind: 'stop', code: CloseCode.banned, reason: ending.reason, until };
-      return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden' };
+      if (until !== undefined)
+        return { kind: 'stop', code: CloseCode.banned, reason: ending.reason, cause: 'banned', until };
+      const cause = ending.refusal === 'banned' ? 'banned' : 'forbidden';
+      return { kind: 'stop', code: CloseCode.forbidden, reason: ending.reason || 'forbidden', cause };
     }
     default:
       // 503 with Retry-After (an engine outage): come back when the hub says, not after a backoff
@@ -98,4 +112,15 @@ export function closeReport(decision: Decision, ending: Ending): ClientError | n
   if (!((decision.kind === 'backoff' || decision.kind === 'after') && decision.report)) return null;
   const code = ending.httpStatus !== undefined ? 'handshake_refused' : 'connection_closed';
   return new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code });
+}
+
+/** Why a rejected token (4001, or an upgrade refused with 401) stops the client: expired, revoked or else. */
+export function tokenCause(ending: Ending): StopCause {
+  const why = ending.httpStatus !== undefined ? ending.refusal : tokenClose(ending);
+  return why === 'expired' ? 'token_expired' : why === 'revoked' ? 'token_revoked' : 'token_rejected';
+}
+
+function tokenClose(close: CloseInfo): RefusalReason | undefined {
+  const name = closeReasonName(close);
+  return name === 'tokenExpired' ? 'expired' : name === 'tokenRevoked' ? 'revoked' : undefined;
 }

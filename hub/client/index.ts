@@ -20,6 +20,7 @@ export type {
   RoomOptions,
   RoomState,
   Session,
+  StopCause,
   Unsubscribe,
   WebSocketConstructor,
   WebSocketLike,

@@ -11,7 +11,7 @@ import {
   type WelcomeMessage,
 } from '../protocol/index.js';
 import { Attempts, type RetryDecision } from './attempts.js';
-import { closeReport, decideAfterClose } from './close-policy.js';
+import { closeReport, decideAfterClose, tokenCause, type Ending, type Stop } from './close-policy.js';
 import { Connection } from './connection.js';
 import { closedError, StateCell, type Phase } from './connection-state.js';
 import { ClientError } from './errors.js';
@@ -23,6 +23,8 @@ import { WakeAt } from './wake-at.js';
 import type { CloseInfo, ConnectOptions, ConnectionState, Session, Unsubscribe } from './types.js';
 
 const DEFAULT_PING_INTERVAL_MS = 20_000;
+
+const APP_CLOSED: Stop = { code: CloseCode.normal, reason: 'closed by the application', cause: 'client_closed' };
 
 /** What the lifecycle needs of the client: its rooms, its requests, and where to report. */
 export interface LifecycleHost {
@@ -104,12 +106,12 @@ export class Lifecycle {
       // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
       this.banEnd.clear();
       this.phase = 'stopped';
-      this.cell.set({ status: 'closed', code: CloseCode.normal, reason: 'closed by the application' });
+      this.cell.set({ status: 'closed', ...APP_CLOSED });
       return;
     }
     if (this.stopped) return;
     const link = this.connection?.link;
-    this.stop(CloseCode.normal, 'closed by the application', false);
+    this.stop(APP_CLOSED, false);
     link?.close(CloseReason.clientClosed.code, CloseReason.clientClosed.reason);
   }
 
@@ -147,7 +149,11 @@ export class Lifecycle {
     try {
       ctor = await resolveWebSocket(this.options.WebSocket);
     } catch (err) {
-      return this.stop(1006, `no WebSocket implementation: ${messageOf(err)}`);
+      return this.stop({
+        code: 1006,
+        reason: `no WebSocket implementation: ${messageOf(err)}`,
+        cause: 'cannot_connect',
+      });
     }
     if (this.stopped) return;
     this.tokens.use(token);
@@ -167,7 +173,7 @@ export class Lifecycle {
       );
     } catch (err) {
       // A malformed URL will not get better by retrying.
-      return this.stop(1006, `cannot open ${url}: ${messageOf(err)}`);
+      return this.stop({ code: 1006, reason: `cannot open ${url}: ${messageOf(err)}`, cause: 'cannot_connect' });
     }
     this.connection = new Connection(link, {
       ackTimeoutMs: this.ackTimeoutMs,
@@ -229,26 +235,29 @@ export class Lifecycle {
     this.dropLink();
     this.host.requestsLost(ending.code);
     if (this.stopped) return;
-    const decision = decideAfterClose({ ...ending, ...notes });
+    const observed: Ending = { ...ending, ...notes };
+    const decision = decideAfterClose(observed);
     const close: CloseInfo = { code: ending.code, reason: ending.reason };
     const reported = closeReport(decision, ending);
     if (reported) this.host.reportError(reported);
-    if (decision.kind === 'stop') return this.stop(decision.code, decision.reason, true, decision.until);
+    if (decision.kind === 'stop') return this.stop(decision);
     if (decision.kind === 'new-token') {
-      this.guard(this.renewAfterRejection(close));
+      this.guard(this.renewAfterRejection(observed));
       return;
     }
     this.retry(decision, close);
   }
 
   /** After 4001 (or HTTP 401): reconnect only if the app has a different token to offer. */
-  private async renewAfterRejection(close: CloseInfo): Promise<void> {
+  private async renewAfterRejection(ending: Ending): Promise<void> {
+    const close: CloseInfo = { code: ending.code, reason: ending.reason };
     const renewal = await this.tokens.renewal();
     if ('none' in renewal) {
-      return this.stop(
-        CloseCode.tokenInvalid,
-        `token rejected (${close.reason || 'expired or invalid'}) and ${renewal.none}`,
-      );
+      return this.stop({
+        code: CloseCode.tokenInvalid,
+        reason: `token rejected (${close.reason || 'expired or invalid'}) and ${renewal.none}`,
+        cause: tokenCause(ending),
+      });
     }
     if (this.stopped) return;
     this.tokens.renewWith(renewal.token);
@@ -259,10 +268,11 @@ export class Lifecycle {
     if (this.stopped) return;
     const delay = this.attempts.next(decision);
     if (delay === null) {
-      return this.stop(
-        close.code,
-        `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim(),
-      );
+      return this.stop({
+        code: close.code,
+        reason: `gave up after ${this.attempts.attempt - 1} attempts (last: ${close.code} ${close.reason})`.trim(),
+        cause: 'gave_up',
+      });
     }
     this.phase = 'waiting';
     this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
@@ -273,12 +283,13 @@ export class Lifecycle {
    * No more reconnects; everything waiting is failed. With `until` (a ban's end) the client
    * connects again then, unless the app calls close() first.
    */
-  private stop(code: number, reason: string, report = true, until?: number): void {
+  private stop(why: Stop, report = true): void {
     if (this.stopped) return;
+    const { code, reason, cause, until } = why;
     this.phase = until === undefined ? 'stopped' : 'banned';
     clearTimeout(this.retryTimer);
     this.dropLink();
-    this.cell.set(until === undefined ? { status: 'closed', code, reason } : { status: 'closed', code, reason, until });
+    this.cell.set({ status: 'closed', code, reason, cause, ...(until === undefined ? {} : { until }) });
     this.host.halted(until !== undefined, () => this.closedError());
     if (report) this.host.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
     if (until !== undefined) this.reopenAfterBan(until);

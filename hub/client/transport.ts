@@ -3,7 +3,7 @@
  * side can (subprotocol in browsers, Authorization header with `ws`), and reports how the
  * connection ended exactly once.
  */
-import { BEARER_PREFIX, SUBPROTOCOL } from '../protocol/index.js';
+import { BEARER_PREFIX, REFUSAL_REASONS, SUBPROTOCOL, type RefusalReason } from '../protocol/index.js';
 import type { WebSocketConstructor, WebSocketLike } from './types.js';
 
 export interface LinkEnding {
@@ -15,6 +15,8 @@ export interface LinkEnding {
   banUntil?: number;
   /** A refused upgrade's `Retry-After`, in ms. */
   retryAfterMs?: number;
+  /** A refused upgrade's JSON body `reason` (why the credential was refused), when it had one. */
+  refusal?: RefusalReason;
 }
 
 export interface LinkEvents {
@@ -125,9 +127,10 @@ export class Link {
     this.ended = true;
     if (!detached) this.detach();
     if (this.refusal) {
-      const { status, reason, until, retryAfterMs } = this.refusal;
+      const { status, reason, until, retryAfterMs, refusal } = this.refusal;
       const ending: LinkEnding = { code, reason, httpStatus: status };
       if (until !== undefined) ending.banUntil = until;
+      if (refusal !== undefined) ending.refusal = refusal;
       if (retryAfterMs !== undefined) ending.retryAfterMs = retryAfterMs;
       this.events.end(ending);
     } else {
@@ -187,6 +190,7 @@ interface Refusal {
   reason: string;
   until?: number;
   retryAfterMs?: number;
+  refusal?: RefusalReason;
 }
 
 /** Longest `Retry-After` taken as said; a longer one is left to the backoff. */
@@ -194,7 +198,7 @@ const MAX_RETRY_AFTER_MS = 60_000;
 
 /** The refusal's JSON body says why, and for a ban until when (`until`, epoch ms or ISO time). */
 export function readRefusal(status: number, body: string, retryAfter?: string | string[]): Refusal {
-  let parsed: { error?: unknown; message?: unknown; until?: unknown } = {};
+  let parsed: { error?: unknown; message?: unknown; until?: unknown; reason?: unknown } = {};
   try {
     const value = JSON.parse(body) as unknown;
     if (typeof value === 'object' && value !== null) parsed = value;
@@ -207,6 +211,8 @@ export function readRefusal(status: number, body: string, retryAfter?: string | 
   const until =
     typeof parsed.until === 'number' ? parsed.until : typeof parsed.until === 'string' ? Date.parse(parsed.until) : NaN;
   if (Number.isFinite(until)) refusal.until = until;
+  const why = REFUSAL_REASONS.find((r) => r === parsed.reason);
+  if (why !== undefined) refusal.refusal = why;
   // Delay-seconds only (an HTTP date would need the hub's clock to agree with ours).
   const ms = typeof retryAfter === 'string' && /^\d{1,5}$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : NaN;
   if (ms <= MAX_RETRY_AFTER_MS) refusal.retryAfterMs = ms;

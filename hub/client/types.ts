@@ -26,7 +26,30 @@ export type ConnectionState =
    * `until` (epoch ms) after a ban (4005 with `notice banned`, or an upgrade refused as banned):
    * the client connects again then, unless `close()` is called first.
    */
-  | { status: 'closed'; code: number; reason: string; until?: number };
+  | { status: 'closed'; code: number; reason: string; cause: StopCause; until?: number };
+
+/**
+ * Why the client stopped, as data for the app to switch on (`reason` is only for people to read):
+ * taken from the close code, the protocol's fixed close reasons (an exact lookup) and a refused
+ * upgrade's `reason` field, never out of message text.
+ * - `client_closed`: the app called close();
+ * - `hub_closed`: the hub closed normally (1000);
+ * - `kicked`, `banned`, `forbidden`: 4004, 4005, 4003 (or an upgrade refused with 403);
+ * - `token_expired`, `token_revoked`, `token_rejected`: 4001 (or 401) and `getToken` had no other token;
+ * - `gave_up`: `backoff.maxAttempts` failed attempts in a row;
+ * - `cannot_connect`: no WebSocket implementation, or a URL that cannot be opened.
+ */
+export type StopCause =
+  | 'client_closed'
+  | 'hub_closed'
+  | 'kicked'
+  | 'banned'
+  | 'forbidden'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'token_rejected'
+  | 'gave_up'
+  | 'cannot_connect';
 
 export interface CloseInfo {
   code: number;

@@ -43,6 +43,18 @@ export const CloseReason = {
   slowConsumer: { code: CloseCode.slowConsumer, reason: 'slow consumer: send queue overflowed' },
   rateLimited: { code: CloseCode.rateLimited, reason: 'rate limit exceeded' },
 } as const satisfies Record<string, CloseWhy>;
+export type CloseReasonName = keyof typeof CloseReason;
+
+/**
+ * Which fixed close of the table above this was, by an exact match of code and text (4001 means
+ * expired or revoked, and only the table's text tells which); undefined for any other close.
+ */
+export function closeReasonName(why: { code: number; reason: string }): CloseReasonName | undefined {
+  for (const [name, entry] of Object.entries(CloseReason) as [CloseReasonName, CloseWhy][]) {
+    if (entry.code === why.code && entry.reason === why.reason) return name;
+  }
+  return undefined;
+}
 
 export const ERROR_CODES = [
   'bad_request',

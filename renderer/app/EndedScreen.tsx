@@ -76,11 +76,9 @@ export function describeEnding(ending: Ending): EndingText {
         reason: ending.reason,
       };
     case 'expired':
-      return {
-        title: /revoked/i.test(ending.reason) ? 'Your link was revoked' : 'Your link has expired',
-        detail: ASK_AGAIN,
-        reason: ending.reason,
-      };
+      return { title: 'Your link has expired', detail: ASK_AGAIN };
+    case 'revoked':
+      return { title: 'Your link was revoked', detail: `An administrator withdrew it. ${ASK_AGAIN}` };
     case 'signed-out':
       return { title: 'Signed out', detail: 'This tab no longer holds a token.' };
     case 'closed':

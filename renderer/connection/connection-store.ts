@@ -3,7 +3,6 @@
  * attempt is due), the session the hub welcomed us with, and why it ended when it did.
  */
 import { create } from 'zustand';
-import { CloseCode } from '../../hub/protocol/index.js';
 import type { CloseInfo, ConnectionState, InsightClient, NoticeMessage, Session } from '../../hub/client/index.js';
 import type { Credentials } from './credentials.js';
 import type { Refusal, SessionCheck } from './refusal.js';
@@ -13,7 +12,9 @@ export type Ending =
   | { kind: 'kicked'; reason: string }
   | { kind: 'banned'; reason: string; until?: number }
   | { kind: 'forbidden'; reason: string }
-  | { kind: 'expired'; reason: string }
+  /** The token was refused and the app had no other: `revoked` when the hub withdrew it. */
+  | { kind: 'expired' }
+  | { kind: 'revoked' }
   /** The hub said why over HTTP (`GET /api/session`): the WebSocket refusal a browser cannot read. */
   | { kind: 'refused'; refusal: Refusal }
   | { kind: 'signed-out' }
@@ -109,8 +110,7 @@ export function applyState(state: ConnectionState, session: Session | null, now 
   if (state.status === 'closed') {
     const before = useConnection.getState();
     // A refusal the hub explained outlives the close the app made to stop retrying.
-    patch.ending =
-      before.ending?.kind === 'refused' ? before.ending : endingOf(state.code, state.reason, before.stopNotice);
+    patch.ending = before.ending?.kind === 'refused' ? before.ending : endingOf(state, before.stopNotice);
     patch.lastClose = { code: state.code, reason: state.reason };
   }
   useConnection.setState(patch);
@@ -139,20 +139,28 @@ export function markSignedOut(): void {
   useConnection.setState({ ending: { kind: 'signed-out' }, status: 'closed' });
 }
 
-export function endingOf(code: number, reason: string, notice: NoticeMessage | null = null): Ending {
-  switch (code) {
-    case CloseCode.kicked:
+/** The screen for a stopped client, by the SDK's `cause`; the notice before a kick or ban has the full reason. */
+export function endingOf(closed: ClosedState, notice: NoticeMessage | null = null): Ending {
+  const { code, reason } = closed;
+  switch (closed.cause) {
+    case 'kicked':
       return { kind: 'kicked', reason: notice?.event === 'kicked' ? notice.reason : reason };
-    case CloseCode.banned:
-      return notice?.event === 'banned'
-        ? { kind: 'banned', reason: notice.reason, until: notice.until }
-        : { kind: 'banned', reason };
-    case CloseCode.forbidden:
+    case 'banned':
+      if (notice?.event === 'banned') return { kind: 'banned', reason: notice.reason, until: notice.until };
+      return closed.until === undefined ? { kind: 'banned', reason } : { kind: 'banned', reason, until: closed.until };
+    case 'forbidden':
       return { kind: 'forbidden', reason };
-    case CloseCode.tokenInvalid:
-      // The SDK wraps the hub's reason ("token rejected (token revoked) and …"); show the hub's.
-      return { kind: 'expired', reason: /^token rejected \((.+)\) and /.exec(reason)?.[1] ?? reason };
-    default:
+    case 'token_expired':
+    case 'token_rejected':
+      return { kind: 'expired' };
+    case 'token_revoked':
+      return { kind: 'revoked' };
+    case 'client_closed':
+    case 'hub_closed':
+    case 'gave_up':
+    case 'cannot_connect':
       return { kind: 'closed', code, reason };
   }
 }
+
+type ClosedState = Extract<ConnectionState, { status: 'closed' }>;

@@ -57,7 +57,7 @@ describe('kick', () => {
     expect(ack).toMatchObject({ type: 'ack', clientId: alice.client.session!.clientId, sub: 'alice', kicked: 1 });
 
     const closed = await untilClosed(alice.client);
-    expect(closed).toEqual({ status: 'closed', code: 4004, reason: 'spamming the dashboard' });
+    expect(closed).toEqual({ status: 'closed', code: 4004, reason: 'spamming the dashboard', cause: 'kicked' });
     expect(notices).toEqual(['spamming the dashboard']);
     // Closed is final: no reconnect was scheduled, no second socket, no second token.
     expect(alice.states.some((s) => s.status === 'reconnecting')).toBe(false);

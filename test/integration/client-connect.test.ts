@@ -83,7 +83,12 @@ describe('connect', () => {
     await until(() => room.position !== null, 5000, 'subscribed');
     const id = a.client.session!.clientId;
     a.client.close();
-    expect(a.client.state).toEqual({ status: 'closed', code: 1000, reason: 'closed by the application' });
+    expect(a.client.state).toEqual({
+      status: 'closed',
+      code: 1000,
+      reason: 'closed by the application',
+      cause: 'client_closed',
+    });
     await until(() => !h.core.sessions.has(id), 5000, 'the hub to drop the session');
     expect((await rejection(room.publish('x', 1))).code).toBe('closed');
     expect((await rejection(a.client.request({ type: 'ping' }))).code).toBe('closed');

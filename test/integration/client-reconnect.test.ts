@@ -62,7 +62,7 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
       });
       return c;
     });
-    expect(closed).toEqual({ status: 'closed', code: 4004, reason: 'please take a break' });
+    expect(closed).toEqual({ status: 'closed', code: 4004, reason: 'please take a break', cause: 'kicked' });
     expect(notices).toEqual([{ type: 'notice', event: 'kicked', reason: 'please take a break' }]);
     expect(errors.map((e) => [e.code, e.closeCode])).toEqual([['connection_closed', 4004]]);
     await untilGone(h, 'alice');
@@ -78,7 +78,7 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
       await h.core.engine.control({ kind: 'ban', sub: 'mallory', until, reason: 'spam' });
       return c;
     });
-    expect(closed).toEqual({ status: 'closed', code: 4005, reason: 'spam', until });
+    expect(closed).toEqual({ status: 'closed', code: 4005, reason: 'spam', cause: 'banned', until });
     await untilGone(h, 'mallory');
   });
 
@@ -102,6 +102,7 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
       status: 'closed',
       code: 4005,
       reason: 'cool down',
+      cause: 'banned',
       until: ban.until,
     });
     const publisher = client(h, 'bob');
@@ -124,7 +125,7 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
       sessionOf(h.core, c.client).close(4003, 'no longer allowed here');
       return c;
     });
-    expect(closed).toEqual({ status: 'closed', code: 4003, reason: 'no longer allowed here' });
+    expect(closed).toEqual({ status: 'closed', code: 4003, reason: 'no longer allowed here', cause: 'forbidden' });
     await untilGone(h, 'alice');
   });
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientError } from '../../hub/client/index.js';
-import { token, until } from '../support/hub.js';
+import { connect, token, until } from '../support/hub.js';
 import {
   expectNoReconnect,
   sdkClient,
@@ -102,6 +102,7 @@ describe('4001: a new token, or stop', () => {
     const { closed } = await expectNoReconnect(CAP_MS, () => c);
     expect(closed.code).toBe(4001);
     expect(closed.reason).toMatch(/token expired.*same one/);
+    expect(closed.cause).toBe('token_expired');
   });
 
   it('stops when the hub refuses the upgrade with 401 and the token does not change', async () => {
@@ -109,6 +110,29 @@ describe('4001: a new token, or stop', () => {
     const { closed } = await expectNoReconnect(CAP_MS, () => client(h, () => 'not-a-jwt'));
     expect(closed.code).toBe(4001);
     expect(closed.reason).toMatch(/^token rejected \(401: /);
+    // The refusal body's `reason` is `invalid`: neither expired nor revoked.
+    expect(closed.cause).toBe('token_rejected');
+  });
+
+  it('says a revoked token was revoked, from the close itself (4001 shares its code with expiry)', async () => {
+    const h = await hub();
+    const admin = await connect(h.hub, await token(h.hub, { sub: 'root', role: 'admin' }));
+    const invite = await admin.request({ type: 'admin', action: 'invite', rooms: ['standup'], ttlMinutes: 5 });
+    if (invite.type !== 'ack') throw new Error(`invite refused: ${JSON.stringify(invite)}`);
+    const res = await fetch(`${h.hub.url}/api/invites/redeem`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${String(invite.token)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada' }),
+    });
+    const guest = (await res.json()) as { token: string };
+    const c = client(h, () => guest.token);
+    await untilOpen(c.client);
+    expect(await admin.request({ type: 'admin', action: 'revoke', jti: String(invite.jti) })).toMatchObject({
+      type: 'ack',
+    });
+    admin.ws.close();
+    const { closed } = await expectNoReconnect(CAP_MS, () => c);
+    expect(closed).toMatchObject({ code: 4001, cause: 'token_revoked' });
   });
 
   it('retries a refused upgrade when getToken comes up with a valid token', async () => {

@@ -111,7 +111,7 @@ describe('SDK after 4005', () => {
     const { socket } = await connected();
     const until = Date.now() + 5 * MINUTE;
     banned(socket, until);
-    expect(client!.state).toEqual({ status: 'closed', code: 4005, reason: 'cool down', until });
+    expect(client!.state).toEqual({ status: 'closed', code: 4005, reason: 'cool down', cause: 'banned', until });
     await vi.advanceTimersByTimeAsync(5 * MINUTE);
     expect(FakeSocket.all).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1000);
@@ -125,7 +125,12 @@ describe('SDK after 4005', () => {
     const { socket } = await connected();
     banned(socket, Date.now() + MINUTE);
     client!.close();
-    expect(client!.state).toEqual({ status: 'closed', code: 1000, reason: 'closed by the application' });
+    expect(client!.state).toEqual({
+      status: 'closed',
+      code: 1000,
+      reason: 'closed by the application',
+      cause: 'client_closed',
+    });
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
     expect(FakeSocket.all).toHaveLength(1);
   });
@@ -133,7 +138,7 @@ describe('SDK after 4005', () => {
   it('stops for good when no notice said until when', async () => {
     const { socket } = await connected();
     banned(socket, undefined);
-    expect(client!.state).toEqual({ status: 'closed', code: 4005, reason: 'cool down' });
+    expect(client!.state).toEqual({ status: 'closed', code: 4005, reason: 'cool down', cause: 'banned' });
     await vi.advanceTimersByTimeAsync(60 * MINUTE);
     expect(FakeSocket.all).toHaveLength(1);
   });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readRefusal } from '../../hub/client/transport.js';
-import { decideAfterClose } from '../../hub/client/close-policy.js';
+import { decideAfterClose, tokenCause } from '../../hub/client/close-policy.js';
+import { CloseReason, closeReasonName } from '../../hub/protocol/index.js';
 
 describe('decideAfterClose (protocol.md close-code table)', () => {
   it('stops after 1000, 4003, 4004 and 4005', () => {
@@ -19,14 +20,27 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4004,
       reason: 'spamming',
+      cause: 'kicked',
     });
     expect(decideAfterClose({ code: 4004, reason: '', noticeReason: 'ask the admin' })).toEqual({
       kind: 'stop',
       code: 4004,
       reason: 'ask the admin',
+      cause: 'kicked',
     });
-    expect(decideAfterClose({ code: 4005, reason: '' })).toEqual({ kind: 'stop', code: 4005, reason: 'banned' });
-    expect(decideAfterClose({ code: 4003, reason: '' })).toEqual({ kind: 'stop', code: 4003, reason: 'forbidden' });
+    expect(decideAfterClose({ code: 4005, reason: '' })).toEqual({
+      kind: 'stop',
+      code: 4005,
+      reason: 'banned',
+      cause: 'banned',
+    });
+    expect(decideAfterClose({ code: 4003, reason: '' })).toEqual({
+      kind: 'stop',
+      code: 4003,
+      reason: 'forbidden',
+      cause: 'forbidden',
+    });
+    expect(decideAfterClose({ code: 1000, reason: '' })).toMatchObject({ kind: 'stop', cause: 'hub_closed' });
   });
 
   it("stops after 4005 until the ban ends when a notice said when (the contract's stop until the ban ends)", () => {
@@ -34,6 +48,7 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4005,
       reason: 'spam',
+      cause: 'banned',
       until: 5000,
     });
     // A notice's until means nothing on other codes.
@@ -41,6 +56,7 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4004,
       reason: 'bye',
+      cause: 'kicked',
     });
   });
 
@@ -80,6 +96,7 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4003,
       reason: '403: origin not allowed',
+      cause: 'forbidden',
     });
     // Refused as banned: wait for the end the refusal's body states (`until`), then try again.
     const until = Date.parse('2031-05-04T10:20:30.400Z');
@@ -87,6 +104,7 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4005,
       reason: '403: banned: spam',
+      cause: 'banned',
       until,
     });
     // A date in the message text is not data: without the body's `until` it is a stop for good.
@@ -96,6 +114,13 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       kind: 'stop',
       code: 4003,
       reason: '403: banned until 2031-05-04T10:20:30.400Z: spam',
+      cause: 'forbidden',
+    });
+    // The body's `reason` says it is a ban (for good: no `until`).
+    expect(decideAfterClose({ code: 1006, reason: '403: x', httpStatus: 403, refusal: 'banned' })).toMatchObject({
+      kind: 'stop',
+      code: 4003,
+      cause: 'banned',
     });
     for (const status of [429, 503, 500, 404]) {
       expect(decideAfterClose({ code: 1006, reason: '', httpStatus: status }), String(status)).toEqual({
@@ -117,6 +142,14 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
       reason: '403: banned: spam',
       until: 5000,
     });
+    // The body's `reason`, when it is one of the protocol's refusal reasons.
+    expect(
+      readRefusal(401, JSON.stringify({ error: 'unauthorized', message: 'token revoked', reason: 'revoked' })),
+    ).toEqual({ status: 401, reason: '401: token revoked', refusal: 'revoked' });
+    expect(readRefusal(401, JSON.stringify({ message: 'x', reason: 'Revoked' }))).toEqual({
+      status: 401,
+      reason: '401: x',
+    });
     expect(readRefusal(403, JSON.stringify({ error: 'forbidden', until: '2031-05-04T10:20:30.400Z' }))).toEqual({
       status: 403,
       reason: '403: forbidden',
@@ -136,5 +169,20 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
     expect(readRefusal(503, '', 'Wed, 21 Oct 2026 07:28:00 GMT')).toEqual({ status: 503, reason: 'HTTP 503' });
     expect(readRefusal(503, '', '3600')).toEqual({ status: 503, reason: 'HTTP 503' });
     expect(readRefusal(403, 'null')).toEqual({ status: 403, reason: 'HTTP 403' });
+  });
+
+  it('tells an expired token from a revoked one by exact lookup, never by reading the text', () => {
+    expect(tokenCause(CloseReason.tokenExpired)).toBe('token_expired');
+    expect(tokenCause(CloseReason.tokenRevoked)).toBe('token_revoked');
+    // Anything but the table's exact text (a proxy's, another casing, a longer sentence) is unknown.
+    for (const reason of ['Token revoked', 'token revoked by admin', 'revoked', ''])
+      expect(tokenCause({ code: 4001, reason }), reason).toBe('token_rejected');
+    expect(closeReasonName({ code: 4004, reason: 'token revoked' })).toBeUndefined();
+    // A refused upgrade: the body's `reason` field, not its message.
+    expect(tokenCause({ code: 1006, reason: '401: token revoked', httpStatus: 401, refusal: 'revoked' })).toBe(
+      'token_revoked',
+    );
+    expect(tokenCause({ code: 1006, reason: '401: token revoked', httpStatus: 401 })).toBe('token_rejected');
+    expect(tokenCause({ code: 1006, reason: '', httpStatus: 401, refusal: 'expired' })).toBe('token_expired');
   });
 });

@@ -17,6 +17,7 @@ import {
   useConnection,
 } from '../../renderer/connection/connection-store.js';
 import { endHubSession } from '../../renderer/connection/hub-session.js';
+import type { StopCause } from '../../hub/client/index.js';
 
 afterEach(() => {
   cleanup();
@@ -32,27 +33,37 @@ describe('connection store', () => {
     expect(useConnection.getState()).toMatchObject({ status: 'open', retryAt: null, everOpen: true, openedAt: 20_000 });
   });
 
+  const closed = (cause: StopCause, code: number, reason: string) =>
+    ({ status: 'closed', code, reason, cause }) as const;
+
   it('says why the session ended, with the notice reason and ban end', () => {
-    expect(endingOf(CloseCode.kicked, 'x', { type: 'notice', event: 'kicked', reason: 'full reason' })).toEqual({
+    const kicked = { type: 'notice', event: 'kicked', reason: 'full reason' } as const;
+    expect(endingOf(closed('kicked', CloseCode.kicked, 'x'), kicked)).toEqual({
       kind: 'kicked',
       reason: 'full reason',
     });
-    expect(endingOf(CloseCode.banned, 'x', { type: 'notice', event: 'banned', reason: 'spam', until: 5 })).toEqual({
+    const banned = { type: 'notice', event: 'banned', reason: 'spam', until: 5 } as const;
+    expect(endingOf(closed('banned', CloseCode.banned, 'x'), banned)).toEqual({
       kind: 'banned',
       reason: 'spam',
       until: 5,
     });
-    expect(endingOf(CloseCode.tokenInvalid, 'token rejected (token revoked) and getToken gave the same one')).toEqual({
-      kind: 'expired',
-      reason: 'token revoked',
-    });
-    expect(describeEnding({ kind: 'expired', reason: 'token revoked' }).title).toBe('Your link was revoked');
-    expect(endingOf(1006, 'gave up')).toEqual({ kind: 'closed', code: 1006, reason: 'gave up' });
+    expect(endingOf(closed('gave_up', 1006, 'gave up'))).toEqual({ kind: 'closed', code: 1006, reason: 'gave up' });
+  });
+
+  it('tells a revoked token from an expired one by the cause, whatever the text says', () => {
+    // The same 4001 and the same wording: only the SDK's cause differs.
+    const text = 'token rejected (token revoked) and getToken gave the same one';
+    expect(endingOf(closed('token_revoked', CloseCode.tokenInvalid, text))).toEqual({ kind: 'revoked' });
+    expect(endingOf(closed('token_expired', CloseCode.tokenInvalid, text))).toEqual({ kind: 'expired' });
+    expect(endingOf(closed('token_rejected', CloseCode.tokenInvalid, 'revoked'))).toEqual({ kind: 'expired' });
+    expect(describeEnding({ kind: 'revoked' }).title).toBe('Your link was revoked');
+    expect(describeEnding({ kind: 'expired' }).title).toBe('Your link has expired');
   });
 
   it('leaves the ended screen when the SDK is open again after a ban', () => {
-    applyState({ status: 'closed', code: CloseCode.banned, reason: 'spam', until: 5 }, null);
-    expect(useConnection.getState().ending).toEqual({ kind: 'banned', reason: 'spam' });
+    applyState({ status: 'closed', code: CloseCode.banned, reason: 'spam', cause: 'banned', until: 5 }, null);
+    expect(useConnection.getState().ending).toEqual({ kind: 'banned', reason: 'spam', until: 5 });
     expect(describeEnding({ kind: 'banned', reason: 'spam', until: 5 }).detail).toMatch(/reconnects then/);
     applyState({ status: 'connecting' }, null);
     expect(useConnection.getState().ending?.kind).toBe('banned');
