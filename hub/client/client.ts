@@ -5,11 +5,11 @@
  */
 import {
   isValidRoomName,
-  type AdminAck,
   type AdminAction,
   type AdminFields,
   type AdminListing,
-  type AnswerTo,
+  type AdminRequest,
+  type AnswerFor,
   type ClientMessage,
   type NoticeMessage,
   type ServerMessage,
@@ -120,16 +120,17 @@ class HubClient implements InsightClient, RoomHost {
     return room;
   }
 
-  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>> {
-    const { id: _ignored, ...message } = msg;
-    return this.channel.ask<AnswerTo<M['type']>>(message as ClientMessage);
+  request<M extends ClientMessage>(msg: M): Promise<AnswerFor<M>> {
+    // The SDK numbers requests itself: the channel writes its own id over any the app set.
+    return this.channel.ask(msg);
   }
 
   admin<A extends AdminAction, W extends AdminListing = AdminListing>(
     action: A,
     fields: AdminFields<W> = {},
-  ): Promise<AdminAck<A, W>> {
-    return this.channel.ask<AdminAck<A, W>>({ ...fields, type: 'admin', action });
+  ): Promise<AnswerFor<AdminRequest<A, W>>> {
+    const request: AdminRequest<A, W> = { ...fields, type: 'admin', action };
+    return this.channel.ask(request);
   }
 
   close(): void {

@@ -3,7 +3,7 @@
  * answer or its timeout), queued in order (bounded) while there is none, failed at once when the
  * client is closed. Answers come back through `settle`.
  */
-import type { AckMessage, ClientMessage, ErrorMessage, PongMessage } from '../protocol/index.js';
+import type { AckMessage, AnswerFor, ClientMessage, ErrorMessage, PongMessage } from '../protocol/index.js';
 import { ClientError } from './errors.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RequestTracker, type Pending } from './requests.js';
@@ -37,9 +37,9 @@ export class RequestChannel {
    * Sends a request and resolves with its answer. The tracker matched the answer by id, and the
    * hub answers each request with its own type (AnswerMap, AdminAnswerMap): the one place that says so.
    */
-  ask<Answer>(message: ClientMessage): Promise<Answer> {
+  ask<M extends ClientMessage>(message: M): Promise<AnswerFor<M>> {
     return new Promise((resolve, reject) => {
-      this.submit(message, { onAnswer: (a) => resolve(a as Answer), onFailure: reject });
+      this.submit(message, { onAnswer: (a) => resolve(a as AnswerFor<M>), onFailure: reject });
     });
   }
 

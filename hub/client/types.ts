@@ -4,7 +4,7 @@ import type {
   AdminAction,
   AdminFields,
   AdminListing,
-  AnswerTo,
+  AnswerFor,
   ClientMessage,
   Json,
   JsonObject,
@@ -223,7 +223,7 @@ export interface InsightClient {
     fields?: AdminFields<W>,
   ): Promise<AdminAck<A, W>>;
   /** Any client message; an `id` is added and the answer returned (an `error` rejects). */
-  request<M extends ClientMessage>(msg: M): Promise<AnswerTo<M['type']>>;
+  request<M extends ClientMessage>(msg: M): Promise<AnswerFor<M>>;
   onNotice(fn: (notice: NoticeMessage) => void): Unsubscribe;
   onError(fn: (error: ClientError) => void): Unsubscribe;
   /** What the client still waits on: requests in flight, queued offline, publishes unanswered. */

@@ -11,12 +11,13 @@ import {
   type AnswerMap,
   type ClientMessage,
   type ErrorCode,
+  type PongMessage,
 } from '../protocol/index.js';
 import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { isEngineFailure } from './engine-errors.js';
-import { members } from './presence-pages.js';
+import { ACK_SENT, members, type AckSent } from './presence-pages.js';
 import { historyRequest } from './history-read.js';
 
 /** Errors that spend the connection's error budget (repeated ones close it with 1008). */
@@ -60,9 +61,11 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
   core.traffic.recordIn(room, data.length);
   core.emit('received', session, msg.type, data.length);
   handlers[msg.type](core, session, msg as never).then(
-    (answer) => {
+    (answer: AnswerOf<ClientMessage['type']> | AckSent) => {
+      if (answer === null || answer === ACK_SENT) return; // no ack asked for, or written by the handler
+      if (msg.type === 'ping') session.send(answer as PongMessage);
       // The handler of `msg.type` returned that type's answer (AnswerMap); an admin answer's `id` may be absent.
-      if (answer) session.send({ type: 'ack', id: msg.id, ...answer } as AckMessage);
+      else session.send({ type: 'ack', id: msg.id, ...answer } as AckMessage);
     },
     (err) => reject(core, session, err, msg.id, msg.type),
   );
@@ -110,21 +113,30 @@ export function reject(core: HandlerHost, session: Session, err: unknown, id: st
   }
 }
 
-/** What the hub answers: AnswerMap, with each admin action's own fields (AdminAnswerMap) for `admin`. */
+/**
+ * What each handler must return: AnswerMap's fields (each admin action's own, AdminAnswerMap), the
+ * `pong` for `ping`, and for `presence` null when no ack was asked for. No handler can forget it;
+ * one that wrote its ack frame itself (a members page spliced in) says so with ACK_SENT.
+ */
 type AnswerOf<T extends ClientMessage['type']> = T extends 'admin'
   ? AdminAnswer
-  : T extends keyof AnswerMap
-    ? AnswerMap[T]
-    : never;
+  : T extends 'ping'
+    ? PongMessage
+    : T extends 'presence'
+      ? AnswerMap[T] | null
+      : T extends keyof AnswerMap
+        ? AnswerMap[T]
+        : never;
 type Handler<M extends ClientMessage> = (
   core: HandlerHost,
   session: Session,
   msg: M,
-) => Promise<AnswerOf<M['type']> | void>;
+) => Promise<AnswerOf<M['type']> | AckSent>;
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
-  subscribe,
+  // subscribe answers an admin room with its ack, any other room with the frame it wrote (or none, superseded).
+  subscribe: async (core, session, msg) => (await subscribe(core, session, msg)) ?? ACK_SENT,
   unsubscribe,
   members,
   history: historyRequest,
@@ -152,11 +164,11 @@ const handlers: Handlers = {
     session.markPresence(msg.room);
     await core.engine.presenceSet(msg.room, { clientId: session.id, sub, name, state: msg.state });
     // Presence has no ack unless the client asked for one by id.
-    return msg.id ? { room: msg.room } : undefined;
+    return msg.id ? { room: msg.room } : null;
   },
 
-  async ping(_core, session, msg) {
-    session.send({ type: 'pong', id: msg.id, time: Date.now() });
+  async ping(_core, _session, msg) {
+    return { type: 'pong', id: msg.id, time: Date.now() };
   },
 
   async auth(core, session, msg) {

@@ -20,6 +20,10 @@ export function pageAckFrame(
   return encodeJson(`${head.slice(0, -1)},"members":${page.json}}`);
 }
 
+/** What a handler returns when it wrote its ack frame itself (a page spliced in by pageAckFrame). */
+export const ACK_SENT: unique symbol = Symbol('ack sent');
+export type AckSent = typeof ACK_SENT;
+
 /** Read the room's page now and tell the coalescer a page was shown (a join then leave must not cancel). */
 export function servePage(core: HandlerHost, session: Session, room: string, cursor?: string): PresencePage {
   const page = core.engine.presencePage(room, cursor);
@@ -27,7 +31,7 @@ export function servePage(core: HandlerHost, session: Session, room: string, cur
   return page;
 }
 
-export async function members(core: HandlerHost, session: Session, msg: MembersMessage): Promise<void> {
+export async function members(core: HandlerHost, session: Session, msg: MembersMessage): Promise<AckSent> {
   const { room } = msg;
   if (room === ADMIN_ROOM || !session.identity.access.allows(room))
     throw new HubError('forbidden', `not allowed to list members of ${room}`);
@@ -38,4 +42,5 @@ export async function members(core: HandlerHost, session: Session, msg: MembersM
   if (!readers) core.rosterReaders.set(room, (readers = new Set()));
   readers.add(session);
   session.sendFrame(pageAckFrame({ id: msg.id, room }, page, 'members'));
+  return ACK_SENT;
 }

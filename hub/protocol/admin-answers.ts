@@ -3,7 +3,17 @@
  * for an action must return its entry, the SDK's `admin()` resolves with it, the console reads it.
  */
 import type { AuditPage, ListedClient, Page, RedeemedInvite, RoomSummary, TrafficEvent } from './admin.js';
-import type { AckEnvelope, AdminAction, Json, PresenceMember, Role, StreamPosition } from './messages.js';
+import type {
+  AckEnvelope,
+  AdminAction,
+  AdminMessage,
+  AnswerTo,
+  ClientMessage,
+  Json,
+  PresenceMember,
+  Role,
+  StreamPosition,
+} from './messages.js';
 
 /** `kick`: whom, why, and how many connections this hub closed (other hubs close theirs). */
 export interface KickAnswer {
@@ -127,3 +137,16 @@ export type AdminAck<A extends AdminAction, W extends AdminListing = AdminListin
 
 /** An admin request's fields beside `action` (each action's are in hub/admin/README.md). */
 export type AdminFields<W extends AdminListing = AdminListing> = { [field: string]: Json } & { what?: W };
+
+/**
+ * What answers message `M`, read from the message itself: an admin action's own ack (a `list` by
+ * its `what`), anything else AnswerTo its type. The caller does not choose it.
+ */
+export type AnswerFor<M extends ClientMessage> =
+  M extends AdminRequest<infer A, infer W> ? AdminAck<A, W> : AnswerTo<M['type']>;
+
+/** An admin request for action `A` (a `list` of `W`). */
+export type AdminRequest<A extends AdminAction = AdminAction, W extends AdminListing = AdminListing> = AdminMessage & {
+  action: A;
+  what?: W;
+};

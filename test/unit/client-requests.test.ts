@@ -3,7 +3,15 @@
  * timeout or failAll), the offline queue keeps order and its bound, and the heartbeat declares a
  * link dead only after a silent period.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import type {
+  AdminAck,
+  AdminRequest,
+  AnswerFor,
+  AnswerTo,
+  ClientMessage,
+  PongMessage,
+} from '../../hub/protocol/index.js';
 import { ClientError } from '../../hub/client/errors.js';
 import { Heartbeat } from '../../hub/client/heartbeat.js';
 import { OfflineQueue } from '../../hub/client/offline-queue.js';
@@ -151,5 +159,18 @@ describe('Heartbeat', () => {
     hb.stop();
     vi.advanceTimersByTime(1000);
     expect(calls).toBe(0);
+  });
+});
+
+describe('answer types', () => {
+  it('follow the message sent, not a type the caller picks', () => {
+    // Checked by the compiler (`npm run check`); at run time these calls do nothing.
+    const ask = <M extends ClientMessage>(_m: M): AnswerFor<M> => ({}) as AnswerFor<M>;
+    expectTypeOf(ask({ type: 'history', room: 'r' })).toEqualTypeOf<AnswerTo<'history'>>();
+    expectTypeOf(ask({ type: 'ping' })).toEqualTypeOf<PongMessage>();
+    const list: AdminRequest<'list', 'rooms'> = { type: 'admin', action: 'list', what: 'rooms' };
+    expectTypeOf(ask(list)).toEqualTypeOf<AdminAck<'list', 'rooms'>>();
+    const kick: AdminRequest<'kick'> = { type: 'admin', action: 'kick', sub: 'bob' };
+    expectTypeOf(ask(kick)).toEqualTypeOf<AdminAck<'kick'>>();
   });
 });
