@@ -124,7 +124,6 @@ export interface TotalRates {
   bytesOutPerSec: number;
 }
 
-/** `stats`, once a second while an admin watches. */
 /** A time the hub's process was away; `source` `power` when the desktop said so, `clock` from a late timer. */
 export interface HubSleep {
   sleptAt: number;
@@ -133,6 +132,7 @@ export interface HubSleep {
   source: 'power' | 'clock';
 }
 
+/** `stats`, once a second while an admin watches. */
 export interface StatsEvent {
   intervalMs: number;
   total: TotalRates;
@@ -213,7 +213,6 @@ export interface ClientDisconnectedEvent {
   reason: string;
 }
 
-/** Every `$admin` event name and the `data` it carries. */
 /** One redemption of an invite (`jti`) by a person (`sub`, `name`) at `at`; never the token. */
 export interface RedeemedInvite {
   jti: string;
@@ -222,6 +221,7 @@ export interface RedeemedInvite {
   at: number;
 }
 
+/** Every `$admin` event name and the `data` it carries. */
 export interface AdminEventMap {
   snapshot: SnapshotEvent;
   stats: StatsEvent;
