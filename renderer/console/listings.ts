@@ -1,6 +1,8 @@
 /** The console's two big listings, paged by the hub. */
-import { readClients, readRooms, type ClientRow, type RoomRow } from './admin-feed.js';
+import { asJson } from '../../hub/protocol/index.js';
+import { readClients, readRooms } from './admin-feed.js';
 import { pagedList } from './paged-list.js';
 
-export const clientList = pagedList<ClientRow>('clients', readClients);
-export const roomList = pagedList<RoomRow>('rooms', (items) => readRooms(items) ?? []);
+// The row readers are shared with the feed's snapshot and still take loose JSON.
+export const clientList = pagedList('clients', (items) => readClients(asJson(items)));
+export const roomList = pagedList('rooms', (items) => readRooms(asJson(items)) ?? []);

@@ -4,8 +4,7 @@
  * rooms) is one store made by `pagedList`.
  */
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
-import { asJson, type Json } from '../../hub/protocol/index.js';
-import { asObject, num, str } from './admin-feed.js';
+import type { AdminListAnswerMap, Json } from '../../hub/protocol/index.js';
 import { adminAction } from './admin-session.js';
 
 export const PAGE_SIZE = 100;
@@ -34,9 +33,12 @@ export interface PagedList<Row> {
   request(): Record<string, Json>;
 }
 
-export function pagedList<Row>(
-  what: string,
-  readRows: (items: Json | undefined) => Row[],
+/** The listings that come in pages (`Page<T>` in hub/protocol/admin.ts). */
+export type PagedListing = 'clients' | 'rooms';
+
+export function pagedList<W extends PagedListing, Row>(
+  what: W,
+  readRows: (items: AdminListAnswerMap[W]['items']) => Row[],
   pageSize = PAGE_SIZE,
 ): PagedList<Row> {
   const initial = (): PagedView<Row> => ({
@@ -69,13 +71,12 @@ export function pagedList<Row>(
       const mine = ++ticket;
       use.setState({ loading: true });
       try {
-        const ack = await adminAction('list', request());
+        const page = await adminAction('list', { ...request(), what });
         if (mine !== ticket) return;
-        const page = asObject(asJson(ack)) ?? {};
         use.setState({
           rows: readRows(page.items),
-          total: num(page, 'total'),
-          next: str(page, 'next') ?? null,
+          total: page.total,
+          next: page.next,
           loading: false,
           error: null,
           fetchedAt: Date.now(),

@@ -5,38 +5,17 @@
  * loads more on request, and each poll refreshes the pages shown.
  */
 import { useEffect, useState } from 'react';
-import { asJson, type Json, type PresenceMember } from '../../hub/protocol/index.js';
-import { asObject, num, str } from './admin-feed.js';
+import type { PresenceMember, RoomDetail } from '../../hub/protocol/index.js';
 import { adminAction } from './admin-session.js';
 
 export interface RoomMember {
   clientId: string;
   sub: string;
   name: string;
-  /** Null when only the connection is known, not its presence. */
-  state: PresenceMember['state'] | null;
+  state: PresenceMember['state'];
 }
 
 const POLL_MS = 2000;
-
-export function readMembers(body: Json): RoomMember[] | null {
-  const o = asObject(body);
-  const list = o?.members ?? asObject(o?.room ?? null)?.members;
-  if (!Array.isArray(list)) return null;
-  const members: RoomMember[] = [];
-  for (const m of list) {
-    const mo = asObject(m);
-    const clientId = str(mo, 'clientId');
-    if (!mo || !clientId) continue;
-    members.push({
-      clientId,
-      sub: str(mo, 'sub') ?? '',
-      name: str(mo, 'name') ?? '',
-      state: asObject(mo.state ?? null) ?? {},
-    });
-  }
-  return members;
-}
 
 export interface RoomFacts {
   members: RoomMember[];
@@ -52,25 +31,24 @@ export interface RoomFacts {
 
 const NOBODY: RoomFacts = { members: [], memberCount: 0, lastSeq: null, since: null, membersNext: null };
 
-export function readRoomFacts(body: Json): RoomFacts {
-  const o = asObject(body);
-  const members = readMembers(body) ?? [];
+/** The hub's answer to `list {what: 'room'}`, as the room page shows it. */
+export function readRoomFacts(room: RoomDetail): RoomFacts {
   return {
-    members,
-    memberCount: num(o, 'memberCount') ?? members.length,
-    lastSeq: num(o, 'position.seq'),
-    since: num(o, 'since'),
-    membersNext: str(o, 'membersNext') ?? null,
+    members: room.members.map(({ clientId, sub, name, state }) => ({ clientId, sub, name, state })),
+    memberCount: room.memberCount,
+    lastSeq: room.position.seq,
+    since: room.since,
+    membersNext: room.membersNext ?? null,
   };
 }
 
 /** The room as the hub sees it, with up to `pages` pages of members; an empty room is simply nobody. */
 async function fetchRoom(room: string, pages: number): Promise<RoomFacts> {
   try {
-    const facts = readRoomFacts(asJson(await adminAction('list', { what: 'room', room })));
+    const facts = readRoomFacts(await adminAction('list', { what: 'room', room }));
     const seen = new Set(facts.members.map((m) => m.clientId));
     for (let n = 1; n < pages && facts.membersNext; n++) {
-      const page = readRoomFacts(asJson(await adminAction('list', { what: 'room', room, cursor: facts.membersNext })));
+      const page = readRoomFacts(await adminAction('list', { what: 'room', room, cursor: facts.membersNext }));
       for (const m of page.members) {
         if (seen.has(m.clientId)) continue;
         seen.add(m.clientId);

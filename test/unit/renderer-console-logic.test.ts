@@ -62,10 +62,10 @@ describe('paged listing', () => {
   it('sends filters and cursors, pages forward and back, and a new filter starts over', async () => {
     const { client, pending } = fakeAdminClient();
     useConnection.setState({ client });
-    const list = pagedList<string>('clients', (items) => (Array.isArray(items) ? items.map(String) : []), 2);
+    const list = pagedList('clients', (items) => items.map((c) => c.clientId), 2);
     void list.fetch();
     expect(pending[0]!.fields).toEqual({ what: 'clients', limit: 2 });
-    pending[0]!.resolve({ type: 'ack', items: ['a', 'b'], total: 5, next: '2' });
+    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'a' }, { clientId: 'b' }], total: 5, next: '2' });
     await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['a', 'b']));
     list.nextPage();
     expect(list.request()).toEqual({ what: 'clients', limit: 2, cursor: '2' });
@@ -78,13 +78,13 @@ describe('paged listing', () => {
   it('lets the newest answer win when an older one comes back late', async () => {
     const { client, pending } = fakeAdminClient();
     useConnection.setState({ client });
-    const list = pagedList<string>('clients', (items) => (Array.isArray(items) ? items.map(String) : []));
+    const list = pagedList('clients', (items) => items.map((c) => c.clientId));
     const older = list.fetch();
     const newer = list.fetch();
-    pending[1]!.resolve({ type: 'ack', items: ['new'], total: 1, next: null });
+    pending[1]!.resolve({ type: 'ack', items: [{ clientId: 'new' }], total: 1, next: null });
     await newer;
     expect(list.use.getState().rows).toEqual(['new']);
-    pending[0]!.resolve({ type: 'ack', items: ['old'], total: 1, next: null });
+    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'old' }], total: 1, next: null });
     // fetch() settles once its answer is handled: the late one has been seen, and ignored.
     await older;
     expect(list.use.getState().rows).toEqual(['new']);
