@@ -195,7 +195,7 @@ describe('several hub URLs', () => {
     expect(h.core.sessions.has(a.client.session!.clientId)).toBe(true);
     await a.client.room('dash:1').joined;
     // This hub closes the connection (1011): the next attempt goes to the next hub.
-    for (const s of h.core.sessions.values()) s.close(1011, 'going wrong');
+    for (const s of h.core.sessions.values()) s.end({ code: 1011, reason: 'going wrong' });
     await until(
       () => a.client.state.status === 'open' && b.core.sessions.has(a.client.session!.clientId),
       10_000,
