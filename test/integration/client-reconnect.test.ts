@@ -16,7 +16,7 @@ import {
   untilOpen,
   type ObservedHub,
   type SdkClient,
-} from './client-harness.js';
+} from '../support/client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];
@@ -147,7 +147,7 @@ describe('reconnect with backoff', () => {
     const port = (server.address() as { port: number }).port;
     await new Promise((r) => server.close(r));
     const { connect } = await import('../../hub/client/index.js');
-    const { trackedWebSocket } = await import('./client-harness.js');
+    const { trackedWebSocket } = await import('../support/client-harness.js');
     const tracked = trackedWebSocket();
     const states: ConnectionState[] = [];
     const c = connect({

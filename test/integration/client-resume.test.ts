@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ResumeFailure } from '../../hub/protocol/index.js';
 import type { ConnectionState } from '../../hub/client/index.js';
 import { token, until } from '../support/hub.js';
-import { sdkClient, sessionOf, startObservedHub, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, sessionOf, startObservedHub, type ObservedHub, type SdkClient } from '../support/client-harness.js';
 
 let h: ObservedHub;
 const clients: SdkClient[] = [];

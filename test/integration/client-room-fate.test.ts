@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HubError, type StreamPosition } from '../../hub/protocol/index.js';
 import type { ClientError, RoomHandle, RoomState } from '../../hub/client/index.js';
 import { sleep, until } from '../support/hub.js';
-import { sdkClient, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from '../support/client-harness.js';
 
 let h: ObservedHub;
 let hubs: ObservedHub[] = [];
