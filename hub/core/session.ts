@@ -77,7 +77,7 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     readonly id: string,
     private readonly ws: WebSocket,
     readonly socket: Duplex,
-    public identity: SessionIdentity,
+    private current: SessionIdentity,
     readonly info: SessionInfo,
     private readonly limits: SessionLimits,
     scheduler: FlushScheduler,
@@ -150,7 +150,7 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
 
   /** A refreshed token (same sub) replaces the identity; its expiry notice is owed again. */
   reauthorize(identity: SessionIdentity): void {
-    this.identity = identity;
+    this.current = identity;
     this.expiryNoticeSent = false;
   }
 
@@ -213,6 +213,11 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     this.resumeReading();
     this.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
     setTimeout(() => this.ws.terminate(), graceMs).unref();
+  }
+
+  /** Who it is: replaced only by reauthorize. */
+  get identity(): SessionIdentity {
+    return this.current;
   }
 
   get user(): UserInfo {
