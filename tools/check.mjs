@@ -9,17 +9,20 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', cwd: repo }).status ?? 1;
 
+/** The linter and the layer check both need tools/lint's packages (the layers read sources with its TypeScript). */
+const withLintTools = (cmd) => () => {
+  if (!existsSync(new URL('lint/node_modules/eslint/package.json', import.meta.url))) {
+    const status = run('npm', ['run', '--silent', 'lint:install']);
+    if (status !== 0) return status;
+  }
+  return run('npm', ['run', '--silent', cmd]);
+};
+
 const STEPS = {
   format: () => run('npm', ['run', '--silent', 'format:check']),
-  lint: () => {
-    if (!existsSync(new URL('lint/node_modules/eslint/package.json', import.meta.url))) {
-      const status = run('npm', ['run', '--silent', 'lint:install']);
-      if (status !== 0) return status;
-    }
-    return run('npm', ['run', '--silent', 'lint']);
-  },
+  lint: withLintTools('lint'),
   types: () => run('npm', ['run', '--silent', 'typecheck']),
-  layers: () => run('npm', ['run', '--silent', 'layers']),
+  layers: withLintTools('layers'),
 };
 
 const only = process.argv

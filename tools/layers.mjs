@@ -1,25 +1,32 @@
 #!/usr/bin/env node
-// The layer check: walks the import graph of the TypeScript sources (type-only imports included,
-// since a type cycle couples modules as much as a value one) and reports
+// The layer check: walks the import graph of the sources (type-only imports included, since a
+// type cycle couples modules as much as a value one) and reports
 //   - an import that runs up a layer (the table in the architecture notes, LAYERS below),
-//   - a Node built-in imported by the renderer,
+//   - a package a layer may not use: electron/react under hub/, electron or a Node built-in in the
+//     renderer, the package's own name (`insight-hub/...`) anywhere in it,
+//   - an import it cannot follow (a computed `import()`, an absolute path, a file that is not there),
 //   - every import cycle between files.
 // `node tools/layers.mjs` prints the findings and exits 1 if there are any; `--counts` prints the
 // numbers only. test/unit/layers.test.ts runs the same check inside the suite.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * What each folder may import besides itself: the table of the architecture notes, with three
- * edges it leaves implicit: auth and http see core's types (the RecordStore seam bans and
- * revocations persist through; the session identity REST auth returns), and the admin stats read
- * the process probes of metrics. Extensions (admin, metrics) are composed at the top
- * (hub/extensions.ts, used by hub/index.ts and hub/cli.ts), so the server never imports them and
- * they never import the server.
+ * What each folder may import besides itself: the table of the architecture notes (every folder
+ * may import hub/protocol, the base of all), with three edges the table leaves out, each kept on
+ * purpose and type-only or leaf-level:
+ *   - auth → core: bans and revocations persist through core's RecordStore seam (a type), so they
+ *     work on every engine; giving auth its own copy of that interface would be the same contract twice.
+ *   - http → core: the extension contract (http/extension.ts) and REST auth hand extensions the
+ *     core and a session identity (types only); http is where server, admin and metrics meet.
+ *   - admin → metrics: the admin stats read the process probes (event-loop lag, CPU/memory) that
+ *     metrics owns, so both report one measurement; both are extensions at the same level.
+ * Extensions (admin, metrics) are composed at the top (hub/extensions.ts, used by hub/index.ts and
+ * hub/cli.ts), so the server never imports them and they never import the server.
  */
 const HUB_FOLDERS = [
   'hub/protocol',
@@ -58,64 +65,139 @@ export function layerOf(path) {
   return undefined;
 }
 
-const SOURCE = /\.(ts|tsx)$/;
-const IMPORT =
-  /(?:^|[\s;])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[\s;])import\s+['"]([^'"]+)['"]/g;
+const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** The package's own name: importing it from inside the repository would bypass the layers. */
+const SELF = 'insight-hub';
+/** Bare packages a layer must not import (architecture notes: the hub runs in plain Node, the renderer in a browser). */
+const FORBIDDEN_PACKAGES = {
+  hub: ['electron', 'react', 'react-dom'],
+  renderer: ['electron'],
+};
+
+// The sources are read by TypeScript's own scanner (the linter's TypeScript 5 in tools/lint; the
+// native compiler the project builds with has no JavaScript API), so comments, strings holding
+// `/*`, `import x = require()`, unspaced `import{a}from'b'` and `import()` read as the compiler does.
+const requireFromLint = createRequire(new URL('lint/package.json', import.meta.url));
+let typescript;
+function ts() {
+  if (!typescript) {
+    try {
+      typescript = requireFromLint('typescript');
+    } catch {
+      throw new Error('tools/layers.mjs reads sources with the TypeScript of tools/lint: run `npm run lint:install`');
+    }
+  }
+  return typescript;
+}
 
 function sources(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sources(path);
-    return SOURCE.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+    return SOURCE.test(name) && !/\.d\.[cm]?ts$/.test(name) ? [path] : [];
   });
 }
 
-/** Comments out of the way, so an example in a doc comment is not taken for an import. */
-function stripComments(text) {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+/**
+ * The module specifiers a source names (static, type-only, re-exports, `import = require`,
+ * `require()`, `import()`, `typeof import()`), and the dynamic imports whose target is computed
+ * (a template with substitutions, a variable): those cannot be checked, so they are refused.
+ */
+export function parseImports(fileName, text) {
+  const t = ts();
+  const specs = t.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  const computed = [];
+  const source = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, true);
+  // `const name = 'ws'; import(name)` (kept from bundlers on purpose) names a constant: followed.
+  const constants = new Map();
+  const collect = (node) => {
+    if (
+      t.isVariableDeclaration(node) &&
+      t.isIdentifier(node.name) &&
+      node.initializer &&
+      t.isStringLiteralLike(node.initializer) &&
+      t.isVariableDeclarationList(node.parent) &&
+      node.parent.flags & t.NodeFlags.Const
+    ) {
+      // Two constants of one name (in different scopes) make the name ambiguous: refused.
+      constants.set(node.name.text, constants.has(node.name.text) ? undefined : node.initializer.text);
+    }
+    t.forEachChild(node, collect);
+  };
+  collect(source);
+  const visit = (node) => {
+    if (t.isCallExpression(node)) {
+      const dynamic = node.expression.kind === t.SyntaxKind.ImportKeyword;
+      const required = t.isIdentifier(node.expression) && node.expression.text === 'require';
+      const [arg] = node.arguments;
+      const constant = arg && t.isIdentifier(arg) ? constants.get(arg.text) : undefined;
+      if ((dynamic || required) && constant !== undefined) specs.push(constant);
+      else if ((dynamic || required) && !(arg && t.isStringLiteralLike(arg))) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+        computed.push(`${line + 1}: ${node.getText(source).slice(0, 60)}`);
+      }
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(source);
+  return { specs, computed };
 }
 
-/** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk. */
+/** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk; `./x.mjs` names `./x.mts`; a folder its index. */
 function resolveSpecifier(from, spec) {
   const base = resolve(dirname(from), spec);
+  const stem = base.replace(/\.(m|c)?js$/, '');
   const candidates = [
     base,
-    base.replace(/\.js$/, '.ts'),
-    base.replace(/\.js$/, '.tsx'),
-    `${base}.ts`,
-    `${base}.tsx`,
-    join(base, 'index.ts'),
+    ...(/\.js$/.test(base) ? [`${stem}.ts`, `${stem}.tsx`] : []),
+    ...(/\.mjs$/.test(base) ? [`${stem}.mts`] : []),
+    ...(/\.cjs$/.test(base) ? [`${stem}.cts`] : []),
+    ...['.ts', '.tsx', '.mts', '.js', '.mjs'].map((ext) => `${base}${ext}`),
+    ...['index.ts', 'index.tsx', 'index.js', 'index.mjs'].map((index) => join(base, index)),
   ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
-/** The graph: repository-relative file → the repository-relative files it imports, plus bare specifiers. */
-export function importGraph(roots = ['hub', 'electron', 'renderer']) {
+/**
+ * The graph: repository-relative file → the repository-relative files it imports, the bare
+ * specifiers, and what could not be checked (computed imports, unresolvable or absolute paths).
+ * `base` is the repository (the parsing tests pass a scratch tree).
+ */
+export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo) {
   const graph = new Map();
   for (const root of roots) {
-    for (const file of sources(join(repo, root))) {
-      const text = stripComments(readFileSync(file, 'utf8'));
+    for (const file of sources(join(base, root))) {
+      const { specs, computed } = parseImports(file, readFileSync(file, 'utf8'));
       const local = new Set();
       const bare = new Set();
-      for (const m of text.matchAll(IMPORT)) {
-        const spec = m[1] ?? m[2] ?? m[3];
-        if (spec.startsWith('.')) {
+      const unchecked = computed.map((c) => `a computed import at line ${c}`);
+      for (const spec of specs) {
+        if (isAbsolute(spec) || /^[a-z]+:\/\//i.test(spec) || spec.startsWith('file:')) {
+          unchecked.push(`an absolute path ${spec}`);
+        } else if (spec.startsWith('.')) {
           const target = resolveSpecifier(file, spec);
-          if (target) local.add(relative(repo, target));
+          if (target) local.add(relative(base, target));
+          else unchecked.push(`${spec}, which resolves to no file`);
         } else bare.add(spec);
       }
-      graph.set(relative(repo, file), { local: [...local], bare: [...bare] });
+      graph.set(relative(base, file), { local: [...local], bare: [...bare], unchecked });
     }
   }
   return graph;
 }
 
-/** Imports that run up a layer, and Node built-ins in the renderer. */
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Imports that run up a layer, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
 export function layerViolations(graph) {
   const found = [];
-  for (const [file, { local, bare }] of graph) {
+  for (const [file, { local, bare, unchecked = [] }] of graph) {
     const from = layerOf(file);
     if (!from) continue;
     for (const target of local) {
@@ -123,10 +205,14 @@ export function layerViolations(graph) {
       if (!to || to === from) continue;
       if (!LAYERS[from]?.includes(to)) found.push(`${file} imports ${target} (${from} may not import ${to})`);
     }
-    if (from === 'renderer') {
-      for (const spec of bare)
-        if (BUILTINS.has(spec) || spec.startsWith('node:')) found.push(`${file} imports the Node built-in ${spec}`);
+    const forbidden = FORBIDDEN_PACKAGES[from.split('/')[0]] ?? [];
+    for (const spec of bare) {
+      if (packageOf(spec) === SELF) found.push(`${file} imports its own package ${spec} (use a relative import)`);
+      else if (forbidden.includes(packageOf(spec))) found.push(`${file} imports ${spec} (${from} may not import it)`);
+      else if (from === 'renderer' && (BUILTINS.has(spec) || spec.startsWith('node:')))
+        found.push(`${file} imports the Node built-in ${spec}`);
     }
+    for (const u of unchecked) found.push(`${file} has ${u}, which the layer check cannot follow`);
   }
   return found;
 }

@@ -54,11 +54,11 @@ export class Heartbeat {
       if (!s.isOpen) continue;
       s.resumeReadingIfBelowMark();
       // The second ping in a row left unanswered (and nothing drained meanwhile): dropped.
-      if (s.beat(now) >= 2) {
+      if (s.beat() >= 2) {
         s.terminate();
         continue;
       }
-      s.ws.ping();
+      s.ping(now);
     }
   }
 
@@ -72,13 +72,11 @@ export class Heartbeat {
     const pinged: Session[] = [];
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
-      s.awaitingPong = true;
-      s.pingSentAt = now;
-      s.ws.ping();
+      s.ping(now);
       pinged.push(s);
     }
     setTimeout(() => {
-      for (const s of pinged) if (s.isOpen && s.awaitingPong && s.pingSentAt === now) s.terminate();
+      for (const s of pinged) if (s.isOpen && s.pongOwedSince(now)) s.terminate();
     }, graceMs).unref();
   }
 

@@ -257,13 +257,7 @@ export class HubCore implements HandlerHost, SessionHost {
 
   onSlowConsumer(session: Session): void {
     this.emit('slowConsumer', session);
-    session.markClosing();
-    // Paused or not, it is closed the same way; reading again lets its close frame be seen.
-    session.resumeReading();
-    // The close frame queues behind what the socket already holds; a reader that never resumes
-    // is destroyed after a grace period so its buffers are freed.
-    session.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
-    setTimeout(() => session.ws.terminate(), this.options.slowConsumerGraceMs).unref();
+    session.closeSlow(this.options.slowConsumerGraceMs);
   }
 
   /** An outage, not a bug: warn, with the engine's detail. */
@@ -284,7 +278,7 @@ export class HubCore implements HandlerHost, SessionHost {
     this.shutDownClients(CloseReason.shuttingDown, false);
     const deadline = Date.now() + timeoutMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const s of this.sessions.values()) s.ws.terminate();
+    for (const s of this.sessions.values()) s.terminate();
   }
 
   async stop(): Promise<void> {
@@ -292,7 +286,7 @@ export class HubCore implements HandlerHost, SessionHost {
     this.health.stop();
     this.sleepWatch.stop();
     this.presence.stop();
-    for (const s of this.sessions.values()) s.ws.terminate();
+    for (const s of this.sessions.values()) s.terminate();
     await this.engine.close();
   }
 }

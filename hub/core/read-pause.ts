@@ -13,7 +13,6 @@ import type { Outbox } from './outbox.js';
 
 export interface ReadingPeer {
   readonly socket: Duplex;
-  readonly ws: WebSocket;
   readonly outbox: Outbox;
   readonly isOpen: boolean;
   /** Its socket drained while paused: the peer has taken everything it was sent. */
@@ -40,7 +39,7 @@ export function isReadingPaused(peer: ReadingPeer): boolean {
 }
 
 /** After each inbound frame: pause if the peer's answers back up past `pauseBytes`. */
-export function pauseReadingIfBacklogged(peer: ReadingPeer, pauseBytes: number): void {
+export function pauseReadingIfBacklogged(peer: ReadingPeer, ws: WebSocket, pauseBytes: number): void {
   if (peer.outbox.pendingBytes <= pauseBytes || !peer.isOpen || isReadingPaused(peer)) return;
   // Written now, so that the socket says whether the peer is behind: only then is a 'drain' owed.
   peer.outbox.flush();
@@ -48,13 +47,13 @@ export function pauseReadingIfBacklogged(peer: ReadingPeer, pauseBytes: number):
   if (!peer.isOpen || !socket.writableNeedDrain) return;
   pausedReaders.set(socket, peer);
   socket.on('drain', onPausedSocketDrain);
-  peer.ws.pause();
+  ws.pause();
 }
 
 /** Read from the peer again (no-op unless paused). */
-export function resumeReading(peer: ReadingPeer): void {
+export function resumeReading(peer: ReadingPeer, ws: WebSocket): void {
   const socket = peer.socket;
   if (!pausedReaders.delete(socket)) return;
   socket.off('drain', onPausedSocketDrain);
-  peer.ws.resume();
+  ws.resume();
 }

@@ -1,7 +1,14 @@
-/** One connected client: identity, rooms, outgoing queue, limits and traffic counters. */
+/** One connected client: identity, outgoing queue, limits, heartbeat and traffic counters (its rooms: session-rooms.ts). */
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { CloseWhy, RoomAccess, ServerMessage, TokenClaims, UserInfo } from '../protocol/index.js';
+import {
+  CloseReason,
+  type CloseWhy,
+  type RoomAccess,
+  type ServerMessage,
+  type TokenClaims,
+  type UserInfo,
+} from '../protocol/index.js';
 import { encodeMessage, truncateReason } from './frame.js';
 import { ErrorBudget, TokenBucket } from './limits.js';
 import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
@@ -12,7 +19,7 @@ import {
   resumeReading,
   type ReadingPeer,
 } from './read-pause.js';
-import { roomSetAdd, roomSetDelete, roomSetHas, roomSetList, roomSetSize, type RoomSet } from './room-set.js';
+import { SessionRooms } from './session-rooms.js';
 
 /** Who a connection is, as established from its verified token. */
 export interface SessionIdentity {
@@ -27,15 +34,8 @@ export interface SessionInfo {
   userAgent: string;
 }
 
-/** A frame held back while a subscribe with `since` replays history (seq absent for presence). */
-export interface HeldFrame {
-  seq?: number;
-  epoch?: string;
-  frame: Buffer;
-}
-
-export const SessionState = { open: 0, closing: 1, closed: 2 } as const;
-export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+const SessionState = { open: 0, closing: 1, closed: 2 } as const;
+type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 /** What a session reports to the core that owns it (its socket's events among them). */
 export interface SessionHost {
@@ -57,87 +57,34 @@ export interface SessionLimits {
  * Memory per idle connection is a target: nothing here is a closure, and the rate and error
  * counters exist only once a client has sent something.
  */
-export class Session implements OverflowListener, ReadingPeer {
-  state: SessionState = SessionState.open;
-  private roomSet: RoomSet;
-  /** Rooms whose subscribe is still replaying: live frames are held until it ends. */
-  private joining?: Map<string, HeldFrame[]>;
-  /** Bytes held across rooms' replays; they count toward the queue cap like queued bytes. */
-  heldBytes = 0;
-  /** Rooms in which this session has a presence entry (removed on leave, whatever its role now). */
-  private presenceRooms: RoomSet;
+export class Session extends SessionRooms implements OverflowListener, ReadingPeer {
+  private state: SessionState = SessionState.open;
   readonly connectedAt = Date.now();
   readonly outbox: Outbox;
   private rateBucket?: TokenBucket;
   private errorBudget?: ErrorBudget;
-  rateStrikes = 0;
-  messagesIn = 0;
-  bytesIn = 0;
-  /** Heartbeat bookkeeping (read anywhere, changed only by the methods below). */
-  pingSentAt = 0;
-  awaitingPong = false;
-  missedPongs = 0;
-  rttMs: number | null = null;
-  expiryNoticeSent = false;
+  private rateStrikes = 0;
+  private inMessages = 0;
+  private inBytes = 0;
+  /** Heartbeat bookkeeping, changed only by ping/beat/ponged/drained. */
+  private pingSentAt = 0;
+  private pongOwed = false;
+  private missed = 0;
+  private rtt: number | null = null;
+  private expiryNoticeSent = false;
 
   constructor(
     readonly id: string,
-    readonly ws: WebSocket,
+    private readonly ws: WebSocket,
     readonly socket: Duplex,
-    public identity: SessionIdentity,
+    private current: SessionIdentity,
     readonly info: SessionInfo,
     private readonly limits: SessionLimits,
     scheduler: FlushScheduler,
     readonly host: SessionHost,
   ) {
+    super();
     this.outbox = new Outbox(socket, limits.maxQueuedBytes, scheduler, this);
-  }
-
-  inRoom(room: string): boolean {
-    return roomSetHas(this.roomSet, room);
-  }
-
-  get roomCount(): number {
-    return roomSetSize(this.roomSet);
-  }
-
-  /** The rooms this session is in (a copy). */
-  roomList(): string[] {
-    return roomSetList(this.roomSet);
-  }
-
-  addRoom(room: string): void {
-    this.roomSet = roomSetAdd(this.roomSet, room);
-  }
-
-  removeRoom(room: string): void {
-    this.roomSet = roomSetDelete(this.roomSet, room);
-    if (this.joining?.delete(room) && this.joining.size === 0) this.joining = undefined;
-  }
-
-  /** The frames held for a room while its subscribe replays, if it does. */
-  heldFor(room: string): HeldFrame[] | undefined {
-    return this.joining?.get(room);
-  }
-
-  /** Hold a room's live frames in `held` (a later subscribe to the room replaces an earlier list). */
-  holdFor(room: string, held: HeldFrame[]): void {
-    (this.joining ??= new Map()).set(room, held);
-  }
-
-  hasPresence(room: string): boolean {
-    return roomSetHas(this.presenceRooms, room);
-  }
-
-  markPresence(room: string): void {
-    this.presenceRooms = roomSetAdd(this.presenceRooms, room);
-  }
-
-  /** Returns whether there was a presence entry to remove. */
-  unmarkPresence(room: string): boolean {
-    if (!roomSetHas(this.presenceRooms, room)) return false;
-    this.presenceRooms = roomSetDelete(this.presenceRooms, room);
-    return true;
   }
 
   get rate(): TokenBucket {
@@ -159,7 +106,7 @@ export class Session implements OverflowListener, ReadingPeer {
 
   /** After each inbound frame: stop reading this peer's requests while its answers back up. */
   pauseReadingIfBacklogged(): void {
-    pauseReadingIfBacklogged(this, readPauseBytes(this.limits.maxQueuedBytes));
+    pauseReadingIfBacklogged(this, this.ws, readPauseBytes(this.limits.maxQueuedBytes));
   }
 
   /**
@@ -173,19 +120,27 @@ export class Session implements OverflowListener, ReadingPeer {
 
   /** Read from this peer again (no-op unless paused); also what a closing connection does. */
   resumeReading(): void {
-    resumeReading(this);
+    resumeReading(this, this.ws);
   }
 
   drained(): void {
     // Its pong may be waiting unread behind the pause; a peer that takes all we sent is alive.
-    this.missedPongs = 0;
+    this.missed = 0;
     this.resumeReading();
   }
 
   /** A frame came in: count it. */
   received(bytes: number): void {
-    this.messagesIn++;
-    this.bytesIn += bytes;
+    this.inMessages++;
+    this.inBytes += bytes;
+  }
+
+  get messagesIn(): number {
+    return this.inMessages;
+  }
+
+  get bytesIn(): number {
+    return this.inBytes;
   }
 
   /** One more frame over the rate; returns how many so far. */
@@ -195,22 +150,44 @@ export class Session implements OverflowListener, ReadingPeer {
 
   /** A refreshed token (same sub) replaces the identity; its expiry notice is owed again. */
   reauthorize(identity: SessionIdentity): void {
-    this.identity = identity;
+    this.current = identity;
     this.expiryNoticeSent = false;
   }
 
   /** A beat: returns how many pings in a row went unanswered before this one (0 if none). */
-  beat(now: number): number {
-    if (this.awaitingPong) this.missedPongs++;
-    this.awaitingPong = true;
+  beat(): number {
+    if (this.pongOwed) this.missed++;
+    return this.missed;
+  }
+
+  /** Send a WebSocket ping; its pong is owed from `now`. */
+  ping(now: number): void {
+    this.pongOwed = true;
     this.pingSentAt = now;
-    return this.missedPongs;
+    this.ws.ping();
+  }
+
+  /** Whether the ping sent at `sentAt` is still unanswered (no later ping, no pong). */
+  pongOwedSince(sentAt: number): boolean {
+    return this.pongOwed && this.pingSentAt === sentAt;
   }
 
   ponged(now: number): void {
-    if (this.awaitingPong) this.rttMs = now - this.pingSentAt;
-    this.awaitingPong = false;
-    this.missedPongs = 0;
+    if (this.pongOwed) this.rtt = now - this.pingSentAt;
+    this.pongOwed = false;
+    this.missed = 0;
+  }
+
+  get awaitingPong(): boolean {
+    return this.pongOwed;
+  }
+
+  get missedPongs(): number {
+    return this.missed;
+  }
+
+  get rttMs(): number | null {
+    return this.rtt;
   }
 
   /** The token-expiring notice is due: true the first time only. */
@@ -227,9 +204,20 @@ export class Session implements OverflowListener, ReadingPeer {
     return true;
   }
 
-  /** Closing without a close of our own (slow consumer: the socket is ended with a grace period). */
-  markClosing(): void {
+  /**
+   * Its queue overflowed (4008): paused or not, it reads again so its close frame is seen; the close
+   * queues behind what the socket holds, and a reader that never takes it is destroyed after `graceMs`.
+   */
+  closeSlow(graceMs: number): void {
     this.state = SessionState.closing;
+    this.resumeReading();
+    this.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
+    setTimeout(() => this.ws.terminate(), graceMs).unref();
+  }
+
+  /** Who it is: replaced only by reauthorize. */
+  get identity(): SessionIdentity {
+    return this.current;
   }
 
   get user(): UserInfo {
@@ -250,30 +238,14 @@ export class Session implements OverflowListener, ReadingPeer {
 
   /** Deliver a room frame, or hold it while that room's replay is in progress. */
   deliver(room: string, frame: Buffer, seq?: number, epoch?: string): void {
-    const held = this.joining?.get(room);
-    if (!held) {
+    if (!this.replaying(room)) {
       this.sendFrame(frame);
       return;
     }
     if (!this.isOpen) return;
-    held.push({ seq, epoch, frame });
-    this.heldBytes += frame.length;
     // A client that resumes and stops reading must not hold live traffic without bound.
-    if (this.heldBytes + this.outbox.pendingBytes > this.limits.maxQueuedBytes) this.outbox.overflowNow();
-  }
-
-  /**
-   * Stop holding a room's frames; returns them for release (or drops them). Whoever takes a list
-   * first gets its frames: a leave and then the overtaken subscribe must not both count them off.
-   */
-  takeHeld(room: string, held: HeldFrame[]): HeldFrame[] {
-    if (this.joining?.get(room) === held) {
-      this.joining.delete(room);
-      if (this.joining.size === 0) this.joining = undefined;
-    }
-    const taken = held.splice(0);
-    for (const h of taken) this.heldBytes -= h.frame.length;
-    return taken;
+    if (this.hold(room, { seq, epoch, frame }) + this.outbox.pendingBytes > this.limits.maxQueuedBytes)
+      this.outbox.overflowNow();
   }
 
   /** Close for one of the protocol's reasons (`CloseReason`, or kick/ban with the admin's text). */
@@ -281,7 +253,7 @@ export class Session implements OverflowListener, ReadingPeer {
     this.close(why.code, why.reason);
   }
 
-  close(code: number, reason: string): void {
+  private close(code: number, reason: string): void {
     if (!this.isOpen) return;
     this.outbox.flush();
     this.state = SessionState.closing;

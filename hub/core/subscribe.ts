@@ -14,7 +14,8 @@ import { encodeMessage } from './frame.js';
 import { readHistory } from './history-read.js';
 import { pageAckFrame, servePage } from './presence-pages.js';
 import type { HandlerHost } from './core-types.js';
-import type { HeldFrame, Session } from './session.js';
+import type { Session } from './session.js';
+import type { HeldFrame } from './session-rooms.js';
 
 export async function subscribe(
   core: HandlerHost,
@@ -58,7 +59,7 @@ export async function subscribe(
     // The page is read now and the ack queued in the same turn: presence frames held so far were
     // flushed before it, so the ack supersedes them (their counts are older than its memberCount).
     const page = servePage(core, session, room);
-    dropHeldPresence(session, held);
+    session.dropHeldPresence(held);
     const fields = {
       id: msg.id,
       room,
@@ -94,15 +95,6 @@ export async function subscribe(
       core.leaveRoom(session, room);
     throw err;
   }
-}
-
-function dropHeldPresence(session: Session, held: HeldFrame[]): void {
-  let kept = 0;
-  for (const h of held) {
-    if (h.seq === undefined) session.heldBytes -= h.frame.length;
-    else held[kept++] = h;
-  }
-  held.length = kept;
 }
 
 function cancelled(room: string): HubError {

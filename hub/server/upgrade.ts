@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
+import { HTTP_STATUS, HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
 import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
@@ -33,15 +33,20 @@ export interface UpgradeContext {
   onRefused(refusal: Refusal): void;
 }
 
+/** A refused upgrade: its HTTP status is the protocol's for its code (HTTP_STATUS), or a HubError's own. */
 class Refused extends Error {
   constructor(
-    readonly status: number,
     readonly code: ErrorCode,
     message: string,
     readonly sub?: string,
     readonly detail: RefusalDetail = {},
+    readonly status: number = HTTP_STATUS[code],
   ) {
     super(message);
+  }
+
+  static of(err: HubError, sub?: string): Refused {
+    return new Refused(err.code, err.message, sub, refusalFields(err), err.status);
   }
 }
 
@@ -71,7 +76,7 @@ export function createUpgradeHandler(
     admitUpgrade(ctx, req, ip)
       .then((identity) => {
         if (socket.destroyed) return;
-        if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
+        if (ctx.core.draining) throw new Refused('unavailable', 'hub is shutting down');
         // Corked, the 101 and the welcome (written in attach) leave in one write.
         socket.cork();
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -91,8 +96,8 @@ export function createUpgradeHandler(
           err instanceof Refused
             ? err
             : err instanceof HubError
-              ? new Refused(err.status, err.code, err.message, undefined, refusalFields(err))
-              : new Refused(500, 'internal', 'internal error');
+              ? Refused.of(err)
+              : new Refused('internal', 'internal error');
         const { reason, until } = r.detail;
         ctx.onRefused({
           status: r.status,
@@ -114,41 +119,38 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   const queryAt = target.indexOf('?');
   // The path as sent, never normalized: `/./ws` or an absolute-form target is not the endpoint.
   if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws')
-    throw new Refused(404, 'not_found', 'no WebSocket endpoint here; connect to /ws');
+    throw new Refused('not_found', 'no WebSocket endpoint here; connect to /ws');
   if (!ctx.policy.hostAllowed(req.headers.host))
-    throw new Refused(403, 'forbidden', 'host not allowed', undefined, NOT_ALLOWED);
+    throw new Refused('forbidden', 'host not allowed', undefined, NOT_ALLOWED);
   const origin = req.headers.origin;
   if (origin !== undefined && !ctx.policy.originAllowed(origin))
-    throw new Refused(403, 'forbidden', 'origin not allowed', undefined, NOT_ALLOWED);
-  if (ctx.core.draining) throw new Refused(503, 'unavailable', 'hub is shutting down');
+    throw new Refused('forbidden', 'origin not allowed', undefined, NOT_ALLOWED);
+  if (ctx.core.draining) throw new Refused('unavailable', 'hub is shutting down');
   if (queryAt >= 0 && hasQueryToken(new URL(target, 'http://hub.invalid'))) {
     throw new Refused(
-      400,
       'bad_request',
       'tokens in the query string are refused; use the bearer subprotocol or the Authorization header',
     );
   }
   const subprotocols = offeredSubprotocols(req);
-  if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused(400, 'bad_request', `subprotocol ${SUBPROTOCOL} required`);
+  if (!subprotocols.includes(SUBPROTOCOL)) throw new Refused('bad_request', `subprotocol ${SUBPROTOCOL} required`);
   const token = upgradeToken(req, subprotocols);
-  if (!token) throw new Refused(401, 'unauthorized', 'token missing', undefined, { reason: 'invalid' });
+  if (!token) throw new Refused('unauthorized', 'token missing', undefined, { reason: 'invalid' });
   const identity = await ctx.verify(token);
   const sub = identity.user.sub;
   const ban = await ctx.bans.find(sub);
   if (ban) {
-    const refusal = bannedRefusal(ban);
-    throw new Refused(refusal.status, refusal.code, refusal.message, sub, refusalFields(refusal));
+    throw Refused.of(bannedRefusal(ban), sub);
   }
   for (const check of ctx.admit) {
     try {
       await check(identity, ip);
     } catch (err) {
-      if (err instanceof HubError && !isEngineFailure(err))
-        throw new Refused(err.status, err.code, err.message, sub, refusalFields(err));
+      if (err instanceof HubError && !isEngineFailure(err)) throw Refused.of(err, sub);
       throw err;
     }
   }
   const limit = ctx.core.connections.refusal(sub, ip);
-  if (limit) throw new Refused(limit.status, limit.code, limit.message, sub);
+  if (limit) throw new Refused(limit.code, limit.message, sub);
   return identity;
 }

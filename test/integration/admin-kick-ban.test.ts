@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
 import { connect, expectRefused, startHub, tempDir, token, until, type TestClient, apiCall } from '../support/hub.js';
-import { sdkClient, untilClosed, untilOpen, type SdkClient } from './client-harness.js';
+import { sdkClient, untilClosed, untilOpen, type SdkClient } from '../support/client-harness.js';
 
 const hubs: Hub[] = [];
 const sdks: SdkClient[] = [];

@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../support/chromium.js';
 import { tempDir, token, until } from '../support/hub.js';
-import { sdkClient, startObservedHub, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, startObservedHub, type ObservedHub, type SdkClient } from '../support/client-harness.js';
 
 let bundle: string;
 let h: ObservedHub;

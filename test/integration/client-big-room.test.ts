@@ -1,7 +1,7 @@
 /** The SDK in a big room against a real hub: exact count, the first page, the rest on request, diffs after. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, token, until, type TestClient } from '../support/hub.js';
-import { sdkClient, startObservedHub, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, startObservedHub, type ObservedHub, type SdkClient } from '../support/client-harness.js';
 
 let h: ObservedHub;
 const raw: TestClient[] = [];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { ConnectionState } from '../../hub/client/index.js';
 import { sleep, until } from '../support/hub.js';
-import { sdkClient, startObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, startObservedHub, type SdkClient } from '../support/client-harness.js';
 
 const TOTAL = 10_000;
 const SUBSCRIBERS = 4;

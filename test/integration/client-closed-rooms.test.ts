@@ -4,7 +4,13 @@
  * `await room.joined` hanging forever. Real hub, real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sdkClient, startObservedHub, untilClosed, type ObservedHub, type SdkClient } from './client-harness.js';
+import {
+  sdkClient,
+  startObservedHub,
+  untilClosed,
+  type ObservedHub,
+  type SdkClient,
+} from '../support/client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];

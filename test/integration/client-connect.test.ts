@@ -14,7 +14,7 @@ import {
   untilOpen,
   type ObservedHub,
   type SdkClient,
-} from './client-harness.js';
+} from '../support/client-harness.js';
 
 let h: ObservedHub;
 const clients: SdkClient[] = [];

@@ -16,7 +16,7 @@ import {
   untilOpen,
   type ObservedHub,
   type SdkClient,
-} from './client-harness.js';
+} from '../support/client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];
@@ -122,7 +122,7 @@ describe('no reconnect after 4003, 4004, nor after 4005 before the ban ends; the
     const c = client(h, 'alice');
     await untilOpen(c.client);
     const { closed } = await expectNoReconnect(CAP_MS, () => {
-      sessionOf(h.core, c.client).close(4003, 'no longer allowed here');
+      sessionOf(h.core, c.client).end({ code: 4003, reason: 'no longer allowed here' });
       return c;
     });
     expect(closed).toEqual({ status: 'closed', code: 4003, reason: 'no longer allowed here', cause: 'forbidden' });
@@ -148,7 +148,7 @@ describe('reconnect with backoff', () => {
     const port = (server.address() as { port: number }).port;
     await new Promise((r) => server.close(r));
     const { connect } = await import('../../hub/client/index.js');
-    const { trackedWebSocket } = await import('./client-harness.js');
+    const { trackedWebSocket } = await import('../support/client-harness.js');
     const tracked = trackedWebSocket();
     const states: ConnectionState[] = [];
     const c = connect({
@@ -208,7 +208,7 @@ describe('reconnect with backoff', () => {
     const errors: ClientError[] = [];
     c.client.onError((e) => errors.push(e));
     await untilOpen(c.client);
-    sessionOf(h.core, c.client).close(1008, 'too many protocol errors');
+    sessionOf(h.core, c.client).end({ code: 1008, reason: 'too many protocol errors' });
     await until(() => c.sockets.length === 2 && c.client.state.status === 'open', 5000, 'a new connection');
     expect(errors.map((e) => [e.code, e.closeCode])).toEqual([['connection_closed', 1008]]);
   });

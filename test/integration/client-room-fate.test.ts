@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HubError, type StreamPosition } from '../../hub/protocol/index.js';
 import type { ClientError, RoomHandle, RoomState } from '../../hub/client/index.js';
 import { sleep, until } from '../support/hub.js';
-import { sdkClient, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from './client-harness.js';
+import { sdkClient, startObservedHub, untilOpen, type ObservedHub, type SdkClient } from '../support/client-harness.js';
 
 let h: ObservedHub;
 let hubs: ObservedHub[] = [];
@@ -195,7 +195,7 @@ describe('several hub URLs', () => {
     expect(h.core.sessions.has(a.client.session!.clientId)).toBe(true);
     await a.client.room('dash:1').joined;
     // This hub closes the connection (1011): the next attempt goes to the next hub.
-    for (const s of h.core.sessions.values()) s.close(1011, 'going wrong');
+    for (const s of h.core.sessions.values()) s.end({ code: 1011, reason: 'going wrong' });
     await until(
       () => a.client.state.status === 'open' && b.core.sessions.has(a.client.session!.clientId),
       10_000,

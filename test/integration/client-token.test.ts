@@ -12,7 +12,7 @@ import {
   untilOpen,
   type ObservedHub,
   type SdkClient,
-} from './client-harness.js';
+} from '../support/client-harness.js';
 
 const hubs: ObservedHub[] = [];
 const clients: SdkClient[] = [];

@@ -15,13 +15,14 @@ import { lanInterfaces } from '../../electron/lan.js';
 import { CERT_FILE } from '../../electron/tls-certificate.js';
 import type { ServerMessage } from '../../hub/protocol/index.js';
 import { TestClient } from '../support/hub.js';
+import { until } from '../support/until.js';
 import {
   runningEndpoint,
   superviseHub,
   userDataDir,
   writeSettings,
   type SupervisedHub,
-} from './electron-hub-harness.js';
+} from '../support/electron-hub-harness.js';
 
 const running: SupervisedHub[] = [];
 afterEach(async () => {
@@ -220,11 +221,3 @@ describe('desktop hub process', () => {
     }
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -15,7 +15,8 @@ import type { HubConnection } from '../../electron/desktop-api.js';
 import type { HubStatus } from '../../electron/hub-supervisor.js';
 import { IpcChannel, INVOKE_CHANNELS } from '../../electron/ipc-channels.js';
 import { TestClient } from '../support/hub.js';
-import { HUB_ENTRY_SOURCE, userDataDir, writeSettings } from './electron-hub-harness.js';
+import { HUB_ENTRY_SOURCE, userDataDir, writeSettings } from '../support/electron-hub-harness.js';
+import { until } from '../support/until.js';
 
 type Listener = (...args: any[]) => unknown;
 
@@ -153,14 +154,6 @@ function utilityProcessStandIn(_modulePath: string, args: string[]) {
 const consoleEvent = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
 const invoke = (channel: string, ...args: unknown[]) => electron.ipcHandlers.get(channel)!(consoleEvent, ...args);
 
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('Electron main, second instance', () => {
   beforeEach(() => {
     vi.resetModules();
@@ -208,7 +201,7 @@ describe('Electron main, first instance', () => {
 
     await import('../../electron/main.js');
     electron.app.ready();
-    await until(() => electron.windows[0]?.loads.length > 0, 'the console to load');
+    await until(() => electron.windows[0]?.loads.length > 0, 20_000, 'the console to load');
 
     expect(electron.forks[0]).toEqual({
       modulePath: join(appRoot, 'dist', 'hub', 'hub-process.cjs'),
@@ -314,7 +307,7 @@ describe('Electron main, first instance', () => {
     await invoke(IpcChannel.quit);
     expect((await client.waitForClose()).code).toBe(1001);
     expect(client.received.some((m) => m.type === 'notice' && m.event === 'shutdown')).toBe(true);
-    await until(() => electron.app.quits === 1, 'the app to quit after the drain');
+    await until(() => electron.app.quits === 1, 20_000, 'the app to quit after the drain');
     expect(child.exitCode).toBe(0);
   });
 });

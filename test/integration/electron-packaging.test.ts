@@ -27,7 +27,7 @@ import {
   writeSettings,
   runningEndpoint,
   type SupervisedHub,
-} from './electron-hub-harness.js';
+} from '../support/electron-hub-harness.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));

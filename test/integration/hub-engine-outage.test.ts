@@ -8,7 +8,7 @@ import { startRedisServer, type RedisServerHandle } from '../support/redis-serve
 import { connect, expectRefused, httpRequest, startHub, token, until, type TestClient } from '../support/hub.js';
 import { createLogger } from '../../hub/server/logger.js';
 import { createRedisEngine } from '../../hub/engines/redis/index.js';
-import { testPrefix } from './redis-helpers.js';
+import { testPrefix } from '../support/redis-helpers.js';
 import type { Hub } from '../../hub/server/types.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -4,7 +4,7 @@
  * (`DEBUG SLEEP`) does not answer ends "outcome unknown", and its retry by key says where it went.
  */
 import { describe, expect, it } from 'vitest';
-import { privateRedisEngines } from './redis-helpers.js';
+import { privateRedisEngines } from '../support/redis-helpers.js';
 import { EngineOutcomeUnknownError } from '../../hub/engines/redis/connection.js';
 import type { PublishInput } from '../../hub/core/engine.js';
 import type { Sender } from '../../hub/protocol/index.js';

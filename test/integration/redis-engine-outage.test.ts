@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
-import { EngineRecorder, privateRedisEngines } from './redis-helpers.js';
+import { EngineRecorder, privateRedisEngines } from '../support/redis-helpers.js';
 import { RedisEngine } from '../../hub/engines/redis/engine.js';
 import { EngineOutcomeUnknownError, EngineUnavailableError } from '../../hub/engines/redis/connection.js';
 import type { PresenceMember, RoomMessage, Sender } from '../../hub/protocol/index.js';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { startEngine, testPrefix, type RunningEngine } from '../support/redis-helpers.js';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 
 let redis: RedisServerHandle;
@@ -83,7 +83,7 @@ describe('redis engine: presence', () => {
     await a.engine.subscribe(room);
     await a.engine.presenceSet(room, member('survivor'));
 
-    const script = fileURLToPath(new URL('./redis-engine-node.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../support/redis-engine-node.ts', import.meta.url));
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', script, redis.url, prefix, 'doomed-hub', room, 'd1', 'd2', 'd3'],
@@ -112,7 +112,7 @@ describe('redis engine: presence', () => {
 
   it('removes members left behind by an earlier process with the same nodeId when it starts again', async () => {
     const prefix = testPrefix();
-    const script = fileURLToPath(new URL('./redis-engine-node.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../support/redis-engine-node.ts', import.meta.url));
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', script, redis.url, prefix, 'fixed-id', 'room:restart', 'old1'],

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
-import { startEngine, testPrefix, type RunningEngine } from './redis-helpers.js';
+import { startEngine, testPrefix, type RunningEngine } from '../support/redis-helpers.js';
 import type { Sender } from '../../hub/protocol/index.js';
 
 let redis: RedisServerHandle;

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
 import { httpRequest, until, type TestClient } from '../support/hub.js';
-import { clientOn, range, seqsOf, startHubProcess, steadyPublisher, type HubProcess } from './redis-hubs.js';
-import { testPrefix } from './redis-helpers.js';
+import { clientOn, range, seqsOf, startHubProcess, steadyPublisher, type HubProcess } from '../support/redis-hubs.js';
+import { testPrefix } from '../support/redis-helpers.js';
 import type { ServerMessage } from '../../hub/protocol/index.js';
 
 let redis: RedisServerHandle;

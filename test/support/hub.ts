@@ -17,6 +17,7 @@ import { hubExtensions } from '../../hub/extensions.js';
 import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub, MintClaims } from '../../hub/server/types.js';
 import type { ServerMessage } from '../../hub/protocol/index.js';
+import { sleep, until } from './until.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -174,21 +175,7 @@ export function expectRefused(hub: Hub, tok: string | undefined, opts: ConnectOp
   });
 }
 
-/** For pacing load or stalling a stand-in on the hub's side; never to wait for something to happen. */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Poll until `check` is true (for state that settles asynchronously); fails after the timeout. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+export { sleep, until };
 
 // ---- helpers added for the hub feature tests (existing helpers above are unchanged) ----
 

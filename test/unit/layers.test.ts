@@ -4,12 +4,16 @@
  * tools/layers.mjs, after the architecture notes), the renderer imports no Node built-in, and no
  * two files import each other, directly or round a loop (type-only imports count).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ESM script without types, shared with `npm run layers`
 import { importCycles, importGraph, layerOf, layerViolations } from '../../tools/layers.mjs';
 
-type Graph = Map<string, { local: string[]; bare: string[] }>;
-const graph = (importGraph as () => Graph)();
+type Graph = Map<string, { local: string[]; bare: string[]; unchecked?: string[] }>;
+const walk = importGraph as (roots?: string[], base?: string) => Graph;
+const graph = walk();
 const violations = layerViolations as (g: Graph) => string[];
 const cycles = importCycles as (g: Graph) => string[][];
 
@@ -40,5 +44,93 @@ describe('layers', () => {
     ]);
     expect(cycles(bad)).toEqual([['hub/core/a.ts', 'hub/server/b.ts']]);
     expect((layerOf as (p: string) => string | undefined)('hub/extensions.ts')).toBe('hub/top');
+  });
+
+  describe('reading sources', () => {
+    const base = mkdtempSync(join(tmpdir(), 'layers-'));
+    afterAll(() => rmSync(base, { recursive: true, force: true }));
+    /** Writes a scratch tree (path → source) and returns the findings for it. */
+    const check = (files: Record<string, string>) => {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(base, path)), { recursive: true });
+        writeFileSync(join(base, path), text);
+      }
+      return violations(walk(['hub', 'renderer', 'electron'], base)).filter((v) =>
+        Object.keys(files).some((f) => v.startsWith(`${f} `)),
+      );
+    };
+    check({ 'hub/server/up.ts': 'export const up = 1;\n', 'hub/server/index.ts': 'export const i = 1;\n' });
+
+    it.each([
+      ['an unspaced import', "import{up}from'../server/up.js';"],
+      ['an import = require', "import up = require('../server/up.js');"],
+      ['a require call', "const up = require('../server/up.js');"],
+      ['a type-only import', "import type { up } from '../server/up.js';"],
+      ['a typeof import() type', "type Up = typeof import('../server/up.js');"],
+      ['a re-export', "export * from '../server/up.js';"],
+      ['a literal dynamic import', "const up = await import('../server/up.js');"],
+      ['a template without substitutions', 'const up = await import(`../server/up.js`);'],
+      ['a constant specifier', "const at = '../server/up.js';\nconst up = await import(at);"],
+      ['an .mjs specifier of a .mts file', "import { up } from '../server/up.mjs';", 'hub/server/up.mts'],
+      ['an extensionless specifier', "import { up } from '../server/up';"],
+      ['an import after a string holding /*', "const glob = 'rooms/*';\nimport { up } from '../server/up.js';\n// */"],
+    ])('catches %s', (_, source, target = 'hub/server/up.ts') => {
+      const file = `hub/core/form-${_.replace(/\W+/g, '-')}.ts`;
+      if (target !== 'hub/server/up.ts') check({ [target]: 'export const up = 1;\n' });
+      expect(check({ [file]: `${source}\n` })).toEqual([
+        `${file} imports ${target} (hub/core may not import hub/server)`,
+      ]);
+    });
+
+    it('resolves a folder to its index', () => {
+      const file = 'hub/core/folder.ts';
+      expect(check({ [file]: "import { i } from '../server';\n" })).toEqual([
+        `${file} imports hub/server/index.ts (hub/core may not import hub/server)`,
+      ]);
+    });
+
+    it('does not take an import in a comment or a string for one', () => {
+      const source = "/* import { up } from '../server/up.js'; */\nconst s = \"import('../server/up.js')\";\n";
+      expect(check({ 'hub/core/quiet.ts': source })).toEqual([]);
+    });
+
+    it('refuses what it cannot follow: a computed import, an absolute path, a missing file', () => {
+      const file = 'hub/core/unchecked.ts';
+      const found = check({
+        [file]: [
+          'const name = pick();',
+          'await import(`../server/${name}.js`);',
+          'await import(name);',
+          `import { up } from '${join(base, 'hub/server/up.js')}';`,
+          "import { gone } from './gone.js';",
+        ].join('\n'),
+      });
+      expect(found).toEqual([
+        `${file} has a computed import at line 2: import(\`../server/\${name}.js\`), which the layer check cannot follow`,
+        `${file} has a computed import at line 3: import(name), which the layer check cannot follow`,
+        `${file} has an absolute path ${join(base, 'hub/server/up.js')}, which the layer check cannot follow`,
+        `${file} has ./gone.js, which resolves to no file, which the layer check cannot follow`,
+      ]);
+    });
+
+    it('refuses the package by its own name, electron and react in the hub, electron in the renderer', () => {
+      expect(
+        check({
+          'hub/core/self.ts': "import { connect } from 'insight-hub/client';\nimport 'insight-hub';\n",
+          'hub/server/ui.ts':
+            "import { app } from 'electron';\nimport React from 'react';\nimport { createRoot } from 'react-dom/client';\n",
+          'renderer/app/desk.ts': "import { ipcRenderer } from 'electron';\nimport { hub } from 'insight-hub';\n",
+          'electron/ok.ts': "import { app } from 'electron';\n",
+        }),
+      ).toEqual([
+        'hub/core/self.ts imports its own package insight-hub/client (use a relative import)',
+        'hub/core/self.ts imports its own package insight-hub (use a relative import)',
+        'hub/server/ui.ts imports electron (hub/server may not import it)',
+        'hub/server/ui.ts imports react (hub/server may not import it)',
+        'hub/server/ui.ts imports react-dom/client (hub/server may not import it)',
+        'renderer/app/desk.ts imports electron (renderer may not import it)',
+        'renderer/app/desk.ts imports its own package insight-hub (use a relative import)',
+      ]);
+    });
   });
 });

@@ -50,10 +50,20 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       'no-restricted-syntax': [
         'error',
-        {
-          selector: "BinaryExpression > MemberExpression[property.name='name'][object.property.name='engine']",
+        // Branching on an engine's name (`engine.name === 'redis'`, `x.engine.name !== …`,
+        // `switch (core.engine.name)`, optional chains too): ask its `capabilities` instead.
+        ...[
+          'BinaryExpression > ENGINE_NAME',
+          'BinaryExpression > ChainExpression > ENGINE_NAME',
+          'SwitchStatement > ENGINE_NAME.discriminant',
+          'SwitchStatement > ChainExpression.discriminant > ENGINE_NAME',
+        ].map((selector) => ({
+          selector: selector.replace(
+            'ENGINE_NAME',
+            "MemberExpression[property.name='name']:matches([object.name=/^(engine|.*Engine)$/], [object.property.name=/^(engine|.*Engine)$/])",
+          ),
           message: "Ask the engine's `capabilities`, not its name.",
-        },
+        })),
       ],
     },
   },

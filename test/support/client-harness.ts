@@ -12,7 +12,7 @@ import type { HubOptionsInput } from '../../hub/server/options.js';
 import type { Hub } from '../../hub/server/types.js';
 import { connect } from '../../hub/client/index.js';
 import type { ConnectOptions, ConnectionState, InsightClient, WebSocketConstructor } from '../../hub/client/index.js';
-import { startHub, token, until } from '../support/hub.js';
+import { startHub, token, until } from './hub.js';
 
 export interface ObservedHub {
   hub: Hub;

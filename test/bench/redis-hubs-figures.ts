@@ -3,15 +3,15 @@
  * subscribers spread over them, one publisher per hub; and, in the same run, the same clients on one
  * in-memory hub as the baseline. Reports publish throughput, deliveries per second and
  * publish→receive latency (one clock: this process), each process's CPU, and the ratios.
- * Run: node --import tsx test/integration/redis-hubs-figures.ts [subscribersPerHub] [messagesPerPublisher] [ratePerPublisher]
+ * Run: node --import tsx test/bench/redis-hubs-figures.ts [subscribersPerHub] [messagesPerPublisher] [ratePerPublisher]
  * A rate of 0 publishes as fast as acks come back (a window of 64 outstanding per publisher).
  */
 import WebSocket from 'ws';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { startRedisServer } from '../support/redis-server.js';
-import { startHubProcess, tokenFor, type HubProcess } from './redis-hubs.js';
-import { testPrefix } from './redis-helpers.js';
+import { startHubProcess, tokenFor, type HubProcess } from '../support/redis-hubs.js';
+import { testPrefix } from '../support/redis-helpers.js';
 
 const subscribersPerHub = Number(process.argv[2] ?? 10);
 const perPublisher = Number(process.argv[3] ?? 3000);

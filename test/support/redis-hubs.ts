@@ -1,7 +1,7 @@
 /** Multi-hub test support: hub processes sharing one redis-server, tokens and clients for them. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { connect, signJwt, type TestClient } from '../support/hub.js';
+import { connect, signJwt, type TestClient } from './hub.js';
 import type { Hub } from '../../hub/server/types.js';
 import type { Role } from '../../hub/protocol/index.js';
 

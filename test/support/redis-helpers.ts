@@ -1,7 +1,7 @@
 /** Redis engine tests' support: an `EngineEvents` recorder that can wait, and engines on a test prefix. */
 import { randomBytes } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { startRedisServer, type RedisServerHandle } from './redis-server.js';
 import type { RoomMessage } from '../../hub/protocol/index.js';
 import type { ControlCommand, EngineEvents, EngineState, PresenceDiff } from '../../hub/core/engine.js';
 import { RedisEngine } from '../../hub/engines/redis/engine.js';

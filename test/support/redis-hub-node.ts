@@ -12,7 +12,7 @@ import { createHub, historyPolicyFor } from '../../hub/server/create-hub.js';
 import { hubExtensions } from '../../hub/extensions.js';
 import { resolveOptions, type HubOptionsInput } from '../../hub/server/options.js';
 import { createRedisEngine } from '../../hub/engines/redis/index.js';
-import { TEST_SECRET } from '../support/hub.js';
+import { TEST_SECRET } from './hub.js';
 
 const [redisUrl, keyPrefix, nodeId] = process.argv.slice(2);
 
