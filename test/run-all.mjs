@@ -3,6 +3,7 @@
 // the real counts from their JSON reports: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureLintTools } from '../tools/lint-tools.mjs';
 
 const results = 'test-results';
 mkdirSync(results, { recursive: true });
@@ -11,6 +12,8 @@ const playwrightJson = `${results}/playwright.json`;
 rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
 const extra = process.argv.slice(2);
+// The layer test reads sources with the linter's TypeScript (tools/lint).
+if (ensureLintTools() !== 0) console.error('could not install tools/lint; the layer test will fail');
 
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;

@@ -3,20 +3,13 @@
 // step runs even when one fails, and the exit code is non-zero if any did. `--only lint,types`
 // runs a subset. The linter lives in tools/lint with its own TypeScript: installed on demand.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureLintTools } from './lint-tools.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', cwd: repo }).status ?? 1;
 
-/** The linter and the layer check both need tools/lint's packages (the layers read sources with its TypeScript). */
-const withLintTools = (cmd) => () => {
-  if (!existsSync(new URL('lint/node_modules/eslint/package.json', import.meta.url))) {
-    const status = run('npm', ['run', '--silent', 'lint:install']);
-    if (status !== 0) return status;
-  }
-  return run('npm', ['run', '--silent', cmd]);
-};
+const withLintTools = (cmd) => () => ensureLintTools() || run('npm', ['run', '--silent', cmd]);
 
 const STEPS = {
   format: () => run('npm', ['run', '--silent', 'format:check']),
