@@ -12,7 +12,7 @@ import {
   type EnvelopePreview,
   type InspectAnswer,
   type InviteAnswer,
-  type JsonObject,
+  type AuditDetailsMap,
   type KickAnswer,
   type RevokeAnswer,
   type Role,
@@ -212,7 +212,11 @@ export class AdminService {
   }
 
   /** Write the action's audit entry, durably, before it takes effect. */
-  private record(actor: Actor, action: AdminAction, details: JsonObject): void {
+  private record<A extends AdminAction & keyof AuditDetailsMap>(
+    actor: Actor,
+    action: A,
+    details: AuditDetailsMap[A],
+  ): void {
     const entry: AuditRecord = {
       kind: 'action',
       action,

@@ -42,14 +42,16 @@ export class AuditThrottle {
 
   /** True when the same refusal was written within the window (then it is only counted). */
   private isRepeat(record: AuditRecord, now: number): boolean {
-    const why = record.details?.refusal ?? record.details?.code ?? '';
-    const key = `${record.sub ? `sub:${record.sub}` : `ip:${record.ip}`}|${typeof why === 'string' ? why : JSON.stringify(why)}`;
+    // Only refused upgrades come here: their details are RefusedDetails.
+    const refused = record.details && 'code' in record.details ? record.details : undefined;
+    const why = refused?.refusal ?? refused?.code ?? '';
+    const key = `${record.sub ? `sub:${record.sub}` : `ip:${record.ip}`}|${why}`;
     const seen = this.repeats.get(key);
     if (seen && now - seen.since < this.repeatWindowMs) {
       seen.folded++;
       return true;
     }
-    if (seen && seen.folded > 0) record.details = { ...record.details, repeated: seen.folded };
+    if (seen && seen.folded > 0 && refused) record.details = { ...refused, repeated: seen.folded };
     this.repeats.delete(key);
     // Bounded: the oldest keys go first (a Map iterates in insertion order).
     if (this.repeats.size >= MAX_TRACKED) this.repeats.delete(this.repeats.keys().next().value!);

@@ -18,7 +18,8 @@ import { ClientError } from './errors.js';
 import type { RequestChannel } from './request-channel.js';
 import { messageOf, parseServerMessage } from './server-frames.js';
 import { TokenKeeper } from './token-keeper.js';
-import { Link, resolveWebSocket, type LinkEnding } from './transport.js';
+import { dial, webSocketImpl } from './dial.js';
+import { Link, type LinkEnding, type LinkEvents } from './transport.js';
 import { WakeAt } from './wake-at.js';
 import type { CloseInfo, ConnectOptions, ConnectionState, Session, Unsubscribe } from './types.js';
 
@@ -145,36 +146,17 @@ export class Lifecycle {
     this.cell.set({ status: 'connecting' });
     const token = await this.tokens.forAttempt();
     if (token === null) return this.retry({ kind: 'backoff', report: false }, { code: 1006, reason: 'no token' });
-    let ctor;
-    try {
-      ctor = await resolveWebSocket(this.options.WebSocket);
-    } catch (err) {
-      return this.stop({
-        code: 1006,
-        reason: `no WebSocket implementation: ${messageOf(err)}`,
-        cause: 'cannot_connect',
-      });
-    }
+    const ctor = await webSocketImpl(this.options.WebSocket);
+    if (typeof ctor !== 'function') return this.stop(ctor);
     if (this.stopped) return;
     this.tokens.use(token);
-    const url = this.attempts.url;
-    let link: Link;
-    try {
-      link = new Link(
-        ctor,
-        url,
-        token,
-        {
-          open: () => undefined, // the connection counts as open at `welcome`
-          frame: (data) => this.connection?.link === link && this.onFrame(data),
-          end: (ending) => this.connection?.link === link && this.onEnd(ending),
-        },
-        this.ackTimeoutMs,
-      );
-    } catch (err) {
-      // A malformed URL will not get better by retrying.
-      return this.stop({ code: 1006, reason: `cannot open ${url}: ${messageOf(err)}`, cause: 'cannot_connect' });
-    }
+    const events: LinkEvents = {
+      open: () => undefined, // the connection counts as open at `welcome`
+      frame: (data) => this.connection?.link === link && this.onFrame(data),
+      end: (ending) => this.connection?.link === link && this.onEnd(ending),
+    };
+    const link = dial(ctor, this.attempts.url, token, events, this.ackTimeoutMs);
+    if (!(link instanceof Link)) return this.stop(link);
     this.connection = new Connection(link, {
       ackTimeoutMs: this.ackTimeoutMs,
       pingIntervalMs: this.options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,

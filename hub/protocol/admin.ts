@@ -167,6 +167,53 @@ export interface SnapshotEvent {
 
 export type AuditKind = 'action' | 'denied' | 'refused';
 
+/** Whom an admin action was about: a client (its sub when this hub had it), a user, an invite or a room (`*` all). */
+export type AuditTarget =
+  | { clientId: string; sub: string | null }
+  | { sub: string }
+  | { jti: string; sub: string }
+  | { jti: string }
+  | { room: string };
+
+/** A refused upgrade: the HTTP answer and why; `repeated`, refusals folded in since the previous entry. */
+export interface RefusedDetails {
+  status: number;
+  code: string;
+  reason: string;
+  refusal?: string;
+  until?: number;
+  origin?: string;
+  repeated?: number;
+}
+
+/** Each audit `action` and the `details` the hub writes with it; a denied attempt has `DeniedDetails`. */
+export interface AuditDetailsMap {
+  kick: { target: { clientId: string; sub: string | null } | { sub: string }; reason: string };
+  ban: { target: { sub: string }; minutes: number; until: number; reason: string };
+  unban: { target: { sub: string } };
+  invite: {
+    target: { jti: string; sub: string };
+    rooms: string[];
+    role: string;
+    name: string;
+    maxUses: number | null;
+    expiresAt: number;
+  };
+  revoke: { target: { jti: string; sub: string } };
+  inspect: { target: { room: string }; on: boolean };
+  redeem: { target: { jti: string } };
+  upgrade: RefusedDetails;
+  /** Denials and refusals over the per-second budget, summed up. */
+  suppressed: { count: number; perSecond: number };
+}
+
+/** What a non-admin was told when it tried an admin action. */
+export interface DeniedDetails {
+  message: string;
+}
+
+export type AuditDetails = AuditDetailsMap[keyof AuditDetailsMap] | DeniedDetails;
+
 /** One line of the audit log. Never a token: only its `jti`, `sub` and claims. */
 export interface AuditEntry {
   seq: number;
@@ -179,7 +226,7 @@ export interface AuditEntry {
   sub?: string;
   name?: string;
   clientId?: string;
-  details?: { [field: string]: Json };
+  details?: AuditDetails;
 }
 
 export interface AuditPage {

@@ -3,18 +3,15 @@
  * recent entries from the hub once, and the feed adds each new one as it is written.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { asJson, type Json } from '../../hub/protocol/index.js';
+import type { AuditPage as HubAuditPage } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
-import { asObject } from './admin-feed.js';
 import { readAudit, type AuditEntry } from './feed-entries.js';
 import { useConnection } from '../connection/connection-store.js';
 import { adminAction } from './admin-session.js';
 import { setAuditPage, useAdmin } from './admin-store.js';
 
-function readEntries(body: Json): AuditEntry[] {
-  const o = asObject(body);
-  const entries = o?.entries ?? o?.items;
-  return Array.isArray(entries) ? entries.map(readAudit).filter((e): e is AuditEntry => !!e) : [];
+function readEntries(page: HubAuditPage): AuditEntry[] {
+  return page.entries.map(readAudit);
 }
 
 /**
@@ -29,12 +26,13 @@ async function loadRecentAudit(): Promise<AuditEntry[]> {
         headers: { authorization: `Bearer ${await credentials.getToken()}` },
         cache: 'no-store',
       });
-      if (res.ok) return readEntries((await res.json()) as Json);
+      // GET /api/audit answers the same AuditPage as the `list` action.
+      if (res.ok) return readEntries((await res.json()) as HubAuditPage);
     } catch {
       // Cross-origin or offline: ask over the WebSocket below.
     }
   }
-  return readEntries(asJson(await adminAction('list', { what: 'audit', limit: 200 })));
+  return readEntries(await adminAction('list', { what: 'audit', limit: 200 }));
 }
 
 export function AuditPage() {

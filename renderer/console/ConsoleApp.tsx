@@ -1,6 +1,5 @@
 /** The admin console: status bar, navigation, and one page at a time, all fed by the `$admin` feed. */
 import { useEffect } from 'react';
-import type { Json } from '../../hub/protocol/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { ConnectionBanner } from '../app/ConnectionBanner.js';
 import { formatCount } from '../shared/format.js';
@@ -42,9 +41,9 @@ export function ConsoleApp({ onSignOut }: { onSignOut(): void }) {
     clientList.reset();
     roomList.reset();
     resetHubs();
-    const offFeed = onFeedEvent(({ event, data }) => {
-      if (event === 'snapshot') applyInspecting((data as { inspect?: Json } | null)?.inspect);
-      else if (event === 'stats') applyHubs(data);
+    const offFeed = onFeedEvent((e) => {
+      if (e.event === 'snapshot') applyInspecting(e.data.inspect);
+      else if (e.event === 'stats') applyHubs(e.data);
     });
     startAdminFeed();
     const unfollow = followHistory();

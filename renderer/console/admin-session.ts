@@ -11,7 +11,8 @@ import {
 } from '../../hub/protocol/index.js';
 import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
-import { applyFeed, setFeed, type FeedEvent } from './admin-store.js';
+import { applyFeed, setFeed } from './admin-store.js';
+import { feedEvent, type FeedEvent } from './feed-event.js';
 
 export const FEED_BATCH_MS = 250;
 
@@ -45,7 +46,8 @@ export function startAdminFeed(): void {
   const state = { handle, offs: [] as Unsubscribe[], timer: undefined as ReturnType<typeof setTimeout> | undefined };
   state.offs.push(
     handle.on('*', (data, msg) => {
-      const e: FeedEvent = { event: msg.event, data, time: typeof msg.time === 'number' ? msg.time : Date.now() };
+      const e = feedEvent(msg.event, data, typeof msg.time === 'number' ? msg.time : Date.now());
+      if (!e) return;
       pending.push(e);
       for (const read of feedReaders) read(e);
       if (msg.event === 'snapshot') setFeed('live');

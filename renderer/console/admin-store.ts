@@ -4,23 +4,12 @@
  * connecting at once cost a few renders, not thousands.
  */
 import { create } from 'zustand';
-import type { Json, SnapshotEvent } from '../../hub/protocol/index.js';
-import {
-  asObject,
-  field,
-  readClient,
-  readHubInfo,
-  readStats,
-  num,
-  str,
-  type ClientRow,
-  type HubInfo,
-  type RoomRow,
-} from './admin-feed.js';
+import { readClient, readHubInfo, readStats, type ClientRow, type HubInfo, type RoomRow } from './admin-feed.js';
 import { readAudit, readTraffic, type AuditEntry, type TrafficEntry } from './feed-entries.js';
+import type { FeedEvent } from './feed-event.js';
 import { appendPoint, emptySeries, type StatsSeries } from './stats-series.js';
 
-const snapshotField = field<SnapshotEvent>();
+export type { FeedEvent } from './feed-event.js';
 
 export interface ConnectionEvent {
   key: string;
@@ -96,12 +85,6 @@ export function setFeed(feed: FeedStatus, feedError: string | null = null): void
   useAdmin.setState({ feed, feedError });
 }
 
-export interface FeedEvent {
-  event: string;
-  data: Json;
-  time: number;
-}
-
 /** Folds a batch of feed events into one new state. */
 export function applyFeed(events: readonly FeedEvent[]): void {
   if (events.length === 0) return;
@@ -120,50 +103,56 @@ export function applyFeed(events: readonly FeedEvent[]): void {
   const traffic: TrafficEntry[] = [];
   let dropped = 0;
 
-  const mergeHub = (o: ReturnType<typeof asObject>, at: number): void => {
+  const mergeHub = (o: Parameters<typeof readHubInfo>[0], at: number): void => {
     const info = readHubInfo(o);
     if (Object.keys(info).length === 0) return;
     hub = { ...hub, ...info, urls: info.urls ?? hub.urls };
     hubSeenAt = at;
   };
 
-  for (const { event, data, time } of events) {
-    const o = asObject(data);
-    switch (event) {
+  for (const e of events) {
+    const { time } = e;
+    switch (e.event) {
       case 'snapshot': {
-        mergeHub(o, time);
+        mergeHub(e.data, time);
         roomsChanged = true;
-        const totals = asObject(o?.[snapshotField('totals')] ?? null);
-        clientCount = num(totals, 'clients') ?? clientCount;
-        roomCount = num(totals, 'rooms') ?? roomCount;
+        clientCount = e.data.totals?.clients ?? clientCount;
+        roomCount = e.data.totals?.rooms ?? roomCount;
         clientsChanged = true;
         break;
       }
       case 'stats': {
-        const st = readStats(data, time);
-        if (!st) break;
+        const st = readStats(e.data, time);
         series = appendPoint(series, st.point);
         if (st.point.clients !== null) clientCount = st.point.clients;
         if (st.point.rooms !== null) roomCount = st.point.rooms;
         if (st.rooms) roomRates = Object.fromEntries(st.rooms.map((r) => [r.name, r]));
-        if (Object.keys(st.hub).length > 0) mergeHub(o, time);
+        if (Object.keys(st.hub).length > 0) mergeHub(e.data, time);
         patch.cpuPercent = st.cpuPercent;
         patch.historyMessages = st.historyMessages;
         patch.historyBytes = st.historyBytes;
         break;
       }
-      case 'client.connected':
-      case 'client.disconnected': {
-        const c = readClient(data);
-        if (!c) break;
-        const kind = event === 'client.connected' ? 'connected' : 'disconnected';
+      case 'client.connected': {
+        const { clientId, sub, name, role, ip } = readClient(e.data);
         connections.push({
-          key: `${kind}-${c.clientId}`,
+          key: `connected-${clientId}`,
           time,
-          kind,
-          client: { clientId: c.clientId, sub: c.sub, name: c.name, role: c.role, ip: c.ip },
-          code: num(o, 'code') ?? undefined,
-          reason: str(o, 'reason'),
+          kind: 'connected',
+          client: { clientId, sub, name, role, ip },
+        });
+        clientsChanged = true;
+        break;
+      }
+      case 'client.disconnected': {
+        const { clientId, sub, name, code, reason } = e.data;
+        connections.push({
+          key: `disconnected-${clientId}`,
+          time,
+          kind: 'disconnected',
+          client: { clientId, sub, name, role: '', ip: '' },
+          code,
+          reason,
         });
         clientsChanged = true;
         break;
@@ -172,18 +161,13 @@ export function applyFeed(events: readonly FeedEvent[]): void {
       case 'room.emptied':
         roomsChanged = true;
         break;
-      case 'audit': {
-        const a = readAudit(data);
-        if (a) audit.push(a);
+      case 'audit':
+        audit.push(readAudit(e.data));
         break;
-      }
-      case 'traffic': {
-        const t = readTraffic(data);
-        if (!t) break;
+      case 'traffic':
         if (s.trafficPaused) dropped++;
-        else traffic.push(t);
+        else traffic.push(readTraffic(e.data));
         break;
-      }
       default:
         break;
     }

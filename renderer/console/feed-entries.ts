@@ -2,11 +2,13 @@
  * The audit log's lines and sampled traffic, read from `$admin` events and admin answers with the
  * protocol's field names (see admin-feed.ts for the other readers).
  */
-import type { AuditEntry as HubAuditEntry, Json, JsonObject, TrafficEvent } from '../../hub/protocol/index.js';
-import { asObject, field, num, str, time } from './admin-feed.js';
-
-const audited = field<HubAuditEntry>();
-const sampled = field<TrafficEvent>();
+import type {
+  AuditDetails,
+  AuditEntry as HubAuditEntry,
+  AuditTarget,
+  Json,
+  TrafficEvent,
+} from '../../hub/protocol/index.js';
 
 export interface AuditEntry {
   key: string;
@@ -16,7 +18,8 @@ export interface AuditEntry {
   target: string;
   reason: string;
   outcome: string;
-  detail: JsonObject;
+  /** The entry as the hub wrote it. */
+  detail: HubAuditEntry;
 }
 
 export interface TrafficEntry {
@@ -34,56 +37,51 @@ export interface TrafficEntry {
   payload: string;
 }
 
-let auditCounter = 0;
+/** Whom the entry is about: the user when known, else the client, room or invite. */
+function targetText(t: AuditTarget): string {
+  if ('room' in t) return t.room;
+  if ('clientId' in t) return t.sub ?? t.clientId;
+  return 'sub' in t ? t.sub : t.jti;
+}
+
+/** Why: an action's or refusal's `reason`, a denial's `message`. */
+function reasonText(d: AuditDetails): string {
+  if ('reason' in d) return d.reason;
+  return 'message' in d ? d.message : '';
+}
 
 /**
  * An audit line: who (`sub`, `name`, `ip`) did or tried what (`action`, `kind`: action, denied,
- * refused), with the action's own fields, its `target` among them, under `details`.
+ * refused), with the action's own fields (AuditDetailsMap), its `target` among them, under `details`.
  */
-export function readAudit(v: Json): AuditEntry | null {
-  const o = asObject(v);
-  if (!o) return null;
-  const details = asObject(o[audited('details')] ?? null) ?? {};
-  const target = asObject(details.target ?? null) ?? details;
-  const t = time(o[audited('time')]) ?? Date.now();
-  const seq = num(o, audited('seq'));
-  const rooms = Array.isArray(details.rooms)
-    ? details.rooms.filter((r) => typeof r === 'string').join(', ')
-    : undefined;
+export function readAudit(e: HubAuditEntry): AuditEntry {
+  const d = e.details;
   return {
-    key: seq !== null ? `seq-${seq}` : `${t}-${auditCounter++}`,
-    time: t,
-    action: str(o, audited('action')) ?? 'event',
-    actor: [str(o, audited('name')) ?? str(o, audited('sub')), str(o, audited('ip'))].filter(Boolean).join(' · '),
-    target: str(target, 'sub', 'clientId', 'room', 'jti') ?? rooms ?? '',
-    reason: str(details, 'reason', 'message', 'error') ?? '',
-    outcome: str(o, audited('kind')) ?? '',
-    detail: o,
+    key: `seq-${e.seq}`,
+    time: e.time,
+    action: e.action,
+    actor: [e.name ?? e.sub, e.ip].filter(Boolean).join(' · '),
+    target: d && 'target' in d ? targetText(d.target) : '',
+    reason: d ? reasonText(d) : '',
+    outcome: e.kind,
+    detail: e,
   };
 }
 
 let trafficCounter = 0;
 
-export function readTraffic(v: Json): TrafficEntry | null {
-  const o = asObject(v);
-  if (!o) return null;
-  const room = str(o, sampled('room'));
-  const event = str(o, sampled('event'));
-  if (!room || !event) return null;
-  const from = asObject(o[sampled('from')] ?? null);
-  const t = time(o[sampled('time')]) ?? Date.now();
-  const raw = o[sampled('preview')] ?? null;
+export function readTraffic(t: TrafficEvent): TrafficEntry {
   return {
-    key: `${room}:${num(o, sampled('seq')) ?? ''}:${t}:${trafficCounter++}`,
-    time: t,
-    room,
-    event,
-    from: str(from, 'name', 'sub') ?? '',
-    seq: num(o, sampled('seq')),
-    bytes: num(o, sampled('bytes')),
-    recipients: num(o, sampled('recipients')),
-    truncated: o[sampled('truncated')] === true,
-    payload: payloadText(raw),
+    key: `${t.room}:${t.seq}:${t.time}:${trafficCounter++}`,
+    time: t.time,
+    room: t.room,
+    event: t.event,
+    from: t.from.name || t.from.sub,
+    seq: t.seq,
+    bytes: t.bytes,
+    recipients: t.recipients,
+    truncated: t.truncated,
+    payload: payloadText(t.preview),
   };
 }
 

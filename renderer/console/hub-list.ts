@@ -3,8 +3,7 @@
  * one marked `self`. With one hub the list has one line or none, and the console shows no list.
  */
 import { create } from 'zustand';
-import type { Json } from '../../hub/protocol/index.js';
-import { asObject, num, str } from './admin-feed.js';
+import type { StatsEvent } from '../../hub/protocol/index.js';
 
 export interface HubSummary {
   node: string;
@@ -18,33 +17,26 @@ export interface HubSummary {
   startedAt: number | null;
 }
 
-export function readHubs(stats: Json): HubSummary[] | null {
-  const list = asObject(stats)?.hubs;
-  if (!Array.isArray(list)) return null;
-  const hubs: HubSummary[] = [];
-  for (const item of list) {
-    const o = asObject(item);
-    const node = str(o, 'node');
-    if (!o || !node) continue;
-    hubs.push({
-      node,
-      self: o.self === true,
-      version: str(o, 'version') ?? '',
-      clients: num(o, 'clients'),
-      rooms: num(o, 'rooms'),
-      messagesInPerSec: num(o, 'messagesInPerSec'),
-      messagesOutPerSec: num(o, 'messagesOutPerSec'),
-      lagMs: num(o, 'lagMs'),
-      startedAt: num(o, 'startedAt'),
-    });
-  }
+export function readHubs(stats: StatsEvent): HubSummary[] | null {
+  if (!Array.isArray(stats.hubs)) return null;
+  const hubs: HubSummary[] = stats.hubs.map((h) => ({
+    node: h.node,
+    self: h.self,
+    version: h.version,
+    clients: h.clients,
+    rooms: h.rooms,
+    messagesInPerSec: h.messagesInPerSec,
+    messagesOutPerSec: h.messagesOutPerSec,
+    lagMs: h.lagMs,
+    startedAt: h.startedAt,
+  }));
   // This hub first, then the others by name, so the list does not reshuffle every second.
   return hubs.sort((a, b) => Number(b.self) - Number(a.self) || a.node.localeCompare(b.node));
 }
 
 export const useHubs = create<{ hubs: HubSummary[] }>(() => ({ hubs: [] }));
 
-export function applyHubs(stats: Json): void {
+export function applyHubs(stats: StatsEvent): void {
   const hubs = readHubs(stats);
   if (hubs) useHubs.setState({ hubs });
 }

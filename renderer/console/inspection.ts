@@ -4,7 +4,6 @@
  * what is on after a reconnect. Closing the console switches off what it switched on.
  */
 import { create } from 'zustand';
-import type { Json } from '../../hub/protocol/index.js';
 import { setInspect } from './admin-session.js';
 
 export const ALL_ROOMS = '*';
@@ -19,9 +18,8 @@ interface InspectionView {
 export const useInspection = create<InspectionView>(() => ({ on: [], mine: [] }));
 
 /** The snapshot's `inspect` list (or an `inspect` answer's). */
-export function applyInspecting(list: Json | undefined): void {
-  if (!Array.isArray(list)) return;
-  useInspection.setState({ on: list.filter((r): r is string => typeof r === 'string') });
+export function applyInspecting(list: readonly string[]): void {
+  useInspection.setState({ on: [...list] });
 }
 
 export function isInspecting(on: readonly string[], room: string | undefined): boolean {

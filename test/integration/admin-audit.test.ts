@@ -224,7 +224,7 @@ describe('audit log', () => {
     expect(rotated.map((e) => e.seq)).toEqual(rotated.map((_, i) => i + 1));
     const paged = await walkAudit(first, tok, 3);
     expect(paged.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
-    expect(paged.map((e) => e.details?.target)).toEqual(
+    expect(paged.map((e) => e.details && 'target' in e.details && e.details.target)).toEqual(
       Array.from({ length: 20 }, (_, i) => ({ room: `room-${19 - i}` })),
     );
 
@@ -258,7 +258,7 @@ describe('audit log', () => {
     const tally = (entries: AuditEntry[]) => {
       const refused = entries.filter((e) => e.action === 'upgrade').length;
       const summaries = entries.filter((e) => e.action === 'suppressed');
-      const suppressed = summaries.reduce((n, e) => n + Number(e.details?.count), 0);
+      const suppressed = summaries.reduce((n, e) => n + (e.details && 'count' in e.details ? e.details.count : 0), 0);
       return { total: refused + suppressed, summaries: summaries.length };
     };
     let seen = tally([]);

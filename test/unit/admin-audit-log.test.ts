@@ -15,7 +15,7 @@ const action = (n: number, sub = 'root'): AuditRecord => ({
   via: 'rest',
   ip: '127.0.0.1',
   sub,
-  details: { n },
+  details: { target: { room: `room-${n}` }, on: true },
 });
 
 describe('AuditLog', () => {
@@ -56,7 +56,9 @@ describe('AuditLog', () => {
     const second = new AuditLog({ dir, maxBytes: 1 << 20 });
     expect(second.append(action(3), true).seq).toBe(3);
     const entries = second.page({ limit: 10 }).entries;
-    expect(entries.map((e) => e.details?.n)).toEqual([3, 2, 1]);
+    expect(entries.map((e) => e.details && 'target' in e.details && e.details.target)).toEqual(
+      [3, 2, 1].map((n) => ({ room: `room-${n}` })),
+    );
     expect(readFileSync(join(dir, 'audit.log'), 'utf8').split('\n')).toHaveLength(5); // 2 entries, the cut line, 1 entry, ''
   });
 
@@ -127,7 +129,7 @@ describe('AuditThrottle repeats', () => {
     via: 'upgrade',
     ip,
     sub,
-    details: { status: 403, code: 'forbidden', refusal: why },
+    details: { status: 403, code: 'forbidden', reason: `token ${why}`, refusal: why },
   });
 
   it('writes a refusal once per (sub or address, reason) within the window, then the next one with the count folded in', () => {
@@ -152,7 +154,7 @@ describe('AuditThrottle repeats', () => {
     throttle.record(refusal(undefined, 'invalid', '10.0.0.8'));
     const entries = log.page({ limit: 100 }).entries.reverse();
     // 110 retries over 55 s of a 60 s window: one entry; a new reason or address is its own entry.
-    expect(entries.map((e) => [e.sub ?? e.ip, e.details?.refusal])).toEqual([
+    expect(entries.map((e) => [e.sub ?? e.ip, e.details && 'refusal' in e.details && e.details.refusal])).toEqual([
       ['banned-tab', 'banned'],
       ['banned-tab', 'expired'],
       ['10.0.0.7', 'invalid'],

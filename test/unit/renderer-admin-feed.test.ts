@@ -4,7 +4,14 @@
  * envelopes), and folds bursts of feed events into bounded updates.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AdminAck, Json, RoomMessage } from '../../hub/protocol/index.js';
+import type {
+  AdminAck,
+  AdminEvent,
+  AdminEventMap,
+  ClientSummary,
+  RoomMessage,
+  TrafficEvent,
+} from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
 import { readClients, readStats } from '../../renderer/console/admin-feed.js';
 import { readAudit, readTraffic } from '../../renderer/console/feed-entries.js';
@@ -15,8 +22,8 @@ import {
   resetAdmin,
   setTrafficPaused,
   useAdmin,
-  type FeedEvent,
 } from '../../renderer/console/admin-store.js';
+import { feedEvent, type FeedEvent } from '../../renderer/console/feed-event.js';
 import { connect, startHub, token, type TestClient } from '../support/hub.js';
 
 let hub: Hub;
@@ -40,7 +47,14 @@ function adminEvent(event: string): Promise<RoomMessage> {
   ) as Promise<RoomMessage>;
 }
 
-const feed = (m: RoomMessage): FeedEvent => ({ event: m.event, data: m.data, time: m.time });
+const feed = (m: RoomMessage): FeedEvent => feedEvent(m.event, m.data, m.time)!;
+
+/** A real envelope's data, narrowed as the console narrows it. */
+function payload<E extends AdminEvent>(m: RoomMessage, event: E): AdminEventMap[E] {
+  const e = feed(m);
+  if (e.event !== event) throw new Error(`expected ${event}, got ${e.event}`);
+  return e.data as AdminEventMap[E];
+}
 
 describe('the $admin feed as the console reads it', () => {
   it('takes totals and the engine from the snapshot, and rates, memory and lag from stats', async () => {
@@ -48,7 +62,7 @@ describe('the $admin feed as the console reads it', () => {
     await alice.request({ type: 'subscribe', room: 'dashboard:1' });
     admin.received.length = 0;
     const stats = await adminEvent('stats');
-    const read = readStats(stats.data)!;
+    const read = readStats(payload(stats, 'stats'));
     expect(read.point.clients).toBe(2);
     expect(read.point.rooms).toBeGreaterThanOrEqual(1);
     expect(read.point.rssBytes).toBeGreaterThan(0);
@@ -71,7 +85,7 @@ describe('the $admin feed as the console reads it', () => {
     const writer = await connect(hub, await token(hub, { sub: 'writer', role: 'editor' }));
     await writer.request({ type: 'publish', room: 'dashboard:budget', event: 'e', data: { pad: 'b'.repeat(2000) } });
     admin.received.length = 0;
-    const read = readStats((await adminEvent('stats')).data)!;
+    const read = readStats(payload(await adminEvent('stats'), 'stats'));
     expect(read.historyBytes?.used).toBeGreaterThan(2000);
     expect(read.historyBytes?.budget).toBe(hub.options.history.budgetBytes);
     applyFeed([feed(await adminEvent('stats'))]);
@@ -97,7 +111,7 @@ describe('the $admin feed as the console reads it', () => {
 
   it('lists clients with the fields the clients table shows', async () => {
     const answer = await admin.request({ type: 'admin', action: 'list', what: 'clients', limit: 10 });
-    const rows = readClients(answer.items as Json);
+    const rows = readClients(answer.items as ClientSummary[]);
     const root = rows.find((r) => r.sub === 'root')!;
     expect(root).toMatchObject({ name: 'Root', role: 'admin', ip: '127.0.0.1', rooms: ['$admin'] });
     expect(root.connectedAt).toBeGreaterThan(0);
@@ -128,7 +142,7 @@ describe('the $admin feed as the console reads it', () => {
   it('reads an audit entry and a traffic sample', async () => {
     admin.received.length = 0;
     await admin.request({ type: 'admin', action: 'inspect', room: 'dashboard:2', on: true });
-    const audit = readAudit((await adminEvent('audit')).data)!;
+    const audit = readAudit(payload(await adminEvent('audit'), 'audit'));
     expect(audit).toMatchObject({
       action: 'inspect',
       actor: 'Root · 127.0.0.1',
@@ -145,7 +159,7 @@ describe('the $admin feed as the console reads it', () => {
       data: { text: 'x'.repeat(1000) },
       echo: true,
     });
-    const sample = readTraffic((await adminEvent('traffic')).data)!;
+    const sample = readTraffic(payload(await adminEvent('traffic'), 'traffic'));
     expect(sample).toMatchObject({
       room: 'dashboard:2',
       event: 'annotation',
@@ -159,13 +173,32 @@ describe('the $admin feed as the console reads it', () => {
   });
 });
 
+/** A client.connected payload as ClientSummary has it. */
+const client = (clientId: string, sub: string): ClientSummary => ({
+  clientId,
+  sub,
+  name: `U ${sub}`,
+  role: 'viewer',
+  ip: '10.0.0.1',
+  userAgent: 'test',
+  rooms: [],
+  connectedAt: 1,
+  messagesIn: 0,
+  bytesIn: 0,
+  messagesOut: 0,
+  bytesOut: 0,
+  queuedBytes: 0,
+  rttMs: null,
+  node: 'n1',
+});
+
 describe('folding feed events', () => {
   it('folds a burst of connections into one update and keeps only the latest', () => {
     let renders = 0;
     const off = useAdmin.subscribe(() => renders++);
     const burst: FeedEvent[] = Array.from({ length: 2000 }, (_, i) => ({
       event: 'client.connected',
-      data: { clientId: `c${i}`, sub: `u${i}`, name: `U ${i}`, role: 'viewer', ip: '10.0.0.1' },
+      data: client(`c${i}`, `u${i}`),
       time: i,
     }));
     applyFeed(burst);
@@ -178,7 +211,20 @@ describe('folding feed events', () => {
   });
 
   it('skips sampled traffic while paused, counting what it skipped', () => {
-    const sample = { event: 'traffic', data: { room: 'r', event: 'e', seq: 1, time: 1, preview: '{}' }, time: 1 };
+    const data: TrafficEvent = {
+      room: 'r',
+      epoch: 'e1',
+      seq: 1,
+      event: 'e',
+      from: { sub: 'u', name: 'U' },
+      time: 1,
+      bytes: 2,
+      preview: '{}',
+      truncated: false,
+      recipients: 1,
+      skipped: 0,
+    };
+    const sample: FeedEvent = { event: 'traffic', data, time: 1 };
     setTrafficPaused(true);
     applyFeed([sample, sample]);
     expect(useAdmin.getState()).toMatchObject({ traffic: [], trafficDropped: 2 });

@@ -12,6 +12,7 @@ import { parseRoute, routeHash } from '../../renderer/console/console-route.js';
 import { inviteProblems, inviteRequest, loopbackHost, parseRooms } from '../../renderer/console/invite-form.js';
 import { peopleOf } from '../../renderer/console/room-members.js';
 import { readHubs, severalHubs } from '../../renderer/console/hub-list.js';
+import type { HubLine, StatsEvent } from '../../hub/protocol/index.js';
 import { pagedList } from '../../renderer/console/paged-list.js';
 import { appendPoint, emptySeries, latest, type StatsPoint } from '../../renderer/console/stats-series.js';
 import { allowedBy, dashboardChoices, firstDashboard } from '../../renderer/dashboard/dashboard-rooms.js';
@@ -149,9 +150,22 @@ describe('people in a room', () => {
 
 describe('hubs sharing an engine', () => {
   it('are read from stats, this hub first', () => {
-    const hubs = readHubs({
-      hubs: [{ node: 'b', clients: 2 }, { node: 'a', self: true, clients: 1 }, { clients: 3 }],
-    } as never);
+    const line = (node: string, self: boolean, clients: number): HubLine => ({
+      node,
+      startedAt: 1,
+      version: '1',
+      clients,
+      rooms: 0,
+      messagesInPerSec: 0,
+      messagesOutPerSec: 0,
+      rss: 0,
+      heapUsed: 0,
+      lagMs: 0,
+      engine: 'redis',
+      self,
+      lastSeen: 1,
+    });
+    const hubs = readHubs({ hubs: [line('b', false, 2), line('a', true, 1)] } as StatsEvent);
     expect(hubs?.map((h) => [h.node, h.self, h.clients])).toEqual([
       ['a', true, 1],
       ['b', false, 2],
