@@ -29,7 +29,7 @@ export function useHub(): InsightClient {
   return client;
 }
 
-/** connecting | open | reconnecting {inMs, attempt} | closed {code, reason, until?}, for a status bar. */
+/** connecting | open | reconnecting {inMs, attempt} | closed {code, reason, cause, until?}, for a status bar. */
 export function useConnectionState(): ConnectionState {
   const client = useHub();
   const [state, setState] = useState(client.state);
