@@ -1,23 +1,29 @@
 #!/usr/bin/env node
 // The layer check: walks the import graph of the sources (type-only imports included, since a
 // type cycle couples modules as much as a value one) and reports
-//   - an import that runs up a layer (the table in the architecture notes, LAYERS below),
-//   - a package a layer may not use: electron/react under hub/, electron or a Node built-in in the
-//     renderer, the package's own name (`insight-hub/...`) anywhere in it,
+//   - an import that runs up a layer (LAYERS below; the rules are CONTRIBUTING.md's Layers section,
+//     the folders README.md's Layout section),
+//   - an import of a file in no layer (tests, tools, build scripts and output, root files),
+//   - a package a layer may not use: electron/react under hub/, electron in the renderer, a Node
+//     built-in in what the browser loads (renderer, hub/protocol, hub/client), the package's own
+//     name (`insight-hub/...`) anywhere in it,
 //   - an import it cannot follow (a computed `import()`, an absolute path, a file that is not there),
 //   - every import cycle between files.
 // `node tools/layers.mjs` prints the findings and exits 1 if there are any; `--counts` prints the
 // numbers only. test/unit/layers.test.ts runs the same check inside the suite.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseImports } from './layers-imports.mjs';
+
+export { parseImports };
 
 export const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * What each folder may import besides itself: the table of the architecture notes (every folder
- * may import hub/protocol, the base of all), with three edges the table leaves out, each kept on
+ * What each folder may import besides itself (CONTRIBUTING.md's Layers section; every folder may
+ * import hub/protocol, the base of all), with three edges beyond the plain stack, each kept on
  * purpose and type-only or leaf-level:
  *   - auth → core: bans and revocations persist through core's RecordStore seam (a type), so they
  *     work on every engine; giving auth its own copy of that interface would be the same contract twice.
@@ -56,7 +62,10 @@ export const LAYERS = {
   renderer: ['hub/protocol', 'hub/client'],
 };
 
-/** The layer a repository-relative path belongs to, or undefined (tests, build scripts: anything goes). */
+/**
+ * The layer a repository-relative path belongs to, or undefined: tests, tools, build scripts, build
+ * output, root files. Those may import anything, and no layer may import them (CONTRIBUTING.md).
+ */
 export function layerOf(path) {
   const parts = path.split('/');
   const [top, second] = parts;
@@ -69,26 +78,19 @@ const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The package's own name: importing it from inside the repository would bypass the layers. */
 const SELF = 'insight-hub';
-/** Bare packages a layer must not import (architecture notes: the hub runs in plain Node, the renderer in a browser). */
+/** Bare packages a layer must not import: the hub runs in plain Node, the renderer in a browser (README.md's Layout). */
 const FORBIDDEN_PACKAGES = {
   hub: ['electron', 'react', 'react-dom'],
   renderer: ['electron'],
 };
+/** What the browser loads: the renderer and the two hub folders it imports (the SDK is published for browsers too). */
+const BROWSER_LAYERS = new Set(['renderer', 'hub/protocol', 'hub/client']);
+const isBuiltin = (spec) => BUILTINS.has(spec) || spec.startsWith('node:');
 
-// The sources are read by TypeScript's own scanner (the linter's TypeScript 5 in tools/lint; the
-// native compiler the project builds with has no JavaScript API), so comments, strings holding
-// `/*`, `import x = require()`, unspaced `import{a}from'b'` and `import()` read as the compiler does.
-const requireFromLint = createRequire(new URL('lint/package.json', import.meta.url));
-let typescript;
-function ts() {
-  if (!typescript) {
-    try {
-      typescript = requireFromLint('typescript');
-    } catch {
-      throw new Error('tools/layers.mjs reads sources with the TypeScript of tools/lint: run `npm run lint:install`');
-    }
-  }
-  return typescript;
+/** Where a repository-relative path that is in no layer lies, for the finding. */
+function unlayered(target) {
+  if (target.startsWith('../')) return 'a file outside the repository';
+  return target.includes('/') ? `the folder ${target.split('/')[0]}/` : `the root file ${target}`;
 }
 
 function sources(dir) {
@@ -98,51 +100,6 @@ function sources(dir) {
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sources(path);
     return SOURCE.test(name) && !/\.d\.[cm]?ts$/.test(name) ? [path] : [];
   });
-}
-
-/**
- * The module specifiers a source names (static, type-only, re-exports, `import = require`,
- * `require()`, `import()`, `typeof import()`), and the dynamic imports whose target is computed
- * (a template with substitutions, a variable): those cannot be checked, so they are refused.
- */
-export function parseImports(fileName, text) {
-  const t = ts();
-  const specs = t.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
-  const computed = [];
-  const source = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, true);
-  // `const name = 'ws'; import(name)` (kept from bundlers on purpose) names a constant: followed.
-  const constants = new Map();
-  const collect = (node) => {
-    if (
-      t.isVariableDeclaration(node) &&
-      t.isIdentifier(node.name) &&
-      node.initializer &&
-      t.isStringLiteralLike(node.initializer) &&
-      t.isVariableDeclarationList(node.parent) &&
-      node.parent.flags & t.NodeFlags.Const
-    ) {
-      // Two constants of one name (in different scopes) make the name ambiguous: refused.
-      constants.set(node.name.text, constants.has(node.name.text) ? undefined : node.initializer.text);
-    }
-    t.forEachChild(node, collect);
-  };
-  collect(source);
-  const visit = (node) => {
-    if (t.isCallExpression(node)) {
-      const dynamic = node.expression.kind === t.SyntaxKind.ImportKeyword;
-      const required = t.isIdentifier(node.expression) && node.expression.text === 'require';
-      const [arg] = node.arguments;
-      const constant = arg && t.isIdentifier(arg) ? constants.get(arg.text) : undefined;
-      if ((dynamic || required) && constant !== undefined) specs.push(constant);
-      else if ((dynamic || required) && !(arg && t.isStringLiteralLike(arg))) {
-        const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
-        computed.push(`${line + 1}: ${node.getText(source).slice(0, 60)}`);
-      }
-    }
-    t.forEachChild(node, visit);
-  };
-  visit(source);
-  return { specs, computed };
 }
 
 /** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk; `./x.mjs` names `./x.mts`; a folder its index. */
@@ -194,7 +151,7 @@ const packageOf = (spec) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Imports that run up a layer, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
+/** Imports that run up a layer or leave the layers, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
 export function layerViolations(graph) {
   const found = [];
   for (const [file, { local, bare, unchecked = [] }] of graph) {
@@ -202,15 +159,15 @@ export function layerViolations(graph) {
     if (!from) continue;
     for (const target of local) {
       const to = layerOf(target);
-      if (!to || to === from) continue;
-      if (!LAYERS[from]?.includes(to)) found.push(`${file} imports ${target} (${from} may not import ${to})`);
+      if (!to) found.push(`${file} imports ${target} (${unlayered(target)} is in no layer)`);
+      else if (to !== from && !LAYERS[from]?.includes(to))
+        found.push(`${file} imports ${target} (${from} may not import ${to})`);
     }
     const forbidden = FORBIDDEN_PACKAGES[from.split('/')[0]] ?? [];
     for (const spec of bare) {
       if (packageOf(spec) === SELF) found.push(`${file} imports its own package ${spec} (use a relative import)`);
       else if (forbidden.includes(packageOf(spec))) found.push(`${file} imports ${spec} (${from} may not import it)`);
-      else if (from === 'renderer' && (BUILTINS.has(spec) || spec.startsWith('node:')))
-        found.push(`${file} imports the Node built-in ${spec}`);
+      else if (BROWSER_LAYERS.has(from) && isBuiltin(spec)) found.push(`${file} imports the Node built-in ${spec}`);
     }
     for (const u of unchecked) found.push(`${file} has ${u}, which the layer check cannot follow`);
   }

@@ -1,8 +1,9 @@
 // @vitest-environment node
 /**
- * The folder layers hold and there is no import cycle: no import runs up a layer (the table in
- * tools/layers.mjs, after the architecture notes), the renderer imports no Node built-in, and no
- * two files import each other, directly or round a loop (type-only imports count).
+ * The folder layers hold and there is no import cycle: no import runs up a layer (LAYERS in
+ * tools/layers.mjs; CONTRIBUTING.md's Layers section), no layer imports a file outside the layers,
+ * what the browser loads (renderer, hub/protocol, hub/client) imports no Node built-in, and no two
+ * files import each other, directly or round a loop (type-only imports count).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ describe('layers', () => {
     expect(graph.get('hub/core/hub-core.ts')?.local).toContain('hub/core/dispatch.ts');
   });
 
-  it('has no import that runs up a layer and no Node built-in in the renderer', () => {
+  it('has no import that runs up a layer or leaves the layers, and no Node built-in in the browser', () => {
     expect(violations(graph)).toEqual([]);
   });
 
@@ -31,7 +32,7 @@ describe('layers', () => {
     expect(cycles(graph)).toEqual([]);
   });
 
-  it('catches an upward import, a built-in in the renderer and a cycle when there is one', () => {
+  it('catches an upward import, a built-in in the renderer, a file outside the repository and a cycle', () => {
     const bad: Graph = new Map([
       ['hub/core/a.ts', { local: ['hub/server/b.ts'], bare: [] }],
       ['hub/server/b.ts', { local: ['hub/core/a.ts'], bare: [] }],
@@ -43,6 +44,15 @@ describe('layers', () => {
       'renderer/c.ts imports the Node built-in node:fs',
     ]);
     expect(cycles(bad)).toEqual([['hub/core/a.ts', 'hub/server/b.ts']]);
+    expect(
+      violations(
+        new Map([
+          ['hub/core/out.ts', { local: ['../elsewhere/x.ts'], bare: [] }],
+          // Tests and tools are in no layer: they may import anything.
+          ['test/unit/x.test.ts', { local: ['hub/server/b.ts', 'tools/layers.mjs'], bare: ['node:fs'] }],
+        ]),
+      ),
+    ).toEqual(['hub/core/out.ts imports ../elsewhere/x.ts (a file outside the repository is in no layer)']);
     expect((layerOf as (p: string) => string | undefined)('hub/extensions.ts')).toBe('hub/top');
   });
 
@@ -110,6 +120,66 @@ describe('layers', () => {
         `${file} has a computed import at line 3: import(name), which the layer check cannot follow`,
         `${file} has an absolute path ${join(base, 'hub/server/up.js')}, which the layer check cannot follow`,
         `${file} has ./gone.js, which resolves to no file, which the layer check cannot follow`,
+      ]);
+    });
+
+    it('refuses a file in no layer: tests, tools, build scripts and output, root files', () => {
+      check({
+        'test/support/fixture.ts': 'export const f = 1;\n',
+        'tools/tool.mjs': 'export const t = 1;\n',
+        'build/script.mjs': 'export const b = 1;\n',
+        'dist/index.js': 'export const d = 1;\n',
+        'settings.ts': 'export const s = 1;\n',
+      });
+      expect(
+        check({
+          'hub/core/borrow.ts': "import { f } from '../../test/support/fixture.js';\nimport '../../dist/index.js';\n",
+          'renderer/borrow.ts': "import { t } from '../tools/tool.mjs';\nimport { b } from '../build/script.mjs';\n",
+          'electron/borrow.ts': "import { s } from '../settings.js';\n",
+        }),
+      ).toEqual([
+        'hub/core/borrow.ts imports test/support/fixture.ts (the folder test/ is in no layer)',
+        'hub/core/borrow.ts imports dist/index.js (the folder dist/ is in no layer)',
+        'renderer/borrow.ts imports tools/tool.mjs (the folder tools/ is in no layer)',
+        'renderer/borrow.ts imports build/script.mjs (the folder build/ is in no layer)',
+        'electron/borrow.ts imports settings.ts (the root file settings.ts is in no layer)',
+      ]);
+    });
+
+    it('refuses a Node built-in in what the browser loads: renderer, hub/protocol, hub/client', () => {
+      expect(
+        check({
+          'hub/protocol/disk.ts': "import { readFileSync } from 'node:fs';\n",
+          'hub/client/disk.ts': "import type { Stats } from 'fs';\nimport { join } from 'path';\n",
+          // The SDK's own trick (`ws` only under Node) stays allowed; a built-in behind it does not.
+          'hub/client/socket.ts': "const name = 'ws';\nawait import(name);\n",
+          'hub/client/hidden.ts': "const name = 'node:fs/promises';\nawait import(name);\n",
+          'hub/core/disk.ts': "import { readFileSync } from 'node:fs';\n",
+        }),
+      ).toEqual([
+        'hub/client/disk.ts imports the Node built-in fs',
+        'hub/client/disk.ts imports the Node built-in path',
+        'hub/client/hidden.ts imports the Node built-in node:fs/promises',
+        'hub/protocol/disk.ts imports the Node built-in node:fs',
+      ]);
+    });
+
+    it('follows a constant specifier in its own scope only', () => {
+      check({ 'hub/core/near.ts': 'export const n = 1;\n' });
+      const twoScopes = [
+        "export const up = () => { const at = '../server/up.js'; return import(at); };",
+        "export const near = () => { const at = './near.js'; return import(at); };",
+      ];
+      const shadowed = [
+        "const at = './near.js';",
+        'export const load = (at: string) => import(at);',
+        "export function inner() { const at = '../server/up.js'; { return import(at); } }",
+        'export const outer = () => import(at);',
+      ];
+      expect(check({ 'hub/core/scopes.ts': twoScopes.join('\n'), 'hub/core/shadow.ts': shadowed.join('\n') })).toEqual([
+        'hub/core/scopes.ts imports hub/server/up.ts (hub/core may not import hub/server)',
+        'hub/core/shadow.ts imports hub/server/up.ts (hub/core may not import hub/server)',
+        'hub/core/shadow.ts has a computed import at line 2: import(at), which the layer check cannot follow',
       ]);
     });
 
