@@ -62,7 +62,10 @@ function constantSpecifier(t, checker, name) {
 export function parseImports(fileName, text) {
   const t = ts();
   const specs = t.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  const literal = new Set(specs);
   const computed = [];
+  /** Specifiers reached only through a constant: loaded at run time, out of a bundler's sight. */
+  const runtimeOnly = [];
   const source = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, true);
   // `const name = 'ws'; import(name)` (kept from bundlers on purpose) names a constant: followed,
   // through the declaration that binds the name at the call. The checker is built only when needed.
@@ -74,8 +77,10 @@ export function parseImports(fileName, text) {
       const [arg] = node.arguments;
       const named = (dynamic || required) && arg && t.isIdentifier(arg);
       const constant = named ? constantSpecifier(t, (checker ??= checkerFor(source)), arg) : undefined;
-      if (constant !== undefined) specs.push(constant);
-      else if ((dynamic || required) && !(arg && t.isStringLiteralLike(arg))) {
+      if (constant !== undefined) {
+        specs.push(constant);
+        if (!literal.has(constant)) runtimeOnly.push(constant);
+      } else if ((dynamic || required) && !(arg && t.isStringLiteralLike(arg))) {
         const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
         computed.push(`${line + 1}: ${node.getText(source).slice(0, 60)}`);
       }
@@ -83,5 +88,5 @@ export function parseImports(fileName, text) {
     t.forEachChild(node, visit);
   };
   visit(source);
-  return { specs, computed };
+  return { specs, computed, runtimeOnly };
 }

@@ -86,6 +86,12 @@ const FORBIDDEN_PACKAGES = {
 /** What the browser loads: the renderer and the two hub folders it imports (the SDK is published for browsers too). */
 const BROWSER_LAYERS = new Set(['renderer', 'hub/protocol', 'hub/client']);
 const isBuiltin = (spec) => BUILTINS.has(spec) || spec.startsWith('node:');
+/**
+ * Packages that run only under Node. The browser layers may load one only at run time through a
+ * constant (`const name = 'ws'; import(name)`), which a bundler leaves alone; a plain import of
+ * one would break the browser build.
+ */
+const NODE_ONLY_PACKAGES = ['ws', 'better-sqlite3', 'redis', 'pino', 'prom-client', 'commander'];
 
 /** Where a repository-relative path that is in no layer lies, for the finding. */
 function unlayered(target) {
@@ -126,7 +132,7 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
   const graph = new Map();
   for (const root of roots) {
     for (const file of sources(join(base, root))) {
-      const { specs, computed } = parseImports(file, readFileSync(file, 'utf8'));
+      const { specs, computed, runtimeOnly } = parseImports(file, readFileSync(file, 'utf8'));
       const local = new Set();
       const bare = new Set();
       const unchecked = computed.map((c) => `a computed import at line ${c}`);
@@ -139,7 +145,7 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
           else unchecked.push(`${spec}, which resolves to no file`);
         } else bare.add(spec);
       }
-      graph.set(relative(base, file), { local: [...local], bare: [...bare], unchecked });
+      graph.set(relative(base, file), { local: [...local], bare: [...bare], unchecked, runtimeOnly });
     }
   }
   return graph;
@@ -154,7 +160,7 @@ const packageOf = (spec) =>
 /** Imports that run up a layer or leave the layers, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
 export function layerViolations(graph) {
   const found = [];
-  for (const [file, { local, bare, unchecked = [] }] of graph) {
+  for (const [file, { local, bare, unchecked = [], runtimeOnly = [] }] of graph) {
     const from = layerOf(file);
     if (!from) continue;
     for (const target of local) {
@@ -168,6 +174,8 @@ export function layerViolations(graph) {
       if (packageOf(spec) === SELF) found.push(`${file} imports its own package ${spec} (use a relative import)`);
       else if (forbidden.includes(packageOf(spec))) found.push(`${file} imports ${spec} (${from} may not import it)`);
       else if (BROWSER_LAYERS.has(from) && isBuiltin(spec)) found.push(`${file} imports the Node built-in ${spec}`);
+      else if (BROWSER_LAYERS.has(from) && NODE_ONLY_PACKAGES.includes(packageOf(spec)) && !runtimeOnly.includes(spec))
+        found.push(`${file} imports ${spec}, which runs only under Node (load it at run time through a constant)`);
     }
     for (const u of unchecked) found.push(`${file} has ${u}, which the layer check cannot follow`);
   }

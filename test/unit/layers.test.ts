@@ -164,6 +164,22 @@ describe('layers', () => {
       ]);
     });
 
+    it('refuses a Node-only package imported plainly in what the browser loads, not one loaded at run time', () => {
+      expect(
+        check({
+          'hub/client/plain.ts': "import { WebSocket } from 'ws';\n",
+          'hub/client/lazy.ts': "const name = 'ws';\nexport const load = () => import(name);\n",
+          'hub/client/both.ts': "import 'ws';\nconst name = 'ws';\nexport const load = () => import(name);\n",
+          'hub/protocol/log.ts': "import pino from 'pino';\n",
+          'hub/core/socket.ts': "import { WebSocket } from 'ws';\n",
+        }),
+      ).toEqual([
+        'hub/client/both.ts imports ws, which runs only under Node (load it at run time through a constant)',
+        'hub/client/plain.ts imports ws, which runs only under Node (load it at run time through a constant)',
+        'hub/protocol/log.ts imports pino, which runs only under Node (load it at run time through a constant)',
+      ]);
+    });
+
     it('follows a constant specifier in its own scope only', () => {
       check({ 'hub/core/near.ts': 'export const n = 1;\n' });
       const twoScopes = [
