@@ -122,7 +122,7 @@ export function runHubHost(o: HubHostOptions): HubHost {
   o.channel.onMessage((message) => {
     if (!isMainToHub(message)) return;
     if (message.type === 'drain') {
-      void drain(message.timeoutMs);
+      drain(message.timeoutMs).catch((err: Error) => log(`drain failed: ${err.message}`));
       return;
     }
     if (message.type === 'suspend' || message.type === 'resume') {

@@ -62,6 +62,9 @@ const host = runHubHost({
   exit: (code) => process.exit(code),
 });
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void host.drain());
+const drain = (): void => {
+  host.drain().catch((err: Error) => console.error(`[hub-process] drain failed: ${err.message}`));
+};
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, drain);
 // A Node parent that dies takes the IPC channel with it; nobody would stop this hub otherwise.
-process.once('disconnect', () => void host.drain());
+process.once('disconnect', drain);

@@ -15,6 +15,7 @@ import {
 import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
+import { logRejection } from '../core/log-rejection.js';
 
 export type { RemoteClient };
 
@@ -50,7 +51,8 @@ export class ClusterView {
 
   start(): this {
     if (!this.shared) return this;
-    const write = (): void => void this.writeClients();
+    const write = (): void =>
+      logRejection(this.writeClients(), this.core.options.logger, "writing this hub's client summary");
     write();
     this.timer = setInterval(write, CLIENTS_REFRESH_MS);
     this.timer.unref();

@@ -18,6 +18,7 @@ import {
 import { ClientError } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { Listeners } from './listeners.js';
+import { reportRejection } from './report-rejection.js';
 import { RequestChannel } from './request-channel.js';
 import type { Pending } from './requests.js';
 import { Room, type RoomHost } from './room.js';
@@ -115,7 +116,7 @@ class HubClient implements InsightClient, RoomHost {
     if (!room) {
       room = new Room(name, this, options);
       this.rooms.set(name, room);
-      if (this.life.welcomed) void room.subscribe();
+      if (this.life.welcomed) reportRejection(room.subscribe(), `joining ${name}`);
     }
     return room;
   }

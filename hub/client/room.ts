@@ -17,6 +17,7 @@ import {
 import { ClientError, withRoom } from './errors.js';
 import { Listeners } from './listeners.js';
 import { PublishRetry } from './publish-retry.js';
+import { reportRejection } from './report-rejection.js';
 import { isPassing, joinAnswer, RoomJoin } from './room-join.js';
 import { RoomMembers, type MembersHost } from './room-members.js';
 import type { Answer, Pending } from './requests.js';
@@ -215,7 +216,7 @@ export class Room implements RoomHandle {
 
   /** `notice engine_up`: what waits out a delay because the engine was away is tried now. */
   engineUp(): void {
-    this.join.retryNow(() => void this.subscribe());
+    this.join.retryNow(() => reportRejection(this.subscribe(), `joining ${this.name}`));
     this.publishes.retryNow();
   }
 
@@ -223,7 +224,7 @@ export class Room implements RoomHandle {
     if (!this.stream.isLive) {
       // The hub holds us in the room while the SDK does not count itself in (a subscribe that
       // timed out, say): join again now, from our position, instead of dropping the room.
-      if (!this.inFlight && !this.join.isOver) void this.subscribe();
+      if (!this.inFlight && !this.join.isOver) reportRejection(this.subscribe(), `joining ${this.name}`);
       return;
     }
     this.apply(this.stream.receive(msg));
@@ -232,7 +233,7 @@ export class Room implements RoomHandle {
   private refused(err: ClientError): void {
     if (err.code === 'connection_lost' || err.code === 'closed') return; // the next connection rejoins
     if (isPassing(err.code)) {
-      this.join.retryLater(err, () => void this.subscribe());
+      this.join.retryLater(err, () => reportRejection(this.subscribe(), `joining ${this.name}`));
       return;
     }
     this.host.reportError(err);
@@ -253,7 +254,7 @@ export class Room implements RoomHandle {
     }
     if (outcome.history) this.historyDone(outcome.history);
     // The hub skipped something on this connection: ask again from what we have.
-    if (outcome.resync && !this.join.isOver) void this.subscribe();
+    if (outcome.resync && !this.join.isOver) reportRejection(this.subscribe(), `joining ${this.name}`);
   }
 
   applyPresence(msg: PresenceMessage): void {

@@ -25,7 +25,7 @@ export class EngineHealth {
     private readonly engine: Engine,
     private readonly host: EngineHealthHost,
   ) {
-    this.watch = new EngineWatch(engine, (stalled) => this.onStall(stalled));
+    this.watch = new EngineWatch(engine, (stalled) => this.onStall(stalled), host.logger);
   }
 
   /** What readiness and the console report: `stalled` while the engine is up but not answering. */

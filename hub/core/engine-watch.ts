@@ -3,7 +3,9 @@
  * that holds its connections but answers nothing (`DEBUG SLEEP`, a swapped-out host) shows as
  * stalled here, while the engine itself still says it is up.
  */
+import type { CoreLogger } from './core-types.js';
 import type { Engine } from './engine.js';
+import { logRejection } from './log-rejection.js';
 
 export const PROBE_INTERVAL_MS = 2_000;
 export const PROBE_TIMEOUT_MS = 1_500;
@@ -17,6 +19,7 @@ export class EngineWatch {
   constructor(
     private readonly engine: Engine,
     private readonly onChange: (stalled: boolean) => void,
+    private readonly logger?: Pick<CoreLogger, 'error'>,
     private readonly intervalMs = PROBE_INTERVAL_MS,
     private readonly timeoutMs = PROBE_TIMEOUT_MS,
   ) {}
@@ -37,7 +40,7 @@ export class EngineWatch {
     const deadline = setTimeout(() => this.set(true), this.timeoutMs);
     deadline.unref();
     // A refusal is an outage the engine reports through its state; only silence is a stall.
-    void this.engine
+    const answered = this.engine
       .probe()
       .catch(() => undefined)
       .then(() => {
@@ -45,6 +48,7 @@ export class EngineWatch {
         this.pending = false;
         this.set(false);
       });
+    logRejection(answered, this.logger, 'engine probe');
   }
 
   private set(stalled: boolean): void {

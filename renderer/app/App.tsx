@@ -26,6 +26,7 @@ import {
   rememberName,
 } from '../connection/invite-redeem.js';
 import { checkSession } from '../connection/refusal.js';
+import { reportRejection } from '../shared/report-rejection.js';
 import { DashboardApp } from '../dashboard/DashboardApp.js';
 import { resetDashboard } from '../dashboard/dashboard-store.js';
 import { EndedScreen } from './EndedScreen.js';
@@ -67,7 +68,7 @@ export function App() {
     }
     setPhase({ kind: 'invite', credentials: found });
     // A link already expired, revoked or used up says so before anyone types a name.
-    void checkSession(found.address.httpUrl, found.token).then((answer) => {
+    const checked = checkSession(found.address.httpUrl, found.token).then((answer) => {
       if (answer.kind === 'refused')
         setPhase((now) =>
           now.kind === 'invite' && now.credentials === found
@@ -75,6 +76,8 @@ export function App() {
             : now,
         );
     });
+    // Not knowing is no refusal: the name can still be typed, and the redemption says what is wrong.
+    reportRejection(checked);
   };
 
   useEffect(() => {

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { readTokenClaims } from '../connection/token-claims.js';
 import { cleanDisplayName, MAX_DISPLAY_NAME } from '../connection/invite-redeem.js';
 import { formatDateTime } from '../shared/format.js';
+import { reportRejection } from '../shared/report-rejection.js';
 
 export function InviteWelcome({
   invite,
@@ -35,10 +36,14 @@ export function InviteWelcome({
       setBusy(false);
     }
   };
+  const failed = (message: string): void => {
+    setError(message);
+    setBusy(false);
+  };
 
   return (
     <main className="gate">
-      <form className="gate-card" onSubmit={(e) => void submit(e)} data-testid="invite-welcome">
+      <form className="gate-card" onSubmit={(e) => reportRejection(submit(e), failed)} data-testid="invite-welcome">
         <h1>You are invited</h1>
         <p>
           {rooms.length > 0 ? (

@@ -1,5 +1,6 @@
 /** A modal that asks before an admin action takes effect; the action's error stays in the dialog. */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { reportRejection } from '../shared/report-rejection.js';
 
 interface Props {
   title: string;
@@ -51,7 +52,7 @@ export function ConfirmDialog({ title, confirmLabel, danger, children, ready, on
         role="dialog"
         aria-modal="true"
         aria-label={title}
-        onSubmit={(e) => void submit(e)}
+        onSubmit={(e) => reportRejection(submit(e), setError)}
       >
         <h2>{title}</h2>
         {children}

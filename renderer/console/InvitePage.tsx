@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
 import { formatDateTime } from '../shared/format.js';
+import { reportRejection } from '../shared/report-rejection.js';
 import { adminAction } from './admin-session.js';
 import { ActiveInvites } from './ActiveInvites.js';
 import { INVITE_LIFETIMES, inviteProblems, inviteRequest, loopbackHost, type InviteDraft } from './invite-form.js';
@@ -72,7 +73,7 @@ export function InvitePage() {
 
   return (
     <div className="page invite">
-      <form className="panel invite-form" onSubmit={(e) => void submit(e)}>
+      <form className="panel invite-form" onSubmit={(e) => reportRejection(submit(e), setError)}>
         <h2 className="section-title">New join link</h2>
         <label htmlFor="invite-rooms">Rooms</label>
         <input
@@ -153,9 +154,13 @@ export function InvitePage() {
         </button>
       </form>
       {created.map((c) => (
-        <InviteCard key={c.url} invite={c} onRevoke={c.jti && !c.revoked ? () => void revoke(c.jti!) : undefined} />
+        <InviteCard
+          key={c.url}
+          invite={c}
+          onRevoke={c.jti && !c.revoked ? () => reportRejection(revoke(c.jti!), setError) : undefined}
+        />
       ))}
-      <ActiveInvites version={invitesVersion} onRevoke={(jti) => void revoke(jti)} />
+      <ActiveInvites version={invitesVersion} onRevoke={(jti) => reportRejection(revoke(jti), setError)} />
     </div>
   );
 }
@@ -211,7 +216,7 @@ function InviteCard({ invite, onRevoke }: { invite: Created; onRevoke?: () => vo
           aria-label="Join link"
         />
         <div className="row">
-          <button type="button" onClick={() => void copy()} disabled={invite.revoked}>
+          <button type="button" onClick={() => reportRejection(copy())} disabled={invite.revoked}>
             {copied ? 'Copied' : 'Copy link'}
           </button>
           {onRevoke ? (

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { formatBytes, formatTime } from '../shared/format.js';
+import { reportRejection } from '../shared/report-rejection.js';
 import type { TrafficEntry } from './feed-entries.js';
 import { clearTraffic, setTrafficPaused, useAdmin } from './admin-store.js';
 import { isInspecting, toggleInspection, useInspection } from './inspection.js';
@@ -47,7 +48,7 @@ export function TrafficInspector({ room }: { room?: string }) {
           type="button"
           className={on ? 'active' : undefined}
           aria-pressed={on}
-          onClick={() => void toggle(!on)}
+          onClick={() => reportRejection(toggle(!on), setError)}
           data-testid="inspect-toggle"
         >
           {on ? 'Stop inspecting' : room ? `Inspect ${room}` : 'Inspect all rooms'}

@@ -4,6 +4,7 @@
  * thousand connections in a second cost one fetch).
  */
 import { useEffect } from 'react';
+import { reportRejection } from '../shared/report-rejection.js';
 import type { PagedList } from './paged-list.js';
 
 const REFRESH_MS = 5000;
@@ -14,15 +15,18 @@ export function usePagedRefresh<Row>(list: PagedList<Row>, changeVersion: number
   const cursors = list.use((s) => s.cursors);
   const queryKey = JSON.stringify([filters, cursors]);
 
+  // fetch() keeps its own failures in the list's error state; whatever escapes it is shown there too.
+  const fetchNow = (): void => reportRejection(list.fetch(), (error) => list.use.setState({ loading: false, error }));
+
   useEffect(() => {
-    void list.fetch();
-    const timer = setInterval(() => void list.fetch(), REFRESH_MS);
+    fetchNow();
+    const timer = setInterval(fetchNow, REFRESH_MS);
     return () => clearInterval(timer);
   }, [list, queryKey]);
 
   useEffect(() => {
     const since = Date.now() - (list.use.getState().fetchedAt ?? 0);
-    const t = setTimeout(() => void list.fetch(), Math.max(0, CHANGE_THROTTLE_MS - since));
+    const t = setTimeout(fetchNow, Math.max(0, CHANGE_THROTTLE_MS - since));
     return () => clearTimeout(t);
   }, [list, changeVersion]);
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatTime } from '../shared/format.js';
 import { RichText } from '../shared/RichText.js';
+import { reportRejection } from '../shared/report-rejection.js';
 import { Avatar } from './PresenceBar.js';
 import type { Annotation } from './room-model.js';
 
@@ -75,7 +76,7 @@ export function AnnotationsPanel({ annotations, canPublish, editing, onTyping, o
           ))}
       </ol>
       {canPublish ? (
-        <form className="composer" onSubmit={(e) => void submit(e)}>
+        <form className="composer" onSubmit={(e) => reportRejection(submit(e), setError)}>
           <label htmlFor="annotation-draft" className="sr-only">
             New annotation
           </label>

@@ -20,8 +20,10 @@ export type CommandHandlers = Record<string, (args: never) => unknown>;
 /** Serve commands in a child; exit when the runner goes away so no process outlives a run. */
 export function serveCommands(handlers: CommandHandlers): void {
   if (!process.send) throw new Error('must run as a child process with an IPC channel');
-  // The handler catches every failure into its reply, so the listener's promise never rejects.
-  process.on('message', (raw: unknown) => void answer(handlers, raw));
+  // The handler catches every failure into its reply; a failure to reply is said on stderr.
+  process.on('message', (raw: unknown) => {
+    answer(handlers, raw).catch((err: Error) => console.error(`could not answer a command: ${err.message}`));
+  });
   process.on('disconnect', () => process.exit(0));
 }
 

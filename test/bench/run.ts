@@ -115,7 +115,9 @@ async function main(): Promise<void> {
     for (const sut of ctx.shared.values()) await sut.stop().catch(() => {});
     process.exit(130);
   };
-  process.once('SIGINT', () => void stop());
+  process.once('SIGINT', () => {
+    stop().catch((err: Error) => log(`stopping after SIGINT failed: ${err.message}`));
+  });
   try {
     for (const [id, name, run] of SCENARIOS) {
       if (!opts.only.includes(id)) continue;

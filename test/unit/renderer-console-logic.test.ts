@@ -64,9 +64,10 @@ describe('paged listing', () => {
     const { client, pending } = fakeAdminClient();
     useConnection.setState({ client });
     const list = pagedList('clients', (items) => items.map((c) => c.clientId), 2);
-    void list.fetch();
+    const fetched = list.fetch();
     expect(pending[0]!.fields).toEqual({ what: 'clients', limit: 2 });
     pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'a' }, { clientId: 'b' }], total: 5, next: '2' });
+    await fetched;
     await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['a', 'b']));
     list.nextPage();
     expect(list.request()).toEqual({ what: 'clients', limit: 2, cursor: '2' });

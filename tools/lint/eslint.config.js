@@ -33,9 +33,10 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
     rules: {
-      // A promise nobody awaits loses its rejection. `void p` says "p never rejects" (it catches and
-      // reports its own failures); anything else is awaited or gets a `.catch`.
-      '@typescript-eslint/no-floating-promises': 'error',
+      // A promise nobody awaits loses its rejection, and an unhandled rejection can end the process.
+      // Every promise is awaited or gets a `.catch` that reports; `void p` does not silence this rule
+      // (`ignoreVoid: false`), since "p never rejects" holds only until p changes.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -33,6 +33,7 @@ import { ScriptRunner, type SendCommand } from './scripts.js';
 import { RoomStreams } from './room-streams.js';
 import { RoomFeeds } from './room-feeds.js';
 import { Recovery } from './recovery.js';
+import { logRejection } from '../../core/log-rejection.js';
 
 interface ControlEnvelope {
   from: string;
@@ -128,7 +129,7 @@ export class RedisEngine implements Engine {
       client.on('reconnecting', () => this.recovery.lost(role, 'reconnecting'));
       client.on('ready', () => {
         if (role === 'commands') this.scripts.forget();
-        void this.recovery.recover();
+        logRejection(this.recovery.recover(), this.options.logger, 'redis engine recovery');
       });
     }
     try {
@@ -144,7 +145,10 @@ export class RedisEngine implements Engine {
     }
     this.started = true;
     this.recovery.started();
-    this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.heartbeatTimer = setInterval(
+      () => logRejection(this.beat(), this.options.logger, 'redis engine heartbeat'),
+      this.options.heartbeatMs,
+    );
     this.heartbeatTimer.unref();
   }
 

@@ -6,6 +6,7 @@
 import type { StreamPosition } from '../../protocol/index.js';
 import type { FeedMessage } from './history.js';
 import type { EngineLogger } from './options.js';
+import { logRejection } from '../../core/log-rejection.js';
 
 /** Reads a room's stored messages after `afterSeq` (in the epoch Redis holds now). */
 export type RangeReader = (
@@ -89,7 +90,7 @@ export class RoomFeed {
       }
       this.triggeredFill.add(msg);
       this.pending.unshift(msg);
-      void this.fill();
+      logRejection(this.fill(), this.logger, `room ${this.room} catch-up`);
     }
   }
 
@@ -139,7 +140,7 @@ export class RoomFeed {
       if (this.closed) return true;
       // Redis is unreachable: retry; the engine also resyncs every feed once Redis is back.
       this.logger?.warn({ room: this.room, err: (err as Error).message }, 'feed catch-up failed; retrying');
-      this.retry = setTimeout(() => void this.fill(), RETRY_MS);
+      this.retry = setTimeout(() => logRejection(this.fill(), this.logger, `room ${this.room} catch-up`), RETRY_MS);
       this.retry.unref();
       return false;
     }

@@ -6,6 +6,7 @@
 import type { EngineState, PresenceDiff } from '../../core/engine.js';
 import type { RedisConnection } from './connection.js';
 import type { EngineLogger } from './options.js';
+import { logRejection } from '../../core/log-rejection.js';
 import type { RedisPresence, RosterView } from './presence.js';
 import type { RoomFeeds } from './room-feeds.js';
 
@@ -86,7 +87,10 @@ export class Recovery {
 
   private retrySoon(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.recover(), RECOVER_RETRY_MS);
+    this.timer = setTimeout(
+      () => logRejection(this.recover(), this.parts.logger, 'redis engine recovery'),
+      RECOVER_RETRY_MS,
+    );
     this.timer.unref();
   }
 

@@ -27,7 +27,8 @@ const io = new Server(http, {
 io.on('connection', (socket) => {
   socket.on('subscribe', (room: unknown, ack?: (reply: unknown) => void) => {
     const name = String(room);
-    void socket.join(name);
+    // An in-memory adapter joins at once; another may answer later, and its failure is said here.
+    Promise.resolve(socket.join(name)).catch((err: Error) => console.error(`join ${name} failed: ${err.message}`));
     if (typeof ack === 'function') ack({ room: name, epoch: EPOCH, seq: seqs.get(name) ?? 0 });
   });
   socket.on('presence', (msg: { room?: string; state?: unknown }) => {

@@ -37,7 +37,7 @@ export async function openAs(
   });
   page.on('dialog', (dialog) => {
     person.problems.push(`dialog: ${dialog.type()} ${dialog.message()}`);
-    void dialog.dismiss();
+    dialog.dismiss().catch((err: Error) => person.problems.push(`dialog not dismissed: ${err.message}`));
   });
   page.on('websocket', (ws) => person.sockets.push(ws.url()));
   await page.goto(options.url ?? (token ? `${hubUrl()}/#token=${token}` : `${hubUrl()}/`));

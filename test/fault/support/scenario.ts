@@ -109,6 +109,7 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
       );
     }
     let n = 0;
+    let recordingFailure: Error | undefined;
     const publishOne = (p: number, tag: string): Promise<unknown> => {
       const room = rooms[n % rooms.length]!;
       const id = `${tag}-p${p}-${n++}`;
@@ -120,13 +121,16 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
           (err: { code?: string }) => checker.refused(id, err.code ?? 'unknown'),
         );
       pending.add(done);
-      void done.finally(() => pending.delete(done));
+      // The caller holds `done` and handles its rejection; this only keeps the count.
+      const settled = (): boolean => pending.delete(done);
+      done.then(settled, settled);
       return done;
     };
     const loops = publishers.map(async (_, p) => {
       while (publishing) {
-        // Settles either way (acked or refused, both recorded); the loop does not wait for it.
-        void publishOne(p, 'm');
+        // Settles either way (acked or refused, both recorded); the loop does not wait for it. A
+        // failure of the recording itself is kept and fails the run once the loops are done.
+        publishOne(p, 'm').catch((err: Error) => (recordingFailure ??= err));
         await new Promise((r) => setTimeout(r, profile.publishEveryMs));
       }
     });
@@ -140,6 +144,7 @@ export async function runFault(fault: Fault, profile = PROFILE): Promise<FaultRe
     await pause(profile.afterMs);
     publishing = false;
     await Promise.all(loops);
+    if (recordingFailure !== undefined) throw recordingFailure;
     await waitUntil(() => pending.size === 0, 60_000);
     // One last message per room: every member must be live again to get it.
     for (let r = 0; r < rooms.length; r++) await publishOne(r % publishers.length, 'end');
