@@ -135,8 +135,7 @@ type Handler<M extends ClientMessage> = (
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
-  // subscribe answers an admin room with its ack, any other room with the frame it wrote (or none, superseded).
-  subscribe: async (core, session, msg) => (await subscribe(core, session, msg)) ?? ACK_SENT,
+  subscribe,
   unsubscribe,
   members,
   history: historyRequest,
