@@ -69,7 +69,7 @@ export function stopAdminFeed(): void {
 /** One admin action; resolves with its answer (AdminAnswerMap), rejects with the hub's error message. */
 export function adminAction<A extends AdminAction, W extends AdminListing = AdminListing>(
   action: A,
-  fields: AdminFields<W> = {},
+  fields: AdminFields<A, W>,
 ): Promise<AdminAck<A, W>> {
   return client().admin(action, fields);
 }

@@ -5,7 +5,7 @@
  * claims.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AckMessage } from '../../hub/protocol/index.js';
+import type { AckMessage, RemoteClient } from '../../hub/protocol/index.js';
 import type { InsightClient } from '../../hub/client/index.js';
 import { resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
 import { parseRoute, routeHash } from '../../renderer/console/console-route.js';
@@ -33,6 +33,11 @@ function point(time: number, clients: number): StatsPoint {
 }
 
 /** A client whose admin answers the test decides, one pending promise per request. */
+/** A listed client of another hub: only the fields such a row has. */
+function listed(clientId: string): RemoteClient {
+  return { clientId, sub: clientId, name: clientId, role: 'viewer', ip: '', rooms: [], connectedAt: 0, node: 'n' };
+}
+
 function fakeAdminClient() {
   const pending: Array<{ fields: Record<string, unknown>; resolve: (a: AckMessage) => void }> = [];
   const client = {
@@ -66,7 +71,7 @@ describe('paged listing', () => {
     const list = pagedList('clients', (items) => items.map((c) => c.clientId), 2);
     void list.fetch();
     expect(pending[0]!.fields).toEqual({ what: 'clients', limit: 2 });
-    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'a' }, { clientId: 'b' }], total: 5, next: '2' });
+    pending[0]!.resolve({ type: 'ack', items: [listed('a'), listed('b')], total: 5, next: '2' });
     await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['a', 'b']));
     list.nextPage();
     expect(list.request()).toEqual({ what: 'clients', limit: 2, cursor: '2' });
@@ -82,10 +87,10 @@ describe('paged listing', () => {
     const list = pagedList('clients', (items) => items.map((c) => c.clientId));
     const older = list.fetch();
     const newer = list.fetch();
-    pending[1]!.resolve({ type: 'ack', items: [{ clientId: 'new' }], total: 1, next: null });
+    pending[1]!.resolve({ type: 'ack', items: [listed('new')], total: 1, next: null });
     await newer;
     expect(list.use.getState().rows).toEqual(['new']);
-    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'old' }], total: 1, next: null });
+    pending[0]!.resolve({ type: 'ack', items: [listed('old')], total: 1, next: null });
     // fetch() settles once its answer is handled: the late one has been seen, and ignored.
     await older;
     expect(list.use.getState().rows).toEqual(['new']);
