@@ -24,7 +24,7 @@ import type {
   RedeemedInvite,
   SubscribeAck,
 } from '../../hub/protocol/index.js';
-import type { InsightClient } from '../../hub/client/index.js';
+import { adminFeed, type InsightClient } from '../../hub/client/index.js';
 import type { subscribe } from '../../hub/core/subscribe.js';
 import type { AckSent } from '../../hub/core/presence-pages.js';
 import { ClientError } from '../../hub/client/errors.js';
@@ -217,6 +217,13 @@ describe('admin() types', () => {
     void client.admin('unban', { sub: 'm', reason: 'x' });
     // @ts-expect-error the audit filter is an audited action.
     void client.admin('list', { what: 'audit', filterAction: 'explode' });
+    const feed = adminFeed(client);
+    feed.on('client.disconnected', (data) => expectTypeOf(data).toEqualTypeOf<AdminEventMap['client.disconnected']>());
+    feed.onEvent((e) => {
+      if (e.event === 'audit') expectTypeOf(e.data).toEqualTypeOf<AuditEntry>();
+    });
+    // @ts-expect-error no such event.
+    feed.on('room.exploded', () => undefined);
   };
 
   it('answers by the arguments, and every contract record is plain JSON', () => {
