@@ -20,7 +20,7 @@ function readEntries(page: HubAuditPage): AuditEntry[] {
  * Over REST from the hub that served the page; where that is cross-origin (the desktop window)
  * or refused, over the console's own connection instead.
  */
-async function loadRecentAudit(): Promise<AuditEntry[]> {
+export async function loadRecentAudit(): Promise<AuditEntry[]> {
   const { credentials } = useConnection.getState();
   if (credentials) {
     try {
