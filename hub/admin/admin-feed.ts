@@ -3,14 +3,7 @@
  * and written to every admin member on this hub. They are not sequenced and have no history:
  * `epoch` is "admin" and `seq` is 0 on every one (see README.md).
  */
-import {
-  ADMIN_ROOM,
-  asJson,
-  type AdminEvent,
-  type AdminEventMap,
-  type RoomMessage,
-  type Sender,
-} from '../protocol/index.js';
+import { ADMIN_ROOM, type AdminEvent, type AdminEventMap, type RoomMessage, type Sender } from '../protocol/index.js';
 import { encodeMessage } from '../core/frame.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { Session } from '../core/session.js';
@@ -27,7 +20,7 @@ export function adminMessage<E extends AdminEvent>(event: E, data: AdminEventMap
     epoch: ADMIN_EPOCH,
     seq: 0,
     event,
-    data: asJson(data),
+    data,
     from: HUB_SENDER,
     time: Date.now(),
   };

@@ -3,7 +3,15 @@
  * REST query values arrive as text, so numbers and booleans are also accepted in their text form.
  * Every failure is a `bad_request` naming the field.
  */
-import { HubError, isHubRoom, isValidRoomName, isValidRoomPattern, type Role } from '../protocol/index.js';
+import {
+  HubError,
+  isHubRoom,
+  isValidRoomName,
+  isValidRoomPattern,
+  oneOf,
+  type AdminFieldsMap,
+  type InviteRole,
+} from '../protocol/index.js';
 import type { AuditKind } from './audit-log.js';
 
 /** An action's fields as they arrive: a WebSocket `admin` message or a REST body and query. */
@@ -19,7 +27,7 @@ const MAX_BAN_MINUTES = 10 * 366 * 24 * 60;
 /** Thirty days. */
 const MAX_INVITE_MINUTES = 30 * 24 * 60;
 const MAX_INVITE_USES = 100_000;
-const INVITE_ROLES: readonly Role[] = ['viewer', 'editor'];
+const INVITE_ROLES: readonly InviteRole[] = ['viewer', 'editor'];
 
 export function optionalString(p: Params, key: string, max: number): string | undefined {
   const v = p[key];
@@ -83,11 +91,8 @@ export function parseKick(p: Params): KickParams {
   return { clientId, sub, reason: optionalString(p, 'reason', MAX_REASON) ?? 'kicked by an admin' };
 }
 
-export interface BanParams {
-  sub: string;
-  minutes: number;
-  reason: string;
-}
+/** Each parsed action is its fields of the contract (AdminFieldsMap), defaults filled in. */
+export type BanParams = Required<AdminFieldsMap['ban']>;
 
 export function parseBan(p: Params): BanParams {
   return {
@@ -97,27 +102,21 @@ export function parseBan(p: Params): BanParams {
   };
 }
 
-export function parseSub(p: Params): { sub: string } {
+export function parseSub(p: Params): AdminFieldsMap['unban'] {
   return { sub: requiredString(p, 'sub', 128) };
 }
 
-export function parseJti(p: Params): { jti: string } {
+export function parseJti(p: Params): AdminFieldsMap['revoke'] {
   return { jti: requiredString(p, 'jti', 128) };
 }
 
-export interface InviteParams {
-  rooms: string[];
-  role: Role;
-  ttlMinutes: number;
-  name?: string;
-  maxUses?: number;
-}
+export type InviteParams = AdminFieldsMap['invite'] & { role: InviteRole };
 
 export function parseInvite(p: Params): InviteParams {
-  const rooms = p.rooms;
-  if (!Array.isArray(rooms) || rooms.length === 0 || rooms.length > 64)
-    throw bad('"rooms" must be a list of 1 to 64 room patterns');
-  for (const r of rooms) {
+  const given: unknown[] | undefined = Array.isArray(p.rooms) ? p.rooms : undefined;
+  if (!given || given.length === 0 || given.length > 64) throw bad('"rooms" must be a list of 1 to 64 room patterns');
+  const rooms: string[] = [];
+  for (const r of given) {
     if (!isValidRoomPattern(r))
       throw bad(`"rooms" has an invalid room pattern: ${JSON.stringify(String(r).slice(0, 64))}`);
     // The console's prefill `dashboard:` names no room: an invite to it would open nothing.
@@ -125,24 +124,20 @@ export function parseInvite(p: Params): InviteParams {
       throw bad(
         `"rooms" has a bare prefix ${JSON.stringify(r.slice(0, 64))}: name a room (${r}42) or every room of it (${r}*)`,
       );
+    rooms.push(r);
   }
-  const role = p.role ?? 'viewer';
-  if (typeof role !== 'string' || !(INVITE_ROLES as readonly string[]).includes(role)) {
-    throw bad(`"role" of an invite must be ${INVITE_ROLES.join(' or ')}`);
-  }
+  const role = oneOf(INVITE_ROLES)(p.role ?? 'viewer');
+  if (role === undefined) throw bad(`"role" of an invite must be ${INVITE_ROLES.join(' or ')}`);
   return {
-    rooms: rooms as string[],
-    role: role as Role,
+    rooms,
+    role,
     ttlMinutes: requiredNumber(p, 'ttlMinutes', 1, MAX_INVITE_MINUTES),
     name: optionalString(p, 'name', 128),
     maxUses: optionalInteger(p, 'maxUses', 1, MAX_INVITE_USES),
   };
 }
 
-export interface InspectParams {
-  room?: string;
-  on: boolean;
-}
+export type InspectParams = AdminFieldsMap['inspect'];
 
 export function parseInspect(p: Params): InspectParams {
   return { room: optionalRoom(p), on: requiredBoolean(p, 'on') };

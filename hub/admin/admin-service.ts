@@ -13,6 +13,7 @@ import {
   type InspectAnswer,
   type InviteAnswer,
   type AuditDetailsMap,
+  type DeniedAttempt,
   type KickAnswer,
   type RevokeAnswer,
   type Role,
@@ -116,7 +117,7 @@ export class AdminService {
     }
   }
 
-  denied(who: Intruder, attempt: string, message: string): void {
+  denied(who: Intruder, attempt: DeniedAttempt, message: string): void {
     this.parts.throttle.record({ kind: 'denied', action: attempt, ...who, details: { message } });
   }
 

@@ -4,14 +4,7 @@
  * clients in the record store (kind `node-clients`, key its node id) so any hub can list them.
  * With the memory engine there is nobody else: nothing is sent or written.
  */
-import {
-  asJson,
-  type HubLine,
-  type Json,
-  type JsonObject,
-  type RemoteClient,
-  type StatsEvent,
-} from '../protocol/index.js';
+import { type HubLine, type Json, type JsonObject, type RemoteClient, type StatsEvent } from '../protocol/index.js';
 import type { StatsSample } from './stats-sampler.js';
 import type { HubCore } from '../core/hub-core.js';
 import type { ControlCommand } from '../core/engine.js';
@@ -95,7 +88,7 @@ export class ClusterView {
   broadcast(line: HubLine): void {
     if (!this.shared) return;
     const { self: _self, lastSeen: _seen, ...stats } = line;
-    this.core.engine.control({ kind: 'stats', node: this.node, stats: asJson(stats) }).catch(() => undefined);
+    this.core.engine.control({ kind: 'stats', node: this.node, stats }).catch(() => undefined);
   }
 
   /** Every live hub, this one first, and their totals. */
@@ -171,7 +164,7 @@ export class ClusterView {
     const value = {
       at: Date.now(),
       omitted: Math.max(0, this.core.sessions.size - clients.length),
-      clients: asJson(clients),
+      clients,
     };
     try {
       await this.core.engine.records.put(NODE_CLIENTS_KIND, this.node, value, CLIENTS_TTL_MS);

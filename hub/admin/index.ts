@@ -2,7 +2,7 @@
  * The admin extension: the `$admin` feed (snapshot, stats, events, sampled traffic), admin actions
  * over WebSocket and REST, invites, and the audit log of actions, denials and refused upgrades.
  */
-import { isHubRoom } from '../protocol/index.js';
+import { isHubRoom, type DeniedAttempt } from '../protocol/index.js';
 import type { HubContext, HubExtension } from '../http/extension.js';
 import { AdminFeed } from './admin-feed.js';
 import { createAdminGateway } from './admin-gateway.js';
@@ -42,7 +42,7 @@ export interface AdminInstallation {
   service: AdminService;
   audit: AuditLog;
   /** Record a refused request made to another extension's admin-only route (e.g. /metrics). */
-  denied(who: Intruder, attempt: string, message: string): void;
+  denied(who: Intruder, attempt: DeniedAttempt, message: string): void;
 }
 
 export function adminExtension(options: AdminOptions = {}): HubExtension {

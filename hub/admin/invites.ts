@@ -10,9 +10,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CredentialRefusal,
   HubError,
-  ROLES,
-  asJson,
-  type Json,
+  readInvite,
+  readRedeemedInvite,
   type Invite,
   type InviteRedemption,
   type RedeemedInvite,
@@ -85,7 +84,7 @@ export class Invites {
       jti: invite.jti,
       extra,
     });
-    await this.records.put(KIND, invite.jti, asJson(invite), Math.max(1, invite.expiresAt - Date.now()));
+    await this.records.put(KIND, invite.jti, invite, Math.max(1, invite.expiresAt - Date.now()));
     const url = `${this.baseUrl.replace(/\/+$/, '')}/#token=${token}`;
     return this.loopbackOnly ? { token, url, warning: 'loopback' } : { token, url };
   }
@@ -105,7 +104,7 @@ export class Invites {
       .map((r) => readInvite(r.value))
       .filter((i): i is Invite => i !== undefined && i.expiresAt > now);
     const redemptions = (await this.records.list(REDEEMED))
-      .map((r) => readRedemption(r.value))
+      .map((r) => readRedeemedInvite(r.value))
       .filter((r): r is Redemption => r !== undefined);
     const withUses = invites.map((i) => {
       const own = redemptions.filter((r) => r.jti === i.jti).sort((a, b) => a.at - b.at);
@@ -147,30 +146,8 @@ export class Invites {
       extra: { inviteId: jti },
     });
     const redemption: Redemption = { jti, sub, name, at: now };
-    await this.records.put(REDEEMED, `${jti}|${sub}`, asJson(redemption), Math.max(1, expiresAt - now));
+    await this.records.put(REDEEMED, `${jti}|${sub}`, redemption, Math.max(1, expiresAt - now));
     // The personal token's `exp` is whole seconds at or before the invite's.
     return { answer: { token, sub, expiresAt: (Math.floor(now / 1000) + ttlSec) * 1000 }, redemption };
   }
-}
-
-/** A stored invite as `create` wrote it; anything else in the store (hand-edited, another version's) is skipped. */
-function readInvite(v: Json | undefined): Invite | undefined {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const { jti, sub, name, rooms, role, maxUses, createdAt, expiresAt, by } = v;
-  const roomList = Array.isArray(rooms) ? rooms.filter((r): r is string => typeof r === 'string') : [];
-  const roleOf = ROLES.find((r) => r === role);
-  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof by !== 'string')
-    return undefined;
-  if (!Array.isArray(rooms) || roomList.length !== rooms.length || roleOf === undefined) return undefined;
-  if (typeof createdAt !== 'number' || typeof expiresAt !== 'number') return undefined;
-  if (maxUses !== null && typeof maxUses !== 'number') return undefined;
-  return { jti, sub, name, rooms: roomList, role: roleOf, maxUses, createdAt, expiresAt, by };
-}
-
-function readRedemption(v: Json): Redemption | undefined {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const { jti, sub, name, at } = v;
-  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || typeof at !== 'number')
-    return undefined;
-  return { jti, sub, name, at };
 }

@@ -133,11 +133,12 @@ const CHECKED_ONLY = new Set(['aud', 'iss', 'iat', 'nbf']);
 
 /** The checked claims plus any others (an invite's `invite`, `maxUses`, …), in a compact object. */
 function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims {
-  const claims: Record<string, unknown> = checked as unknown as Record<string, unknown>;
+  const others: JWTPayload = {};
   for (const key of Object.keys(payload)) {
-    if (!(key in claims) && !CHECKED_ONLY.has(key)) claims[key] = payload[key];
+    if (!(key in checked) && !CHECKED_ONLY.has(key)) others[key] = payload[key];
   }
-  return checked;
+  // The checked claims come last: an unchecked one can never stand in for them.
+  return { ...others, ...checked };
 }
 
 function toVerified(payload: JWTPayload): VerifiedToken {

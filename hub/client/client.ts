@@ -6,9 +6,9 @@
 import {
   isValidRoomName,
   type AdminAction,
+  type AdminAck,
   type AdminFields,
   type AdminListing,
-  type AdminRequest,
   type AnswerFor,
   type ClientMessage,
   type NoticeMessage,
@@ -128,10 +128,9 @@ class HubClient implements InsightClient, RoomHost {
 
   admin<A extends AdminAction, W extends AdminListing = AdminListing>(
     action: A,
-    fields: AdminFields<W> = {},
-  ): Promise<AnswerFor<AdminRequest<A, W>>> {
-    const request: AdminRequest<A, W> = { ...fields, type: 'admin', action };
-    return this.channel.ask(request);
+    fields: AdminFields<A, W>,
+  ): Promise<AdminAck<A, W>> {
+    return this.channel.askAdmin<A, W>({ ...fields, type: 'admin', action });
   }
 
   close(): void {

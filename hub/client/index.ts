@@ -1,5 +1,6 @@
 /** Insight Hub client SDK: browsers (native WebSocket) and Node (`ws`). Imports only hub/protocol. */
 export { connect } from './client.js';
+export { adminFeed, type AdminFeed } from './admin-feed.js';
 export { Backoff, DEFAULT_BACKOFF } from './backoff.js';
 export { decideAfterClose, type Decision, type Ending } from './close-policy.js';
 export { ClientError, type ClientErrorCode, type LocalErrorCode } from './errors.js';
@@ -26,6 +27,10 @@ export type {
   WebSocketLike,
 } from './types.js';
 export type {
+  AdminEvent,
+  AdminEventMap,
+  AdminFeedEvent,
+  AdminFeedEventOf,
   Json,
   JsonObject,
   NoticeMessage,

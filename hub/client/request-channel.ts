@@ -3,7 +3,17 @@
  * answer or its timeout), queued in order (bounded) while there is none, failed at once when the
  * client is closed. Answers come back through `settle`.
  */
-import type { AckMessage, AnswerFor, ClientMessage, ErrorMessage, PongMessage } from '../protocol/index.js';
+import type {
+  AckMessage,
+  AdminAck,
+  AdminAction,
+  AdminListing,
+  AdminMessage,
+  AnswerFor,
+  ClientMessage,
+  ErrorMessage,
+  PongMessage,
+} from '../protocol/index.js';
 import { ClientError } from './errors.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RequestTracker, type Pending } from './requests.js';
@@ -38,8 +48,19 @@ export class RequestChannel {
    * hub answers each request with its own type (AnswerMap, AdminAnswerMap): the one place that says so.
    */
   ask<M extends ClientMessage>(message: M): Promise<AnswerFor<M>> {
+    return this.answerOf<AnswerFor<M>>(message);
+  }
+
+  /** An admin request, its fields already checked against `A` and `W` (client.ts `admin()`). */
+  askAdmin<A extends AdminAction, W extends AdminListing>(
+    message: AdminMessage & { action: A },
+  ): Promise<AdminAck<A, W>> {
+    return this.answerOf<AdminAck<A, W>>(message);
+  }
+
+  private answerOf<T>(message: ClientMessage): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.submit(message, { onAnswer: (a) => resolve(a as AnswerFor<M>), onFailure: reject });
+      this.submit(message, { onAnswer: (a) => resolve(a as T), onFailure: reject });
     });
   }
 

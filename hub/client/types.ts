@@ -217,10 +217,13 @@ export interface InsightClient {
   onState(fn: (state: ConnectionState) => void): Unsubscribe;
   /** The room, joined now and rejoined after every reconnect; `options` apply from the first call. */
   room(name: string, options?: RoomOptions): RoomHandle;
-  /** An admin action (`role: admin` only): resolves with that action's answer (AdminAnswerMap; a `list` by its `what`). */
+  /**
+   * An admin action (`role: admin` only) with its fields (AdminFieldsMap): resolves with that
+   * action's answer (AdminAnswerMap; a `list` by the `what` it was given, `admin('list', { what: 'audit' })`).
+   */
   admin<A extends AdminAction, W extends AdminListing = AdminListing>(
     action: A,
-    fields?: AdminFields<W>,
+    fields: AdminFields<A, W>,
   ): Promise<AdminAck<A, W>>;
   /** Any client message; an `id` is added and the answer returned (an `error` rejects). */
   request<M extends ClientMessage>(msg: M): Promise<AnswerFor<M>>;

@@ -3,6 +3,7 @@ import type { SleepRecord } from './sleep-watch.js';
 import type {
   AdminAnswer,
   AdminMessage,
+  DeniedAttempt,
   Json,
   RoomMessage,
   Sender,
@@ -83,7 +84,7 @@ export interface AdminGateway {
   unsubscribe(session: Session): void;
   handle(session: Session, msg: AdminMessage): Promise<AdminAnswer>;
   /** A non-admin session tried an admin action or `$admin` (refused by the core; recorded here). */
-  denied?(session: Session, attempt: string): void;
+  denied?(session: Session, attempt: DeniedAttempt): void;
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   MAX_ID_LENGTH,
   parseClientMessage,
   requestIdOf,
-  type AckMessage,
   type AdminAnswer,
   type AnswerMap,
   type ClientMessage,
@@ -64,8 +63,8 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
     (answer: AnswerOf<ClientMessage['type']> | AckSent) => {
       if (answer === null || answer === ACK_SENT) return; // no ack asked for, or written by the handler
       if (msg.type === 'ping') session.send(answer as PongMessage);
-      // The handler of `msg.type` returned that type's answer (AnswerMap); an admin answer's `id` may be absent.
-      else session.send({ type: 'ack', id: msg.id, ...answer } as AckMessage);
+      // The handler of `msg.type` returned that type's answer (AnswerMap, an admin action's AdminAnswerMap).
+      else session.send({ type: 'ack', id: msg.id, ...answer });
     },
     (err) => reject(core, session, err, msg.id, msg.type),
   );
@@ -135,8 +134,7 @@ type Handler<M extends ClientMessage> = (
 type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
 
 const handlers: Handlers = {
-  // subscribe answers an admin room with its ack, any other room with the frame it wrote (or none, superseded).
-  subscribe: async (core, session, msg) => (await subscribe(core, session, msg)) ?? ACK_SENT,
+  subscribe,
   unsubscribe,
   members,
   history: historyRequest,

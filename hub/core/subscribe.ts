@@ -12,16 +12,20 @@ import {
 } from '../protocol/index.js';
 import { encodeMessage } from './frame.js';
 import { readHistory } from './history-read.js';
-import { pageAckFrame, servePage } from './presence-pages.js';
+import { ACK_SENT, pageAckFrame, servePage, type AckSent } from './presence-pages.js';
 import type { HandlerHost } from './core-types.js';
 import type { Session } from './session.js';
 import type { HeldFrame } from './session-rooms.js';
 
+/**
+ * The admin room is answered with its ack; any other room writes its own ack frame (a members page
+ * spliced in) and replay, so it returns ACK_SENT, as it does when a later subscribe took over.
+ */
 export async function subscribe(
   core: HandlerHost,
   session: Session,
   msg: SubscribeMessage,
-): Promise<SubscribeAck | void> {
+): Promise<SubscribeAck | AckSent> {
   const { room } = msg;
   if (room === ADMIN_ROOM) return subscribeAdmin(core, session, msg);
   if (!session.identity.access.allows(room)) throw new HubError('forbidden', `not allowed to join ${room}`);
@@ -79,7 +83,7 @@ export async function subscribe(
       // Left meanwhile, or a newer subscribe to the room took over the replay (it answers).
       if (superseded()) {
         session.takeHeld(room, held);
-        return;
+        return ACK_SENT;
       }
       session.sendFrame(frame);
       last = m.seq;
@@ -88,6 +92,7 @@ export async function subscribe(
     for (const h of session.takeHeld(room, held)) {
       if (h.seq === undefined || h.epoch !== history.position.epoch || h.seq > last) session.sendFrame(h.frame);
     }
+    return ACK_SENT;
   } catch (err) {
     session.takeHeld(room, held);
     // Only the subscribe that still owns the room's join undoes it.

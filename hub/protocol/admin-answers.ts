@@ -2,18 +2,17 @@
  * The answer to each admin action (`AdminAnswerMap`; `list`'s by its `what`): the hub's handler
  * for an action must return its entry, the SDK's `admin()` resolves with it, the console reads it.
  */
-import type { AuditPage, ListedClient, Page, RedeemedInvite, RoomSummary, TrafficEvent } from './admin.js';
 import type {
-  AckEnvelope,
-  AdminAction,
-  AdminMessage,
-  AnswerTo,
-  ClientMessage,
-  Json,
-  PresenceMember,
-  Role,
-  StreamPosition,
-} from './messages.js';
+  AuditAction,
+  AuditKind,
+  AuditPage,
+  ListedClient,
+  Page,
+  RedeemedInvite,
+  RoomSummary,
+  TrafficEvent,
+} from './admin.js';
+import type { AckEnvelope, AdminAction, PresenceMember, Role, StreamPosition } from './messages.js';
 
 /** `kick`: whom, why, and how many connections this hub closed (other hubs close theirs). */
 export interface KickAnswer {
@@ -36,8 +35,8 @@ export interface UnbanAnswer {
   unbanned: true;
 }
 
-/** An invite as the hub keeps it (never its token). */
-export interface Invite {
+/** An invite as the hub keeps it (never its token); plain data, so it is stored as Json as it is. */
+export type Invite = {
   jti: string;
   /** The invite token's own `sub`; whoever redeems it gets a `sub` of their own. */
   sub: string;
@@ -49,7 +48,7 @@ export interface Invite {
   expiresAt: number;
   /** The admin's `sub`. */
   by: string;
-}
+};
 
 /** `invite`: the link to hand out, and what it opens. */
 export interface InviteAnswer extends Omit<Invite, 'createdAt' | 'by'> {
@@ -73,15 +72,15 @@ export interface InspectAnswer {
   recent: EnvelopePreview[];
 }
 
-/** A ban in force. */
-export interface BannedUser {
+/** A ban in force (plain data: the hub stores it as it is). */
+export type BannedUser = {
   sub: string;
   until: number;
   reason: string;
   /** The admin's `sub`. */
   by: string;
   at: number;
-}
+};
 
 /** An invite that still works, with who redeemed it. */
 export interface InviteSummary extends Invite {
@@ -135,18 +134,53 @@ export type AdminAnswerTo<A extends AdminAction, W extends AdminListing = AdminL
 /** The `ack` of an admin request. */
 export type AdminAck<A extends AdminAction, W extends AdminListing = AdminListing> = AckEnvelope & AdminAnswerTo<A, W>;
 
-/** An admin request's fields beside `action` (each action's are in hub/admin/README.md). */
-export type AdminFields<W extends AdminListing = AdminListing> = { [field: string]: Json } & { what?: W };
+// ---- what each action takes (hub/admin/README.md, Actions; checked by hub/admin/admin-params.ts) ----
 
-/**
- * What answers message `M`, read from the message itself: an admin action's own ack (a `list` by
- * its `what`), anything else AnswerTo its type. The caller does not choose it.
- */
-export type AnswerFor<M extends ClientMessage> =
-  M extends AdminRequest<infer A, infer W> ? AdminAck<A, W> : AnswerTo<M['type']>;
+/** `kick`: one connection (`clientId`) or every connection of a user (`sub`), never both. */
+export type KickFields = ({ clientId: string; sub?: never } | { sub: string; clientId?: never }) & { reason?: string };
 
-/** An admin request for action `A` (a `list` of `W`). */
-export type AdminRequest<A extends AdminAction = AdminAction, W extends AdminListing = AdminListing> = AdminMessage & {
+/** The roles an invite can give. */
+export type InviteRole = Extract<Role, 'viewer' | 'editor'>;
+
+/** A page of a listing: `limit` 1–500 (default 50), `cursor` the previous page's `next`. */
+export type PageFields = { limit?: number; cursor?: string };
+
+/** What each `list` takes beside `what`. */
+export interface AdminListFieldsMap {
+  clients: PageFields & { room?: string; user?: string; text?: string };
+  rooms: PageFields & { user?: string; text?: string };
+  /** `cursor`: the answer's `membersNext`. */
+  room: { room: string; cursor?: string };
+  bans: Record<never, never>;
+  invites: Record<never, never>;
+  /** `filterAction`: the entries' action (the message's own `action` is `list`). */
+  audit: { limit?: number; before?: number; kind?: AuditKind; sub?: string; filterAction?: AuditAction };
+}
+
+/** The fields of a `list` of `W`. */
+export type ListFields<W extends AdminListing = AdminListing> = { what: W } & AdminListFieldsMap[W];
+
+/** Each action's request fields beside `type`, `id` and `action`. */
+export interface AdminFieldsMap {
+  kick: KickFields;
+  ban: { sub: string; minutes: number; reason?: string };
+  unban: { sub: string };
+  /** `role` defaults to viewer; `ttlMinutes` is at most 30 days. */
+  invite: { rooms: string[]; role?: InviteRole; ttlMinutes: number; name?: string; maxUses?: number };
+  revoke: { jti: string };
+  /** Without `room`: every room. */
+  inspect: { room?: string; on: boolean };
+  list: ListFields;
+}
+
+/** The fields of action `A` (a `list` of `W`). */
+export type AdminFields<A extends AdminAction, W extends AdminListing = AdminListing> = A extends 'list'
+  ? ListFields<W>
+  : AdminFieldsMap[A];
+
+/** An admin request for action `A` (a `list` of `W`), as the SDK sends it. */
+export type AdminRequest<A extends AdminAction = AdminAction, W extends AdminListing = AdminListing> = {
+  type: 'admin';
+  id?: string;
   action: A;
-  what?: W;
-};
+} & AdminFields<A, W>;

@@ -3,18 +3,20 @@
  * map) and in answers to `admin` actions (their map is admin-answers.ts). The hub builds these shapes (hub/admin) and the console
  * reads them (renderer/console/admin-feed.ts); both import them from here, so a renamed field is
  * a type error on both sides instead of a "—" on screen. Times are epoch milliseconds.
+ * The payloads are type aliases, not interfaces: plain data, so each is a `Json` as it stands (an
+ * interface has no index signature) and the hub sends or stores it without a conversion.
  */
-import type { Json, Sender } from './messages.js';
+import type { AdminAction, Sender } from './messages.js';
 
 /** A page of a listing; pass `next` back as `cursor` for the following page (null on the last). */
-export interface Page<T> {
+export type Page<T> = {
   items: T[];
   /** How many match the filter in all. */
   total: number;
   next: string | null;
-}
+};
 
-export interface ClientSummary {
+export type ClientSummary = {
   clientId: string;
   sub: string;
   name: string;
@@ -33,10 +35,10 @@ export interface ClientSummary {
   rttMs: number | null;
   /** The hub (engine node id) the client is connected to. */
   node: string;
-}
+};
 
 /** A client of another hub (several hubs share one engine), as that hub wrote it to the record store. */
-export interface RemoteClient {
+export type RemoteClient = {
   clientId: string;
   sub: string;
   name: string;
@@ -45,13 +47,13 @@ export interface RemoteClient {
   rooms: string[];
   connectedAt: number;
   node: string;
-}
+};
 
 /** A row of the client listing: this hub's clients in full, other hubs' as they wrote them. */
 export type ListedClient = ClientSummary | RemoteClient;
 
 /** A room in a listing: running totals on this hub. */
-export interface RoomSummary {
+export type RoomSummary = {
   room: string;
   /** Members on this hub. */
   clients: number;
@@ -61,20 +63,20 @@ export interface RoomSummary {
   bytesIn: number;
   messagesOut: number;
   bytesOut: number;
-}
+};
 
 /** A room in `stats`: rates over the last interval. */
-export interface RoomRates {
+export type RoomRates = {
   room: string;
   clients: number;
   messagesInPerSec: number;
   bytesInPerSec: number;
   messagesOutPerSec: number;
   bytesOutPerSec: number;
-}
+};
 
 /** One hub's line in `stats.hubs` (several hubs share one Redis). */
-export interface HubLine {
+export type HubLine = {
   node: string;
   startedAt: number;
   version: string;
@@ -88,52 +90,52 @@ export interface HubLine {
   engine: string;
   self: boolean;
   lastSeen: number;
-}
+};
 
-export interface EngineStatus {
+export type EngineStatus = {
   name: string;
   /** `stalled`: connected but not answering its readiness probe. */
   state: 'up' | 'down' | 'stalled';
   node?: string;
-}
+};
 
-export interface ProcessStats {
+export type ProcessStats = {
   rssBytes: number;
   heapUsedBytes: number;
   heapTotalBytes: number;
   cpuPercent: number;
   eventLoopLagMs: { mean: number; p99: number; max: number };
-}
+};
 
 /** Running totals of this hub: clients and rooms now, traffic since start. */
-export interface HubTotals {
+export type HubTotals = {
   clients: number;
   rooms: number;
   messagesIn: number;
   bytesIn: number;
   messagesOut: number;
   bytesOut: number;
-}
+};
 
-export interface TotalRates {
+export type TotalRates = {
   clients: number;
   rooms: number;
   messagesInPerSec: number;
   bytesInPerSec: number;
   messagesOutPerSec: number;
   bytesOutPerSec: number;
-}
+};
 
 /** A time the hub's process was away; `source` `power` when the desktop said so, `clock` from a late timer. */
-export interface HubSleep {
+export type HubSleep = {
   sleptAt: number;
   wokeAt: number;
   durationMs: number;
   source: 'power' | 'clock';
-}
+};
 
 /** `stats`, once a second while an admin watches. */
-export interface StatsEvent {
+export type StatsEvent = {
   intervalMs: number;
   total: TotalRates;
   /** The busiest rooms; the rest are counted in `roomsOmitted`. */
@@ -150,10 +152,10 @@ export interface StatsEvent {
   version: string;
   hubs: HubLine[];
   cluster: { hubs: number; clients: number; messagesInPerSec: number; messagesOutPerSec: number };
-}
+};
 
 /** `snapshot`: what an admin sees first on `$admin`. */
-export interface SnapshotEvent {
+export type SnapshotEvent = {
   node: string;
   startedAt: number;
   version: string;
@@ -163,7 +165,7 @@ export interface SnapshotEvent {
   clients: Page<ListedClient>;
   /** Rooms whose traffic is sampled (`*` for all). */
   inspect: string[];
-}
+};
 
 export type AuditKind = 'action' | 'denied' | 'refused';
 
@@ -176,7 +178,7 @@ export type AuditTarget =
   | { room: string };
 
 /** A refused upgrade: the HTTP answer and why; `repeated`, refusals folded in since the previous entry. */
-export interface RefusedDetails {
+export type RefusedDetails = {
   status: number;
   code: string;
   reason: string;
@@ -184,7 +186,7 @@ export interface RefusedDetails {
   until?: number;
   origin?: string;
   repeated?: number;
-}
+};
 
 /** Each audit `action` and the `details` the hub writes with it; a denied attempt has `DeniedDetails`. */
 export interface AuditDetailsMap {
@@ -208,35 +210,61 @@ export interface AuditDetailsMap {
 }
 
 /** What a non-admin was told when it tried an admin action. */
-export interface DeniedDetails {
+export type DeniedDetails = {
   message: string;
-}
+};
 
 export type AuditDetails = AuditDetailsMap[keyof AuditDetailsMap] | DeniedDetails;
 
+/** What a non-admin can be denied: an admin action, joining `$admin`, or `/metrics` without loopback or admin. */
+export type DeniedAttempt = AdminAction | 'subscribe' | 'metrics';
+
+/** An audit entry's `action`: one of AuditDetailsMap's (an admin's change, a redemption, a refused upgrade), or a denied attempt. */
+export type AuditAction = keyof AuditDetailsMap | DeniedAttempt;
+
+/** Every audit action, for readers and filters. */
+export const AUDIT_ACTIONS = [
+  'kick',
+  'ban',
+  'unban',
+  'invite',
+  'revoke',
+  'inspect',
+  'list',
+  'redeem',
+  'upgrade',
+  'suppressed',
+  'subscribe',
+  'metrics',
+] as const satisfies readonly AuditAction[];
+/** Compiles only while AUDIT_ACTIONS lists every AuditAction. */
+export const AUDIT_ACTIONS_COMPLETE: [Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>] extends [never]
+  ? true
+  : never = true;
+
 /** One line of the audit log. Never a token: only its `jti`, `sub` and claims. */
-export interface AuditEntry {
+export type AuditEntry = {
   seq: number;
   time: number;
   kind: AuditKind;
   /** The admin action (`kick`, `ban` …), what a denied caller tried, or `upgrade` for refusals. */
-  action: string;
+  action: AuditAction;
   via: 'ws' | 'rest' | 'upgrade';
   ip: string;
   sub?: string;
   name?: string;
   clientId?: string;
   details?: AuditDetails;
-}
+};
 
-export interface AuditPage {
+export type AuditPage = {
   entries: AuditEntry[];
   /** Pass as `before` for the next (older) page; null at the oldest entry. */
   next: number | null;
-}
+};
 
 /** `traffic`: one sampled delivery, its payload cut to a preview. */
-export interface TrafficEvent {
+export type TrafficEvent = {
   room: string;
   epoch: string;
   seq: number;
@@ -250,23 +278,23 @@ export interface TrafficEvent {
   recipients: number;
   /** Deliveries not sampled since the previous `traffic` event. */
   skipped: number;
-}
+};
 
-export interface ClientDisconnectedEvent {
+export type ClientDisconnectedEvent = {
   clientId: string;
   sub: string;
   name: string;
   code: number;
   reason: string;
-}
+};
 
 /** One redemption of an invite (`jti`) by a person (`sub`, `name`) at `at`; never the token. */
-export interface RedeemedInvite {
+export type RedeemedInvite = {
   jti: string;
   sub: string;
   name: string;
   at: number;
-}
+};
 
 /** Every `$admin` event name and the `data` it carries. */
 export interface AdminEventMap {
@@ -282,11 +310,3 @@ export interface AdminEventMap {
 }
 
 export type AdminEvent = keyof AdminEventMap;
-
-/**
- * A contract value as `Json`: the types here are plain data by construction, but as interfaces they
- * lack `Json`'s index signature. The one place that says so, instead of a cast at every use.
- */
-export function asJson(value: object): Json {
-  return value as Json;
-}

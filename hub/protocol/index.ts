@@ -4,4 +4,7 @@ export * from './rooms.js';
 export * from './validate.js';
 export * from './admin.js';
 export * from './admin-answers.js';
+export * from './answers.js';
+export * from './json-reader.js';
+export * from './admin-readers.js';
 export * from './refusal.js';

@@ -8,10 +8,10 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** A position in a room's numbered stream. */
-export interface StreamPosition {
+export type StreamPosition = {
   epoch: string;
   seq: number;
-}
+};
 
 export interface UserInfo {
   sub: string;
@@ -20,19 +20,19 @@ export interface UserInfo {
 }
 
 /** The sender of a message, always stamped by the hub. */
-export interface Sender {
+export type Sender = {
   sub: string;
   name: string;
   clientId?: string;
   service?: boolean;
-}
+};
 
-export interface PresenceMember {
+export type PresenceMember = {
   clientId: string;
   sub: string;
   name: string;
   state: JsonObject;
-}
+};
 
 // ---- client → hub ----
 
@@ -149,32 +149,6 @@ export interface PublishAnswer extends StreamPosition {
   duplicate?: boolean;
 }
 
-/** The answer to each request, by the request's `type` (`ping` is answered by a `pong`). */
-export interface AnswerMap {
-  subscribe: SubscribeAck;
-  unsubscribe: { room: string };
-  publish: PublishAnswer;
-  presence: { room: string };
-  auth: { expiresAt: number };
-  members: MembersAck;
-  history: HistoryAck;
-  /** On the wire a JSON object; each action's fields are `AdminAnswerMap` (hub/protocol/admin-answers.ts). */
-  admin: JsonObject;
-}
-
-/** The `ack` that answers a request of type `T`. */
-export type AckFor<T extends keyof AnswerMap> = AckEnvelope & AnswerMap[T];
-
-/** What answers a request of type `T`: a `pong` for `ping`, else its `ack`. */
-export type AnswerTo<T extends ClientMessage['type']> = T extends 'ping'
-  ? PongMessage
-  : T extends keyof AnswerMap
-    ? AckFor<T>
-    : never;
-
-/** An `ack`: one of the answers of AnswerMap. */
-export type AckMessage = { [T in keyof AnswerMap]: AckFor<T> }[keyof AnswerMap];
-
 export interface SubscribeAck extends StreamPosition {
   room: string;
   /** The first page of members (at most 100). */
@@ -271,9 +245,6 @@ export type NoticeMessage =
   | { type: 'notice'; event: 'banned'; reason: string; until: number }
   /** The engine answers again after an outage or a stall: retry what it refused now. */
   | { type: 'notice'; event: 'engine_up' };
-
-export type ServerMessage =
-  WelcomeMessage | AckMessage | ErrorMessage | RoomMessage | PresenceMessage | PongMessage | NoticeMessage;
 
 /** Token claims the hub reads (protocol.md, Token claims). */
 export interface TokenClaims {

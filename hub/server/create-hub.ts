@@ -63,7 +63,9 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
   );
   await core.start();
 
-  const bans = new BanList(engine.records);
+  const bans = new BanList(engine.records, Date.now, (sub) =>
+    logger.warn({ kind: 'ban', key: sub }, 'a stored ban is not readable: skipped'),
+  );
   const revocations = new Revocations(engine.records);
   const admit: HubContext['admit'] = [
     async ({ claims }) => {

@@ -3,12 +3,14 @@
  * recent entries from the hub once, and the feed adds each new one as it is written.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { AuditPage as HubAuditPage } from '../../hub/protocol/index.js';
+import { oneOf, readAuditPage, type AuditKind, type AuditPage as HubAuditPage } from '../../hub/protocol/index.js';
 import { formatDateTime } from '../shared/format.js';
 import { readAudit, type AuditEntry } from './feed-entries.js';
 import { useConnection } from '../connection/connection-store.js';
 import { adminAction } from './admin-session.js';
 import { setAuditPage, useAdmin } from './admin-store.js';
+
+const readKind = oneOf<AuditKind>(['action', 'denied', 'refused']);
 
 function readEntries(page: HubAuditPage): AuditEntry[] {
   return page.entries.map(readAudit);
@@ -18,7 +20,7 @@ function readEntries(page: HubAuditPage): AuditEntry[] {
  * Over REST from the hub that served the page; where that is cross-origin (the desktop window)
  * or refused, over the console's own connection instead.
  */
-async function loadRecentAudit(): Promise<AuditEntry[]> {
+export async function loadRecentAudit(): Promise<AuditEntry[]> {
   const { credentials } = useConnection.getState();
   if (credentials) {
     try {
@@ -26,10 +28,11 @@ async function loadRecentAudit(): Promise<AuditEntry[]> {
         headers: { authorization: `Bearer ${await credentials.getToken()}` },
         cache: 'no-store',
       });
-      // GET /api/audit answers the same AuditPage as the `list` action.
-      if (res.ok) return readEntries((await res.json()) as HubAuditPage);
+      // GET /api/audit answers the same AuditPage as the `list` action; read, not trusted.
+      const page = res.ok ? readAuditPage(await res.json()) : undefined;
+      if (page) return readEntries(page);
     } catch {
-      // Cross-origin or offline: ask over the WebSocket below.
+      // Cross-origin or offline (or not an audit page): ask over the WebSocket below.
     }
   }
   return readEntries(await adminAction('list', { what: 'audit', limit: 200 }));
@@ -38,7 +41,7 @@ async function loadRecentAudit(): Promise<AuditEntry[]> {
 export function AuditPage() {
   const audit = useAdmin((s) => s.audit);
   const [error, setError] = useState<string | null>(null);
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<AuditKind | ''>('');
   const [text, setText] = useState('');
 
   useEffect(() => {
@@ -60,7 +63,7 @@ export function AuditPage() {
         <label htmlFor="audit-kind" className="sr-only">
           Kind
         </label>
-        <select id="audit-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+        <select id="audit-kind" value={kind} onChange={(e) => setKind(readKind(e.target.value) ?? '')}>
           <option value="">Everything</option>
           <option value="action">Admin actions</option>
           <option value="denied">Denied attempts</option>

@@ -2,21 +2,15 @@
  * The console's side of the admin protocol: the `$admin` feed into the admin store (batched per
  * quarter second), and the admin actions, each one request over the console's own connection.
  */
-import {
-  ADMIN_ROOM,
-  type AdminAck,
-  type AdminAction,
-  type AdminFields,
-  type AdminListing,
-} from '../../hub/protocol/index.js';
-import type { InsightClient, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
+import { type AdminAck, type AdminAction, type AdminFields, type AdminListing } from '../../hub/protocol/index.js';
+import { adminFeed, type AdminFeed, type InsightClient, type Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
 import { applyFeed, setFeed } from './admin-store.js';
-import { feedEvent, type FeedEvent } from './feed-event.js';
+import type { FeedEvent } from './feed-event.js';
 
 export const FEED_BATCH_MS = 250;
 
-let feed: { handle: RoomHandle; offs: Unsubscribe[]; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
+let feed: { handle: AdminFeed; offs: Unsubscribe[]; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
 let pending: FeedEvent[] = [];
 /** Others who read a feed event as it arrives (hubs, inspection), beside the batched store. */
 const feedReaders = new Set<(e: FeedEvent) => void>();
@@ -41,16 +35,14 @@ function flush(): void {
 
 export function startAdminFeed(): void {
   if (feed) return;
-  const handle = client().room(ADMIN_ROOM);
+  const handle = adminFeed(client());
   setFeed('subscribing');
   const state = { handle, offs: [] as Unsubscribe[], timer: undefined as ReturnType<typeof setTimeout> | undefined };
   state.offs.push(
-    handle.on('*', (data, msg) => {
-      const e = feedEvent(msg.event, data, typeof msg.time === 'number' ? msg.time : Date.now());
-      if (!e) return;
+    handle.onEvent((e) => {
       pending.push(e);
       for (const read of feedReaders) read(e);
-      if (msg.event === 'snapshot') setFeed('live');
+      if (e.event === 'snapshot') setFeed('live');
       if (state.timer === undefined) state.timer = setTimeout(flush, FEED_BATCH_MS);
     }),
   );
@@ -69,7 +61,7 @@ export function stopAdminFeed(): void {
 /** One admin action; resolves with its answer (AdminAnswerMap), rejects with the hub's error message. */
 export function adminAction<A extends AdminAction, W extends AdminListing = AdminListing>(
   action: A,
-  fields: AdminFields<W> = {},
+  fields: AdminFields<A, W>,
 ): Promise<AdminAck<A, W>> {
   return client().admin(action, fields);
 }

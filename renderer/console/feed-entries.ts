@@ -3,8 +3,10 @@
  * protocol's field names (see admin-feed.ts for the other readers).
  */
 import type {
+  AuditAction,
   AuditDetails,
   AuditEntry as HubAuditEntry,
+  AuditKind,
   AuditTarget,
   Json,
   TrafficEvent,
@@ -13,11 +15,11 @@ import type {
 export interface AuditEntry {
   key: string;
   time: number;
-  action: string;
+  action: AuditAction;
   actor: string;
   target: string;
   reason: string;
-  outcome: string;
+  outcome: AuditKind;
   /** The entry as the hub wrote it. */
   detail: HubAuditEntry;
 }

@@ -1,5 +1,5 @@
 /** The invite form's rules: which rooms, role and lifetime make a valid `invite` request. */
-import { isValidRoomPattern, type Json } from '../../hub/protocol/index.js';
+import { isValidRoomPattern, type AdminFieldsMap } from '../../hub/protocol/index.js';
 
 export const INVITE_LIFETIMES: Array<{ minutes: number; label: string }> = [
   { minutes: 60, label: '1 hour' },
@@ -45,8 +45,12 @@ export function inviteProblems(draft: InviteDraft): string[] {
   return problems;
 }
 
-export function inviteRequest(draft: InviteDraft): Record<string, Json> {
-  const req: Record<string, Json> = { rooms: parseRooms(draft.rooms), role: draft.role, ttlMinutes: draft.ttlMinutes };
+export function inviteRequest(draft: InviteDraft): AdminFieldsMap['invite'] {
+  const req: AdminFieldsMap['invite'] = {
+    rooms: parseRooms(draft.rooms),
+    role: draft.role,
+    ttlMinutes: draft.ttlMinutes,
+  };
   if (draft.name.trim()) req.name = draft.name.trim();
   if (draft.maxUses.trim()) req.maxUses = Number(draft.maxUses.trim());
   return req;

@@ -4,14 +4,14 @@
  * rooms) is one store made by `pagedList`.
  */
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
-import type { AdminListAnswerMap, Json } from '../../hub/protocol/index.js';
+import type { AdminListAnswerMap, AdminListFieldsMap, PageFields } from '../../hub/protocol/index.js';
 import { adminAction } from './admin-session.js';
 
 export const PAGE_SIZE = 100;
 
 export interface PagedView<Row> {
   /** Filters sent as they are (empty ones left out). */
-  filters: Record<string, string>;
+  filters: ListFilters;
   /** Cursors of the pages before this one; the last is this page's. */
   cursors: string[];
   rows: Row[];
@@ -26,15 +26,20 @@ export interface PagedList<Row> {
   use: UseBoundStore<StoreApi<PagedView<Row>>>;
   fetch(): Promise<void>;
   /** A new filter starts from the first page. */
-  setFilter(patch: Record<string, string>): void;
+  setFilter(patch: ListFilters): void;
   nextPage(): void;
   previousPage(): void;
   reset(): void;
-  request(): Record<string, Json>;
+  /** The `list` request's fields (`what`, `limit`, `cursor` and the filters). */
+  request(): PageRequest<PagedListing>;
 }
 
 /** The listings that come in pages (`Page<T>` in hub/protocol/admin.ts). */
 export type PagedListing = 'clients' | 'rooms';
+/** The filters of a paged listing (`room` for clients only). */
+export type ListFilters = Pick<AdminListFieldsMap['clients'], 'room' | 'user' | 'text'>;
+/** A page's `list` request: what, which page, the filters given. */
+export type PageRequest<W extends PagedListing> = { what: W } & PageFields & ListFilters;
 
 export function pagedList<W extends PagedListing, Row>(
   what: W,
@@ -54,12 +59,15 @@ export function pagedList<W extends PagedListing, Row>(
   const use = create<PagedView<Row>>(initial);
   let ticket = 0;
 
-  const request = (): Record<string, Json> => {
+  const request = (): PageRequest<W> => {
     const { filters, cursors } = use.getState();
-    const req: Record<string, Json> = { what, limit: pageSize };
+    const req: PageRequest<W> = { what, limit: pageSize };
     const cursor = cursors[cursors.length - 1];
     if (cursor !== undefined) req.cursor = cursor;
-    for (const [k, v] of Object.entries(filters)) if (v.trim()) req[k] = v.trim();
+    for (const key of ['room', 'user', 'text'] as const) {
+      const value = filters[key]?.trim();
+      if (value) req[key] = value;
+    }
     return req;
   };
 
@@ -71,7 +79,7 @@ export function pagedList<W extends PagedListing, Row>(
       const mine = ++ticket;
       use.setState({ loading: true });
       try {
-        const page = await adminAction('list', { ...request(), what });
+        const page = await adminAction('list', request());
         if (mine !== ticket) return;
         use.setState({
           rows: readRows(page.items),

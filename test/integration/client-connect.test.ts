@@ -1,11 +1,11 @@
 /**
  * The SDK against a real hub delivers each message once and in order, settles every request with
  * the hub's answer (or forbidden, bad_request, timeout, offline_queue_full), and close() leaves
- * nothing behind.
+ * nothing behind. An admin's `adminFeed` hears `$admin` events by name, each payload its own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BannedUser, Json, KickAnswer, RoomDetail, RoomMessage } from '../../hub/protocol/index.js';
-import { ClientError, connect } from '../../hub/client/index.js';
+import { ClientError, adminFeed, connect } from '../../hub/client/index.js';
 import { token, until } from '../support/hub.js';
 import {
   sdkClient,
@@ -258,6 +258,25 @@ describe('admin() answers, typed by action', () => {
     expect(detail.members.map((m) => m.sub)).toEqual(['bob']);
     const kick: KickAnswer = await root.client.admin('kick', { sub: 'bob', reason: 'tidy up' });
     expect(kick).toMatchObject({ sub: 'bob', reason: 'tidy up', kicked: 1 });
+  });
+
+  it("hears the $admin feed by event name: the snapshot first, then a room's creation", async () => {
+    const root = client('root', { role: 'admin' });
+    const feed = adminFeed(root.client);
+    const snapshot = new Promise<string>((resolve) => feed.on('snapshot', (data) => resolve(data.node)));
+    const created = new Promise<string>((resolve) =>
+      feed.on('room.created', (data) => {
+        if (data.room === 'dash:7') resolve(data.room);
+      }),
+    );
+    const names: string[] = [];
+    feed.onEvent((e) => names.push(e.event));
+    await feed.room.joined;
+    expect(typeof (await snapshot)).toBe('string');
+    await client('bob').client.room('dash:7').joined;
+    expect(await created).toBe('dash:7');
+    expect(names[0]).toBe('snapshot');
+    expect(names).toContain('room.created');
   });
 
   it('rejects an unknown listing with bad_request and answers the next request', async () => {

@@ -1,6 +1,7 @@
 /**
  * Bans and revocations hold exactly while they last and survive a restart through the records file
- * (a corrupt one kept aside); a limited token's uses are counted.
+ * (a corrupt one kept aside; a stored record that is not a ban is skipped and reported, never
+ * trusted); a limited token's uses are counted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,21 @@ describe('BanList', () => {
     expect(await bans.unban('m')).toBe(true);
     expect(await bans.find('m')).toBeUndefined();
     expect(await bans.unban('m')).toBe(false);
+  });
+
+  it('skips and reports a stored record that is not a ban', async () => {
+    const store = new FileRecordStore(undefined);
+    const corrupt: string[] = [];
+    const bans = new BanList(store, Date.now, (key) => corrupt.push(key));
+    await bans.ban({ sub: 'good', until: Date.now() + 60_000, reason: 'r', by: 'a', at: Date.now() });
+    // A hand-edited record: `until` is text, so a check `until > now` would read it as NaN.
+    await store.put('ban', 'odd', { sub: 'odd', until: 'forever', reason: 'r', by: 'a', at: 1 });
+    await store.put('ban', 'bare', 'mallory');
+    // In force by its `until`, but without the reason and admin a ban has: not one.
+    await store.put('ban', 'partial', { sub: 'partial', until: Date.now() + 60_000 });
+    expect((await bans.list()).map((b) => b.sub)).toEqual(['good']);
+    expect(await bans.find('partial')).toBeUndefined();
+    expect(corrupt.sort()).toEqual(['bare', 'odd', 'partial', 'partial']);
   });
 
   it('survives a restart through the records file, and keeps a corrupt file aside', async () => {

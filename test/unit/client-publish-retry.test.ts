@@ -44,7 +44,7 @@ describe('PublishRetry', () => {
       expect(host.sent).toHaveLength(before + 1);
     }
     expect(new Set(host.sent.map((s) => s.message.key))).toEqual(new Set(['k1']));
-    host.last().handlers.onAnswer({ type: 'ack', epoch: 'e1', seq: 3, duplicate: true });
+    host.last().handlers.onAnswer({ type: 'ack', room: 'r', epoch: 'e1', seq: 3, duplicate: true });
     expect(await done).toEqual({ room: 'r', epoch: 'e1', seq: 3, key: 'k1', duplicate: true });
     expect(ev.sent).toHaveBeenCalledTimes(1);
     expect(ev.stored).toHaveBeenCalledTimes(1);
@@ -77,7 +77,7 @@ describe('PublishRetry', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(host.sent).toHaveLength(2);
     // A late answer after the failure changes nothing.
-    host.last().handlers.onAnswer({ type: 'ack', epoch: 'e1', seq: 1 });
+    host.last().handlers.onAnswer({ type: 'ack', room: 'r', epoch: 'e1', seq: 1 });
     expect(publishes.size).toBe(0);
   });
 });

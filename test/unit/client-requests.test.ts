@@ -1,17 +1,32 @@
 /**
  * The SDK's request bookkeeping on fake timers: each request settles exactly once (ack, error,
  * timeout or failAll), the offline queue keeps order and its bound, and the heartbeat declares a
- * link dead only after a silent period.
+ * link dead only after a silent period. The answer types follow the request: `admin()` reads a
+ * `list`'s answer from its `what` and checks each action's fields (checked by the compiler).
  */
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type {
   AdminAck,
+  AdminAnswer,
+  AdminEventMap,
   AdminRequest,
   AnswerFor,
+  AnswerMap,
   AnswerTo,
+  AuditAction,
+  AuditEntry,
+  AuditPage,
+  BannedUser,
   ClientMessage,
+  Invite,
+  Json,
   PongMessage,
+  RedeemedInvite,
+  SubscribeAck,
 } from '../../hub/protocol/index.js';
+import { adminFeed, type InsightClient } from '../../hub/client/index.js';
+import type { subscribe } from '../../hub/core/subscribe.js';
+import type { AckSent } from '../../hub/core/presence-pages.js';
 import { ClientError } from '../../hub/client/errors.js';
 import { Heartbeat } from '../../hub/client/heartbeat.js';
 import { OfflineQueue } from '../../hub/client/offline-queue.js';
@@ -35,9 +50,9 @@ describe('RequestTracker', () => {
     const t = new RequestTracker(1000);
     const r = recorder();
     const id = t.track(r.handlers, 'publish');
-    expect(t.settle({ type: 'ack', id, seq: 1 })).toBe(true);
-    expect(t.settle({ type: 'ack', id, seq: 1 })).toBe(false);
-    expect(r.answers).toEqual([{ type: 'ack', id, seq: 1 }]);
+    expect(t.settle({ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 })).toBe(true);
+    expect(t.settle({ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 })).toBe(false);
+    expect(r.answers).toEqual([{ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 }]);
     expect(t.size).toBe(0);
   });
 
@@ -53,7 +68,7 @@ describe('RequestTracker', () => {
 
   it('ignores answers without an id or with an unknown one', () => {
     const t = new RequestTracker(1000);
-    expect(t.settle({ type: 'ack' })).toBe(false);
+    expect(t.settle({ type: 'ack', room: 'r' })).toBe(false);
     expect(t.settle({ type: 'error', id: 'nope', code: 'internal', message: '' })).toBe(false);
   });
 
@@ -65,7 +80,7 @@ describe('RequestTracker', () => {
     expect(r.failures).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(r.failures.map((e) => e.code)).toEqual(['timeout']);
-    expect(t.settle({ type: 'ack', id })).toBe(false);
+    expect(t.settle({ type: 'ack', id, room: 'r' })).toBe(false);
     expect(r.answers).toEqual([]);
   });
 
@@ -172,5 +187,53 @@ describe('answer types', () => {
     expectTypeOf(ask(list)).toEqualTypeOf<AdminAck<'list', 'rooms'>>();
     const kick: AdminRequest<'kick'> = { type: 'admin', action: 'kick', sub: 'bob' };
     expectTypeOf(ask(kick)).toEqualTypeOf<AdminAck<'kick'>>();
+  });
+});
+
+describe('admin() types', () => {
+  // Never called: the compiler checks these calls (`npm run check`), a run only defines them.
+  const typesOf = (client: InsightClient) => {
+    expectTypeOf(client.admin('list', { what: 'audit', limit: 10 })).resolves.toEqualTypeOf<
+      AdminAck<'list', 'audit'>
+    >();
+    expectTypeOf(client.admin('list', { what: 'audit' })).resolves.toExtend<AuditPage>();
+    expectTypeOf(client.admin('list', { what: 'bans' })).resolves.toEqualTypeOf<AdminAck<'list', 'bans'>>();
+    expectTypeOf(client.admin('kick', { sub: 'bob' })).resolves.toEqualTypeOf<AdminAck<'kick'>>();
+    // @ts-expect-error `what` is required: the hub answers a list without it with bad_request.
+    void client.admin('list', {});
+    // @ts-expect-error the listing is read from `what`: a type argument cannot contradict it.
+    void client.admin<'list', 'audit'>('list', { what: 'bans' });
+    // @ts-expect-error nor choose the answer of a list without a `what`.
+    void client.admin<'list', 'audit'>('list', {});
+    // @ts-expect-error each listing takes its own fields (bans takes none).
+    void client.admin('list', { what: 'bans', limit: 5 });
+    // @ts-expect-error a ban needs its minutes.
+    void client.admin('ban', { sub: 'mallory' });
+    // @ts-expect-error a kick names a client or a user, not both.
+    void client.admin('kick', { clientId: 'c1', sub: 'bob' });
+    // @ts-expect-error an invite's role is viewer or editor.
+    void client.admin('invite', { rooms: ['a'], role: 'admin', ttlMinutes: 5 });
+    // @ts-expect-error no field the action does not take.
+    void client.admin('unban', { sub: 'm', reason: 'x' });
+    // @ts-expect-error the audit filter is an audited action.
+    void client.admin('list', { what: 'audit', filterAction: 'explode' });
+    const feed = adminFeed(client);
+    feed.on('client.disconnected', (data) => expectTypeOf(data).toEqualTypeOf<AdminEventMap['client.disconnected']>());
+    feed.onEvent((e) => {
+      if (e.event === 'audit') expectTypeOf(e.data).toEqualTypeOf<AuditEntry>();
+    });
+    // @ts-expect-error no such event.
+    feed.on('room.exploded', () => undefined);
+  };
+
+  it('answers by the arguments, and every contract record is plain JSON', () => {
+    expect(typesOf).toBeTypeOf('function');
+    expectTypeOf<AnswerMap['admin']>().toEqualTypeOf<AdminAnswer>();
+    expectTypeOf<AuditEntry['action']>().toEqualTypeOf<AuditAction>();
+    expectTypeOf<'explode'>().not.toExtend<AuditAction>();
+    expectTypeOf<AuditEntry>().toExtend<Json>();
+    expectTypeOf<AdminEventMap[keyof AdminEventMap]>().toExtend<Json>();
+    expectTypeOf<BannedUser | Invite | RedeemedInvite>().toExtend<Json>();
+    expectTypeOf<ReturnType<typeof subscribe>>().toEqualTypeOf<Promise<SubscribeAck | AckSent>>();
   });
 });

@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 /**
  * The console's pure logic: bounded stats series, paged listings where the newest answer wins, an
- * invite form that refuses hub rooms and bad names, and routes and rooms read from the fragment and
- * claims.
+ * invite form that refuses hub rooms and bad names, routes and rooms read from the fragment and
+ * claims, and a REST audit page read by the protocol's reader (a foreign entry left out, a body
+ * that is no page answered over the WebSocket instead).
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AckMessage } from '../../hub/protocol/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AckMessage, AuditEntry, RemoteClient } from '../../hub/protocol/index.js';
 import type { InsightClient } from '../../hub/client/index.js';
 import { resetConnection, useConnection } from '../../renderer/connection/connection-store.js';
 import { parseRoute, routeHash } from '../../renderer/console/console-route.js';
@@ -14,6 +15,8 @@ import { peopleOf } from '../../renderer/console/room-members.js';
 import { readHubs, severalHubs } from '../../renderer/console/hub-list.js';
 import type { HubLine, StatsEvent } from '../../hub/protocol/index.js';
 import { pagedList } from '../../renderer/console/paged-list.js';
+import { loadRecentAudit } from '../../renderer/console/AuditPage.js';
+import type { Credentials } from '../../renderer/connection/credentials.js';
 import { appendPoint, emptySeries, latest, type StatsPoint } from '../../renderer/console/stats-series.js';
 import { allowedBy, dashboardChoices, firstDashboard } from '../../renderer/dashboard/dashboard-rooms.js';
 
@@ -33,6 +36,11 @@ function point(time: number, clients: number): StatsPoint {
 }
 
 /** A client whose admin answers the test decides, one pending promise per request. */
+/** A listed client of another hub: only the fields such a row has. */
+function listed(clientId: string): RemoteClient {
+  return { clientId, sub: clientId, name: clientId, role: 'viewer', ip: '', rooms: [], connectedAt: 0, node: 'n' };
+}
+
 function fakeAdminClient() {
   const pending: Array<{ fields: Record<string, unknown>; resolve: (a: AckMessage) => void }> = [];
   const client = {
@@ -59,6 +67,36 @@ describe('stats series', () => {
   });
 });
 
+describe('recent audit', () => {
+  const entry = {
+    seq: 4,
+    time: 1,
+    kind: 'action',
+    action: 'unban',
+    via: 'rest',
+    ip: '::1',
+    details: { target: { sub: 'm' } },
+  };
+  const credentials = { address: { httpUrl: 'http://hub' }, getToken: async () => 't' } as unknown as Credentials;
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads the REST page, leaving out an entry it cannot read', async () => {
+    vi.stubGlobal('fetch', async () => Response.json({ entries: [{ seq: 'x', action: 'kick' }, entry], next: null }));
+    useConnection.setState({ client: fakeAdminClient().client, credentials });
+    expect((await loadRecentAudit()).map((e) => [e.action, e.target])).toEqual([['unban', 'm']]);
+  });
+
+  it('asks over the WebSocket when the REST body is not an audit page', async () => {
+    vi.stubGlobal('fetch', async () => Response.json({ items: [] }));
+    const { client, pending } = fakeAdminClient();
+    useConnection.setState({ client, credentials });
+    const loaded = loadRecentAudit();
+    await vi.waitFor(() => expect(pending[0]?.fields).toEqual({ what: 'audit', limit: 200 }));
+    pending[0]!.resolve({ type: 'ack', entries: [entry as AuditEntry], next: null });
+    expect((await loaded).map((e) => e.action)).toEqual(['unban']);
+  });
+});
+
 describe('paged listing', () => {
   it('sends filters and cursors, pages forward and back, and a new filter starts over', async () => {
     const { client, pending } = fakeAdminClient();
@@ -66,7 +104,7 @@ describe('paged listing', () => {
     const list = pagedList('clients', (items) => items.map((c) => c.clientId), 2);
     const fetched = list.fetch();
     expect(pending[0]!.fields).toEqual({ what: 'clients', limit: 2 });
-    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'a' }, { clientId: 'b' }], total: 5, next: '2' });
+    pending[0]!.resolve({ type: 'ack', items: [listed('a'), listed('b')], total: 5, next: '2' });
     await fetched;
     await vi.waitFor(() => expect(list.use.getState().rows).toEqual(['a', 'b']));
     list.nextPage();
@@ -83,10 +121,10 @@ describe('paged listing', () => {
     const list = pagedList('clients', (items) => items.map((c) => c.clientId));
     const older = list.fetch();
     const newer = list.fetch();
-    pending[1]!.resolve({ type: 'ack', items: [{ clientId: 'new' }], total: 1, next: null });
+    pending[1]!.resolve({ type: 'ack', items: [listed('new')], total: 1, next: null });
     await newer;
     expect(list.use.getState().rows).toEqual(['new']);
-    pending[0]!.resolve({ type: 'ack', items: [{ clientId: 'old' }], total: 1, next: null });
+    pending[0]!.resolve({ type: 'ack', items: [listed('old')], total: 1, next: null });
     // fetch() settles once its answer is handled: the late one has been seen, and ignored.
     await older;
     expect(list.use.getState().rows).toEqual(['new']);
