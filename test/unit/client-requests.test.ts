@@ -192,7 +192,7 @@ describe('answer types', () => {
 
 describe('admin() types', () => {
   // Never called: the compiler checks these calls (`npm run check`), a run only defines them.
-  const typesOf = (client: InsightClient) => {
+  const typesOf = async (client: InsightClient) => {
     expectTypeOf(client.admin('list', { what: 'audit', limit: 10 })).resolves.toEqualTypeOf<
       AdminAck<'list', 'audit'>
     >();
@@ -200,23 +200,23 @@ describe('admin() types', () => {
     expectTypeOf(client.admin('list', { what: 'bans' })).resolves.toEqualTypeOf<AdminAck<'list', 'bans'>>();
     expectTypeOf(client.admin('kick', { sub: 'bob' })).resolves.toEqualTypeOf<AdminAck<'kick'>>();
     // @ts-expect-error `what` is required: the hub answers a list without it with bad_request.
-    void client.admin('list', {});
+    await client.admin('list', {});
     // @ts-expect-error the listing is read from `what`: a type argument cannot contradict it.
-    void client.admin<'list', 'audit'>('list', { what: 'bans' });
+    await client.admin<'list', 'audit'>('list', { what: 'bans' });
     // @ts-expect-error nor choose the answer of a list without a `what`.
-    void client.admin<'list', 'audit'>('list', {});
+    await client.admin<'list', 'audit'>('list', {});
     // @ts-expect-error each listing takes its own fields (bans takes none).
-    void client.admin('list', { what: 'bans', limit: 5 });
+    await client.admin('list', { what: 'bans', limit: 5 });
     // @ts-expect-error a ban needs its minutes.
-    void client.admin('ban', { sub: 'mallory' });
+    await client.admin('ban', { sub: 'mallory' });
     // @ts-expect-error a kick names a client or a user, not both.
-    void client.admin('kick', { clientId: 'c1', sub: 'bob' });
+    await client.admin('kick', { clientId: 'c1', sub: 'bob' });
     // @ts-expect-error an invite's role is viewer or editor.
-    void client.admin('invite', { rooms: ['a'], role: 'admin', ttlMinutes: 5 });
+    await client.admin('invite', { rooms: ['a'], role: 'admin', ttlMinutes: 5 });
     // @ts-expect-error no field the action does not take.
-    void client.admin('unban', { sub: 'm', reason: 'x' });
+    await client.admin('unban', { sub: 'm', reason: 'x' });
     // @ts-expect-error the audit filter is an audited action.
-    void client.admin('list', { what: 'audit', filterAction: 'explode' });
+    await client.admin('list', { what: 'audit', filterAction: 'explode' });
     const feed = adminFeed(client);
     feed.on('client.disconnected', (data) => expectTypeOf(data).toEqualTypeOf<AdminEventMap['client.disconnected']>());
     feed.onEvent((e) => {
