@@ -117,7 +117,7 @@ function sameClient(a: ClientRow, b: ClientRow): boolean {
     a.name === b.name &&
     a.role === b.role &&
     a.rttMs === b.rttMs &&
-    a.queueBytes === b.queueBytes &&
+    a.queuedBytes === b.queuedBytes &&
     a.messagesIn === b.messagesIn &&
     a.messagesOut === b.messagesOut &&
     a.rooms.join() === b.rooms.join()
@@ -162,7 +162,7 @@ const ClientLine = memo(
           {roomsShown(c.rooms).join(', ') || <span className="muted">—</span>}
         </td>
         <td className="num">{formatMs(c.rttMs)}</td>
-        <td className="num">{formatBytes(c.queueBytes)}</td>
+        <td className="num">{formatBytes(c.queuedBytes)}</td>
         <td className="num">
           {formatCount(c.messagesIn)} / {formatCount(c.messagesOut)}
         </td>

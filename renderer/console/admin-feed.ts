@@ -1,6 +1,7 @@
 /**
  * Reads the `$admin` feed and admin answers into the console's own shapes, from the hub's typed
- * contract (hub/protocol/admin.ts); a number an older hub did not send reads as null ("—").
+ * contract (hub/protocol/admin.ts). Fields keep the contract's names; a number is null ("—") only
+ * where the contract leaves it out (a client of another hub has no traffic, agent or queue).
  */
 import type {
   ClientSummary,
@@ -39,10 +40,11 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
  * A listed client as the console shows it: the contract's fields, the numbers null where the hub
  * did not send them (a client of another hub has no traffic, agent or queue).
  */
-export type ClientRow = Pick<ClientSummary, 'clientId' | 'sub' | 'name' | 'role' | 'ip' | 'userAgent' | 'rooms'> &
-  Nullable<Pick<ClientSummary, 'connectedAt' | 'messagesIn' | 'messagesOut' | 'bytesIn' | 'bytesOut' | 'rttMs'>> & {
-    /** `queuedBytes` */
-    queueBytes: number | null;
+export type ClientRow = Pick<
+  ClientSummary,
+  'clientId' | 'sub' | 'name' | 'role' | 'ip' | 'userAgent' | 'rooms' | 'connectedAt'
+> &
+  Nullable<Pick<ClientSummary, 'messagesIn' | 'messagesOut' | 'bytesIn' | 'bytesOut' | 'queuedBytes' | 'rttMs'>> & {
     /** `node`: the hub it is connected to. */
     hub?: string;
   };
@@ -58,18 +60,13 @@ export interface Stats {
   cpuPercent: number | null;
 }
 
-/** A number the hub sent, or null when it did not (an older hub, another hub's client). */
-function finite(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
 /** The hub's identity from a `snapshot` or a `stats` event (both carry version, start and engine). */
 export function readHubInfo(
   o: Partial<Pick<SnapshotEvent & StatsEvent, 'version' | 'startedAt' | 'engine' | 'node' | 'sleep'>>,
 ): Partial<HubInfo> {
   const info: Partial<HubInfo> = {
     version: o.version,
-    startedAt: finite(o.startedAt) ?? undefined,
+    startedAt: o.startedAt,
     engine: o.engine?.name,
     engineState: o.engine?.state,
     hubId: o.node ?? o.engine?.node,
@@ -81,14 +78,15 @@ export function readHubInfo(
 
 /** A room's rates from `stats` (per second), or a room summary from a listing (running totals). */
 function readRoom(r: RoomRates | RoomSummary): RoomRow {
+  // A listing's summary carries running totals, not rates: those read as null there.
   const rates = 'messagesInPerSec' in r ? r : null;
   return {
     name: r.room,
     clients: r.clients,
-    messagesInPerSec: finite(rates?.messagesInPerSec),
-    messagesOutPerSec: finite(rates?.messagesOutPerSec),
-    bytesInPerSec: finite(rates?.bytesInPerSec),
-    bytesOutPerSec: finite(rates?.bytesOutPerSec),
+    messagesInPerSec: rates?.messagesInPerSec ?? null,
+    messagesOutPerSec: rates?.messagesOutPerSec ?? null,
+    bytesInPerSec: rates?.bytesInPerSec ?? null,
+    bytesOutPerSec: rates?.bytesOutPerSec ?? null,
     // Not in a listing or in stats (the room's members page has it).
     historySize: null,
   };
@@ -110,13 +108,13 @@ export function readClient(c: ListedClient): ClientRow {
     ip: c.ip,
     userAgent: local?.userAgent ?? '',
     rooms: c.rooms,
-    connectedAt: finite(c.connectedAt),
-    messagesIn: finite(local?.messagesIn),
-    messagesOut: finite(local?.messagesOut),
-    bytesIn: finite(local?.bytesIn),
-    bytesOut: finite(local?.bytesOut),
-    queueBytes: finite(local?.queuedBytes),
-    rttMs: finite(local?.rttMs),
+    connectedAt: c.connectedAt,
+    messagesIn: local?.messagesIn ?? null,
+    messagesOut: local?.messagesOut ?? null,
+    bytesIn: local?.bytesIn ?? null,
+    bytesOut: local?.bytesOut ?? null,
+    queuedBytes: local?.queuedBytes ?? null,
+    rttMs: local?.rttMs ?? null,
     hub: c.node,
   };
 }
@@ -130,22 +128,22 @@ export function readStats(st: StatsEvent, now = Date.now()): Stats {
   const point: StatsPoint = {
     // A stats event carries no time of its own: it is the envelope's (`now`).
     time: now,
-    clients: finite(totals?.clients),
-    rooms: finite(totals?.rooms),
-    messagesInPerSec: finite(totals?.messagesInPerSec),
-    messagesOutPerSec: finite(totals?.messagesOutPerSec),
-    bytesInPerSec: finite(totals?.bytesInPerSec),
-    bytesOutPerSec: finite(totals?.bytesOutPerSec),
-    eventLoopLagMs: finite(p?.eventLoopLagMs?.p99),
-    rssBytes: finite(p?.rssBytes),
-    heapUsedBytes: finite(p?.heapUsedBytes),
+    clients: totals.clients,
+    rooms: totals.rooms,
+    messagesInPerSec: totals.messagesInPerSec,
+    messagesOutPerSec: totals.messagesOutPerSec,
+    bytesInPerSec: totals.bytesInPerSec,
+    bytesOutPerSec: totals.bytesOutPerSec,
+    eventLoopLagMs: p.eventLoopLagMs.p99,
+    rssBytes: p.rssBytes,
+    heapUsedBytes: p.heapUsedBytes,
   };
   return {
     point,
-    historyMessages: finite(st.historyMessages),
+    historyMessages: st.historyMessages,
     historyBytes: st.historyBytes ? { used: st.historyBytes.used, budget: st.historyBytes.budget } : null,
     rooms: st.rooms ? readRooms(st.rooms) : null,
     hub: readHubInfo(st),
-    cpuPercent: finite(p?.cpuPercent),
+    cpuPercent: p.cpuPercent,
   };
 }

@@ -115,7 +115,7 @@ describe('the $admin feed as the console reads it', () => {
     const root = rows.find((r) => r.sub === 'root')!;
     expect(root).toMatchObject({ name: 'Root', role: 'admin', ip: '127.0.0.1', rooms: ['$admin'] });
     expect(root.connectedAt).toBeGreaterThan(0);
-    expect(root.queueBytes).toBe(0);
+    expect(root.queuedBytes).toBe(0);
     expect(root.messagesIn).toBeGreaterThan(0);
   });
 
