@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HTTP_STATUS, HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
+import { HubWebSocket } from '../core/client-socket.js';
 import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
@@ -66,6 +67,8 @@ export function createUpgradeHandler(
     maxPayload: ctx.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Its events reach the session without a listener per socket.
+    WebSocket: HubWebSocket,
     // Answer `insight.v1` and nothing else: the bearer entry is never echoed.
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
