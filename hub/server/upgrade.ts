@@ -16,6 +16,7 @@ import { bannedRefusal } from '../auth/admission.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
+import { sharedUserAgent } from './user-agents.js';
 import type { Refusal } from '../http/extension.js';
 
 export type { Refusal } from '../http/extension.js';
@@ -87,7 +88,7 @@ export function createUpgradeHandler(
           socket.off('error', ignoreSocketError);
           ctx.core.attach(ws, socket, identity, {
             ip,
-            userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+            userAgent: sharedUserAgent(req.headers['user-agent']),
           });
         });
         socket.uncork();
