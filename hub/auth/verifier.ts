@@ -159,12 +159,14 @@ function toVerified(payload: JWTPayload): VerifiedToken {
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
   const nameProblem = identityTextProblem(name, 'name');
   if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
-  const rooms = checkRoomsClaim(payload.rooms);
+  const access = new RoomAccess(checkRoomsClaim(payload.rooms), personalRoom(sub));
+  // The grant's frozen copy, not this token's array: a connection keeps its claims for its life.
+  const rooms = access.patterns as string[];
   const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
   return {
     claims,
     user: { sub, name, role },
-    access: new RoomAccess(rooms, personalRoom(sub)),
+    access,
     expiresAt: payload.exp! * 1000,
   };
 }

@@ -1,9 +1,9 @@
 /**
- * A connection's first moments in the core: its client id, the socket's listeners (shared by every
- * socket, so a connection costs no closures) and the `welcome` it is greeted with.
+ * A connection's first moments in the core: its client id, where its socket's events go (the
+ * hub's WebSocket class, so a connection costs no closures or listeners) and its `welcome`.
  */
 import { randomBytes } from 'node:crypto';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import type { WelcomeMessage } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session, SessionIdentity } from './session.js';
@@ -23,36 +23,43 @@ export function newClientId(): string {
   return id;
 }
 
-const SESSION = Symbol('session');
-type HubSocket = WebSocket & { [SESSION]: Session };
+/**
+ * The hub's WebSocket class (the WebSocketServer's `WebSocket` option): its events go to its
+ * session's host from the shared prototype, not through listeners. ws keeps a socket's listeners
+ * in a dictionary that four entries grow from 160 to 256 bytes, on every connection; this costs
+ * one field. Listeners anyone else adds still run, after the session's handling.
+ */
+export class HubWebSocket extends WebSocket {
+  session: Session | undefined = undefined;
 
-// Shared listeners (no closure per socket): the socket finds its session, the session its host.
-function onSocketMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onFrame(session, data as Buffer, isBinary);
-  session.pauseReadingIfBacklogged();
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const session = this.session;
+    if (session === undefined) return super.emit(event, ...args);
+    switch (event) {
+      case 'message':
+        session.host.onFrame(session, args[0] as Buffer, args[1] as boolean);
+        session.pauseReadingIfBacklogged();
+        break;
+      case 'pong':
+        session.host.onPong(session);
+        break;
+      case 'close':
+        session.host.onClosed(session, args[0] as number, (args[1] as Buffer).toString());
+        break;
+      case 'error':
+        // ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up.
+        break;
+      default:
+        return super.emit(event, ...args);
+    }
+    if (this.listenerCount(event) > 0) super.emit(event, ...args);
+    return true;
+  }
 }
-
-function onSocketPong(this: WebSocket): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onPong(session);
-}
-
-function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
-  const session = (this as HubSocket)[SESSION];
-  session.host.onClosed(session, code, reason.toString());
-}
-
-/** ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up. */
-function onSocketError(): void {}
 
 /** The socket's events go to its session's host from now on. */
-export function bindSocket(ws: WebSocket, session: Session): void {
-  (ws as HubSocket)[SESSION] = session;
-  ws.on('message', onSocketMessage);
-  ws.on('pong', onSocketPong);
-  ws.on('close', onSocketClose);
-  ws.on('error', onSocketError);
+export function bindSocket(ws: HubWebSocket, session: Session): void {
+  ws.session = session;
 }
 
 export function welcomeFor(clientId: string, identity: SessionIdentity, options: CoreOptions): WelcomeMessage {

@@ -53,6 +53,7 @@ export class Heartbeat {
     for (const s of this.host.sessions.values()) {
       if (!s.isOpen) continue;
       s.resumeReadingIfBelowMark();
+      s.forgetSettledLimits();
       // The second ping in a row left unanswered (and nothing drained meanwhile): dropped.
       if (s.beat() >= 2) {
         s.terminate();

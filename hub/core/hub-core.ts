@@ -3,7 +3,6 @@
  * It knows nothing of HTTP; the server hands it upgraded sockets and REST publishes.
  */
 import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
 import {
   CloseReason,
   HubError,
@@ -29,7 +28,7 @@ import { Heartbeat } from './heartbeat.js';
 import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
 import { Observers } from './observers.js';
 import { TrafficCounters } from './traffic.js';
-import { bindSocket, newClientId, welcomeFor } from './client-socket.js';
+import { bindSocket, newClientId, welcomeFor, type HubWebSocket } from './client-socket.js';
 import { endByControl } from './control.js';
 import { fanOut, sendPresence } from './fan-out.js';
 
@@ -115,7 +114,7 @@ export class HubCore implements HandlerHost, SessionHost {
   }
 
   /** Accept an upgraded socket for a verified identity. */
-  attach(ws: WebSocket, socket: Duplex, identity: SessionIdentity, info: SessionInfo): Session {
+  attach(ws: HubWebSocket, socket: Duplex, identity: SessionIdentity, info: SessionInfo): Session {
     const id = newClientId();
     const session = new Session(id, ws, socket, identity, info, this.options.limits, this.scheduler, this);
     this.sessions.set(id, session);

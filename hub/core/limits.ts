@@ -25,6 +25,11 @@ export class TokenBucket {
     this.tokens = Math.max(0, this.tokens - n);
     return true;
   }
+
+  /** Refilled to `burst`: it would answer exactly as a new bucket does, so it may be dropped. */
+  isFull(): boolean {
+    return this.tokens + ((this.now() - this.last) / 1000) * this.ratePerSec >= this.burst;
+  }
 }
 
 /**
@@ -87,6 +92,12 @@ export class ErrorBudget {
     this.stamps = this.stamps.filter((s) => t - s < this.windowMs);
     this.stamps.push(t);
     return this.stamps.length <= this.budget;
+  }
+
+  /** Every error has left the window: it would answer exactly as a new budget does. */
+  isClear(): boolean {
+    const t = this.now();
+    return this.stamps.every((s) => t - s >= this.windowMs);
   }
 }
 

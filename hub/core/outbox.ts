@@ -18,7 +18,8 @@ export interface OverflowListener {
 }
 
 export class Outbox {
-  private frames: Buffer[] = [];
+  /** Frames queued this turn; null while none are (an idle connection holds no array). */
+  private frames: Buffer[] | null = null;
   private bytes = 0;
   private overflowed = false;
   bytesSent = 0;
@@ -43,15 +44,19 @@ export class Outbox {
       this.overflow();
       return;
     }
-    if (this.frames.length === 0) this.scheduler.schedule(this);
-    this.frames.push(frame);
+    if (this.frames === null) {
+      this.frames = [frame];
+      this.scheduler.schedule(this);
+    } else {
+      this.frames.push(frame);
+    }
     this.bytes += frame.length;
   }
 
   flush(): void {
     const frames = this.frames;
-    if (frames.length === 0) return;
-    this.frames = [];
+    if (frames === null) return;
+    this.frames = null;
     this.bytesSent += this.bytes;
     this.framesSent += frames.length;
     this.bytes = 0;
@@ -86,7 +91,7 @@ export class Outbox {
   private overflow(): void {
     if (this.overflowed) return;
     this.overflowed = true;
-    this.frames = [];
+    this.frames = null;
     this.bytes = 0;
     this.owner.onOverflow();
   }
@@ -113,7 +118,7 @@ export class Outbox {
 
   /** Drop anything queued (the connection is going away). */
   discard(): void {
-    this.frames = [];
+    this.frames = null;
     this.bytes = 0;
   }
 }

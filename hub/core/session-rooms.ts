@@ -57,7 +57,9 @@ export class SessionRooms {
   }
 
   markPresence(room: string): void {
-    this.presenceRooms = roomSetAdd(this.presenceRooms, room);
+    // The string the room list holds when it is that room (the registry's): one copy, not two.
+    const name = this.roomSet === room ? this.roomSet : room;
+    this.presenceRooms = roomSetAdd(this.presenceRooms, name);
   }
 
   /** Returns whether there was a presence entry to remove. */

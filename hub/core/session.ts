@@ -95,6 +95,15 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     return (this.errorBudget ??= new ErrorBudget(this.limits.errorBudget, this.limits.errorWindowMs));
   }
 
+  /**
+   * Drop the rate and error counters once they are back where new ones start (re-created on the
+   * next frame), so a connection that has gone quiet holds neither; the heartbeat asks once a beat.
+   */
+  forgetSettledLimits(): void {
+    if (this.rateBucket?.isFull()) this.rateBucket = undefined;
+    if (this.errorBudget?.isClear()) this.errorBudget = undefined;
+  }
+
   onOverflow(): void {
     this.host.onSlowConsumer(this);
   }

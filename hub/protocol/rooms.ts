@@ -21,8 +21,11 @@ class RoomGrant {
   readonly exact = new Set<string>();
   readonly prefixes: string[] = [];
   all = false;
+  /** The patterns themselves, frozen: one list for every token with this grant. */
+  readonly patterns: readonly string[];
 
   constructor(patterns: readonly string[]) {
+    this.patterns = Object.freeze([...patterns]);
     for (const p of patterns) {
       if (p === '*') this.all = true;
       else if (p.endsWith('*')) this.prefixes.push(p.slice(0, -1));
@@ -58,6 +61,11 @@ export class RoomAccess {
     private readonly personal?: string,
   ) {
     this.grant = grantFor(patterns);
+  }
+
+  /** The token's room patterns, as one frozen list shared by every token with the same grant. */
+  get patterns(): readonly string[] {
+    return this.grant.patterns;
   }
 
   /** Whether a client room (never a `$` room) is allowed. */

@@ -66,6 +66,8 @@ export class ConnectionGuard {
   readonly ceiling: number;
   /** Per address: the configured cap, but never more than half the ceiling, so one host cannot take every slot. */
   readonly perIpCeiling: number;
+  /** The 'close' listener of every counted socket (the socket is its `this`). */
+  private readonly released: (this: GuardedSocket) => void;
 
   constructor(
     private readonly limits: SocketLimits,
@@ -75,6 +77,7 @@ export class ConnectionGuard {
   ) {
     this.ceiling = socketCeiling(limits.maxTcpConnections, fdLimit);
     this.perIpCeiling = Math.max(1, Math.min(limits.maxTcpConnectionsPerIp, Math.floor(this.ceiling / 2)));
+    this.released = ConnectionGuard.closeListener(this);
   }
 
   /**
@@ -103,13 +106,9 @@ export class ConnectionGuard {
     }
     this.total++;
     this.byIp.set(ip, fromIp + 1);
-    socket.once('close', () => {
-      this.total--;
-      const n = (this.byIp.get(ip) ?? 1) - 1;
-      if (n <= 0) this.byIp.delete(ip);
-      else this.byIp.set(ip, n);
-      clearTimeout(socket[PENDING]);
-    });
+    // One listener shared by every socket ('close' comes once): a closure and a once-wrapper per
+    // socket would cost about 250 bytes per idle connection.
+    socket.on('close', this.released);
     socket[PENDING] = setTimeout(() => {
       socket[PENDING] = undefined;
       this.refuse(
@@ -121,6 +120,25 @@ export class ConnectionGuard {
         `no complete request within ${this.limits.headerTimeoutMs} ms`,
       );
     }, this.limits.headerTimeoutMs).unref();
+  }
+
+  private static closeListener(guard: ConnectionGuard): (this: GuardedSocket) => void {
+    return function (this: GuardedSocket) {
+      guard.release(this);
+    };
+  }
+
+  /**
+   * A counted socket closed. Its address is the one counted: `remoteAddress` is read in `admit`,
+   * and Node keeps the peer's address on the socket once read, closed or not.
+   */
+  private release(socket: GuardedSocket): void {
+    const ip = socket.remoteAddress!;
+    this.total--;
+    const n = (this.byIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.byIp.delete(ip);
+    else this.byIp.set(ip, n);
+    clearTimeout(socket[PENDING]);
   }
 
   /** A complete request head (or upgrade) came in on `socket`: its header timer stops. */

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HTTP_STATUS, HubError, SUBPROTOCOL, refusalFields, type ErrorCode } from '../protocol/index.js';
 import type { HubCore } from '../core/hub-core.js';
+import { HubWebSocket } from '../core/client-socket.js';
 import { isEngineFailure } from '../core/engine-errors.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
@@ -15,6 +16,7 @@ import { bannedRefusal } from '../auth/admission.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
+import { sharedUserAgent } from './user-agents.js';
 import type { Refusal } from '../http/extension.js';
 
 export type { Refusal } from '../http/extension.js';
@@ -66,6 +68,8 @@ export function createUpgradeHandler(
     maxPayload: ctx.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Its events reach the session without a listener per socket.
+    WebSocket: HubWebSocket,
     // Answer `insight.v1` and nothing else: the bearer entry is never echoed.
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
@@ -84,7 +88,7 @@ export function createUpgradeHandler(
           socket.off('error', ignoreSocketError);
           ctx.core.attach(ws, socket, identity, {
             ip,
-            userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+            userAgent: sharedUserAgent(req.headers['user-agent']),
           });
         });
         socket.uncork();

@@ -1,7 +1,8 @@
 /**
  * Hostile peers on an in-process hub (ambiguous credentials, odd dates and subs, id-last frames,
  * byte rate, history budget, silent sockets, the per-address TCP cap, refusal floods) get their
- * documented answer, and a neighbour from another address still gets its pong.
+ * documented answer, and a neighbour from another address still gets its pong; a closed socket
+ * gives its address's slot back.
  */
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -21,6 +22,7 @@ import {
   startHub,
   token,
 } from '../support/hub.js';
+import { until } from '../support/until.js';
 
 const hubs: Hub[] = [];
 afterEach(async () => {
@@ -327,6 +329,23 @@ describe('TCP connections before HTTP', () => {
     const metrics = (await httpRequest(hub, 'GET', '/metrics')).text;
     expect(metrics).toMatch(/^insight_hub_tcp_refused_total\{reason="per_ip"\} 1$/m);
     held.forEach((h) => h.socket.destroy());
+  });
+
+  it('a closed socket gives its slot back: the address connects again once the hub sees the close', async () => {
+    const hub = await hubWith({ limits: { maxTcpConnectionsPerIp: 2 } });
+    const held = Array.from({ length: 2 }, () => idleSocket(hub, '127.0.0.3'));
+    await Promise.all(held.map((h) => new Promise((r) => h.socket.once('connect', r))));
+    const gauge = async () =>
+      Number(/^insight_hub_tcp_connections (\d+)/m.exec((await httpRequest(hub, 'GET', '/metrics')).text)?.[1]);
+    // The metrics request is a connection of its own (from another address).
+    expect(await gauge()).toBe(3);
+    held.forEach((h) => h.socket.destroy());
+    await until(async () => (await gauge()) <= 1, 10_000, 'the hub to count the closes');
+    const clients = await Promise.all(
+      [1, 2].map(async (i) => connect(hub, await token(hub, { sub: `again-${i}` }), { localAddress: '127.0.0.3' })),
+    );
+    for (const c of clients) await c.pong();
+    clients.forEach((c) => c.close());
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * TokenBucket, ErrorBudget and ConnectionCounter on an injected clock: a burst then the sustained
  * rate exactly, refused attempts not spent, errors forgotten after the window, slots freed on
- * remove.
+ * remove; a bucket says it is full, and a budget clear, only once a new one would answer the same.
  */
 import { describe, expect, it } from 'vitest';
 import { ConnectionCounter, ErrorBudget, TokenBucket } from '../../hub/core/limits.js';
@@ -57,6 +57,23 @@ describe('TokenBucket', () => {
     c.advance(1000);
     expect(bucket.take()).toBe(true);
   });
+
+  it('is full again only once it has refilled to the burst, as a new bucket starts', () => {
+    const c = clock();
+    const bucket = new TokenBucket(10, 5, c.now);
+    expect(bucket.isFull()).toBe(true);
+    bucket.take();
+    bucket.take();
+    expect(bucket.isFull()).toBe(false);
+    c.advance(199);
+    expect(bucket.isFull()).toBe(false);
+    c.advance(1);
+    expect(bucket.isFull()).toBe(true);
+    // And then it lets the whole burst through, as a new one would.
+    let n = 0;
+    while (bucket.take()) n++;
+    expect(n).toBe(5);
+  });
 });
 
 describe('ErrorBudget', () => {
@@ -78,6 +95,20 @@ describe('ErrorBudget', () => {
     expect(budget.spend()).toBe(false);
     c.advance(1000);
     expect(budget.spend()).toBe(true);
+  });
+
+  it('is clear only once every error has left the window', () => {
+    const c = clock();
+    const budget = new ErrorBudget(2, 1000, c.now);
+    expect(budget.isClear()).toBe(true);
+    budget.spend();
+    c.advance(600);
+    budget.spend();
+    c.advance(500);
+    expect(budget.isClear()).toBe(false); // the second error is 500 ms old
+    c.advance(500);
+    expect(budget.isClear()).toBe(true);
+    expect([budget.spend(), budget.spend(), budget.spend()]).toEqual([true, true, false]);
   });
 
   it('a steady trickle below the budget never runs out', () => {

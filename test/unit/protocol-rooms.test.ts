@@ -1,7 +1,7 @@
 /**
  * A room is allowed only by a matching grant or the token's own personal room, never a `$` room;
  * names and patterns take exactly the documented alphabet; every error and close code has its
- * status and policy.
+ * status and policy; tokens with the same grant share one frozen copy of its patterns.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -156,6 +156,18 @@ describe('grant cache', () => {
     expect(two.allows('a')).toBe(true);
     expect(two.allows('b')).toBe(true);
     expect(two.allows('a b')).toBe(false);
+  });
+
+  it('tokens with the same patterns share one frozen copy of them, equal to what each token said', () => {
+    const first = ['dashboard:*', 'team:7'];
+    const a = new RoomAccess(first, personalRoom('alice'));
+    const b = new RoomAccess(['dashboard:*', 'team:7'], personalRoom('bob'));
+    expect(a.patterns).toEqual(first);
+    expect(b.patterns).toBe(a.patterns);
+    expect(Object.isFrozen(a.patterns)).toBe(true);
+    // The copy is the grant's own: changing the token's array afterwards changes nothing.
+    first.push('other:*');
+    expect(a.patterns).toEqual(['dashboard:*', 'team:7']);
   });
 
   it('the personal room is per token, not per shared grant', () => {

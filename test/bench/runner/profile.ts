@@ -1,8 +1,11 @@
 /** The two run profiles: `--quick` (under two minutes) and the full one. */
 export interface Profile {
   name: 'quick' | 'full';
-  /** Scenario 1: connection counts measured in turn on one server process. */
-  memoryLevels: number[];
+  /**
+   * Scenario 1: connection counts measured in turn on one server process; `rounds` fresh
+   * processes of each server, taking turns.
+   */
+  memory: { levels: number[]; rounds: number };
   /** Scenario 2: subscribers in the one room. */
   fanoutSubscribers: number[];
   /** First publish rate (msg/s) at 1k subscribers; scaled down for larger rooms. */
@@ -42,7 +45,7 @@ export interface Profile {
 
 export const QUICK: Profile = {
   name: 'quick',
-  memoryLevels: [1000, 2000],
+  memory: { levels: [1000, 2000], rounds: 2 },
   fanoutSubscribers: [1000],
   ladderStart: 8,
   ladderFactor: 2,
@@ -77,7 +80,7 @@ export const QUICK: Profile = {
 
 export const FULL: Profile = {
   name: 'full',
-  memoryLevels: [1000, 5000, 10000],
+  memory: { levels: [1000, 5000, 10000], rounds: 3 },
   fanoutSubscribers: [1000, 5000],
   ladderStart: 8,
   ladderFactor: 2 ** (1 / 3),

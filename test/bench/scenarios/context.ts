@@ -28,7 +28,7 @@ export function startVariant(ctx: ScenarioContext, kind: ServerKind, variant: Se
 
 /**
  * The shared process of a kind (hub with HS256, bare ws, Socket.IO without recovery). Sharing
- * saves a process start per scenario; scenario 1 runs first, so it sees fresh processes.
+ * saves a process start per scenario; scenario 1 starts fresh processes of its own for each round.
  */
 export async function shared(ctx: ScenarioContext, kind: ServerKind): Promise<ServerUnderTest> {
   let sut = ctx.shared.get(kind);

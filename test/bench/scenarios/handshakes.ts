@@ -8,10 +8,10 @@
  * the servers without a target (hub ES256, Socket.IO) are measured in the first round only.
  */
 import type { HandshakeReply } from '../load/commands.js';
-import type { ServerKind } from '../load/dialect.js';
 import type { Metric, ScenarioResult } from '../report/model.js';
 import type { ServerUnderTest, ServerVariant } from '../runner/servers.js';
-import { median, shared, sleep, startVariant, type ScenarioContext } from './context.js';
+import { shared, sleep, startVariant, type ScenarioContext } from './context.js';
+import { medianOfRounds, worstRoundRows, type RoundFigure } from './rounds.js';
 
 const TARGET_HUB = 'hub HS256';
 
@@ -98,47 +98,15 @@ async function measure(
 }
 
 function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
-  const row = (
-    hubLabel: string,
-    field: 'perSecond' | 'serverUsPerHandshake',
-  ): Partial<Record<ServerKind, number | null>> => {
-    const values: Partial<Record<ServerKind, number | null>> = {};
-    for (const kind of ctx.kinds) {
-      const label = kind === 'hub' ? hubLabel : kind;
-      values[kind] = median(records.filter((r) => r.server === label).map((r) => r[field]));
-    }
-    return values;
-  };
+  const figure = (hubLabel: string, field: 'perSecond' | 'serverUsPerHandshake'): RoundFigure<HandshakeRecord> => ({
+    labelOf: (kind) => (kind === 'hub' ? hubLabel : kind),
+    value: (r) => r[field],
+    better: field === 'perSecond' ? 'higher' : 'lower',
+  });
+  const row = (hubLabel: string, field: 'perSecond' | 'serverUsPerHandshake') =>
+    medianOfRounds(ctx, records, figure(hubLabel, field));
   const rounds = ctx.profile.handshakes.rounds;
   const note = rounds > 1 ? `hub HS256 and ws: median of ${rounds} rounds, taking turns` : undefined;
-  const minimum = (label: string) => {
-    const xs = records.filter((r) => r.server === label).map((r) => r.perSecond);
-    return xs.length ? Math.min(...xs) : null;
-  };
-  const mins: Partial<Record<ServerKind, number | null>> = {};
-  for (const kind of ctx.kinds) mins[kind] = minimum(kind === 'hub' ? TARGET_HUB : kind);
-  // Each round's hub ÷ ws: the target holds only if it holds in every round.
-  const perRound: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const hub = records.find((r) => r.round === round && r.server === TARGET_HUB);
-    const ws = records.find((r) => r.round === round && r.server === 'ws');
-    if (hub && ws && ws.perSecond > 0) perRound.push(hub.perSecond / ws.perSecond);
-  }
-  const perRoundRows: Metric[] = [
-    { label: 'handshakes/s, worst round of each server', unit: '/s', better: 'higher', values: mins },
-    ...(perRound.length
-      ? [
-          {
-            label: 'hub HS256 ÷ ws handshakes, worst round',
-            unit: '×',
-            better: 'higher' as const,
-            values: { hub: Math.min(...perRound) },
-            limit: { op: '>=' as const, value: 0.7 },
-            note: `per round: ${perRound.map((r) => `${r.toFixed(2)}×`).join(', ')}`,
-          },
-        ]
-      : []),
-  ];
   return [
     {
       label: 'handshakes/s, hub HS256 vs peers without auth',
@@ -161,6 +129,12 @@ function metricsOf(ctx: ScenarioContext, records: HandshakeRecord[]): Metric[] {
       better: 'lower',
       values: row('hub ES256', 'serverUsPerHandshake'),
     },
-    ...perRoundRows,
+    // Each round's hub ÷ ws: the target holds only if it holds in every round.
+    ...worstRoundRows(ctx, records, rounds, figure(TARGET_HUB, 'perSecond'), {
+      label: 'handshakes/s',
+      unit: '/s',
+      ratioLabel: 'hub HS256 ÷ ws handshakes',
+      ratioLimit: { op: '>=', value: 0.7 },
+    }),
   ];
 }

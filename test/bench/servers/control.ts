@@ -29,10 +29,27 @@ function runQueueWaitUs(): number | null {
 
 export interface ServerMemory {
   rss: number;
+  /**
+   * RSS split into anonymous memory (heap, buffers, malloc) and file-backed pages (the node binary
+   * and libraries as far as touched), bytes (Linux /proc; null elsewhere). File pages move with
+   * which code has run, not with connections.
+   */
+  rssAnon: number | null;
+  rssFile: number | null;
   heapUsed: number;
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+}
+
+function rssParts(): { rssAnon: number | null; rssFile: number | null } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)![1]) * 1024;
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return { rssAnon: null, rssFile: null };
+  }
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -45,6 +62,7 @@ function memory(collect: boolean): ServerMemory {
   const m = process.memoryUsage();
   return {
     rss: m.rss,
+    ...rssParts(),
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,
     external: m.external,

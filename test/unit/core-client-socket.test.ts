@@ -1,0 +1,62 @@
+/**
+ * The hub's WebSocket class: once bound to a session, its message, pong, close and error events
+ * reach the session's host without a listener on the socket; listeners others add still run
+ * (after the session's handling); an error is swallowed (ws closes next); unbound, it is plain ws.
+ */
+import { describe, expect, it } from 'vitest';
+import { HubWebSocket, bindSocket } from '../../hub/core/client-socket.js';
+import type { Session } from '../../hub/core/session.js';
+
+/** As the WebSocketServer makes one: server side, no address, the server's options. */
+function serverSide(): HubWebSocket {
+  const make = HubWebSocket as unknown as new (address: null, protocols: undefined, options: object) => HubWebSocket;
+  return new make(null, undefined, { autoPong: true });
+}
+
+function boundSocket() {
+  const calls: string[] = [];
+  const session = {
+    host: {
+      onFrame: (_s: unknown, data: Buffer, isBinary: boolean) => calls.push(`frame ${data.toString()} ${isBinary}`),
+      onPong: () => calls.push('pong'),
+      onClosed: (_s: unknown, code: number, reason: string) => calls.push(`closed ${code} ${reason}`),
+    },
+    pauseReadingIfBacklogged: () => calls.push('paused?'),
+  } as unknown as Session;
+  const ws = serverSide();
+  bindSocket(ws, session);
+  return { ws, calls };
+}
+
+describe('HubWebSocket', () => {
+  it('hands its events to the session without listeners of its own', () => {
+    const { ws, calls } = boundSocket();
+    expect(ws.listenerCount('message') + ws.listenerCount('pong') + ws.listenerCount('close')).toBe(0);
+    expect(ws.emit('message', Buffer.from('hi'), false)).toBe(true);
+    ws.emit('pong', Buffer.alloc(0));
+    ws.emit('close', 1000, Buffer.from('bye'));
+    expect(calls).toEqual(['frame hi false', 'paused?', 'pong', 'closed 1000 bye']);
+  });
+
+  it('runs listeners others add after the session, and swallows an error nobody listens to', () => {
+    const { ws, calls } = boundSocket();
+    ws.on('message', (data: Buffer) => calls.push(`listener ${data.toString()}`));
+    ws.emit('message', Buffer.from('x'), false);
+    expect(() => ws.emit('error', new Error('invalid frame'))).not.toThrow();
+    const seen: unknown[] = [];
+    ws.on('error', (err) => seen.push(err));
+    ws.emit('error', new Error('again'));
+    expect(calls).toEqual(['frame x false', 'paused?', 'listener x']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('is a plain ws socket until bound', () => {
+    const ws = serverSide();
+    const seen: string[] = [];
+    ws.on('ping', () => seen.push('ping'));
+    expect(ws.emit('ping', Buffer.alloc(0))).toBe(true);
+    expect(ws.emit('pong', Buffer.alloc(0))).toBe(false);
+    expect(() => ws.emit('error', new Error('unbound'))).toThrow('unbound');
+    expect(seen).toEqual(['ping']);
+  });
+});
