@@ -3,7 +3,8 @@
  * answer or its timeout), queued in order (bounded) while there is none, failed at once when the
  * client is closed. Answers come back through `settle`.
  */
-import type { AckMessage, AnswerFor, ClientMessage, ErrorMessage, PongMessage } from '../protocol/index.js';
+import type { AnswerFor, ClientMessage, ErrorMessage } from '../protocol/index.js';
+import type { WireAnswer } from './answer-check.js';
 import { ClientError } from './errors.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RequestTracker, type Pending } from './requests.js';
@@ -34,27 +35,31 @@ export class RequestChannel {
   }
 
   /**
-   * Sends a request and resolves with its answer. The tracker matched the answer by id, and the
-   * hub answers each request with its own type (AnswerMap, AdminAnswerMap): the one place that says so.
+   * Sends a request and resolves with its answer: the tracker matched it by id and checked it
+   * against this request (answer-check.ts) before it gets here.
    */
   ask<M extends ClientMessage>(message: M): Promise<AnswerFor<M>> {
     return new Promise((resolve, reject) => {
-      this.submit(message, { onAnswer: (a) => resolve(a as AnswerFor<M>), onFailure: reject });
+      this.submit(message, { onAnswer: resolve, onFailure: reject });
     });
   }
 
   /** Straight out when ready, otherwise queued (bounded) for the next connection. */
-  submit(message: ClientMessage, handlers: Pending): void {
+  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void {
     if (this.host.stopped()) {
       handlers.onFailure(this.host.closedError());
       return;
     }
     if (this.host.ready() && this.requestNow(message, handlers)) return;
-    this.queue.push({ message, handlers });
+    this.queue.push({
+      type: message.type,
+      send: () => this.submit(message, handlers),
+      fail: (error) => handlers.onFailure(error),
+    });
   }
 
   /** Sends on the current connection and tracks the answer; false (nothing sent) without one. */
-  requestNow(message: ClientMessage, handlers: Pending): boolean {
+  requestNow<M extends ClientMessage>(message: M, handlers: Pending<M>): boolean {
     if (!this.host.canSend()) return false;
     const id = this.tracker.nextId();
     let text: string;
@@ -65,7 +70,7 @@ export class RequestChannel {
       handlers.onFailure(new ClientError('bad_request', `cannot send ${message.type}: ${messageOf(err)}`));
       return true;
     }
-    this.tracker.track(handlers, message.type, id);
+    this.tracker.track(message, handlers, id);
     this.host.write(text);
     return true;
   }
@@ -77,7 +82,7 @@ export class RequestChannel {
   }
 
   /** Settles the request an answer or error names; false when no request has that id. */
-  settle(msg: AckMessage | PongMessage | ErrorMessage): boolean {
+  settle(msg: WireAnswer | ErrorMessage): boolean {
     return this.tracker.settle(msg);
   }
 
@@ -88,7 +93,7 @@ export class RequestChannel {
 
   /** Offline requests go out after resubscribing, in the order they were made. */
   flushQueue(): void {
-    for (const item of this.queue.drain()) this.submit(item.message, item.handlers);
+    for (const item of this.queue.drain()) item.send();
   }
 
   /** The connection is gone: requests sent on it fail; queued ones wait for the next. */

@@ -1,14 +1,14 @@
 /** Publishes with a key, retried with that key after a lost answer, on fake timers and a fake host. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage } from '../../hub/protocol/index.js';
+import type { PublishMessage } from '../../hub/protocol/index.js';
 import { ClientError } from '../../hub/client/errors.js';
 import { newPublishKey, PublishRetry } from '../../hub/client/publish-retry.js';
 import type { Pending } from '../../hub/client/requests.js';
 
 class FakeHost {
   readonly backoff = { baseMs: 100, capMs: 100 };
-  readonly sent: Array<{ message: ClientMessage & { key?: string }; handlers: Pending }> = [];
-  submit(message: ClientMessage, handlers: Pending): void {
+  readonly sent: Array<{ message: PublishMessage; handlers: Pending<PublishMessage> }> = [];
+  submit(message: PublishMessage, handlers: Pending<PublishMessage>): void {
     this.sent.push({ message, handlers });
   }
   last() {
@@ -44,7 +44,7 @@ describe('PublishRetry', () => {
       expect(host.sent).toHaveLength(before + 1);
     }
     expect(new Set(host.sent.map((s) => s.message.key))).toEqual(new Set(['k1']));
-    host.last().handlers.onAnswer({ type: 'ack', epoch: 'e1', seq: 3, duplicate: true });
+    host.last().handlers.onAnswer({ type: 'ack', room: 'r', epoch: 'e1', seq: 3, duplicate: true });
     expect(await done).toEqual({ room: 'r', epoch: 'e1', seq: 3, key: 'k1', duplicate: true });
     expect(ev.sent).toHaveBeenCalledTimes(1);
     expect(ev.stored).toHaveBeenCalledTimes(1);
@@ -77,7 +77,7 @@ describe('PublishRetry', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(host.sent).toHaveLength(2);
     // A late answer after the failure changes nothing.
-    host.last().handlers.onAnswer({ type: 'ack', epoch: 'e1', seq: 1 });
+    host.last().handlers.onAnswer({ type: 'ack', room: 'r', epoch: 'e1', seq: 1 });
     expect(publishes.size).toBe(0);
   });
 });
