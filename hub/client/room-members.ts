@@ -2,7 +2,7 @@
  * A room's members as the app sees them: the first page from the subscribe's ack, more pages on
  * request (`members`), and the hub's presence diffs; each change is told to the room's listeners.
  */
-import type { MembersAck, MembersMessage, PresenceMember, PresenceMessage, SubscribeAck } from '../protocol/index.js';
+import type { ClientMessage, MembersAck, PresenceMember, PresenceMessage, SubscribeAck } from '../protocol/index.js';
 import { withRoom, type ClientError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { isEmptyChange, PresenceView } from './presence.js';
@@ -11,8 +11,8 @@ import type { PresenceChange, PresenceListener, Unsubscribe } from './types.js';
 
 /** What the members need of the client: a way to ask for a page, and where to report. */
 export interface MembersHost {
-  /** Sends a request now, or queues it until a connection is ready. */
-  submit(message: MembersMessage, handlers: Pending<MembersMessage>): void;
+  /** Sends a request now, or queues it until a connection is ready (the room's publishes too). */
+  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void;
   reportError(error: ClientError): void;
 }
 

@@ -39,8 +39,6 @@ import type {
 
 /** What a room needs from the client that owns it (its members' needs included). */
 export interface RoomHost extends MembersHost {
-  /** Sends a request now, or queues it until a connection is ready (members pages, publishes). */
-  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void;
   /** Sends a request on the current connection only; false when there is none. */
   requestNow<M extends ClientMessage>(message: M, handlers: Pending<M>): boolean;
   /** Sends a message that has no answer; false when there is no connection. */
