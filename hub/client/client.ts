@@ -151,7 +151,7 @@ class HubClient implements InsightClient, RoomHost {
     if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
   }
 
-  requestNow(message: ClientMessage, handlers: Pending): boolean {
+  requestNow<M extends ClientMessage>(message: M, handlers: Pending<M>): boolean {
     return this.channel.requestNow(message, handlers);
   }
 
@@ -159,7 +159,7 @@ class HubClient implements InsightClient, RoomHost {
     return this.channel.sendNow(message);
   }
 
-  submit(message: ClientMessage, handlers: Pending): void {
+  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void {
     this.channel.submit(message, handlers);
   }
 

@@ -2,7 +2,7 @@
  * One connection to a hub, from its link's opening to its end: the deadline for `welcome`, the
  * heartbeat once welcomed, and what the hub said on it that matters when it closes (its notes).
  */
-import type { AckFor, NoticeMessage } from '../protocol/index.js';
+import type { NoticeMessage } from '../protocol/index.js';
 import { noteNotice, type ConnectionNotes } from './connection-notes.js';
 import type { ClientError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -65,10 +65,9 @@ export class Connection {
     channel.requestNow(
       { type: 'auth', token },
       {
-        onAnswer: (ack) => {
+        onAnswer: ({ expiresAt }) => {
           tokens.use(token);
-          const { expiresAt } = ack as AckFor<'auth'>;
-          if (typeof expiresAt === 'number') this.parts.refreshed(expiresAt);
+          this.parts.refreshed(expiresAt);
         },
         onFailure: (err) => this.parts.reportError(err),
       },

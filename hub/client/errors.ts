@@ -18,7 +18,9 @@ export type LocalErrorCode =
   /** The hub refused the upgrade with an HTTP status (Node only: browsers cannot see it). */
   | 'handshake_refused'
   /** A frame from the hub that is not a JSON object with a `type`. */
-  | 'bad_frame';
+  | 'bad_frame'
+  /** An answer that does not fit the request it answers (a `pong` for a subscribe, an ack without its fields). */
+  | 'bad_answer';
 
 /**
  * `outcome_unknown`: the hub could not tell whether a publish was stored (its engine timed out);

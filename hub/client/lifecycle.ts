@@ -1,7 +1,8 @@
 /**
  * The client's connection lifecycle: one connection at a time (to one of its hub URLs), opened
  * with a token from the app, welcomed, every room resubscribed, then ready; reconnected by the
- * close-code policy, stopped for good or until a ban ends. Its state is one phase value.
+ * close-code policy, stopped for good or until a ban ends. Its phase and the state the app sees
+ * change together, by the moves of connection-state.ts.
  */
 import {
   CloseCode,
@@ -13,7 +14,7 @@ import {
 import { Attempts, type RetryDecision } from './attempts.js';
 import { closeReport, decideAfterClose, tokenCause, type Ending, type Stop } from './close-policy.js';
 import { Connection } from './connection.js';
-import { closedError, StateCell, type Phase } from './connection-state.js';
+import { closedError, LifecycleState } from './connection-state.js';
 import { ClientError } from './errors.js';
 import type { RequestChannel } from './request-channel.js';
 import { messageOf, parseServerMessage } from './server-frames.js';
@@ -50,13 +51,12 @@ export interface LifecycleHost {
 }
 
 export class Lifecycle {
-  private readonly cell = new StateCell();
+  private readonly lifeState = new LifecycleState();
   private readonly attempts: Attempts;
   private readonly tokens: TokenKeeper;
 
   private sessionValue: Session | null = null;
   private connection: Connection | undefined;
-  private phase: Phase = 'connecting';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while stopped by a ban: the attempt due when it ends. */
   private readonly banEnd = new WakeAt();
@@ -76,7 +76,7 @@ export class Lifecycle {
   }
 
   get state(): ConnectionState {
-    return this.cell.value;
+    return this.lifeState.value;
   }
 
   get session(): Session | null {
@@ -84,12 +84,12 @@ export class Lifecycle {
   }
 
   onState(fn: (state: ConnectionState) => void): Unsubscribe {
-    return this.cell.subscribe(fn);
+    return this.lifeState.subscribe(fn);
   }
 
   /** Every room had its first answer: requests go straight out. */
   get ready(): boolean {
-    return this.phase === 'ready';
+    return this.lifeState.phase === 'ready';
   }
 
   /** Welcomed, with the link open: frames can be written. */
@@ -103,11 +103,10 @@ export class Lifecycle {
 
   /** The app closes the client for good. */
   close(): void {
-    if (this.phase === 'banned') {
+    if (this.lifeState.phase === 'banned') {
       // Stopped by a ban and waiting for its end: the app no longer wants that reconnect.
       this.banEnd.clear();
-      this.phase = 'stopped';
-      this.cell.set({ status: 'closed', ...APP_CLOSED });
+      this.lifeState.move({ kind: 'stopped', closed: APP_CLOSED });
       return;
     }
     if (this.stopped) return;
@@ -117,11 +116,11 @@ export class Lifecycle {
   }
 
   get welcomed(): boolean {
-    return this.phase === 'resuming' || this.phase === 'ready';
+    return this.lifeState.phase === 'resuming' || this.lifeState.phase === 'ready';
   }
 
   get stopped(): boolean {
-    return this.phase === 'stopped' || this.phase === 'banned';
+    return this.lifeState.phase === 'stopped' || this.lifeState.phase === 'banned';
   }
 
   /** Whatever goes wrong inside the client's own async work is reported, never thrown at the host. */
@@ -142,8 +141,7 @@ export class Lifecycle {
 
   private async open(): Promise<void> {
     if (this.stopped) return;
-    this.phase = 'connecting';
-    this.cell.set({ status: 'connecting' });
+    this.lifeState.move({ kind: 'attempt' });
     const token = await this.tokens.forAttempt();
     if (token === null) return this.retry({ kind: 'backoff', report: false }, { code: 1006, reason: 'no token' });
     const ctor = await webSocketImpl(this.options.WebSocket);
@@ -184,12 +182,11 @@ export class Lifecycle {
   private async onWelcome(welcome: Session): Promise<void> {
     const connection = this.connection;
     this.sessionValue = welcome;
-    this.phase = 'resuming';
-    this.cell.set({ status: 'open' });
+    this.lifeState.move({ kind: 'welcomed' });
     connection?.welcomed();
     await this.host.resubscribe();
-    if (this.connection !== connection || this.phase !== 'resuming') return;
-    this.phase = 'ready';
+    if (this.connection !== connection || this.lifeState.phase !== 'resuming') return;
+    this.lifeState.move({ kind: 'resumed' });
     // Only a connection that got this far counts as healthy: one closed during its own resume
     // (a replay too big for the hub's send queue, say) must not be retried at full speed forever.
     this.attempts.healthy();
@@ -208,7 +205,7 @@ export class Lifecycle {
   private dropLink(): void {
     this.connection?.drop();
     this.connection = undefined;
-    if (!this.stopped) this.phase = 'waiting';
+    if (!this.stopped) this.lifeState.move({ kind: 'link_lost' });
     this.host.linkLost();
   }
 
@@ -256,8 +253,10 @@ export class Lifecycle {
         cause: 'gave_up',
       });
     }
-    this.phase = 'waiting';
-    this.cell.set({ status: 'reconnecting', inMs: delay, attempt: this.attempts.attempt, lastClose: close });
+    this.lifeState.move({
+      kind: 'retry_due',
+      retry: { inMs: delay, attempt: this.attempts.attempt, lastClose: close },
+    });
     this.openSoon(delay);
   }
 
@@ -268,10 +267,14 @@ export class Lifecycle {
   private stop(why: Stop, report = true): void {
     if (this.stopped) return;
     const { code, reason, cause, until } = why;
-    this.phase = until === undefined ? 'stopped' : 'banned';
+    // Stopped, and shown closed, before the link is dropped: what the rooms do on hearing of it
+    // finds the client stopped.
+    this.lifeState.move({
+      kind: 'stopped',
+      closed: { code, reason, cause, ...(until === undefined ? {} : { until }) },
+    });
     clearTimeout(this.retryTimer);
     this.dropLink();
-    this.cell.set({ status: 'closed', code, reason, cause, ...(until === undefined ? {} : { until }) });
     this.host.halted(until !== undefined, () => this.closedError());
     if (report) this.host.reportError(new ClientError('connection_closed', `stopped: ${reason}`, { closeCode: code }));
     if (until !== undefined) this.reopenAfterBan(until);
@@ -280,12 +283,12 @@ export class Lifecycle {
   /** Connect again once the ban is over (plus a margin and a jitter: attempts.ts). */
   private reopenAfterBan(until: number): void {
     this.banEnd.set(this.attempts.afterBan(until), () => {
-      this.phase = 'waiting';
+      this.lifeState.move({ kind: 'ban_over' });
       this.guard(this.open());
     });
   }
 
   closedError(): ClientError {
-    return closedError(this.cell.value);
+    return closedError(this.lifeState.value);
   }
 }

@@ -1,11 +1,13 @@
 /** Requests made while no connection is ready, sent in order once one is (bounded). */
 import type { ClientMessage } from '../protocol/index.js';
 import { ClientError } from './errors.js';
-import type { Pending } from './requests.js';
 
+/** A request waiting for a connection: the message and who waits for its answer live inside `send`. */
 export interface QueuedRequest {
-  message: ClientMessage;
-  handlers: Pending;
+  readonly type: ClientMessage['type'];
+  /** Submits it again (straight out, or back in the queue). */
+  send(): void;
+  fail(error: ClientError): void;
 }
 
 export class OfflineQueue {
@@ -20,9 +22,7 @@ export class OfflineQueue {
   /** Queues the request, or fails it at once with `offline_queue_full`. */
   push(item: QueuedRequest): void {
     if (this.items.length >= this.limit) {
-      item.handlers.onFailure(
-        new ClientError('offline_queue_full', `${this.limit} requests are already waiting for a connection`),
-      );
+      item.fail(new ClientError('offline_queue_full', `${this.limit} requests are already waiting for a connection`));
       return;
     }
     this.items.push(item);
@@ -36,6 +36,6 @@ export class OfflineQueue {
   }
 
   failAll(error: () => ClientError): void {
-    for (const item of this.drain()) item.handlers.onFailure(error());
+    for (const item of this.drain()) item.fail(error());
   }
 }

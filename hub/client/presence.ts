@@ -29,21 +29,18 @@ export class PresenceView {
    * later pages are dropped (they may have left while we were away) without being reported as left
    * unless the ack's page is the whole roster.
    */
-  replace(
-    ack: Pick<SubscribeAck, 'members'> & Partial<Pick<SubscribeAck, 'memberCount' | 'membersNext'>>,
-  ): PresenceChange {
-    const members = Array.isArray(ack.members) ? ack.members : [];
-    const next = new Map(members.map((m) => [m.clientId, m] as const));
+  replace(ack: Pick<SubscribeAck, 'members' | 'memberCount' | 'membersNext'>): PresenceChange {
+    const next = new Map(ack.members.map((m) => [m.clientId, m] as const));
     const change: PresenceChange = { joined: [], left: [], updated: [] };
     for (const [id, m] of next) {
       const before = this.byClient.get(id);
       if (!before) change.joined.push(m);
       else if (JSON.stringify(before) !== JSON.stringify(m)) change.updated.push(m);
     }
-    this.next = typeof ack.membersNext === 'string' ? ack.membersNext : undefined;
+    this.next = ack.membersNext;
     if (this.next === undefined) for (const [id, m] of this.byClient) if (!next.has(id)) change.left.push(m);
     this.byClient = next;
-    this.count = typeof ack.memberCount === 'number' ? ack.memberCount : members.length;
+    this.count = ack.memberCount;
     return change;
   }
 

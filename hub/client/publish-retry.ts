@@ -3,10 +3,10 @@
  * (connection dropped, timeout) or that says the outcome is unknown or the engine is away is
  * retried with the same key, so the hub stores the message once however often it is sent.
  */
-import type { ClientMessage, Json, StreamPosition } from '../protocol/index.js';
+import type { Json, PublishMessage, StreamPosition } from '../protocol/index.js';
 import { Backoff } from './backoff.js';
 import { ClientError, withRoom, type ClientErrorCode } from './errors.js';
-import type { Answer, Pending } from './requests.js';
+import type { Pending } from './requests.js';
 import type { BackoffOptions, PublishAck, PublishOptions } from './types.js';
 
 export const MAX_KEY_LENGTH = 64;
@@ -15,7 +15,7 @@ export const MAX_KEY_LENGTH = 64;
 const RETRIED = new Set<ClientErrorCode>(['connection_lost', 'timeout', 'outcome_unknown', 'unavailable', 'internal']);
 
 export interface PublishHost {
-  submit(message: ClientMessage, handlers: Pending): void;
+  submit(message: PublishMessage, handlers: Pending<PublishMessage>): void;
   readonly backoff: BackoffOptions | undefined;
 }
 
@@ -64,8 +64,8 @@ export class PublishRetry {
         new ClientError('bad_request', `a publish key is 1-${MAX_KEY_LENGTH} characters`, { room: this.room }),
       );
     }
-    const message = { type: 'publish', room: this.room, event, data, key } as ClientMessage & { key: string };
-    if (options.echo !== undefined) (message as { echo?: boolean }).echo = options.echo;
+    const message: PublishMessage = { type: 'publish', room: this.room, event, data, key };
+    if (options.echo !== undefined) message.echo = options.echo;
     return new Promise((resolve, reject) => {
       let attempt = 0;
       const entry: InFlight = {
@@ -82,10 +82,9 @@ export class PublishRetry {
       const send = (): void => {
         entry.timer = undefined;
         this.host.submit(message, {
-          onAnswer: (answer: Answer) => {
+          onAnswer: (ack) => {
             if (!this.open.delete(entry)) return;
-            const ack = answer as { epoch?: unknown; seq?: unknown; duplicate?: unknown };
-            const at = { room: this.room, epoch: String(ack.epoch), seq: Number(ack.seq), key };
+            const at = { room: this.room, epoch: ack.epoch, seq: ack.seq, key };
             events.stored(at);
             resolve(ack.duplicate === true ? { ...at, duplicate: true } : at);
           },

@@ -4,7 +4,6 @@
  * client is closed. Answers come back through `settle`.
  */
 import type {
-  AckMessage,
   AdminAck,
   AdminAction,
   AdminListing,
@@ -12,8 +11,8 @@ import type {
   AnswerFor,
   ClientMessage,
   ErrorMessage,
-  PongMessage,
 } from '../protocol/index.js';
+import type { WireAnswer } from './answer-check.js';
 import { ClientError } from './errors.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RequestTracker, type Pending } from './requests.js';
@@ -44,8 +43,8 @@ export class RequestChannel {
   }
 
   /**
-   * Sends a request and resolves with its answer. The tracker matched the answer by id, and the
-   * hub answers each request with its own type (AnswerMap, AdminAnswerMap): the one place that says so.
+   * Sends a request and resolves with its answer: the tracker matched it by id and checked it
+   * against this request (answer-check.ts) before it gets here.
    */
   ask<M extends ClientMessage>(message: M): Promise<AnswerFor<M>> {
     return this.answerOf<AnswerFor<M>>(message);
@@ -60,22 +59,28 @@ export class RequestChannel {
 
   private answerOf<T>(message: ClientMessage): Promise<T> {
     return new Promise((resolve, reject) => {
+      // The answer was checked against this request (answer-check.ts); `T` is its type as the
+      // caller's signature (ask, or admin() with its fields checked against A and W) states it.
       this.submit(message, { onAnswer: (a) => resolve(a as T), onFailure: reject });
     });
   }
 
   /** Straight out when ready, otherwise queued (bounded) for the next connection. */
-  submit(message: ClientMessage, handlers: Pending): void {
+  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void {
     if (this.host.stopped()) {
       handlers.onFailure(this.host.closedError());
       return;
     }
     if (this.host.ready() && this.requestNow(message, handlers)) return;
-    this.queue.push({ message, handlers });
+    this.queue.push({
+      type: message.type,
+      send: () => this.submit(message, handlers),
+      fail: (error) => handlers.onFailure(error),
+    });
   }
 
   /** Sends on the current connection and tracks the answer; false (nothing sent) without one. */
-  requestNow(message: ClientMessage, handlers: Pending): boolean {
+  requestNow<M extends ClientMessage>(message: M, handlers: Pending<M>): boolean {
     if (!this.host.canSend()) return false;
     const id = this.tracker.nextId();
     let text: string;
@@ -86,7 +91,7 @@ export class RequestChannel {
       handlers.onFailure(new ClientError('bad_request', `cannot send ${message.type}: ${messageOf(err)}`));
       return true;
     }
-    this.tracker.track(handlers, message.type, id);
+    this.tracker.track(message, handlers, id);
     this.host.write(text);
     return true;
   }
@@ -98,7 +103,7 @@ export class RequestChannel {
   }
 
   /** Settles the request an answer or error names; false when no request has that id. */
-  settle(msg: AckMessage | PongMessage | ErrorMessage): boolean {
+  settle(msg: WireAnswer | ErrorMessage): boolean {
     return this.tracker.settle(msg);
   }
 
@@ -109,7 +114,7 @@ export class RequestChannel {
 
   /** Offline requests go out after resubscribing, in the order they were made. */
   flushQueue(): void {
-    for (const item of this.queue.drain()) this.submit(item.message, item.handlers);
+    for (const item of this.queue.drain()) item.send();
   }
 
   /** The connection is gone: requests sent on it fail; queued ones wait for the next. */

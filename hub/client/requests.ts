@@ -1,19 +1,27 @@
 /**
  * Requests waiting for their answer, by id. Answers are handled synchronously as frames arrive:
  * a subscribe's ack must take effect before the replayed messages that follow it in the same read.
+ * Each answer is checked against the request sent under its id (answer-check.ts) before it is
+ * handed on, so whoever asked gets that request's own answer type.
  */
-import type { AckMessage, ErrorMessage, PongMessage } from '../protocol/index.js';
+import type { AnswerFor, ClientMessage, ErrorMessage } from '../protocol/index.js';
+import { answersRequest, badAnswer, type WireAnswer } from './answer-check.js';
 import { ClientError } from './errors.js';
 
-export type Answer = AckMessage | PongMessage;
+/** Any answer as it comes off the wire (before it is checked against its request). */
+export type Answer = WireAnswer;
 
-export interface Pending {
-  onAnswer(answer: Answer): void;
+/** Who waits for the answer to a request `M`: that request's own answer, or a failure. */
+export interface Pending<M extends ClientMessage = ClientMessage> {
+  onAnswer(answer: AnswerFor<M>): void;
   onFailure(error: ClientError): void;
 }
 
-interface Entry extends Pending {
+/** A tracked request, its type erased: the answer check inside `answer` still knows it. */
+interface Entry {
   timer: ReturnType<typeof setTimeout> | undefined;
+  answer(frame: WireAnswer): void;
+  fail(error: ClientError): void;
 }
 
 const EXPIRED_KEPT = 1000;
@@ -30,20 +38,27 @@ export class RequestTracker {
     return this.pending.size;
   }
 
-  /** Registers a request about to be sent and returns its id; the timeout starts now. */
   /** The id the next request will carry. */
   nextId(): string {
     return `c${this.counter++}`;
   }
 
-  track(handlers: Pending, label: string, id = this.nextId()): string {
-    const entry: Entry = { ...handlers, timer: undefined };
+  /** Registers `message`, about to be sent under `id`, and returns the id; the timeout starts now. */
+  track<M extends ClientMessage>(message: M, handlers: Pending<M>, id = this.nextId()): string {
+    const entry: Entry = {
+      timer: undefined,
+      answer: (frame) => {
+        if (answersRequest(message, frame)) handlers.onAnswer(frame);
+        else handlers.onFailure(badAnswer(message, frame));
+      },
+      fail: (error) => handlers.onFailure(error),
+    };
     if (Number.isFinite(this.timeoutMs)) {
       entry.timer = setTimeout(() => {
         this.pending.delete(id);
         this.expired.add(id);
         if (this.expired.size > EXPIRED_KEPT) this.expired.delete(this.expired.values().next().value!);
-        entry.onFailure(new ClientError('timeout', `no answer to ${label} within ${this.timeoutMs} ms`));
+        entry.fail(new ClientError('timeout', `no answer to ${message.type} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
     }
     this.pending.set(id, entry);
@@ -51,7 +66,7 @@ export class RequestTracker {
   }
 
   /** Settles the request an answer or error names; returns false when no request has that id. */
-  settle(msg: AckMessage | PongMessage | ErrorMessage): boolean {
+  settle(msg: WireAnswer | ErrorMessage): boolean {
     if (msg.id === undefined) return false;
     const entry = this.pending.get(msg.id);
     if (!entry) {
@@ -60,8 +75,8 @@ export class RequestTracker {
     }
     this.pending.delete(msg.id);
     clearTimeout(entry.timer);
-    if (msg.type === 'error') entry.onFailure(new ClientError(msg.code, msg.message));
-    else entry.onAnswer(msg);
+    if (msg.type === 'error') entry.fail(new ClientError(msg.code, msg.message));
+    else entry.answer(msg);
     return true;
   }
 
@@ -76,7 +91,7 @@ export class RequestTracker {
     this.pending.clear();
     for (const entry of entries) {
       clearTimeout(entry.timer);
-      entry.onFailure(error());
+      entry.fail(error());
     }
   }
 }

@@ -3,7 +3,7 @@
  * promise of the current join's answer, and the retry timer for subscribes refused for a reason
  * that can pass. The room decides when to subscribe; this only keeps the state honest.
  */
-import type { AckFor, ResumeFailure } from '../protocol/index.js';
+import type { ResumeFailure, SubscribeAck } from '../protocol/index.js';
 import { Backoff } from './backoff.js';
 import type { ClientError, ClientErrorCode } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -160,18 +160,17 @@ export class RoomJoin {
 }
 
 /** The join's answer, from the subscribe's ack (its `history` filled in once the replay is in). */
-export function joinAnswer(room: string, ack: AckFor<'subscribe'>, reset: ResumeFailure | undefined): JoinAnswer {
-  const members = Array.isArray(ack.members) ? ack.members : [];
+export function joinAnswer(room: string, ack: SubscribeAck, reset: ResumeFailure | undefined): JoinAnswer {
   const answer: JoinAnswer = {
     room,
-    epoch: String(ack.epoch),
-    seq: Number(ack.seq),
-    members,
-    memberCount: typeof ack.memberCount === 'number' ? ack.memberCount : members.length,
+    epoch: ack.epoch,
+    seq: ack.seq,
+    members: ack.members,
+    memberCount: ack.memberCount,
     recovered: reset === undefined && ack.recovered !== false,
     history: [],
   };
-  if (typeof ack.membersNext === 'string') answer.membersNext = ack.membersNext;
+  if (ack.membersNext !== undefined) answer.membersNext = ack.membersNext;
   if (reset) answer.reason = reset;
   return answer;
 }

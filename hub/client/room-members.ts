@@ -2,17 +2,17 @@
  * A room's members as the app sees them: the first page from the subscribe's ack, more pages on
  * request (`members`), and the hub's presence diffs; each change is told to the room's listeners.
  */
-import type { AckFor, ClientMessage, PresenceMember, PresenceMessage } from '../protocol/index.js';
+import type { ClientMessage, MembersAck, PresenceMember, PresenceMessage, SubscribeAck } from '../protocol/index.js';
 import { withRoom, type ClientError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { isEmptyChange, PresenceView } from './presence.js';
-import type { Answer, Pending } from './requests.js';
+import type { Pending } from './requests.js';
 import type { PresenceChange, PresenceListener, Unsubscribe } from './types.js';
 
 /** What the members need of the client: a way to ask for a page, and where to report. */
 export interface MembersHost {
-  /** Sends a request now, or queues it until a connection is ready. */
-  submit(message: ClientMessage, handlers: Pending): void;
+  /** Sends a request now, or queues it until a connection is ready (the room's publishes too). */
+  submit<M extends ClientMessage>(message: M, handlers: Pending<M>): void;
   reportError(error: ClientError): void;
 }
 
@@ -50,7 +50,7 @@ export class RoomMembers {
     if (pages === Infinity) this.rosterWanted = true;
     for (let n = 0; n < pages && !this.view.complete && !this.isLeft(); n++) {
       const cursor = this.view.next!;
-      const answer = await new Promise<Answer>((resolve, reject) => {
+      const page = await new Promise<MembersAck>((resolve, reject) => {
         this.host.submit(
           { type: 'members', room: this.room, cursor },
           { onAnswer: resolve, onFailure: (err) => reject(withRoom(err, this.room)) },
@@ -58,13 +58,7 @@ export class RoomMembers {
       });
       // A resubscribe meanwhile restarted the paging from its own ack.
       if (this.view.next !== cursor) continue;
-      const page = answer as AckFor<'members'>;
-      this.announce(
-        this.view.addPage(
-          Array.isArray(page.members) ? page.members : [],
-          typeof page.next === 'string' ? page.next : undefined,
-        ),
-      );
+      this.announce(this.view.addPage(page.members, page.next));
     }
     return this.view.members;
   }
@@ -75,7 +69,7 @@ export class RoomMembers {
   }
 
   /** A subscribe's ack: its first page replaces what was known (announce the change when the room is ready to). */
-  replace(ack: AckFor<'subscribe'>): PresenceChange {
+  replace(ack: SubscribeAck): PresenceChange {
     return this.view.replace(ack);
   }
 

@@ -12,7 +12,8 @@ import {
   type ResumeFailure,
   type RoomMessage,
   type StreamPosition,
-  type AckFor,
+  type SubscribeAck,
+  type SubscribeMessage,
 } from '../protocol/index.js';
 import { ClientError, withRoom } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -20,7 +21,7 @@ import { PublishRetry } from './publish-retry.js';
 import { reportRejection } from './report-rejection.js';
 import { isPassing, joinAnswer, RoomJoin } from './room-join.js';
 import { RoomMembers, type MembersHost } from './room-members.js';
-import type { Answer, Pending } from './requests.js';
+import type { Pending } from './requests.js';
 import { RoomStream, type Outcome } from './room-stream.js';
 import type {
   BackoffOptions,
@@ -39,7 +40,7 @@ import type {
 /** What a room needs from the client that owns it (its members' needs included). */
 export interface RoomHost extends MembersHost {
   /** Sends a request on the current connection only; false when there is none. */
-  requestNow(message: ClientMessage, handlers: Pending): boolean;
+  requestNow<M extends ClientMessage>(message: M, handlers: Pending<M>): boolean;
   /** Sends a message that has no answer; false when there is no connection. */
   sendNow(message: ClientMessage): boolean;
   forget(room: Room): void;
@@ -174,7 +175,7 @@ export class Room implements RoomHandle {
       const since = this.stream.since;
       this.stream.pause();
       this.clearPendingAnswer();
-      const message: ClientMessage & { history?: { limit: number } } = { type: 'subscribe', room: this.name };
+      const message: SubscribeMessage = { type: 'subscribe', room: this.name };
       if (since) message.since = since;
       if (this.options.history) message.history = { limit: this.options.history.limit };
       this.join.joining();
@@ -262,9 +263,8 @@ export class Room implements RoomHandle {
     this.presence.apply(msg);
   }
 
-  private acknowledge(answer: Answer, since: StreamPosition | undefined): void {
+  private acknowledge(ack: SubscribeAck, since: StreamPosition | undefined): void {
     if (this.join.isOver) return;
-    const ack = answer as AckFor<'subscribe'>;
     const reset = this.stream.acknowledge(ack, since, this.options.history !== undefined);
     const change = this.presence.replace(ack);
     if (this.presenceState) this.host.sendNow({ type: 'presence', room: this.name, state: this.presenceState });

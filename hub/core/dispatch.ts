@@ -6,6 +6,7 @@ import {
   MAX_ID_LENGTH,
   parseClientMessage,
   requestIdOf,
+  type AckEnvelope,
   type AdminAnswer,
   type AnswerMap,
   type ClientMessage,
@@ -13,7 +14,7 @@ import {
   type PongMessage,
 } from '../protocol/index.js';
 import type { HandlerHost } from './core-types.js';
-import type { Session } from './session.js';
+import type { OutgoingMessage, Session } from './session.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { isEngineFailure } from './engine-errors.js';
 import { ACK_SENT, members, type AckSent } from './presence-pages.js';
@@ -59,14 +60,24 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
   const room = msg.type === 'admin' || !('room' in msg) ? undefined : msg.room;
   core.traffic.recordIn(room, data.length);
   core.emit('received', session, msg.type, data.length);
-  handlers[msg.type](core, session, msg as never).then(
-    (answer: AnswerOf<ClientMessage['type']> | AckSent) => {
+  runHandler(core, session, msg.type, msg);
+}
+
+/** Runs the handler of `type` and sends its answer in that type's own frame (FRAMES). */
+function runHandler<T extends ClientMessage['type']>(
+  core: HandlerHost,
+  session: Session,
+  type: T,
+  msg: MessageOf<T>,
+): void {
+  const handler: Handler<T> = handlers[type];
+  handler(core, session, msg).then(
+    (answer) => {
       if (answer === null || answer === ACK_SENT) return; // no ack asked for, or written by the handler
-      if (msg.type === 'ping') session.send(answer as PongMessage);
-      // The handler of `msg.type` returned that type's answer (AnswerMap, an admin action's AdminAnswerMap).
-      else session.send({ type: 'ack', id: msg.id, ...answer });
+      const frame: Framer<T> = FRAMES[type];
+      session.send(frame(msg.id, answer));
     },
-    (err) => reject(core, session, err, msg.id, msg.type),
+    (err) => reject(core, session, err, msg.id, type),
   );
 }
 
@@ -126,12 +137,37 @@ type AnswerOf<T extends ClientMessage['type']> = T extends 'admin'
       : T extends keyof AnswerMap
         ? AnswerMap[T]
         : never;
-type Handler<M extends ClientMessage> = (
+type MessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+type Handler<T extends ClientMessage['type']> = (
   core: HandlerHost,
   session: Session,
-  msg: M,
-) => Promise<AnswerOf<M['type']> | AckSent>;
-type Handlers = { [T in ClientMessage['type']]: Handler<Extract<ClientMessage, { type: T }>> };
+  msg: MessageOf<T>,
+) => Promise<AnswerOf<T> | AckSent>;
+type Handlers = { [T in ClientMessage['type']]: Handler<T> };
+
+/** The frame that carries a type's answer to the request with `id`. */
+type Framer<T extends ClientMessage['type']> = (
+  id: string | undefined,
+  answer: NonNullable<AnswerOf<T>>,
+) => OutgoingMessage;
+
+/** The answer's fields in an `ack` under the request's id (an admin answer's `id` may be absent). */
+function ack<A extends object>(id: string | undefined, answer: A): AckEnvelope & A {
+  return { type: 'ack', id, ...answer };
+}
+
+/** `ping` is answered by its `pong` as the handler made it; every other request by its `ack`. */
+const FRAMES: { [T in ClientMessage['type']]: Framer<T> } = {
+  ping: (_id, pong) => pong,
+  subscribe: ack,
+  unsubscribe: ack,
+  publish: ack,
+  presence: ack,
+  members: ack,
+  history: ack,
+  auth: ack,
+  admin: ack,
+};
 
 const handlers: Handlers = {
   subscribe,

@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import {
   CloseReason,
+  type AdminAck,
+  type AdminAction,
   type CloseWhy,
   type RoomAccess,
   type ServerMessage,
@@ -20,6 +22,12 @@ import {
   type ReadingPeer,
 } from './read-pause.js';
 import { SessionRooms } from './session-rooms.js';
+
+/**
+ * What the hub sends: a protocol message, or an admin action's ack with that action's fields
+ * (AdminAnswerMap), which the wire type counts only as a JSON object.
+ */
+export type OutgoingMessage = ServerMessage | AdminAck<AdminAction>;
 
 /** Who a connection is, as established from its verified token. */
 export interface SessionIdentity {
@@ -237,7 +245,7 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     return this.state === SessionState.open;
   }
 
-  send(message: ServerMessage): void {
+  send(message: OutgoingMessage): void {
     if (this.isOpen) this.outbox.push(encodeMessage(message));
   }
 

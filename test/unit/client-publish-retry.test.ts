@@ -1,14 +1,14 @@
 /** Publishes with a key, retried with that key after a lost answer, on fake timers and a fake host. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage } from '../../hub/protocol/index.js';
+import type { PublishMessage } from '../../hub/protocol/index.js';
 import { ClientError } from '../../hub/client/errors.js';
 import { newPublishKey, PublishRetry } from '../../hub/client/publish-retry.js';
 import type { Pending } from '../../hub/client/requests.js';
 
 class FakeHost {
   readonly backoff = { baseMs: 100, capMs: 100 };
-  readonly sent: Array<{ message: ClientMessage & { key?: string }; handlers: Pending }> = [];
-  submit(message: ClientMessage, handlers: Pending): void {
+  readonly sent: Array<{ message: PublishMessage; handlers: Pending<PublishMessage> }> = [];
+  submit(message: PublishMessage, handlers: Pending<PublishMessage>): void {
     this.sent.push({ message, handlers });
   }
   last() {

@@ -23,6 +23,7 @@ import type {
   PongMessage,
   RedeemedInvite,
   SubscribeAck,
+  PublishMessage,
 } from '../../hub/protocol/index.js';
 import { adminFeed, type InsightClient } from '../../hub/client/index.js';
 import type { subscribe } from '../../hub/core/subscribe.js';
@@ -42,6 +43,12 @@ function recorder() {
   };
 }
 
+const publish: PublishMessage = { type: 'publish', room: 'r', event: 'e', data: 1 };
+/** A queued request whose sending and failing the test sees. */
+function queued(type: ClientMessage['type'], failures: ClientError[]) {
+  return { type, send: () => undefined, fail: (e: ClientError) => failures.push(e) };
+}
+
 describe('RequestTracker', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -49,17 +56,18 @@ describe('RequestTracker', () => {
   it('settles an ack by id, once', () => {
     const t = new RequestTracker(1000);
     const r = recorder();
-    const id = t.track(r.handlers, 'publish');
-    expect(t.settle({ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 })).toBe(true);
-    expect(t.settle({ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 })).toBe(false);
-    expect(r.answers).toEqual([{ type: 'ack', id, room: 'r', epoch: 'e', seq: 1 }]);
+    const id = t.track(publish, r.handlers);
+    const ack = { type: 'ack', id, room: 'r', epoch: 'e1', seq: 1 } as const;
+    expect(t.settle(ack)).toBe(true);
+    expect(t.settle(ack)).toBe(false);
+    expect(r.answers).toEqual([ack]);
     expect(t.size).toBe(0);
   });
 
   it("turns an error into a ClientError with the hub's code", () => {
     const t = new RequestTracker(1000);
     const r = recorder();
-    const id = t.track(r.handlers, 'publish');
+    const id = t.track(publish, r.handlers);
     t.settle({ type: 'error', id, code: 'forbidden', message: 'not your room' });
     expect(r.failures[0]).toBeInstanceOf(ClientError);
     expect(r.failures[0]!.code).toBe('forbidden');
@@ -75,20 +83,20 @@ describe('RequestTracker', () => {
   it('fails with timeout when no answer comes in time, and a late answer is not delivered', () => {
     const t = new RequestTracker(1000);
     const r = recorder();
-    const id = t.track(r.handlers, 'publish');
+    const id = t.track(publish, r.handlers);
     vi.advanceTimersByTime(999);
     expect(r.failures).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(r.failures.map((e) => e.code)).toEqual(['timeout']);
-    expect(t.settle({ type: 'ack', id, room: 'r' })).toBe(false);
+    expect(t.settle({ type: 'ack', id, room: 'r', epoch: 'e1', seq: 1 })).toBe(false);
     expect(r.answers).toEqual([]);
   });
 
   it('fails everything in flight on failAll and clears the timers', () => {
     const t = new RequestTracker(1000);
     const r = recorder();
-    t.track(r.handlers, 'a');
-    t.track(r.handlers, 'b');
+    t.track(publish, r.handlers);
+    t.track({ type: 'ping' }, r.handlers);
     t.failAll(() => new ClientError('connection_lost', 'gone'));
     vi.advanceTimersByTime(5000);
     expect(r.failures.map((e) => e.code)).toEqual(['connection_lost', 'connection_lost']);
@@ -96,7 +104,7 @@ describe('RequestTracker', () => {
 
   it('hands out distinct ids of at most 64 characters', () => {
     const t = new RequestTracker(Infinity);
-    const ids = new Set(Array.from({ length: 1000 }, () => t.track(recorder().handlers, 'x')));
+    const ids = new Set(Array.from({ length: 1000 }, () => t.track(publish, recorder().handlers)));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(64);
   });
@@ -106,18 +114,18 @@ describe('OfflineQueue', () => {
   it('keeps requests in order up to the limit and refuses more with offline_queue_full', () => {
     const q = new OfflineQueue(2);
     const r = recorder();
-    q.push({ message: { type: 'ping' }, handlers: r.handlers });
-    q.push({ message: { type: 'auth', token: 't' }, handlers: r.handlers });
-    q.push({ message: { type: 'ping', id: 'third' }, handlers: r.handlers });
+    q.push(queued('ping', r.failures));
+    q.push(queued('auth', r.failures));
+    q.push(queued('members', r.failures));
     expect(r.failures.map((e) => e.code)).toEqual(['offline_queue_full']);
-    expect(q.drain().map((i) => i.message.type)).toEqual(['ping', 'auth']);
+    expect(q.drain().map((i) => i.type)).toEqual(['ping', 'auth']);
     expect(q.size).toBe(0);
   });
 
   it('fails what it holds on failAll', () => {
     const q = new OfflineQueue(10);
     const r = recorder();
-    q.push({ message: { type: 'ping' }, handlers: r.handlers });
+    q.push(queued('ping', r.failures));
     q.failAll(() => new ClientError('closed', 'bye'));
     expect(r.failures.map((e) => e.code)).toEqual(['closed']);
   });

@@ -169,8 +169,8 @@ describe('PresenceView', () => {
 
   it("takes a resubscribe ack's list as the truth and reports the difference", () => {
     const v = new PresenceView();
-    v.replace({ members: [member('a'), member('b'), member('c', { typing: true })] });
-    const change = v.replace({ members: [member('b'), member('c', { typing: false }), member('d')] });
+    v.replace({ members: [member('a'), member('b'), member('c', { typing: true })], memberCount: 3 });
+    const change = v.replace({ members: [member('b'), member('c', { typing: false }), member('d')], memberCount: 3 });
     expect(change.joined).toEqual([member('d')]);
     expect(change.left).toEqual([member('a')]);
     expect(change.updated).toEqual([member('c', { typing: false })]);
