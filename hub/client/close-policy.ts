@@ -2,7 +2,8 @@
  * What to do after a connection ends. The code-to-policy table is the protocol's (closePolicy);
  * this adds what only the client knows: a shutdown notice seen, a kick reason, an HTTP refusal.
  */
-import { closePolicy, closeReasonName, CloseCode, type ClosePolicy, type RefusalReason } from '../protocol/index.js';
+import { closePolicy, CloseCode, type ClosePolicy, type RefusalReason } from '../protocol/index.js';
+import type { TokenRejection } from './connection-notes.js';
 import { ClientError } from './errors.js';
 import type { CloseInfo, StopCause } from './types.js';
 
@@ -23,6 +24,8 @@ export interface Ending extends CloseInfo {
   retryAfterMs?: number;
   /** A refused upgrade's JSON body `reason`. */
   refusal?: RefusalReason;
+  /** `notice token_rejected`'s reason on this connection: why the 4001 after it came. */
+  tokenRejection?: TokenRejection;
 }
 
 /** Why the client stops: what its closed state will say. */
@@ -114,13 +117,12 @@ export function closeReport(decision: Decision, ending: Ending): ClientError | n
   return new ClientError(code, `connection closed (${ending.code}): ${ending.reason}`, { closeCode: ending.code });
 }
 
-/** Why a rejected token (4001, or an upgrade refused with 401) stops the client: expired, revoked or else. */
+/**
+ * Why a rejected token (4001, or an upgrade refused with 401) stops the client: expired, revoked or
+ * else. Only structured data says which (the notice before the close, the refusal body's `reason`);
+ * a 4001 without a notice is `token_rejected`, whatever its text says.
+ */
 export function tokenCause(ending: Ending): StopCause {
-  const why = ending.httpStatus !== undefined ? ending.refusal : tokenClose(ending);
+  const why = ending.httpStatus !== undefined ? ending.refusal : ending.tokenRejection;
   return why === 'expired' ? 'token_expired' : why === 'revoked' ? 'token_revoked' : 'token_rejected';
-}
-
-function tokenClose(close: CloseInfo): RefusalReason | undefined {
-  const name = closeReasonName(close);
-  return name === 'tokenExpired' ? 'expired' : name === 'tokenRevoked' ? 'revoked' : undefined;
 }

@@ -30,8 +30,8 @@ export type ConnectionState =
 
 /**
  * Why the client stopped, as data for the app to switch on (`reason` is only for people to read):
- * taken from the close code, the protocol's fixed close reasons (an exact lookup) and a refused
- * upgrade's `reason` field, never out of message text.
+ * taken from the close code, the notices before the close (a ban's end, a token's rejection) and a
+ * refused upgrade's `reason` field, never out of message text.
  * - `client_closed`: the app called close();
  * - `hub_closed`: the hub closed normally (1000);
  * - `kicked`, `banned`, `forbidden`: 4004, 4005, 4003 (or an upgrade refused with 403);

@@ -2,9 +2,10 @@
  * Kick, ban and revoke end connections here, whichever hub the command came from (the engine's
  * control channel brings every hub's commands to every hub). The admin service only sends them.
  */
-import { CloseCode, CloseReason } from '../protocol/index.js';
+import { CloseCode } from '../protocol/index.js';
 import type { ControlCommand } from './engine.js';
 import type { Session } from './session.js';
+import { endForToken } from './token-rejection.js';
 
 export function endByControl(sessions: Iterable<Session>, cmd: ControlCommand): void {
   if (cmd.kind === 'kick') {
@@ -25,7 +26,7 @@ export function endByControl(sessions: Iterable<Session>, cmd: ControlCommand): 
     // Tokens redeemed from a revoked invite end with it.
     for (const s of sessions) {
       const { jti, inviteId } = s.identity.claims;
-      if (jti === cmd.jti || inviteId === cmd.jti) s.end(CloseReason.tokenRevoked);
+      if (jti === cmd.jti || inviteId === cmd.jti) endForToken(s, 'revoked');
     }
   }
 }

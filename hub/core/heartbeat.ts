@@ -7,10 +7,10 @@
  * `missedPongs` then), so a peer that keeps taking what it is sent stays, and one that takes
  * nothing misses pings and is terminated like any other.
  */
-import { CloseReason } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session } from './session.js';
 import type { CallbackGuard } from './callback-guard.js';
+import { endForToken } from './token-rejection.js';
 
 interface HeartbeatHost {
   sessions: Map<string, Session>;
@@ -91,7 +91,7 @@ export class Heartbeat {
       const expiresAt = s.identity.expiresAt;
       // A token admitted inside the clock tolerance lives until the tolerance passes too.
       if (now >= expiresAt + this.options.clockToleranceMs) {
-        s.end(CloseReason.tokenExpired);
+        endForToken(s, 'expired');
       } else if (now >= expiresAt - this.options.tokenExpiryNoticeMs && s.expiryNoticeDue()) {
         s.send({ type: 'notice', event: 'token_expiring', expiresAt });
       }

@@ -31,6 +31,8 @@ export interface CloseWhy {
 /**
  * Each close the hub or the SDK makes for a fixed reason, its code beside its text (protocol.md,
  * Close codes). Kick and ban carry the admin's reason instead: `{ code: CloseCode.kicked, reason }`.
+ * The texts are for people: what a client acts on is the code and the notice before the close
+ * (4001's cause is in `notice token_rejected`).
  */
 export const CloseReason = {
   clientClosed: { code: CloseCode.normal, reason: 'client closed' },
@@ -43,18 +45,6 @@ export const CloseReason = {
   slowConsumer: { code: CloseCode.slowConsumer, reason: 'slow consumer: send queue overflowed' },
   rateLimited: { code: CloseCode.rateLimited, reason: 'rate limit exceeded' },
 } as const satisfies Record<string, CloseWhy>;
-export type CloseReasonName = keyof typeof CloseReason;
-
-/**
- * Which fixed close of the table above this was, by an exact match of code and text (4001 means
- * expired or revoked, and only the table's text tells which); undefined for any other close.
- */
-export function closeReasonName(why: { code: number; reason: string }): CloseReasonName | undefined {
-  for (const [name, entry] of Object.entries(CloseReason) as [CloseReasonName, CloseWhy][]) {
-    if (entry.code === why.code && entry.reason === why.reason) return name;
-  }
-  return undefined;
-}
 
 export const ERROR_CODES = [
   'bad_request',

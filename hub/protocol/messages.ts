@@ -243,6 +243,8 @@ export type NoticeMessage =
   | { type: 'notice'; event: 'token_expiring'; expiresAt: number }
   | { type: 'notice'; event: 'kicked'; reason: string }
   | { type: 'notice'; event: 'banned'; reason: string; until: number }
+  /** Just before close 4001: why the hub no longer takes the token (the close text is for people). */
+  | { type: 'notice'; event: 'token_rejected'; reason: 'expired' | 'revoked' }
   /** The engine answers again after an outage or a stall: retry what it refused now. */
   | { type: 'notice'; event: 'engine_up' };
 

@@ -161,7 +161,7 @@ describe('invites', () => {
     expect(await redeem(inv.token, 'Carol')).toMatchObject({ sub: expect.stringMatching(/^guest-/) });
   });
 
-  it('stop working when revoked: every redeemed guest is closed with 4001, later upgrades and redemptions get 401 revoked', async () => {
+  it('stop working when revoked: every redeemed guest gets notice token_rejected {revoked} and 4001, later upgrades and redemptions get 401 revoked', async () => {
     const inv = await invite({ rooms: ['standup'], role: 'viewer', ttlMinutes: 10 });
     const ada = await redeem(inv.token, 'Ada');
     const bob = await redeem(inv.token, 'Bob');
@@ -172,7 +172,11 @@ describe('invites', () => {
       status: 200,
       body: { jti: inv.jti, revoked: true },
     });
-    for (const g of guests) expect(await g.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
+    for (const g of guests) {
+      expect(await g.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
+      // The cause as data, the last thing before the close: the text is for people.
+      expect(g.received.at(-1)).toEqual({ type: 'notice', event: 'token_rejected', reason: 'revoked' });
+    }
     expect(await expectRefused(hub, ada.token)).toMatchObject({
       status: 401,
       body: { error: 'unauthorized', reason: 'revoked' },

@@ -99,6 +99,7 @@ describe('admin across hubs (Redis engine)', () => {
     });
     expect(res.status).toBe(200);
     expect(await guestOnB.waitForClose()).toEqual({ code: 4001, reason: 'token revoked' });
+    expect(guestOnB.received.at(-1)).toEqual({ type: 'notice', event: 'token_rejected', reason: 'revoked' });
     expect(await expectRefused(b, carol.token)).toMatchObject({ status: 401, body: { reason: 'revoked' } });
     expect((await expectRefused(b, open.token)).status).toBe(401);
     expect(bob.sub).not.toBe(ada.sub);

@@ -114,7 +114,7 @@ describe('4001: a new token, or stop', () => {
     expect(closed.cause).toBe('token_rejected');
   });
 
-  it('says a revoked token was revoked, from the close itself (4001 shares its code with expiry)', async () => {
+  it('says a revoked token was revoked, from the notice before the close (4001 shares its code with expiry)', async () => {
     const h = await hub();
     const admin = await connect(h.hub, await token(h.hub, { sub: 'root', role: 'admin' }));
     const invite = await admin.request({ type: 'admin', action: 'invite', rooms: ['standup'], ttlMinutes: 5 });
@@ -126,6 +126,8 @@ describe('4001: a new token, or stop', () => {
     });
     const guest = (await res.json()) as { token: string };
     const c = client(h, () => guest.token);
+    const notices: unknown[] = [];
+    c.client.onNotice((n) => notices.push(n));
     await untilOpen(c.client);
     expect(await admin.request({ type: 'admin', action: 'revoke', jti: String(invite.jti) })).toMatchObject({
       type: 'ack',
@@ -133,6 +135,7 @@ describe('4001: a new token, or stop', () => {
     admin.ws.close();
     const { closed } = await expectNoReconnect(CAP_MS, () => c);
     expect(closed).toMatchObject({ code: 4001, cause: 'token_revoked' });
+    expect(notices).toEqual([{ type: 'notice', event: 'token_rejected', reason: 'revoked' }]);
   });
 
   it('retries a refused upgrade when getToken comes up with a valid token', async () => {

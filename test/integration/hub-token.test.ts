@@ -1,6 +1,7 @@
 /**
  * Tokens over a connection's life: in-band `auth` refresh (same sub only), `notice token_expiring`
- * ahead of `exp`, and close 4001 at `exp` when the token was not refreshed.
+ * ahead of `exp`, and `notice token_rejected {reason: expired}` then close 4001 at `exp` when the
+ * token was not refreshed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../hub/protocol/index.js';
@@ -109,7 +110,7 @@ describe('in-band auth refresh', () => {
 });
 
 describe('expiry', () => {
-  it('sends notice token_expiring before exp, then closes with 4001 once exp (plus the clock tolerance) passes', async () => {
+  it('sends notice token_expiring before exp, then notice token_rejected {expired} and 4001 once exp (plus the clock tolerance) passes', async () => {
     const t = await token(hub, { sub: 'expiring', ttlSec: 4 });
     const exp = expOf(t);
     const c = await connect(hub, t);
@@ -118,9 +119,14 @@ describe('expiry', () => {
     expect(c.closed).toBeUndefined();
     const closed = await c.waitForClose(10_000);
     expect(closed.code).toBe(4001);
-    // Not before exp, and the notice came first (once).
+    expect(closed.reason).toBe('token expired');
+    // Not before exp; the warning came first (once), then the cause as data, just before the close.
     expect(Date.now()).toBeGreaterThanOrEqual(exp);
-    expect(c.received.filter((m) => m.type === 'notice')).toHaveLength(1);
+    expect(c.received.filter((m) => m.type === 'notice')).toEqual([
+      notice,
+      { type: 'notice', event: 'token_rejected', reason: 'expired' },
+    ]);
+    expect(c.received.at(-1)).toEqual({ type: 'notice', event: 'token_rejected', reason: 'expired' });
   });
 
   it('a refresh after the notice resets it: a later short token gets its own notice and close', async () => {

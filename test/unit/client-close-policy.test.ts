@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { readRefusal } from '../../hub/client/transport.js';
 import { decideAfterClose, tokenCause } from '../../hub/client/close-policy.js';
-import { CloseReason, closeReasonName } from '../../hub/protocol/index.js';
+import { noteNotice, type ConnectionNotes } from '../../hub/client/connection-notes.js';
+import { CloseReason, type NoticeMessage } from '../../hub/protocol/index.js';
 
 describe('decideAfterClose (protocol.md close-code table)', () => {
   it('stops after 1000, 4003, 4004 and 4005', () => {
@@ -171,13 +172,28 @@ describe('decideAfterClose (protocol.md close-code table)', () => {
     expect(readRefusal(403, 'null')).toEqual({ status: 403, reason: 'HTTP 403' });
   });
 
-  it('tells an expired token from a revoked one by exact lookup, never by reading the text', () => {
-    expect(tokenCause(CloseReason.tokenExpired)).toBe('token_expired');
-    expect(tokenCause(CloseReason.tokenRevoked)).toBe('token_revoked');
-    // Anything but the table's exact text (a proxy's, another casing, a longer sentence) is unknown.
-    for (const reason of ['Token revoked', 'token revoked by admin', 'revoked', ''])
-      expect(tokenCause({ code: 4001, reason }), reason).toBe('token_rejected');
-    expect(closeReasonName({ code: 4004, reason: 'token revoked' })).toBeUndefined();
+  it("tells an expired token from a revoked one by the notice before the 4001, never by the close's text", () => {
+    /** The ending the client observes: the close plus what the connection's notices noted. */
+    const after = (close: { code: number; reason: string }, ...notices: NoticeMessage[]) => {
+      const notes: ConnectionNotes = {};
+      for (const n of notices) noteNotice(notes, n);
+      return { ...close, ...notes };
+    };
+    const rejected = (reason: 'expired' | 'revoked'): NoticeMessage => ({
+      type: 'notice',
+      event: 'token_rejected',
+      reason,
+    });
+    expect(tokenCause(after(CloseReason.tokenExpired, rejected('expired')))).toBe('token_expired');
+    expect(tokenCause(after(CloseReason.tokenRevoked, rejected('revoked')))).toBe('token_revoked');
+    // The notice decides, whatever the text beside the code says.
+    expect(tokenCause(after({ code: 4001, reason: 'token expired' }, rejected('revoked')))).toBe('token_revoked');
+    // No notice (an older hub, a proxy): a plain rejection, even when the text says "revoked" exactly.
+    for (const reason of [CloseReason.tokenRevoked.reason, CloseReason.tokenExpired.reason, 'revoked', ''])
+      expect(tokenCause(after({ code: 4001, reason })), reason).toBe('token_rejected');
+    // A notice with a value the protocol does not have is no cause either.
+    const odd = { type: 'notice', event: 'token_rejected', reason: 'stolen' } as unknown as NoticeMessage;
+    expect(tokenCause(after(CloseReason.tokenRevoked, odd))).toBe('token_rejected');
     // A refused upgrade: the body's `reason` field, not its message.
     expect(tokenCause({ code: 1006, reason: '401: token revoked', httpStatus: 401, refusal: 'revoked' })).toBe(
       'token_revoked',
