@@ -9,6 +9,10 @@
 //     name (`insight-hub/...`) anywhere in it,
 //   - an import it cannot follow (a computed `import()`, an absolute path, a file that is not there),
 //   - every import cycle between files.
+// An import is any form that makes one file depend on another (tools/layers-imports.mjs lists them:
+// static, type-only, re-exports, `require`, `import()`, import types, `/// <reference path>`, module
+// augmentations) and, in what Vite bundles, `new URL('…', import.meta.url)` and `import.meta.glob`
+// (tools/layers-vite.mjs). Declaration files (.d.ts) are sources like the rest.
 // `node tools/layers.mjs` prints the findings and exits 1 if there are any; `--counts` prints the
 // numbers only. test/unit/layers.test.ts runs the same check inside the suite.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseImports } from './layers-imports.mjs';
+import { viteImports } from './layers-vite.mjs';
 
 export { parseImports };
 
@@ -55,7 +60,7 @@ export const LAYERS = {
   'hub/http': ['hub/protocol', 'hub/auth', 'hub/core'],
   'hub/admin': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol', 'hub/metrics'],
   'hub/metrics': ['hub/core', 'hub/auth', 'hub/http', 'hub/protocol'],
-  'hub/server': ['hub/protocol', 'hub/client', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http'],
+  'hub/server': ['hub/protocol', 'hub/core', 'hub/engines', 'hub/auth', 'hub/http'],
   // The top (hub/index.ts, hub/cli.ts, hub/extensions.ts) composes every hub folder; Electron uses all of it.
   'hub/top': HUB_FOLDERS,
   electron: [...HUB_FOLDERS, 'hub/top'],
@@ -83,8 +88,10 @@ const FORBIDDEN_PACKAGES = {
   hub: ['electron', 'react', 'react-dom'],
   renderer: ['electron'],
 };
-/** What the browser loads: the renderer and the two hub folders it imports (the SDK is published for browsers too). */
+/** What the browser loads, and Vite bundles: the renderer and the two hub folders it imports (the SDK is published for browsers too). */
 const BROWSER_LAYERS = new Set(['renderer', 'hub/protocol', 'hub/client']);
+/** Vite's root (build/vite.renderer.config.ts), where a `/` glob starts. */
+const VITE_ROOT = 'renderer';
 const isBuiltin = (spec) => BUILTINS.has(spec) || spec.startsWith('node:');
 /**
  * Packages that run only under Node. The browser layers may load one only at run time through a
@@ -104,21 +111,24 @@ function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sources(path);
-    return SOURCE.test(name) && !/\.d\.[cm]?ts$/.test(name) ? [path] : [];
+    return SOURCE.test(name) ? [path] : [];
   });
 }
 
-/** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk; `./x.mjs` names `./x.mts`; a folder its index. */
+/**
+ * `./x.js` written in TS source names `./x.ts`, `./x.tsx` or the declarations `./x.d.ts` on disk;
+ * `./x.mjs` names `./x.mts` or `./x.d.mts`; a folder its index.
+ */
 function resolveSpecifier(from, spec) {
   const base = resolve(dirname(from), spec);
   const stem = base.replace(/\.(m|c)?js$/, '');
   const candidates = [
     base,
-    ...(/\.js$/.test(base) ? [`${stem}.ts`, `${stem}.tsx`] : []),
-    ...(/\.mjs$/.test(base) ? [`${stem}.mts`] : []),
-    ...(/\.cjs$/.test(base) ? [`${stem}.cts`] : []),
-    ...['.ts', '.tsx', '.mts', '.js', '.mjs'].map((ext) => `${base}${ext}`),
-    ...['index.ts', 'index.tsx', 'index.js', 'index.mjs'].map((index) => join(base, index)),
+    ...(/\.js$/.test(base) ? [`${stem}.ts`, `${stem}.tsx`, `${stem}.d.ts`] : []),
+    ...(/\.mjs$/.test(base) ? [`${stem}.mts`, `${stem}.d.mts`] : []),
+    ...(/\.cjs$/.test(base) ? [`${stem}.cts`, `${stem}.d.cts`] : []),
+    ...['.ts', '.tsx', '.d.ts', '.mts', '.js', '.mjs'].map((ext) => `${base}${ext}`),
+    ...['index.ts', 'index.tsx', 'index.d.ts', 'index.js', 'index.mjs'].map((index) => join(base, index)),
   ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
@@ -132,11 +142,14 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
   const graph = new Map();
   for (const root of roots) {
     for (const file of sources(join(base, root))) {
-      const { specs, computed, runtimeOnly } = parseImports(file, readFileSync(file, 'utf8'));
-      const local = new Set();
+      const { specs, computed, runtimeOnly, vite } = parseImports(file, readFileSync(file, 'utf8'));
+      const bundled = BROWSER_LAYERS.has(layerOf(relative(base, file)))
+        ? viteImports(file, vite, join(base, VITE_ROOT))
+        : { specs: [], files: [], unchecked: [] };
+      const local = new Set(bundled.files.map((f) => relative(base, f)));
       const bare = new Set();
-      const unchecked = computed.map((c) => `a computed import at line ${c}`);
-      for (const spec of specs) {
+      const unchecked = [...computed.map((c) => `a computed import at line ${c}`), ...bundled.unchecked];
+      for (const spec of [...specs, ...bundled.specs]) {
         if (isAbsolute(spec) || /^[a-z]+:\/\//i.test(spec) || spec.startsWith('file:')) {
           unchecked.push(`an absolute path ${spec}`);
         } else if (spec.startsWith('.')) {

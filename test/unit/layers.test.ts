@@ -3,7 +3,8 @@
  * The folder layers hold and there is no import cycle: no import runs up a layer (LAYERS in
  * tools/layers.mjs; CONTRIBUTING.md's Layers section), no layer imports a file outside the layers,
  * what the browser loads (renderer, hub/protocol, hub/client) imports no Node built-in, and no two
- * files import each other, directly or round a loop (type-only imports count).
+ * files import each other, directly or round a loop (type-only imports count). Every form that makes
+ * a file depend on another counts, read from the syntax tree: a stray backtick hides nothing after it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,11 +49,16 @@ describe('layers', () => {
       violations(
         new Map([
           ['hub/core/out.ts', { local: ['../elsewhere/x.ts'], bare: [] }],
+          // The server talks to clients over the wire, never through the SDK.
+          ['hub/server/sdk.ts', { local: ['hub/client/index.ts'], bare: [] }],
           // Tests and tools are in no layer: they may import anything.
           ['test/unit/x.test.ts', { local: ['hub/server/b.ts', 'tools/layers.mjs'], bare: ['node:fs'] }],
         ]),
       ),
-    ).toEqual(['hub/core/out.ts imports ../elsewhere/x.ts (a file outside the repository is in no layer)']);
+    ).toEqual([
+      'hub/core/out.ts imports ../elsewhere/x.ts (a file outside the repository is in no layer)',
+      'hub/server/sdk.ts imports hub/client/index.ts (hub/server may not import hub/client)',
+    ]);
     expect((layerOf as (p: string) => string | undefined)('hub/extensions.ts')).toBe('hub/top');
   });
 
@@ -70,6 +76,7 @@ describe('layers', () => {
       );
     };
     check({ 'hub/server/up.ts': 'export const up = 1;\n', 'hub/server/index.ts': 'export const i = 1;\n' });
+    const up = "import { up } from '../server/up.js';";
 
     it.each([
       ['an unspaced import', "import{up}from'../server/up.js';"],
@@ -78,18 +85,66 @@ describe('layers', () => {
       ['a type-only import', "import type { up } from '../server/up.js';"],
       ['a typeof import() type', "type Up = typeof import('../server/up.js');"],
       ['a re-export', "export * from '../server/up.js';"],
+      ['a named type-only re-export', "export type { up } from '../server/up.js';"],
+      ['a side-effect import', "import '../server/up.js';"],
+      ['a module augmentation', "export {};\ndeclare module '../server/up.js' { interface Up { x: 1 } }"],
+      ['a reference path', '/// <reference path="../server/up.ts" />'],
+      ['an import after a backtick in a regular expression', `const tick = /\`/;\n${up}`],
+      ['an import after a backtick in JSX text', `export const I = () => <i>\`</i>;\n${up}`, undefined, 'tsx'],
+      ['an import in a declaration file', up, undefined, 'd.ts'],
+      ['a JSDoc @import in JavaScript', "/** @import { up } from '../server/up.js' */\nexport {};", undefined, 'js'],
       ['a literal dynamic import', "const up = await import('../server/up.js');"],
       ['a template without substitutions', 'const up = await import(`../server/up.js`);'],
       ['a constant specifier', "const at = '../server/up.js';\nconst up = await import(at);"],
       ['an .mjs specifier of a .mts file', "import { up } from '../server/up.mjs';", 'hub/server/up.mts'],
       ['an extensionless specifier', "import { up } from '../server/up';"],
       ['an import after a string holding /*', "const glob = 'rooms/*';\nimport { up } from '../server/up.js';\n// */"],
-    ])('catches %s', (_, source, target = 'hub/server/up.ts') => {
-      const file = `hub/core/form-${_.replace(/\W+/g, '-')}.ts`;
+    ])('catches %s', (_, source, target = 'hub/server/up.ts', ext = 'ts') => {
+      const file = `hub/core/form-${_.replace(/\W+/g, '-')}.${ext}`;
       if (target !== 'hub/server/up.ts') check({ [target]: 'export const up = 1;\n' });
       expect(check({ [file]: `${source}\n` })).toEqual([
         `${file} imports ${target} (hub/core may not import hub/server)`,
       ]);
+    });
+
+    it('sees a cycle hidden behind a backtick, and follows a reference path or a .js specifier to a .d.ts', () => {
+      const files = {
+        'hub/core/tick-a.ts': "const tick = /`/;\nimport { b } from './tick-b.js';\nexport const a = b;\n",
+        'hub/core/tick-b.tsx': "export const B = () => <i>`</i>;\nimport type { a } from './tick-a.js';\n",
+        'hub/core/ambient.d.ts': 'export type Ambient = 1;\n',
+        'hub/core/declared.ts':
+          '/// <reference path="ambient.d.ts" />\nimport type { Ambient } from \'./ambient.js\';\n',
+      };
+      expect(check(files)).toEqual([]);
+      const graph = walk(['hub'], base);
+      expect(cycles(graph)).toContainEqual(['hub/core/tick-a.ts', 'hub/core/tick-b.tsx']);
+      expect(graph.get('hub/core/declared.ts')?.local).toEqual(['hub/core/ambient.d.ts']);
+    });
+
+    it("reads Vite's new URL(…, import.meta.url) and import.meta.glob where Vite bundles, not under Node", () => {
+      check({ 'renderer/pages/a.tsx': 'export const a = 1;\n', 'renderer/pages/b.tsx': 'export const b = 1;\n' });
+      const glob = "import.meta.glob(['./pages/*.tsx', '!./pages/b.tsx', '../hub/server/{up,index}.ts']);";
+      expect(
+        check({
+          'renderer/asset.ts': "export const u = new URL('../hub/server/up.ts', import.meta.url);\n",
+          'renderer/glob.ts': `export const pages = ${glob}\n`,
+          'renderer/root.ts': "export const pages = import.meta.glob('/pages/*.tsx');\n",
+          'renderer/computed.ts': 'export const v = (n: string) => new URL(`./${n}.svg`, import.meta.url);\n',
+          'hub/client/glob.ts': 'export const g = (p: string) => import.meta.glob(p);\n',
+          // Under Node the hub reads files beside itself this way; that is no import.
+          'hub/server/beside.ts': "export const u = new URL('../../package.json', import.meta.url);\n",
+        }),
+      ).toEqual([
+        'hub/client/glob.ts has a computed Vite import at line 1: import.meta.glob(p), which the layer check cannot follow',
+        'renderer/asset.ts imports hub/server/up.ts (renderer may not import hub/server)',
+        'renderer/computed.ts has a computed Vite import at line 1: new URL(`./${n}.svg`, import.meta.url), which the layer check cannot follow',
+        'renderer/glob.ts imports hub/server/index.ts (renderer may not import hub/server)',
+        'renderer/glob.ts imports hub/server/up.ts (renderer may not import hub/server)',
+      ]);
+      const graph = walk(['renderer'], base);
+      expect(graph.get('renderer/glob.ts')?.local).toContain('renderer/pages/a.tsx');
+      expect(graph.get('renderer/glob.ts')?.local).not.toContain('renderer/pages/b.tsx');
+      expect(graph.get('renderer/root.ts')?.local.sort()).toEqual(['renderer/pages/a.tsx', 'renderer/pages/b.tsx']);
     });
 
     it('resolves a folder to its index', () => {

@@ -1,11 +1,26 @@
 // The project's lint rules. Run from the repository root: `npm run lint` (patterns are relative to it).
-// Type-aware: each file is checked against the tsconfig of its runtime via the project service.
+// Type-aware: each file is checked against the tsconfig of its runtime (RUNTIMES below), so a rule
+// sees the lib and globals the file runs with; the project service, which takes the nearest
+// tsconfig.json (the root one, everything with DOM and Node types), serves only files no runtime lists.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Which tsconfig types each runtime's files: the four `npm run typecheck` checks. */
+const RUNTIMES = [
+  {
+    files: ['hub/**/*.{ts,tsx}', 'electron/**/*.ts', 'build/*.ts'],
+    ignores: ['electron/preload.ts'],
+    tsconfig: 'tsconfig.node.json',
+  },
+  { files: ['electron/preload.ts'], tsconfig: 'tsconfig.preload.json' },
+  { files: ['renderer/**/*.{ts,tsx}'], tsconfig: 'tsconfig.web.json' },
+  { files: ['test/**/*.{ts,tsx}', 'vitest.config.ts'], tsconfig: 'tsconfig.test.json' },
+];
 
 export default tseslint.config(
   {
@@ -68,6 +83,10 @@ export default tseslint.config(
       ],
     },
   },
+  ...RUNTIMES.map(({ tsconfig, ...where }) => ({
+    ...where,
+    languageOptions: { parserOptions: { projectService: false, project: join(root, tsconfig) } },
+  })),
   {
     // The SDK's WebSocket shim types accept both the DOM's and the `ws` package's sockets, whose
     // event types have nothing in common to name.
