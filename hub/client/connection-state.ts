@@ -26,6 +26,7 @@ export type Move =
   | { kind: 'welcomed' }
   | { kind: 'resumed' }
   | { kind: 'link_lost' }
+  | { kind: 'renewing' }
   | { kind: 'retry_due'; retry: Details<'reconnecting'> }
   | { kind: 'stopped'; closed: Details<'closed'> }
   | { kind: 'ban_over' };
@@ -43,6 +44,9 @@ const TRANSITIONS: { [K in Move['kind']]: (move: Extract<Move, { kind: K }>) => 
   resumed: () => ({ phase: 'ready', shows: 'keeps' }),
   // The link is gone: the next move (a retry, a stop, or one after the token's renewal) tells the app.
   link_lost: () => ({ phase: 'waiting', shows: 'keeps' }),
+  // The token was refused and the app is asked for another: the link is gone, so not `open` any
+  // more; `connecting` (getting a token) until a retry or a stop says more.
+  renewing: () => ({ phase: 'waiting', shows: { status: 'connecting' } }),
   retry_due: ({ retry }) => ({ phase: 'waiting', shows: { status: 'reconnecting', ...retry } }),
   // With `until` (a ban's end) the client connects again then, unless the app closes it first.
   stopped: ({ closed }) => ({

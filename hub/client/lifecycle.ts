@@ -221,6 +221,7 @@ export class Lifecycle {
     if (reported) this.host.reportError(reported);
     if (decision.kind === 'stop') return this.stop(decision);
     if (decision.kind === 'new-token') {
+      this.lifeState.move({ kind: 'renewing' });
       this.guard(this.renewAfterRejection(observed));
       return;
     }

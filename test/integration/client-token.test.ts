@@ -92,6 +92,21 @@ describe('4001: a new token, or stop', () => {
     expect(calls).toBe(2);
   });
 
+  it('is not shown open while getToken is asked for a new token after 4001', async () => {
+    const h = await hub({ tokenExpiryNoticeMs: 0 });
+    let calls = 0;
+    let release: (t: string) => void = () => undefined;
+    const c = client(h, () =>
+      calls++ === 0 ? token(h.hub, { sub: 'alice', ttlSec: 2 }) : new Promise<string>((r) => (release = r)),
+    );
+    await untilOpen(c.client);
+    await until(() => calls === 2, 10_000, 'getToken asked again after 4001');
+    // The link is gone and the renewal pending: the app sees the client getting a token.
+    expect(c.client.state.status).toBe('connecting');
+    release(await token(h.hub, { sub: 'alice', ttlSec: 3600 }));
+    await until(() => c.client.state.status === 'open', 10_000, 'open again with the new token');
+  });
+
   it('stops when getToken gives back the same rejected token', async () => {
     const h = await hub({ tokenExpiryNoticeMs: 0, auth: { clockToleranceSec: 1 } });
     // exp is in whole seconds: 2 s leaves at least one second to connect before it passes.

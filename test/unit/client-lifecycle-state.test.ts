@@ -34,6 +34,12 @@ describe('LifecycleState', () => {
     expect(move({ kind: 'resumed' })).toEqual({ phase: 'ready', shown: [], value: { status: 'open' } });
     // The link is gone: `open` is still shown until the next move says what happens.
     expect(move({ kind: 'link_lost' })).toEqual({ phase: 'waiting', shown: [], value: { status: 'open' } });
+    // A refused token: not open while the app is asked for another.
+    expect(move({ kind: 'renewing' })).toEqual({
+      phase: 'waiting',
+      shown: [{ status: 'connecting' }],
+      value: { status: 'connecting' },
+    });
     const retry = { inMs: 50, attempt: 2, lastClose: { code: 1006, reason: '' } };
     expect(move({ kind: 'retry_due', retry })).toEqual({
       phase: 'waiting',
