@@ -8,6 +8,7 @@
 //     built-in in what the browser loads (renderer, hub/protocol, hub/client), the package's own
 //     name (`insight-hub/...`) anywhere in it,
 //   - an import it cannot follow (a computed `import()`, an absolute path, a file that is not there),
+//   - a run-time import along an edge allowed for types only (TYPE_ONLY_EDGES: http → core),
 //   - every import cycle between files.
 // `node tools/layers.mjs` prints the findings and exits 1 if there are any; `--counts` prints the
 // numbers only. test/unit/layers.test.ts runs the same check inside the suite.
@@ -15,7 +16,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseImports } from './layers-imports.mjs';
+import { parseImports, ts } from './layers-imports.mjs';
 
 export { parseImports };
 
@@ -28,7 +29,8 @@ export const repo = fileURLToPath(new URL('..', import.meta.url));
  *   - auth → core: bans and revocations persist through core's RecordStore seam (a type), so they
  *     work on every engine; giving auth its own copy of that interface would be the same contract twice.
  *   - http → core: the extension contract (http/extension.ts) and REST auth hand extensions the
- *     core and a session identity (types only); http is where server, admin and metrics meet.
+ *     core's ExtensionHost and a session identity (types only, checked: TYPE_ONLY_EDGES); http is
+ *     where server, admin and metrics meet.
  *   - admin → metrics: the admin stats read the process probes (event-loop lag, CPU/memory) that
  *     metrics owns, so both report one measurement; both are extensions at the same level.
  * Extensions (admin, metrics) are composed at the top (hub/extensions.ts, used by hub/index.ts and
@@ -60,6 +62,16 @@ export const LAYERS = {
   'hub/top': HUB_FOLDERS,
   electron: [...HUB_FOLDERS, 'hub/top'],
   renderer: ['hub/protocol', 'hub/client'],
+};
+
+/**
+ * Edges allowed for types only: the extension seam names core's interfaces (ExtensionHost, the
+ * session identity) but must not load core's code, so http stays something both server and
+ * extensions sit on. Type-only is `import type`, `export type`, `import { type A }` with every
+ * name marked, and `typeof import()`; anything else (a side-effect import, one value) runs.
+ */
+export const TYPE_ONLY_EDGES = {
+  'hub/http': ['hub/core'],
 };
 
 /**
@@ -108,6 +120,57 @@ function sources(dir) {
   });
 }
 
+const allTypeOnly = (elements) => elements.length > 0 && elements.every((e) => e.isTypeOnly);
+
+/**
+ * The specifiers a source loads at run time: every one it names (`specs`, from parseImports) but
+ * those it names only in type-only forms. A name bound to a `const` string passed to `import()` or
+ * `require()` counts as loaded, whatever its scope: erring towards "runs" can only refuse more.
+ */
+function runtimeSpecifiers(fileName, text, specs) {
+  const t = ts();
+  const source = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, true);
+  const typeOnly = new Set();
+  const value = new Set();
+  const constants = new Map();
+  const named = [];
+  const note = (spec, types) => spec && t.isStringLiteralLike(spec) && (types ? typeOnly : value).add(spec.text);
+  const visit = (node) => {
+    if (t.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const types =
+        !!clause &&
+        (clause.isTypeOnly ||
+          (!clause.name && !!bindings && t.isNamedImports(bindings) && allTypeOnly(bindings.elements)));
+      note(node.moduleSpecifier, types);
+    } else if (t.isExportDeclaration(node)) {
+      const clause = node.exportClause;
+      note(
+        node.moduleSpecifier,
+        node.isTypeOnly || (!!clause && t.isNamedExports(clause) && allTypeOnly(clause.elements)),
+      );
+    } else if (t.isImportEqualsDeclaration(node) && t.isExternalModuleReference(node.moduleReference)) {
+      note(node.moduleReference.expression, node.isTypeOnly);
+    } else if (t.isImportTypeNode(node) && t.isLiteralTypeNode(node.argument)) {
+      note(node.argument.literal, true);
+    } else if (t.isCallExpression(node)) {
+      const loads =
+        node.expression.kind === t.SyntaxKind.ImportKeyword ||
+        (t.isIdentifier(node.expression) && node.expression.text === 'require');
+      const [arg] = node.arguments;
+      if (loads && arg && t.isIdentifier(arg)) named.push(arg.text);
+      else if (loads) note(arg, false);
+    } else if (t.isVariableDeclaration(node) && t.isIdentifier(node.name) && node.initializer) {
+      if (t.isStringLiteralLike(node.initializer)) constants.set(node.name.text, node.initializer.text);
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(source);
+  for (const name of named) if (constants.has(name)) value.add(constants.get(name));
+  return specs.filter((spec) => value.has(spec) || !typeOnly.has(spec));
+}
+
 /** `./x.js` written in TS source names `./x.ts` or `./x.tsx` on disk; `./x.mjs` names `./x.mts`; a folder its index. */
 function resolveSpecifier(from, spec) {
   const base = resolve(dirname(from), spec);
@@ -132,8 +195,14 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
   const graph = new Map();
   for (const root of roots) {
     for (const file of sources(join(base, root))) {
-      const { specs, computed, runtimeOnly } = parseImports(file, readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const { specs, computed, runtimeOnly } = parseImports(file, text);
+      // Only the few files with a type-only edge are read a second time.
+      const runtime = TYPE_ONLY_EDGES[layerOf(relative(base, file))]
+        ? new Set(runtimeSpecifiers(file, text, specs))
+        : undefined;
       const local = new Set();
+      const runtimeLocal = new Set();
       const bare = new Set();
       const unchecked = computed.map((c) => `a computed import at line ${c}`);
       for (const spec of specs) {
@@ -141,11 +210,15 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
           unchecked.push(`an absolute path ${spec}`);
         } else if (spec.startsWith('.')) {
           const target = resolveSpecifier(file, spec);
-          if (target) local.add(relative(base, target));
-          else unchecked.push(`${spec}, which resolves to no file`);
+          if (!target) unchecked.push(`${spec}, which resolves to no file`);
+          else {
+            local.add(relative(base, target));
+            if (runtime?.has(spec)) runtimeLocal.add(relative(base, target));
+          }
         } else bare.add(spec);
       }
-      graph.set(relative(base, file), { local: [...local], bare: [...bare], unchecked, runtimeOnly });
+      const entry = { local: [...local], bare: [...bare], unchecked, runtimeOnly };
+      graph.set(relative(base, file), runtime ? { ...entry, runtimeLocal: [...runtimeLocal] } : entry);
     }
   }
   return graph;
@@ -157,10 +230,13 @@ const packageOf = (spec) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Imports that run up a layer or leave the layers, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
+/**
+ * Imports that run up a layer or leave the layers, run-time imports along a type-only edge,
+ * forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports.
+ */
 export function layerViolations(graph) {
   const found = [];
-  for (const [file, { local, bare, unchecked = [], runtimeOnly = [] }] of graph) {
+  for (const [file, { local, bare, unchecked = [], runtimeOnly = [], runtimeLocal = [] }] of graph) {
     const from = layerOf(file);
     if (!from) continue;
     for (const target of local) {
@@ -168,6 +244,10 @@ export function layerViolations(graph) {
       if (!to) found.push(`${file} imports ${target} (${unlayered(target)} is in no layer)`);
       else if (to !== from && !LAYERS[from]?.includes(to))
         found.push(`${file} imports ${target} (${from} may not import ${to})`);
+      else if (TYPE_ONLY_EDGES[from]?.includes(to) && runtimeLocal.includes(target))
+        found.push(
+          `${file} imports ${target} at run time (${from} may import ${to} for types only: use \`import type\`)`,
+        );
     }
     const forbidden = FORBIDDEN_PACKAGES[from.split('/')[0]] ?? [];
     for (const spec of bare) {
