@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 const requireFromLint = createRequire(new URL('lint/package.json', import.meta.url));
 let typescript;
-function ts() {
+export function ts() {
   if (!typescript) {
     try {
       typescript = requireFromLint('typescript');

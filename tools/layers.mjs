@@ -8,6 +8,7 @@
 //     built-in in what the browser loads (renderer, hub/protocol, hub/client), the package's own
 //     name (`insight-hub/...`) anywhere in it,
 //   - an import it cannot follow (a computed `import()`, an absolute path, a file that is not there),
+//   - a run-time import along an edge allowed for types only (TYPE_ONLY_EDGES: http → core),
 //   - every import cycle between files.
 // An import is any form that makes one file depend on another (tools/layers-imports.mjs lists them:
 // static, type-only, re-exports, `require`, `import()`, import types, `/// <reference path>`, module
@@ -21,6 +22,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseImports } from './layers-imports.mjs';
 import { viteImports } from './layers-vite.mjs';
+import { runtimeSpecifiers } from './layers-runtime.mjs';
 
 export { parseImports };
 
@@ -33,7 +35,8 @@ export const repo = fileURLToPath(new URL('..', import.meta.url));
  *   - auth → core: bans and revocations persist through core's RecordStore seam (a type), so they
  *     work on every engine; giving auth its own copy of that interface would be the same contract twice.
  *   - http → core: the extension contract (http/extension.ts) and REST auth hand extensions the
- *     core and a session identity (types only); http is where server, admin and metrics meet.
+ *     core's ExtensionHost and a session identity (types only, checked: TYPE_ONLY_EDGES); http is
+ *     where server, admin and metrics meet.
  *   - admin → metrics: the admin stats read the process probes (event-loop lag, CPU/memory) that
  *     metrics owns, so both report one measurement; both are extensions at the same level.
  * Extensions (admin, metrics) are composed at the top (hub/extensions.ts, used by hub/index.ts and
@@ -65,6 +68,16 @@ export const LAYERS = {
   'hub/top': HUB_FOLDERS,
   electron: [...HUB_FOLDERS, 'hub/top'],
   renderer: ['hub/protocol', 'hub/client'],
+};
+
+/**
+ * Edges allowed for types only: the extension seam names core's interfaces (ExtensionHost, the
+ * session identity) but must not load core's code, so http stays something both server and
+ * extensions sit on. Type-only is `import type`, `export type`, `import { type A }` with every
+ * name marked, and `typeof import()`; anything else (a side-effect import, one value) runs.
+ */
+export const TYPE_ONLY_EDGES = {
+  'hub/http': ['hub/core'],
 };
 
 /**
@@ -142,11 +155,17 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
   const graph = new Map();
   for (const root of roots) {
     for (const file of sources(join(base, root))) {
-      const { specs, computed, runtimeOnly, vite } = parseImports(file, readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const { specs, computed, runtimeOnly, vite } = parseImports(file, text);
       const bundled = BROWSER_LAYERS.has(layerOf(relative(base, file)))
         ? viteImports(file, vite, join(base, VITE_ROOT))
         : { specs: [], files: [], unchecked: [] };
+      // Only the few files with a type-only edge are read a second time.
+      const runtime = TYPE_ONLY_EDGES[layerOf(relative(base, file))]
+        ? new Set(runtimeSpecifiers(file, text, specs))
+        : undefined;
       const local = new Set(bundled.files.map((f) => relative(base, f)));
+      const runtimeLocal = new Set();
       const bare = new Set();
       const unchecked = [...computed.map((c) => `a computed import at line ${c}`), ...bundled.unchecked];
       for (const spec of [...specs, ...bundled.specs]) {
@@ -154,11 +173,15 @@ export function importGraph(roots = ['hub', 'electron', 'renderer'], base = repo
           unchecked.push(`an absolute path ${spec}`);
         } else if (spec.startsWith('.')) {
           const target = resolveSpecifier(file, spec);
-          if (target) local.add(relative(base, target));
-          else unchecked.push(`${spec}, which resolves to no file`);
+          if (!target) unchecked.push(`${spec}, which resolves to no file`);
+          else {
+            local.add(relative(base, target));
+            if (runtime?.has(spec)) runtimeLocal.add(relative(base, target));
+          }
         } else bare.add(spec);
       }
-      graph.set(relative(base, file), { local: [...local], bare: [...bare], unchecked, runtimeOnly });
+      const entry = { local: [...local], bare: [...bare], unchecked, runtimeOnly };
+      graph.set(relative(base, file), runtime ? { ...entry, runtimeLocal: [...runtimeLocal] } : entry);
     }
   }
   return graph;
@@ -170,10 +193,13 @@ const packageOf = (spec) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Imports that run up a layer or leave the layers, forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports. */
+/**
+ * Imports that run up a layer or leave the layers, run-time imports along a type-only edge,
+ * forbidden packages (Node built-ins, electron, react, the package itself), and unchecked imports.
+ */
 export function layerViolations(graph) {
   const found = [];
-  for (const [file, { local, bare, unchecked = [], runtimeOnly = [] }] of graph) {
+  for (const [file, { local, bare, unchecked = [], runtimeOnly = [], runtimeLocal = [] }] of graph) {
     const from = layerOf(file);
     if (!from) continue;
     for (const target of local) {
@@ -181,6 +207,10 @@ export function layerViolations(graph) {
       if (!to) found.push(`${file} imports ${target} (${unlayered(target)} is in no layer)`);
       else if (to !== from && !LAYERS[from]?.includes(to))
         found.push(`${file} imports ${target} (${from} may not import ${to})`);
+      else if (TYPE_ONLY_EDGES[from]?.includes(to) && runtimeLocal.includes(target))
+        found.push(
+          `${file} imports ${target} at run time (${from} may import ${to} for types only: use \`import type\`)`,
+        );
     }
     const forbidden = FORBIDDEN_PACKAGES[from.split('/')[0]] ?? [];
     for (const spec of bare) {

@@ -5,7 +5,7 @@
  */
 import { ADMIN_ROOM, type AdminEvent, type AdminEventMap, type RoomMessage, type Sender } from '../protocol/index.js';
 import { encodeMessage } from '../core/frame.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { Session } from '../core/session.js';
 
 export const ADMIN_EPOCH = 'admin';
@@ -27,7 +27,7 @@ export function adminMessage<E extends AdminEvent>(event: E, data: AdminEventMap
 }
 
 export class AdminFeed {
-  constructor(private readonly core: HubCore) {}
+  constructor(private readonly core: ExtensionHost) {}
 
   /** Whether any admin on this hub is subscribed (events are not built otherwise). */
   get watched(): boolean {

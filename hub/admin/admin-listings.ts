@@ -11,7 +11,7 @@ import {
   type AdminListing,
   type RoomDetail,
 } from '../protocol/index.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog } from './audit-log.js';
 import type { ClientDirectory } from './client-directory.js';
@@ -27,7 +27,7 @@ import {
 } from './admin-params.js';
 
 export interface ListingParts {
-  core: HubCore;
+  core: ExtensionHost;
   bans: BanList;
   audit: AuditLog;
   directory: ClientDirectory;

@@ -20,7 +20,7 @@ import {
   type SnapshotEvent,
   type UnbanAnswer,
 } from '../protocol/index.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { BanList } from '../auth/bans.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
 import type { AuditThrottle } from './audit-throttle.js';
@@ -51,7 +51,7 @@ export interface Intruder {
 }
 
 export interface AdminServiceParts {
-  core: HubCore;
+  core: ExtensionHost;
   bans: BanList;
   audit: AuditLog;
   throttle: AuditThrottle;

@@ -10,7 +10,7 @@ import {
   type Page,
   type RoomSummary,
 } from '../protocol/index.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { Session } from '../core/session.js';
 import type { RemoteClient } from './cluster.js';
 
@@ -38,7 +38,7 @@ export class ClientDirectory {
   private lastOrdinal = 0;
   private readonly roomSince = new Map<string, number>();
 
-  constructor(private readonly core: HubCore) {}
+  constructor(private readonly core: ExtensionHost) {}
 
   connected(session: Session): void {
     this.ordinals.set(session.id, ++this.lastOrdinal);

@@ -6,7 +6,7 @@
  */
 import { type HubLine, type Json, type JsonObject, type RemoteClient, type StatsEvent } from '../protocol/index.js';
 import type { StatsSample } from './stats-sampler.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { ControlCommand } from '../core/engine.js';
 import { logRejection } from '../core/log-rejection.js';
 
@@ -28,7 +28,7 @@ export class ClusterView {
   private remoteCache: { at: number; clients: Promise<RemoteClient[]> } | undefined;
 
   constructor(
-    private readonly core: HubCore,
+    private readonly core: ExtensionHost,
     readonly startedAt: number,
     readonly version: string,
   ) {}

@@ -5,7 +5,7 @@
  * rooms are listed; the rest are counted in `roomsOmitted`.
  */
 import { isHubRoom, type RoomRates, type StatsEvent } from '../protocol/index.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from '../metrics/event-loop-lag.js';
 import { ProcessUsage } from '../metrics/process-usage.js';
@@ -24,7 +24,7 @@ export class StatsSampler {
   private previousAt = performance.now();
 
   constructor(
-    private readonly core: HubCore,
+    private readonly core: ExtensionHost,
     private readonly maxRooms: number,
     intervalMs: number,
   ) {

@@ -26,6 +26,7 @@ import { Session, type SessionHost, type SessionIdentity, type SessionInfo } fro
 import { handleFrame } from './dispatch.js';
 import { Heartbeat } from './heartbeat.js';
 import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './core-types.js';
+import type { ExtensionHost } from './extension-host.js';
 import { Observers } from './observers.js';
 import { TrafficCounters } from './traffic.js';
 import { bindSocket, newClientId, welcomeFor, type HubWebSocket } from './client-socket.js';
@@ -35,7 +36,7 @@ import { fanOut, sendPresence } from './fan-out.js';
 /** After a wake, a peer has this long (at most one heartbeat) to answer the ping before it is dropped. */
 const WAKE_PONG_GRACE_MS = 10_000;
 
-export class HubCore implements HandlerHost, SessionHost {
+export class HubCore implements HandlerHost, SessionHost, ExtensionHost {
   readonly sessions = new Map<string, Session>();
   readonly registry = new RoomRegistry();
   readonly connections: ConnectionCounter;

@@ -5,7 +5,7 @@
  */
 import type { ErrorCode, RefusalReason } from '../protocol/index.js';
 import type { CoreLogger } from '../core/core-types.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { SessionIdentity } from '../core/session.js';
 import type { BanList } from '../auth/bans.js';
 import type { MintRequest } from '../auth/mint.js';
@@ -49,7 +49,8 @@ export interface ExtensionHubOptions {
 /** What extensions (admin, metrics) receive to plug into a hub. */
 export interface HubContext {
   options: ExtensionHubOptions;
-  core: HubCore;
+  /** What extensions may use of the core (never the HubCore class itself). */
+  core: ExtensionHost;
   router: Router;
   auth: RestAuth;
   bans: BanList;

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ADMIN_ROOM } from '../protocol/index.js';
-import type { HubCore } from '../core/hub-core.js';
+import type { ExtensionHost } from '../core/extension-host.js';
 import type { CoreObserver } from '../core/core-types.js';
 import type { TrafficTotals } from '../core/traffic.js';
 import { EventLoopLag } from './event-loop-lag.js';
@@ -31,7 +31,7 @@ export class HubMetrics {
   private readonly errors: Counter<'code'>;
   private readonly latency: Histogram;
 
-  constructor(core: HubCore, sockets?: SocketCounts) {
+  constructor(core: ExtensionHost, sockets?: SocketCounts) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number): void => {
       new Gauge({

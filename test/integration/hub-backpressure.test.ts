@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../hub/protocol/index.js';
-import type { HubContext } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import type { Hub } from '../../hub/server/types.js';
 import type { Session } from '../../hub/core/session.js';
 import { TestClient, connect, startHubWithCore, token, underlyingSocket, until } from '../support/hub.js';
@@ -26,7 +26,7 @@ const PAD = 'x'.repeat(16 * 1024);
 
 interface Started {
   hub: Hub;
-  core: HubContext['core'];
+  core: HubCore;
   slowConsumers: string[];
 }
 

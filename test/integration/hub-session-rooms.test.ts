@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import type { HubContext } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import { connect, startHubWithCore, token, until, type TestClient } from '../support/hub.js';
 
 let hub: Hub;
-let core: HubContext['core'];
+let core: HubCore;
 let observer: TestClient;
 let publisher: TestClient;
 let run = 0;

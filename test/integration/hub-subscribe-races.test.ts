@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceMember } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import type { HubContext } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import {
   connect,
   startHub,
@@ -108,7 +108,7 @@ describe('a resuming client that stops reading', () => {
 describe('held bytes when a replaying subscribe is overtaken', () => {
   const CAP = 64 * 1024;
   let gated: Hub;
-  let core: HubContext['core'];
+  let core: HubCore;
   let gate: Promise<void> | null = null;
   let openGate: () => void = () => {};
   const closeGate = (): void => void (gate = new Promise<void>((resolve) => (openGate = resolve)));

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import type { HubContext } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import { TestClient, connect, signJwt, startHubWithCore, token } from '../support/hub.js';
 
 const NOTICE_MS = 2500;
 let hub: Hub;
-let core: HubContext['core'];
+let core: HubCore;
 
 beforeAll(async () => {
   // A 1 s clock tolerance: connections close once exp plus the tolerance has passed.

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
-import type { HubContext } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import {
   clientFrame,
   connect,
@@ -20,7 +20,7 @@ import {
 } from '../support/hub.js';
 
 let hub: Hub;
-let core: HubContext['core'];
+let core: HubCore;
 let valid: string;
 let bystander: TestClient;
 

@@ -20,11 +20,11 @@ export interface ObservedHub {
   ctx: HubContext;
 }
 
-/** A real hub plus its core, captured through the public extension seam. */
+/** A real hub plus its core, captured through the public extension seam (as the HubCore it is: tests reach past the seam). */
 export async function startObservedHub(options: HubOptionsInput = {}): Promise<ObservedHub> {
   let ctx: HubContext | undefined;
   const hub = await startHub(options, [...hubExtensions(), (c) => void (ctx = c)]);
-  return { hub, core: ctx!.core, ctx: ctx! };
+  return { hub, core: ctx!.core as HubCore, ctx: ctx! };
 }
 
 /** The hub-side session of an SDK client (by the clientId of its current welcome). */

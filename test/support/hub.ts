@@ -10,6 +10,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { SignJWT, type JWTPayload } from 'jose';
 import { createHub, type HubContext, type HubExtension } from '../../hub/server/create-hub.js';
+import type { HubCore } from '../../hub/core/hub-core.js';
 import { createLogger, type Logger } from '../../hub/server/logger.js';
 import { importHmacSecret } from '../../hub/auth/keys.js';
 import { mintToken } from '../../hub/auth/mint.js';
@@ -179,14 +180,18 @@ export { sleep, until };
 
 // ---- helpers added for the hub feature tests (existing helpers above are unchanged) ----
 
-/** Start a hub and hand back its core too, captured through the public extension seam. */
+/**
+ * Start a hub and hand back its core too, captured through the public extension seam. Extensions
+ * see the core only as an ExtensionHost; tests reach past that on purpose (heartbeat, limits), so
+ * the core is handed back as the HubCore it is.
+ */
 export async function startHubWithCore(
   options: HubOptionsInput = {},
   extensions: HubExtension[] = hubExtensions(),
-): Promise<{ hub: Hub; core: HubContext['core']; ctx: HubContext }> {
+): Promise<{ hub: Hub; core: HubCore; ctx: HubContext }> {
   let ctx: HubContext | undefined;
   const hub = await startHub(options, [...extensions, (c) => void (ctx = c)]);
-  return { hub, core: ctx!.core, ctx: ctx! };
+  return { hub, core: ctx!.core as HubCore, ctx: ctx! };
 }
 
 /** Sign arbitrary JWT claims (defaults: HS256 with the test secret, aud insight-hub, exp in 1 h). */

@@ -3,8 +3,9 @@
  * The folder layers hold and there is no import cycle: no import runs up a layer (LAYERS in
  * tools/layers.mjs; CONTRIBUTING.md's Layers section), no layer imports a file outside the layers,
  * what the browser loads (renderer, hub/protocol, hub/client) imports no Node built-in, and no two
- * files import each other, directly or round a loop (type-only imports count). Every form that makes
- * a file depend on another counts, read from the syntax tree: a stray backtick hides nothing after it.
+ * files import each other, directly or round a loop (type-only imports count); hub/http imports
+ * hub/core for types only (TYPE_ONLY_EDGES). Every form that makes a file depend on another counts,
+ * read from the syntax tree: a stray backtick hides nothing after it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -252,6 +253,45 @@ describe('layers', () => {
         'hub/core/shadow.ts imports hub/server/up.ts (hub/core may not import hub/server)',
         'hub/core/shadow.ts has a computed import at line 2: import(at), which the layer check cannot follow',
       ]);
+    });
+
+    it('lets hub/http import hub/core for types only, and refuses every form that loads it at run time', () => {
+      check({ 'hub/core/seam.ts': 'export interface Seam { a: number }\nexport const seam = 1;\n' });
+      const typeOnly = [
+        "import type { Seam } from '../core/seam.js';",
+        "import { type Seam as S } from '../core/seam.js';",
+        "export type { Seam } from '../core/seam.js';",
+        "export { type Seam as T } from '../core/seam.js';",
+        "type M = typeof import('../core/seam.js');",
+      ];
+      const runtime: Record<string, string> = {
+        named: "import { seam } from '../core/seam.js';",
+        mixed: "import { type Seam, seam } from '../core/seam.js';",
+        bare: "import '../core/seam.js';",
+        empty: "import {} from '../core/seam.js';",
+        namespace: "import * as core from '../core/seam.js';",
+        reexport: "export { seam } from '../core/seam.js';",
+        star: "export * from '../core/seam.js';",
+        dynamic: "export const load = () => import('../core/seam.js');",
+        constant:
+          "import type { Seam } from '../core/seam.js';\nconst at = '../core/seam.js';\nexport const load = () => import(at);",
+      };
+      const files = Object.fromEntries(Object.entries(runtime).map(([name, text]) => [`hub/http/${name}.ts`, text]));
+      expect(
+        check({
+          'hub/http/types.ts': typeOnly.join('\n'),
+          // The server may load core: the rule is for the http → core edge only.
+          'hub/server/uses-core.ts': "import { seam } from '../core/seam.js';",
+          ...files,
+        }),
+      ).toEqual(
+        Object.keys(files)
+          .sort()
+          .map(
+            (f) =>
+              `${f} imports hub/core/seam.ts at run time (hub/http may import hub/core for types only: use \`import type\`)`,
+          ),
+      );
     });
 
     it('refuses the package by its own name, electron and react in the hub, electron in the renderer', () => {
