@@ -2,16 +2,8 @@
  * The answer to each admin action (`AdminAnswerMap`; `list`'s by its `what`): the hub's handler
  * for an action must return its entry, the SDK's `admin()` resolves with it, the console reads it.
  */
-import type {
-  AuditAction,
-  AuditKind,
-  AuditPage,
-  ListedClient,
-  Page,
-  RedeemedInvite,
-  RoomSummary,
-  TrafficEvent,
-} from './admin.js';
+import type { ListedClient, Page, RedeemedInvite, RoomSummary, TrafficEvent } from './admin.js';
+import type { AuditAction, AuditKind, AuditPage } from './admin-audit.js';
 import type { AckEnvelope, AdminAction, PresenceMember, Role, StreamPosition } from './messages.js';
 
 /** `kick`: whom, why, and how many connections this hub closed (other hubs close theirs). */

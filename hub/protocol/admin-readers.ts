@@ -4,19 +4,17 @@
  * the console read the feed through `readAdminEvent`). Each reader is declared with the contract's
  * type, so a field renamed there does not compile here.
  */
+import type { AdminEvent, AdminEventMap, RedeemedInvite } from './admin.js';
 import {
   AUDIT_ACTIONS,
-  type AdminEvent,
-  type AdminEventMap,
   type AuditDetails,
   type AuditDetailsMap,
   type AuditEntry,
   type AuditKind,
   type AuditPage,
   type DeniedDetails,
-  type RedeemedInvite,
   type RefusedDetails,
-} from './admin.js';
+} from './admin-audit.js';
 import type { BannedUser, Invite } from './admin-answers.js';
 import { ROLES, type Json } from './messages.js';
 import {

@@ -3,6 +3,7 @@ export * from './messages.js';
 export * from './rooms.js';
 export * from './validate.js';
 export * from './admin.js';
+export * from './admin-audit.js';
 export * from './admin-answers.js';
 export * from './answers.js';
 export * from './json-reader.js';
