@@ -1,37 +1,16 @@
 /**
- * History in one call on both doors (REST `?limit=`, subscribe `history: {limit}`, the `history`
- * request), and after an epoch change a resuming subscribe gets `recovered: false` with every
- * message the new epoch holds, in order.
+ * History in one call on all three doors: REST `?limit=`, subscribe `history: {limit}` and the
+ * `history` request each answer the latest kept messages in order, say when they cut, and refuse
+ * bad input while serving on.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../hub/server/types.js';
 import type { RoomMessage } from '../../hub/protocol/index.js';
-import { connect, httpRequest, startHub, tempDir, token, until, type TestClient } from '../support/hub.js';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { connect, httpRequest, startHub, token, type TestClient } from '../support/hub.js';
+import { client, closeClients, publishMany, range, replayed, seqs } from '../support/history-clients.js';
 
 let hub: Hub;
 let publisher: TestClient;
-const clients: TestClient[] = [];
-
-async function client(h: Hub, sub: string, rooms = ['*']): Promise<TestClient> {
-  const c = await connect(h, await token(h, { sub, rooms }));
-  clients.push(c);
-  return c;
-}
-
-async function publishMany(c: TestClient, room: string, n: number, from = 1): Promise<void> {
-  for (let i = from; i < from + n; i++) await c.request({ type: 'publish', room, event: 'n', data: { i }, echo: true });
-}
-
-const seqs = (messages: RoomMessage[]): number[] => messages.map((m) => m.seq);
-const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-
-/** The `message` frames a subscribe replayed, proven complete by a later ping's pong. */
-async function replayed(c: TestClient, room: string): Promise<number[]> {
-  c.send({ type: 'ping', id: `after-${room}` });
-  await c.waitFor((m) => m.type === 'pong' && m.id === `after-${room}`);
-  return seqs(c.messages(room));
-}
 
 beforeAll(async () => {
   hub = await startHub();
@@ -39,7 +18,7 @@ beforeAll(async () => {
   await publishMany(publisher, 'dashboard:h', 8);
 });
 afterAll(async () => {
-  for (const c of clients.splice(0)) c.close();
+  closeClients();
   await hub.close();
 });
 
@@ -235,107 +214,4 @@ describe('WebSocket history request', () => {
     });
     expect(await c.request({ type: 'history', room: 'dashboard:h', limit: 1 })).toMatchObject({ type: 'ack' });
   });
-});
-
-describe('after an epoch change, a resume gets recovered:false and every message of the new epoch', () => {
-  const hubs: Hub[] = [];
-  let redis: RedisServerHandle | undefined;
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    for (const h of hubs.splice(0)) await h.close();
-    await redis?.stop();
-    redis = undefined;
-  });
-
-  it('memory engine: a restarted hub replays what was published after the restart', async () => {
-    const dataDir = tempDir();
-    const before = await startHub({ dataDir });
-    hubs.push(before);
-    const tab = await client(before, 'tab');
-    await tab.request({ type: 'subscribe', room: 'dashboard:42' });
-    await publishMany(tab, 'dashboard:42', 3);
-    await tab.waitFor((m) => m.type === 'message' && m.seq === 3);
-    const old = tab.messages('dashboard:42').at(-1)!;
-    await before.close();
-
-    const after = await startHub({ dataDir });
-    hubs.push(after);
-    const backend = await client(after, 'backend');
-    // Published before the tab is back: the alert the issue lost.
-    await backend.request({
-      type: 'publish',
-      room: 'dashboard:42',
-      event: 'alert',
-      data: { id: 'a1', severity: 'critical', title: 'Disk', body: 'full' },
-    });
-    await backend.request({ type: 'publish', room: 'dashboard:42', event: 'refresh', data: {} });
-
-    const back = await client(after, 'tab');
-    const ack = await back.request({
-      type: 'subscribe',
-      room: 'dashboard:42',
-      since: { epoch: old.epoch, seq: old.seq },
-    });
-    expect(ack).toMatchObject({ type: 'ack', recovered: false, reason: 'epoch_changed', seq: 2 });
-    expect(ack.epoch).not.toBe(old.epoch);
-    expect(await replayed(back, 'dashboard:42')).toEqual([1, 2]);
-    expect(back.messages('dashboard:42').map((m) => m.event)).toEqual(['alert', 'refresh']);
-    expect(back.messages('dashboard:42').every((m) => m.epoch === ack.epoch)).toBe(true);
-    // And live delivery goes on after the replay, without a duplicate.
-    await backend.request({ type: 'publish', room: 'dashboard:42', event: 'refresh', data: {} });
-    await back.waitFor((m) => m.type === 'message' && m.seq === 3);
-    expect(seqs(back.messages('dashboard:42'))).toEqual([1, 2, 3]);
-  });
-
-  it('a malformed since fails closed the same way: recovered:false and the room as it is now', async () => {
-    const h = await startHub();
-    hubs.push(h);
-    const c = await client(h, 'c');
-    await publishMany(c, 'r', 2);
-    const ack = await c.request({ type: 'subscribe', room: 'r', since: { epoch: 7 } });
-    expect(ack).toMatchObject({ recovered: false, reason: 'epoch_changed' });
-    expect(await replayed(c, 'r')).toEqual([1, 2]);
-  });
-
-  it(
-    'redis engine: a Redis that lost its data is a new epoch, and a resume gets all of it',
-    { timeout: 60_000 },
-    async () => {
-      redis = await startRedisServer();
-      const h = await startHub({ redis: redis.url });
-      hubs.push(h);
-      const tab = await client(h, 'tab');
-      await tab.request({ type: 'subscribe', room: 'dashboard:r' });
-      await publishMany(tab, 'dashboard:r', 3);
-      await tab.waitFor((m) => m.type === 'message' && m.seq === 3);
-      const old = tab.messages('dashboard:r').at(-1)!;
-      tab.close();
-
-      expect(await redis.command('FLUSHALL')).toBe('+OK');
-      const backend = await client(h, 'backend');
-      let newEpoch = '';
-      await until(
-        async () => {
-          const a = await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 1 } });
-          newEpoch = String(a.epoch);
-          return a.type === 'ack';
-        },
-        20_000,
-        'a publish in the new epoch',
-      );
-      await backend.request({ type: 'publish', room: 'dashboard:r', event: 'alert', data: { n: 2 } });
-      expect(newEpoch).not.toBe(old.epoch);
-
-      const back = await client(h, 'tab');
-      const ack = await back.request({
-        type: 'subscribe',
-        room: 'dashboard:r',
-        since: { epoch: old.epoch, seq: old.seq },
-      });
-      expect(ack).toMatchObject({ recovered: false, reason: 'epoch_changed', epoch: newEpoch });
-      await until(() => seqs(back.messages('dashboard:r')).length >= 2, 10_000, 'the new epoch replayed');
-      expect(await replayed(back, 'dashboard:r')).toEqual(range(1, Number(ack.seq)));
-      expect(back.messages('dashboard:r').map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }]);
-    },
-  );
 });

@@ -1,12 +1,11 @@
 /**
- * Room access and delivery: the `rooms` claim patterns, `user:<sub>`, `$` rooms, the hub-stamped
- * `from`, and a property test that no message ever reaches a non-member while members get all.
+ * Room access: the `rooms` claim patterns match exactly, `user:<sub>` is its owner's only, `$` rooms
+ * are the hub's, viewers cannot publish, the hub stamps `from`, and subscribe answers its position.
  */
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../../hub/protocol/index.js';
 import type { Hub } from '../../hub/server/types.js';
-import { TestClient, connect, startHub, token } from '../support/hub.js';
+import { TestClient, startHub } from '../support/hub.js';
+import { connectAs, roomsSeen, type RoomClaims } from '../support/room-clients.js';
 
 let hub: Hub;
 
@@ -15,28 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-async function client(
-  sub: string,
-  claims: { role?: 'viewer' | 'editor' | 'admin' | 'service'; rooms?: string[]; name?: string } = {},
-  on: Hub = hub,
-): Promise<TestClient> {
-  return connect(on, await token(on, { sub, ...claims }));
-}
-
-/** Wait until every frame the hub queued for this client before now has arrived. */
-async function barrier(c: TestClient): Promise<void> {
-  const id = `b${Math.random().toString(36).slice(2)}`;
-  const pong = c.waitFor((m) => m.type === 'pong' && m.id === id);
-  c.send({ type: 'ping', id });
-  await pong;
-}
-
-/** Rooms this client received room traffic (messages, presence) from. */
-function roomsSeen(c: TestClient): Set<string> {
-  const rooms = new Set<string>();
-  for (const m of c.received) if (m.type === 'message' || m.type === 'presence') rooms.add(m.room);
-  return rooms;
-}
+const client = (sub: string, claims: RoomClaims = {}, on: Hub = hub): Promise<TestClient> => connectAs(on, sub, claims);
 
 describe('room access', () => {
   it('refuses subscribe outside the rooms claim with forbidden, and leaks nothing about the room', async () => {
@@ -58,7 +36,7 @@ describe('room access', () => {
 
     await member.request({ type: 'publish', room: 'secret:1', event: 'note', data: { text: 'after' } });
     await member.request({ type: 'presence', room: 'secret:1', state: { view: 'other' } });
-    await barrier(outsider);
+    await outsider.pong();
     expect(roomsSeen(outsider).has('secret:1')).toBe(false);
     expect(outsider.received.filter((m) => m.type === 'message' || m.type === 'presence')).toHaveLength(0);
     member.close();
@@ -76,7 +54,7 @@ describe('room access', () => {
       seq: number;
     };
     expect(ok.seq).toBe(ack1.seq + 1);
-    await barrier(member);
+    await member.pong();
     expect(member.messages('ops:1').map((m) => m.event)).toEqual(['real']);
     for (const c of [member, intruder, publisher]) c.close();
   });
@@ -173,7 +151,7 @@ describe('room access', () => {
     await c.request({ type: 'publish', room: 'echo:1', event: 'quiet', data: 1 });
     await c.request({ type: 'publish', room: 'echo:1', event: 'loud', data: 2, echo: true });
     await c.waitFor((m) => m.type === 'message' && m.event === 'loud');
-    await barrier(c);
+    await c.pong();
     expect(c.messages('echo:1').map((m) => m.event)).toEqual(['loud']);
     c.close();
   });
@@ -186,7 +164,7 @@ describe('room access', () => {
     await sub.waitFor((m) => m.type === 'message' && m.event === 'before');
     expect(await sub.request({ type: 'unsubscribe', room: 'u:1' })).toMatchObject({ type: 'ack', room: 'u:1' });
     await pub.request({ type: 'publish', room: 'u:1', event: 'after', data: 2 });
-    await barrier(sub);
+    await sub.pong();
     expect(sub.messages('u:1').map((m) => m.event)).toEqual(['before']);
     expect(await sub.request({ type: 'unsubscribe', room: 'u:never' })).toMatchObject({ type: 'ack', room: 'u:never' });
     pub.close();
@@ -216,7 +194,7 @@ describe('room access', () => {
     const late = await client('late-r', { rooms: ['replay:*'] });
     const ack = await late.request({ type: 'subscribe', room: 'replay:1', since: { epoch: first.epoch, seq: 2 } });
     expect(ack).toMatchObject({ type: 'ack', epoch: first.epoch, seq: 5, recovered: true });
-    await barrier(late);
+    await late.pong();
     expect(late.messages('replay:1').map((m) => m.seq)).toEqual([3, 4, 5]);
     const other = await late.request({
       type: 'subscribe',
@@ -226,115 +204,5 @@ describe('room access', () => {
     expect(other).toMatchObject({ recovered: false, reason: 'epoch_changed' });
     pub.close();
     late.close();
-  });
-});
-
-describe('property: delivery follows membership', () => {
-  type Kind = 'join' | 'leave' | 'publish';
-  interface UserSpec {
-    role: 'viewer' | 'editor';
-    /** '*' · 'prefix' · a subset of the room indexes. */
-    access: '*' | 'prefix' | number[];
-  }
-  const ROOM_COUNT = 4; // two under the prefix, one outside it, and user 0's personal room
-  let run = 0;
-  let propertyHub: Hub;
-  // Random operations produce many refusals on purpose: a large error budget keeps them open.
-  beforeAll(async () => {
-    propertyHub = await startHub({ limits: { errorBudget: 100_000 } });
-  });
-  afterAll(() => propertyHub.close());
-
-  it('no message ever reaches a non-member, and every member gets every message once, in order', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.record({
-            role: fc.oneof(
-              { arbitrary: fc.constant('editor' as const), weight: 3 },
-              { arbitrary: fc.constant('viewer' as const), weight: 1 },
-            ),
-            access: fc.oneof(
-              { arbitrary: fc.constant('*' as const), weight: 2 },
-              { arbitrary: fc.constant('prefix' as const), weight: 2 },
-              { arbitrary: fc.subarray([0, 1, 2], { minLength: 1 }), weight: 2 },
-            ),
-          }),
-          { minLength: 2, maxLength: 4 },
-        ),
-        fc.array(
-          fc.record({
-            user: fc.nat(3),
-            room: fc.nat(ROOM_COUNT - 1),
-            kind: fc.constantFrom<Kind>('join', 'join', 'leave', 'publish', 'publish', 'publish'),
-          }),
-          { minLength: 10, maxLength: 60 },
-        ),
-        async (users: UserSpec[], ops) => {
-          const id = ++run;
-          const subs = users.map((_, i) => `prop${id}-u${i}`);
-          const rooms = [`p${id}:a`, `p${id}:b`, `q${id}:c`, `user:${subs[0]}`];
-          const patterns = (u: UserSpec): string[] =>
-            u.access === '*' ? ['*'] : u.access === 'prefix' ? [`p${id}:*`] : u.access.map((i) => rooms[i]!);
-          const allowed = (ui: number, ri: number): boolean => {
-            const room = rooms[ri]!;
-            if (room === `user:${subs[ui]}`) return true;
-            const u = users[ui]!;
-            // Someone else's personal room only through the rooms claim (here: `*`).
-            if (room.startsWith('user:')) return u.access === '*';
-            return u.access === '*' || (u.access === 'prefix' ? room.startsWith(`p${id}:`) : u.access.includes(ri));
-          };
-
-          const clients = await Promise.all(
-            users.map((u, i) => client(subs[i]!, { role: u.role, rooms: patterns(u) }, propertyHub)),
-          );
-          try {
-            const members = rooms.map(() => new Set<number>());
-            const everJoined = users.map(() => new Set<string>());
-            const expected = users.map(() => [] as number[]);
-            let n = 0;
-            for (const op of ops) {
-              const ui = op.user % users.length;
-              const c = clients[ui]!;
-              const room = rooms[op.room]!;
-              if (op.kind === 'join') {
-                const answer = await c.request({ type: 'subscribe', room });
-                if (allowed(ui, op.room)) {
-                  expect(answer.type).toBe('ack');
-                  members[op.room]!.add(ui);
-                  everJoined[ui]!.add(room);
-                } else {
-                  expect(answer).toMatchObject({ type: 'error', code: 'forbidden' });
-                }
-              } else if (op.kind === 'leave') {
-                expect((await c.request({ type: 'unsubscribe', room })).type).toBe('ack');
-                members[op.room]!.delete(ui);
-              } else {
-                const value = ++n;
-                const answer = await c.request({ type: 'publish', room, event: 'p', data: { n: value } });
-                if (users[ui]!.role === 'editor' && allowed(ui, op.room)) {
-                  expect(answer.type).toBe('ack');
-                  for (const m of members[op.room]!) if (m !== ui) expected[m]!.push(value);
-                } else {
-                  expect(answer).toMatchObject({ type: 'error', code: 'forbidden' });
-                }
-              }
-            }
-            await Promise.all(clients.map(barrier));
-            clients.forEach((c, i) => {
-              const got = c.received
-                .filter((m): m is Extract<ServerMessage, { type: 'message' }> => m.type === 'message')
-                .map((m) => (m.data as { n: number }).n);
-              expect(got).toEqual(expected[i]);
-              // Presence, too, only ever came from rooms this client was in.
-              for (const room of roomsSeen(c)) expect(everJoined[i]!.has(room)).toBe(true);
-            });
-          } finally {
-            for (const c of clients) c.close();
-          }
-        },
-      ),
-      { numRuns: 80 },
-    );
   });
 });
