@@ -11,6 +11,10 @@ import { openAs, type Person } from './support/pages.js';
 import { publish } from './support/publish.js';
 import { adminToken, mint } from './support/tokens.js';
 
+// Each test runs axe on many pages, and every axe run is CPU-bound: on a busy machine one run
+// can take tens of seconds, so these tests get more than the suite's 90 s.
+test.describe.configure({ timeout: 300_000 });
+
 const ROOM = `dashboard:a11y-${Date.now().toString(36)}`;
 const people: Person[] = [];
 
