@@ -30,7 +30,7 @@ export interface MintInvite {
     sub: string;
     name: string;
     role: Role;
-    rooms: string[];
+    rooms: readonly string[];
     ttlSec: number;
     jti: string;
     extra: Record<string, string | number | boolean>;

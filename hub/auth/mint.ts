@@ -12,7 +12,7 @@ export interface MintRequest {
   sub: string;
   name?: string;
   role: Role;
-  rooms: string[];
+  rooms: readonly string[];
   /** Lifetime in seconds; default DEFAULT_TOKEN_TTL_SEC (8 h). */
   ttlSec?: number;
   jti?: string;

@@ -161,7 +161,7 @@ function toVerified(payload: JWTPayload): VerifiedToken {
   if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
   const access = new RoomAccess(checkRoomsClaim(payload.rooms), personalRoom(sub));
   // The grant's frozen copy, not this token's array: a connection keeps its claims for its life.
-  const rooms = access.patterns as string[];
+  const rooms = access.patterns;
   const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
   return {
     claims,

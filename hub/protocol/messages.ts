@@ -253,7 +253,8 @@ export interface TokenClaims {
   sub: string;
   name?: string;
   role: Role;
-  rooms: string[];
+  /** Read, never written: a verified token's list is its grant's frozen copy, shared. */
+  rooms: readonly string[];
   exp: number;
   nbf?: number;
   iat?: number;
