@@ -45,7 +45,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only 1,2,...] [--servers hub
   --quick      short profile (under two minutes); default is the full profile
   --only       scenarios to run: ${SCENARIOS.map(([id, name]) => `${id} ${name}`).join(', ')}
   --servers    servers to include (default all three)
-  --cpu-prof   write a V8 CPU profile of every hub process to <out>/profiles
+  --cpu-prof   write a V8 CPU profile of every server process to <out>/profiles/<server>
   --out        results folder (default bench-results)`;
 
 function parseArgs(argv: string[]) {

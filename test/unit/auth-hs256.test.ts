@@ -143,3 +143,18 @@ describe('in-line HS256 verification agrees with jose', () => {
     expect(ours(padded)).toBe('signature'); // refused: not the canonical encoding
   });
 });
+
+describe('HMAC from the key blocks', () => {
+  // RFC 2104: a key up to the 64-byte block is padded, a longer one is hashed first.
+  it.each([1, 16, 40, 63, 64, 65, 200])('agrees with jose for a %i-byte secret, and refuses a wrong one', async (n) => {
+    const secret = 'k'.repeat(n - 1) + String.fromCharCode(0x41 + (n % 26));
+    const v = hs256Verdicts(secret);
+    const input = `${b64(HS)}.${b64(claims())}`;
+    const signed = `${input}.${v.mac(input)}`;
+    expect(v.ours(signed)).toBe('ok');
+    expect(await v.theirs(signed)).toBe('ok');
+    const other = `${input}.${v.mac(input, `${secret}x`)}`;
+    expect(v.ours(other)).toBe('signature');
+    expect(await v.theirs(other)).toBe('signature');
+  });
+});

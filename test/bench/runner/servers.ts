@@ -5,6 +5,7 @@ import type { TokenAuthority } from '../load/tokens.js';
 import type { LoopDelay, ServerCpu, ServerMemory } from '../servers/control.js';
 import type { RunKeys } from './keys.js';
 import { ChildHandle } from './processes.js';
+import { join } from 'node:path';
 
 export const SERVER_CPU = 0;
 export const GENERATOR_CPU = 1;
@@ -49,7 +50,10 @@ export async function startServer(
         : { secret: keys.secret }
       : { recovery: variant.recovery ?? false };
   const label = kind === 'hub' ? `hub ${alg}` : kind === 'socketio' && variant.recovery ? 'socketio+recovery' : kind;
-  const nodeFlags = cpuProfileDir && kind === 'hub' ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
+  // One folder per server, so a hub profile can be set beside its peers' for the same job.
+  const nodeFlags = cpuProfileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', join(cpuProfileDir, label.replace(/\W+/g, '-'))]
+    : [];
   const handle = await ChildHandle.start(label, { script: SCRIPTS[kind], cpu: SERVER_CPU, settings, nodeFlags });
   const authority: TokenAuthority | undefined =
     kind !== 'hub'
