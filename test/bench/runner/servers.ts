@@ -1,11 +1,11 @@
 /** Starting the servers under test, each in its own process pinned to core 0. */
+import { join } from 'node:path';
 import type { Target } from '../load/commands.js';
 import type { ServerKind } from '../load/dialect.js';
 import type { TokenAuthority } from '../load/tokens.js';
 import type { LoopDelay, ServerCpu, ServerMemory } from '../servers/control.js';
 import type { RunKeys } from './keys.js';
 import { ChildHandle } from './processes.js';
-import { join } from 'node:path';
 
 export const SERVER_CPU = 0;
 export const GENERATOR_CPU = 1;
