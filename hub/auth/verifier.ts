@@ -13,7 +13,6 @@ import {
   TOKEN_AUDIENCE,
   checkRoomsClaim,
   isRole,
-  personalRoom,
   type TokenClaims,
   type UserInfo,
 } from '../protocol/index.js';
@@ -159,7 +158,7 @@ function toVerified(payload: JWTPayload): VerifiedToken {
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
   const nameProblem = identityTextProblem(name, 'name');
   if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
-  const access = new RoomAccess(checkRoomsClaim(payload.rooms), personalRoom(sub));
+  const access = new RoomAccess(checkRoomsClaim(payload.rooms), sub);
   // The grant's frozen copy, not this token's array: a connection keeps its claims for its life.
   const rooms = access.patterns;
   const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });

@@ -130,6 +130,12 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
+/** Where the connection guard keeps the address it counted a socket under (one string per address). */
+export const PEER_ADDRESS = Symbol('peerAddress');
+type AddressedSocket = { [PEER_ADDRESS]?: string; _parent?: AddressedSocket };
+
 export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  const socket = req.socket as unknown as AddressedSocket;
+  // Behind TLS the request's socket wraps the TCP socket the guard counted.
+  return (socket._parent ?? socket)[PEER_ADDRESS] ?? req.socket.remoteAddress ?? 'unknown';
 }

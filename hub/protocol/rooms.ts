@@ -12,8 +12,15 @@ export function isHubRoom(room: string): boolean {
   return room.startsWith('$');
 }
 
+const PERSONAL_PREFIX = 'user:';
+
 export function personalRoom(sub: string): string {
-  return `user:${sub}`;
+  return `${PERSONAL_PREFIX}${sub}`;
+}
+
+/** Whether `room` is `sub`'s personal room, without building that name (kept per connection). */
+function isPersonalRoomOf(room: string, sub: string): boolean {
+  return room.length === PERSONAL_PREFIX.length + sub.length && room.startsWith(PERSONAL_PREFIX) && room.endsWith(sub);
 }
 
 /** Compiled room patterns: exact names, `prefix*` and `*`. Shared by every token with the same grant. */
@@ -56,9 +63,10 @@ function grantFor(patterns: readonly string[]): RoomGrant {
 export class RoomAccess {
   private readonly grant: RoomGrant;
 
+  /** `owner` is the token's `sub`, whose personal room is allowed too. */
   constructor(
     patterns: readonly string[],
-    private readonly personal?: string,
+    private readonly owner?: string,
   ) {
     this.grant = grantFor(patterns);
   }
@@ -72,7 +80,8 @@ export class RoomAccess {
   allows(room: string): boolean {
     if (isHubRoom(room)) return false;
     const grant = this.grant;
-    if (grant.all || room === this.personal || grant.exact.has(room)) return true;
+    if (grant.all || grant.exact.has(room)) return true;
+    if (this.owner !== undefined && isPersonalRoomOf(room, this.owner)) return true;
     for (const prefix of grant.prefixes) if (room.startsWith(prefix)) return true;
     return false;
   }

@@ -11,7 +11,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../protocol/index.js';
-import { refusalText } from '../http/http-util.js';
+import { PEER_ADDRESS, refusalText } from '../http/http-util.js';
+import { sharedAddress } from './user-agents.js';
 
 export interface SocketLimits {
   /** From `connection` to a complete request head (or upgrade). */
@@ -56,7 +57,13 @@ export function socketCeiling(requested: number, fdLimit: number | undefined): n
 }
 
 const PENDING = Symbol('headerTimer');
-type GuardedSocket = Socket & { [PENDING]?: NodeJS.Timeout; _parent?: Socket };
+type GuardedSocket = Socket & {
+  [PENDING]?: NodeJS.Timeout;
+  [PEER_ADDRESS]?: string;
+  _parent?: Socket;
+  /** Node's cache of the peer's address once read (an object of about 56 bytes per connection). */
+  _peername?: unknown;
+};
 
 export class ConnectionGuard {
   total = 0;
@@ -106,6 +113,10 @@ export class ConnectionGuard {
     }
     this.total++;
     this.byIp.set(ip, fromIp + 1);
+    // The address is kept once per address, not as Node's per-socket object, for the life of
+    // the connection; `release` and `clientIp` read it from here.
+    socket[PEER_ADDRESS] = sharedAddress(ip);
+    socket._peername = undefined;
     // One listener shared by every socket ('close' comes once): a closure and a once-wrapper per
     // socket would cost about 250 bytes per idle connection.
     socket.on('close', this.released);
@@ -128,12 +139,9 @@ export class ConnectionGuard {
     };
   }
 
-  /**
-   * A counted socket closed. Its address is the one counted: `remoteAddress` is read in `admit`,
-   * and Node keeps the peer's address on the socket once read, closed or not.
-   */
+  /** A counted socket closed: it is uncounted under the address `admit` counted it under. */
   private release(socket: GuardedSocket): void {
-    const ip = socket.remoteAddress!;
+    const ip = socket[PEER_ADDRESS]!;
     this.total--;
     const n = (this.byIp.get(ip) ?? 1) - 1;
     if (n <= 0) this.byIp.delete(ip);

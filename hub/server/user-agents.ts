@@ -6,13 +6,22 @@
 const MAX_LENGTH = 256;
 const CACHE_LIMIT = 1000;
 const agents = new Map<string, string>();
+const addresses = new Map<string, string>();
 
 export function sharedUserAgent(header: string | string[] | undefined): string {
-  const agent = String(header ?? '').slice(0, MAX_LENGTH);
-  const known = agents.get(agent);
+  return shared(agents, String(header ?? '').slice(0, MAX_LENGTH));
+}
+
+/** The same for peer addresses: a LAN's connections come from a few hundred addresses at most. */
+export function sharedAddress(ip: string): string {
+  return shared(addresses, ip);
+}
+
+function shared(pool: Map<string, string>, text: string): string {
+  const known = pool.get(text);
   if (known !== undefined) return known;
-  // Past the limit (many distinct agents: not a browser crowd) start over rather than grow.
-  if (agents.size >= CACHE_LIMIT) agents.clear();
-  agents.set(agent, agent);
-  return agent;
+  // Past the limit (many distinct values: not an office) start over rather than grow.
+  if (pool.size >= CACHE_LIMIT) pool.clear();
+  pool.set(text, text);
+  return text;
 }

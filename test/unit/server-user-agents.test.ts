@@ -3,7 +3,7 @@
  * for every connection that sent it, however many distinct agents pass through.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedUserAgent } from '../../hub/server/user-agents.js';
+import { sharedAddress, sharedUserAgent } from '../../hub/server/user-agents.js';
 
 describe('sharedUserAgent', () => {
   it('keeps the first 256 characters, and an empty string without a header', () => {
@@ -17,5 +17,13 @@ describe('sharedUserAgent', () => {
   it('answers every agent correctly past the cache limit', () => {
     for (let i = 0; i < 2500; i++) expect(sharedUserAgent(`agent/${i}`)).toBe(`agent/${i}`);
     expect(sharedUserAgent('agent/7')).toBe('agent/7');
+  });
+});
+
+describe('sharedAddress', () => {
+  it('answers each address as given, past the cache limit too, apart from the agents', () => {
+    for (let i = 0; i < 2500; i++) expect(sharedAddress(`10.0.${i >> 8}.${i & 255}`)).toBe(`10.0.${i >> 8}.${i & 255}`);
+    expect(sharedAddress('::1')).toBe('::1');
+    expect(sharedUserAgent('::1')).toBe('::1');
   });
 });

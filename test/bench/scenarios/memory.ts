@@ -93,7 +93,8 @@ async function measureRound(
           (record.rssAnonPerConnection !== null
             ? `, anonymous +${(record.rssAnonPerConnection / 1024).toFixed(2)} KiB/conn`
             : '') +
-          `), heap +${(record.heapPerConnection / 1024).toFixed(2)} KiB/conn`,
+          `), heap +${(record.heapPerConnection / 1024).toFixed(2)} KiB/conn ` +
+          `(V8 holds ${(m.heapTotal / 2 ** 20).toFixed(1)} MiB, young generation ${(m.newSpace / 2 ** 20).toFixed(1)} MiB)`,
       );
     }
   } finally {

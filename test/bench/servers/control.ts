@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { announce, serveCommands, type CommandHandlers } from '../ipc.js';
 
 export interface ServerCpu {
@@ -38,6 +38,11 @@ export interface ServerMemory {
   rssFile: number | null;
   heapUsed: number;
   heapTotal: number;
+  /**
+   * V8's young generation as reserved now, bytes: it grows with the allocation rate and a full GC
+   * does not give it back, so it explains RSS that differs between rounds while the heap does not.
+   */
+  newSpace: number;
   external: number;
   arrayBuffers: number;
 }
@@ -65,6 +70,7 @@ function memory(collect: boolean): ServerMemory {
     ...rssParts(),
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,
+    newSpace: getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
     external: m.external,
     arrayBuffers: m.arrayBuffers,
   };
