@@ -12,7 +12,7 @@ import type { TrafficInspector } from './traffic-inspector.js';
 
 export function actorOf(session: Session): Actor {
   const { sub, name, role } = session.user;
-  return { sub, name, role, ip: session.info.ip, via: 'ws', clientId: session.id };
+  return { sub, name, role, ip: session.ip, via: 'ws', clientId: session.id };
 }
 
 export function createAdminGateway(service: AdminService, feed: AdminFeed, inspector: TrafficInspector): AdminGateway {
@@ -43,7 +43,7 @@ export function createAdminGateway(service: AdminService, feed: AdminFeed, inspe
     denied(session, attempt) {
       const { sub, name } = session.user;
       const message = attempt === 'subscribe' ? `not allowed to join ${ADMIN_ROOM}` : 'admin role required';
-      service.denied({ ip: session.info.ip, via: 'ws', sub, name, clientId: session.id }, attempt, message);
+      service.denied({ ip: session.ip, via: 'ws', sub, name, clientId: session.id }, attempt, message);
     },
   };
 }

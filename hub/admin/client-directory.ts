@@ -154,8 +154,8 @@ export function summarizeClient(s: Session, node: string): ClientSummary {
     sub: s.user.sub,
     name: s.user.name,
     role: s.user.role,
-    ip: s.info.ip,
-    userAgent: s.info.userAgent,
+    ip: s.ip,
+    userAgent: s.userAgent,
     rooms: s.roomList(),
     connectedAt: s.connectedAt,
     messagesIn: s.messagesIn,
@@ -169,7 +169,7 @@ export function summarizeClient(s: Session, node: string): ClientSummary {
 }
 
 function clientText(s: Session): string {
-  return `${s.id}\n${s.user.sub}\n${s.user.name}\n${s.info.ip}\n${s.info.userAgent}`.toLowerCase();
+  return `${s.id}\n${s.user.sub}\n${s.user.name}\n${s.ip}\n${s.userAgent}`.toLowerCase();
 }
 
 /** Index of the first entry whose ordinal is greater than `after` (entries are sorted). */

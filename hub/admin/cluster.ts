@@ -155,7 +155,7 @@ export class ClusterView {
         sub,
         name,
         role,
-        ip: s.info.ip,
+        ip: s.ip,
         rooms: s.roomList(),
         connectedAt: s.connectedAt,
         node: this.node,

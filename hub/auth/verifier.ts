@@ -132,10 +132,13 @@ const CHECKED_ONLY = new Set(['aud', 'iss', 'iat', 'nbf']);
 
 /** The checked claims plus any others (an invite's `invite`, `maxUses`, …), in a compact object. */
 function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims {
-  const others: JWTPayload = {};
+  let others: JWTPayload | undefined;
   for (const key of Object.keys(payload)) {
-    if (!(key in checked) && !CHECKED_ONLY.has(key)) others[key] = payload[key];
+    if (!(key in checked) && !CHECKED_ONLY.has(key)) (others ??= {})[key] = payload[key];
   }
+  // Most tokens carry nothing else: the literal itself is kept (its fields in-object, where a
+  // spread copy keeps them in a separate array of 40 bytes per connection).
+  if (!others) return checked;
   // The checked claims come last: an unchecked one can never stand in for them.
   return { ...others, ...checked };
 }

@@ -133,7 +133,7 @@ export class HubCore implements HandlerHost, SessionHost, ExtensionHost {
     // A connection closed while its reading was paused leaves no 'drain' listener behind.
     session.resumeReading();
     this.sessions.delete(session.id);
-    this.connections.remove(session.user.sub, session.info.ip);
+    this.connections.remove(session.user.sub, session.ip);
     for (const room of session.roomList()) this.leaveRoom(session, room);
     this.emit('disconnected', session, code, reason);
   }

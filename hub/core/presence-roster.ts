@@ -20,19 +20,18 @@ export interface PresencePage {
   next?: string;
 }
 
-interface Entry {
-  ordinal: number;
-  member: PresenceMember;
-  /** Left: the entry stays in `order` (keeping its ordinal for the search) until compaction. */
-  gone?: boolean;
-}
-
 const CURSOR = /^([A-Za-z0-9_-]{8})\.([0-9a-z]{1,11})$/;
 
 export class PresenceRoster {
-  private readonly byId = new Map<string, Entry>();
-  /** Entries by ascending ordinal, left ones included until they dominate. */
-  private order: Entry[] = [];
+  /** Each member's ordinal, by client id. */
+  private readonly byId = new Map<string, number>();
+  /**
+   * Members by ascending ordinal, in two parallel arrays rather than an entry object per member
+   * (40 bytes per connection per room). A member who left is `undefined` in `members`, keeping
+   * its ordinal for the search, until compaction.
+   */
+  private ordinals: number[] = [];
+  private members: (PresenceMember | undefined)[] = [];
   private holes = 0;
   private nextOrdinal = 1;
   /** Cursors from another roster (another room, or this room before it emptied) are refused. */
@@ -49,24 +48,26 @@ export class PresenceRoster {
   }
 
   get(clientId: string): PresenceMember | undefined {
-    return this.byId.get(clientId)?.member;
+    const ordinal = this.byId.get(clientId);
+    return ordinal === undefined ? undefined : this.members[this.indexAfter(ordinal - 1)];
   }
 
   values(): PresenceMember[] {
-    return [...this.byId.values()].map((e) => e.member);
+    return this.members.filter((m) => m !== undefined);
   }
 
   /** Add or update a member; true when it joined. */
   set(member: PresenceMember): boolean {
-    const entry = this.byId.get(member.clientId);
-    if (entry) {
-      entry.member = member;
-      if (this.first && entry.ordinal <= this.first.lastOrdinal) this.first = null;
+    const ordinal = this.byId.get(member.clientId);
+    if (ordinal !== undefined) {
+      this.members[this.indexAfter(ordinal - 1)] = member;
+      if (this.first && ordinal <= this.first.lastOrdinal) this.first = null;
       return false;
     }
-    const added: Entry = { ordinal: this.nextOrdinal++, member };
+    const added = this.nextOrdinal++;
     this.byId.set(member.clientId, added);
-    this.order.push(added);
+    this.ordinals.push(added);
+    this.members.push(member);
     // A join lands on the first page only while that page is not full: then it is appended.
     const first = this.first;
     if (first && first.members.length < MEMBERS_PAGE) {
@@ -75,24 +76,37 @@ export class PresenceRoster {
           ? `[${JSON.stringify(member)}]`
           : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
       first.members.push(member);
-      first.lastOrdinal = added.ordinal;
+      first.lastOrdinal = added;
     }
     return true;
   }
 
   /** Remove a member; returns it, or undefined when it was not here. */
   remove(clientId: string): PresenceMember | undefined {
-    const entry = this.byId.get(clientId);
-    if (!entry) return undefined;
+    const ordinal = this.byId.get(clientId);
+    if (ordinal === undefined) return undefined;
     this.byId.delete(clientId);
-    entry.gone = true;
+    const index = this.indexAfter(ordinal - 1);
+    const member = this.members[index];
+    this.members[index] = undefined;
     this.holes++;
-    if (this.first && entry.ordinal <= this.first.lastOrdinal) this.first = null;
-    if (this.holes > 64 && this.holes * 2 > this.order.length) {
-      this.order = this.order.filter((e) => !e.gone);
-      this.holes = 0;
+    if (this.first && ordinal <= this.first.lastOrdinal) this.first = null;
+    if (this.holes > 64 && this.holes * 2 > this.members.length) this.compact();
+    return member;
+  }
+
+  private compact(): void {
+    const ordinals: number[] = [];
+    const members: PresenceMember[] = [];
+    for (let i = 0; i < this.members.length; i++) {
+      const member = this.members[i];
+      if (member === undefined) continue;
+      ordinals.push(this.ordinals[i]);
+      members.push(member);
     }
-    return entry.member;
+    this.ordinals = ordinals;
+    this.members = members;
+    this.holes = 0;
   }
 
   /** The page after `cursor` (from the start without one); a cursor not from this roster → bad_request. */
@@ -115,7 +129,7 @@ export class PresenceRoster {
       this.first = {
         members: page.members,
         json: page.json,
-        lastOrdinal: last ? this.byId.get(last.clientId)!.ordinal : 0,
+        lastOrdinal: last ? this.byId.get(last.clientId)! : 0,
       };
     }
     const { members, json, lastOrdinal } = this.first;
@@ -132,32 +146,32 @@ export class PresenceRoster {
   }
 
   private collect(after: number): PresencePage {
-    const members: PresenceMember[] = [];
+    const page: PresenceMember[] = [];
     let lastOrdinal = after;
     let i = this.indexAfter(after);
-    for (; i < this.order.length && members.length < MEMBERS_PAGE; i++) {
-      const e = this.order[i];
-      if (e.gone) continue;
-      members.push(e.member);
-      lastOrdinal = e.ordinal;
+    for (; i < this.members.length && page.length < MEMBERS_PAGE; i++) {
+      const member = this.members[i];
+      if (member === undefined) continue;
+      page.push(member);
+      lastOrdinal = this.ordinals[i];
     }
-    while (i < this.order.length && this.order[i].gone) i++;
-    const more = i < this.order.length;
+    while (i < this.members.length && this.members[i] === undefined) i++;
+    const more = i < this.members.length;
     return {
-      members,
-      json: JSON.stringify(members),
+      members: page,
+      json: JSON.stringify(page),
       count: this.byId.size,
       next: more ? this.cursorAfter(lastOrdinal) : undefined,
     };
   }
 
-  /** Index of the first entry whose ordinal is above `ordinal`. */
+  /** Index of the first member (or hole) whose ordinal is above `ordinal`. */
   private indexAfter(ordinal: number): number {
     let lo = 0;
-    let hi = this.order.length;
+    let hi = this.ordinals.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.order[mid].ordinal <= ordinal) lo = mid + 1;
+      if (this.ordinals[mid] <= ordinal) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -80,18 +80,24 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   private missed = 0;
   private rtt: number | null = null;
   private expiryNoticeSent = false;
+  /** The peer's address and user agent, as the upgrade saw them. */
+  readonly ip: string;
+  readonly userAgent: string;
 
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,
     readonly socket: Duplex,
     private current: SessionIdentity,
-    readonly info: SessionInfo,
+    info: SessionInfo,
     private readonly limits: SessionLimits,
     scheduler: FlushScheduler,
     readonly host: SessionHost,
   ) {
     super();
+    // Kept as two fields, not the object (its 40 bytes per idle connection).
+    this.ip = info.ip;
+    this.userAgent = info.userAgent;
     this.outbox = new Outbox(socket, limits.maxQueuedBytes, scheduler, this);
   }
 

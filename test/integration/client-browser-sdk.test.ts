@@ -104,7 +104,7 @@ describe('the SDK in Chromium', () => {
     const s = await pageUntil((s) => s.status === 'open' && s.position !== null, 'the page client to open');
     const session = h.core.sessions.get(s.clientId!);
     expect(session?.user).toEqual({ sub: 'browser-user', name: 'Browser User', role: 'editor' });
-    expect(session?.info.userAgent).toMatch(/Chrome/);
+    expect(session?.userAgent).toMatch(/Chrome/);
     expect(await page.evaluate(() => (window as any).client.session.user.sub)).toBe('browser-user');
   });
 

@@ -74,6 +74,26 @@ describe('TokenVerifier', () => {
     expect((await v.verify(bare)).user).toEqual({ sub: 'bob', name: 'bob', role: 'viewer' });
   });
 
+  it('keeps the checked claims and any others for the connection, never the handshake-only ones', async () => {
+    const v = await hsVerifier();
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const plain = await v.verify(await signJwt({ sub: 'carol', name: 'Carol', exp, rooms: ['team:*'] }));
+    expect(plain.claims).toEqual({ sub: 'carol', name: 'Carol', role: 'editor', rooms: ['team:*'], exp });
+    const extra = await v.verify(
+      await signJwt({ sub: 'dave', exp, rooms: [], jti: 'j-1', invite: true, maxUses: 3, iss: 'insight-hub' }),
+    );
+    expect(extra.claims).toEqual({
+      sub: 'dave',
+      name: 'dave',
+      role: 'editor',
+      rooms: [],
+      exp,
+      jti: 'j-1',
+      invite: true,
+      maxUses: 3,
+    });
+  });
+
   it('refuses alg none, another key, another algorithm, a tampered payload', async () => {
     const v = await hsVerifier();
     expect(await refusal(v.verify(unsignedJwt({ sub: 'a' })))).toBe('token algorithm not allowed');

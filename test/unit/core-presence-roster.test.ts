@@ -101,4 +101,30 @@ describe('PresenceRoster', () => {
     }
     expect(pageAll(r)).toEqual([...fresh.values()]);
   });
+
+  it('answers get, has, size and values like a map in join order, through leaves that compact it', () => {
+    const r = new PresenceRoster();
+    const fresh = new Map<string, PresenceMember>();
+    for (let i = 0; i < 1000; i++) (r.set(member(i)), fresh.set(`c${i}`, member(i)));
+    // Most leave (compaction runs several times), some update, a few join again at the end.
+    for (let i = 0; i < 1000; i++) {
+      if (i % 10 === 3) {
+        const m = member(i, { editing: `w${i}` });
+        expect(r.set(m)).toBe(false);
+        fresh.set(m.clientId, m);
+      } else if (i % 10 !== 7) {
+        expect(r.remove(`c${i}`)).toEqual(fresh.get(`c${i}`));
+        fresh.delete(`c${i}`);
+      }
+    }
+    for (let i = 0; i < 50; i += 5) (expect(r.set(member(i))).toBe(true), fresh.set(`c${i}`, member(i)));
+    expect(r.remove('c1')).toBeUndefined();
+    expect(r.size).toBe(fresh.size);
+    expect(r.values()).toEqual([...fresh.values()]);
+    for (let i = 0; i < 1000; i++) {
+      expect(r.has(`c${i}`)).toBe(fresh.has(`c${i}`));
+      expect(r.get(`c${i}`)).toEqual(fresh.get(`c${i}`));
+    }
+    expect(pageAll(r)).toEqual([...fresh.values()]);
+  });
 });
