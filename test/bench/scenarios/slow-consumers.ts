@@ -28,9 +28,10 @@ interface SlowRecord {
 const OWED_BYTES = 12e6;
 /**
  * Delivered bytes per second the generator reads with room to spare: it read 164 MB/s of 32 KB
- * messages at 12 % of its core here, so this is about half of where it would saturate. Above
- * that the healthy p99 measures the machine, not the server: at the capacity ladder's rate (3 GB/s
- * of these) every server's healthy readers fell behind and 240,000 of their messages were lost.
+ * messages at 12 % of its core here, so this is about half of where it would saturate (an
+ * earlier run at this rate, 91 msg/s, kept every server's healthy p99 near 30–50 ms). At the
+ * capacity ladder's rate, 3 GB/s of these, readers fell behind on every server (p99 52 ms to
+ * 3.8 s) and the hub's queue cap closed healthy readers as slow: the machine was measured.
  */
 const GENERATOR_READS_BYTES_PER_SEC = 600e6;
 
