@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../protocol/index.js';
 import { PEER_ADDRESS, refusalText } from '../http/http-util.js';
-import { sharedAddress } from './user-agents.js';
+import { sharedAddress } from './shared-strings.js';
 
 export interface SocketLimits {
   /** From `connection` to a complete request head (or upgrade). */

@@ -16,7 +16,7 @@ import { bannedRefusal } from '../auth/admission.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { clientIp, refuseUpgrade } from '../http/http-util.js';
 import { hasQueryToken, offeredSubprotocols, upgradeToken } from './credentials.js';
-import { sharedUserAgent } from './user-agents.js';
+import { sharedUserAgent } from './shared-strings.js';
 import type { Refusal } from '../http/extension.js';
 
 export type { Refusal } from '../http/extension.js';

@@ -90,6 +90,11 @@ describe('TCP connections before HTTP', () => {
       [1, 2].map(async (i) => connect(hub, await token(hub, { sub: `again-${i}` }), { localAddress: '127.0.0.3' })),
     );
     for (const c of clients) await c.pong();
+    // The address the guard kept is the one the hub reports for each client.
+    const admin = await token(hub, { sub: 'ops', role: 'admin' });
+    const listed = await httpRequest(hub, 'GET', '/api/clients', { headers: { authorization: `Bearer ${admin}` } });
+    const ips = (listed.body.items as Array<{ sub: string; ip: string }>).filter((c) => c.sub.startsWith('again-'));
+    expect(ips.map((c) => c.ip)).toEqual(['127.0.0.3', '127.0.0.3']);
     clients.forEach((c) => c.close());
   });
 });

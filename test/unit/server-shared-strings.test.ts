@@ -1,9 +1,10 @@
 /**
  * The user agent a connection keeps: the header's first 256 characters ('' without one), the same
- * for every connection that sent it, however many distinct agents pass through.
+ * for every connection that sent it, however many distinct agents pass through; and its address,
+ * kept the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedAddress, sharedUserAgent } from '../../hub/server/user-agents.js';
+import { sharedAddress, sharedUserAgent } from '../../hub/server/shared-strings.js';
 
 describe('sharedUserAgent', () => {
   it('keeps the first 256 characters, and an empty string without a header', () => {

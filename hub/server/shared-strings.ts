@@ -1,7 +1,7 @@
 /**
- * A connection keeps its user agent (first 256 characters) for the console. Most connections
- * send one of a handful of agents, so one string is kept per distinct agent rather than each
- * request's own copy (a browser's is 100–200 bytes, kept for the life of the connection).
+ * Strings a connection keeps for its life, one copy per distinct value: its user agent (first
+ * 256 characters, for the console; a browser's is 100–200 bytes and most connections send one of
+ * a handful) and its peer address (per-address limits, the console, the audit log).
  */
 const MAX_LENGTH = 256;
 const CACHE_LIMIT = 1000;
