@@ -12,6 +12,8 @@
 const INVISIBLE =
   /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|[^\P{White_Space} ]/u;
 
+const PLAIN_ASCII = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
 /**
  * Why `text` cannot stand for a person unambiguously, or null. Both kinds refuse invisible
  * characters and leading/trailing whitespace; a `sub` (the identity admins act on) must also be
@@ -19,6 +21,8 @@ const INVISIBLE =
  * name and may use them (half-width katakana, ligatures).
  */
 export function identityTextProblem(text: string, kind: 'sub' | 'name'): string | null {
+  // Printable ASCII not starting or ending with a space passes every rule below (NFKC included).
+  if (PLAIN_ASCII.test(text)) return null;
   if (INVISIBLE.test(text)) return 'has control, format or invisible characters';
   if (text !== text.trim()) return 'has leading or trailing whitespace';
   if (kind === 'sub' && text !== text.normalize('NFKC'))

@@ -7,7 +7,7 @@
  * them to it) and are stricter in two places: a header with `crit` or `b64` is refused, and the
  * signature must be the canonical base64url of the MAC.
  */
-import { createHash, timingSafeEqual, type Hash, type KeyObject } from 'node:crypto';
+import { createHash, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { isNumericDate } from './claim-values.js';
 
@@ -50,27 +50,54 @@ export function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): J
 }
 
 /**
- * HMAC-SHA256 (RFC 2104) from the key's padded blocks hashed once: each token copies those two
- * hash states. `createHmac` sets OpenSSL's HMAC up from the key on every call, which measured
- * about 5 % of a handshake's CPU (`npm run bench -- --only 4`); a copy skips that.
+ * HMAC-SHA256 (RFC 2104) as two one-shot hashes over the key's padded blocks: `createHmac` sets
+ * OpenSSL's HMAC up from the key on every call, and a `Hash` object per step is a stream with a
+ * native handle that the GC must finalize; together about 13 µs of a handshake in a profile
+ * (`npm run bench -- --only 4 --cpu-prof`). `crypto.hash` builds no object but its answer.
  */
-const keyPads = new WeakMap<KeyObject, { inner: Hash; outer: Hash }>();
-const SHA256_BLOCK = 64;
+interface KeyPads {
+  /** The key's inner pad, then room for the signed part of a token. */
+  inner: Buffer;
+  /** The key's outer pad, then the inner digest. */
+  outer: Buffer;
+}
 
-function hmacSha256(key: KeyObject, data: string): string {
+const keyPads = new WeakMap<KeyObject, KeyPads>();
+const SHA256_BLOCK = 64;
+const SHA256_BYTES = 32;
+/** Signed parts up to this long are written after the pad in place; longer ones get their own buffer. */
+const SIGNED_PART_ROOM = 4096;
+
+function padsOf(key: KeyObject): KeyPads {
   let pads = keyPads.get(key);
   if (!pads) {
     let secret = key.export();
     if (secret.length > SHA256_BLOCK) secret = createHash('sha256').update(secret).digest();
     const block = Buffer.alloc(SHA256_BLOCK);
     secret.copy(block);
-    pads = {
-      inner: createHash('sha256').update(block.map((b) => b ^ 0x36)),
-      outer: createHash('sha256').update(block.map((b) => b ^ 0x5c)),
-    };
+    const inner = Buffer.alloc(SHA256_BLOCK + SIGNED_PART_ROOM);
+    const outer = Buffer.alloc(SHA256_BLOCK + SHA256_BYTES);
+    for (let i = 0; i < SHA256_BLOCK; i++) {
+      inner[i] = block[i] ^ 0x36;
+      outer[i] = block[i] ^ 0x5c;
+    }
+    pads = { inner, outer };
     keyPads.set(key, pads);
   }
-  return pads.outer.copy().update(pads.inner.copy().update(data).digest()).digest('base64url');
+  return pads;
+}
+
+/** `data` is ASCII (checked before), so latin1 writes it byte for byte. */
+function hmacSha256(key: KeyObject, data: string): string {
+  const pads = padsOf(key);
+  let inner = pads.inner;
+  if (data.length > SIGNED_PART_ROOM) {
+    inner = Buffer.allocUnsafe(SHA256_BLOCK + data.length);
+    pads.inner.copy(inner, 0, 0, SHA256_BLOCK);
+  }
+  const written = inner.write(data, SHA256_BLOCK, 'latin1');
+  hash('sha256', inner.subarray(0, SHA256_BLOCK + written), 'buffer').copy(pads.outer, SHA256_BLOCK);
+  return hash('sha256', pads.outer, 'base64url');
 }
 
 /** An issuer sends the same header on every token: each distinct one is checked once. */

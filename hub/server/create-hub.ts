@@ -1,4 +1,5 @@
 /** `createHub(options)`: wires keys, engine, core, HTTP(S) server, upgrade handler and routes. */
+import './stream-shapes.js';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

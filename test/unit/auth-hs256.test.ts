@@ -158,3 +158,16 @@ describe('HMAC from the key blocks', () => {
     expect(await v.theirs(other)).toBe('signature');
   });
 });
+
+describe('the signed part written after the key pad', () => {
+  // Up to 4 KB it is written in place after the pad; a longer one gets its own buffer.
+  it.each([4000, 4096 - 64, 4200, 12_000])('verifies a token of about %i bytes, then a short one', async (n) => {
+    const long = token(HS, claims({ note: 'n'.repeat(n) }));
+    expect(ours(long)).toBe('ok');
+    expect(await theirs(long)).toBe('ok');
+    // Nothing of the long token is left to sign the next one with.
+    const short = token(HS, claims());
+    expect(ours(short)).toBe('ok');
+    expect(ours(`${short.slice(0, -2)}AA`)).toBe('signature');
+  });
+});

@@ -3,7 +3,9 @@
  * reach the session's host without a listener on the socket; listeners others add still run
  * (after the session's handling); an error is swallowed (ws closes next); unbound, it is plain ws.
  */
-import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import * as ws from 'ws';
 import { HubWebSocket, bindSocket } from '../../hub/core/client-socket.js';
 import type { Session } from '../../hub/core/session.js';
 
@@ -58,5 +60,51 @@ describe('HubWebSocket', () => {
     expect(ws.emit('pong', Buffer.alloc(0))).toBe(false);
     expect(() => ws.emit('error', new Error('unbound'))).toThrow('unbound');
     expect(seen).toEqual(['ping']);
+  });
+});
+
+describe("ws's frame receiver, ended again as ws closes a connection", () => {
+  type ReceiverClass = new (options: object) => Writable;
+  const Receiver = (ws as unknown as { Receiver: ReceiverClass }).Receiver;
+
+  async function finished(): Promise<Writable> {
+    const receiver = new Receiver({ isServer: true });
+    receiver.end();
+    await new Promise((resolve) => receiver.once('finish', resolve));
+    return receiver;
+  }
+
+  it("skips Node's end() when a finished or destroyed receiver is ended again without arguments", async () => {
+    const receiver = await finished();
+    // In that state Node's end() builds an ERR_STREAM_ALREADY_FINISHED; without a callback, for nobody.
+    const nodeError = await new Promise((resolve) => {
+      const nodeEnd = Writable.prototype.end as (this: Writable, cb: (err?: Error | null) => void) => Writable;
+      nodeEnd.call(receiver, resolve);
+    });
+    expect(nodeError).toMatchObject({ code: 'ERR_STREAM_ALREADY_FINISHED' });
+    const destroyed = new Receiver({ isServer: true });
+    destroyed.destroy();
+    const nodeEnd = vi.spyOn(Writable.prototype, 'end');
+    try {
+      expect(receiver.end()).toBe(receiver);
+      expect(destroyed.end()).toBe(destroyed);
+      expect(nodeEnd).not.toHaveBeenCalled();
+      receiver.end(() => {});
+      expect(nodeEnd).toHaveBeenCalledTimes(1);
+    } finally {
+      nodeEnd.mockRestore();
+    }
+  });
+
+  it("leaves every other call to Node's end(): a callback still hears that the stream had finished", async () => {
+    const receiver = await finished();
+    const err = await new Promise<Error | null | undefined>((resolve) => receiver.end(resolve));
+    expect(err).toMatchObject({ code: 'ERR_STREAM_ALREADY_FINISHED' });
+    // A first end() still ends and finishes the stream.
+    const fresh = new Receiver({ isServer: true });
+    const finish = new Promise((resolve) => fresh.once('finish', resolve));
+    fresh.end();
+    await finish;
+    expect(fresh.writableFinished).toBe(true);
   });
 });
