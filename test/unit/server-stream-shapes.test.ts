@@ -32,11 +32,9 @@ function writtenStateIn(freshProcess: { loadShapes: boolean }): string {
     written.write('x');
     %DebugPrint(written._writableState);
   `;
-  const run = spawnSync(
-    process.execPath,
-    ['--allow-natives-syntax', '--input-type=module', '-e', script],
-    { encoding: 'utf8' },
-  );
+  const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout;
 }
