@@ -3,7 +3,8 @@
  * hub's WebSocket class, so a connection costs no closures or listeners) and its `welcome`.
  */
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { Socket } from 'node:net';
+import { Writable, type Duplex } from 'node:stream';
 import WebSocket, * as ws from 'ws';
 import type { WelcomeMessage } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
@@ -33,6 +34,11 @@ export function newClientId(): string {
 export class HubWebSocket extends WebSocket {
   session: Session | undefined = undefined;
 
+  override close(code?: number, data?: string | Buffer): void {
+    if (this.session) endSocketOnce(this.session.socket);
+    super.close(code, data);
+  }
+
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     const session = this.session;
     if (session === undefined) return super.emit(event, ...args);
@@ -60,17 +66,30 @@ export class HubWebSocket extends WebSocket {
 
 /**
  * ws ends a connection's frame receiver up to three times as it closes (on the close frame, on the
- * socket's end, on its close). Node answers each `end()` of a finished stream by building an
- * ERR_STREAM_ALREADY_FINISHED, stack trace and all, that nobody asked for: about 35 µs of a
- * handshake's CPU in a profile. A repeat without arguments is skipped here, which is everything
- * such a call does; any other call goes to Node's own `end()`.
+ * socket's end, on its close), and its socket twice (after the close frame, and again on the peer's
+ * FIN). Node answers each `end()` of a finished stream by building an ERR_STREAM_ALREADY_FINISHED,
+ * stack trace and all, that nobody asked for: about 35 µs of a profiled handshake for the receiver
+ * alone. Such a repeat without arguments is skipped, which is everything it does; any other call
+ * goes to Node's own `end()`.
  */
-function endReceiver(this: Writable, ...args: unknown[]): Writable {
-  if (args.length === 0 && !this.writableCorked && (this.writableFinished || this.destroyed)) return this;
-  return Writable.prototype.end.apply(this, args as Parameters<Writable['end']>);
+function skippingRepeatedEnd(own: Writable): Writable['end'] {
+  return function (this: Writable, ...args: unknown[]): Writable {
+    if (args.length === 0 && !this.writableCorked && (this.writableFinished || this.destroyed)) return this;
+    return own.end.apply(this, args as Parameters<Writable['end']>);
+  } as Writable['end'];
 }
+
 // ws's types leave its Receiver class out; the module exports it.
-(ws as unknown as { Receiver: { prototype: Writable } }).Receiver.prototype.end = endReceiver;
+(ws as unknown as { Receiver: { prototype: Writable } }).Receiver.prototype.end = skippingRepeatedEnd(
+  Writable.prototype,
+);
+
+const endClosingSocket = skippingRepeatedEnd(Socket.prototype) as Socket['end'];
+
+/** Set on a closing connection's socket only, so an open one's carries nothing extra. */
+export function endSocketOnce(socket: Duplex): void {
+  if (socket instanceof Socket) socket.end = endClosingSocket;
+}
 
 /** The socket's events go to its session's host from now on. */
 export function bindSocket(ws: HubWebSocket, session: Session): void {

@@ -3,10 +3,11 @@
  * reach the session's host without a listener on the socket; listeners others add still run
  * (after the session's handling); an error is swallowed (ws closes next); unbound, it is plain ws.
  */
+import { createServer, Socket, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import * as ws from 'ws';
-import { HubWebSocket, bindSocket } from '../../hub/core/client-socket.js';
+import { HubWebSocket, bindSocket, endSocketOnce } from '../../hub/core/client-socket.js';
 import type { Session } from '../../hub/core/session.js';
 
 /** As the WebSocketServer makes one: server side, no address, the server's options. */
@@ -106,5 +107,54 @@ describe("ws's frame receiver, ended again as ws closes a connection", () => {
     fresh.end();
     await finish;
     expect(fresh.writableFinished).toBe(true);
+  });
+});
+
+describe("a closing connection's socket, ended again on the peer's FIN", () => {
+  /** Both ends of a real TCP connection on loopback. */
+  async function tcpPair(): Promise<{ server: Socket; client: Socket; close: () => void }> {
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
+    const client = new Socket();
+    client.connect((listener.address() as AddressInfo).port, '127.0.0.1');
+    const server = await accepted;
+    return { server, client, close: () => (client.destroy(), server.destroy(), listener.close()) };
+  }
+
+  it("skips Node's end() on the finished socket and leaves every other call to it", async () => {
+    const { server, client, close } = await tcpPair();
+    try {
+      endSocketOnce(server);
+      const finished = new Promise((resolve) => server.once('finish', resolve));
+      // The first end() is Node's: the peer sees the FIN.
+      const peerEnded = new Promise((resolve) => client.once('end', resolve));
+      client.resume();
+      server.end();
+      await Promise.all([finished, peerEnded]);
+      const nodeEnd = vi.spyOn(Socket.prototype, 'end');
+      try {
+        expect(server.end()).toBe(server);
+        expect(nodeEnd).not.toHaveBeenCalled();
+        const err = await new Promise((resolve) => server.end(resolve as () => void));
+        expect(nodeEnd).toHaveBeenCalledTimes(1);
+        expect(err).toMatchObject({ code: 'ERR_STREAM_ALREADY_FINISHED' });
+      } finally {
+        nodeEnd.mockRestore();
+      }
+    } finally {
+      close();
+    }
+  });
+
+  it('is set only on a closing socket', async () => {
+    const { server, close } = await tcpPair();
+    try {
+      expect(Object.hasOwn(server, 'end')).toBe(false);
+      endSocketOnce(server);
+      expect(Object.hasOwn(server, 'end')).toBe(true);
+    } finally {
+      close();
+    }
   });
 });
