@@ -9,6 +9,7 @@ import WebSocket, * as ws from 'ws';
 import type { WelcomeMessage } from '../protocol/index.js';
 import type { CoreOptions } from './core-types.js';
 import type { Session, SessionIdentity } from './session.js';
+import { dropIfUnanswered } from './close-answer.js';
 
 const ID_BYTES = 9;
 let idPool = Buffer.alloc(0);
@@ -35,7 +36,16 @@ export class HubWebSocket extends WebSocket {
   session: Session | undefined = undefined;
 
   override close(code?: number, data?: string | Buffer): void {
-    if (this.session) endSocketOnce(this.session.socket);
+    const session = this.session;
+    if (session && this.readyState === WebSocket.OPEN) {
+      endSocketOnce(session.socket);
+      if (!(this as unknown as WsInternals)._closeFrameReceived) {
+        // The hub spoke first: its code is how the connection ended, answered or not.
+        hubCloses.set(this, { code: code ?? NO_STATUS, reason: data === undefined ? '' : String(data) });
+        // ws itself closing for a protocol error (1002/1007/1009): the hub's own closes set their own.
+        if (session.isOpen) dropIfUnanswered(this);
+      }
+    }
     super.close(code, data);
   }
 
@@ -50,9 +60,12 @@ export class HubWebSocket extends WebSocket {
       case 'pong':
         session.host.onPong(session);
         break;
-      case 'close':
-        session.host.onClosed(session, args[0] as number, (args[1] as Buffer).toString());
+      case 'close': {
+        const sent = hubCloses.get(this);
+        if (sent) session.host.onClosed(session, sent.code, sent.reason);
+        else session.host.onClosed(session, args[0] as number, (args[1] as Buffer).toString());
         break;
+      }
       case 'error':
         // ws reports protocol violations (1002/1007/1009) here and then closes; 'close' cleans up.
         break;
@@ -90,6 +103,16 @@ const endClosingSocket = skippingRepeatedEnd(Socket.prototype) as Socket['end'];
 export function endSocketOnce(socket: Duplex): void {
   if (socket instanceof Socket) socket.end = endClosingSocket;
 }
+
+interface WsInternals {
+  _closeFrameReceived: boolean;
+}
+
+/** 1005: a close frame without a status. */
+const NO_STATUS = 1005;
+
+/** The close frames the hub sent first, only for connections closing (nothing on open ones). */
+const hubCloses = new WeakMap<HubWebSocket, { code: number; reason: string }>();
 
 /** The socket's events go to its session's host from now on. */
 export function bindSocket(ws: HubWebSocket, session: Session): void {

@@ -22,6 +22,7 @@ import {
   type ReadingPeer,
 } from './read-pause.js';
 import { SessionRooms } from './session-rooms.js';
+import { dropIfUnanswered } from './close-answer.js';
 
 /**
  * What the hub sends: a protocol message, or an admin action's ack with that action's fields
@@ -284,6 +285,7 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     this.resumeReading();
     // Close reasons are limited to 123 bytes by the protocol.
     this.ws.close(code, truncateReason(reason));
+    dropIfUnanswered(this.ws);
   }
 
   terminate(): void {

@@ -68,16 +68,45 @@ export function refuseUpgrade(
   code: ErrorCode,
   message: string,
   detail: object = {},
+  headers: Record<string, string> = {},
 ): void {
   if (socket.destroyed) return;
-  socket.end(refusalText(status, code, message, detail));
+  socket.end(refusalText(status, code, message, detail, headers));
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
+/** The largest request head the hub reads (a bearer token rides in it); past it: 431 in JSON. */
+export const MAX_HEAD_BYTES = 32 * 1024;
+
+/**
+ * What Node's HTTP parser refuses before the hub sees a request — a head past MAX_HEAD_BYTES, bytes
+ * that are not HTTP, a request not complete in time — answered like every other refusal: a status
+ * and the JSON error body, then closed. A peer that reset the connection, or a connection that has
+ * begun a response already, gets nothing more.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    refuseUpgrade(socket, 431, 'too_large', `request head larger than ${MAX_HEAD_BYTES / 1024} KiB`);
+  else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    refuseUpgrade(socket, 408, 'bad_request', 'request not complete in time');
+  else refuseUpgrade(socket, 400, 'bad_request', 'malformed HTTP request');
+}
+
 /** A whole HTTP response refusing a request: status line, headers and the JSON error body. */
-export function refusalText(status: number, code: ErrorCode, message: string, detail: object = {}): string {
+export function refusalText(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  detail: object = {},
+  headers: Record<string, string> = {},
+): string {
   const body = JSON.stringify({ error: code, message, ...detail });
-  const extra = Object.entries(retryAfter(code))
+  const extra = Object.entries({ ...retryAfter(code), ...headers })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   return (

@@ -25,7 +25,7 @@ import { createRestAuth } from '../http/rest-auth.js';
 import { addRoomRoutes } from './room-routes.js';
 import { addSessionRoute } from './session-route.js';
 import { createStaticHandler, defaultWebRoot } from './static-files.js';
-import { sendJson, sendError } from '../http/http-util.js';
+import { MAX_HEAD_BYTES, answerClientError, sendJson, sendError } from '../http/http-util.js';
 import { HUB_VERSION } from './version.js';
 import type { Hub, HubState, MintClaims } from './types.js';
 
@@ -131,10 +131,11 @@ export async function createHub(input: HubOptionsInput = {}, extensions: HubExte
 
   // After its head, a request's body (and a keep-alive connection's next head) is bounded too:
   // twice the header timeout, checked every second, so a body never sent cannot hold a socket long.
-  const timing = { connectionsCheckingInterval: 1000 };
+  const timing = { connectionsCheckingInterval: 1000, maxHeaderSize: MAX_HEAD_BYTES };
   const server: Server = options.tls
     ? createHttpsServer({ ...timing, cert: options.tls.cert, key: options.tls.key }, onRequest)
     : createHttpServer(timing, onRequest);
+  server.on('clientError', answerClientError);
   // A second later than the connection guard's timer, so a first head always gets the guard's JSON 408.
   server.headersTimeout = options.limits.headerTimeoutMs + 1000;
   server.requestTimeout = 2 * options.limits.headerTimeoutMs;

@@ -43,6 +43,7 @@ class Refused extends Error {
     readonly sub?: string,
     readonly detail: RefusalDetail = {},
     readonly status: number = HTTP_STATUS[code],
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -73,6 +74,9 @@ export function createUpgradeHandler(
     // Answer `insight.v1` and nothing else: the bearer entry is never echoed.
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
+  // What ws still refuses after the hub's checks (a subprotocol list it cannot parse) is answered
+  // like every other refusal, in JSON, not with ws's plain text.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseUpgrade(socket, 400, 'bad_request', err.message));
 
   return (req, socket, head) => {
     socket.on('error', ignoreSocketError);
@@ -113,9 +117,29 @@ export function createUpgradeHandler(
           reason,
           until,
         });
-        refuseUpgrade(socket, r.status, r.code, r.message, r.detail);
+        refuseUpgrade(socket, r.status, r.code, r.message, r.detail, r.headers);
       });
   };
+}
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** RFC 6455's request shape, as ws checks it, answered in JSON before any token is verified. */
+function handshakeProblem(req: IncomingMessage): Refused | undefined {
+  if (req.method !== 'GET')
+    return new Refused('bad_request', 'a WebSocket upgrade is a GET', undefined, {}, 405, { Allow: 'GET' });
+  if (req.headers.upgrade?.toLowerCase() !== 'websocket')
+    return new Refused('bad_request', 'Upgrade header must be "websocket"');
+  const key = req.headers['sec-websocket-key'];
+  if (key === undefined || !WEBSOCKET_KEY.test(key))
+    return new Refused('bad_request', 'missing or invalid Sec-WebSocket-Key header');
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') {
+    return new Refused('bad_request', 'Sec-WebSocket-Version must be 13', undefined, {}, 400, {
+      'Sec-WebSocket-Version': '13, 8',
+    });
+  }
+  return undefined;
 }
 
 async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: string): Promise<SessionIdentity> {
@@ -124,6 +148,8 @@ async function admitUpgrade(ctx: UpgradeContext, req: IncomingMessage, ip: strin
   // The path as sent, never normalized: `/./ws` or an absolute-form target is not the endpoint.
   if ((queryAt < 0 ? target : target.slice(0, queryAt)) !== '/ws')
     throw new Refused('not_found', 'no WebSocket endpoint here; connect to /ws');
+  const shape = handshakeProblem(req);
+  if (shape) throw shape;
   if (!ctx.policy.hostAllowed(req.headers.host))
     throw new Refused('forbidden', 'host not allowed', undefined, NOT_ALLOWED);
   const origin = req.headers.origin;
