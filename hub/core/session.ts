@@ -236,7 +236,7 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     this.state = SessionState.closing;
     this.resumeReading();
     this.ws.close(CloseReason.slowConsumer.code, CloseReason.slowConsumer.reason);
-    setTimeout(() => this.ws.terminate(), graceMs).unref();
+    dropIfUnanswered(this.ws, graceMs);
   }
 
   /** Who it is: replaced only by reauthorize. */

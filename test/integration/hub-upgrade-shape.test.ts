@@ -47,6 +47,19 @@ function upgrade(lines: string[]): string {
 
 const KEY = `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`;
 
+/** A well-formed upgrade with a valid token, but for what `change` sets. */
+async function upgradeWith(change: { method?: string; version?: string; protocol?: string }): Promise<string> {
+  return upgrade([
+    `${change.method ?? 'GET'} /ws HTTP/1.1`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    KEY,
+    `Sec-WebSocket-Version: ${change.version ?? '13'}`,
+    `Authorization: Bearer ${await token(hub, { sub: 'alice' })}`,
+    `Sec-WebSocket-Protocol: ${change.protocol ?? 'insight.v1'}`,
+  ]);
+}
+
 describe('an upgrade that is not RFC 6455', () => {
   /** Everything else right (token, subprotocol), so only the shape is wrong. */
   const credentials = async (): Promise<string[]> => [
@@ -84,50 +97,21 @@ describe('an upgrade that is not RFC 6455', () => {
   });
 
   it('another version: 400 in JSON, naming the versions it takes', async () => {
-    const answer = await send(
-      upgrade([
-        'GET /ws HTTP/1.1',
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        KEY,
-        'Sec-WebSocket-Version: 99',
-        ...(await credentials()),
-      ]),
-    );
+    const answer = await send(await upgradeWith({ version: '99' }));
     expect(answer.status).toBe(400);
     expect(answer.head).toMatch(/^Sec-WebSocket-Version: 13, 8$/im);
     expect(answer.body).toMatchObject({ error: 'bad_request', message: 'Sec-WebSocket-Version must be 13' });
   });
 
   it('a POST that asks to upgrade: 405 in JSON with Allow: GET', async () => {
-    const answer = await send(
-      upgrade([
-        'POST /ws HTTP/1.1',
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        KEY,
-        'Sec-WebSocket-Version: 13',
-        ...(await credentials()),
-      ]),
-    );
+    const answer = await send(await upgradeWith({ method: 'POST' }));
     expect(answer.status).toBe(405);
     expect(answer.head).toMatch(/^Allow: GET$/im);
     expect(answer.body).toMatchObject({ error: 'bad_request' });
   });
 
   it('a subprotocol list ws cannot parse, with a valid token: 400 in JSON', async () => {
-    const tok = await token(hub, { sub: 'alice' });
-    const answer = await send(
-      upgrade([
-        'GET /ws HTTP/1.1',
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        KEY,
-        'Sec-WebSocket-Version: 13',
-        `Authorization: Bearer ${tok}`,
-        'Sec-WebSocket-Protocol: insight.v1,,x',
-      ]),
-    );
+    const answer = await send(await upgradeWith({ protocol: 'insight.v1,,x' }));
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: 'bad_request', message: 'Invalid Sec-WebSocket-Protocol header' });
   });
