@@ -4,10 +4,10 @@
  * without JSON parsing.
  */
 import { describe, expect, it } from 'vitest';
-import { describeTarget, ratio, targetMet, type Metric, type RunResult } from '../bench/report/model.js';
+import { describeTarget, judge, ratio, ratioRange, type Metric, type RunResult } from '../bench/report/model.js';
 import { formatValue, markdownTable, terminalTable } from '../bench/report/table.js';
 import { lineChartSvg } from '../bench/report/chart.js';
-import { eventData, padFor, readUint, seqOf, stampAt, TS_MARKER } from '../bench/load/payload.js';
+import { eventData, markerIn, padFor, readUint, seqOf, stampAt, TS_MARKER } from '../bench/load/payload.js';
 import { socketioOffsetOf } from '../bench/load/dialect.js';
 
 const capacity: Metric = {
@@ -50,12 +50,35 @@ describe('bench ratios and targets', () => {
   });
 
   it('judges every target, ratio and absolute', () => {
-    expect(targetMet(capacity)).toBe(false); // 4× Socket.IO is short of 5×
-    expect(targetMet({ ...capacity, values: { hub: 150, ws: 30, socketio: 30 } })).toBe(true);
-    expect(targetMet(memory)).toBe(true); // 1.44× ws and 7.2 KB
-    expect(targetMet({ ...memory, values: { hub: 8.5, ws: 6 } })).toBe(false);
-    expect(targetMet({ ...capacity, values: { hub: null, ws: 30 } })).toBeNull();
-    expect(targetMet({ label: 'x', unit: '', better: 'higher', values: { hub: 1 } })).toBeNull();
+    expect(judge(capacity)).toBe('missed'); // 4× Socket.IO is short of 5×
+    expect(judge({ ...capacity, values: { hub: 150, ws: 30, socketio: 30 } })).toBe('met');
+    expect(judge(memory)).toBe('met'); // 1.44× ws and 7.2 KB
+    expect(judge({ ...memory, values: { hub: 8.5, ws: 6 } })).toBe('missed');
+    expect(judge({ ...capacity, values: { hub: null, ws: 30 } })).toBeNull();
+    expect(judge({ label: 'x', unit: '', better: 'higher', values: { hub: 1 } })).toBeNull();
+  });
+
+  it('judges capacities on what their bounds prove', () => {
+    // The hub passed 645 and never missed; ws passed 80 and missed 90 with its core saturated.
+    const bounded: Metric = {
+      ...capacity,
+      values: { hub: 645, ws: 80, socketio: 80 },
+      targets: [{ peer: 'ws', op: '>=', ratio: 7 }],
+      upperBounds: { hub: null, ws: 90 },
+    };
+    expect(ratioRange(bounded, 'ws')).toEqual({ least: 645 / 90, most: Infinity });
+    expect(judge(bounded)).toBe('met'); // at least 7.17×
+    // 8× is not proven: ws may do up to 90, and 645 ÷ 90 < 8; nor disproven, as the hub never missed.
+    expect(judge({ ...bounded, targets: [{ peer: 'ws', op: '>=', ratio: 8 }] })).toBe('unproven');
+    // A peer that never missed on its own bounds nothing: even 645 ÷ 80 is not proven.
+    expect(judge({ ...bounded, upperBounds: { hub: null, ws: null } })).toBe('unproven');
+    // The hub missed at 500 on its own: 500 ÷ 80 < 7 is a proven miss.
+    expect(judge({ ...bounded, values: { hub: 400, ws: 80 }, upperBounds: { hub: 500, ws: 90 } })).toBe('missed');
+    // A lower bound meets a '>=' limit, and only an upper bound can miss it.
+    const limited: Metric = { ...bounded, targets: undefined, limit: { op: '>=', value: 800 } };
+    expect(judge(limited)).toBe('unproven');
+    expect(judge({ ...limited, upperBounds: { hub: 700 } })).toBe('missed');
+    expect(judge({ ...limited, values: { hub: 812 } })).toBe('met');
   });
 
   it('describes targets briefly', () => {
@@ -140,6 +163,22 @@ describe('bench payload reads', () => {
     expect(seqOf(Buffer.from('{"type":"ack"}'))).toBe(-1);
     expect(readUint(Buffer.from('x123,'), 1)).toBe(123);
     expect(JSON.parse(data).pad.length).toBe(32);
+  });
+
+  it('looks for the stamp where the last delivery had it, and searches when it moved', () => {
+    const envelope = (seq: number) =>
+      Buffer.from(`{"type":"message","room":"r","seq":${seq},"data":${eventData(77, padFor(40))}}`);
+    const first = envelope(9);
+    const at = markerIn(first, -1);
+    expect(at).toBe(first.indexOf(TS_MARKER));
+    expect(markerIn(envelope(8), at)).toBe(at);
+    // One more digit in seq moves the stamp by one byte: the hint misses and the search finds it.
+    const moved = envelope(10);
+    expect(markerIn(moved, at)).toBe(at + 1);
+    expect(stampAt(moved, markerIn(moved, at))).toBe(77);
+    // A hint past the end, and a frame with no stamp at all (a control frame).
+    expect(markerIn(Buffer.from('{"ts":5}'), 40)).toBe(1);
+    expect(markerIn(Buffer.from('{"type":"presence"}'), 1)).toBe(-1);
   });
 
   it('reads the offset Socket.IO appends when recovery is on', () => {

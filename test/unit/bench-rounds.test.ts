@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioContext } from '../../test/bench/scenarios/context.js';
 import { medianOfRounds, worstRoundRows, type RoundFigure } from '../../test/bench/scenarios/rounds.js';
-import { targetMet } from '../../test/bench/report/model.js';
+import { judge } from '../../test/bench/report/model.js';
 
 const ctx = { kinds: ['hub', 'ws'] } as unknown as ScenarioContext;
 interface R {
@@ -37,11 +37,11 @@ describe('rounds', () => {
       ratioLimit: { op: '<=', value: 1.1 },
     });
     expect(each!.values).toEqual({ hub: 7.2, ws: 7.0 });
-    expect(targetMet(each!)).toBe(true);
+    expect(judge(each!)).toBe('met');
     expect(ratio!.values.hub).toBeCloseTo(1.2);
     expect(ratio!.note).toBe('per round: 1.00×, 1.20×, 1.03×');
     // The medians would pass (7.1 ÷ 6.9 = 1.03×); round 2 does not.
-    expect(targetMet(ratio!)).toBe(false);
+    expect(judge(ratio!)).toBe('missed');
   });
 
   it('takes the lowest round as the worst when higher is better', () => {

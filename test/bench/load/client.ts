@@ -4,7 +4,7 @@
  */
 import { BenchSocket, SocketState, type CloseInfo, type Endpoint } from './bench-socket.js';
 import type { Dialect, ResumeState } from './dialect.js';
-import { TS_MARKER } from './payload.js';
+import { markerIn } from './payload.js';
 import { buildUpgradeRequest } from '../wire/handshake.js';
 
 /** Receives every message that carries a publisher's stamp. */
@@ -34,6 +34,8 @@ export class BenchClient {
   acks = 0;
   private settle: ((err?: Error) => void) | null = null;
   private subscribing = false;
+  /** Where the last delivery's stamp was (payload.ts: markerIn). */
+  private markerHint = -1;
 
   constructor(
     readonly spec: ClientSpec,
@@ -73,8 +75,8 @@ export class BenchClient {
             if (dialect.readyOnOpen) this.ready(undefined);
           },
           text: (payload, receivedUs) => {
-            const at = payload.indexOf(TS_MARKER);
-            if (at >= 0) this.sink(this, payload, at, receivedUs);
+            const at = markerIn(payload, this.markerHint);
+            if (at >= 0) this.sink(this, payload, (this.markerHint = at), receivedUs);
             else this.controlFrame(payload.toString());
           },
           close: (info) => {

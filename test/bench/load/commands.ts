@@ -65,6 +65,8 @@ export interface StepReply {
   publishErrors: number;
   /** Healthy subscribers that lost their connection during the step, by close code. */
   closes: Record<string, number>;
+  /** Healthy subscribers already disconnected when the step began (an earlier step lost them). */
+  absent: number;
   /** How a publisher's connection ended, when one did (nothing published after that arrives). */
   publisherClosed: string | null;
   load: CpuShare;

@@ -50,6 +50,7 @@ export async function runStep(
   if (publishers.length === 0) throw new Error('no publishers');
   const members = new Map<string, number>();
   const watched = subscribers.filter((c) => c.healthy && c.open);
+  const absent = subscribers.filter((c) => c.healthy && !c.open).length;
   for (const c of watched) if (c.spec.room) members.set(c.spec.room, (members.get(c.spec.room) ?? 0) + 1);
   const errorsBefore = publishers.reduce((n, p) => n + p.errors, 0);
   const total = Math.max(1, Math.round((args.rate * args.durationMs) / 1000));
@@ -102,6 +103,7 @@ export async function runStep(
     histogram: counter.histogram.snapshot(),
     publishErrors: publishers.reduce((n, p) => n + p.errors, 0) - errorsBefore,
     closes,
+    absent,
     publisherClosed,
     load,
   };

@@ -26,6 +26,22 @@ export function readUint(buf: Buffer, pos: number): number {
   return value;
 }
 
+/**
+ * Where the stamp's marker starts in `buf`, -1 when it has none. `hint` is where it was in the
+ * previous delivery: a server's envelope keeps its layout, so one 5-byte comparison usually
+ * replaces the search (a native call per frame, a third of the generator's time at 1M/s). Only
+ * `data` carries the marker, so a match at the hint is the one the search would find.
+ */
+export function markerIn(buf: Buffer, hint: number): number {
+  if (hint >= 0 && hint + TS_MARKER.length <= buf.length && markerAt(buf, hint)) return hint;
+  return buf.indexOf(TS_MARKER);
+}
+
+function markerAt(buf: Buffer, at: number): boolean {
+  for (let i = 0; i < TS_MARKER.length; i++) if (buf[at + i] !== TS_MARKER[i]) return false;
+  return true;
+}
+
 /** The stamp of a delivery whose marker starts at `markerAt`. */
 export function stampAt(buf: Buffer, markerAt: number): number {
   return readUint(buf, markerAt + TS_MARKER.length);

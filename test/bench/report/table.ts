@@ -1,6 +1,6 @@
 /** The results table: absolute figures per server and hub ÷ peer ratios, for the terminal and Markdown. */
 import type { ServerKind } from '../load/dialect.js';
-import { describeTarget, ratio, targetMet, type Metric, type RunResult } from './model.js';
+import { describeTarget, judge, ratio, type Metric, type RunResult } from './model.js';
 
 const COLUMNS: ServerKind[] = ['hub', 'ws', 'socketio'];
 
@@ -18,8 +18,8 @@ function formatRatio(r: number | null): string {
 }
 
 function verdict(m: Metric): string {
-  const met = targetMet(m);
-  return met === null ? '' : met ? 'met' : 'MISSED';
+  const v = judge(m);
+  return v === null ? '' : v === 'missed' ? 'MISSED' : v;
 }
 
 function cells(m: Metric): string[] {

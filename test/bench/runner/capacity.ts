@@ -59,6 +59,8 @@ export interface CapacityResult {
   ceilingReached: boolean;
   /** The generator's core was the bottleneck at capacity: a lower bound. */
   generatorBound: boolean;
+  /** The lowest rate above capacity that the server missed on its own (its capacity is below it), null if none. */
+  upperBound: number | null;
   steps: StepRecord[];
   /** Missed steps set aside because the server was kept off its core (repeated instead). */
   disturbed: StepRecord[];
@@ -81,6 +83,7 @@ export async function findCapacities(
       atCapacity: null,
       ceilingReached: false,
       generatorBound: false,
+      upperBound: null,
       steps: [],
       disturbed: [],
       stoppedBy: null,
@@ -125,6 +128,10 @@ export async function findCapacities(
         // Nothing published after the cut arrives: further steps would measure nothing.
         result.stoppedBy = `server closed the publisher (${record.publisherClosed}) at ${record.rate.toFixed(0)} msg/s`;
         climb.phase = 'done';
+      } else if (record.absent > 0 || record.expected === 0) {
+        // Subscribers an earlier step lost do not come back: later steps would measure fewer.
+        result.stoppedBy = `${record.absent} subscribers were gone before ${record.rate.toFixed(0)} msg/s`;
+        climb.phase = 'done';
       }
       if (climb.phase !== 'done' && result.steps.length >= options.maxSteps) {
         result.ceilingReached = climb.phase === 'climb';
@@ -139,7 +146,28 @@ export async function findCapacities(
       await settle(c.sut);
     }
   }
+  for (const r of results.values()) r.upperBound = upperBound(r.steps, r.capacity);
   return contenders.map((c) => results.get(c)!);
+}
+
+/** A server this busy in a missed step had no room to do more: the miss is its own. */
+export const SERVER_SATURATED_PERCENT = 90;
+
+/**
+ * The lowest rate above `capacity` that missed on the server's account: its core saturated, or the
+ * generator's core not (then the generator kept up and the server did not). A miss with the
+ * generator saturated and the server not bounds nothing: the generator may have caused it; nor does
+ * a step that began without all its subscribers.
+ */
+export function upperBound(steps: StepRecord[], capacity: number | null): number | null {
+  let bound: number | null = null;
+  for (const s of steps) {
+    const own = s.serverCpuPercent >= SERVER_SATURATED_PERCENT || s.generatorCpuPercent <= GENERATOR_BUSY_PERCENT;
+    // A step without its subscribers measured nothing (measure.ts: passes).
+    const measured = s.expected > 0 && s.absent === 0;
+    if (!s.passed && own && measured && s.rate > (capacity ?? 0) && (bound === null || s.rate < bound)) bound = s.rate;
+  }
+  return bound;
 }
 
 interface Climb {

@@ -27,6 +27,8 @@ export interface StepRecord {
   publishErrors: number;
   closes: Record<string, number>;
   publisherClosed: string | null;
+  /** Subscribers an earlier step lost: they cannot receive, so the step cannot pass. */
+  absent: number;
   serverCpuPercent: number;
   /** Kernel share of the server's CPU time. */
   serverSystemShare: number;
@@ -43,6 +45,9 @@ export interface StepRecord {
 
 export function passes(r: Omit<StepRecord, 'passed'>): boolean {
   return (
+    // Nothing expected passes nothing: a server that dropped every subscriber earlier is not fast.
+    r.expected > 0 &&
+    r.absent === 0 &&
     r.lost === 0 &&
     r.latency.p99 <= P99_LIMIT_US &&
     Object.keys(r.closes).length === 0 &&
@@ -78,6 +83,7 @@ export async function measureStep(generator: ChildHandle, sut: ServerUnderTest, 
     latency: reply.latency,
     publishErrors: reply.publishErrors,
     closes: reply.closes,
+    absent: reply.absent,
     publisherClosed: reply.publisherClosed,
     serverCpuPercent: (100 * serverMs) / wallMs,
     serverSystemShare: serverMs > 0 ? serverSystemMs / serverMs : 0,
@@ -114,7 +120,9 @@ export function formatStep(r: StepRecord): string {
     `loop blocked ≤${r.serverLoopDelayMaxMs.toFixed(0)} ms, waited for its core ${r.serverWaitPercent?.toFixed(0) ?? '?'}%, ` +
     `generator ${r.generatorCpuPercent.toFixed(0)}%, background ${r.backgroundPercent?.toFixed(0) ?? '?'}% ` +
     (r.passed ? 'ok' : 'FAIL') +
-    (r.publisherClosed ? ` (publisher cut: ${r.publisherClosed})` : '')
+    (r.publisherClosed ? ` (publisher cut: ${r.publisherClosed})` : '') +
+    (Object.keys(r.closes).length ? ` (subscribers closed: ${JSON.stringify(r.closes)})` : '') +
+    (r.absent ? ` (${r.absent} subscribers already gone)` : '')
   );
 }
 

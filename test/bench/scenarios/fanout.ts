@@ -91,6 +91,9 @@ export function ladderOptions(ctx: ScenarioContext) {
   };
 }
 
+/** Issue 15: fan-out in one room of 1k stays at least this many times each peer's capacity. */
+const FANOUT_TARGETS = { ws: 8, socketio: 7 };
+
 /** Capacity, deliveries, latency and CPU cost at capacity, one metric each. */
 export function capacityMetrics(
   kinds: ServerKind[],
@@ -106,6 +109,7 @@ export function capacityMetrics(
   const notes: string[] = [];
   for (const [i, r] of results.entries()) {
     if (r.ceilingReached) notes.push(`${kinds[i]}: ladder ended still passing (at least)`);
+    if (r.upperBound !== null) notes.push(`${kinds[i]}: missed ${+r.upperBound.toFixed(1)} on its own (below it)`);
     if (r.generatorBound) notes.push(`${kinds[i]}: generator core saturated (lower bound)`);
     if (r.stoppedBy) notes.push(`${kinds[i]}: ${r.stoppedBy}`);
     if (r.disturbed.length) notes.push(`${kinds[i]}: ${r.disturbed.length} step(s) repeated, server kept off its core`);
@@ -138,11 +142,13 @@ export function capacityMetrics(
       unit: 'msg/s',
       better: 'higher',
       values: pick((r) => r.capacity),
+      // A capacity is the highest rate that passed; the lowest miss bounds it from above.
+      upperBounds: pick((r) => r.upperBound),
       ...(withTargets
         ? {
             targets: [
-              { peer: 'ws' as const, op: '>=' as const, ratio: 3 },
-              { peer: 'socketio' as const, op: '>=' as const, ratio: 5 },
+              { peer: 'ws' as const, op: '>=' as const, ratio: FANOUT_TARGETS.ws },
+              { peer: 'socketio' as const, op: '>=' as const, ratio: FANOUT_TARGETS.socketio },
             ],
           }
         : {}),
