@@ -130,17 +130,46 @@ function describeHs256Failure(failure: Hs256Failure): string {
 /** Claims the hub only checks at the handshake: not kept for the life of the connection. */
 const CHECKED_ONLY = new Set(['aud', 'iss', 'iat', 'nbf']);
 
-/** The checked claims plus any others (an invite's `invite`, `maxUses`, …), in a compact object. */
-function retainedClaims(payload: JWTPayload, checked: TokenClaims): TokenClaims {
+/** Claims beyond the checked ones (an invite's `invite`, `maxUses`, a `jti`, …), undefined when none. */
+function otherClaims(payload: JWTPayload, checked: readonly string[]): JWTPayload | undefined {
   let others: JWTPayload | undefined;
   for (const key of Object.keys(payload)) {
-    if (!(key in checked) && !CHECKED_ONLY.has(key)) (others ??= {})[key] = payload[key];
+    if (!checked.includes(key) && !CHECKED_ONLY.has(key)) (others ??= {})[key] = payload[key];
   }
-  // Most tokens carry nothing else: the literal itself is kept (its fields in-object, where a
-  // spread copy keeps them in a separate array of 40 bytes per connection).
-  if (!others) return checked;
-  // The checked claims come last: an unchecked one can never stand in for them.
-  return { ...others, ...checked };
+  return others;
+}
+
+const CHECKED = ['sub', 'name', 'role', 'rooms', 'exp'] as const;
+
+/**
+ * A verified token as two objects (itself and its user), where claims, user, room access and
+ * expiry were five: a connection keeps it for life, 112 bytes fewer each. It is its own room
+ * access; its claims are built when asked (at admission and revocation checks, not per message).
+ */
+class VerifiedIdentity extends RoomAccess implements VerifiedToken {
+  constructor(
+    readonly user: UserInfo,
+    patterns: readonly string[],
+    private readonly exp: number,
+    private readonly others: JWTPayload | undefined,
+  ) {
+    super(patterns, user.sub);
+  }
+
+  get access(): RoomAccess {
+    return this;
+  }
+
+  get expiresAt(): number {
+    return this.exp * 1000;
+  }
+
+  get claims(): TokenClaims {
+    const { sub, name, role } = this.user;
+    const checked: TokenClaims = { sub, name, role, rooms: this.patterns, exp: this.exp };
+    // The checked claims come last: an unchecked one can never stand in for them.
+    return this.others ? { ...this.others, ...checked } : checked;
+  }
 }
 
 function toVerified(payload: JWTPayload): VerifiedToken {
@@ -161,14 +190,10 @@ function toVerified(payload: JWTPayload): VerifiedToken {
   if (typeof name !== 'string' || name.length > 128) throw new HubError('unauthorized', 'token claim "name" invalid');
   const nameProblem = identityTextProblem(name, 'name');
   if (nameProblem) throw new HubError('unauthorized', `token claim "name" invalid: ${nameProblem}`);
-  const access = new RoomAccess(checkRoomsClaim(payload.rooms), sub);
-  // The grant's frozen copy, not this token's array: a connection keeps its claims for its life.
-  const rooms = access.patterns;
-  const claims = retainedClaims(payload, { sub, name, role, rooms, exp: payload.exp! });
-  return {
-    claims,
-    user: { sub, name, role },
-    access,
-    expiresAt: payload.exp! * 1000,
-  };
+  return new VerifiedIdentity(
+    { sub, name, role },
+    checkRoomsClaim(payload.rooms),
+    payload.exp!,
+    otherClaims(payload, CHECKED),
+  );
 }

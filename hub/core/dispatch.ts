@@ -37,7 +37,7 @@ export function handleFrame(core: HandlerHost, session: Session, data: Buffer, i
     return;
   }
   session.received(data.length);
-  if (!session.rate.take()) {
+  if (!session.takeMessage()) {
     rateLimited(core, session, peekId(data), 'rate limit exceeded: message dropped, slow down');
     return;
   }

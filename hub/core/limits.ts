@@ -2,33 +2,40 @@
 import { HubError } from '../protocol/index.js';
 
 /** Token bucket: `ratePerSec` sustained, `burst` at once. */
+/**
+ * A token bucket kept as one number, the time it will be full again (GCRA). Taking `n` tokens is
+ * allowed while that time is at most `burst − n` tokens' refill away, and moves it `n` tokens on:
+ * the answers a token count gives, in one field its owner can keep itself (a session does, so an
+ * idle connection holds no bucket object). Returns the new time, or NaN when refused.
+ */
+export function takeTokens(fullAt: number, n: number, ratePerSec: number, burst: number, now: number): number {
+  const perTokenMs = 1000 / Math.max(ratePerSec, 1e-9);
+  const from = fullAt > now ? fullAt : now;
+  // Refills add up in floating point (10 × 0.1 is 0.999…): a token that is due must not be refused.
+  if (from - now > (burst - n) * perTokenMs + 1e-6) return NaN;
+  return from + n * perTokenMs;
+}
+
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  private fullAt = 0;
 
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
     private readonly now: () => number = Date.now,
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
+  ) {}
 
   /** Take `n` tokens (a message, or a message's bytes); false, and nothing taken, when short. */
   take(n = 1): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
-    this.last = t;
-    // Refills add up in floating point (10 × 0.1 is 0.999…): a token that is due must not be refused.
-    if (this.tokens < n - 1e-9) return false;
-    this.tokens = Math.max(0, this.tokens - n);
+    const next = takeTokens(this.fullAt, n, this.ratePerSec, this.burst, this.now());
+    if (Number.isNaN(next)) return false;
+    this.fullAt = next;
     return true;
   }
 
   /** Refilled to `burst`: it would answer exactly as a new bucket does, so it may be dropped. */
   isFull(): boolean {
-    return this.tokens + ((this.now() - this.last) / 1000) * this.ratePerSec >= this.burst;
+    return this.fullAt <= this.now();
   }
 }
 

@@ -12,7 +12,8 @@ import {
   type UserInfo,
 } from '../protocol/index.js';
 import { encodeMessage, truncateReason } from './frame.js';
-import { ErrorBudget, TokenBucket } from './limits.js';
+import { CLOCK_ORIGIN, sinceOrigin } from './clock.js';
+import { ErrorBudget, takeTokens } from './limits.js';
 import { type FlushScheduler, Outbox, type OverflowListener } from './outbox.js';
 import {
   isReadingPaused,
@@ -68,14 +69,16 @@ export interface SessionLimits {
  */
 export class Session extends SessionRooms implements OverflowListener, ReadingPeer {
   private state: SessionState = SessionState.open;
-  readonly connectedAt = Date.now();
+  /** When it connected, since `CLOCK_ORIGIN` (clock.ts): `connectedAt` is the wall time. */
+  private readonly connectedMs = sinceOrigin();
   readonly outbox: Outbox;
-  private rateBucket?: TokenBucket;
+  /** When this peer's message-rate bucket is full again (limits.ts: takeTokens), since `CLOCK_ORIGIN`. */
+  private rateFullAt = 0;
   private errorBudget?: ErrorBudget;
   private rateStrikes = 0;
   private inMessages = 0;
   private inBytes = 0;
-  /** Heartbeat bookkeeping, changed only by ping/beat/ponged/drained. */
+  /** Heartbeat bookkeeping, changed only by ping/beat/ponged/drained; times since `CLOCK_ORIGIN`. */
   private pingSentAt = 0;
   private pongOwed = false;
   private missed = 0;
@@ -102,8 +105,12 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     this.outbox = new Outbox(socket, limits.maxQueuedBytes, scheduler, this);
   }
 
-  get rate(): TokenBucket {
-    return (this.rateBucket ??= new TokenBucket(this.limits.messagesPerSecond, this.limits.burst));
+  /** Spend one message of this peer's rate; false, and nothing spent, when it is out. */
+  takeMessage(): boolean {
+    const next = takeTokens(this.rateFullAt, 1, this.limits.messagesPerSecond, this.limits.burst, sinceOrigin());
+    if (Number.isNaN(next)) return false;
+    this.rateFullAt = next;
+    return true;
   }
 
   get errors(): ErrorBudget {
@@ -111,11 +118,10 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   }
 
   /**
-   * Drop the rate and error counters once they are back where new ones start (re-created on the
-   * next frame), so a connection that has gone quiet holds neither; the heartbeat asks once a beat.
+   * Drop the error counter once it is back where a new one starts (re-created on the next bad
+   * frame), so a connection that has gone quiet holds none; the heartbeat asks once a beat.
    */
   forgetSettledLimits(): void {
-    if (this.rateBucket?.isFull()) this.rateBucket = undefined;
     if (this.errorBudget?.isClear()) this.errorBudget = undefined;
   }
 
@@ -187,17 +193,17 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   /** Send a WebSocket ping; its pong is owed from `now`. */
   ping(now: number): void {
     this.pongOwed = true;
-    this.pingSentAt = now;
+    this.pingSentAt = sinceOrigin(now);
     this.ws.ping();
   }
 
   /** Whether the ping sent at `sentAt` is still unanswered (no later ping, no pong). */
   pongOwedSince(sentAt: number): boolean {
-    return this.pongOwed && this.pingSentAt === sentAt;
+    return this.pongOwed && this.pingSentAt === sinceOrigin(sentAt);
   }
 
   ponged(now: number): void {
-    if (this.pongOwed) this.rtt = now - this.pingSentAt;
+    if (this.pongOwed) this.rtt = sinceOrigin(now) - this.pingSentAt;
     this.pongOwed = false;
     this.missed = 0;
   }
@@ -239,6 +245,10 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     dropIfUnanswered(this.ws, graceMs);
   }
 
+  get connectedAt(): number {
+    return CLOCK_ORIGIN + this.connectedMs;
+  }
+
   /** Who it is: replaced only by reauthorize. */
   get identity(): SessionIdentity {
     return this.current;
@@ -258,6 +268,11 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
 
   sendFrame(frame: Buffer): void {
     if (this.isOpen) this.outbox.push(frame);
+  }
+
+  /** One frame as consecutive buffers (outbox.ts: pushParts). */
+  sendParts(parts: readonly Buffer[]): void {
+    if (this.isOpen) this.outbox.pushParts(parts);
   }
 
   /** Deliver a room frame, or hold it while that room's replay is in progress. */

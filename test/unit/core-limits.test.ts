@@ -76,6 +76,39 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('TokenBucket, as one number (GCRA)', () => {
+  it('refuses a take larger than the burst even when full, and still lets smaller ones through', () => {
+    const c = clock();
+    const bytes = new TokenBucket(1000, 4096, c.now);
+    expect(bytes.take(5000)).toBe(false);
+    expect(bytes.take(4096)).toBe(true);
+    expect(bytes.take(1)).toBe(false);
+    c.advance(1);
+    expect(bytes.take(1)).toBe(true);
+  });
+
+  it('answers the same at rates whose refill per token is a fraction of a millisecond', () => {
+    const c = clock();
+    const fast = new TokenBucket(1e9, 1e9, c.now);
+    for (let i = 0; i < 100_000; i++) expect(fast.take()).toBe(true);
+    const third = new TokenBucket(3, 1, c.now); // 333.3… ms a token
+    expect(third.take()).toBe(true);
+    c.advance(333);
+    expect(third.take()).toBe(false);
+    c.advance(1);
+    expect(third.take()).toBe(true);
+  });
+
+  it('does not let a rate of zero refill', () => {
+    const c = clock();
+    const none = new TokenBucket(0, 2, c.now);
+    expect(none.take()).toBe(true);
+    expect(none.take()).toBe(true);
+    c.advance(3_600_000);
+    expect(none.take()).toBe(false);
+  });
+});
+
 describe('ErrorBudget', () => {
   it('allows the budget within the window and refuses the next', () => {
     const c = clock();
