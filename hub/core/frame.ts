@@ -3,10 +3,13 @@
  * Server frames are never masked and compression is off, so a frame is a header plus the payload.
  */
 
-/** A frame with room for `length` payload bytes after its header; returns it and where the payload goes. */
-function allocFrame(length: number): { frame: Buffer; at: number } {
+/**
+ * A frame's header for `length` payload bytes, with room for `room` of them after it (all unless
+ * the rest is written as further buffers); returns it and where the payload goes.
+ */
+function allocFrame(length: number, room = length): { frame: Buffer; at: number } {
   const at = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(at + length);
+  const frame = Buffer.allocUnsafe(at + room);
   frame[0] = 0x81; // FIN + text opcode
   if (length < 126) {
     frame[1] = length;
@@ -36,6 +39,17 @@ export function encodeMessage(message: object): Buffer {
 export function encodeJson(json: string): Buffer {
   const { frame, at } = allocFrame(Buffer.byteLength(json));
   frame.write(json, at);
+  return frame;
+}
+
+/**
+ * The start of a frame whose payload is `text` followed by `rest` bytes written after it as other
+ * buffers (shared ones: a page of members every ack carries).
+ */
+export function encodeFrameStart(text: string, rest: number): Buffer {
+  const bytes = Buffer.byteLength(text);
+  const { frame, at } = allocFrame(bytes + rest, bytes);
+  frame.write(text, at);
   return frame;
 }
 

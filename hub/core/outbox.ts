@@ -23,6 +23,7 @@ export class Outbox {
   private bytes = 0;
   private overflowed = false;
   bytesSent = 0;
+  /** Frames queued for this peer: all written unless its connection went away first. */
   framesSent = 0;
 
   constructor(
@@ -38,12 +39,7 @@ export class Outbox {
   }
 
   push(frame: Buffer): void {
-    if (this.overflowed) return;
-    // A socket already over the cap is not read; a turn's queue past the burst bound is runaway.
-    if (this.socket.writableLength > this.capBytes || this.bytes + frame.length > this.capBytes * TURN_BURST_FACTOR) {
-      this.overflow();
-      return;
-    }
+    if (!this.admits(frame.length)) return;
     if (this.frames === null) {
       this.frames = [frame];
       this.scheduler.schedule(this);
@@ -51,6 +47,35 @@ export class Outbox {
       this.frames.push(frame);
     }
     this.bytes += frame.length;
+    this.framesSent++;
+  }
+
+  /**
+   * One frame given as consecutive buffers (a head, a page of members every ack shares, an end):
+   * queued together in one turn, written in one writev, counted as one frame.
+   */
+  pushParts(parts: readonly Buffer[]): void {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    if (!this.admits(length)) return;
+    if (this.frames === null) {
+      this.frames = [...parts];
+      this.scheduler.schedule(this);
+    } else {
+      this.frames.push(...parts);
+    }
+    this.bytes += length;
+    this.framesSent++;
+  }
+
+  /** A socket already over the cap is not read; a turn's queue past the burst bound is runaway. */
+  private admits(length: number): boolean {
+    if (this.overflowed) return false;
+    if (this.socket.writableLength > this.capBytes || this.bytes + length > this.capBytes * TURN_BURST_FACTOR) {
+      this.overflow();
+      return false;
+    }
+    return true;
   }
 
   flush(): void {
@@ -58,7 +83,6 @@ export class Outbox {
     if (frames === null) return;
     this.frames = null;
     this.bytesSent += this.bytes;
-    this.framesSent += frames.length;
     this.bytes = 0;
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;

@@ -4,20 +4,27 @@
  * JSON is spliced in already serialized: in a join storm every ack shares the first page's JSON.
  */
 import { ADMIN_ROOM, HubError, type Json, type MembersMessage } from '../protocol/index.js';
-import { encodeJson } from './frame.js';
+import { encodeFrameStart } from './frame.js';
 import type { HandlerHost } from './core-types.js';
 import type { PresencePage } from './presence-roster.js';
 import type { Session } from './session.js';
 
-/** An ack frame: `fields` plus `members` (the page's JSON), with `memberCount`/`membersNext` (subscribe) or `next` (members). */
+const PAGE_END = Buffer.from(']}');
+
+/**
+ * An ack frame: `fields` plus `members` (the page), with `memberCount`/`membersNext` (subscribe)
+ * or `next` (members). Written as three buffers: its own head, the page's shared bytes, the end;
+ * so an ack in a storm copies and allocates nothing the size of the page.
+ */
 export function pageAckFrame(
   fields: Record<string, Json | undefined>,
   page: PresencePage,
   names: 'ack' | 'members',
-): Buffer {
+): Buffer[] {
   const extra = names === 'ack' ? { memberCount: page.count, membersNext: page.next } : { next: page.next };
   const head = JSON.stringify({ type: 'ack', ...fields, ...extra });
-  return encodeJson(`${head.slice(0, -1)},"members":${page.json}}`);
+  const start = encodeFrameStart(`${head.slice(0, -1)},"members":[`, page.inner.length + PAGE_END.length);
+  return page.inner.length > 0 ? [start, page.inner, PAGE_END] : [start, PAGE_END];
 }
 
 /** What a handler returns when it wrote its ack frame itself (a page spliced in by pageAckFrame). */
@@ -41,6 +48,6 @@ export async function members(core: HandlerHost, session: Session, msg: MembersM
   let readers = core.rosterReaders.get(room);
   if (!readers) core.rosterReaders.set(room, (readers = new Set()));
   readers.add(session);
-  session.sendFrame(pageAckFrame({ id: msg.id, room }, page, 'members'));
+  session.sendParts(pageAckFrame({ id: msg.id, room }, page, 'members'));
   return ACK_SENT;
 }

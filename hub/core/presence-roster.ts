@@ -12,8 +12,11 @@ export const MEMBERS_PAGE = 100;
 
 export interface PresencePage {
   members: PresenceMember[];
-  /** `members` as JSON, serialized once (the first page is shared by every ack until it changes). */
-  json: string;
+  /**
+   * `members` as JSON without the brackets, serialized once. The first page's bytes are shared by
+   * every ack until a member on it changes; a join appends past them. Never written once served.
+   */
+  inner: Buffer;
   /** Members in the room now. */
   count: number;
   /** Opaque cursor of the next page; absent on the last. */
@@ -36,8 +39,12 @@ export class PresenceRoster {
   private nextOrdinal = 1;
   /** Cursors from another roster (another room, or this room before it emptied) are refused. */
   private readonly tag = randomBytes(6).toString('base64url');
-  /** The first page, kept while its members stand; a join appends to it while it is not full. */
-  private first: { members: PresenceMember[]; json: string; lastOrdinal: number } | null = null;
+  /**
+   * The first page, kept while its members stand; a join appends to it while it is not full. Its
+   * JSON is `bytes[0, length)`: a join writes after `length` (served pages end before it), or into
+   * a larger copy, so one buffer per room carries every ack's page.
+   */
+  private first: { members: PresenceMember[]; bytes: Buffer; length: number; lastOrdinal: number } | null = null;
 
   get size(): number {
     return this.byId.size;
@@ -71,10 +78,14 @@ export class PresenceRoster {
     // A join lands on the first page only while that page is not full: then it is appended.
     const first = this.first;
     if (first && first.members.length < MEMBERS_PAGE) {
-      first.json =
-        first.members.length === 0
-          ? `[${JSON.stringify(member)}]`
-          : `${first.json.slice(0, -1)},${JSON.stringify(member)}]`;
+      const entry = (first.length === 0 ? '' : ',') + JSON.stringify(member);
+      const needed = first.length + Buffer.byteLength(entry);
+      if (needed > first.bytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(needed, 2 * first.bytes.length));
+        first.bytes.copy(grown, 0, 0, first.length);
+        first.bytes = grown;
+      }
+      first.length += first.bytes.write(entry, first.length);
       first.members.push(member);
       first.lastOrdinal = added;
     }
@@ -128,14 +139,15 @@ export class PresenceRoster {
       const last = page.members.at(-1);
       this.first = {
         members: page.members,
-        json: page.json,
+        bytes: page.inner,
+        length: page.inner.length,
         lastOrdinal: last ? this.byId.get(last.clientId)! : 0,
       };
     }
-    const { members, json, lastOrdinal } = this.first;
+    const { members, bytes, length, lastOrdinal } = this.first;
     // Everyone not on the first page comes after it.
     const next = this.byId.size > members.length ? this.cursorAfter(lastOrdinal) : undefined;
-    return { members: members.slice(), json, count: this.byId.size, next };
+    return { members: members.slice(), inner: bytes.subarray(0, length), count: this.byId.size, next };
   }
 
   /** The page of a room nobody is in (any cursor is refused). */
@@ -159,7 +171,7 @@ export class PresenceRoster {
     const more = i < this.members.length;
     return {
       members: page,
-      json: JSON.stringify(page),
+      inner: Buffer.from(JSON.stringify(page).slice(1, -1)),
       count: this.byId.size,
       next: more ? this.cursorAfter(lastOrdinal) : undefined,
     };

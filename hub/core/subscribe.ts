@@ -80,7 +80,7 @@ export async function subscribe(
       recovered: history.recovered,
       reason: history.reason,
     };
-    session.sendFrame(pageAckFrame(fields, page, 'ack'));
+    session.sendParts(pageAckFrame(fields, page, 'ack'));
     let last = history.position.seq;
     // A replay can be larger than the queue cap: it waits for the socket instead of overflowing
     // it (live frames for the room are held meanwhile and count toward the cap).

@@ -43,6 +43,27 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const frame = (n: number, fill = 0x61): Buffer => Buffer.alloc(n, fill);
 
 describe('Outbox', () => {
+  it('writes a frame given in parts as one frame, in order among the others', async () => {
+    const socket = new FakeSocket();
+    const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });
+    outbox.push(frame(4, 0x31));
+    outbox.pushParts([frame(3, 0x32), frame(6, 0x33), frame(2, 0x34)]);
+    outbox.push(frame(4, 0x35));
+    await turn();
+    expect(socket.batches).toHaveLength(1);
+    expect(socket.batches[0]!.map((b) => b[0])).toEqual([0x31, 0x32, 0x33, 0x34, 0x35]);
+    expect(outbox.framesSent).toBe(3);
+    expect(outbox.bytesSent).toBe(19);
+  });
+
+  it('counts a frame in parts whole against the cap', () => {
+    let overflows = 0;
+    const socket = new FakeSocket();
+    const outbox = new Outbox(socket, 1000, new FlushScheduler(), { onOverflow: () => overflows++ });
+    outbox.pushParts([frame(4000), frame(4001)]);
+    expect(overflows).toBe(1);
+  });
+
   it('writes the frames of one turn together, in order, once', async () => {
     const socket = new FakeSocket();
     const outbox = new Outbox(socket, 1 << 20, new FlushScheduler(), { onOverflow: () => {} });

@@ -31,7 +31,7 @@ describe('PresenceRoster', () => {
     const first = r.page();
     expect(first.members).toHaveLength(MEMBERS_PAGE);
     expect(first.count).toBe(250);
-    expect(JSON.parse(first.json)).toEqual(first.members);
+    expect(JSON.parse(`[${first.inner}]`)).toEqual(first.members);
     const all = pageAll(r);
     expect(all.map((m) => m.clientId)).toEqual([
       ...Array.from({ length: 250 }, (_, i) => `c${i}`).filter((c) => c !== 'c5'),
@@ -56,6 +56,24 @@ describe('PresenceRoster', () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     for (let i = 100; i < 300; i++) expect(seen).toContain(`c${i}`);
+  });
+
+  it('never changes the bytes of a page it served: joins append after them, or into a copy', () => {
+    const r = new PresenceRoster();
+    const served: Array<{ inner: Buffer; text: string; members: PresenceMember[] }> = [];
+    for (let i = 0; i < MEMBERS_PAGE + 5; i++) {
+      r.set(member(i, i % 3 === 0 ? { editing: `widget-${'é'.repeat(i % 7)}` } : {}));
+      const page = r.page();
+      served.push({ inner: page.inner, text: page.inner.toString(), members: page.members });
+    }
+    for (const { inner, text, members } of served) {
+      expect(inner.toString()).toBe(text);
+      expect(JSON.parse(`[${text}]`)).toEqual(members);
+    }
+    // Consecutive acks of a filling page share the buffer (the later one extends the earlier one).
+    const [a, b] = served.slice(10, 12);
+    expect(b!.text.startsWith(a!.text)).toBe(true);
+    expect(served.at(-1)!.members).toHaveLength(MEMBERS_PAGE);
   });
 
   it('refuses cursors of another roster and malformed ones as bad_request', () => {
@@ -94,7 +112,7 @@ describe('PresenceRoster', () => {
         const page = r.page();
         const expected = [...fresh.values()].slice(0, MEMBERS_PAGE);
         expect(page.members).toEqual(expected);
-        expect(JSON.parse(page.json)).toEqual(expected);
+        expect(JSON.parse(`[${page.inner}]`)).toEqual(expected);
         expect(page.count).toBe(fresh.size);
         expect(page.next !== undefined).toBe(fresh.size > MEMBERS_PAGE);
       }
