@@ -30,7 +30,7 @@ const BUDGETED: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 export function handleFrame(core: HandlerHost, session: Session, data: Buffer, isBinary: boolean): void {
-  if (!session.isOpen) return;
+  if (!session.takesRequests) return;
   if (isBinary) {
     core.emit('refused', session, 'binary', 'binary');
     session.end(CloseReason.binaryFrame);
@@ -71,13 +71,20 @@ function runHandler<T extends ClientMessage['type']>(
   msg: MessageOf<T>,
 ): void {
   const handler: Handler<T> = handlers[type];
+  session.requestStarted();
   handler(core, session, msg).then(
     (answer) => {
-      if (answer === null || answer === ACK_SENT) return; // no ack asked for, or written by the handler
-      const frame: Framer<T> = FRAMES[type];
-      session.send(frame(msg.id, answer));
+      if (answer !== null && answer !== ACK_SENT) {
+        // null: no ack asked for; ACK_SENT: written by the handler
+        const frame: Framer<T> = FRAMES[type];
+        session.send(frame(msg.id, answer));
+      }
+      session.requestSettled();
     },
-    (err) => reject(core, session, err, msg.id, type),
+    (err) => {
+      reject(core, session, err, msg.id, type);
+      session.requestSettled();
+    },
   );
 }
 
@@ -85,7 +92,7 @@ function rateLimited(core: HandlerHost, session: Session, id: string | undefined
   const strikes = session.strike();
   core.emit('refused', session, 'rate_limited', 'any');
   if (strikes > core.options.limits.rateLimitStrikes) {
-    session.end(CloseReason.rateLimited);
+    session.endAfterAnswers(CloseReason.rateLimited);
     return;
   }
   session.send({ type: 'error', id, code: 'rate_limited', message });

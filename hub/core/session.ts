@@ -44,7 +44,14 @@ export interface SessionInfo {
   userAgent: string;
 }
 
-const SessionState = { open: 0, closing: 1, closed: 2 } as const;
+/** draining: answering what it accepted, reading nothing new, closing once those answers are out. */
+const SessionState = { open: 0, draining: 1, closing: 2, closed: 3 } as const;
+
+/** How long a draining session waits for its accepted requests' answers before it closes anyway. */
+const ANSWER_WAIT_MS = 5000;
+
+/** Why each draining session will close (few are ever draining: no field on every session). */
+const drainingFor = new WeakMap<Session, CloseWhy>();
 type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 /** What a session reports to the core that owns it (its socket's events among them). */
@@ -76,6 +83,8 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   private rateFullAt = 0;
   private errorBudget?: ErrorBudget;
   private rateStrikes = 0;
+  /** Requests accepted and not yet answered (dispatch.ts). */
+  private inFlight = 0;
   private inMessages = 0;
   private inBytes = 0;
   /** Heartbeat bookkeeping, changed only by ping/beat/ponged/drained; times since `CLOCK_ORIGIN`. */
@@ -258,8 +267,36 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     return this.identity.user;
   }
 
+  /** Frames can still be sent (open, or draining its answers). */
   get isOpen(): boolean {
+    return this.state <= SessionState.draining;
+  }
+
+  /** New requests are read and handled. */
+  get takesRequests(): boolean {
     return this.state === SessionState.open;
+  }
+
+  requestStarted(): void {
+    this.inFlight++;
+  }
+
+  requestSettled(): void {
+    this.inFlight--;
+    const why = this.inFlight === 0 && this.state === SessionState.draining ? drainingFor.get(this) : undefined;
+    if (why) this.end(why);
+  }
+
+  /**
+   * Close for `why` once the requests already accepted have answered (at most ANSWER_WAIT_MS), taking
+   * no new ones meanwhile: a peer cut for flooding still learns which of its messages were stored.
+   */
+  endAfterAnswers(why: CloseWhy): void {
+    if (!this.takesRequests) return;
+    if (this.inFlight === 0) return this.end(why);
+    this.state = SessionState.draining;
+    drainingFor.set(this, why);
+    setTimeout(() => this.end(why), ANSWER_WAIT_MS).unref();
   }
 
   send(message: OutgoingMessage): void {

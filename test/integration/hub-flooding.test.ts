@@ -73,6 +73,8 @@ describe('flooding', () => {
     expect(flooded).toEqual(flooded.slice().sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
     for (const e of limited) expect(flooded).not.toContain(e.id);
     for (const id of acked) expect(flooded).toContain(id);
+    // And every message that was stored was acked before the close: the flooder knows which.
+    for (const id of flooded) expect(acked).toContain(id);
     expect(watcher.closed).toBeUndefined();
     watcher.close();
     steady.close();
@@ -99,6 +101,27 @@ describe('flooding', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('answers every request it accepted before closing with 4029, and handles nothing after', async () => {
+    const room = 'flood:2';
+    const c = await client('burst-then-flood');
+    await c.request({ type: 'subscribe', room });
+    // In one write, read in one turn: the burst's publishes, the strikes, then more that must not
+    // be handled. Before, the close came in that same turn and every ack of the burst was lost.
+    c.sendTogether(
+      Array.from({ length: 40 }, (_, i) => ({ type: 'publish', id: `g${i}`, room, event: 'g', data: { i } })),
+    );
+    const closed = await c.waitForClose();
+    expect(closed.code).toBe(4029);
+    const acks = c.received.filter((m) => m.type === 'ack' && (m as { id?: string }).id?.startsWith('g'));
+    expect(c.received.filter((m) => m.type === 'error' && m.code === 'rate_limited')).toHaveLength(STRIKES);
+    expect(acks.length).toBeGreaterThanOrEqual(BURST - 1); // the subscribe took one of the burst
+    // The room holds exactly the acked messages: nothing after the strikes was stored.
+    const reader = await client('reader');
+    const ack = await reader.request({ type: 'subscribe', room });
+    expect((ack as { seq: number }).seq).toBe(acks.length);
+    reader.close();
   });
 
   it('counts every kind of message against the rate, not only publishes', async () => {

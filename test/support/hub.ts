@@ -70,6 +70,14 @@ export class TestClient {
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
 
+  /** Send all of them in one TCP write, so the hub reads them in one chunk (one turn). */
+  sendTogether(msgs: object[]): void {
+    const socket = (this.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.cork();
+    for (const m of msgs) this.send(m);
+    socket.uncork();
+  }
+
   /** Send a message with a fresh id and wait for its ack or error. */
   async request(msg: Record<string, unknown>): Promise<ServerMessage & Record<string, unknown>> {
     const id = `r${++this.nextId}`;
