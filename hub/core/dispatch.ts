@@ -89,13 +89,9 @@ function runHandler<T extends ClientMessage['type']>(
 }
 
 function rateLimited(core: HandlerHost, session: Session, id: string | undefined, message: string): void {
-  const strikes = session.strike();
   core.emit('refused', session, 'rate_limited', 'any');
-  if (strikes > core.options.limits.rateLimitStrikes) {
-    session.endAfterAnswers(CloseReason.rateLimited);
-    return;
-  }
   session.send({ type: 'error', id, code: 'rate_limited', message });
+  if (!session.strike()) session.endAfterAnswers(CloseReason.rateLimited);
 }
 
 /**

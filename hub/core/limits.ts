@@ -1,7 +1,6 @@
 /** Per-connection and per-hub limits that keep one bad client from hurting the rest. */
 import { HubError } from '../protocol/index.js';
 
-/** Token bucket: `ratePerSec` sustained, `burst` at once. */
 /**
  * A token bucket kept as one number, the time it will be full again (GCRA). Taking `n` tokens is
  * allowed while that time is at most `burst − n` tokens' refill away, and moves it `n` tokens on:
@@ -84,7 +83,7 @@ export class KeyedRateLimit {
   }
 }
 
-/** Counts bad messages in a sliding window; `spend` returns false once the budget is exhausted. */
+/** Counts bad messages in a sliding window; `spend` returns false for the budget-th one in it. */
 export class ErrorBudget {
   private stamps: number[] = [];
 
@@ -98,7 +97,8 @@ export class ErrorBudget {
     const t = this.now();
     this.stamps = this.stamps.filter((s) => t - s < this.windowMs);
     this.stamps.push(t);
-    return this.stamps.length <= this.budget;
+    // The budget-th error in the window is the last: `errorBudget: 10` closes on the tenth.
+    return this.stamps.length < this.budget;
   }
 
   /** Every error has left the window: it would answer exactly as a new budget does. */

@@ -68,6 +68,7 @@ export interface SessionLimits {
   burst: number;
   errorBudget: number;
   errorWindowMs: number;
+  rateLimitStrikes: number;
 }
 
 /**
@@ -82,7 +83,8 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   /** When this peer's message-rate bucket is full again (limits.ts: takeTokens), since `CLOCK_ORIGIN`. */
   private rateFullAt = 0;
   private errorBudget?: ErrorBudget;
-  private rateStrikes = 0;
+  /** Rate-limited frames in the error window: a flooder is closed, a tab that bursts now and then is not. */
+  private rateStrikes?: ErrorBudget;
   /** Requests accepted and not yet answered (dispatch.ts). */
   private inFlight = 0;
   private inMessages = 0;
@@ -127,11 +129,12 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   }
 
   /**
-   * Drop the error counter once it is back where a new one starts (re-created on the next bad
+   * Drop the error and strike counters once it is back where a new one starts (re-created on the next bad
    * frame), so a connection that has gone quiet holds none; the heartbeat asks once a beat.
    */
   forgetSettledLimits(): void {
     if (this.errorBudget?.isClear()) this.errorBudget = undefined;
+    if (this.rateStrikes?.isClear()) this.rateStrikes = undefined;
   }
 
   onOverflow(): void {
@@ -182,9 +185,9 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
     return this.inBytes;
   }
 
-  /** One more frame over the rate; returns how many so far. */
-  strike(): number {
-    return ++this.rateStrikes;
+  /** One more frame over the rate; false once that is `rateLimitStrikes` in the error window. */
+  strike(): boolean {
+    return (this.rateStrikes ??= new ErrorBudget(this.limits.rateLimitStrikes, this.limits.errorWindowMs)).spend();
   }
 
   /** A refreshed token (same sub) replaces the identity; its expiry notice is owed again. */

@@ -1,6 +1,7 @@
 /**
- * Flooding: messages above the per-connection rate get `rate_limited` (and are dropped), then the
- * connection is closed with 4029 — while other clients' delivery carries on.
+ * Flooding: messages above the per-connection rate get `rate_limited` (and are dropped); the
+ * `rateLimitStrikes`-th of them within the error window closes the connection with 4029 — while
+ * other clients' delivery carries on.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../hub/protocol/index.js';
@@ -96,6 +97,30 @@ describe('flooding', () => {
       await barrier(c);
       const ack = await c.request({ type: 'subscribe', room: ROOM });
       expect(ack.type).toBe('ack');
+      expect(c.closed).toBeUndefined();
+      c.close();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('strikes leave the window: a tab that bursts now and then is never closed', async () => {
+    // Before, strikes only added up: the fourth burst of a long-lived tab closed it with 4029.
+    const real = Date.now.bind(Date);
+    let ahead = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => real() + ahead);
+    try {
+      const c = await client('long-lived');
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < BURST + STRIKES - 1; i++) c.send({ type: 'ping', id: `r${round}-${i}` });
+        const last = `r${round}-${BURST + STRIKES - 2}`;
+        await c.waitFor((m) => (m.type === 'error' || m.type === 'pong') && m.id === last);
+        // One strike short of the close in every round: the ones of the round before have left.
+        const refused = c.received.filter((m) => m.type === 'error' && m.id?.startsWith(`r${round}-`));
+        expect(refused).toHaveLength(STRIKES - 1);
+        ahead += 10_000 + (1000 / RATE) * BURST; // past the error window, the bucket full again
+      }
+      await barrier(c);
       expect(c.closed).toBeUndefined();
       c.close();
     } finally {

@@ -110,20 +110,23 @@ describe('TokenBucket, as one number (GCRA)', () => {
 });
 
 describe('ErrorBudget', () => {
-  it('allows the budget within the window and refuses the next', () => {
+  it('refuses the budget-th error within the window: a budget of 3 closes on the third', () => {
     const c = clock();
     const budget = new ErrorBudget(3, 1000, c.now);
-    expect([budget.spend(), budget.spend(), budget.spend()]).toEqual([true, true, true]);
-    expect(budget.spend()).toBe(false);
+    expect([budget.spend(), budget.spend(), budget.spend()]).toEqual([true, true, false]);
+  });
+
+  it('a budget of 1 refuses the first error', () => {
+    expect(new ErrorBudget(1, 1000, clock().now).spend()).toBe(false);
   });
 
   it('forgets errors older than the window', () => {
     const c = clock();
-    const budget = new ErrorBudget(2, 1000, c.now);
+    const budget = new ErrorBudget(3, 1000, c.now);
     budget.spend();
     c.advance(600);
     budget.spend();
-    c.advance(500); // the first error is now 1100 ms old
+    c.advance(500); // the first error is now 1100 ms old: two in the window with this one
     expect(budget.spend()).toBe(true);
     expect(budget.spend()).toBe(false);
     c.advance(1000);
@@ -132,7 +135,7 @@ describe('ErrorBudget', () => {
 
   it('is clear only once every error has left the window', () => {
     const c = clock();
-    const budget = new ErrorBudget(2, 1000, c.now);
+    const budget = new ErrorBudget(3, 1000, c.now);
     expect(budget.isClear()).toBe(true);
     budget.spend();
     c.advance(600);
@@ -146,7 +149,7 @@ describe('ErrorBudget', () => {
 
   it('a steady trickle below the budget never runs out', () => {
     const c = clock();
-    const budget = new ErrorBudget(2, 1000, c.now);
+    const budget = new ErrorBudget(3, 1000, c.now);
     for (let i = 0; i < 100; i++) {
       expect(budget.spend()).toBe(true);
       c.advance(501);
