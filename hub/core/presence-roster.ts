@@ -3,8 +3,9 @@
  * joining (an update keeps it), so a cursor — "after ordinal N" — stays valid while the room changes:
  * a member present for the whole paging is returned exactly once, and a join lands on a later page.
  * The first page's JSON is kept until a member on it changes, so in a join storm every ack reuses it.
+ * Cursors are signed: one this hub did not give out for this room is refused.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HubError, type PresenceMember } from '../protocol/index.js';
 
 /** At most this many members in the subscribe ack and in each `members` answer. */
@@ -23,7 +24,17 @@ export interface PresencePage {
   next?: string;
 }
 
-const CURSOR = /^([A-Za-z0-9_-]{8})\.([0-9a-z]{1,11})$/;
+const CURSOR = /^([A-Za-z0-9_-]{8})\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{12})$/;
+
+/**
+ * Signs cursors, so a client can only page from a position this hub gave out: a cursor is read
+ * by the hub that wrote it (each hub keeps its own rosters), so a key per process is enough.
+ */
+const CURSOR_KEY = randomBytes(32);
+
+function cursorMac(tag: string, ordinal: string): string {
+  return createHmac('sha256', CURSOR_KEY).update(`${tag}.${ordinal}`).digest('base64url').slice(0, 12);
+}
 
 export class PresenceRoster {
   /** Each member's ordinal, by client id. */
@@ -39,6 +50,8 @@ export class PresenceRoster {
   private nextOrdinal = 1;
   /** Cursors from another roster (another room, or this room before it emptied) are refused. */
   private readonly tag = randomBytes(6).toString('base64url');
+  private signedOrdinal = -1;
+  private signedCursor = '';
   /**
    * The first page, kept while its members stand; a join appends to it while it is not full. Its
    * JSON is `bytes[0, length)`: a join writes after `length` (served pages end before it), or into
@@ -124,7 +137,7 @@ export class PresenceRoster {
   page(cursor?: string): PresencePage {
     if (cursor === undefined) return this.firstPage();
     const m = CURSOR.exec(cursor);
-    if (!m || m[1] !== this.tag) {
+    if (!m || m[1] !== this.tag || !sameText(m[3], cursorMac(m[1], m[2]))) {
       throw new HubError(
         'bad_request',
         'members cursor is not valid for this room (page again from the subscribe ack)',
@@ -154,7 +167,13 @@ export class PresenceRoster {
   static readonly empty: PresenceRoster = new PresenceRoster();
 
   private cursorAfter(ordinal: number): string {
-    return `${this.tag}.${ordinal.toString(36)}`;
+    // Every ack of a join storm carries the first page's cursor: signed once, not per join.
+    if (ordinal !== this.signedOrdinal) {
+      const position = ordinal.toString(36);
+      this.signedCursor = `${this.tag}.${position}.${cursorMac(this.tag, position)}`;
+      this.signedOrdinal = ordinal;
+    }
+    return this.signedCursor;
   }
 
   private collect(after: number): PresencePage {
@@ -188,4 +207,8 @@ export class PresenceRoster {
     }
     return lo;
   }
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

@@ -86,6 +86,27 @@ describe('PresenceRoster', () => {
       expect(() => a.page(bad)).toThrow(HubError);
   });
 
+  it('refuses a forged cursor: the right room tag with a position it never gave out', () => {
+    const r = new PresenceRoster();
+    for (let i = 0; i < 250; i++) r.set(member(i));
+    const [tag, position] = r.page().next!.split('.');
+    expect(Number.parseInt(position!, 36)).toBe(MEMBERS_PAGE);
+    // Before cursors were signed, `<tag>.<any base-36 number>` was taken as a real one.
+    for (const forged of [`${tag}.1`, `${tag}.${position}`, `${tag}.${(150).toString(36)}.AAAAAAAAAAAA`]) {
+      expect(() => r.page(forged)).toThrow(/members cursor is not valid/);
+    }
+    // The cursors it did give out still page the whole room, each member once.
+    const seen: string[] = [];
+    let page = r.page();
+    for (;;) {
+      seen.push(...page.members.map((m) => m.clientId));
+      if (!page.next) break;
+      page = r.page(page.next);
+    }
+    expect(new Set(seen).size).toBe(250);
+    expect(seen).toHaveLength(250);
+  });
+
   it('keeps the cached first page equal to a fresh one through random joins, updates and leaves', () => {
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
