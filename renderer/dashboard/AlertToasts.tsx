@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { formatTime } from '../shared/format.js';
 import { RichText } from '../shared/RichText.js';
 import { dismissAlert, toastLifetimeMs, useAlerts, type Toast } from './alerts-store.js';
+import { SenderLabel } from './SenderLabel.js';
 
 export function AlertToasts() {
   const toasts = useAlerts((s) => s.toasts);
@@ -22,12 +23,14 @@ function AlertToast({ toast }: { toast: Toast }) {
     const timer = setTimeout(() => dismissAlert(toast.id), ms);
     return () => clearTimeout(timer);
   }, [toast.id, toast.severity]);
+  const sender = toast.from.system ? 'system' : 'person';
   return (
     <div
-      className={`toast ${toast.severity}`}
+      className={`toast ${toast.severity} from-${sender}`}
       role={toast.severity === 'critical' ? 'alert' : 'status'}
       data-testid="toast"
       data-severity={toast.severity}
+      data-sender={sender}
     >
       <div className="toast-head">
         <span className="toast-severity">{toast.severity}</span>
@@ -38,7 +41,7 @@ function AlertToast({ toast }: { toast: Toast }) {
       </div>
       {toast.body ? <RichText className="toast-body" text={toast.body} /> : null}
       <div className="toast-meta muted">
-        {toast.from} · {toast.room} · {formatTime(toast.time)}
+        <SenderLabel sender={toast.from} /> · {toast.room} · {formatTime(toast.time)}
       </div>
     </div>
   );

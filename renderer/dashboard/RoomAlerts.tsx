@@ -2,6 +2,7 @@
 import { formatTime } from '../shared/format.js';
 import { RichText } from '../shared/RichText.js';
 import type { RoomAlert } from './room-model.js';
+import { SenderLabel } from './SenderLabel.js';
 
 export function RoomAlerts({ alerts }: { alerts: readonly RoomAlert[] }) {
   if (alerts.length === 0) return null;
@@ -12,14 +13,15 @@ export function RoomAlerts({ alerts }: { alerts: readonly RoomAlert[] }) {
         {[...alerts].reverse().map((a) => (
           <li
             key={`${a.round}-${a.seq}-${a.id}`}
-            className={`room-alert ${a.severity}`}
+            className={`room-alert ${a.severity} from-${a.from.system ? 'system' : 'person'}`}
             data-testid="room-alert"
             data-severity={a.severity}
+            data-sender={a.from.system ? 'system' : 'person'}
           >
             <span className="toast-severity">{a.severity}</span> <strong>{a.title}</strong>
             {a.body ? <RichText className="block small-text" text={a.body} /> : null}
             <span className="block muted small-text">
-              {a.from} · {formatTime(a.time)}
+              <SenderLabel sender={a.from} /> · {formatTime(a.time)}
             </span>
           </li>
         ))}

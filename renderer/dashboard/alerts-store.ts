@@ -1,10 +1,11 @@
 /** Alerts shown as toasts: newest first, each alert once even when it reaches two rooms. */
 import { create } from 'zustand';
+import type { AlertSender } from './alert-sender.js';
 import type { AlertEvent, Severity } from './insight-events.js';
 
 export interface Toast extends AlertEvent {
   room: string;
-  from: string;
+  from: AlertSender;
   time: number;
 }
 

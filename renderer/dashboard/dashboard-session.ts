@@ -6,6 +6,7 @@
 import { MAX_HISTORY_LIMIT, personalRoom, type Json, type RoomMessage } from '../../hub/protocol/index.js';
 import type { InsightClient, JoinAnswer, RoomHandle, Unsubscribe } from '../../hub/client/index.js';
 import { useConnection } from '../connection/connection-store.js';
+import { alertSender } from './alert-sender.js';
 import { pushAlert } from './alerts-store.js';
 import { readAlert, ANNOTATION_EVENT } from './insight-events.js';
 import {
@@ -96,7 +97,7 @@ export function listenForPersonalAlerts(sub: string): void {
   const handle = client().room(room);
   const onAlert = (data: Json, msg: RoomMessage): void => {
     const alert = readAlert(data, `${msg.epoch}:${msg.seq}`);
-    if (alert) pushAlert({ ...alert, room, from: msg.from.name || msg.from.sub, time: msg.time });
+    if (alert) pushAlert({ ...alert, room, from: alertSender(msg.from), time: msg.time });
   };
   personal = { handle, offs: [handle.on('alert', onAlert)] };
 }

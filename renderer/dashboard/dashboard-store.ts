@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { PresenceMember, ResumeFailure, RoomMessage } from '../../hub/protocol/index.js';
 import { applyMessage, emptyRoom, knownWidget, type RoomModel } from './room-model.js';
+import { alertSender } from './alert-sender.js';
 import { pushAlert, type Toast } from './alerts-store.js';
 
 export type JoinStatus = 'idle' | 'joining' | 'live' | 'retrying' | 'failed';
@@ -51,7 +52,7 @@ export function receiveMessage(msg: RoomMessage, live: boolean): void {
   if (msg.room !== state.room) return;
   const { model, alert } = applyMessage(state.model, msg, live);
   if (model !== state.model) useDashboard.setState({ model });
-  if (alert) pushAlert({ ...alert, room: msg.room, from: msg.from.name || msg.from.sub, time: msg.time });
+  if (alert) pushAlert({ ...alert, room: msg.room, from: alertSender(msg.from), time: msg.time });
 }
 
 export function receiveMembers(room: string, members: PresenceMember[], memberCount = members.length): void {
@@ -94,7 +95,7 @@ export function receiveJoin(
   for (const m of history) {
     const applied = applyMessage(model, { ...m, room }, news);
     model = applied.model;
-    if (applied.alert) alerts.push({ ...applied.alert, room, from: m.from.name || m.from.sub, time: m.time });
+    if (applied.alert) alerts.push({ ...applied.alert, room, from: alertSender(m.from), time: m.time });
   }
   useDashboard.setState({
     model,

@@ -4,6 +4,7 @@
  * reset and folds in live messages, each seq once.
  */
 import type { RoomMessage } from '../../hub/protocol/index.js';
+import { alertSender, type AlertSender } from './alert-sender.js';
 import {
   ANNOTATION_EVENT,
   COMMENT_EVENT,
@@ -88,7 +89,7 @@ export interface RoomAlert extends AlertEvent {
   seq: number;
   /** The model's `round` when it arrived. */
   round: number;
-  from: string;
+  from: AlertSender;
   time: number;
 }
 
@@ -146,7 +147,7 @@ export function applyMessage(model: RoomModel, msg: RoomMessage, live: boolean):
         ...alert,
         seq: msg.seq,
         round: next.round,
-        from: msg.from.name || msg.from.sub,
+        from: alertSender(msg.from),
         time: msg.time,
       };
       const alerts = [...next.alerts, entry].sort(inRoomOrder).slice(-MAX_ROOM_ALERTS);

@@ -89,6 +89,43 @@ test('alerts to the dashboard and to one user arrive as toasts by severity', asy
   await expect(alice.page.getByText('Quota exceeded')).toHaveCount(0);
 });
 
+test('an alert a person publishes is shown as theirs, never as the system, whatever they are called', async () => {
+  // An editor who named themselves like the system, publishing as the backend does.
+  const impostor = await mint({ sub: 'mallory', name: 'InsightEngine', role: 'editor', rooms: [ROOM] });
+  await publish(ROOM, 'alert', { id: 'a-fake', severity: 'critical', title: 'Fake outage' }, impostor);
+  await publish(ROOM, 'alert', { id: 'a-real', severity: 'critical', title: 'Real outage' });
+  for (const p of [alice, bob]) {
+    const fake = p.page.locator('[data-testid=toast]', { hasText: 'Fake outage' });
+    const real = p.page.locator('[data-testid=toast]', { hasText: 'Real outage' });
+    await expect(fake).toHaveAttribute('data-sender', 'person');
+    await expect(fake.getByTestId('alert-sender')).toHaveText('Person InsightEngine');
+    await expect(real).toHaveAttribute('data-sender', 'system');
+    await expect(real.getByTestId('alert-sender')).toHaveText('System InsightEngine');
+    // The badges look different, not only read different.
+    const badge = (l: typeof fake) =>
+      l.locator('.sender-badge').evaluate((el) => {
+        const s = getComputedStyle(el);
+        return `${s.backgroundColor} ${s.borderTopStyle}`;
+      });
+    expect(await badge(fake)).not.toBe(await badge(real));
+    const listed = p.page.locator('[data-testid=room-alert]', { hasText: 'Fake outage' });
+    await expect(listed).toHaveAttribute('data-sender', 'person');
+    await expect(listed.getByTestId('alert-sender')).toHaveText('Person InsightEngine');
+    await expect(p.page.locator('[data-testid=room-alert]', { hasText: 'Real outage' })).toHaveAttribute(
+      'data-sender',
+      'system',
+    );
+  }
+  await screenshot(bob.page, 'dashboard-alert-senders');
+  for (const p of [alice, bob]) {
+    for (const title of ['Fake outage', 'Real outage'])
+      await p.page
+        .locator('[data-testid=toast]', { hasText: title })
+        .getByRole('button', { name: 'Dismiss alert' })
+        .click();
+  }
+});
+
 test('a streamed query fills the live table and reports when it is done', async () => {
   const columns = ['region', 'orders', 'revenue'];
   const regions = ['north', 'south', 'east', 'west', 'central'];

@@ -30,7 +30,7 @@ const member = (clientId: string, sub: string, state: PresenceMember['state']): 
 describe('alert toasts', () => {
   it('shows the most severe first, once per alert id, and lets info ones go by themselves', () => {
     vi.useFakeTimers();
-    const base = { body: '', room: 'dashboard:1', from: 'Engine' };
+    const base = { body: '', room: 'dashboard:1', from: { system: true, name: 'Engine', sub: 'svc' } };
     pushAlert({ ...base, id: 'i', severity: 'info', title: 'FYI', time: 3 });
     pushAlert({ ...base, id: 'c', severity: 'critical', title: 'Down', time: 1 });
     pushAlert({ ...base, id: 'c', severity: 'critical', title: 'Down again', time: 4 });

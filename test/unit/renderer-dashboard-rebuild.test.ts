@@ -36,7 +36,7 @@ describe('rebuilding the dashboard after a reset', () => {
       'epoch_changed',
     );
     expect(useAlerts.getState().toasts.map((t) => t.id)).toEqual(['during-restart', 'seen-live']);
-    expect(useAlerts.getState().toasts[0]).toMatchObject({ room: ROOM, from: 'Engine' });
+    expect(useAlerts.getState().toasts[0]).toMatchObject({ room: ROOM, from: { system: true, name: 'Engine' } });
     expect(useDashboard.getState().model.alerts.map((a) => a.id)).toEqual(['seen-live', 'during-restart']);
   });
 

@@ -159,6 +159,67 @@ describe('a dashboard fed by the SDK', () => {
     resetAlerts();
   });
 
+  it('shows as the system only the alerts a service token published, not a person named like it', async () => {
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } =
+      await import('../../renderer/dashboard/dashboard-session.js');
+    const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
+    const { useAlerts, resetAlerts } = await import('../../renderer/dashboard/alerts-store.js');
+    const room = 'dashboard:senders';
+    // Before the viewer joins: read from the join's history, into the room's alerts.
+    await publish(room, 'alert', { id: 'old-system', severity: 'info', title: 'From the engine' });
+    const impostor = await token(small, { sub: 'guest-1', name: 'InsightEngine', role: 'editor', rooms: [room] });
+    const res = await fetch(`${small.url}/api/rooms/${encodeURIComponent(room)}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${impostor}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'alert', data: { id: 'old-person', severity: 'info', title: 'Not the engine' } }),
+    });
+    expect(res.status).toBe(201);
+
+    const tok = await token(small, { sub: 'val', name: 'Val', role: 'viewer', rooms: [room] });
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    listenForPersonalAlerts('val');
+    joinDashboard(room);
+    await until(() => useDashboard.getState().model.alerts.length === 2, 5000, 'history alerts');
+
+    // Live: the engine, the editor over the socket (into the room and into val's own room), and
+    // the engine into val's own room.
+    const editor = await rawConnect(small, impostor);
+    expect((await editor.request({ type: 'subscribe', room })).type).toBe('ack');
+    const sent = await editor.request({
+      type: 'publish',
+      room,
+      event: 'alert',
+      data: { id: 'live-person', severity: 'critical', title: 'Fake outage' },
+    });
+    expect(sent.type).toBe('ack');
+    await publish(room, 'alert', { id: 'live-system', severity: 'critical', title: 'Real outage' });
+    await publish('user:val', 'alert', { id: 'personal-system', severity: 'warning', title: 'For you' });
+    await until(() => useAlerts.getState().toasts.length === 3, 5000, 'three toasts');
+    editor.close();
+
+    const bySystem = (items: readonly { id: string; from: { system: boolean; name: string } }[]) =>
+      Object.fromEntries(items.map((a) => [a.id, [a.from.system, a.from.name]]));
+    expect(bySystem(useDashboard.getState().model.alerts)).toEqual({
+      'old-system': [true, 'engine'],
+      'old-person': [false, 'InsightEngine'],
+      'live-person': [false, 'InsightEngine'],
+      'live-system': [true, 'engine'],
+    });
+    expect(bySystem(useAlerts.getState().toasts)).toEqual({
+      'live-person': [false, 'InsightEngine'],
+      'live-system': [true, 'engine'],
+      'personal-system': [true, 'engine'],
+    });
+
+    leaveDashboard();
+    stopPersonalAlerts();
+    resetAlerts();
+  });
+
   it('builds the room from the subscribe alone where REST cannot be reached (the desktop window)', async () => {
     const { joinDashboard, leaveDashboard } = await import('../../renderer/dashboard/dashboard-session.js');
     const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');

@@ -52,8 +52,8 @@ describe('room model', () => {
     const live = applyMessage(old.model, msg(2, 'alert', { id: 'a2', severity: 'critical', title: 'Now' }), true);
     expect(live.alert?.title).toBe('Now');
     expect(live.model.alerts.map((a) => [a.seq, a.title, a.from])).toEqual([
-      [1, 'Old news', 'Engine'],
-      [2, 'Now', 'Engine'],
+      [1, 'Old news', { system: true, name: 'Engine', sub: 'svc' }],
+      [2, 'Now', { system: true, name: 'Engine', sub: 'svc' }],
     ]);
     expect(live.model.lastSeq).toBe(2);
     // A new epoch numbers from 1 again.
