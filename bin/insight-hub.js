@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI as users run it: compiled JavaScript (dist/cli.js, built by `npm run build`, which
-// `npm install` runs through `prepare`), no TypeScript loader.
+// The CLI as users run it: compiled JavaScript (dist/cli.js, in the package; in a clone, built by
+// `npm run build`, `npm start` or `npm test`), no TypeScript loader.
 import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/cli.js', import.meta.url);

@@ -9,7 +9,7 @@
 // --out puts the three folders under another directory (the packaging test builds into a scratch
 // project so it never rewrites the folders other tests are reading).
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,17 @@ function copyIcons() {
   copyFileSync(src('build/icons/tray-icon.png'), join(electronDist, 'tray-icon.png'));
 }
 
+/**
+ * The folder Electron runs in development (`electron electron-dist`): the package's own `main` is
+ * the library, which is what npm users import. Same name, so the app's data folder is the same;
+ * electron-builder sets the packaged app's `main` itself (build/electron-builder.json).
+ */
+function writeElectronManifest() {
+  const { name, version, description } = JSON.parse(readFileSync(src('package.json'), 'utf8'));
+  const manifest = { name, version, description, private: true, main: 'main.cjs' };
+  writeFileSync(join(electronDist, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 async function buildRenderer() {
   const configFile = src('build/vite.renderer.config.ts');
   if (flags['skip-renderer']) return 'skipped (--skip-renderer)';
@@ -127,6 +138,7 @@ const started = Date.now();
 rmSync(dist, { recursive: true, force: true });
 await Promise.all(Object.values(jobs).map((job) => job()));
 copyIcons();
+writeElectronManifest();
 checkPreload();
 const renderer = await buildRenderer();
 console.log(

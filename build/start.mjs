@@ -9,10 +9,11 @@
 //
 //   npm start [-- --no-build] [-- --fetch-electron] [-- <serve options for the headless fallback, e.g. --port 7421>]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './stale.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -21,37 +22,6 @@ const retryFetch = args.includes('--fetch-electron');
 const passThrough = args.filter((a) => a !== '--no-build' && a !== '--fetch-electron');
 const cacheDir = process.env.INSIGHT_HUB_CACHE_DIR ?? join(root, 'node_modules/.cache/insight-hub');
 const failureFile = join(cacheDir, 'electron-fetch-failed.json');
-
-const OUTPUTS = [
-  'electron-dist/main.cjs',
-  'electron-dist/preload.cjs',
-  'dist/hub/hub-process.cjs',
-  'dist/cli.js',
-  'renderer-dist/index.html',
-];
-const SOURCES = ['electron', 'hub', 'renderer', 'build/build.mjs', 'build/vite.renderer.config.ts', 'package.json'];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfNeeded() {
-  const outputs = OUTPUTS.map((p) => join(root, p));
-  const missing = outputs.some((p) => !existsSync(p));
-  const oldestOutput = missing ? 0 : Math.min(...outputs.map((p) => statSync(p).mtimeMs));
-  const newestSource = Math.max(...SOURCES.map((p) => newestMtime(join(root, p))));
-  if (!missing && newestSource <= oldestOutput) return;
-  console.error(missing ? 'Building the app (first run)…' : 'Sources changed since the last build; rebuilding…');
-  const build = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
 
 /** Path of the Electron binary when it is installed, else undefined. */
 function electronBinary() {
@@ -138,11 +108,11 @@ function runHeadless(reason) {
   );
 }
 
-if (!noBuild) buildIfNeeded();
+if (!noBuild) buildIfStale();
 let electron = electronBinary();
 const fetchFailure = electron ? undefined : fetchElectron();
 electron = electronBinary();
 
 if (!electron) runHeadless(`the Electron runtime is not installed and could not be fetched (${fetchFailure})`);
 else if (noDisplay()) runHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
-else follow(spawn(electron, [root], { stdio: 'inherit' }));
+else follow(spawn(electron, [join(root, 'electron-dist')], { stdio: 'inherit' }));

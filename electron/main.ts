@@ -4,7 +4,7 @@
  * loaded from the app origin with the hardening of window-security.ts; tray and menu.
  */
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   BrowserWindow,
   Menu,
@@ -71,7 +71,9 @@ function utilityHubChild(proc: UtilityProcess): HubChild {
 
 async function boot(): Promise<void> {
   const userDataDir = app.getPath('userData');
-  const files = appFiles(app.getAppPath());
+  // Packaged, the app is the archive; in development it is electron-dist/ (`electron electron-dist`,
+  // so the package's own `main` can be the library) and the files are beside that folder.
+  const files = appFiles(app.isPackaged ? app.getAppPath() : dirname(app.getAppPath()));
   const loaded = await loadSettings(userDataDir);
   if (loaded.keptAside)
     log(`settings were unusable (${loaded.keptAside.reason}); kept as ${loaded.keptAside.path}, using defaults`);

@@ -3,6 +3,7 @@
 // the real counts from their JSON reports: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { buildIfStale } from '../build/stale.mjs';
 import { ensureLintTools } from '../tools/lint-tools.mjs';
 
 const results = 'test-results';
@@ -12,6 +13,8 @@ const playwrightJson = `${results}/playwright.json`;
 rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
 const extra = process.argv.slice(2);
+// The e2e hub serves the web client and the CLI runs compiled: build what is missing or stale.
+buildIfStale();
 // The layer test reads sources with the linter's TypeScript (tools/lint).
 if (ensureLintTools() !== 0) console.error('could not install tools/lint; the layer test will fail');
 

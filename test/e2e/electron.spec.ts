@@ -33,6 +33,7 @@ test.skip(headless, 'no display to open the desktop window on (set DISPLAY, e.g.
 test('the desktop app starts its hub, loads the hardened console and drains on quit', async () => {
   for (const built of [
     'electron-dist/main.cjs',
+    'electron-dist/package.json',
     'electron-dist/preload.cjs',
     'dist/hub/hub-process.cjs',
     'renderer-dist/index.html',
@@ -42,7 +43,8 @@ test('the desktop app starts its hub, loads the hardened console and drains on q
   const userData = mkdtempSync(join(tmpdir(), 'insight-electron-e2e-'));
   writeFileSync(join(userData, 'settings.json'), JSON.stringify({ version: 1, port: 0 }));
   // Chromium refuses to run as root with its sandbox on; CI containers run as root.
-  const args = process.getuid?.() === 0 ? [root, '--no-sandbox'] : [root];
+  const appDir = join(root, 'electron-dist');
+  const args = process.getuid?.() === 0 ? [appDir, '--no-sandbox'] : [appDir];
   const app = await electron.launch({
     executablePath: runtime,
     args,

@@ -197,7 +197,8 @@ describe('Electron main, first instance', () => {
     mkdirSync(join(appRoot, 'renderer-dist'), { recursive: true });
     writeFileSync(join(appRoot, 'renderer-dist', 'index.html'), '<!doctype html><title>console</title>');
     electron.app.userData = dataDir;
-    electron.app.appPath = appRoot;
+    // As `npm start` runs it: `electron electron-dist`, the built files beside that folder.
+    electron.app.appPath = join(appRoot, 'electron-dist');
 
     await import('../../electron/main.js');
     electron.app.ready();

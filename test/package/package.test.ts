@@ -4,7 +4,7 @@
  * type-check), and the React example in Chromium.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -89,6 +89,30 @@ describe('the tarball', () => {
     ]) {
       expect(paths, file).toContain(file);
     }
+  });
+
+  it('names only files it holds (main, types, bin, exports) and runs no script when installed', () => {
+    const paths = new Set(packed.files.map((f) => f.path));
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules/insight-hub/package.json'), 'utf8')) as {
+      main: string;
+      types: string;
+      bin: Record<string, string>;
+      exports: Record<string, string | Record<string, string>>;
+      scripts?: Record<string, string>;
+    };
+    const named = [
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.bin),
+      ...Object.values(manifest.exports).flatMap((target) =>
+        typeof target === 'string' ? [target] : Object.values(target),
+      ),
+    ].map((p) => p.replace(/^\.\//, ''));
+    // Before, `main` was the desktop bundle, which the package does not hold.
+    expect(named.filter((p) => !paths.has(p))).toEqual([]);
+    // npm lists these as install scripts a user must approve; the package needs none.
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepare'];
+    expect(Object.keys(manifest.scripts ?? {}).filter((name) => installTime.includes(name))).toEqual([]);
   });
 
   it('holds no sources, tests, desktop bundles or source maps', () => {
