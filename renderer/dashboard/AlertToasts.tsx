@@ -1,5 +1,5 @@
 /** Alerts as toasts, most severe on top; info and warnings leave by themselves, critical ones wait. */
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatTime } from '../shared/format.js';
 import { RichText } from '../shared/RichText.js';
 import { dismissAlert, toastLifetimeMs, useAlerts, type Toast } from './alerts-store.js';
@@ -32,17 +32,40 @@ function AlertToast({ toast }: { toast: Toast }) {
       data-severity={toast.severity}
       data-sender={sender}
     >
+      {/* Severity, sender and the dismiss button stay in view however long the text is. */}
       <div className="toast-head">
         <span className="toast-severity">{toast.severity}</span>
-        <strong className="toast-title">{toast.title}</strong>
+        <SenderLabel sender={toast.from} />
         <button type="button" className="icon" aria-label="Dismiss alert" onClick={() => dismissAlert(toast.id)}>
           ×
         </button>
       </div>
-      {toast.body ? <RichText className="toast-body" text={toast.body} /> : null}
+      <ToastText title={toast.title} body={toast.body} />
       <div className="toast-meta muted">
-        <SenderLabel sender={toast.from} /> · {toast.room} · {formatTime(toast.time)}
+        {toast.room} · {formatTime(toast.time)}
       </div>
+    </div>
+  );
+}
+
+/** Title and body in a box of bounded height that scrolls (and then takes focus, for the keyboard). */
+function ToastText({ title, body }: { title: string; body: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = (): void => setScrolls(el.scrollHeight > el.clientHeight + 1);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [title, body]);
+  return (
+    <div ref={box} className="toast-text" data-testid="toast-text" tabIndex={scrolls ? 0 : undefined}>
+      <strong className="toast-title">{title}</strong>
+      {body ? <RichText className="toast-body" text={body} /> : null}
     </div>
   );
 }
