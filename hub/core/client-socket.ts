@@ -138,3 +138,25 @@ export function welcomeFor(clientId: string, identity: SessionIdentity, options:
     server: { version: options.version },
   };
 }
+
+/**
+ * The welcome as JSON: what every connection of a hub is told alike (heartbeat, limits, version)
+ * is serialized once per hub, only the client id, the user and the expiry per connection. The
+ * same text as `JSON.stringify(welcomeFor(…))` (a test holds them equal).
+ */
+export function welcomeJson(clientId: string, identity: SessionIdentity, options: CoreOptions): string {
+  let shared = welcomeShared.get(options);
+  if (!shared) {
+    const { heartbeatMs, limits, server } = welcomeFor('', identity, options);
+    shared = {
+      middle: `,"heartbeatMs":${JSON.stringify(heartbeatMs)},"limits":${JSON.stringify(limits)},"expiresAt":`,
+      tail: `,"server":${JSON.stringify(server)}}`,
+    };
+    welcomeShared.set(options, shared);
+  }
+  const { middle, tail } = shared;
+  return `{"type":"welcome","clientId":${JSON.stringify(clientId)},"user":${JSON.stringify(identity.user)}${middle}${JSON.stringify(identity.expiresAt)}${tail}`;
+}
+
+/** Options are fixed once a hub is made: the welcome's shared parts are kept per options object. */
+const welcomeShared = new WeakMap<CoreOptions, { middle: string; tail: string }>();

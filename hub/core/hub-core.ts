@@ -16,7 +16,7 @@ import type { ControlCommand, Engine, EngineState, PresenceDiff, PublishResult }
 import { EngineUnavailableError, isEngineFailure, type EngineFailure } from './engine-errors.js';
 import { EngineHealth } from './engine-health.js';
 import { SleepWatch, type SleepRecord } from './sleep-watch.js';
-import { encodeMessage } from './frame.js';
+import { encodeJson, encodeMessage } from './frame.js';
 import { ConnectionCounter, KeyedRateLimit } from './limits.js';
 import { CallbackGuard } from './callback-guard.js';
 import { FlushScheduler } from './outbox.js';
@@ -29,7 +29,7 @@ import type { AdminGateway, CoreObserver, CoreOptions, HandlerHost } from './cor
 import type { ExtensionHost } from './extension-host.js';
 import { Observers } from './observers.js';
 import { TrafficCounters } from './traffic.js';
-import { bindSocket, newClientId, welcomeFor, type HubWebSocket } from './client-socket.js';
+import { bindSocket, newClientId, welcomeJson, type HubWebSocket } from './client-socket.js';
 import { endByControl } from './control.js';
 import { fanOut, sendPresence } from './fan-out.js';
 
@@ -122,7 +122,7 @@ export class HubCore implements HandlerHost, SessionHost, ExtensionHost {
     this.connections.add(identity.user.sub, info.ip);
     bindSocket(ws, session);
     // Written now, not next turn: the upgrade corked the socket, so this joins the 101 in one write.
-    session.outbox.writeFirst(encodeMessage(welcomeFor(id, identity, this.options)));
+    session.outbox.writeFirst(encodeJson(welcomeJson(id, identity, this.options)));
     this.emit('connected', session);
     return session;
   }
