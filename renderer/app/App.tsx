@@ -27,7 +27,8 @@ import {
 } from '../connection/invite-redeem.js';
 import { checkSession } from '../connection/refusal.js';
 import { reportRejection } from '../shared/report-rejection.js';
-import { DashboardApp } from '../dashboard/DashboardApp.js';
+import { DashboardPage } from '../dashboard/DashboardApp.js';
+import { forgetFragmentRoom } from '../dashboard/dashboard-address.js';
 import { resetDashboard } from '../dashboard/dashboard-store.js';
 import { EndedScreen } from './EndedScreen.js';
 import { InviteWelcome } from './InviteWelcome.js';
@@ -104,6 +105,7 @@ export function App() {
   const usePasted = (text: string): boolean => {
     const found = credentialsFromPaste(pageEnv(), text);
     if (!found) return false;
+    forgetFragmentRoom();
     endHubSession();
     enter(found);
     return true;
@@ -159,7 +161,7 @@ export function App() {
   // Until the hub has welcomed us, the token's own claim says which screen to prepare.
   const role = session?.user.role ?? (status === 'open' ? undefined : claims?.role);
   if (!session && status !== 'reconnecting') return <Splash text="Connecting to the hub…" />;
-  return role === 'admin' ? <ConsoleApp onSignOut={signOut} /> : <DashboardApp />;
+  return role === 'admin' ? <ConsoleApp onSignOut={signOut} /> : <DashboardPage />;
 }
 
 function Splash({ text }: { text: string }) {

@@ -6,7 +6,7 @@ export type Page = (typeof PAGES)[number];
 
 export interface Route {
   page: Page;
-  /** The room page's room, under `rooms`. */
+  /** The room page's room, under `rooms`; the open dashboard, under `dashboard`. */
   room?: string;
 }
 
@@ -14,7 +14,7 @@ export function parseRoute(hash: string): Route {
   const [page, ...rest] = hash.replace(/^#\/?/, '').split('/');
   if (!(PAGES as readonly string[]).includes(page ?? '')) return { page: 'overview' };
   const room = rest.length > 0 ? safeDecode(rest.join('/')) : undefined;
-  return room && page === 'rooms' ? { page, room } : { page: page as Page };
+  return room && (page === 'rooms' || page === 'dashboard') ? { page, room } : { page: page as Page };
 }
 
 export function routeHash(route: Route): string {
@@ -31,10 +31,13 @@ function safeDecode(text: string): string | undefined {
 
 export const useRoute = create<Route>(() => parseRoute(typeof location === 'undefined' ? '' : location.hash));
 
-export function navigate(route: Route): void {
+/** Go to `route`: a new history entry, or (`replace`) in place of the current one. */
+export function navigate(route: Route, replace = false): void {
   useRoute.setState(route, true);
   const hash = routeHash(route);
-  if (typeof location !== 'undefined' && location.hash !== hash) history.pushState(null, '', hash);
+  if (typeof location === 'undefined' || location.hash === hash) return;
+  if (replace) history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
 }
 
 /** Follow the back and forward buttons. */

@@ -1,35 +1,71 @@
 /** The dashboard client every user gets: one dashboard room, who is here, alerts, refreshes, live queries, notes. */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useConnection } from '../connection/connection-store.js';
 import { ConnectionBanner } from '../app/ConnectionBanner.js';
 import { AlertToasts } from './AlertToasts.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
 import { DashboardPicker } from './DashboardPicker.js';
+import { useFragmentAddress, type RoomAddress } from './dashboard-address.js';
 import { dashboardChoices, firstDashboard, type DashboardChoices } from './dashboard-rooms.js';
-import { joinDashboard, listenForPersonalAlerts, publishAnnotation, updatePresence } from './dashboard-session.js';
+import {
+  joinDashboard,
+  leaveDashboard,
+  listenForPersonalAlerts,
+  publishAnnotation,
+  updatePresence,
+} from './dashboard-session.js';
 import { dismissResync, useDashboard } from './dashboard-store.js';
 import { PresenceBar } from './PresenceBar.js';
 import { QueryPanel } from './QueryPanel.js';
 import { RoomAlerts } from './RoomAlerts.js';
 import { WidgetGrid } from './WidgetGrid.js';
 
-/** `embedded`: inside the console, which has its own header and connection line. */
-export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
+/** The dashboard client on a page of its own, the open room in the address's fragment. */
+export function DashboardPage() {
+  return <DashboardApp address={useFragmentAddress()} />;
+}
+
+/**
+ * `embedded`: inside the console, which has its own header and connection line. `address`: where
+ * the open room is kept, so a reload reopens it and back and forward move between rooms.
+ */
+export function DashboardApp({ embedded = false, address }: { embedded?: boolean; address: RoomAddress }) {
   const session = useConnection((s) => s.session);
   const claims = useConnection((s) => s.claims);
   const linkRoom = useConnection((s) => s.credentials?.room);
   const dash = useDashboard();
   const choices = useMemo(() => dashboardChoices(claims?.rooms ?? []), [claims]);
   const sub = session?.user.sub;
+  const wanted = address.room;
+  const show = useRef(address.show);
+  show.current = address.show;
 
   useEffect(() => {
+    if (sub) listenForPersonalAlerts(sub);
+  }, [sub]);
+
+  // The room the address names is the one open: after a reload, and after back or forward. A name
+  // the hub refuses, or no hub takes, is tried all the same, and the page says why it did not open.
+  useEffect(() => {
     if (!sub) return;
-    listenForPersonalAlerts(sub);
-    if (!useDashboard.getState().room) {
-      const first = firstDashboard(choices, linkRoom);
-      if (first) joinDashboard(first);
+    const open = useDashboard.getState().room;
+    if (wanted !== undefined) {
+      if (wanted !== open) joinDashboard(wanted);
+      return;
     }
-  }, [sub, choices, linkRoom]);
+    // None named: the link's room, else the token's first, written into the address in place.
+    const first = firstDashboard(choices, linkRoom);
+    if (first) {
+      if (first !== open) joinDashboard(first);
+      show.current(first, 'replace');
+    } else if (open) leaveDashboard();
+  }, [sub, wanted, choices, linkRoom]);
+
+  /** Chosen by the user: a new history entry, so back returns to the room before. */
+  const openRoom = (room: string): void => {
+    joinDashboard(room);
+    address.show(room, 'push');
+  };
 
   const role = session?.user.role;
   const canEdit = role === 'editor' || role === 'admin';
@@ -62,7 +98,7 @@ export function DashboardApp({ embedded = false }: { embedded?: boolean }) {
         </header>
       ) : null}
       <ConnectionBanner resync={dash.resync} onDismissResync={dismissResync} showConnection={!embedded} />
-      <DashboardPicker choices={choices} current={dash.room} onOpen={joinDashboard} />
+      <DashboardPicker choices={choices} current={dash.room} onOpen={openRoom} />
       {dash.status === 'failed' ? (
         <div className="banner error" role="alert" data-testid="room-failed">
           Could not open {dash.room}: {dash.error}

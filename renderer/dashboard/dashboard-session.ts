@@ -40,6 +40,11 @@ export function joinDashboard(room: string): void {
   if (useDashboard.getState().room === room && current && current.handle.state.status !== 'failed') return;
   leaveDashboard();
   resetDashboard(room);
+  // `$` rooms are the hub's own ($admin is the console's feed), never a dashboard.
+  if (room.startsWith('$')) {
+    markFailed(room, 'rooms starting with $ belong to the hub and are not dashboards');
+    return;
+  }
   // Everything the hub holds for the room (up to its cap) comes with the subscribe itself, over the
   // socket, so a page whose REST is cross-origin (the desktop window) builds the same state.
   let handle: RoomHandle;
