@@ -4,7 +4,7 @@
  * run's own folder, so the figures are this checkout's sources and never a stale or shared dist/.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,7 +22,8 @@ export async function buildHub(outDir: string): Promise<void> {
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   // ES modules, as the package declares: outside the repo (--out /tmp/…) no package.json above
   // would say so, and the servers' TypeScript loader would turn them into CommonJS.
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ private: true, type: 'module' })}\n`);
+  const { name, version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<string, string>;
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name, version, private: true, type: 'module' })}\n`);
   process.env[BUILD_ENV] = dir;
 }
 
