@@ -89,7 +89,8 @@ export function joinDashboard(room: string): void {
 export function leaveDashboard(): void {
   if (!current) return;
   for (const off of current.offs) off();
-  void current.handle.leave().catch(() => undefined);
+  // The SDK has one handle per room: leaving the personal room opened as a dashboard would stop its alerts.
+  if (current.handle !== personal?.handle) void current.handle.leave().catch(() => undefined);
   current = null;
   resetDashboard(null);
 }
@@ -110,7 +111,7 @@ export function listenForPersonalAlerts(sub: string): void {
 export function stopPersonalAlerts(): void {
   if (!personal) return;
   for (const off of personal.offs) off();
-  void personal.handle.leave().catch(() => undefined);
+  if (personal.handle !== current?.handle) void personal.handle.leave().catch(() => undefined);
   personal = null;
 }
 

@@ -303,4 +303,27 @@ describe('a dashboard fed by the SDK', () => {
     leaveDashboard();
     stopPersonalAlerts();
   });
+
+  it('keeps the personal alerts coming after the personal room, opened as a dashboard, is closed', async () => {
+    const { joinDashboard, leaveDashboard, listenForPersonalAlerts, stopPersonalAlerts } =
+      await import('../../renderer/dashboard/dashboard-session.js');
+    const { useAlerts } = await import('../../renderer/dashboard/alerts-store.js');
+    const tok = await token(small, { sub: 'uma', role: 'viewer', rooms: ['*'] });
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    listenForPersonalAlerts('uma');
+    const personal = () => useConnection.getState().client?.room('user:uma').state.status;
+    await until(() => personal() === 'joined', 5000, 'personal room joined');
+    joinDashboard('user:uma');
+    // Another dashboard: the one before is left, but not the room its alerts come through.
+    joinDashboard('dashboard:uma-2');
+    expect(personal()).toBe('joined');
+    await publish('user:uma', 'alert', { id: 'still-for-uma', severity: 'info', title: 'Still here' });
+    await until(() => useAlerts.getState().toasts.some((t) => t.id === 'still-for-uma'), 5000, 'the personal alert');
+    leaveDashboard();
+    stopPersonalAlerts();
+  });
 });
