@@ -110,7 +110,8 @@ export function DashboardApp({ embedded = false, address }: { embedded?: boolean
           {Math.max(1, Math.round((dash.retryInMs ?? 0) / 1000))} s.
         </div>
       ) : null}
-      {!dash.room ? (
+      {/* A room that could not be opened has nothing to show or post into: only the banner above. */}
+      {!dash.room || dash.status === 'failed' ? (
         <main className="dashboard-body">
           <p className="muted">{noRoomText(choices)}</p>
         </main>

@@ -78,7 +78,8 @@ test('a room named under a pattern stays open over a reload; back returns to non
 test('a room in the address that the hub refuses, or that is no room name, says why and breaks nothing', async ({
   browser,
 }) => {
-  const kai = await openAs(browser, await mint({ sub: 'kai', name: 'Kai', role: 'viewer', rooms: [SALES] }));
+  // An editor, who could post into a room that opened.
+  const kai = await openAs(browser, await mint({ sub: 'kai', name: 'Kai', role: 'editor', rooms: [SALES] }));
   people.push(kai);
   const { page } = kai;
   await expectOpen(page, SALES);
@@ -92,6 +93,14 @@ test('a room in the address that the hub refuses, or that is no room name, says 
   // …and after a reload, on a fresh page.
   await page.reload();
   await expect(failed).toContainText(`Could not open ${secret}: not allowed to join ${secret}`);
+  // Nothing to post into a room that did not open (its composer used to stay, and then fail).
+  await expect(page.locator('#annotation-draft')).toHaveCount(0);
+
+  // A long name without spaces (past the 128 a room may have) wraps instead of pushing the page sideways.
+  const long = `dashboard:${'x'.repeat(200)}`;
+  await page.goto(`${hubUrl()}/#room=${encodeURIComponent(long)}`);
+  await expect(failed).toContainText(`Could not open ${long}`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
   await page.goto(`${hubUrl()}/#room=${encodeURIComponent('no such/room!')}`);
   await expect(failed).toContainText('Could not open no such/room!: a room name is 1-128 characters');
