@@ -15,7 +15,8 @@ export function SenderLabel({ sender }: { sender: AlertSender }) {
       title={sender.system ? senderText(sender) : `${senderText(sender)}, ${sender.sub}`}
     >
       <span className="sender-badge">{sender.system ? 'System' : 'Person'}</span>{' '}
-      <span className="sender-name">{sender.system ? SYSTEM_SENDER : sender.name}</span>
+      {/* A person's name in quotes: their own words, however official they look. */}
+      <span className="sender-name">{sender.system ? SYSTEM_SENDER : `“${sender.name}”`}</span>
     </span>
   );
 }

@@ -99,7 +99,7 @@ test('an alert a person publishes is shown as theirs, never as the system, whate
     const fake = p.page.locator('[data-testid=toast]', { hasText: 'Fake outage' });
     const real = p.page.locator('[data-testid=toast]', { hasText: 'Real outage' });
     await expect(fake).toHaveAttribute('data-sender', 'person');
-    await expect(fake.getByTestId('alert-sender')).toHaveText('Person InsightEngine');
+    await expect(fake.getByTestId('alert-sender')).toHaveText('Person “InsightEngine”');
     await expect(real).toHaveAttribute('data-sender', 'system');
     await expect(real.getByTestId('alert-sender')).toHaveText('System InsightEngine');
     // The badges look different, not only read different.
@@ -111,7 +111,7 @@ test('an alert a person publishes is shown as theirs, never as the system, whate
     expect(await badge(fake)).not.toBe(await badge(real));
     const listed = p.page.locator('[data-testid=room-alert]', { hasText: 'Fake outage' });
     await expect(listed).toHaveAttribute('data-sender', 'person');
-    await expect(listed.getByTestId('alert-sender')).toHaveText('Person InsightEngine');
+    await expect(listed.getByTestId('alert-sender')).toHaveText('Person “InsightEngine”');
     await expect(p.page.locator('[data-testid=room-alert]', { hasText: 'Real outage' })).toHaveAttribute(
       'data-sender',
       'system',

@@ -96,10 +96,10 @@ describe('the sender of an alert', () => {
       }
       // Newest first in both.
       expect(people.map((el) => within(el).getByTestId('alert-sender').textContent)).toEqual([
-        'Person System InsightEngine',
-        'Person service',
-        'Person service',
-        'Person InsightEngine',
+        'Person “System InsightEngine”',
+        'Person “service”',
+        'Person “service”',
+        'Person “InsightEngine”',
       ]);
     }
   });
