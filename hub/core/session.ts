@@ -129,8 +129,8 @@ export class Session extends SessionRooms implements OverflowListener, ReadingPe
   }
 
   /**
-   * Drop the error and strike counters once it is back where a new one starts (re-created on the next bad
-   * frame), so a connection that has gone quiet holds none; the heartbeat asks once a beat.
+   * Drop the error and strike counters once each is back where a new one starts (re-created on the
+   * next bad frame), so a connection that has gone quiet holds none; the heartbeat asks once a beat.
    */
   forgetSettledLimits(): void {
     if (this.errorBudget?.isClear()) this.errorBudget = undefined;

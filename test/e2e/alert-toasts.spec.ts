@@ -70,13 +70,7 @@ test('an alert with a huge title or body stays inside the window, and its dismis
 
   // Each dismiss button is on screen and takes the click (a real one: Playwright checks that
   // nothing covers it), until no toast is left.
-  for (let left = 3; left > 0; left--) {
-    const button = toasts.first().getByRole('button', { name: 'Dismiss alert' });
-    await button.scrollIntoViewIfNeeded();
-    await expectInViewport(page, button, `dismiss button with ${left} toasts`);
-    await button.click();
-    await expect(toasts).toHaveCount(left - 1);
-  }
+  await dismissEach(page, toasts, 'first', 3);
   expect(viewer.problems).toEqual([]);
 });
 
@@ -96,12 +90,17 @@ test('a window too short for every toast scrolls the stack; the buttons stay rea
   await expect(toasts).toHaveCount(6);
   await expectInViewport(page, page.locator('.toasts'), 'the toast stack');
   await screenshot(page, 'dashboard-many-alerts-short-window');
-  for (let left = 6; left > 0; left--) {
-    // The last one: at the bottom of the stack, scrolled to.
-    const button = toasts.last().getByRole('button', { name: 'Dismiss alert' });
+  // The last one each time: at the bottom of the stack, scrolled to.
+  await dismissEach(page, toasts, 'last', 6);
+});
+
+/** Dismisses `count` toasts one by one (the first or the last each time), each button on screen when clicked. */
+async function dismissEach(page: Page, toasts: Locator, which: 'first' | 'last', count: number): Promise<void> {
+  for (let left = count; left > 0; left--) {
+    const button = toasts[which]().getByRole('button', { name: 'Dismiss alert' });
     await button.scrollIntoViewIfNeeded();
     await expectInViewport(page, button, `dismiss button with ${left} toasts`);
     await button.click();
     await expect(toasts).toHaveCount(left - 1);
   }
-});
+}

@@ -32,6 +32,21 @@ async function barrier(c: TestClient): Promise<void> {
   await pong;
 }
 
+/**
+ * Runs `body` with Date.now in the test's hands: the rate bucket and the strike window read it, so
+ * a refill or a window passing is a step of the clock instead of a sleep.
+ */
+async function withClock(body: (advance: (ms: number) => void) => Promise<void>): Promise<void> {
+  const real = Date.now.bind(Date);
+  let ahead = 0;
+  const clock = vi.spyOn(Date, 'now').mockImplementation(() => real() + ahead);
+  try {
+    await body((ms) => (ahead += ms));
+  } finally {
+    clock.mockRestore();
+  }
+}
+
 describe('flooding', () => {
   it('answers rate_limited, drops those messages, then closes with 4029; others carry on', async () => {
     const watcher = await client('watcher');
@@ -82,34 +97,24 @@ describe('flooding', () => {
   });
 
   it('a client that slows down after a few rate_limited answers keeps its connection', async () => {
-    // The connection's rate bucket is made on its first frame and reads Date.now: with that clock
-    // in the test's hands, the refill is a step of the clock instead of a sleep.
-    const real = Date.now.bind(Date);
-    let ahead = 0;
-    const clock = vi.spyOn(Date, 'now').mockImplementation(() => real() + ahead);
-    try {
+    await withClock(async (advance) => {
       const c = await client('bursty');
       for (let i = 0; i < BURST + 2; i++) c.send({ type: 'ping', id: `p${i}` });
       // The last two are refused: two strikes, one short of the close.
       await c.waitFor((m) => m.type === 'error' && m.code === 'rate_limited' && m.id === `p${BURST + 1}`);
       expect(c.received.filter((m) => m.type === 'error' && m.code === 'rate_limited')).toHaveLength(2);
-      ahead += (1000 / RATE) * 3;
+      advance((1000 / RATE) * 3);
       await barrier(c);
       const ack = await c.request({ type: 'subscribe', room: ROOM });
       expect(ack.type).toBe('ack');
       expect(c.closed).toBeUndefined();
       c.close();
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 
   it('strikes leave the window: a tab that bursts now and then is never closed', async () => {
     // Before, strikes only added up: the fourth burst of a long-lived tab closed it with 4029.
-    const real = Date.now.bind(Date);
-    let ahead = 0;
-    const clock = vi.spyOn(Date, 'now').mockImplementation(() => real() + ahead);
-    try {
+    await withClock(async (advance) => {
       const c = await client('long-lived');
       for (let round = 0; round < 4; round++) {
         for (let i = 0; i < BURST + STRIKES - 1; i++) c.send({ type: 'ping', id: `r${round}-${i}` });
@@ -118,14 +123,12 @@ describe('flooding', () => {
         // One strike short of the close in every round: the ones of the round before have left.
         const refused = c.received.filter((m) => m.type === 'error' && m.id?.startsWith(`r${round}-`));
         expect(refused).toHaveLength(STRIKES - 1);
-        ahead += 10_000 + (1000 / RATE) * BURST; // past the error window, the bucket full again
+        advance(10_000 + (1000 / RATE) * BURST); // past the error window, the bucket full again
       }
       await barrier(c);
       expect(c.closed).toBeUndefined();
       c.close();
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 
   it('answers every request it accepted before closing with 4029, and handles nothing after', async () => {

@@ -102,6 +102,15 @@ describe('a dashboard fed by the SDK', () => {
     await small.close();
   });
 
+  /** A hub session on `small` with the plain `ws` client, once it is open. */
+  async function openSession(tok: string): Promise<void> {
+    startHubSession(
+      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
+      { WebSocket: WebSocket as never },
+    );
+    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+  }
+
   async function publish(room: string, event: string, data: unknown): Promise<void> {
     const svc = await token(small, { sub: 'engine', role: 'service' });
     const res = await fetch(`${small.url}/api/rooms/${encodeURIComponent(room)}/messages`, {
@@ -176,11 +185,7 @@ describe('a dashboard fed by the SDK', () => {
     expect(res.status).toBe(201);
 
     const tok = await token(small, { sub: 'val', name: 'Val', role: 'viewer', rooms: [room] });
-    startHubSession(
-      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
-      { WebSocket: WebSocket as never },
-    );
-    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    await openSession(tok);
     listenForPersonalAlerts('val');
     joinDashboard(room);
     await until(() => useDashboard.getState().model.alerts.length === 2, 5000, 'history alerts');
@@ -255,11 +260,7 @@ describe('a dashboard fed by the SDK', () => {
     const allowed = 'dashboard:mine';
     await publish(allowed, 'refresh', { widgets: ['w'] });
     const tok = await token(small, { sub: 'una', role: 'viewer', rooms: [allowed] });
-    startHubSession(
-      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
-      { WebSocket: WebSocket as never },
-    );
-    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    await openSession(tok);
     joinDashboard('dashboard:theirs');
     await until(() => useDashboard.getState().status === 'failed', 5000, 'failed');
     expect(useDashboard.getState()).toMatchObject({
@@ -285,11 +286,7 @@ describe('a dashboard fed by the SDK', () => {
       await import('../../renderer/dashboard/dashboard-session.js');
     const { useDashboard } = await import('../../renderer/dashboard/dashboard-store.js');
     const tok = await token(small, { sub: 'ivo', role: 'viewer', rooms: ['*'] });
-    startHubSession(
-      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
-      { WebSocket: WebSocket as never },
-    );
-    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    await openSession(tok);
     listenForPersonalAlerts('ivo');
     await until(
       () => useConnection.getState().client?.room('user:ivo').state.status === 'joined',
@@ -309,11 +306,7 @@ describe('a dashboard fed by the SDK', () => {
       await import('../../renderer/dashboard/dashboard-session.js');
     const { useAlerts } = await import('../../renderer/dashboard/alerts-store.js');
     const tok = await token(small, { sub: 'uma', role: 'viewer', rooms: ['*'] });
-    startHubSession(
-      { address: addressFromWsUrl(small.wsUrl), token: tok, origin: 'session', getToken: async () => tok },
-      { WebSocket: WebSocket as never },
-    );
-    await until(() => useConnection.getState().status === 'open', 5000, 'open');
+    await openSession(tok);
     listenForPersonalAlerts('uma');
     const personal = () => useConnection.getState().client?.room('user:uma').state.status;
     await until(() => personal() === 'joined', 5000, 'personal room joined');
